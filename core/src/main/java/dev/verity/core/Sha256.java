@@ -1,0 +1,34 @@
+package dev.verity.core;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/** SHA-256, the one hash function of the protocol. */
+public final class Sha256 {
+    private Sha256() {}
+
+    public static Hash digest(byte[] data) {
+        return Hash.trusted(newDigest().digest(data));
+    }
+
+    /** Hash of the concatenation of the parts, without building the concatenation. */
+    public static Hash digest(byte[]... parts) {
+        MessageDigest md = newDigest();
+        for (byte[] p : parts) {
+            md.update(p);
+        }
+        return Hash.trusted(md.digest());
+    }
+
+    public static MessageDigest newDigest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        }
+    }
+
+    public static Hash finish(MessageDigest md) {
+        return Hash.trusted(md.digest());
+    }
+}
