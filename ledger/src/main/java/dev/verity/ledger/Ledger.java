@@ -1,0 +1,177 @@
+package dev.verity.ledger;
+
+import dev.verity.core.DecodingException;
+import dev.verity.core.PublicKey;
+import dev.verity.ledger.evidence.EvidenceVerifiers;
+import dev.verity.ledger.rules.BlockEndRules;
+import dev.verity.ledger.rules.EnclaveRules;
+import dev.verity.ledger.rules.JobRules;
+import dev.verity.ledger.rules.ModelRules;
+import dev.verity.ledger.rules.StakingRules;
+import dev.verity.ledger.rules.TransferRules;
+import dev.verity.ledger.state.Account;
+import dev.verity.ledger.state.LedgerState;
+import dev.verity.ledger.tx.Payload;
+import dev.verity.ledger.tx.SignedTransaction;
+import dev.verity.ledger.tx.TransactionCodec;
+import dev.verity.proofs.attestation.AttestationVerifiers;
+
+/**
+ * The state transition. Pure and deterministic: the same genesis and the same blocks give the
+ * same state root on every machine. A transaction either applies whole or is refused with a
+ * {@link TransactionRejectedException} and leaves the state exactly as it was.
+ */
+public final class Ledger {
+    private final String chainId;
+    private final LedgerState state;
+    private final EvidenceVerifiers evidence;
+    private final AttestationVerifiers attestations;
+
+    public Ledger(String chainId, LedgerState state, EvidenceVerifiers evidence, AttestationVerifiers attestations) {
+        this.chainId = chainId;
+        this.state = state;
+        this.evidence = evidence;
+        this.attestations = attestations;
+    }
+
+    /** The state at height 0. */
+    public static Ledger fromGenesis(Genesis g) {
+        String problem = g.params().problem();
+        if (problem != null) {
+            throw new IllegalArgumentException("invalid genesis parameters: " + problem);
+        }
+        LedgerState s = new LedgerState();
+        s.setParams(g.params());
+        for (Genesis.Allocation a : g.allocations()) {
+            s.accounts.put(a.account(), new Account(a.balance(), 0));
+        }
+        for (PublicKey v : g.validators()) {
+            s.validators.put(v, 1L);
+        }
+        for (PublicKey k : g.devPlatformKeys()) {
+            s.trustedPlatformKeys.put(k, 1L);
+        }
+        for (Genesis.ApprovedMeasurement m : g.approvedMeasurements()) {
+            s.approvedMeasurements.put(m.measurement(), m.label());
+        }
+        s.drainEvents();
+        return new Ledger(g.chainId(), s, EvidenceVerifiers.standard(), AttestationVerifiers.standard());
+    }
+
+    /** A ledger over state loaded from storage (a restarting node). */
+    public static Ledger restore(Genesis g, LedgerState loaded) {
+        return new Ledger(g.chainId(), loaded, EvidenceVerifiers.standard(), AttestationVerifiers.standard());
+    }
+
+    public String chainId() {
+        return chainId;
+    }
+
+    public LedgerState state() {
+        return state;
+    }
+
+    public EvidenceVerifiers evidenceVerifiers() {
+        return evidence;
+    }
+
+    /** Decodes and checks what needs no state: encoding, size, chain and signature. */
+    public SignedTransaction decodeAndCheck(byte[] bytes) {
+        Params p = state.params();
+        if (bytes.length > p.maxTransactionBytes()) {
+            throw new TransactionRejectedException(RejectCode.OVERSIZED,
+                    "the transaction is " + bytes.length + " bytes, more than the limit of " + p.maxTransactionBytes());
+        }
+        SignedTransaction tx;
+        try {
+            tx = TransactionCodec.decode(bytes);
+        } catch (DecodingException | IllegalArgumentException e) {
+            throw new TransactionRejectedException(RejectCode.MALFORMED, "malformed transaction: " + e.getMessage());
+        }
+        checkStateless(tx);
+        return tx;
+    }
+
+    public void checkStateless(SignedTransaction tx) {
+        Params p = state.params();
+        if (tx.size() > p.maxTransactionBytes()) {
+            throw new TransactionRejectedException(RejectCode.OVERSIZED,
+                    "the transaction is " + tx.size() + " bytes, more than the limit of " + p.maxTransactionBytes());
+        }
+        if (!chainId.equals(tx.body().chainId())) {
+            throw new TransactionRejectedException(RejectCode.WRONG_CHAIN,
+                    "the transaction is for chain '" + tx.body().chainId() + "', this is '" + chainId + "'");
+        }
+        if (!tx.signatureValid()) {
+            throw new TransactionRejectedException(RejectCode.BAD_SIGNATURE,
+                    "the signature does not verify against the sender key " + tx.body().sender().hex());
+        }
+    }
+
+    /** Applies one transaction in a block; on refusal the state is unchanged. */
+    public void apply(SignedTransaction tx, BlockContext ctx) {
+        checkStateless(tx);
+        applyChecked(tx, ctx, state.account(tx.body().sender()).nonce(), false);
+    }
+
+    /**
+     * Checks that a transaction would apply now, as its sender's {@code expectedNonce}-th
+     * transaction (the mempool passes the next nonce after its pending ones), without changing
+     * anything. The signature must already have been checked.
+     */
+    public void dryRun(SignedTransaction tx, BlockContext ctx, long expectedNonce) {
+        applyChecked(tx, ctx, expectedNonce, true);
+    }
+
+    private void applyChecked(SignedTransaction tx, BlockContext ctx, long expectedNonce, boolean dryRun) {
+        PublicKey sender = tx.body().sender();
+        long nonce = tx.body().nonce();
+        if (nonce != expectedNonce) {
+            throw new TransactionRejectedException(RejectCode.BAD_NONCE, nonce < expectedNonce
+                    ? "nonce " + nonce + " was already used by " + sender.hex() + " (a replay?); the next nonce is " + expectedNonce
+                    : "nonce " + nonce + " is ahead: the next nonce of " + sender.hex() + " is " + expectedNonce);
+        }
+        if (!state.accounts.contains(sender)) {
+            throw new TransactionRejectedException(RejectCode.INSUFFICIENT_FUNDS,
+                    "account " + sender.hex() + " has never received funds; fund it first");
+        }
+        state.journal().begin();
+        try {
+            Account a = state.account(sender);
+            state.accounts.put(sender, new Account(a.balance(), nonce + 1));
+            dispatch(tx, sender, ctx);
+        } catch (ArithmeticException e) {
+            state.journal().rollback();
+            throw new TransactionRejectedException(RejectCode.INVALID_AMOUNT, "amount out of range: " + e.getMessage());
+        } catch (RuntimeException e) {
+            state.journal().rollback();
+            throw e;
+        }
+        if (dryRun) {
+            state.journal().rollback();
+        } else {
+            state.journal().commit();
+        }
+    }
+
+    private void dispatch(SignedTransaction tx, PublicKey sender, BlockContext ctx) {
+        switch (tx.payload()) {
+            case Payload.Transfer t -> TransferRules.transfer(state, sender, t);
+            case Payload.RegisterNode r -> StakingRules.register(state, sender, r, ctx, evidence);
+            case Payload.Bond b -> StakingRules.bond(state, sender, b);
+            case Payload.Unbond u -> StakingRules.unbond(state, sender, u, ctx);
+            case Payload.Withdraw w -> StakingRules.withdraw(state, sender, ctx);
+            case Payload.Unjail u -> StakingRules.unjail(state, sender, ctx);
+            case Payload.RegisterModel m -> ModelRules.register(state, sender, m, ctx);
+            case Payload.RegisterEnclave r -> EnclaveRules.register(state, sender, r, ctx, attestations);
+            case Payload.SubmitJob j -> JobRules.submit(state, sender, tx.hash(), j, ctx, evidence);
+            case Payload.SubmitResult r -> JobRules.result(state, sender, r, ctx, evidence);
+        }
+    }
+
+    /** Block-end work: deadlines, then assignment. Records the height. */
+    public void endBlock(BlockContext ctx) {
+        state.setGlobal(LedgerState.GLOBAL_HEIGHT, ctx.height());
+        BlockEndRules.endBlock(state, ctx);
+    }
+}

@@ -1,0 +1,30 @@
+package dev.verity.ledger;
+
+/** Why a transaction was refused; the code is stable, the message says what to do about it. */
+public enum RejectCode {
+    MALFORMED,
+    OVERSIZED,
+    WRONG_CHAIN,
+    BAD_SIGNATURE,
+    BAD_NONCE,
+    INSUFFICIENT_FUNDS,
+    INVALID_AMOUNT,
+    STAKE_TOO_LOW,
+    NODE_EXISTS,
+    UNKNOWN_NODE,
+    NODE_JAILED,
+    UNKNOWN_MODEL,
+    MODEL_EXISTS,
+    UNKNOWN_JOB,
+    NOT_ASSIGNED,
+    JOB_NOT_OPEN,
+    MODE_NOT_SUPPORTED,
+    FEE_TOO_LOW,
+    INVALID_DEADLINE,
+    INVALID_EVIDENCE,
+    INVALID_ATTESTATION,
+    ENCLAVE_EXISTS,
+    NOTHING_TO_WITHDRAW,
+    NOT_JAILED,
+    INVALID_PARAMETER
+}

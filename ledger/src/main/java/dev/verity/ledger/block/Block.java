@@ -1,0 +1,63 @@
+package dev.verity.ledger.block;
+
+import dev.verity.core.Decoder;
+import dev.verity.core.Encoder;
+import dev.verity.core.Hash;
+import dev.verity.core.Merkle;
+import dev.verity.core.Signature;
+import dev.verity.ledger.event.LedgerEvent;
+import dev.verity.ledger.tx.SignedTransaction;
+import dev.verity.ledger.tx.TransactionCodec;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A header, the transactions in order, and the producer's signature over the header. */
+public record Block(BlockHeader header, List<SignedTransaction> transactions, Signature signature) {
+    public static final int MAX_TRANSACTIONS = 100_000;
+
+    public Block {
+        transactions = List.copyOf(transactions);
+    }
+
+    public Hash hash() {
+        return header.hash();
+    }
+
+    public long height() {
+        return header.height();
+    }
+
+    public byte[] encode() {
+        Encoder e = new Encoder(1024);
+        header.encode(e);
+        e.list(transactions, (x, t) -> x.bytes(t.encoded()));
+        e.signature(signature);
+        return e.toByteArray();
+    }
+
+    public static Block decode(byte[] bytes) {
+        Decoder d = new Decoder(bytes);
+        BlockHeader h = BlockHeader.decode(d);
+        List<SignedTransaction> txs = d.list("transactions", MAX_TRANSACTIONS,
+                x -> TransactionCodec.decode(x.bytes("transaction", TransactionCodec.MAX_BYTES_FIELD * 2)));
+        Signature s = d.signature("block signature");
+        d.end("block");
+        return new Block(h, txs, s);
+    }
+
+    public static Hash transactionsRoot(List<SignedTransaction> txs) {
+        List<Hash> leaves = new ArrayList<>(txs.size());
+        for (SignedTransaction t : txs) {
+            leaves.add(t.hash());
+        }
+        return Merkle.root(leaves);
+    }
+
+    public static Hash eventsRoot(List<LedgerEvent> events) {
+        List<Hash> leaves = new ArrayList<>(events.size());
+        for (LedgerEvent ev : events) {
+            leaves.add(Merkle.leaf(ev.encode()));
+        }
+        return Merkle.root(leaves);
+    }
+}

@@ -1,0 +1,51 @@
+package dev.verity.ledger.event;
+
+import dev.verity.core.Decoder;
+import dev.verity.core.Encoder;
+import dev.verity.core.Hash;
+import dev.verity.core.PublicKey;
+
+/**
+ * Something the ledger did. {@code job}, {@code node} and {@code account} are null where they do
+ * not apply; {@code amount} is in base units (0 where there is none); {@code reason} says why in
+ * words.
+ */
+public record LedgerEvent(EventType type, Hash job, PublicKey node, PublicKey account, long amount, String reason) {
+
+    public static LedgerEvent of(EventType type, Hash job, PublicKey node, PublicKey account, long amount, String reason) {
+        return new LedgerEvent(type, job, node, account, amount, reason);
+    }
+
+    public byte[] encode() {
+        Encoder e = new Encoder(160);
+        e.u8(type.ordinal());
+        e.bool(job != null);
+        if (job != null) {
+            e.hash(job);
+        }
+        e.bool(node != null);
+        if (node != null) {
+            e.publicKey(node);
+        }
+        e.bool(account != null);
+        if (account != null) {
+            e.publicKey(account);
+        }
+        e.u64(amount).string(reason);
+        return e.toByteArray();
+    }
+
+    public static LedgerEvent decode(byte[] bytes) {
+        Decoder d = new Decoder(bytes);
+        int t = d.u8("event type");
+        if (t >= EventType.values().length) {
+            throw new dev.verity.core.DecodingException("unknown event type " + t);
+        }
+        Hash job = d.bool("job present") ? d.hash("job") : null;
+        PublicKey node = d.bool("node present") ? d.publicKey("node") : null;
+        PublicKey account = d.bool("account present") ? d.publicKey("account") : null;
+        LedgerEvent ev = new LedgerEvent(EventType.values()[t], job, node, account, d.u64("amount"), d.string("reason", 4096));
+        d.end("event");
+        return ev;
+    }
+}

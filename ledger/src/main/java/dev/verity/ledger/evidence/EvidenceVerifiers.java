@@ -1,0 +1,32 @@
+package dev.verity.ledger.evidence;
+
+import dev.verity.ledger.VerificationMode;
+import java.util.EnumMap;
+import java.util.List;
+
+/** The verifier for each enabled mode. A mode without one is refused at submission. */
+public final class EvidenceVerifiers {
+    private final EnumMap<VerificationMode, EvidenceVerifier> byMode = new EnumMap<>(VerificationMode.class);
+
+    public EvidenceVerifiers(List<EvidenceVerifier> verifiers) {
+        for (EvidenceVerifier v : verifiers) {
+            byMode.put(v.mode(), v);
+        }
+    }
+
+    public static EvidenceVerifiers standard() {
+        return new EvidenceVerifiers(List.of(new NoneEvidenceVerifier(), new TeeEvidenceVerifier()));
+    }
+
+    public boolean supports(VerificationMode mode) {
+        return byMode.containsKey(mode);
+    }
+
+    public EvidenceVerifier forMode(VerificationMode mode) {
+        EvidenceVerifier v = byMode.get(mode);
+        if (v == null) {
+            throw new IllegalStateException("no verifier for " + mode);
+        }
+        return v;
+    }
+}

@@ -1,0 +1,131 @@
+package dev.verity.ledger.rules;
+
+import static dev.verity.ledger.rules.Rejections.reject;
+import static dev.verity.ledger.rules.Rejections.require;
+
+import dev.verity.core.Amounts;
+import dev.verity.core.Hash;
+import dev.verity.core.PublicKey;
+import dev.verity.core.Sha256;
+import dev.verity.ledger.BlockContext;
+import dev.verity.ledger.Params;
+import dev.verity.ledger.RejectCode;
+import dev.verity.ledger.VerificationMode;
+import dev.verity.ledger.event.EventType;
+import dev.verity.ledger.event.LedgerEvent;
+import dev.verity.ledger.evidence.EvidenceContext;
+import dev.verity.ledger.evidence.EvidenceVerifiers;
+import dev.verity.ledger.state.DeadlineKey;
+import dev.verity.ledger.state.JobRecord;
+import dev.verity.ledger.state.JobStatus;
+import dev.verity.ledger.state.LedgerState;
+import dev.verity.ledger.state.ModelRecord;
+import dev.verity.ledger.state.NodeRecord;
+import dev.verity.ledger.tx.Payload;
+import java.util.List;
+import java.util.TreeSet;
+
+/** Job submission and results: escrow, verification and settlement. */
+public final class JobRules {
+    static final int MAX_FALLBACK_MODES = 4;
+
+    private JobRules() {}
+
+    public static void submit(LedgerState state, PublicKey sender, Hash jobId, Payload.SubmitJob j, BlockContext ctx,
+                              EvidenceVerifiers verifiers) {
+        Params p = state.params();
+        ModelRecord model = state.models.get(j.model());
+        if (model == null) {
+            throw reject(RejectCode.UNKNOWN_MODEL, "model " + j.model().hex() + " is not registered");
+        }
+        require(j.input().length <= p.maxInputBytes(), RejectCode.OVERSIZED,
+                "the input is " + j.input().length + " bytes, more than the limit of " + p.maxInputBytes());
+        require(verifiers.supports(j.mode()), RejectCode.MODE_NOT_SUPPORTED, "verification mode " + j.mode() + " is not enabled on this chain");
+        require(j.fallbackModes().size() <= MAX_FALLBACK_MODES, RejectCode.MALFORMED,
+                "at most " + MAX_FALLBACK_MODES + " fallback modes");
+        TreeSet<VerificationMode> seen = new TreeSet<>();
+        seen.add(j.mode());
+        for (VerificationMode m : j.fallbackModes()) {
+            require(verifiers.supports(m), RejectCode.MODE_NOT_SUPPORTED, "fallback mode " + m + " is not enabled on this chain");
+            require(seen.add(m), RejectCode.MALFORMED, "mode " + m + " appears twice among the mode and its fallbacks");
+        }
+        require(j.deadlineBlocks() >= p.minDeadlineBlocks() && j.deadlineBlocks() <= p.maxDeadlineBlocks(),
+                RejectCode.INVALID_DEADLINE, "the deadline must be " + p.minDeadlineBlocks() + " to " + p.maxDeadlineBlocks()
+                        + " blocks, got " + j.deadlineBlocks());
+        require(!state.jobs.contains(jobId), RejectCode.MALFORMED, "job " + jobId.hex() + " already exists");
+        long fee = Pricing.jobFee(p, model, j.mode());
+        require(j.maxFee() >= fee, RejectCode.FEE_TOO_LOW,
+                "a " + j.mode() + " job on this model costs " + fee + " base units; the max fee " + j.maxFee() + " is below it");
+        Balances.debit(state, sender, j.maxFee(), "escrowing the max fee");
+        Hash inputHash = Sha256.digest(j.input());
+        state.jobs.put(jobId, new JobRecord(jobId, sender, j.model(), inputHash, j.mode(), j.fallbackModes(), j.maxFee(), fee,
+                j.deadlineBlocks(), JobStatus.QUEUED, null, 0, 0, 0, List.of(), ctx.height(), ctx.height(), null, 0));
+        state.jobInputs.put(jobId, j.input());
+        enqueue(state, jobId);
+        state.emit(LedgerEvent.of(EventType.JOB_SUBMITTED, jobId, null, sender, j.maxFee(),
+                "max fee escrowed for a " + j.mode() + " job on model " + model.name()));
+    }
+
+    static void enqueue(LedgerState state, Hash jobId) {
+        long seq = state.global(LedgerState.GLOBAL_NEXT_QUEUE_SEQ);
+        state.queue.put(seq, jobId);
+        state.setGlobal(LedgerState.GLOBAL_NEXT_QUEUE_SEQ, seq + 1);
+    }
+
+    public static void result(LedgerState state, PublicKey sender, Payload.SubmitResult r, BlockContext ctx,
+                              EvidenceVerifiers verifiers) {
+        Params p = state.params();
+        JobRecord job = state.jobs.get(r.jobId());
+        if (job == null) {
+            throw reject(RejectCode.UNKNOWN_JOB, "job " + r.jobId().hex() + " does not exist");
+        }
+        require(job.status() == JobStatus.ASSIGNED, RejectCode.JOB_NOT_OPEN,
+                "job " + job.id().hex() + " is " + job.status() + "; it takes no result now");
+        require(sender.equals(job.assignedNode()), RejectCode.NOT_ASSIGNED,
+                "job " + job.id().hex() + " is assigned to node " + job.assignedNode().hex() + ", not to " + sender.hex());
+        require(ctx.height() <= job.deadlineHeight(), RejectCode.JOB_NOT_OPEN,
+                "the result deadline of job " + job.id().hex() + " was height " + job.deadlineHeight());
+        byte[] output = r.output();
+        byte[] evidence = r.evidence();
+        require(output.length <= p.maxOutputBytes(), RejectCode.OVERSIZED,
+                "the output is " + output.length + " bytes, more than the limit of " + p.maxOutputBytes());
+        require(evidence.length <= p.maxEvidenceBytes(), RejectCode.OVERSIZED,
+                "the evidence is " + evidence.length + " bytes, more than the limit of " + p.maxEvidenceBytes());
+        NodeRecord node = StakingRules.node(state, sender);
+        Hash outputHash = Sha256.digest(output);
+        verifiers.forMode(job.mode()).verify(new EvidenceContext(job, node, outputHash, evidence, state));
+        state.emit(LedgerEvent.of(EventType.RESULT_POSTED, job.id(), sender, job.client(), 0,
+                job.mode() + " result with output " + outputHash.hex()));
+        state.jobOutputs.put(job.id(), output);
+        state.deadlines.remove(new DeadlineKey(job.deadlineHeight(), job.id()));
+        settle(state, job.settled(outputHash, ctx.height()), node, ctx);
+    }
+
+    /** Pays the fee out by the chain's shares (the node gets the rounding remainder) and refunds the rest of the escrow. */
+    static void settle(LedgerState state, JobRecord job, NodeRecord node, BlockContext ctx) {
+        Params p = state.params();
+        long fee = job.fee();
+        long toValidator = Amounts.basisPoints(fee, p.validatorShareBps());
+        long toTreasury = Amounts.basisPoints(fee, p.treasuryShareBps());
+        long toNode = fee - toValidator - toTreasury;
+        long refund = job.maxFee() - fee;
+        Balances.credit(state, node.id(), toNode);
+        Balances.credit(state, ctx.producer(), toValidator);
+        Balances.creditTreasury(state, toTreasury);
+        Balances.credit(state, job.client(), refund);
+        state.nodes.put(node.id(), node.paid(toNode));
+        state.jobs.put(job.id(), job);
+        String id = job.id().hex();
+        state.emit(LedgerEvent.of(EventType.NODE_PAID, job.id(), node.id(), node.id(), toNode,
+                "node share (" + p.nodeShareBps() + " bps of fee " + fee + ") for job " + id));
+        state.emit(LedgerEvent.of(EventType.VALIDATOR_PAID, job.id(), null, ctx.producer(), toValidator,
+                "validator share (" + p.validatorShareBps() + " bps) for including the result of job " + id));
+        state.emit(LedgerEvent.of(EventType.TREASURY_PAID, job.id(), null, null, toTreasury,
+                "treasury share (" + p.treasuryShareBps() + " bps) of job " + id));
+        if (refund > 0) {
+            state.emit(LedgerEvent.of(EventType.CLIENT_REFUNDED, job.id(), null, job.client(), refund,
+                    "unused escrow: max fee " + job.maxFee() + " minus fee " + fee));
+        }
+        state.emit(LedgerEvent.of(EventType.JOB_SETTLED, job.id(), node.id(), job.client(), fee, job.mode() + " job settled"));
+    }
+}

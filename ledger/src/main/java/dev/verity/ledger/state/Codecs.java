@@ -1,0 +1,153 @@
+package dev.verity.ledger.state;
+
+import dev.verity.core.Decoder;
+import dev.verity.core.Encoder;
+import dev.verity.core.Hash;
+import dev.verity.core.PublicKey;
+import dev.verity.ledger.Params;
+import dev.verity.ledger.VerificationMode;
+import dev.verity.ledger.tx.Hardware;
+import java.util.List;
+
+/** Canonical encodings of the state's keys and values. */
+public final class Codecs {
+    private Codecs() {}
+
+    private static final int MAX = 1 << 16;
+
+    public static final Codec<Hash> HASH = new Codec<>() {
+        public void write(Encoder e, Hash v) { e.hash(v); }
+        public Hash read(Decoder d) { return d.hash("hash"); }
+    };
+
+    public static final Codec<PublicKey> KEY = new Codec<>() {
+        public void write(Encoder e, PublicKey v) { e.publicKey(v); }
+        public PublicKey read(Decoder d) { return d.publicKey("key"); }
+    };
+
+    public static final Codec<Long> U64 = new Codec<>() {
+        public void write(Encoder e, Long v) { e.u64(v); }
+        public Long read(Decoder d) { return d.u64("number"); }
+    };
+
+    public static final Codec<String> TEXT = new Codec<>() {
+        public void write(Encoder e, String v) { e.string(v); }
+        public String read(Decoder d) { return d.string("text", MAX); }
+    };
+
+    public static final Codec<byte[]> BLOB = new Codec<>() {
+        public void write(Encoder e, byte[] v) { e.bytes(v); }
+        public byte[] read(Decoder d) { return d.bytes("blob", 1 << 24); }
+    };
+
+    public static final Codec<Params> PARAMS = new Codec<>() {
+        public void write(Encoder e, Params v) { v.encode(e); }
+        public Params read(Decoder d) { return Params.decode(d); }
+    };
+
+    public static final Codec<Account> ACCOUNT = new Codec<>() {
+        public void write(Encoder e, Account v) { e.u64(v.balance()).u64(v.nonce()); }
+        public Account read(Decoder d) { return new Account(d.u64("balance"), d.u64("nonce")); }
+    };
+
+    public static final Codec<DeadlineKey> DEADLINE = new Codec<>() {
+        public void write(Encoder e, DeadlineKey v) { e.u64(v.height()).hash(v.job()); }
+        public DeadlineKey read(Decoder d) { return new DeadlineKey(d.u64("height"), d.hash("job")); }
+    };
+
+    static void optionalKey(Encoder e, PublicKey k) {
+        e.bool(k != null);
+        if (k != null) {
+            e.publicKey(k);
+        }
+    }
+
+    static PublicKey optionalKey(Decoder d) {
+        return d.bool("key present") ? d.publicKey("key") : null;
+    }
+
+    static void optionalHash(Encoder e, Hash h) {
+        e.bool(h != null);
+        if (h != null) {
+            e.hash(h);
+        }
+    }
+
+    static Hash optionalHash(Decoder d) {
+        return d.bool("hash present") ? d.hash("hash") : null;
+    }
+
+    static void modes(Encoder e, List<VerificationMode> modes) {
+        e.list(modes, (x, m) -> x.u8(m.ordinal()));
+    }
+
+    static List<VerificationMode> modes(Decoder d) {
+        return d.list("modes", 16, x -> VerificationMode.fromCode(x.u8("mode")));
+    }
+
+    public static final Codec<NodeRecord> NODE = new Codec<>() {
+        public void write(Encoder e, NodeRecord n) {
+            e.publicKey(n.id()).u64(n.stake()).list(n.models(), Encoder::hash);
+            modes(e, n.modes());
+            Hardware h = n.hardware();
+            e.string(h.gpuModel()).u32(h.gpuCount()).string(h.cpuModel()).u32(h.cpuCount());
+            e.u8(n.status().ordinal()).u64(n.jailedUntil()).u32(n.missedDeadlines());
+            e.list(n.unbonding(), (x, u) -> x.u64(u.amount()).u64(u.releaseHeight()));
+            optionalKey(e, n.enclaveKey());
+            e.u64(n.registeredAt()).u64(n.earned()).u64(n.penalized()).u64(n.jobsCompleted());
+        }
+
+        public NodeRecord read(Decoder d) {
+            return new NodeRecord(d.publicKey("id"), d.u64("stake"), d.list("models", MAX, x -> x.hash("model")), modes(d),
+                    new Hardware(d.string("gpu", MAX), (int) d.u32("gpus"), d.string("cpu", MAX), (int) d.u32("cpus")),
+                    NodeStatus.values()[d.u8("status")], d.u64("jailedUntil"), (int) d.u32("missed"),
+                    d.list("unbonding", MAX, x -> new Unbonding(x.u64("amount"), x.u64("release"))), optionalKey(d),
+                    d.u64("registeredAt"), d.u64("earned"), d.u64("penalized"), d.u64("jobsCompleted"));
+        }
+    };
+
+    public static final Codec<ModelRecord> MODEL = new Codec<>() {
+        public void write(Encoder e, ModelRecord m) {
+            e.hash(m.id()).publicKey(m.owner()).string(m.name()).string(m.inputDescription()).string(m.outputDescription())
+                    .u64(m.computeUnits()).u64(m.registeredAt());
+        }
+
+        public ModelRecord read(Decoder d) {
+            return new ModelRecord(d.hash("id"), d.publicKey("owner"), d.string("name", MAX), d.string("input", MAX),
+                    d.string("output", MAX), d.u64("computeUnits"), d.u64("registeredAt"));
+        }
+    };
+
+    public static final Codec<JobRecord> JOB = new Codec<>() {
+        public void write(Encoder e, JobRecord j) {
+            e.hash(j.id()).publicKey(j.client()).hash(j.model()).hash(j.inputHash()).u8(j.mode().ordinal());
+            modes(e, j.fallbackModes());
+            e.u64(j.maxFee()).u64(j.fee()).u64(j.deadlineBlocks()).u8(j.status().ordinal());
+            optionalKey(e, j.assignedNode());
+            e.u64(j.assignedAt()).u64(j.deadlineHeight()).u32(j.reassignments()).list(j.missedBy(), Encoder::publicKey);
+            e.u64(j.submittedAt()).u64(j.queuedAt());
+            optionalHash(e, j.outputHash());
+            e.u64(j.settledAt());
+        }
+
+        public JobRecord read(Decoder d) {
+            return new JobRecord(d.hash("id"), d.publicKey("client"), d.hash("model"), d.hash("input"),
+                    VerificationMode.fromCode(d.u8("mode")), modes(d), d.u64("maxFee"), d.u64("fee"), d.u64("deadlineBlocks"),
+                    JobStatus.values()[d.u8("status")], optionalKey(d), d.u64("assignedAt"), d.u64("deadlineHeight"),
+                    (int) d.u32("reassignments"), d.list("missedBy", MAX, x -> x.publicKey("node")), d.u64("submittedAt"),
+                    d.u64("queuedAt"), optionalHash(d), d.u64("settledAt"));
+        }
+    };
+
+    public static final Codec<EnclaveRecord> ENCLAVE = new Codec<>() {
+        public void write(Encoder e, EnclaveRecord r) {
+            e.publicKey(r.enclaveKey()).publicKey(r.node()).string(r.format()).hash(r.measurement()).hash(r.attestationHash())
+                    .u64(r.registeredAt());
+        }
+
+        public EnclaveRecord read(Decoder d) {
+            return new EnclaveRecord(d.publicKey("enclave"), d.publicKey("node"), d.string("format", MAX),
+                    d.hash("measurement"), d.hash("attestation"), d.u64("registeredAt"));
+        }
+    };
+}

@@ -1,0 +1,58 @@
+package dev.verity.ledger.state;
+
+import dev.verity.core.Hash;
+import dev.verity.core.PublicKey;
+import dev.verity.ledger.VerificationMode;
+import java.util.List;
+
+/**
+ * A job. {@code mode} is the mode in force (it moves down {@code fallbackModes} when no node can
+ * serve it); {@code fee} is what settlement will charge, fixed when the mode is chosen.
+ * {@code missedBy} lists nodes that let it expire, so it is not handed back to them.
+ */
+public record JobRecord(
+        Hash id,
+        PublicKey client,
+        Hash model,
+        Hash inputHash,
+        VerificationMode mode,
+        List<VerificationMode> fallbackModes,
+        long maxFee,
+        long fee,
+        long deadlineBlocks,
+        JobStatus status,
+        PublicKey assignedNode,
+        long assignedAt,
+        long deadlineHeight,
+        int reassignments,
+        List<PublicKey> missedBy,
+        long submittedAt,
+        long queuedAt,
+        Hash outputHash,
+        long settledAt) {
+
+    public JobRecord {
+        fallbackModes = List.copyOf(fallbackModes);
+        missedBy = List.copyOf(missedBy);
+    }
+
+    public JobRecord assigned(PublicKey node, long height, VerificationMode m, List<VerificationMode> fallbacks, long newFee) {
+        return new JobRecord(id, client, model, inputHash, m, fallbacks, maxFee, newFee, deadlineBlocks, JobStatus.ASSIGNED,
+                node, height, height + deadlineBlocks, reassignments, missedBy, submittedAt, queuedAt, outputHash, settledAt);
+    }
+
+    public JobRecord requeued(List<PublicKey> missed, long height) {
+        return new JobRecord(id, client, model, inputHash, mode, fallbackModes, maxFee, fee, deadlineBlocks, JobStatus.QUEUED,
+                null, 0, 0, reassignments + 1, missed, submittedAt, height, outputHash, settledAt);
+    }
+
+    public JobRecord settled(Hash output, long height) {
+        return new JobRecord(id, client, model, inputHash, mode, fallbackModes, maxFee, fee, deadlineBlocks, JobStatus.SETTLED,
+                assignedNode, assignedAt, deadlineHeight, reassignments, missedBy, submittedAt, queuedAt, output, height);
+    }
+
+    public JobRecord expired(long height, List<PublicKey> missed) {
+        return new JobRecord(id, client, model, inputHash, mode, fallbackModes, maxFee, fee, deadlineBlocks, JobStatus.EXPIRED,
+                null, assignedAt, deadlineHeight, reassignments, missed, submittedAt, queuedAt, outputHash, height);
+    }
+}

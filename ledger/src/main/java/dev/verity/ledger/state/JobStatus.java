@@ -1,0 +1,12 @@
+package dev.verity.ledger.state;
+
+public enum JobStatus {
+    /** Waiting for an eligible node. */
+    QUEUED,
+    /** A node must post its result by the deadline height. */
+    ASSIGNED,
+    /** Verified and paid. */
+    SETTLED,
+    /** Nobody answered in time, or no node could take it; the escrow went back to the client. */
+    EXPIRED
+}

@@ -1,0 +1,122 @@
+package dev.verity.ledger.state;
+
+import dev.verity.core.Hash;
+import dev.verity.core.Merkle;
+import dev.verity.core.PublicKey;
+import dev.verity.ledger.Params;
+import dev.verity.ledger.event.LedgerEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiConsumer;
+
+/**
+ * The whole ledger state: sorted tables, each committed by a Merkle root; the state root is the
+ * Merkle root over the table roots in the fixed order below. Events of the block being executed
+ * are collected here and undone with the transaction that emitted them.
+ */
+public final class LedgerState {
+    public static final String GLOBAL_TREASURY = "treasury";
+    public static final String GLOBAL_NEXT_QUEUE_SEQ = "nextQueueSeq";
+    public static final String GLOBAL_HEIGHT = "height";
+    private static final String PARAMS_KEY = "current";
+
+    private final Journal journal = new Journal();
+    private final List<Table<?, ?>> tables = new ArrayList<>();
+    private final List<LedgerEvent> events = new ArrayList<>();
+
+    public final Table<String, Params> params = table("params", Codecs.TEXT, Codecs.PARAMS);
+    public final Table<String, Long> globals = table("globals", Codecs.TEXT, Codecs.U64);
+    public final Table<PublicKey, Long> validators = table("validators", Codecs.KEY, Codecs.U64);
+    public final Table<PublicKey, Account> accounts = table("accounts", Codecs.KEY, Codecs.ACCOUNT);
+    public final Table<PublicKey, NodeRecord> nodes = table("nodes", Codecs.KEY, Codecs.NODE);
+    public final Table<Hash, ModelRecord> models = table("models", Codecs.HASH, Codecs.MODEL);
+    public final Table<Hash, JobRecord> jobs = table("jobs", Codecs.HASH, Codecs.JOB);
+    public final Table<Hash, byte[]> jobInputs = table("jobInputs", Codecs.HASH, Codecs.BLOB);
+    public final Table<Hash, byte[]> jobOutputs = table("jobOutputs", Codecs.HASH, Codecs.BLOB);
+    public final Table<PublicKey, EnclaveRecord> enclaves = table("enclaves", Codecs.KEY, Codecs.ENCLAVE);
+    public final Table<Long, Hash> queue = table("queue", Codecs.U64, Codecs.HASH);
+    public final Table<DeadlineKey, Long> deadlines = table("deadlines", Codecs.DEADLINE, Codecs.U64);
+    public final Table<PublicKey, Long> trustedPlatformKeys = table("trustedPlatformKeys", Codecs.KEY, Codecs.U64);
+    public final Table<Hash, String> approvedMeasurements = table("approvedMeasurements", Codecs.HASH, Codecs.TEXT);
+
+    private <K extends Comparable<K>, V> Table<K, V> table(String name, Codec<K> k, Codec<V> v) {
+        Table<K, V> t = new Table<>(name, tables.size() + 1, k, v, journal);
+        tables.add(t);
+        return t;
+    }
+
+    public Journal journal() {
+        return journal;
+    }
+
+    public Params params() {
+        return params.get(PARAMS_KEY);
+    }
+
+    public void setParams(Params p) {
+        params.put(PARAMS_KEY, p);
+    }
+
+    public long global(String name) {
+        Long v = globals.get(name);
+        return v == null ? 0 : v;
+    }
+
+    public void setGlobal(String name, long value) {
+        globals.put(name, value);
+    }
+
+    public long height() {
+        return global(GLOBAL_HEIGHT);
+    }
+
+    public Account account(PublicKey key) {
+        Account a = accounts.get(key);
+        return a == null ? Account.EMPTY : a;
+    }
+
+    public void emit(LedgerEvent event) {
+        int size = events.size();
+        events.add(event);
+        journal.recordUndo(() -> events.subList(size, events.size()).clear());
+    }
+
+    /** Events emitted since the last drain, in order. */
+    public List<LedgerEvent> drainEvents() {
+        List<LedgerEvent> out = List.copyOf(events);
+        events.clear();
+        return out;
+    }
+
+    public Hash root() {
+        List<Hash> roots = new ArrayList<>(tables.size());
+        for (Table<?, ?> t : tables) {
+            roots.add(t.root());
+        }
+        return Merkle.root(roots);
+    }
+
+    /** Hands every row written since the last call to {@code sink}, as storage key and value (null = deleted). */
+    public void drainChanges(BiConsumer<byte[], byte[]> sink) {
+        for (Table<?, ?> t : tables) {
+            t.drainChanges(sink);
+        }
+    }
+
+    /** Loads one row written by {@link #drainChanges}; used when a node restarts from its data directory. */
+    public void load(byte[] storageKey, byte[] value) {
+        if (storageKey.length == 0) {
+            throw new IllegalArgumentException("empty state key");
+        }
+        int id = storageKey[0] & 0xFF;
+        if (id < 1 || id > tables.size()) {
+            throw new IllegalArgumentException("state key for unknown table " + id);
+        }
+        tables.get(id - 1).load(storageKey, value);
+    }
+
+    /** After loading, nothing is pending for storage. */
+    public void markPersisted() {
+        drainChanges((k, v) -> { });
+    }
+}

@@ -1,0 +1,8 @@
+package dev.verity.ledger.state;
+
+import dev.verity.core.Hash;
+import dev.verity.core.PublicKey;
+
+/** A model registered by the SHA-256 of its file. */
+public record ModelRecord(Hash id, PublicKey owner, String name, String inputDescription, String outputDescription,
+                          long computeUnits, long registeredAt) {}

@@ -1,0 +1,68 @@
+package dev.verity.ledger.state;
+
+import dev.verity.core.Hash;
+import dev.verity.core.PublicKey;
+import dev.verity.ledger.VerificationMode;
+import dev.verity.ledger.tx.Hardware;
+import java.util.List;
+
+/**
+ * A compute node. Its id is the operator's account key. {@code earned} and {@code penalized} are
+ * running totals so an operator sees them without replaying events.
+ */
+public record NodeRecord(
+        PublicKey id,
+        long stake,
+        List<Hash> models,
+        List<VerificationMode> modes,
+        Hardware hardware,
+        NodeStatus status,
+        long jailedUntil,
+        int missedDeadlines,
+        List<Unbonding> unbonding,
+        PublicKey enclaveKey,
+        long registeredAt,
+        long earned,
+        long penalized,
+        long jobsCompleted) {
+
+    public NodeRecord {
+        models = List.copyOf(models);
+        modes = List.copyOf(modes);
+        unbonding = List.copyOf(unbonding);
+    }
+
+    public boolean serves(Hash model, VerificationMode mode) {
+        return models.contains(model) && modes.contains(mode) && (mode != VerificationMode.TEE || enclaveKey != null);
+    }
+
+    public NodeRecord withStake(long s) {
+        return new NodeRecord(id, s, models, modes, hardware, status, jailedUntil, missedDeadlines, unbonding, enclaveKey,
+                registeredAt, earned, penalized, jobsCompleted);
+    }
+
+    public NodeRecord withUnbonding(long s, List<Unbonding> u) {
+        return new NodeRecord(id, s, models, modes, hardware, status, jailedUntil, missedDeadlines, u, enclaveKey,
+                registeredAt, earned, penalized, jobsCompleted);
+    }
+
+    public NodeRecord withStatus(NodeStatus st, long until, int misses) {
+        return new NodeRecord(id, stake, models, modes, hardware, st, until, misses, unbonding, enclaveKey,
+                registeredAt, earned, penalized, jobsCompleted);
+    }
+
+    public NodeRecord withEnclave(PublicKey key) {
+        return new NodeRecord(id, stake, models, modes, hardware, status, jailedUntil, missedDeadlines, unbonding, key,
+                registeredAt, earned, penalized, jobsCompleted);
+    }
+
+    public NodeRecord paid(long amount) {
+        return new NodeRecord(id, stake, models, modes, hardware, status, jailedUntil, missedDeadlines, unbonding, enclaveKey,
+                registeredAt, earned + amount, penalized, jobsCompleted + 1);
+    }
+
+    public NodeRecord penalizedBy(long amount, int misses) {
+        return new NodeRecord(id, stake - amount, models, modes, hardware, status, jailedUntil, misses, unbonding, enclaveKey,
+                registeredAt, earned, penalized + amount, jobsCompleted);
+    }
+}

@@ -1,0 +1,6 @@
+package dev.verity.ledger.state;
+
+public enum NodeStatus {
+    ACTIVE,
+    JAILED
+}

@@ -1,0 +1,79 @@
+package dev.verity.ledger.tx;
+
+import dev.verity.core.Hash;
+import dev.verity.core.PublicKey;
+import dev.verity.ledger.VerificationMode;
+import java.util.List;
+
+/** What a transaction asks the ledger to do. Each variant has a stable tag in the encoding. */
+public sealed interface Payload {
+
+    /** Moves {@code amount} base units to {@code to}. */
+    record Transfer(PublicKey to, long amount) implements Payload {}
+
+    /** Registers the sender as a compute node, moving {@code stake} from its balance into stake. */
+    record RegisterNode(long stake, List<Hash> models, List<VerificationMode> modes, Hardware hardware) implements Payload {
+        public RegisterNode {
+            models = List.copyOf(models);
+            modes = List.copyOf(modes);
+        }
+    }
+
+    record Bond(long amount) implements Payload {}
+
+    /** Moves stake into an unbonding entry that can be withdrawn after the unbonding period. */
+    record Unbond(long amount) implements Payload {}
+
+    /** Moves every matured unbonding entry back to the balance. */
+    record Withdraw() implements Payload {}
+
+    record Unjail() implements Payload {}
+
+    /** Registers a model by the SHA-256 of its file. */
+    record RegisterModel(Hash modelHash, String name, String inputDescription, String outputDescription, long computeUnits)
+            implements Payload {}
+
+    /** Registers the sender node's enclave key with an attestation document that binds it. */
+    record RegisterEnclave(PublicKey enclaveKey, byte[] attestation) implements Payload {
+        public RegisterEnclave {
+            attestation = attestation.clone();
+        }
+
+        @Override
+        public byte[] attestation() {
+            return attestation.clone();
+        }
+    }
+
+    /** Asks for one inference; escrows {@code maxFee}. The job id is the transaction hash. */
+    record SubmitJob(Hash model, byte[] input, VerificationMode mode, List<VerificationMode> fallbackModes, long maxFee,
+                     long deadlineBlocks) implements Payload {
+        public SubmitJob {
+            input = input.clone();
+            fallbackModes = List.copyOf(fallbackModes);
+        }
+
+        @Override
+        public byte[] input() {
+            return input.clone();
+        }
+    }
+
+    /** The assigned node's answer to a job with the evidence its mode needs. */
+    record SubmitResult(Hash jobId, byte[] output, byte[] evidence) implements Payload {
+        public SubmitResult {
+            output = output.clone();
+            evidence = evidence.clone();
+        }
+
+        @Override
+        public byte[] output() {
+            return output.clone();
+        }
+
+        @Override
+        public byte[] evidence() {
+            return evidence.clone();
+        }
+    }
+}
