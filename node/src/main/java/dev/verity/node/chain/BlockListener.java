@@ -1,0 +1,10 @@
+package dev.verity.node.chain;
+
+import dev.verity.ledger.block.Block;
+import dev.verity.sdk.api.EventView;
+import java.util.List;
+
+/** Called after a block is durably committed, on the block producer's thread; must not block. */
+public interface BlockListener {
+    void onBlock(Block block, List<EventView> events);
+}

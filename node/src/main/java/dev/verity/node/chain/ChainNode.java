@@ -1,0 +1,363 @@
+package dev.verity.node.chain;
+
+import dev.verity.core.Hash;
+import dev.verity.core.PrivateKey;
+import dev.verity.ledger.BlockContext;
+import dev.verity.ledger.Genesis;
+import dev.verity.ledger.Ledger;
+import dev.verity.ledger.RejectCode;
+import dev.verity.ledger.TransactionRejectedException;
+import dev.verity.ledger.block.Block;
+import dev.verity.ledger.block.BlockExecution;
+import dev.verity.ledger.event.LedgerEvent;
+import dev.verity.ledger.state.LedgerState;
+import dev.verity.ledger.tx.SignedTransaction;
+import dev.verity.ledger.tx.TransactionCodec;
+import dev.verity.node.storage.BlockCommit;
+import dev.verity.node.storage.ByteKey;
+import dev.verity.node.storage.ChainStore;
+import dev.verity.node.storage.EventWrite;
+import dev.verity.node.storage.TxLocation;
+import dev.verity.sdk.api.EventView;
+import dev.verity.sdk.api.StatusView;
+import dev.verity.sdk.api.TransactionReceipt;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A validator node's chain: the ledger in memory, RocksDB underneath, the mempool in front.
+ *
+ * <p>Durability: a transaction is acknowledged only after it is synced into the stored mempool; a
+ * block, its state changes, events and indexes are committed in one synced batch. After a crash
+ * the node reloads the committed state and the stored mempool, so nothing acknowledged is lost.
+ * Height 0 of the store holds the genesis document.
+ */
+public final class ChainNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ChainNode.class);
+    private static final int REFUSED_MEMORY = 10_000;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final NodeConfig config;
+    private final ChainStore store;
+    private final Genesis genesis;
+    private final Ledger ledger;
+    private final Mempool mempool;
+    private final PrivateKey validatorKey;
+    private final List<BlockListener> listeners = new CopyOnWriteArrayList<>();
+    private final Map<Hash, String> refused = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Hash, String> eldest) {
+            return size() > REFUSED_MEMORY;
+        }
+    };
+    private long headHeight;
+    private Hash headHash;
+    private long headTimestamp;
+
+    private ChainNode(NodeConfig config, ChainStore store, Genesis genesis, Ledger ledger, PrivateKey validatorKey) {
+        this.config = config;
+        this.store = store;
+        this.genesis = genesis;
+        this.ledger = ledger;
+        this.validatorKey = validatorKey;
+        this.mempool = new Mempool(config.mempoolCapacity());
+    }
+
+    /**
+     * Opens the node's data directory: a new one starts from {@code genesis}; an existing one
+     * reloads its committed state (and must have been started from the same genesis).
+     */
+    public static ChainNode open(NodeConfig config, Genesis genesis, PrivateKey validatorKey) {
+        ChainStore store = ChainStore.open(config.dataDir());
+        try {
+            Optional<byte[]> stored = store.meta(ChainStore.META_GENESIS);
+            ChainNode node;
+            if (stored.isEmpty()) {
+                node = startFresh(config, store, genesis, validatorKey);
+            } else {
+                Genesis g = Genesis.decode(stored.get());
+                if (genesis != null && !g.hash().equals(genesis.hash())) {
+                    throw new IllegalStateException("data directory " + config.dataDir() + " belongs to another chain (genesis "
+                            + g.hash().hex() + ")");
+                }
+                node = restore(config, store, g, validatorKey);
+            }
+            return node;
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /** Opens an existing data directory with the genesis it stores. */
+    public static ChainNode open(NodeConfig config, PrivateKey validatorKey) {
+        return open(config, null, validatorKey);
+    }
+
+    private static ChainNode startFresh(NodeConfig config, ChainStore store, Genesis genesis, PrivateKey key) {
+        if (genesis == null) {
+            throw new IllegalStateException("data directory " + config.dataDir() + " holds no chain; give a genesis to start one");
+        }
+        Ledger ledger = Ledger.fromGenesis(genesis);
+        TreeMap<ByteKey, byte[]> writes = new TreeMap<>();
+        ledger.state().drainChanges((k, v) -> writes.put(ByteKey.of(k), v));
+        byte[] encoded = genesis.encode();
+        store.putMeta(ChainStore.META_GENESIS, encoded);
+        store.commitBlock(new BlockCommit(0, genesis.hash().bytes(), encoded, List.of(), writes, List.of(), null));
+        ChainNode node = new ChainNode(config, store, genesis, ledger, key);
+        node.headHeight = 0;
+        node.headHash = genesis.hash();
+        node.headTimestamp = genesis.timestampMillis();
+        LOG.info("started chain {} from genesis {}", genesis.chainId(), genesis.hash().hex());
+        return node;
+    }
+
+    private static ChainNode restore(NodeConfig config, ChainStore store, Genesis genesis, PrivateKey key) {
+        LedgerState state = new LedgerState();
+        store.forEachState(state::load);
+        state.markPersisted();
+        Ledger ledger = Ledger.restore(genesis, state);
+        ChainNode node = new ChainNode(config, store, genesis, ledger, key);
+        node.headHeight = store.headHeight();
+        if (node.headHeight == 0) {
+            node.headHash = genesis.hash();
+            node.headTimestamp = genesis.timestampMillis();
+        } else {
+            Block head = Block.decode(store.block(node.headHeight).orElseThrow());
+            node.headHash = head.hash();
+            node.headTimestamp = head.header().timestampMillis();
+            Hash root = state.root();
+            if (!root.equals(head.header().stateRoot())) {
+                throw new IllegalStateException("stored state root " + root.hex() + " differs from block " + node.headHeight
+                        + " root " + head.header().stateRoot().hex() + "; run `verity chain verify`");
+            }
+        }
+        node.reloadMempool();
+        LOG.info("restored chain {} at height {} with {} pending transactions", genesis.chainId(), node.headHeight,
+                node.mempool.size());
+        return node;
+    }
+
+    /** Re-admits the stored mempool in arrival order; drops what no longer applies (already included, stale nonce). */
+    private void reloadMempool() {
+        for (byte[] bytes : store.mempoolTransactions()) {
+            SignedTransaction tx = TransactionCodec.decode(bytes);
+            try {
+                if (store.transaction(tx.hash().bytes()).isPresent()) {
+                    throw new TransactionRejectedException(RejectCode.BAD_NONCE, "already included");
+                }
+                ledger.checkStateless(tx);
+                ledger.dryRun(tx, nextContext(), expectedNonce(tx));
+                mempool.add(tx);
+            } catch (TransactionRejectedException e) {
+                store.removeMempool(tx.hash().bytes());
+                refused.put(tx.hash(), e.code() + ": " + e.getMessage());
+                LOG.warn("dropped stored transaction {}: {}", tx.hash().hex(), e.getMessage());
+            }
+        }
+    }
+
+    private long expectedNonce(SignedTransaction tx) {
+        long pending = mempool.pendingNextNonce(tx.body().sender());
+        return pending >= 0 ? pending : ledger.state().account(tx.body().sender()).nonce();
+    }
+
+    private BlockContext nextContext() {
+        return new BlockContext(headHeight + 1, headHash, Math.max(headTimestamp, System.currentTimeMillis()),
+                validatorKey.publicKey());
+    }
+
+    public void addListener(BlockListener l) {
+        listeners.add(l);
+    }
+
+    public void removeListener(BlockListener l) {
+        listeners.remove(l);
+    }
+
+    public Genesis genesis() {
+        return genesis;
+    }
+
+    public NodeConfig config() {
+        return config;
+    }
+
+    /**
+     * Admits a transaction: decodes it, checks signature, nonce order and that it would apply now,
+     * and syncs it to the stored mempool. Returns its hash once it is durable (acknowledged).
+     */
+    public Hash submit(byte[] bytes) {
+        SignedTransaction tx = ledger.decodeAndCheck(bytes);
+        lock.lock();
+        try {
+            if (mempool.contains(tx.hash()) || store.transaction(tx.hash().bytes()).isPresent()) {
+                throw new TransactionRejectedException(RejectCode.BAD_NONCE,
+                        "transaction " + tx.hash().hex() + " was already submitted (a replay?)");
+            }
+            if (mempool.full()) {
+                throw new TransactionRejectedException(RejectCode.OVERSIZED,
+                        "the mempool is full (" + config.mempoolCapacity() + " transactions); retry after the next block");
+            }
+            ledger.dryRun(tx, nextContext(), expectedNonce(tx));
+            store.putMempool(tx.hash().bytes(), tx.encoded());
+            mempool.add(tx);
+            return tx.hash();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Produces, commits and announces the next block; returns it. */
+    public Block produceBlock() {
+        Block block;
+        List<EventView> views;
+        lock.lock();
+        try {
+            List<SignedTransaction> candidates = mempool.take(config.maxTransactionsPerBlock());
+            BlockContext ctx = nextContext();
+            BlockExecution.Produced produced = BlockExecution.produce(ledger, candidates, ctx.height(), ctx.previousHash(),
+                    ctx.timestampMillis(), validatorKey);
+            block = produced.block();
+            views = new ArrayList<>(produced.events().size());
+            List<EventWrite> eventWrites = new ArrayList<>(produced.events().size());
+            for (int i = 0; i < produced.events().size(); i++) {
+                LedgerEvent ev = produced.events().get(i);
+                eventWrites.add(StoredEvents.write(block.height(), i, ctx.timestampMillis(), ev));
+                views.add(StoredEvents.view(block.height(), i, ctx.timestampMillis(), ev));
+            }
+            TreeMap<ByteKey, byte[]> writes = new TreeMap<>();
+            ledger.state().drainChanges((k, v) -> writes.put(ByteKey.of(k), v));
+            List<byte[]> txHashes = new ArrayList<>();
+            List<Hash> done = new ArrayList<>();
+            for (SignedTransaction tx : block.transactions()) {
+                txHashes.add(tx.hash().bytes());
+                done.add(tx.hash());
+            }
+            for (BlockExecution.Refused r : produced.refused()) {
+                refused.put(r.transaction().hash(), r.reason().code() + ": " + r.reason().getMessage());
+                store.removeMempool(r.transaction().hash().bytes());
+                done.add(r.transaction().hash());
+                LOG.info("refused transaction {} in block {}: {}", r.transaction().hash().hex(), block.height(),
+                        r.reason().getMessage());
+            }
+            try {
+                store.commitBlock(new BlockCommit(block.height(), block.hash().bytes(), block.encode(), txHashes, writes,
+                        eventWrites, null));
+            } catch (RuntimeException e) {
+                // Memory is ahead of disk now; the only safe course is to stop and restart from disk.
+                LOG.error("could not commit block {}; stopping so the node restarts from its last committed block",
+                        block.height(), e);
+                throw new IllegalStateException("block commit failed", e);
+            }
+            mempool.removeAll(done);
+            headHeight = block.height();
+            headHash = block.hash();
+            headTimestamp = ctx.timestampMillis();
+        } finally {
+            lock.unlock();
+        }
+        for (BlockListener l : listeners) {
+            try {
+                l.onBlock(block, views);
+            } catch (RuntimeException e) {
+                LOG.warn("block listener failed", e);
+            }
+        }
+        return block;
+    }
+
+    /** Runs a query on the current state under the chain lock. */
+    public <T> T read(Function<LedgerState, T> query) {
+        lock.lock();
+        try {
+            return query.apply(ledger.state());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The next nonce of an account, counting its pending transactions. */
+    public long nextNonce(dev.verity.core.PublicKey account) {
+        lock.lock();
+        try {
+            long pending = mempool.pendingNextNonce(account);
+            return pending >= 0 ? pending : ledger.state().account(account).nonce();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public long height() {
+        lock.lock();
+        try {
+            return headHeight;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public Optional<Block> block(long height) {
+        if (height < 1) {
+            return Optional.empty();
+        }
+        return store.block(height).map(Block::decode);
+    }
+
+    public TransactionReceipt receipt(Hash tx) {
+        Optional<TxLocation> at = store.transaction(tx.bytes());
+        if (at.isPresent()) {
+            return new TransactionReceipt(tx.hex(), "INCLUDED", at.get().height(), null);
+        }
+        lock.lock();
+        try {
+            if (mempool.contains(tx)) {
+                return new TransactionReceipt(tx.hex(), "PENDING", 0, null);
+            }
+            String why = refused.get(tx);
+            if (why != null) {
+                return new TransactionReceipt(tx.hex(), "REFUSED", 0, why);
+            }
+        } finally {
+            lock.unlock();
+        }
+        return new TransactionReceipt(tx.hex(), "UNKNOWN", 0, "no transaction " + tx.hex() + " is known to this node");
+    }
+
+    public List<EventView> eventsSince(long fromHeight, int limit) {
+        return store.eventsSince(fromHeight, limit).stream().map(e -> StoredEvents.view(e.bytes())).toList();
+    }
+
+    public List<EventView> eventsFor(int kind, byte[] id, long fromHeight, int limit) {
+        return store.eventsFor(StoredEvents.subject(kind, id), fromHeight, limit).stream().map(StoredEvents::view).toList();
+    }
+
+    public StatusView status() {
+        lock.lock();
+        try {
+            return new StatusView(genesis.chainId(), headHeight, headHash.hex(), ledger.state().root().hex(), headTimestamp,
+                    mempool.size(), validatorKey.publicKey().hex(), genesis.hash().hex());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            store.close();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.verity.node.consensus;
+
+import dev.verity.node.chain.ChainNode;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One validator that produces a block every interval. */
+public final class SingleValidatorConsensus implements Consensus {
+    private static final Logger LOG = LoggerFactory.getLogger(SingleValidatorConsensus.class);
+
+    private final ChainNode chain;
+    private final long intervalMillis;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "block-producer");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean failed;
+
+    public SingleValidatorConsensus(ChainNode chain, long intervalMillis) {
+        if (intervalMillis < 1) {
+            throw new IllegalArgumentException("the block interval must be at least 1 ms");
+        }
+        this.chain = chain;
+        this.intervalMillis = intervalMillis;
+    }
+
+    @Override
+    public void start() {
+        timer.scheduleWithFixedDelay(this::tick, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+    }
+
+    private void tick() {
+        if (failed) {
+            return;
+        }
+        try {
+            chain.produceBlock();
+        } catch (RuntimeException e) {
+            failed = true;
+            LOG.error("block production stopped: {}", e.getMessage(), e);
+        }
+    }
+
+    public boolean failed() {
+        return failed;
+    }
+
+    @Override
+    public String describe() {
+        return "single validator, one block every " + intervalMillis + " ms";
+    }
+
+    @Override
+    public void close() {
+        timer.shutdown();
+        try {
+            timer.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

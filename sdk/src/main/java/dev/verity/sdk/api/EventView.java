@@ -1,0 +1,5 @@
+package dev.verity.sdk.api;
+
+/** A ledger event with where it happened: block height, index in the block, block time. */
+public record EventView(long height, int index, long timestampMillis, String type, String job, String node, String account,
+                        long amount, String reason) {}

@@ -1,0 +1,7 @@
+package dev.verity.sdk.api;
+
+/**
+ * The state of a submitted transaction: PENDING (acknowledged, durable, waiting for a block),
+ * INCLUDED (in block {@code height}), or REFUSED (dropped when its block was built; {@code error} says why).
+ */
+public record TransactionReceipt(String hash, String status, long height, String error) {}
