@@ -55,6 +55,13 @@ public final class Codecs {
         public DeadlineKey read(Decoder d) { return new DeadlineKey(d.u64("height"), d.hash("job")); }
     };
 
+    static <E> E enumValue(E[] values, int code, String what) {
+        if (code >= values.length) {
+            throw new dev.verity.core.DecodingException("unknown " + what + " code " + code);
+        }
+        return values[code];
+    }
+
     static void optionalKey(Encoder e, PublicKey k) {
         e.bool(k != null);
         if (k != null) {
@@ -100,7 +107,7 @@ public final class Codecs {
         public NodeRecord read(Decoder d) {
             return new NodeRecord(d.publicKey("id"), d.u64("stake"), d.list("models", MAX, x -> x.hash("model")), modes(d),
                     new Hardware(d.string("gpu", MAX), (int) d.u32("gpus"), d.string("cpu", MAX), (int) d.u32("cpus")),
-                    NodeStatus.values()[d.u8("status")], d.u64("jailedUntil"), (int) d.u32("missed"),
+                    enumValue(NodeStatus.values(), d.u8("node status"), "node status"), d.u64("jailedUntil"), (int) d.u32("missed"),
                     d.list("unbonding", MAX, x -> new Unbonding(x.u64("amount"), x.u64("release"))), optionalKey(d),
                     d.u64("registeredAt"), d.u64("earned"), d.u64("penalized"), d.u64("jobsCompleted"));
         }
@@ -133,7 +140,7 @@ public final class Codecs {
         public JobRecord read(Decoder d) {
             return new JobRecord(d.hash("id"), d.publicKey("client"), d.hash("model"), d.hash("input"),
                     VerificationMode.fromCode(d.u8("mode")), modes(d), d.u64("maxFee"), d.u64("fee"), d.u64("deadlineBlocks"),
-                    JobStatus.values()[d.u8("status")], optionalKey(d), d.u64("assignedAt"), d.u64("deadlineHeight"),
+                    enumValue(JobStatus.values(), d.u8("job status"), "job status"), optionalKey(d), d.u64("assignedAt"), d.u64("deadlineHeight"),
                     (int) d.u32("reassignments"), d.list("missedBy", MAX, x -> x.publicKey("node")), d.u64("submittedAt"),
                     d.u64("queuedAt"), optionalHash(d), d.u64("settledAt"));
         }

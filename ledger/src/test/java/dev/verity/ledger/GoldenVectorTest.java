@@ -1,0 +1,148 @@
+package dev.verity.ledger;
+
+import static dev.verity.ledger.TestChain.ALICE;
+import static dev.verity.ledger.TestChain.BOB;
+import static dev.verity.ledger.TestChain.CAROL;
+import static dev.verity.ledger.TestChain.ENCLAVE_1;
+import static dev.verity.ledger.TestChain.NODE_1;
+import static dev.verity.ledger.TestChain.NODE_2;
+import static dev.verity.ledger.TestChain.NODE_3;
+import static dev.verity.ledger.TestChain.VRT;
+import static dev.verity.ledger.TestChain.modelHash;
+import static dev.verity.ledger.VerificationMode.NONE;
+import static dev.verity.ledger.VerificationMode.TEE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.verity.core.Bytes;
+import dev.verity.core.Hash;
+import dev.verity.ledger.block.Block;
+import dev.verity.ledger.block.BlockExecution;
+import dev.verity.ledger.event.EventType;
+import dev.verity.ledger.event.LedgerEvent;
+import dev.verity.ledger.state.JobStatus;
+import dev.verity.ledger.tx.Payload;
+import dev.verity.ledger.tx.SignedTransaction;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A golden vector for the whole state transition: a fixed sequence of transactions from fixed keys,
+ * produced into seven blocks with fixed heights and timestamps on the fixed test genesis, must give
+ * exactly these block hashes and this final state root.
+ *
+ * <p>What it covers: the genesis and parameter encoding (the genesis hash), transfers (including to
+ * a fresh account), model registration, three node registrations with different models, modes and
+ * stakes, one development enclave registration (attestation verification and binding), six jobs in
+ * NONE and TEE (two TEE jobs with a NONE fallback they do not need, one of them escrowing exactly the
+ * TEE price), stake-weighted assignment seeded by the previous block hash, results with NONE and
+ * TEE evidence, settlement with the fee split and refunds, one missed deadline (penalty to the
+ * treasury, requeue to another node, then a result from that node), an unbond, the state encoding of
+ * every table, the Merkle state root, the events root and the block header encoding and signature.
+ *
+ * <p><b>A change to the state transition or to any encoding that changes these values must update
+ * this vector on purpose</b>, in the same change, saying why: nodes running the old and new code would
+ * disagree on every block after the one where they diverge. If this test fails and you did not mean to
+ * change consensus, the change is a bug. To update: run the test, read the actual values from the
+ * failure message, and paste them here.
+ */
+class GoldenVectorTest {
+    static final String GENESIS_HASH = "7121f3ff7c517af5a2258c5979f02cc4fb0269ba98eea681a01c5802c913c018";
+    static final List<String> BLOCK_HASHES = List.of(
+            "346773a82c1528fe4c343fe7ae07c21c80f41bcadeb34d0beb648056e627e5ca",
+            "50f662410e5af4b09883a7280ae082a5e661b13f2ca78be7c3ba84f54bcfe932",
+            "b4a596565eb8948d13f16d8619e48f3a0f606dd2c66fd084108daf857bed8fa4",
+            "9f76a26193999a9b02e12feb24842423343353b6f803e45af93beba55d6becb4",
+            "bfe991db7cace8c598c59b6fa821073908480460245b7bf0a442843146a281c9",
+            "17f0c1b9268775d83619edf8b97ff96e59b1b1a7f1afcb1c5fa4d262f377108b",
+            "22d07171cf0ed683acf729113972e592489d115f32d4515fbe94398dff7634fa");
+    static final String FINAL_STATE_ROOT = "a29aa2019b1be7ae498935df14dbd23bf34af059c3a732f558f968564b5ab7b2";
+
+    static final Hash LLAMA = modelHash("llama-tiny");
+    static final Hash WHISPER = modelHash("whisper-tiny");
+
+    /** Runs the fixed sequence; every transaction must be included. */
+    static TestChain run() {
+        TestChain c = new TestChain();
+        // block 1: transfers and models
+        c.block(c.transfer(ALICE, BOB, 1_000 * VRT), c.transfer(BOB, TestChain.STRANGER, 250 * VRT),
+                c.registerModel(ALICE, LLAMA, "llama-tiny", 1_234_567), c.registerModel(BOB, WHISPER, "whisper-tiny", 500_000));
+        // block 2: three nodes, one of them with an enclave
+        c.block(c.registerNode(NODE_1, 2_000 * VRT, List.of(LLAMA, WHISPER), NONE, TEE), c.registerEnclave(NODE_1, ENCLAVE_1),
+                c.registerNode(NODE_2, 3_000 * VRT, List.of(LLAMA), NONE),
+                c.registerNode(NODE_3, 1_500 * VRT, List.of(LLAMA, WHISPER), NONE));
+        // block 3: six jobs
+        SignedTransaction j1 = c.submitJob(ALICE, LLAMA, Bytes.utf8("prompt 1"), NONE, List.of(), 5_000, 3);
+        SignedTransaction j2 = c.submitJob(BOB, LLAMA, Bytes.utf8("prompt 2"), TEE, List.of(), 2_000, 3);
+        SignedTransaction j3 = c.submitJob(CAROL, WHISPER, Bytes.utf8("audio 3"), NONE, List.of(), 1_000, 3);
+        SignedTransaction j4 = c.submitJob(ALICE, WHISPER, Bytes.utf8("audio 4"), TEE, List.of(NONE), 1_500, 3);
+        SignedTransaction j5 = c.submitJob(BOB, LLAMA, Bytes.utf8("prompt 5"), NONE, List.of(), 3_000, 2);
+        SignedTransaction j6 = c.submitJob(CAROL, LLAMA, Bytes.utf8("prompt 6"), TEE, List.of(NONE), 1_482, 3);
+        c.block(j1, j2, j3, j4, j5, j6);
+        // block 4: every result except job 5's
+        c.block(c.postResult(j1.hash(), Bytes.utf8("answer 1")), c.postResult(j2.hash(), Bytes.utf8("answer 2")),
+                c.postResult(j3.hash(), Bytes.utf8("transcript 3")), c.postResult(j4.hash(), Bytes.utf8("transcript 4")),
+                c.postResult(j6.hash(), Bytes.utf8("answer 6")));
+        // block 5: an unbond; job 5's deadline passes at the end of this block
+        c.block(c.sign(NODE_3, new Payload.Unbond(200 * VRT)));
+        // block 6: the node job 5 was requeued to answers it
+        c.block(c.postResult(j5.hash(), Bytes.utf8("answer 5")));
+        // block 7: a last transfer
+        c.block(c.transfer(CAROL, ALICE, 1));
+        return c;
+    }
+
+    @Test
+    void theSequenceDoesWhatTheVectorClaims() {
+        TestChain c = run();
+        assertThat(c.blocks).hasSize(7);
+        assertThat(c.ledger.state().jobs.view().values()).hasSize(6)
+                .allSatisfy(j -> assertThat(j.status()).isEqualTo(JobStatus.SETTLED));
+        assertThat(c.events(EventType.DEADLINE_MISSED)).hasSize(1);
+        assertThat(c.events(EventType.NODE_PENALIZED)).hasSize(1);
+        assertThat(c.events(EventType.JOB_REQUEUED)).hasSize(1);
+        assertThat(c.events(EventType.MODE_FALLBACK)).isEmpty();
+        assertThat(c.events(EventType.ENCLAVE_REGISTERED)).hasSize(1);
+        assertThat(c.events(EventType.STAKE_UNBONDING)).hasSize(1);
+        List<Hash> missed = c.ledger.state().jobs.view().values().stream().filter(j -> !j.missedBy().isEmpty())
+                .map(j -> j.id()).toList();
+        assertThat(missed).hasSize(1);
+        var requeued = c.job(missed.get(0));
+        assertThat(requeued.reassignments()).isEqualTo(1);
+        assertThat(requeued.assignedNode()).isNotEqualTo(requeued.missedBy().get(0));
+        assertThat(c.ledger.state().jobs.view().values().stream().filter(j -> j.mode() == TEE).count()).isEqualTo(3);
+        assertThat(c.supplyHistory).containsOnly(c.supplyHistory.get(0));
+        assertThat(c.treasury()).isPositive();
+    }
+
+    @Test
+    void producingTheSequenceGivesTheGoldenHashesAndRoot() {
+        TestChain c = run();
+        List<String> hashes = c.blocks.stream().map(p -> p.block().hash().hex()).toList();
+        String actual = "GENESIS_HASH = \"" + c.genesis.hash().hex() + "\"\nBLOCK_HASHES = " + String.join(",\n", hashes.stream()
+                .map(h -> "\"" + h + "\"").toList()) + "\nFINAL_STATE_ROOT = \"" + c.ledger.state().root().hex() + "\"";
+        assertThat(c.genesis.hash().hex()).as(actual).isEqualTo(GENESIS_HASH);
+        assertThat(hashes).as(actual).isEqualTo(BLOCK_HASHES);
+        assertThat(c.ledger.state().root().hex()).as(actual).isEqualTo(FINAL_STATE_ROOT);
+        assertThat(c.blocks.getLast().block().header().stateRoot().hex()).isEqualTo(FINAL_STATE_ROOT);
+    }
+
+    @Test
+    void reExecutingTheBlocksOnAFreshLedgerReproducesEveryRoot() {
+        TestChain c = run();
+        Ledger fresh = Ledger.fromGenesis(TestChain.genesis(Params.defaults()));
+        Hash previous = Hash.fromHex(GENESIS_HASH);
+        assertThat(previous).isEqualTo(c.genesis.hash());
+        for (BlockExecution.Produced p : c.blocks) {
+            // through the wire encoding, as a peer would receive it
+            Block received = Block.decode(p.block().encode());
+            assertThat(received.hash()).isEqualTo(p.block().hash());
+            List<LedgerEvent> events = BlockExecution.execute(fresh, received, previous);
+            assertThat(fresh.state().root()).isEqualTo(p.block().header().stateRoot());
+            assertThat(events).isEqualTo(p.events());
+            assertThat(fresh.state().height()).isEqualTo(p.block().height());
+            previous = received.hash();
+        }
+        assertThat(fresh.state().root().hex()).isEqualTo(FINAL_STATE_ROOT);
+        assertThat(previous.hex()).isEqualTo(BLOCK_HASHES.getLast());
+    }
+}

@@ -1,0 +1,404 @@
+package dev.verity.ledger;
+
+import dev.verity.core.Bytes;
+import dev.verity.core.Hash;
+import dev.verity.core.PrivateKey;
+import dev.verity.core.PublicKey;
+import dev.verity.core.Sha256;
+import dev.verity.core.Signature;
+import dev.verity.ledger.block.BlockExecution;
+import dev.verity.ledger.event.EventType;
+import dev.verity.ledger.event.LedgerEvent;
+import dev.verity.ledger.evidence.TeeResultStatement;
+import dev.verity.ledger.rules.Pricing;
+import dev.verity.ledger.state.Account;
+import dev.verity.ledger.state.JobRecord;
+import dev.verity.ledger.state.JobStatus;
+import dev.verity.ledger.state.LedgerState;
+import dev.verity.ledger.state.NodeRecord;
+import dev.verity.ledger.state.Unbonding;
+import dev.verity.ledger.tx.Hardware;
+import dev.verity.ledger.tx.Payload;
+import dev.verity.ledger.tx.SignedTransaction;
+import dev.verity.ledger.tx.TransactionBody;
+import dev.verity.proofs.attestation.DevAttestation;
+import dev.verity.proofs.attestation.EnclaveBinding;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A small deterministic chain for tests: a fixed genesis (chain id {@value #CHAIN_ID}, fixed
+ * timestamp, funded test keys, one validator, one trusted development platform key and one
+ * approved measurement), a {@link Ledger}, and block production through
+ * {@link BlockExecution#produce} with heights, previous hashes and timestamps tracked the same way
+ * every run. Helpers build and sign every kind of transaction with the right nonce.
+ *
+ * <p>Nonces: {@link #sign} uses the sender's nonce in the state plus the transactions already signed
+ * for the block being built, so several transactions from one key can go in one block. Producing a
+ * block forgets the pending count; a test that signs transactions it expects to be refused should
+ * call {@link #forgetPendingNonces()} or use {@link #signWithNonce}.
+ */
+final class TestChain {
+    static final String CHAIN_ID = "verity-test";
+    /** 2026-01-01T00:00:00Z. */
+    static final long GENESIS_TIME = 1_767_225_600_000L;
+    static final long BLOCK_INTERVAL_MILLIS = 2_000;
+    static final long VRT = Params.BASE_UNITS_PER_TOKEN;
+    static final long INITIAL_BALANCE = 100_000 * VRT;
+    static final long DEFAULT_DEADLINE_BLOCKS = 5;
+
+    private static final Map<PublicKey, PrivateKey> KNOWN_KEYS = new ConcurrentHashMap<>();
+
+    static final PrivateKey ALICE = key("alice");
+    static final PrivateKey BOB = key("bob");
+    static final PrivateKey CAROL = key("carol");
+    static final PrivateKey NODE_1 = key("node-1");
+    static final PrivateKey NODE_2 = key("node-2");
+    static final PrivateKey NODE_3 = key("node-3");
+    static final PrivateKey NODE_4 = key("node-4");
+    static final PrivateKey VALIDATOR = key("validator");
+    static final PrivateKey PLATFORM = key("dev-platform");
+    static final PrivateKey ENCLAVE_1 = key("enclave-1");
+    static final PrivateKey ENCLAVE_2 = key("enclave-2");
+    static final PrivateKey ENCLAVE_3 = key("enclave-3");
+    /** Holds nothing at genesis. */
+    static final PrivateKey STRANGER = key("stranger");
+    static final Hash MEASUREMENT = Sha256.digest(Bytes.utf8("verity-node test build 1"));
+    static final List<PrivateKey> FUNDED = List.of(ALICE, BOB, CAROL, NODE_1, NODE_2, NODE_3, NODE_4);
+
+    final Genesis genesis;
+    final Ledger ledger;
+    long height;
+    Hash previousHash;
+    long timestamp;
+    final List<BlockExecution.Produced> blocks = new ArrayList<>();
+    final List<LedgerEvent> events = new ArrayList<>();
+    /** {@link #totalSupply} at genesis, then after every block. */
+    final List<Long> supplyHistory = new ArrayList<>();
+    private final Map<PublicKey, Long> pendingNonces = new TreeMap<>();
+    private int inputCounter;
+
+    TestChain() {
+        this(Params.defaults());
+    }
+
+    TestChain(Params params) {
+        this(genesis(params));
+    }
+
+    TestChain(Genesis genesis) {
+        this.genesis = genesis;
+        this.ledger = Ledger.fromGenesis(genesis);
+        this.height = 0;
+        this.previousHash = genesis.hash();
+        this.timestamp = genesis.timestampMillis();
+        supplyHistory.add(totalSupply(ledger.state()));
+    }
+
+    // ---------------------------------------------------------------- keys, genesis, params
+
+    /** A deterministic key, remembered so helpers can sign for the public key later. */
+    static PrivateKey key(String label) {
+        PrivateKey k = PrivateKey.deterministic(label);
+        KNOWN_KEYS.put(k.publicKey(), k);
+        return k;
+    }
+
+    static PrivateKey privateKeyOf(PublicKey pub) {
+        PrivateKey k = KNOWN_KEYS.get(pub);
+        if (k == null) {
+            throw new IllegalArgumentException("no test private key for " + pub.hex());
+        }
+        return k;
+    }
+
+    static Genesis genesis(Params params) {
+        List<Genesis.Allocation> allocations = new ArrayList<>();
+        for (PrivateKey k : FUNDED) {
+            allocations.add(new Genesis.Allocation(k.publicKey(), INITIAL_BALANCE));
+        }
+        return new Genesis(CHAIN_ID, GENESIS_TIME, params, allocations, List.of(VALIDATOR.publicKey()),
+                List.of(PLATFORM.publicKey()), List.of(new Genesis.ApprovedMeasurement(MEASUREMENT, "test build 1")));
+    }
+
+    /**
+     * {@code base} with some components replaced, by record component name, e.g.
+     * {@code params(Params.defaults(), Map.of("maxQueueBlocks", 5L))}.
+     */
+    static Params params(Params base, Map<String, ?> overrides) {
+        try {
+            RecordComponent[] comps = Params.class.getRecordComponents();
+            Object[] values = new Object[comps.length];
+            Class<?>[] types = new Class<?>[comps.length];
+            Map<String, Object> left = new LinkedHashMap<>(overrides);
+            for (int i = 0; i < comps.length; i++) {
+                types[i] = comps[i].getType();
+                String name = comps[i].getName();
+                values[i] = left.containsKey(name) ? left.remove(name) : comps[i].getAccessor().invoke(base);
+            }
+            if (!left.isEmpty()) {
+                throw new IllegalArgumentException("no such parameters: " + left.keySet());
+            }
+            Constructor<Params> c = Params.class.getDeclaredConstructor(types);
+            return c.newInstance(values);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Params params(Map<String, ?> overrides) {
+        return params(Params.defaults(), overrides);
+    }
+
+    Params params() {
+        return ledger.state().params();
+    }
+
+    // ---------------------------------------------------------------- blocks
+
+    BlockContext nextContext() {
+        long h = height + 1;
+        return new BlockContext(h, previousHash, timestampOf(h), VALIDATOR.publicKey());
+    }
+
+    static long timestampOf(long height) {
+        return GENESIS_TIME + height * BLOCK_INTERVAL_MILLIS;
+    }
+
+    /** Produces the next block from the candidates, keeping whatever the ledger refuses out of it. */
+    BlockExecution.Produced produce(List<SignedTransaction> candidates) {
+        long h = height + 1;
+        long ts = timestampOf(h);
+        BlockExecution.Produced p = BlockExecution.produce(ledger, candidates, h, previousHash, ts, VALIDATOR);
+        height = h;
+        previousHash = p.block().hash();
+        timestamp = ts;
+        blocks.add(p);
+        events.addAll(p.events());
+        pendingNonces.clear();
+        supplyHistory.add(totalSupply(ledger.state()));
+        return p;
+    }
+
+    /** Produces the next block and fails the test if any of the transactions was refused. */
+    BlockExecution.Produced block(SignedTransaction... txs) {
+        BlockExecution.Produced p = produce(List.of(txs));
+        if (!p.refused().isEmpty()) {
+            StringBuilder sb = new StringBuilder("block " + height + " refused transactions:");
+            for (BlockExecution.Refused r : p.refused()) {
+                sb.append("\n  ").append(r.transaction()).append(": ").append(r.reason().code()).append(" ")
+                        .append(r.reason().getMessage());
+            }
+            throw new AssertionError(sb.toString());
+        }
+        return p;
+    }
+
+    void emptyBlocks(long n) {
+        for (long i = 0; i < n; i++) {
+            produce(List.of());
+        }
+    }
+
+    /** Produces empty blocks until the last block has height {@code target}. */
+    void advanceTo(long target) {
+        if (target < height) {
+            throw new IllegalArgumentException("already at height " + height);
+        }
+        emptyBlocks(target - height);
+    }
+
+    // ---------------------------------------------------------------- signing
+
+    SignedTransaction sign(PrivateKey key, Payload payload) {
+        PublicKey pub = key.publicKey();
+        long nonce = pendingNonces.getOrDefault(pub, ledger.state().account(pub).nonce());
+        pendingNonces.put(pub, nonce + 1);
+        return signWithNonce(key, nonce, payload);
+    }
+
+    static SignedTransaction signWithNonce(PrivateKey key, long nonce, Payload payload) {
+        return signFor(CHAIN_ID, key, nonce, payload);
+    }
+
+    static SignedTransaction signFor(String chainId, PrivateKey key, long nonce, Payload payload) {
+        return SignedTransaction.sign(new TransactionBody(chainId, key.publicKey(), nonce, payload), key);
+    }
+
+    void forgetPendingNonces() {
+        pendingNonces.clear();
+    }
+
+    // ---------------------------------------------------------------- transactions
+
+    SignedTransaction transfer(PrivateKey from, PrivateKey to, long amount) {
+        return sign(from, new Payload.Transfer(to.publicKey(), amount));
+    }
+
+    static Hash modelHash(String name) {
+        return Sha256.digest(Bytes.utf8("model file:" + name));
+    }
+
+    SignedTransaction registerModel(PrivateKey owner, Hash model, String name, long computeUnits) {
+        return sign(owner, new Payload.RegisterModel(model, name, "text", "text", computeUnits));
+    }
+
+    static Hardware hardware() {
+        return new Hardware("H100", 1, "EPYC", 16);
+    }
+
+    SignedTransaction registerNode(PrivateKey node, long stake, List<Hash> models, VerificationMode... modes) {
+        return sign(node, new Payload.RegisterNode(stake, models, List.of(modes), hardware()));
+    }
+
+    /** A development attestation signed by {@code platform} whose report data binds {@code enclave} to {@code node}. */
+    static byte[] devAttestation(PrivateKey platform, Hash measurement, PublicKey enclave, PublicKey node) {
+        return devAttestation(platform, measurement, EnclaveBinding.reportData(enclave, node));
+    }
+
+    static byte[] devAttestation(PrivateKey platform, Hash measurement, byte[] reportData) {
+        byte[] signed = DevAttestation.signedBytes(DevAttestation.VERSION, platform.publicKey(), measurement, reportData);
+        return new DevAttestation(DevAttestation.VERSION, platform.publicKey(), measurement, reportData,
+                platform.sign(signed)).encode();
+    }
+
+    /** Registers {@code enclave} for {@code node} with a valid attestation from the trusted platform key. */
+    SignedTransaction registerEnclave(PrivateKey node, PrivateKey enclave) {
+        return sign(node, new Payload.RegisterEnclave(enclave.publicKey(),
+                devAttestation(PLATFORM, MEASUREMENT, enclave.publicKey(), node.publicKey())));
+    }
+
+    /** A fresh input each call, so every job differs even with the same parameters. */
+    byte[] nextInput() {
+        return Bytes.utf8("input #" + (++inputCounter));
+    }
+
+    SignedTransaction submitJob(PrivateKey client, Hash model, VerificationMode mode, List<VerificationMode> fallbacks,
+                                long maxFee, long deadlineBlocks) {
+        return submitJob(client, model, nextInput(), mode, fallbacks, maxFee, deadlineBlocks);
+    }
+
+    SignedTransaction submitJob(PrivateKey client, Hash model, byte[] input, VerificationMode mode,
+                                List<VerificationMode> fallbacks, long maxFee, long deadlineBlocks) {
+        return sign(client, new Payload.SubmitJob(model, input, mode, fallbacks, maxFee, deadlineBlocks));
+    }
+
+    SignedTransaction submitJob(PrivateKey client, Hash model, VerificationMode mode, long maxFee) {
+        return submitJob(client, model, mode, List.of(), maxFee, DEFAULT_DEADLINE_BLOCKS);
+    }
+
+    /** The price of a job on a registered model in a mode, as the ledger computes it. */
+    long fee(Hash model, VerificationMode mode) {
+        return Pricing.jobFee(params(), ledger.state().models.get(model), mode);
+    }
+
+    JobRecord job(Hash jobId) {
+        JobRecord j = ledger.state().jobs.get(jobId);
+        if (j == null) {
+            throw new AssertionError("no job " + jobId.hex());
+        }
+        return j;
+    }
+
+    PublicKey assignedNode(Hash jobId) {
+        JobRecord j = job(jobId);
+        if (j.status() != JobStatus.ASSIGNED) {
+            throw new AssertionError("job " + jobId.hex() + " is " + j.status() + ", not assigned");
+        }
+        return j.assignedNode();
+    }
+
+    /**
+     * The result of a job from the node it is assigned to, with the evidence its current mode needs
+     * (nothing for NONE; the node's registered enclave key's signature for TEE).
+     */
+    SignedTransaction postResult(Hash jobId, byte[] output) {
+        JobRecord j = job(jobId);
+        PrivateKey node = privateKeyOf(assignedNode(jobId));
+        byte[] evidence = switch (j.mode()) {
+            case NONE -> new byte[0];
+            case TEE -> {
+                NodeRecord n = ledger.state().nodes.get(node.publicKey());
+                yield teeEvidence(privateKeyOf(n.enclaveKey()), j, output).bytes();
+            }
+            default -> throw new IllegalStateException("no evidence helper for " + j.mode());
+        };
+        return resultFrom(node, jobId, output, evidence);
+    }
+
+    SignedTransaction resultFrom(PrivateKey node, Hash jobId, byte[] output, byte[] evidence) {
+        return sign(node, new Payload.SubmitResult(jobId, output, evidence));
+    }
+
+    static Signature teeEvidence(PrivateKey enclave, JobRecord job, byte[] output) {
+        return enclave.sign(new TeeResultStatement(job.id(), job.model(), job.inputHash(), Sha256.digest(output)).signingBytes());
+    }
+
+    // ---------------------------------------------------------------- reading state
+
+    long balance(PrivateKey k) {
+        return ledger.state().account(k.publicKey()).balance();
+    }
+
+    long balance(PublicKey k) {
+        return ledger.state().account(k).balance();
+    }
+
+    NodeRecord node(PrivateKey k) {
+        return ledger.state().nodes.get(k.publicKey());
+    }
+
+    long treasury() {
+        return ledger.state().global(LedgerState.GLOBAL_TREASURY);
+    }
+
+    Map<PublicKey, Account> accounts() {
+        return new TreeMap<>(ledger.state().accounts.view());
+    }
+
+    List<LedgerEvent> events(EventType type) {
+        return events.stream().filter(e -> e.type() == type).toList();
+    }
+
+    List<LedgerEvent> events(EventType type, Hash job) {
+        return events.stream().filter(e -> e.type() == type && job.equals(e.job())).toList();
+    }
+
+    /**
+     * Every base unit the ledger holds: account balances, node stakes, unbonding stake, the treasury
+     * and the escrowed max fee of every job not yet settled or expired. No rule creates or destroys
+     * base units, so this never changes.
+     */
+    static long totalSupply(LedgerState s) {
+        long total = 0;
+        for (Account a : s.accounts.view().values()) {
+            total = Math.addExact(total, a.balance());
+        }
+        for (NodeRecord n : s.nodes.view().values()) {
+            total = Math.addExact(total, n.stake());
+            for (Unbonding u : n.unbonding()) {
+                total = Math.addExact(total, u.amount());
+            }
+        }
+        total = Math.addExact(total, s.global(LedgerState.GLOBAL_TREASURY));
+        for (JobRecord j : s.jobs.view().values()) {
+            if (j.status() == JobStatus.QUEUED || j.status() == JobStatus.ASSIGNED) {
+                total = Math.addExact(total, j.maxFee());
+            }
+        }
+        return total;
+    }
+
+    static byte[] flipBit(byte[] b, int index, int bit) {
+        byte[] out = Arrays.copyOf(b, b.length);
+        out[index] ^= (byte) (1 << bit);
+        return out;
+    }
+}
