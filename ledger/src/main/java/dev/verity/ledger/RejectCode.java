@@ -26,5 +26,7 @@ public enum RejectCode {
     ENCLAVE_EXISTS,
     NOTHING_TO_WITHDRAW,
     NOT_JAILED,
-    INVALID_PARAMETER
+    INVALID_PARAMETER,
+    /** Not a ledger rule: the node's mempool has no room; retry after the next block. */
+    MEMPOOL_FULL
 }

@@ -205,7 +205,7 @@ public final class ChainNode implements AutoCloseable {
                         "transaction " + tx.hash().hex() + " was already submitted (a replay?)");
             }
             if (mempool.full()) {
-                throw new TransactionRejectedException(RejectCode.OVERSIZED,
+                throw new TransactionRejectedException(RejectCode.MEMPOOL_FULL,
                         "the mempool is full (" + config.mempoolCapacity() + " transactions); retry after the next block");
             }
             ledger.dryRun(tx, nextContext(), expectedNonce(tx));

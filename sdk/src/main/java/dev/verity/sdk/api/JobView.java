@@ -1,12 +1,22 @@
 package dev.verity.sdk.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
  * A job. {@code input} and {@code output} are base64 (output null until a result is posted);
- * {@code status} is QUEUED, ASSIGNED, SETTLED or EXPIRED.
+ * {@code status} is QUEUED, ASSIGNED, SETTLED or EXPIRED. Job lists leave {@code input} and
+ * {@code output} out (they are omitted from the JSON when null); fetch one job to get them.
  */
 public record JobView(String id, String client, String model, String inputHash, String mode, List<String> fallbackModes,
                       long maxFee, long fee, long deadlineBlocks, String status, String assignedNode, long assignedAt,
                       long deadlineHeight, int reassignments, long submittedAt, String outputHash, long settledAt,
-                      String input, String output) {}
+                      @JsonInclude(JsonInclude.Include.NON_NULL) String input,
+                      @JsonInclude(JsonInclude.Include.NON_NULL) String output) {
+
+    /** The same job without its input and output, as lists show it. */
+    public JobView summary() {
+        return new JobView(id, client, model, inputHash, mode, fallbackModes, maxFee, fee, deadlineBlocks, status, assignedNode,
+                assignedAt, deadlineHeight, reassignments, submittedAt, outputHash, settledAt, null, null);
+    }
+}

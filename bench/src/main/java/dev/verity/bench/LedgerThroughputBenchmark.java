@@ -1,0 +1,57 @@
+package dev.verity.bench;
+
+import dev.verity.ledger.Ledger;
+import dev.verity.ledger.block.BlockExecution;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Settled TEE jobs per second through the state transition on one thread: a block of
+ * {@value #BATCH} SubmitJob transactions (assigned at block end), then a block of their TEE
+ * results (each verified and settled). Every transaction signature and every enclave signature is
+ * checked, and both blocks compute their state root.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgs = {"-Xmx2g", "-XX:ActiveProcessorCount=1"})
+public class LedgerThroughputBenchmark {
+    static final int BATCH = 1000;
+
+    private LedgerFixture fixture;
+    private Ledger ledger;
+
+    @Setup(Level.Trial)
+    public void prepare() {
+        fixture = new LedgerFixture(BATCH);
+    }
+
+    @Setup(Level.Invocation)
+    public void freshLedger() {
+        ledger = fixture.freshLedger();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public Object settleTeeJobs() {
+        var jobs = BlockExecution.produce(ledger, fixture.jobs, 3, fixture.lastHash, 3, fixture.validator);
+        var results = BlockExecution.produce(ledger, fixture.results, 4, jobs.block().hash(), 4, fixture.validator);
+        if (!results.refused().isEmpty() || !jobs.refused().isEmpty()) {
+            throw new IllegalStateException("refused: " + jobs.refused().size() + " jobs, " + results.refused().size() + " results");
+        }
+        return results.block().header().stateRoot();
+    }
+}

@@ -1,0 +1,30 @@
+package dev.verity.node.devnet;
+
+import dev.verity.core.PrivateKey;
+import dev.verity.sdk.KeyFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The devnet's keys, kept as key files under {@code DIR/keys} so a restarted devnet is the same network. */
+public record DevnetKeys(PrivateKey validator, PrivateKey platform, PrivateKey client, List<PrivateKey> computeNodes) {
+
+    public static DevnetKeys loadOrCreate(Path keysDir, int computeNodes) {
+        List<PrivateKey> nodes = new ArrayList<>();
+        for (int i = 1; i <= computeNodes; i++) {
+            nodes.add(key(keysDir.resolve("node-" + i + ".json")));
+        }
+        return new DevnetKeys(key(keysDir.resolve("validator.json")), key(keysDir.resolve("tee-platform.json")),
+                key(keysDir.resolve("client.json")), nodes);
+    }
+
+    private static PrivateKey key(Path file) {
+        if (Files.exists(file)) {
+            return KeyFiles.load(file);
+        }
+        PrivateKey k = KeyFiles.generate();
+        KeyFiles.save(file, k);
+        return k;
+    }
+}

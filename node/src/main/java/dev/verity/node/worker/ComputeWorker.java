@@ -1,0 +1,171 @@
+package dev.verity.node.worker;
+
+import dev.verity.core.Hash;
+import dev.verity.core.PublicKey;
+import dev.verity.ledger.VerificationMode;
+import dev.verity.ledger.evidence.TeeResultStatement;
+import dev.verity.node.tee.DevEnclave;
+import dev.verity.sdk.JobQuery;
+import dev.verity.sdk.VerityApiException;
+import dev.verity.sdk.VerityClient;
+import dev.verity.sdk.Wallet;
+import dev.verity.sdk.api.JobView;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A compute node's worker: watches the chain for jobs assigned to its node, runs the model for
+ * real, and posts the result with the evidence the job's mode needs (nothing for NONE, the
+ * enclave's signature for TEE).
+ */
+public final class ComputeWorker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ComputeWorker.class);
+
+    /** How often to look for new assignments, and how many jobs to run at once. */
+    public record Config(Duration pollInterval, int threads) {
+        public static Config defaults() {
+            return new Config(Duration.ofMillis(100), 1);
+        }
+    }
+
+    private final VerityClient client;
+    private final Wallet wallet;
+    private final PublicKey nodeId;
+    private final ModelRunners runners;
+    private final DevEnclave enclave;
+    private final Config config;
+    private final ScheduledExecutorService poller;
+    private final ExecutorService runnerPool;
+    private final Set<Hash> inFlight = ConcurrentHashMap.newKeySet();
+    private final Set<Hash> finished = Collections.synchronizedSet(Collections.newSetFromMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Hash, Boolean> eldest) {
+            return size() > 10_000;
+        }
+    }));
+    private final AtomicLong completed = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+
+    public ComputeWorker(VerityClient client, Wallet wallet, ModelRunners runners, DevEnclave enclave, Config config) {
+        this.client = client;
+        this.wallet = wallet;
+        this.nodeId = wallet.publicKey();
+        this.runners = runners;
+        this.enclave = enclave;
+        this.config = config;
+        String name = "worker-" + nodeId.hex().substring(0, 8);
+        this.poller = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, name + "-poll"));
+        this.runnerPool = Executors.newFixedThreadPool(config.threads(), r -> daemon(r, name + "-run"));
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    public PublicKey nodeId() {
+        return nodeId;
+    }
+
+    public void start() {
+        poller.scheduleWithFixedDelay(this::poll, 0, config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public long completed() {
+        return completed.get();
+    }
+
+    public long failures() {
+        return failures.get();
+    }
+
+    private void poll() {
+        try {
+            for (JobView job : client.jobs(JobQuery.assignedTo(nodeId))) {
+                Hash id = Hash.fromHex(job.id());
+                if (!finished.contains(id) && inFlight.add(id)) {
+                    runnerPool.execute(() -> process(id));
+                }
+            }
+        } catch (VerityApiException e) {
+            LOG.debug("poll failed: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warn("poll failed", e);
+        }
+    }
+
+    private void process(Hash id) {
+        try {
+            JobView job = client.job(id);
+            if (!"ASSIGNED".equals(job.status()) || !nodeId.hex().equals(job.assignedNode())) {
+                finished.add(id);
+                return;
+            }
+            Hash model = Hash.fromHex(job.model());
+            Optional<ModelRunner> runner = runners.forModel(model);
+            if (runner.isEmpty()) {
+                LOG.warn("job {} needs model {} which is not in this node's store", id.hex(), model.hex());
+                finished.add(id);
+                return;
+            }
+            byte[] input = Base64.getDecoder().decode(job.input());
+            byte[] output = runner.get().run(input);
+            byte[] evidence = evidence(job, model, output);
+            wallet.submitResult(id, output, evidence);
+            finished.add(id);
+            completed.incrementAndGet();
+        } catch (VerityApiException e) {
+            failures.incrementAndGet();
+            if (e.code() != null && (e.code().equals("JOB_NOT_OPEN") || e.code().equals("NOT_ASSIGNED"))) {
+                finished.add(id);
+            }
+            LOG.warn("job {}: result not accepted: {}", id.hex(), e.getMessage());
+        } catch (RuntimeException e) {
+            failures.incrementAndGet();
+            finished.add(id);
+            LOG.warn("job {} failed: {}", id.hex(), e.getMessage());
+        } finally {
+            inFlight.remove(id);
+        }
+    }
+
+    private byte[] evidence(JobView job, Hash model, byte[] output) {
+        VerificationMode mode = VerificationMode.parse(job.mode());
+        return switch (mode) {
+            case NONE -> new byte[0];
+            case TEE -> {
+                if (enclave == null) {
+                    throw new IllegalStateException("a TEE job was assigned but this node runs no enclave");
+                }
+                yield enclave.sign(new TeeResultStatement(Hash.fromHex(job.id()), model, Hash.fromHex(job.inputHash()),
+                        dev.verity.core.Sha256.digest(output)));
+            }
+            default -> throw new IllegalStateException("mode " + mode + " is not served by this worker yet");
+        };
+    }
+
+    @Override
+    public void close() {
+        poller.shutdownNow();
+        runnerPool.shutdown();
+        try {
+            runnerPool.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.verity.node.worker;
+
+import dev.verity.core.Hash;
+import dev.verity.node.model.BundledModels;
+import dev.verity.node.model.ModelStore;
+import dev.verity.node.model.SentenceEmbeddingRunner;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The models a worker can run, loaded from its local content-addressed store (the file's hash is
+ * checked on load). A model with a tokenizer companion runs as a sentence-embedding model with
+ * ONNX Runtime.
+ */
+public final class ModelRunners implements AutoCloseable {
+    private final ModelStore store;
+    private final Map<Hash, ModelRunner> loaded = new ConcurrentHashMap<>();
+
+    public ModelRunners(ModelStore store) {
+        this.store = store;
+    }
+
+    public ModelStore store() {
+        return store;
+    }
+
+    /** The runner for a model, loading it on first use; empty when the model is not in the store. */
+    public Optional<ModelRunner> forModel(Hash model) {
+        String hex = model.hex();
+        if (!store.contains(hex)) {
+            return Optional.empty();
+        }
+        return Optional.of(loaded.computeIfAbsent(model, m -> load(hex)));
+    }
+
+    private ModelRunner load(String hex) {
+        Path onnx = store.path(hex);
+        Path tokenizer = store.companion(hex, BundledModels.TOKENIZER_COMPANION).orElseThrow(() ->
+                new IllegalStateException("model " + hex + " has no tokenizer.json beside it; only sentence-embedding models run yet"));
+        SentenceEmbeddingRunner runner = SentenceEmbeddingRunner.open(onnx, tokenizer);
+        return new ModelRunner() {
+            @Override
+            public byte[] run(byte[] input) {
+                return runner.run(input);
+            }
+
+            @Override
+            public void close() {
+                runner.close();
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        loaded.values().forEach(ModelRunner::close);
+        loaded.clear();
+    }
+}

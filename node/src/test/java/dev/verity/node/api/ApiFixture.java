@@ -1,0 +1,119 @@
+package dev.verity.node.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.verity.core.Bytes;
+import dev.verity.core.Hash;
+import dev.verity.core.PrivateKey;
+import dev.verity.core.Sha256;
+import dev.verity.ledger.Genesis;
+import dev.verity.ledger.Params;
+import dev.verity.ledger.block.Block;
+import dev.verity.node.chain.ChainNode;
+import dev.verity.node.chain.NodeConfig;
+import dev.verity.sdk.VerityClient;
+import dev.verity.sdk.Wallet;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A real chain (RocksDB in a temporary directory) behind a real API server on a free loopback
+ * port, with an SDK client. Blocks are produced only when a test calls {@link #produce()}.
+ */
+final class ApiFixture implements AutoCloseable {
+    static final String CHAIN_ID = "verity-test";
+    /** 2026-01-01T00:00:00Z. */
+    static final long GENESIS_TIME = 1_767_225_600_000L;
+    static final long VRT = Params.BASE_UNITS_PER_TOKEN;
+    static final long INITIAL_BALANCE = 100_000 * VRT;
+
+    static final PrivateKey VALIDATOR = PrivateKey.deterministic("api-validator");
+    static final PrivateKey PLATFORM = PrivateKey.deterministic("api-dev-platform");
+    static final PrivateKey ALICE = PrivateKey.deterministic("api-alice");
+    static final PrivateKey BOB = PrivateKey.deterministic("api-bob");
+    static final PrivateKey NODE = PrivateKey.deterministic("api-node-1");
+    /** Holds nothing at genesis. */
+    static final PrivateKey STRANGER = PrivateKey.deterministic("api-stranger");
+    static final Hash MEASUREMENT = Sha256.digest(Bytes.utf8("verity-node api test build"));
+
+    final ChainNode chain;
+    final ApiServer server;
+    final VerityClient client;
+    private final HttpClient raw = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final ObjectMapper json = new ObjectMapper();
+
+    ApiFixture(Path dir) {
+        this(dir, ApiServer.DEFAULT_KEEP_ALIVE, VerityClient.DEFAULT_REQUEST_TIMEOUT);
+    }
+
+    ApiFixture(Path dir, Duration keepAlive, Duration clientRequestTimeout) {
+        this(dir, keepAlive, clientRequestTimeout, NodeConfig.defaults(dir.resolve("data")).mempoolCapacity());
+    }
+
+    ApiFixture(Path dir, Duration keepAlive, Duration clientRequestTimeout, int mempoolCapacity) {
+        NodeConfig d = NodeConfig.defaults(dir.resolve("data"));
+        chain = ChainNode.open(new NodeConfig(d.dataDir(), d.blockIntervalMillis(), mempoolCapacity, d.maxTransactionsPerBlock()),
+                genesis(), VALIDATOR);
+        try {
+            server = new ApiServer(chain, 0, keepAlive).start();
+        } catch (RuntimeException e) {
+            chain.close();
+            throw e;
+        }
+        client = new VerityClient(URI.create(server.url()), VerityClient.DEFAULT_CONNECT_TIMEOUT, clientRequestTimeout);
+    }
+
+    static Genesis genesis() {
+        List<Genesis.Allocation> allocations = List.of(
+                new Genesis.Allocation(ALICE.publicKey(), INITIAL_BALANCE),
+                new Genesis.Allocation(BOB.publicKey(), INITIAL_BALANCE),
+                new Genesis.Allocation(NODE.publicKey(), INITIAL_BALANCE));
+        return new Genesis(CHAIN_ID, GENESIS_TIME, Params.defaults(), allocations, List.of(VALIDATOR.publicKey()),
+                List.of(PLATFORM.publicKey()), List.of(new Genesis.ApprovedMeasurement(MEASUREMENT, "test")));
+    }
+
+    Wallet wallet(PrivateKey key) {
+        return new Wallet(client, key);
+    }
+
+    Block produce() {
+        return chain.produceBlock();
+    }
+
+    /** A request outside the SDK, for what the SDK never sends. */
+    HttpResponse<String> request(String method, String path, String contentType, byte[] body) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.url() + path)).timeout(Duration.ofSeconds(30));
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        return raw.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return request("GET", path, null, null);
+    }
+
+    JsonNode json(String body) throws IOException {
+        return json.readTree(body);
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.close();
+        } finally {
+            try {
+                server.close();
+            } finally {
+                chain.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package dev.verity.sdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.verity.core.Hash;
+import dev.verity.core.PrivateKey;
+import org.junit.jupiter.api.Test;
+
+class QueriesTest {
+    private static final Hash JOB = Hash.of(new byte[] {1});
+
+    @Test
+    void eventQueriesTakeAtMostOneSubject() {
+        assertThat(EventQuery.forJob(JOB).withFromHeight(5).withLimit(10)).isEqualTo(new EventQuery(JOB, null, null, 5L, 10));
+        assertThatThrownBy(() -> new EventQuery(JOB, PrivateKey.deterministic("n").publicKey(), null, null, null))
+                .hasMessageContaining("at most one");
+        assertThatThrownBy(() -> EventQuery.all().withLimit(1001)).hasMessageContaining("1 to 1000");
+    }
+
+    @Test
+    void jobQueriesCombineFilters() {
+        var node = PrivateKey.deterministic("n").publicKey();
+        assertThat(JobQuery.assignedTo(node)).isEqualTo(new JobQuery("ASSIGNED", node, null, null, null));
+        assertThat(JobQuery.all().withStatus("SETTLED").withLimit(3)).isEqualTo(new JobQuery("SETTLED", null, null, null, 3));
+        assertThatThrownBy(() -> JobQuery.all().withLimit(0)).hasMessageContaining("1 to 1000");
+    }
+
+    @Test
+    void clientRefusesUrlsThatAreNotHttp() {
+        assertThatThrownBy(() -> new VerityClient("127.0.0.1:8645")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("http://127.0.0.1:8645");
+        try (VerityClient c = new VerityClient("http://127.0.0.1:8645///")) {
+            assertThat(c.baseUrl().toString()).isEqualTo("http://127.0.0.1:8645");
+        }
+    }
+}
