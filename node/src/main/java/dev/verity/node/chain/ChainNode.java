@@ -314,10 +314,8 @@ public final class ChainNode implements AutoCloseable {
     }
 
     public TransactionReceipt receipt(Hash tx) {
-        Optional<TxLocation> at = store.transaction(tx.bytes());
-        if (at.isPresent()) {
-            return new TransactionReceipt(tx.hex(), "INCLUDED", at.get().height(), null);
-        }
+        // Mempool first, under the lock: a transaction leaves the mempool only after its block is
+        // committed, so one that is not pending is already findable in the store (or was refused).
         lock.lock();
         try {
             if (mempool.contains(tx)) {
@@ -329,6 +327,10 @@ public final class ChainNode implements AutoCloseable {
             }
         } finally {
             lock.unlock();
+        }
+        Optional<TxLocation> at = store.transaction(tx.bytes());
+        if (at.isPresent()) {
+            return new TransactionReceipt(tx.hex(), "INCLUDED", at.get().height(), null);
         }
         return new TransactionReceipt(tx.hex(), "UNKNOWN", 0, "no transaction " + tx.hex() + " is known to this node");
     }
