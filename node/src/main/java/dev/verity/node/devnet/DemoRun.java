@@ -5,6 +5,7 @@ import dev.verity.core.Hash;
 import dev.verity.ledger.Params;
 import dev.verity.ledger.VerificationMode;
 import dev.verity.sdk.EventQuery;
+import dev.verity.sdk.VerityApiException;
 import dev.verity.sdk.VerityClient;
 import dev.verity.sdk.api.EventView;
 import dev.verity.sdk.api.JobView;
@@ -84,7 +85,15 @@ public final class DemoRun {
         for (Hash id : submitted.keySet()) {
             if (!settled.containsKey(id.hex())) {
                 // The stream is the fast path; a poll makes sure a missed event cannot hang the demo.
-                String status = client.job(id).status();
+                String status;
+                try {
+                    status = client.job(id).status();
+                } catch (VerityApiException e) {
+                    if (e.status() == 404) {
+                        return false; // submitted, not yet in a block
+                    }
+                    throw e;
+                }
                 if (!"SETTLED".equals(status) && !"EXPIRED".equals(status)) {
                     return false;
                 }

@@ -1,0 +1,39 @@
+package dev.verity.cli;
+
+import dev.verity.core.PrivateKey;
+import dev.verity.sdk.KeyFiles;
+import dev.verity.sdk.VerityClient;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** {@code --api URL} and {@code --key FILE}, shared by every command that talks to a node. */
+final class ApiOptions {
+    static final String DEFAULT_API = "http://127.0.0.1:8645";
+
+    @Option(names = "--api", paramLabel = "URL", defaultValue = "${env:VERITY_API:-" + DEFAULT_API + "}",
+            description = "The node's API (default: $VERITY_API, else " + DEFAULT_API + ").")
+    String api;
+
+    @Option(names = "--key", paramLabel = "FILE", defaultValue = "${env:VERITY_KEY}",
+            description = "Key file to sign with, or whose account to show (default: $VERITY_KEY).")
+    Path key;
+
+    /** A client of the node at {@code --api}; close it after use. */
+    VerityClient client() {
+        return new VerityClient(api == null || api.isBlank() ? DEFAULT_API : api);
+    }
+
+    /** True when a key file was given (by option or environment). */
+    boolean hasKey() {
+        return key != null && !key.toString().isBlank();
+    }
+
+    /** The signing key; bad usage when none was given. */
+    PrivateKey loadKey() {
+        if (!hasKey()) {
+            throw new IllegalArgumentException("this command signs a transaction: give a key file with --key FILE or set VERITY_KEY"
+                    + " (create one with: verity keys new --out FILE)");
+        }
+        return KeyFiles.load(key);
+    }
+}

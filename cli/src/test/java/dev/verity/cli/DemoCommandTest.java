@@ -1,0 +1,68 @@
+package dev.verity.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** {@code verity demo --json --jobs 10}: a whole network running the real MiniLM model with ONNX Runtime. */
+class DemoCommandTest {
+
+    @Test
+    void demoRunsTenJobsAcrossNoneAndTeeAndTheFeesAddUp() throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code;
+        try (PrintWriter o = new PrintWriter(out, true); PrintWriter e = new PrintWriter(err, true)) {
+            code = new CommandLine(new VerityCli(o, e)).execute("demo", "--json", "--jobs", "10");
+        }
+        String stdout = out.toString();
+        assertThat(code).as("exit code; stdout:\n%s\nstderr:\n%s", stdout, err).isZero();
+        assertThat(err.toString()).as("progress goes to stderr").contains("starting a local network");
+
+        JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(stdout);
+        assertThat(doc.isObject()).isTrue();
+        assertThat(doc.fieldNames()).toIterable().containsExactly("jobs", "nodes", "fees", "chain");
+
+        JsonNode jobs = doc.get("jobs");
+        assertThat(jobs.size()).isEqualTo(10);
+        Set<String> modes = new HashSet<>();
+        long paid = 0;
+        for (JsonNode j : jobs) {
+            assertThat(j.get("id").asText()).matches("[0-9a-f]{64}");
+            assertThat(j.get("status").asText()).as("job %s", j).isEqualTo("SETTLED");
+            assertThat(j.get("node").asText()).matches("[0-9a-f]{64}");
+            assertThat(j.get("outputHash").asText()).matches("[0-9a-f]{64}");
+            assertThat(j.get("feePaid").isIntegralNumber()).isTrue();
+            assertThat(j.get("feePaid").asLong()).isPositive();
+            assertThat(j.has("latencyMs")).isTrue();
+            modes.add(j.get("mode").asText());
+            paid += j.get("feePaid").asLong();
+        }
+        assertThat(modes).containsExactlyInAnyOrder("NONE", "TEE");
+
+        JsonNode fees = doc.get("fees");
+        assertThat(fees.get("paid").asLong()).isEqualTo(paid).isPositive();
+        assertThat(fees.get("toNodes").asLong() + fees.get("toValidators").asLong() + fees.get("toTreasury").asLong())
+                .isEqualTo(fees.get("paid").asLong());
+
+        JsonNode nodes = doc.get("nodes");
+        assertThat(nodes.size()).isEqualTo(3);
+        long earned = 0;
+        for (JsonNode n : nodes) {
+            assertThat(n.get("id").asText()).matches("[0-9a-f]{64}");
+            assertThat(n.get("stake").asLong()).isPositive();
+            assertThat(n.get("penalized").asLong()).isZero();
+            earned += n.get("earned").asLong();
+        }
+        assertThat(earned).isEqualTo(fees.get("toNodes").asLong());
+
+        assertThat(doc.get("chain").get("height").asLong()).isPositive();
+        assertThat(doc.get("chain").get("stateRoot").asText()).matches("[0-9a-f]{64}");
+    }
+}
