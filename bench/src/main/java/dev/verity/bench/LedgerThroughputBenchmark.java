@@ -65,11 +65,11 @@ public class LedgerThroughputBenchmark {
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public Object settleTeeJobs() {
-        var jobs = BlockExecution.produce(ledger, jobs, 3, fixture.lastHash, 3, fixture.validator);
-        var results = BlockExecution.produce(ledger, results, 4, jobs.block().hash(), 4, fixture.validator);
-        if (!results.refused().isEmpty() || !jobs.refused().isEmpty()) {
-            throw new IllegalStateException("refused: " + jobs.refused().size() + " jobs, " + results.refused().size() + " results");
+        var jobBlock = BlockExecution.produce(ledger, jobs, 3, fixture.lastHash, 3, fixture.validator);
+        var resultBlock = BlockExecution.produce(ledger, results, 4, jobBlock.block().hash(), 4, fixture.validator);
+        if (!resultBlock.refused().isEmpty() || !jobBlock.refused().isEmpty()) {
+            throw new IllegalStateException("refused: " + jobBlock.refused().size() + " jobs, " + resultBlock.refused().size() + " results");
         }
-        return results.block().header().stateRoot();
+        return resultBlock.block().header().stateRoot();
     }
 }
