@@ -37,7 +37,7 @@ public final class ComputeWorker implements AutoCloseable {
     /** How often to look for new assignments, and how many jobs to run at once. */
     public record Config(Duration pollInterval, int threads) {
         public static Config defaults() {
-            return new Config(Duration.ofMillis(100), 1);
+            return new Config(Duration.ofMillis(100), 2);
         }
     }
 
