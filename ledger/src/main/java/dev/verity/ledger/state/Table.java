@@ -27,6 +27,7 @@ public final class Table<K extends Comparable<K>, V> {
     private final TreeMap<K, Hash> leaves = new TreeMap<>();
     private final TreeSet<K> unhashed = new TreeSet<>();
     private final TreeSet<K> unpersisted = new TreeSet<>();
+    private Hash root;
 
     Table(String name, int id, Codec<K> keyCodec, Codec<V> valueCodec, Journal journal) {
         this.name = name;
@@ -101,7 +102,11 @@ public final class Table<K extends Comparable<K>, V> {
         return out;
     }
 
+    /** The table's Merkle root; recomputed only when a row changed since the last call. */
     public Hash root() {
+        if (root != null && unhashed.isEmpty()) {
+            return root;
+        }
         for (K key : unhashed) {
             V v = rows.get(key);
             if (v == null) {
@@ -114,7 +119,8 @@ public final class Table<K extends Comparable<K>, V> {
             }
         }
         unhashed.clear();
-        return Merkle.root(new ArrayList<>(leaves.values()));
+        root = Merkle.root(new ArrayList<>(leaves.values()));
+        return root;
     }
 
     /** Storage key: table id byte followed by the encoded key. */
