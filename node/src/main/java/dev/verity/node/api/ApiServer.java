@@ -37,6 +37,7 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
@@ -311,7 +312,7 @@ public final class ApiServer implements AutoCloseable {
                 .thenComparing(JobRecord::id);
         List<JobView> out = chain.read(s -> {
             PriorityQueue<JobRecord> heap = new PriorityQueue<>(newestFirst.reversed());
-            for (JobRecord j : s.jobs.view().values()) {
+            for (JobRecord j : candidates(s, wanted)) {
                 if ((wanted == null || j.status() == wanted) && (node == null || node.equals(j.assignedNode()))
                         && (client == null || client.equals(j.client())) && (model == null || model.equals(j.model()))) {
                     heap.add(j);
@@ -325,6 +326,20 @@ public final class ApiServer implements AutoCloseable {
             return picked.stream().map(j -> Views.job(j, null, null)).toList();
         });
         ctx.json(out);
+    }
+
+    /**
+     * The jobs worth scanning: open jobs come from the small deadline and queue tables (workers poll
+     * for their assigned jobs often), the others from the whole job table.
+     */
+    private static Iterable<JobRecord> candidates(LedgerState s, JobStatus wanted) {
+        if (wanted == JobStatus.ASSIGNED) {
+            return s.deadlines.view().keySet().stream().map(k -> s.jobs.get(k.job())).filter(Objects::nonNull)::iterator;
+        }
+        if (wanted == JobStatus.QUEUED) {
+            return s.queue.view().values().stream().map(s.jobs::get).filter(Objects::nonNull)::iterator;
+        }
+        return s.jobs.view().values();
     }
 
     private void job(Context ctx) {
