@@ -124,6 +124,7 @@ public final class Devnet implements AutoCloseable {
                 pending.add(wallets.get(i).registerEnclave(enclave.publicKey(), enclave.attestation()));
             }
             ModelRunners r = new ModelRunners(store);
+            r.forModel(model); // load the ONNX session now, as a node loads the models it declares before it serves
             runners.add(r);
             ComputeWorker worker = new ComputeWorker(client, wallets.get(i), r, enclave, ComputeWorker.Config.defaults());
             nodes.add(new ComputeNode(keys.computeNodes().get(i), teeNode(i), worker));
