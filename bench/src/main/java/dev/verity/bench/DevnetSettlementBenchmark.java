@@ -39,7 +39,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * to the JOB_SETTLED event (its p50 is the median submit-to-settled latency).
  */
 @State(Scope.Benchmark)
-@Fork(value = 1, jvmArgs = {"-Xmx2g", "--enable-native-access=ALL-UNNAMED", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
+@Fork(value = 1, jvmArgs = {"-Xmx2g", "--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
 @Warmup(iterations = 2, time = 5)
 @Measurement(iterations = 5, time = 10)
 public class DevnetSettlementBenchmark {

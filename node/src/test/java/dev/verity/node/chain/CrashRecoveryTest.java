@@ -118,7 +118,7 @@ class CrashRecoveryTest {
 
     private Process start(Path data, Path key, Path genesis) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "-Xmx512m", "--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
                 ValidatorProcess.class.getName(), "--data-dir", data.toString(), "--key", key.toString(), "--port", "0",
                 "--block-interval", "50"));
         if (genesis != null) {

@@ -1,0 +1,2 @@
+/** The model hub: ONNX import, the float reference engine, quantization, model packages, training and conformance. */
+package dev.verity.modelhub;
