@@ -60,8 +60,8 @@ final class DemoCommand extends BaseCommand {
         try {
             out().note("starting a local network (1 validator, 3 compute nodes, 1 client) in " + dir.toAbsolutePath() + " ...");
             try (Devnet net = Devnet.start(new Devnet.Options(dir, port, 200, 3))) {
-                out().note("network up at " + net.apiUrl() + "; running " + jobs + " jobs (NONE and TEE) on model "
-                        + Output.shortId(net.model().hex()) + " ...");
+                out().note("network up at " + net.apiUrl() + "; running " + jobs + " sentence-embedding jobs (NONE and TEE, ONNX Runtime) and "
+                        + DemoRun.DIGIT_JOBS + " digit-recognition jobs (integer engine) ...");
                 summary = DemoRun.run(net, jobs, Duration.ofSeconds(timeoutSeconds));
             } catch (DataDirectoryInUseException e) {
                 throw new CliException("DATA_DIR_IN_USE", "the demo cannot use " + dir + ": a running node holds it; stop it "
@@ -87,6 +87,10 @@ final class DemoCommand extends BaseCommand {
         if (fees.paid() != split) {
             problems.add("fees do not add up: paid " + fees.paid() + " base units but nodes, validators and treasury got " + split);
         }
+        long mismatches = summary.jobs().stream().filter(j -> Boolean.FALSE.equals(j.reproduced())).count();
+        if (mismatches > 0) {
+            problems.add(mismatches + " integer-engine results differ from a local re-run of the same package");
+        }
         Map<String, Object> doc = json(summary);
         if (out().json()) {
             if (problems.isEmpty()) {
@@ -106,8 +110,15 @@ final class DemoCommand extends BaseCommand {
         Map<String, Object> doc = new LinkedHashMap<>();
         List<Map<String, Object>> jobs = new ArrayList<>();
         for (DemoRun.JobLine j : s.jobs()) {
-            jobs.add(Output.object("id", j.id(), "mode", j.mode(), "status", j.status(), "node", j.node(), "feePaid", j.feePaid(),
-                    "latencyMs", j.latencyMs(), "outputHash", j.outputHash()));
+            Map<String, Object> line = Output.object("id", j.id(), "mode", j.mode(), "status", j.status(), "node", j.node(),
+                    "feePaid", j.feePaid(), "latencyMs", j.latencyMs(), "outputHash", j.outputHash());
+            line.put("model", j.model());
+            line.put("engine", j.engine());
+            if (j.reproduced() != null) {
+                line.put("reproduced", j.reproduced());
+                line.put("answer", j.answer());
+            }
+            jobs.add(line);
         }
         List<Map<String, Object>> nodes = new ArrayList<>();
         for (DemoRun.NodeLine n : s.nodes()) {
@@ -127,10 +138,11 @@ final class DemoCommand extends BaseCommand {
         o.line("Jobs");
         List<List<String>> rows = new ArrayList<>();
         for (DemoRun.JobLine j : s.jobs()) {
-            rows.add(List.of(Output.shortId(j.id()), j.mode(), Output.shortId(j.node()), j.status(), Output.tokens(j.feePaid()),
-                    j.latencyMs() < 0 ? "-" : Long.toString(j.latencyMs())));
+            String check = j.reproduced() == null ? "" : (j.reproduced() ? "bit-exact; " : "MISMATCH; ") + j.answer();
+            rows.add(List.of(Output.shortId(j.id()), j.model(), j.mode(), j.engine(), Output.shortId(j.node()), j.status(),
+                    Output.tokens(j.feePaid()), j.latencyMs() < 0 ? "-" : Long.toString(j.latencyMs()), check));
         }
-        o.table(List.of("JOB", "MODE", "NODE", "STATUS", ">FEE PAID", ">LATENCY MS"), rows);
+        o.table(List.of("JOB", "MODEL", "MODE", "ENGINE", "NODE", "STATUS", ">FEE PAID", ">LATENCY MS", "RE-RUN HERE"), rows);
         o.line();
         o.line("Node earnings");
         rows = new ArrayList<>();

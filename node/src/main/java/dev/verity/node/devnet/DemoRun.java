@@ -4,6 +4,10 @@ import dev.verity.core.Bytes;
 import dev.verity.core.Hash;
 import dev.verity.ledger.Params;
 import dev.verity.ledger.VerificationMode;
+import dev.verity.core.Sha256;
+import dev.verity.modelhub.hub.PackageRunner;
+import dev.verity.modelhub.train.Dataset;
+import dev.verity.modelhub.train.Digits;
 import dev.verity.sdk.EventQuery;
 import dev.verity.sdk.VerityApiException;
 import dev.verity.sdk.VerityClient;
@@ -38,7 +42,14 @@ public final class DemoRun {
         "Operators see exactly what they earn.",
     };
 
-    public record JobLine(String id, String mode, String status, String node, long feePaid, long latencyMs, String outputHash) {}
+    /**
+     * One job of the demo. {@code engine} is the engine the serving node ran ("onnxruntime" or
+     * "integer"); for integer-engine jobs {@code reproduced} says whether re-running the package
+     * locally gave the very same output bytes (null for float jobs, where bits may differ by design);
+     * {@code answer} is a short reading of the output (the predicted digit).
+     */
+    public record JobLine(String id, String model, String mode, String engine, String status, String node, long feePaid,
+                          long latencyMs, String outputHash, Boolean reproduced, String answer) {}
 
     public record NodeLine(String id, long stake, long earned, long penalized, long jobsCompleted, List<String> modes) {}
 
@@ -54,9 +65,14 @@ public final class DemoRun {
 
     private DemoRun() {}
 
+    /** Digits jobs run on the integer engine, after the sentence-embedding jobs. */
+    public static final int DIGIT_JOBS = 2;
+
     public static Summary run(Devnet net, int jobCount, Duration timeout) {
         VerityClient client = net.client();
         Map<Hash, Long> submittedAt = new LinkedHashMap<>();
+        Map<Hash, byte[]> digitInputs = new LinkedHashMap<>();
+        Map<Hash, Integer> digitLabels = new LinkedHashMap<>();
         Map<String, Long> settledAt = new ConcurrentHashMap<>();
         var query = EventQuery.forAccount(net.clientWallet().publicKey());
         try (var stream = client.streamEvents(query, ev -> {
@@ -71,6 +87,15 @@ public final class DemoRun {
                 Hash id = net.clientWallet().submitJob(net.model(), input, mode, List.of(), maxFee, 50);
                 submittedAt.put(id, System.nanoTime());
             }
+            Dataset test = Digits.split().test();
+            for (int i = 0; i < DIGIT_JOBS; i++) {
+                byte[] input = PackageRunner.encode(test.inputs()[i]);
+                Hash id = net.clientWallet().submitJob(net.integerModel(), input, VerificationMode.NONE, List.of(),
+                        Params.BASE_UNITS_PER_TOKEN, 50);
+                submittedAt.put(id, System.nanoTime());
+                digitInputs.put(id, input);
+                digitLabels.put(id, test.labels()[i]);
+            }
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline && !allFinal(client, submittedAt, settledAt)) {
                 sleep(100);
@@ -78,7 +103,7 @@ public final class DemoRun {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        return summarize(net, submittedAt, settledAt);
+        return summarize(net, submittedAt, settledAt, digitInputs, digitLabels);
     }
 
     private static boolean allFinal(VerityClient client, Map<Hash, Long> submitted, Map<String, Long> settled) {
@@ -103,8 +128,10 @@ public final class DemoRun {
         return true;
     }
 
-    private static Summary summarize(Devnet net, Map<Hash, Long> submittedAt, Map<String, Long> settledAt) {
+    private static Summary summarize(Devnet net, Map<Hash, Long> submittedAt, Map<String, Long> settledAt,
+                                     Map<Hash, byte[]> digitInputs, Map<Hash, Integer> digitLabels) {
         VerityClient client = net.client();
+        PackageRunner local = digitInputs.isEmpty() ? null : net.integerModelRunner();
         List<JobLine> jobs = new ArrayList<>();
         long paid = 0, toNodes = 0, toValidators = 0, toTreasury = 0;
         for (Map.Entry<Hash, Long> e : submittedAt.entrySet()) {
@@ -122,7 +149,18 @@ public final class DemoRun {
             paid += fee;
             Long end = settledAt.get(j.id());
             long latency = end == null ? -1 : (end - e.getValue()) / 1_000_000;
-            jobs.add(new JobLine(j.id(), j.mode(), j.status(), j.assignedNode(), fee, latency, j.outputHash()));
+            byte[] digit = digitInputs.get(e.getKey());
+            if (digit == null) {
+                jobs.add(new JobLine(j.id(), "all-MiniLM-L6-v2", j.mode(), "onnxruntime", j.status(), j.assignedNode(), fee, latency,
+                        j.outputHash(), null, null));
+            } else {
+                // Re-run the integer engine here: an honest node's output must be the very same bytes.
+                byte[] mine = local.runInteger(digit);
+                Boolean same = j.outputHash() == null ? null : Sha256.digest(mine).hex().equals(j.outputHash());
+                String answer = "predicted " + argmax(mine) + ", label " + digitLabels.get(e.getKey());
+                jobs.add(new JobLine(j.id(), DigitsPackage.NAME, j.mode(), "integer", j.status(), j.assignedNode(), fee, latency,
+                        j.outputHash(), same, answer));
+            }
         }
         List<NodeLine> nodes = new ArrayList<>();
         for (Devnet.ComputeNode n : net.nodes()) {
@@ -132,6 +170,17 @@ public final class DemoRun {
         StatusView status = client.status();
         return new Summary(jobs, nodes, new Fees(paid, toNodes, toValidators, toTreasury),
                 new ChainInfo(status.height(), status.stateRoot()));
+    }
+
+    private static int argmax(byte[] floatsLittleEndian) {
+        var fb = java.nio.ByteBuffer.wrap(floatsLittleEndian).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        int best = 0;
+        for (int i = 1; i < fb.limit(); i++) {
+            if (fb.get(i) > fb.get(best)) {
+                best = i;
+            }
+        }
+        return best;
     }
 
     private static void sleep(long ms) {

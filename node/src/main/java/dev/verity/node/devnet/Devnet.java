@@ -14,7 +14,11 @@ import dev.verity.node.model.BundledModels;
 import dev.verity.node.model.ModelStore;
 import dev.verity.node.tee.DevEnclave;
 import dev.verity.node.worker.ComputeWorker;
+import dev.verity.node.worker.EnginePolicy;
 import dev.verity.node.worker.ModelRunners;
+import dev.verity.inference.pkg.ModelPackage;
+import dev.verity.inference.engine.EngineOptions;
+import dev.verity.modelhub.hub.PackageRunner;
 import dev.verity.sdk.VerityApiException;
 import dev.verity.sdk.VerityClient;
 import dev.verity.sdk.Wallet;
@@ -53,6 +57,8 @@ public final class Devnet implements AutoCloseable {
     private final VerityClient client;
     private final Wallet clientWallet;
     private final Hash model;
+    private Hash integerModel;
+    private ModelPackage integerPackage;
     private final List<ComputeNode> nodes = new ArrayList<>();
     private final List<ModelRunners> runners = new ArrayList<>();
 
@@ -83,7 +89,7 @@ public final class Devnet implements AutoCloseable {
             BundledModels.BundledModel miniLm = BundledModels.installMiniLm(store);
             Hash model = Hash.fromHex(miniLm.sha256Hex());
             Devnet net = new Devnet(chain, consensus, api, client, new Wallet(client, keys.client()), model);
-            net.setUp(keys, miniLm, store);
+            net.setUp(keys, miniLm, DigitsPackage.install(store), store);
             LOG.info("devnet up: API at {}, {} compute nodes, model {}", net.apiUrl(), net.nodes.size(), model.hex());
             return net;
         } catch (RuntimeException e) {
@@ -96,13 +102,20 @@ public final class Devnet implements AutoCloseable {
         }
     }
 
-    private void setUp(DevnetKeys keys, BundledModels.BundledModel miniLm, ModelStore store) {
+    private void setUp(DevnetKeys keys, BundledModels.BundledModel miniLm, ModelPackage digits, ModelStore store) {
         List<Hash> pending = new ArrayList<>();
+        integerModel = digits.id();
+        integerPackage = digits;
         if (!exists(() -> client.model(model))) {
             pending.add(clientWallet.registerModel(model, miniLm.name(), miniLm.inputDescription(), miniLm.outputDescription(),
                     miniLm.info().computeUnits()));
-            await(pending);
         }
+        if (!exists(() -> client.model(integerModel))) {
+            pending.add(clientWallet.registerModel(integerModel, DigitsPackage.NAME,
+                    "64 float32 little-endian: an 8x8 digit, pixels 0..16 scaled to 0..1",
+                    "10 float32 little-endian: a score per digit 0..9", Math.max(1, digits.metadata().computeUnits())));
+        }
+        await(pending);
         List<Wallet> wallets = new ArrayList<>();
         for (int i = 0; i < keys.computeNodes().size(); i++) {
             PrivateKey key = keys.computeNodes().get(i);
@@ -111,7 +124,8 @@ public final class Devnet implements AutoCloseable {
             if (!exists(() -> client.node(key.publicKey()))) {
                 List<VerificationMode> modes = teeNode(i) ? List.of(VerificationMode.NONE, VerificationMode.TEE)
                         : List.of(VerificationMode.NONE);
-                pending.add(w.registerNode(STAKES[i % STAKES.length] * Params.BASE_UNITS_PER_TOKEN, List.of(model), modes,
+                List<Hash> served = teeNode(i) ? List.of(model) : List.of(model, integerModel);
+                pending.add(w.registerNode(STAKES[i % STAKES.length] * Params.BASE_UNITS_PER_TOKEN, served, modes,
                         Hardware.cpuOnly(System.getProperty("os.arch") + " CPU (devnet)", Runtime.getRuntime().availableProcessors())));
             }
         }
@@ -123,8 +137,12 @@ public final class Devnet implements AutoCloseable {
                 enclave = DevEnclave.launch(keys.platform(), wallets.get(i).publicKey(), DevEnclave.DEV_MEASUREMENT);
                 pending.add(wallets.get(i).registerEnclave(enclave.publicKey(), enclave.attestation()));
             }
-            ModelRunners r = new ModelRunners(store);
+            // The CPU-only nodes answer every job with the bit-exact integer engine where they can.
+            ModelRunners r = new ModelRunners(store, teeNode(i) ? EnginePolicy.FAST_WHERE_TRUSTED : EnginePolicy.INTEGER_ALWAYS);
             r.forModel(model); // load the ONNX session now, as a node loads the models it declares before it serves
+            if (!teeNode(i)) {
+                r.forModel(integerModel);
+            }
             runners.add(r);
             ComputeWorker worker = new ComputeWorker(client, wallets.get(i), r, enclave, ComputeWorker.Config.defaults());
             nodes.add(new ComputeNode(keys.computeNodes().get(i), teeNode(i), worker));
@@ -178,6 +196,16 @@ public final class Devnet implements AutoCloseable {
 
     public Hash model() {
         return model;
+    }
+
+    /** A local runner of the digits package, to check nodes' integer-engine answers bit for bit. */
+    public PackageRunner integerModelRunner() {
+        return new PackageRunner(integerPackage, EngineOptions.SCALAR, 1);
+    }
+
+    /** The digits model package, which the CPU-only nodes run with the integer engine. */
+    public Hash integerModel() {
+        return integerModel;
     }
 
     public List<ComputeNode> nodes() {

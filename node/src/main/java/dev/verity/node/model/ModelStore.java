@@ -106,7 +106,13 @@ public final class ModelStore {
 
     /** Whether a model file with this hash is present (without checking its content). */
     public boolean contains(String sha256Hex) {
-        return Files.isRegularFile(file(checkHex(sha256Hex), MODEL_SUFFIX));
+        return contains(sha256Hex, MODEL_SUFFIX);
+    }
+
+    /** Whether a file with this hash and suffix is present (without checking its content). */
+    public boolean contains(String sha256Hex, String suffix) {
+        checkSuffix(suffix);
+        return Files.isRegularFile(file(checkHex(sha256Hex), suffix));
     }
 
     /** The ONNX file with this hash, after checking that its content still hashes to it. */

@@ -123,7 +123,7 @@ public final class ComputeWorker implements AutoCloseable {
                 return;
             }
             byte[] input = Base64.getDecoder().decode(job.input());
-            byte[] output = runner.get().run(input);
+            byte[] output = runner.get().run(input, VerificationMode.parse(job.mode()));
             byte[] evidence = evidence(job, model, output);
             wallet.submitResult(id, output, evidence);
             finished.add(id);

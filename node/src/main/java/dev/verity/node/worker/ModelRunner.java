@@ -1,8 +1,11 @@
 package dev.verity.node.worker;
 
+import dev.verity.ledger.VerificationMode;
+
 /** Runs one model on a job's input bytes and returns its output bytes. Implementations are thread-safe. */
 public interface ModelRunner extends AutoCloseable {
-    byte[] run(byte[] input);
+    /** The output for {@code input}, computed by the engine the job's {@code mode} calls for. */
+    byte[] run(byte[] input, VerificationMode mode);
 
     @Override
     void close();

@@ -11,15 +11,26 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The models a worker can run, loaded from its local content-addressed store (the file's hash is
- * checked on load). A model with a tokenizer companion runs as a sentence-embedding model with
- * ONNX Runtime.
+ * checked on load). A model package ({@code <id>.vpkg}) runs with ONNX Runtime or the integer
+ * engine as the {@link EnginePolicy} says; an ONNX file with a tokenizer companion runs as a
+ * sentence-embedding model with ONNX Runtime.
  */
 public final class ModelRunners implements AutoCloseable {
     private final ModelStore store;
     private final Map<Hash, ModelRunner> loaded = new ConcurrentHashMap<>();
+    private final EnginePolicy policy;
 
     public ModelRunners(ModelStore store) {
+        this(store, EnginePolicy.FAST_WHERE_TRUSTED);
+    }
+
+    public ModelRunners(ModelStore store, EnginePolicy policy) {
         this.store = store;
+        this.policy = policy;
+    }
+
+    public EnginePolicy policy() {
+        return policy;
     }
 
     public ModelStore store() {
@@ -29,6 +40,9 @@ public final class ModelRunners implements AutoCloseable {
     /** The runner for a model, loading it on first use; empty when the model is not in the store. */
     public Optional<ModelRunner> forModel(Hash model) {
         String hex = model.hex();
+        if (store.contains(hex, PackageModelRunner.SUFFIX)) {
+            return Optional.of(loaded.computeIfAbsent(model, m -> PackageModelRunner.load(store, hex, policy)));
+        }
         if (!store.contains(hex)) {
             return Optional.empty();
         }
@@ -42,7 +56,7 @@ public final class ModelRunners implements AutoCloseable {
         SentenceEmbeddingRunner runner = SentenceEmbeddingRunner.open(onnx, tokenizer);
         return new ModelRunner() {
             @Override
-            public byte[] run(byte[] input) {
+            public byte[] run(byte[] input, dev.verity.ledger.VerificationMode mode) {
                 return runner.run(input);
             }
 

@@ -1,0 +1,39 @@
+package dev.verity.inference.engine;
+
+/**
+ * The hot inner loops, in two implementations that must agree bit for bit: {@link #scalar()} (the
+ * oracle, plain Java loops) and {@link #vector()} (the incubating Vector API). Both accumulate in
+ * 32-bit two's-complement lanes; since wrapping addition is associative and commutative, the vector
+ * path's different summation order gives exactly the scalar result, overflow included.
+ */
+public interface Kernels {
+
+    /** {@code sum_{i<n} a[aOff+i] * b[bOff+i]} in int32 arithmetic (wrapping). */
+    int dot(byte[] a, int aOff, byte[] b, int bOff, int n);
+
+    /**
+     * For {@code i < n}: {@code acc = (a[aOff+i] - za) * ma + (b[bOff+i] - zb) * mb} (int32),
+     * {@code out[outOff+i] = clamp(zo + shiftRoundHalfEven(acc, shift), min, max)}. Requires
+     * {@code |ma|, |mb| < 2^22} and {@code shift} in {@code [0, 31]} (see {@code QAdd}).
+     */
+    void addRescaled(byte[] a, int aOff, byte[] b, int bOff, byte[] out, int outOff, int n, int za, int zb, int ma,
+            int mb, int shift, int zo, int min, int max);
+
+    /** The plain-Java kernels. */
+    static Kernels scalar() {
+        return ScalarKernels.INSTANCE;
+    }
+
+    /**
+     * The Vector API kernels; the JVM must run with {@code --add-modules jdk.incubator.vector}.
+     *
+     * @throws IllegalStateException when the Vector API is not available
+     */
+    static Kernels vector() {
+        try {
+            return VectorKernels.INSTANCE;
+        } catch (LinkageError e) {
+            throw new IllegalStateException("the vector kernels need --add-modules jdk.incubator.vector", e);
+        }
+    }
+}

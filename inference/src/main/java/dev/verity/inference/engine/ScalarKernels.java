@@ -1,0 +1,34 @@
+package dev.verity.inference.engine;
+
+import dev.verity.inference.Requantize;
+
+/** The reference kernels: straightforward loops in ascending index order. */
+final class ScalarKernels implements Kernels {
+    static final ScalarKernels INSTANCE = new ScalarKernels();
+
+    private ScalarKernels() {}
+
+    @Override
+    public int dot(byte[] a, int aOff, byte[] b, int bOff, int n) {
+        int sum = 0;
+        for (int i = 0; i < n; i++) {
+            sum += a[aOff + i] * b[bOff + i];
+        }
+        return sum;
+    }
+
+    @Override
+    public void addRescaled(byte[] a, int aOff, byte[] b, int bOff, byte[] out, int outOff, int n, int za, int zb,
+            int ma, int mb, int shift, int zo, int min, int max) {
+        for (int i = 0; i < n; i++) {
+            int acc = (a[aOff + i] - za) * ma + (b[bOff + i] - zb) * mb;
+            int v = zo + Requantize.shiftRoundHalfEven(acc, shift);
+            out[outOff + i] = (byte) (v < min ? min : v > max ? max : v);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "scalar kernels";
+    }
+}

@@ -1,0 +1,102 @@
+package dev.verity.inference.engine;
+
+import dev.verity.core.Hash;
+import dev.verity.inference.program.Tensor;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * An immutable set of named live tensors: the program inputs before the first step, and after each
+ * step the tensors still needed (see {@link IntegerEngine}).
+ *
+ * <h2>State hash</h2>
+ *
+ * {@link #hash()} is SHA-256 over this canonical encoding (core {@code Encoder} conventions: big-endian,
+ * u32 lengths, UTF-8 strings):
+ *
+ * <pre>
+ *   string "verity.inference.state.v1"          u32 byte length, then the UTF-8 bytes
+ *   u32    number of tensors
+ *   then for each tensor, by name in ascending {@code String.compareTo} order
+ *   (UTF-16 code units; byte order for ASCII names):
+ *     string name                               u32 byte length, then UTF-8
+ *     u8     dtype code                         1 = INT8, 2 = INT16, 3 = INT32
+ *     u32    rank, then u32 per dimension       row-major shape
+ *     raw    elements in row-major order, two's complement, big-endian, 1/2/4 bytes each
+ *            (no length prefix: the count follows from shape and dtype)
+ * </pre>
+ *
+ * A tensor that a sliced op has only partly computed is included with the elements not yet computed
+ * equal to zero.
+ */
+public final class State {
+    private final TreeMap<String, Buf> tensors;
+    private Hash hash;
+
+    State(TreeMap<String, Buf> tensors) {
+        this.tensors = tensors;
+    }
+
+    /** A state holding copies of the given tensors (for instance one received from another machine). */
+    public static State of(SortedMap<String, Tensor> tensors) {
+        TreeMap<String, Buf> m = new TreeMap<>();
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            m.put(e.getKey(), Buf.of(e.getValue()));
+        }
+        return new State(m);
+    }
+
+    /** Names of the tensors, sorted. */
+    public List<String> names() {
+        return Collections.unmodifiableList(new ArrayList<>(tensors.keySet()));
+    }
+
+    public boolean contains(String name) {
+        return tensors.containsKey(name);
+    }
+
+    public int size() {
+        return tensors.size();
+    }
+
+    /** A copy of one tensor. */
+    public Tensor tensor(String name) {
+        Buf b = tensors.get(name);
+        if (b == null) {
+            throw new IllegalArgumentException("the state has no tensor '" + name + "'");
+        }
+        return b.toTensor();
+    }
+
+    /** Copies of all tensors, by name. */
+    public SortedMap<String, Tensor> tensors() {
+        TreeMap<String, Tensor> m = new TreeMap<>();
+        for (Map.Entry<String, Buf> e : tensors.entrySet()) {
+            m.put(e.getKey(), e.getValue().toTensor());
+        }
+        return m;
+    }
+
+    /** The state hash (see the class comment). */
+    public Hash hash() {
+        Hash h = hash;
+        if (h == null) {
+            h = StateHasher.hash(tensors);
+            hash = h;
+        }
+        return h;
+    }
+
+    Buf buf(String name) {
+        return tensors.get(name);
+    }
+
+    @Override
+    public String toString() {
+        return "State" + tensors.keySet();
+    }
+}

@@ -1,0 +1,68 @@
+package dev.verity.inference.engine;
+
+import dev.verity.core.Encoder;
+import dev.verity.core.Hash;
+import dev.verity.core.Sha256;
+import java.security.MessageDigest;
+import java.util.Map;
+import java.util.SortedMap;
+
+/** Streams the canonical state encoding (see {@link State}) into SHA-256 without building it in memory. */
+final class StateHasher {
+    /** Domain-separation tag, the first field of every state encoding. */
+    static final String TAG = "verity.inference.state.v1";
+
+    private StateHasher() {}
+
+    static Hash hash(SortedMap<String, Buf> tensors) {
+        MessageDigest md = Sha256.newDigest();
+        Encoder head = new Encoder(64);
+        head.string(TAG);
+        head.u32(tensors.size());
+        md.update(head.toByteArray());
+        byte[] chunk = new byte[8192];
+        for (Map.Entry<String, Buf> e : tensors.entrySet()) {
+            Buf buf = e.getValue();
+            Encoder h = new Encoder(64);
+            h.string(e.getKey());
+            h.u8(buf.dtype.code());
+            h.u32(buf.shape.length);
+            for (int d : buf.shape) {
+                h.u32(d);
+            }
+            md.update(h.toByteArray());
+            switch (buf.dtype) {
+                case INT8 -> md.update(buf.b, 0, buf.size);
+                case INT16 -> {
+                    int pos = 0;
+                    for (int k = 0; k < buf.size; k++) {
+                        if (pos + 2 > chunk.length) {
+                            md.update(chunk, 0, pos);
+                            pos = 0;
+                        }
+                        short v = buf.s[k];
+                        chunk[pos++] = (byte) (v >> 8);
+                        chunk[pos++] = (byte) v;
+                    }
+                    md.update(chunk, 0, pos);
+                }
+                case INT32 -> {
+                    int pos = 0;
+                    for (int k = 0; k < buf.size; k++) {
+                        if (pos + 4 > chunk.length) {
+                            md.update(chunk, 0, pos);
+                            pos = 0;
+                        }
+                        int v = buf.i[k];
+                        chunk[pos++] = (byte) (v >> 24);
+                        chunk[pos++] = (byte) (v >> 16);
+                        chunk[pos++] = (byte) (v >> 8);
+                        chunk[pos++] = (byte) v;
+                    }
+                    md.update(chunk, 0, pos);
+                }
+            }
+        }
+        return Sha256.finish(md);
+    }
+}

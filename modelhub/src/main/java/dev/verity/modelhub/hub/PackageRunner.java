@@ -1,0 +1,110 @@
+package dev.verity.modelhub.hub;
+
+import dev.verity.inference.engine.EngineOptions;
+import dev.verity.inference.engine.IntegerEngine;
+import dev.verity.inference.engine.RunResult;
+import dev.verity.inference.pkg.IoInfo;
+import dev.verity.inference.pkg.ModelPackage;
+import dev.verity.modelhub.floatengine.FloatEngine;
+import dev.verity.modelhub.floatengine.FloatTensor;
+import dev.verity.modelhub.graph.Graph;
+import dev.verity.modelhub.onnx.OnnxParser;
+import dev.verity.modelhub.quantize.QuantizedModel;
+import dev.verity.modelhub.run.ParallelRunner;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs a model package with the float reference engine or the integer engine. Job bytes for a
+ * package: the single input's values as float32 little-endian in row-major order (batch 1); the
+ * output is the first output's values in the same encoding. On the integer path the input is
+ * quantized with the program's input quantization (Java float arithmetic is IEEE-strict, so this is
+ * the same on every machine), the program runs in integers only, and the output is dequantized.
+ */
+public final class PackageRunner implements AutoCloseable {
+    private final ModelPackage pkg;
+    private final Graph graph;
+    private final FloatEngine floatEngine;
+    private final IntegerEngine integerEngine;
+    private final ParallelRunner parallel;
+    private final QuantizedModel quantized;
+    private final IoInfo input;
+    private final int[] inputShape;
+
+    public PackageRunner(ModelPackage pkg, EngineOptions options, int threads) {
+        this.pkg = pkg;
+        this.graph = new OnnxParser().parse(pkg.onnx());
+        this.floatEngine = new FloatEngine(graph);
+        this.integerEngine = new IntegerEngine(pkg.program(), options);
+        this.parallel = threads > 1 ? new ParallelRunner(integerEngine, threads) : null;
+        this.quantized = new QuantizedModel(pkg.program(), List.of());
+        if (pkg.metadata().inputs().size() != 1) {
+            throw new IllegalArgumentException("model " + pkg.metadata().name() + " has " + pkg.metadata().inputs().size()
+                    + " inputs; jobs feed models with one input");
+        }
+        this.input = pkg.metadata().inputs().get(0);
+        this.inputShape = ExampleFiles.exampleShape(graph.inputs().get(0));
+    }
+
+    public ModelPackage modelPackage() {
+        return pkg;
+    }
+
+    /** Values one input holds. */
+    public int inputSize() {
+        int n = 1;
+        for (int d : inputShape) {
+            n *= d;
+        }
+        return n;
+    }
+
+    public FloatTensor decodeInput(byte[] bytes) {
+        int n = inputSize();
+        if (bytes.length != 4 * n) {
+            throw new IllegalArgumentException("model " + pkg.metadata().name() + " takes " + n + " float32 values (" + 4 * n
+                    + " bytes) for input '" + input.name() + "', got " + bytes.length + " bytes");
+        }
+        float[] values = new float[n];
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+        for (int i = 0; i < n; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new IllegalArgumentException("input value " + i + " is not a finite number");
+            }
+        }
+        return new FloatTensor(inputShape, values);
+    }
+
+    public static byte[] encode(float[] values) {
+        ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(values);
+        return b.array();
+    }
+
+    /** The float reference engine's output for job input bytes. */
+    public byte[] runFloat(byte[] inputBytes) {
+        Map<String, FloatTensor> out = floatEngine.run(Map.of(input.name(), decodeInput(inputBytes)));
+        return encode(out.get(graph.outputs().get(0).name()).data());
+    }
+
+    /** The integer engine's run (outputs and step hashes) for job input bytes. */
+    public RunResult runIntegerTrace(byte[] inputBytes) {
+        var inputs = quantized.quantizeInputs(Map.of(input.name(), decodeInput(inputBytes)));
+        return parallel != null ? parallel.run(inputs) : integerEngine.run(inputs);
+    }
+
+    /** The integer engine's output for job input bytes, dequantized. */
+    public byte[] runInteger(byte[] inputBytes) {
+        RunResult r = runIntegerTrace(inputBytes);
+        return encode(quantized.dequantizeOutputs(r.outputs()).get(graph.outputs().get(0).name()).data());
+    }
+
+    @Override
+    public void close() {
+        if (parallel != null) {
+            parallel.close();
+        }
+    }
+}
