@@ -2,32 +2,46 @@ package dev.verity.cli;
 
 import dev.verity.core.Hash;
 import dev.verity.core.PrivateKey;
+import dev.verity.inference.pkg.ModelMetadata;
+import dev.verity.inference.pkg.ModelPackage;
 import dev.verity.ledger.tx.Payload;
 import dev.verity.node.model.InvalidModelException;
+import dev.verity.node.model.ModelStore;
 import dev.verity.node.model.OnnxModelInfo;
 import dev.verity.node.model.OnnxModelInspector;
 import dev.verity.node.model.TensorSpec;
+import dev.verity.sdk.VerityApiException;
 import dev.verity.sdk.VerityClient;
 import dev.verity.sdk.api.ModelView;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code verity model register|list|show}. */
-@Command(name = "model", mixinStandardHelpOptions = true, description = "Register ONNX models and list them.",
-        subcommands = {ModelCommand.Register.class, ModelCommand.ListModels.class, ModelCommand.Show.class})
+/** {@code verity model register|list|show|import|run|conformance|train}. */
+@Command(name = "model", mixinStandardHelpOptions = true,
+        description = {"Register models on chain and list them; import ONNX models into packages, run and test them locally.", "",
+            "Local packages live in a content-addressed store (--store DIR, default $VERITY_MODELS, else ~/.verity/models) "
+                    + "as <id>.vpkg, the id being the SHA-256 of the package."},
+        subcommands = {ModelCommand.Register.class, ModelCommand.ListModels.class, ModelCommand.Show.class,
+            ModelHubCommands.Import.class, ModelHubCommands.Run.class, ModelHubCommands.Conformance.class,
+            ModelHubCommands.Train.class})
 final class ModelCommand extends GroupCommand {
     /** The ledger's limit on model names. */
     static final int MAX_NAME = 128;
@@ -35,9 +49,11 @@ final class ModelCommand extends GroupCommand {
     static final int MAX_TEXT = 1024;
 
     @Command(name = "register", mixinStandardHelpOptions = true,
-            description = {"Register an ONNX model by the SHA-256 of its file.", "",
-                "The file is inspected first: one that is not a valid ONNX model is refused before anything is "
-                        + "signed. Compute units (the price basis) come from the file's weights."})
+            description = {"Register an ONNX model or a model package (.vpkg) by the SHA-256 of its file.", "",
+                "The file is inspected first: one that is not a valid ONNX model or package is refused before anything is "
+                        + "signed. For an ONNX file, compute units (the price basis) come from the file's weights. For a "
+                        + "package (built by 'verity model import'), the id is the package id, and the name, descriptions "
+                        + "and compute units come from its metadata; the package is also copied into the local store."})
     static final class Register extends BaseCommand {
         @Mixin
         ApiOptions api;
@@ -45,10 +61,14 @@ final class ModelCommand extends GroupCommand {
         @Mixin
         Transactions.WaitOptions waitOptions;
 
-        @Parameters(paramLabel = "FILE", description = "The .onnx file.")
+        @Parameters(paramLabel = "FILE", description = "The .onnx file or .vpkg package.")
         Path file;
 
-        @Option(names = "--name", paramLabel = "NAME", description = "Model name (default: the file name without .onnx).")
+        @Mixin
+        LocalModels.StoreOption store;
+
+        @Option(names = "--name", paramLabel = "NAME",
+                description = "Model name (default: the package's name, or the file name without .onnx).")
         String name;
 
         @Option(names = "--input-description", paramLabel = "TEXT",
@@ -63,6 +83,9 @@ final class ModelCommand extends GroupCommand {
         protected int execute() throws IOException {
             if (!Files.isRegularFile(file)) {
                 throw new CliException("NO_SUCH_FILE", Files.exists(file) ? file + " is not a file" : "no such file: " + file);
+            }
+            if (LocalModels.looksLikePackage(file)) {
+                return registerPackage();
             }
             OnnxModelInfo info;
             try {
@@ -89,6 +112,38 @@ final class ModelCommand extends GroupCommand {
                         "register model " + modelName + " (" + hash.hex() + "), " + info.computeUnits() + " compute units",
                         Output.object("model", hash.hex(), "name", modelName, "inputDescription", in, "outputDescription", outDesc,
                                 "computeUnits", info.computeUnits()));
+            }
+        }
+
+        private int registerPackage() throws IOException {
+            LocalModels.Found found = LocalModels.readFile(file);
+            ModelPackage pkg = found.pkg();
+            ModelMetadata meta = pkg.metadata();
+            Hash id = found.id();
+            String modelName = name != null ? name : meta.name();
+            if (modelName.isBlank() || modelName.length() > MAX_NAME) {
+                throw usage("the model name must be 1 to " + MAX_NAME + " characters, got '" + modelName
+                        + "'" + (name == null ? " (from the package; give --name)" : ""));
+            }
+            String in = text(inputDescription, LocalModels.describe(meta.inputs()) + " (float32 little-endian, batch 1)",
+                    "--input-description");
+            String outDesc = text(outputDescription, LocalModels.describe(meta.outputs()) + " (float32 little-endian)",
+                    "--output-description");
+            long units = Math.max(1, meta.computeUnits());
+            PrivateKey key = api.loadKey();
+            ModelStore modelStore = store.open();
+            String hex = modelStore.put(Files.readAllBytes(file), LocalModels.PACKAGE_SUFFIX);
+            if (!hex.equals(id.hex())) {
+                throw new CliException("STORE", file + " changed while it was being registered");
+            }
+            Path stored = modelStore.dir().resolve(hex + LocalModels.PACKAGE_SUFFIX);
+            out().note("copied the package to " + stored);
+            try (VerityClient client = api.client()) {
+                return Transactions.send(out(), client, key,
+                        new Payload.RegisterModel(id, modelName, in, outDesc, units), waitOptions,
+                        "register model package " + modelName + " (" + id.hex() + "), " + units + " compute units",
+                        Output.object("model", id.hex(), "name", modelName, "inputDescription", in, "outputDescription", outDesc,
+                                "computeUnits", units, "onnxHash", pkg.onnxHash().hex(), "package", stored.toString()));
             }
         }
 
@@ -173,26 +228,79 @@ final class ModelCommand extends GroupCommand {
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one model.")
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = {"Show one model: a package in the local store or a .vpkg file, or a model on chain.", "",
+                "For a package, its metadata (inputs, outputs, operators, compute units, accuracy, program), and its "
+                        + "on-chain record when the node at --api is reachable. For any other id, the on-chain record."})
     static final class Show extends BaseCommand {
         @Mixin
         ApiOptions api;
 
-        @Parameters(paramLabel = "ID", converter = Converters.Sha.class, description = "The model id (SHA-256 of its file).")
-        Hash id;
+        @Mixin
+        LocalModels.StoreOption store;
+
+        @Parameters(paramLabel = "ID|FILE",
+                description = "The model id (SHA-256 of its file or package), or a .vpkg package file.")
+        String ref;
 
         @Override
-        protected int execute() {
+        protected int execute() throws IOException {
+            Optional<LocalModels.Found> local = LocalModels.find(ref, store.dir());
+            if (local.isPresent()) {
+                return showPackage(local.get());
+            }
+            Hash id = Hash.fromHex(ref.strip().toLowerCase(Locale.ROOT));
             try (VerityClient client = api.client()) {
                 ModelView m = client.model(id);
                 if (out().json()) {
                     out().printJson(m);
                 } else {
-                    out().fields(Output.object("model", m.id(), "name", m.name(), "owner", m.owner(), "input", m.inputDescription(),
-                            "output", m.outputDescription(), "compute units", m.computeUnits(), "registered at", "block " + m.registeredAt()));
+                    out().fields(chainFields(m));
                 }
             }
             return 0;
+        }
+
+        private int showPackage(LocalModels.Found found) {
+            ModelView onChain = null;
+            String chainStatus;
+            try (VerityClient client = new VerityClient(URI.create(api.api == null || api.api.isBlank() ? ApiOptions.DEFAULT_API
+                    : api.api.strip()), Duration.ofSeconds(2), Duration.ofSeconds(5))) {
+                onChain = client.model(found.id());
+                chainStatus = "registered";
+            } catch (VerityApiException e) {
+                chainStatus = "NOT_FOUND".equals(e.code()) ? "not registered"
+                        : "unknown (" + Errors.message(e) + ")";
+            } catch (RuntimeException e) {
+                chainStatus = "unknown (" + Errors.message(e) + ")";
+            }
+            if (out().json()) {
+                Map<String, Object> doc = LocalModels.json(found.pkg(), found.id());
+                doc.put("path", found.path().toString());
+                doc.put("bytes", found.size());
+                doc.put("inStore", found.inStore());
+                doc.put("onChainStatus", chainStatus.startsWith("unknown") ? "unknown" : chainStatus);
+                doc.put("onChain", onChain);
+                out().printJson(doc);
+                return 0;
+            }
+            Map<String, Object> f = LocalModels.fields(found.pkg(), found.id());
+            f.put(found.inStore() ? "stored at" : "file", found.path() + String.format(Locale.ROOT, " (%,d bytes)", found.size()));
+            f.put("on chain", chainStatus);
+            out().fields(f);
+            if (onChain != null) {
+                out().line();
+                out().line("on-chain record:");
+                Map<String, Object> c = new LinkedHashMap<>();
+                chainFields(onChain).forEach((k, v) -> c.put("  " + k, v));
+                out().fields(c);
+            }
+            return 0;
+        }
+
+        private static Map<String, Object> chainFields(ModelView m) {
+            return Output.object("model", m.id(), "name", m.name(), "owner", m.owner(), "input", m.inputDescription(),
+                    "output", m.outputDescription(), "compute units", m.computeUnits(), "registered at", "block " + m.registeredAt());
         }
     }
 }

@@ -56,7 +56,7 @@ public final class IntegerEngine {
 
     public IntegerEngine(Program program, EngineOptions options) {
         this.program = program;
-        this.kernels = options.vectorized() ? Kernels.vector() : Kernels.scalar();
+        this.kernels = options.vectorized() && Kernels.vectorAvailable() ? Kernels.vector() : Kernels.scalar();
         for (TensorSpec t : program.tensors()) {
             specs.put(t.name(), t);
         }

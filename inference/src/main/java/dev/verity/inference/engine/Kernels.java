@@ -12,6 +12,14 @@ public interface Kernels {
     int dot(byte[] a, int aOff, byte[] b, int bOff, int n);
 
     /**
+     * {@code rows} dot products of one vector against consecutive rows of a matrix:
+     * {@code out[r] = dot(a, aOff, w, (row0 + r) * len, len)} for {@code r < rows}. The batched form keeps the
+     * per-element loop inside one implementation, so the JIT compiles it without mixing profiles of the
+     * scalar and vector kernels (which made the vector path slow when both ran in one JVM).
+     */
+    void dots(byte[] a, int aOff, byte[] w, int row0, int rows, int len, int[] out);
+
+    /**
      * For {@code i < n}: {@code acc = (a[aOff+i] - za) * ma + (b[bOff+i] - zb) * mb} (int32),
      * {@code out[outOff+i] = clamp(zo + shiftRoundHalfEven(acc, shift), min, max)}. Requires
      * {@code |ma|, |mb| < 2^22} and {@code shift} in {@code [0, 31]} (see {@code QAdd}).
@@ -34,6 +42,15 @@ public interface Kernels {
             return VectorKernels.INSTANCE;
         } catch (LinkageError e) {
             throw new IllegalStateException("the vector kernels need --add-modules jdk.incubator.vector", e);
+        }
+    }
+
+    /** Whether {@link #vector()} works in this JVM. */
+    static boolean vectorAvailable() {
+        try {
+            return VectorKernels.INSTANCE != null;
+        } catch (LinkageError e) {
+            return false;
         }
     }
 }

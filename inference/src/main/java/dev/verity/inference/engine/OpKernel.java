@@ -121,15 +121,19 @@ abstract class OpKernel {
         void compute(Buf[] in, Buf out, int from, int to, Kernels k) {
             byte[] x = in[0].b;
             byte[] y = out.b;
-            int m = from / outF;
-            int n = from - m * outF;
-            for (int e = from; e < to; e++) {
-                int acc = k.dot(x, m * inF, w, n * inF, inF) - zx * wsum[n] + bias[n];
-                y[e] = (byte) Requantize.requantize(acc, mult[n], shift[n], zy, min, max);
-                if (++n == outF) {
-                    n = 0;
-                    m++;
+            int[] acc = new int[Math.min(outF, Math.max(0, to - from))];
+            int e = from;
+            while (e < to) {
+                int m = e / outF;
+                int n0 = e - m * outF;
+                int count = Math.min(outF - n0, to - e);
+                k.dots(x, m * inF, w, n0, count, inF, acc);
+                for (int r = 0; r < count; r++) {
+                    int n = n0 + r;
+                    int v = acc[r] - zx * wsum[n] + bias[n];
+                    y[e + r] = (byte) Requantize.requantize(v, mult[n], shift[n], zy, min, max);
                 }
+                e += count;
             }
         }
     }
@@ -190,6 +194,7 @@ abstract class OpKernel {
             byte[] y = out.b;
             int plane = oh * ow;
             byte[] patch = new byte[patchLen];
+            int[] acc = new int[coutG];
             int firstPlane = from / plane;
             int lastPlane = (to - 1) / plane;
             int nFirst = firstPlane / cout;
@@ -202,22 +207,26 @@ abstract class OpKernel {
                         continue;
                     }
                     for (int p = 0; p < plane; p++) {
-                        boolean built = false;
-                        for (int oc = ocLo; oc <= ocHi; oc++) {
-                            int e = (n * cout + oc) * plane + p;
-                            if (e < from || e >= to) {
-                                continue;
-                            }
-                            if (!built) {
-                                im2col(x, n, g, p / ow, p % ow, patch);
-                                built = true;
-                            }
-                            int acc = k.dot(patch, 0, w, oc * patchLen, patchLen) - zx * wsum[oc] + bias[oc];
-                            y[e] = (byte) Requantize.requantize(acc, mult[oc], shift[oc], zy, min, max);
+                        // output channels of this position inside [from, to): a contiguous run, as e grows with oc
+                        int base = n * cout * plane + p;
+                        int ocA = Math.max(ocLo, ceilDiv(from - base, plane));
+                        int ocB = Math.min(ocHi, Math.floorDiv(to - 1 - base, plane));
+                        if (ocA > ocB) {
+                            continue;
+                        }
+                        im2col(x, n, g, p / ow, p % ow, patch);
+                        k.dots(patch, 0, w, ocA, ocB - ocA + 1, patchLen, acc);
+                        for (int oc = ocA; oc <= ocB; oc++) {
+                            int v = acc[oc - ocA] - zx * wsum[oc] + bias[oc];
+                            y[base + oc * plane] = (byte) Requantize.requantize(v, mult[oc], shift[oc], zy, min, max);
                         }
                     }
                 }
             }
+        }
+
+        private static int ceilDiv(int a, int b) {
+            return -Math.floorDiv(-a, b);
         }
 
         /** The input patch of one output position in (ic, kh, kw) order, padding reading {@code zx}. */

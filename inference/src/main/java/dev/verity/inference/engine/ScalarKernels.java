@@ -10,6 +10,17 @@ final class ScalarKernels implements Kernels {
 
     @Override
     public int dot(byte[] a, int aOff, byte[] b, int bOff, int n) {
+        return dotScalar(a, aOff, b, bOff, n);
+    }
+
+    @Override
+    public void dots(byte[] a, int aOff, byte[] w, int row0, int rows, int len, int[] out) {
+        for (int r = 0; r < rows; r++) {
+            out[r] = dotScalar(a, aOff, w, (row0 + r) * len, len);
+        }
+    }
+
+    private static int dotScalar(byte[] a, int aOff, byte[] b, int bOff, int n) {
         int sum = 0;
         for (int i = 0; i < n; i++) {
             sum += a[aOff + i] * b[bOff + i];

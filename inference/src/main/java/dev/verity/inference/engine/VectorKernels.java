@@ -28,6 +28,17 @@ final class VectorKernels implements Kernels {
 
     @Override
     public int dot(byte[] a, int aOff, byte[] b, int bOff, int n) {
+        return dotVector(a, aOff, b, bOff, n);
+    }
+
+    @Override
+    public void dots(byte[] a, int aOff, byte[] w, int row0, int rows, int len, int[] out) {
+        for (int r = 0; r < rows; r++) {
+            out[r] = dotVector(a, aOff, w, (row0 + r) * len, len);
+        }
+    }
+
+    private static int dotVector(byte[] a, int aOff, byte[] b, int bOff, int n) {
         int i = 0;
         int upper = n - n % LANES;
         int sum = 0;

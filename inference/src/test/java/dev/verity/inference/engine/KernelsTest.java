@@ -26,6 +26,29 @@ class KernelsTest {
     }
 
     @Test
+    void batchedDotProductsAgreeWithSingleOnes() {
+        Random rnd = new Random(4);
+        for (int trial = 0; trial < 2000; trial++) {
+            int len = 1 + rnd.nextInt(trial < 1500 ? 50 : 700);
+            int rows = 1 + rnd.nextInt(12);
+            int row0 = rnd.nextInt(4);
+            byte[] a = new byte[len + 10];
+            byte[] w = new byte[(row0 + rows) * len];
+            fill(rnd, a, trial % 3);
+            fill(rnd, w, trial % 4);
+            int aOff = rnd.nextInt(10);
+            int[] s = new int[rows];
+            int[] v = new int[rows];
+            scalar.dots(a, aOff, w, row0, rows, len, s);
+            vector.dots(a, aOff, w, row0, rows, len, v);
+            assertThat(v).isEqualTo(s);
+            for (int r = 0; r < rows; r++) {
+                assertThat(s[r]).isEqualTo(scalar.dot(a, aOff, w, (row0 + r) * len, len));
+            }
+        }
+    }
+
+    @Test
     void dotProductsWrapIdenticallyOnOverflow() {
         int n = 200_000; // 200000 * 16384 > 2^31: the int32 sum wraps, identically
         byte[] a = new byte[n];

@@ -119,8 +119,11 @@ class CrossJvmBitExactTest {
         if (p.exitValue() != 0) {
             throw new AssertionError("variant " + v + " exited with " + p.exitValue() + ":\n" + stderr);
         }
-        System.out.printf(Locale.ROOT, "[bit-exact] %-40s %5.1fs  %s%n", v, (System.nanoTime() - start) / 1e9,
-                stderr.lines().filter(l -> l.startsWith("kernels")).findFirst().orElse(""));
+        String kernels = stderr.lines().filter(l -> l.startsWith("kernels")).findFirst().orElse("");
+        System.out.printf(Locale.ROOT, "[bit-exact] %-40s %5.1fs  %s%n", v, (System.nanoTime() - start) / 1e9, kernels);
+        if (!kernels.startsWith(v.vector() ? "kernels: vector" : "kernels: scalar")) {
+            throw new AssertionError("variant " + v + " ran " + kernels);
+        }
         return new String(out, StandardCharsets.UTF_8).lines().toList();
     }
 
