@@ -41,7 +41,7 @@ final class LocalModels {
     /** {@code --store DIR}: the local content-addressed model store. */
     static final class StoreOption {
         @Option(names = "--store", paramLabel = "DIR",
-                description = "The local model store (default: $VERITY_MODELS, else ~/.verity/models).")
+                description = "Local model store (default: $VERITY_MODELS or ~/.verity/models).")
         Path store;
 
         /** The store folder (not created here). */

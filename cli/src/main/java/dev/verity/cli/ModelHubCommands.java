@@ -62,7 +62,8 @@ final class ModelHubCommands {
                         + "always give the same package. On any error nothing is stored.", "",
                 "DATA is a CSV file (one example per line: the input's values in row-major order, optionally followed by "
                         + "an integer class label) or the bundled digits data set: digits:train or digits:test."},
-            footer = {"", "Example:", "  verity model import digits-mlp.onnx --calibration digits:train --evaluation digits:test"})
+            footer = {"", "Example:", "  verity model import digits-mlp.onnx --calibration digits:train \\",
+                "      --evaluation digits:test"})
     static final class Import extends BaseCommand {
         @Parameters(paramLabel = "FILE", description = "The .onnx file.")
         Path file;
@@ -496,7 +497,8 @@ final class ModelHubCommands {
                         + "(Fashion-MNIST, 28x28, 60,000/10,000, read from --data-dir). Architectures: mlp and cnn. "
                         + "Training is deterministic for a given seed. Progress goes to stderr."},
             footer = {"", "Example:", "  verity model train --dataset digits --arch mlp --out models",
-                "  verity model import models/digits-mlp.onnx --calibration digits:train --evaluation digits:test"})
+                "  verity model import models/digits-mlp.onnx --calibration digits:train \\",
+                "      --evaluation digits:test"})
     static final class Train extends BaseCommand {
         @Option(names = "--dataset", paramLabel = "NAME", required = true, description = "digits or fashion.")
         String dataset;

@@ -10,7 +10,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** {@code verity demo --json --jobs 10}: a whole network running the real MiniLM model with ONNX Runtime. */
+/** {@code verity demo --json --jobs 10}: a whole network running the real MiniLM model with ONNX Runtime and the digits package with the integer engine. */
 class DemoCommandTest {
 
     @Test
@@ -30,8 +30,9 @@ class DemoCommandTest {
         assertThat(doc.fieldNames()).toIterable().containsExactly("jobs", "nodes", "fees", "chain");
 
         JsonNode jobs = doc.get("jobs");
-        assertThat(jobs.size()).isEqualTo(10);
+        assertThat(jobs.size()).as("10 sentence jobs and the digit jobs").isEqualTo(10 + 2);
         Set<String> modes = new HashSet<>();
+        Set<String> engines = new HashSet<>();
         long paid = 0;
         for (JsonNode j : jobs) {
             assertThat(j.get("id").asText()).matches("[0-9a-f]{64}");
@@ -42,9 +43,14 @@ class DemoCommandTest {
             assertThat(j.get("feePaid").asLong()).isPositive();
             assertThat(j.has("latencyMs")).isTrue();
             modes.add(j.get("mode").asText());
+            engines.add(j.get("engine").asText());
+            if ("integer".equals(j.get("engine").asText())) {
+                assertThat(j.get("reproduced").asBoolean()).as("integer-engine output re-run locally, bit for bit: %s", j).isTrue();
+            }
             paid += j.get("feePaid").asLong();
         }
         assertThat(modes).containsExactlyInAnyOrder("NONE", "TEE");
+        assertThat(engines).containsExactlyInAnyOrder("onnxruntime", "integer");
 
         JsonNode fees = doc.get("fees");
         assertThat(fees.get("paid").asLong()).isEqualTo(paid).isPositive();
