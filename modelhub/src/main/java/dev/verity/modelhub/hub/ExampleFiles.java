@@ -5,6 +5,7 @@ import dev.verity.modelhub.graph.Graph;
 import dev.verity.modelhub.graph.ValueInfo;
 import dev.verity.modelhub.train.Dataset;
 import dev.verity.modelhub.train.Digits;
+import dev.verity.modelhub.train.FashionMnist;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +21,8 @@ import java.util.Map;
  *   <li>a CSV file, one example per line: the input's values in row-major order, optionally followed
  *       by an integer class label (a line with one value more than the input holds);</li>
  *   <li>the bundled digits data set by name: {@code digits:train} or {@code digits:test} (the fixed
- *       split the shipped digits models were trained on), shaped to the model's input.</li>
+ *       split the shipped digits models were trained on), shaped to the model's input;</li>
+ *   <li>Fashion-MNIST (Debian's {@code dataset-fashion-mnist}): {@code fashion:train} or {@code fashion:test}.</li>
  * </ul>
  */
 public final class ExampleFiles {
@@ -35,6 +37,9 @@ public final class ExampleFiles {
         }
         if (source.startsWith("digits:")) {
             return digits(source.substring("digits:".length()), input.name(), shape, size);
+        }
+        if (source.startsWith("fashion:")) {
+            return fashion(source.substring("fashion:".length()), input.name(), shape, size);
         }
         return csv(Path.of(source), input.name(), shape, size);
     }
@@ -72,6 +77,22 @@ public final class ExampleFiles {
             case "test" -> Digits.split().test();
             default -> throw new IllegalArgumentException("unknown digits split '" + split + "' (use digits:train or digits:test)");
         };
+        return of(part, name, shape);
+    }
+
+    private static Examples fashion(String split, String name, int[] shape, int size) {
+        if (size != 784) {
+            throw new IllegalArgumentException("Fashion-MNIST has 784 values per example; the model's input holds " + size);
+        }
+        Dataset part = switch (split) {
+            case "train" -> FashionMnist.load().train();
+            case "test" -> FashionMnist.load().test();
+            default -> throw new IllegalArgumentException("unknown Fashion-MNIST split '" + split + "' (use fashion:train or fashion:test)");
+        };
+        return of(part, name, shape);
+    }
+
+    private static Examples of(Dataset part, String name, int[] shape) {
         List<Map<String, FloatTensor>> inputs = new ArrayList<>(part.size());
         for (int i = 0; i < part.size(); i++) {
             inputs.add(Map.of(name, new FloatTensor(shape, part.inputs()[i])));

@@ -34,8 +34,7 @@ import org.junit.jupiter.api.Test;
  * <p>Seeds: the two shipped digits models and small models from ONNX's backend test data. Mutations: see
  * {@link OnnxMutator}. Everything is drawn from one {@link Random} with a fixed seed, so a run is reproducible;
  * {@code -Donnx.fuzz.seed=N} and {@code -Donnx.fuzz.inputs=N} explore further. A failing input is written to
- * {@code target/onnx-fuzz-failures/}, shrunk, and printed in Base64, ready to become a case of
- * {@link #regressions()}.
+ * {@code target/onnx-fuzz-failures/}, shrunk, and printed in Base64, ready to become a regression case.
  */
 class OnnxParserFuzzTest {
     private static final long SEED = Long.getLong("onnx.fuzz.seed", 20_261_124L);
@@ -327,9 +326,73 @@ class OnnxParserFuzzTest {
         assertNoFailures(tally);
     }
 
-    /** Inputs the fuzzer found that once broke the contract (Base64), each with what it exercised. */
+    // ------------------------------------------------------------------ regressions
+
+    /**
+     * Found while fuzzing: a repeated numeric field was counted against {@link OnnxLimits#maxTensorElements()} only
+     * once it had been read whole, into a buffer that doubled as it grew, and tensor dims, shapes and INTS/FLOATS
+     * attributes had no limit at all. One packed field of 1-byte varints thus cost 8 to 24 bytes of heap per byte of
+     * file: a 95 MB model (under the 256 MiB default limit) ran a 1 GiB heap out of memory, a 243 MB one allocated
+     * 4 GiB before being refused. Each such field is now refused as soon as it passes its limit, while it is read;
+     * here with a limit of 1,000 elements and fields of 1,000,000 values, whose parse must allocate no more than the
+     * file's size and 1 MiB.
+     */
     @Test
-    void regressions() {
-        // filled in below as the fuzzer finds problems
+    void repeatedFieldsAreRefusedAsSoonAsTheyPassTheirLimit() {
+        int n = 1_000_000;
+        long[] ones = new long[n];
+        Arrays.fill(ones, 1);
+        float[] floats = new float[n];
+        OnnxParser smallTensors = new OnnxParser(new OnnxLimits(256L << 20, 1000, 100));
+        record Case(String field, byte[] model, String message) {}
+        List<Case> cases = List.of(
+                new Case("int64_data", bigModel(Proto.message().packedLongs(1, n).varint(2, Proto.INT64)
+                        .string(8, "w").packedLongs(7, ones), null), "holds more than 1000 values"),
+                new Case("int32_data", bigModel(Proto.message().packedLongs(1, n).varint(2, 6)
+                        .string(8, "w").packedLongs(5, ones), null), "holds more than 1000 values"),
+                new Case("float_data", bigModel(Proto.message().packedLongs(1, n).varint(2, Proto.FLOAT)
+                        .string(8, "w").packedFloats(4, floats), null), "holds more than 1000 values"),
+                new Case("double_data", bigModel(Proto.message().packedLongs(1, n).varint(2, 11)
+                        .string(8, "w").bytes(10, new byte[8 * n]), null), "holds more than 1000 values"),
+                new Case("dims", bigModel(Proto.message().packedLongs(1, ones).varint(2, Proto.FLOAT)
+                        .string(8, "w").packedFloats(4, 0f), null), "holds more than 1024 dimensions"),
+                new Case("INTS attribute", bigModel(null, Proto.intsAttr("pads", ones)), "holds more than 1000 values"),
+                new Case("FLOATS attribute", bigModel(null, Proto.floatsAttr("scales", floats)),
+                        "holds more than 1000 values"),
+                new Case("input shape", Proto.model(13, Proto.graph("big")
+                        .message(1, Proto.node("Relu", "r", new String[] {"x"}, new String[] {"y"}))
+                        .message(11, Proto.valueInfo("x", Proto.FLOAT, ones))
+                        .message(12, Proto.valueInfo("y", Proto.FLOAT, 1))).toByteArray(),
+                        "more than 1024 dimensions"));
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        for (Case c : cases) {
+            long before = threads.getCurrentThreadAllocatedBytes();
+            Throwable thrown = null;
+            try {
+                smallTensors.parse(c.model());
+            } catch (Throwable e) {
+                thrown = e;
+            }
+            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            assertThat(thrown).as(c.field()).isInstanceOf(OnnxFormatException.class)
+                    .hasMessageContaining(c.message()).hasMessageContaining("over the limit");
+            if (threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled()) {
+                assertThat(allocated).as("bytes allocated parsing a " + c.model().length + "-byte model with a huge "
+                        + c.field()).isLessThan(c.model().length + (1L << 20));
+            }
+        }
+    }
+
+    /** A one-node model (Relu) with, optionally, an initializer and attributes. */
+    private static byte[] bigModel(Proto initializer, Proto attribute) {
+        Proto node = attribute == null
+                ? Proto.node("Relu", "r", new String[] {"x"}, new String[] {"y"})
+                : Proto.node("Relu", "r", new String[] {"x"}, new String[] {"y"}, attribute);
+        Proto graph = Proto.graph("big").message(1, node).message(11, Proto.valueInfo("x", Proto.FLOAT, 1, 4))
+                .message(12, Proto.valueInfo("y", Proto.FLOAT, 1, 4));
+        if (initializer != null) {
+            graph.message(5, initializer);
+        }
+        return Proto.model(13, graph).toByteArray();
     }
 }
