@@ -16,6 +16,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import dev.verity.inference.engine.EngineOptions;
+import dev.verity.inference.engine.IntegerEngine;
+import dev.verity.modelhub.graph.Node;
+import dev.verity.modelhub.quantize.Calibrator;
+import dev.verity.modelhub.quantize.QuantizedModel;
+import dev.verity.modelhub.quantize.Quantizer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -115,8 +121,13 @@ public final class ConformanceRunner {
             return fail(name, null, "no test_data_set_* folder");
         }
         double maxError = 0;
+        List<Map<String, FloatTensor>> allInputs = new ArrayList<>();
+        List<Map<String, TensorData>> allExpected = new ArrayList<>();
         for (Path dataSet : dataSets) {
             Map<String, FloatTensor> inputs = new HashMap<>();
+            Map<String, TensorData> expectedOutputs = new HashMap<>();
+            allInputs.add(inputs);
+            allExpected.add(expectedOutputs);
             int inputCount = countFiles(dataSet, "input_");
             if (inputCount != graph.inputs().size()) {
                 return fail(name, null, dataSet.getFileName() + " has " + inputCount + " input files for "
@@ -135,6 +146,7 @@ public final class ConformanceRunner {
             for (int i = 0; i < outputCount; i++) {
                 String output = graph.outputs().get(i).name();
                 TensorData expected = parser.parseTensor(dataSet.resolve("output_" + i + ".pb"));
+                expectedOutputs.put(output, expected);
                 Comparison c = compare(expected, actual.get(output));
                 maxError = Math.max(maxError, c.maxError);
                 if (c.problem != null) {
@@ -142,7 +154,49 @@ public final class ConformanceRunner {
                 }
             }
         }
-        return new TestResult(name, TestResult.PASS, maxError, null, List.of(), "");
+        return new TestResult(name, TestResult.PASS, maxError, integerMaxError(graph, allInputs, allExpected), List.of(), "");
+    }
+
+    /**
+     * The integer engine's largest absolute error against the expected outputs, after calibrating
+     * on the test's own inputs and quantizing; null when the quantizer does not take the model
+     * (an operator, a non-float input, or a shape it does not handle).
+     */
+    static Double integerMaxError(Graph graph, List<Map<String, FloatTensor>> inputs, List<Map<String, TensorData>> expected) {
+        for (Node n : graph.nodes()) {
+            if (!Quantizer.supportedOperators().contains(n.opType())) {
+                return null;
+            }
+        }
+        try {
+            for (Map<String, FloatTensor> in : inputs) {
+                for (FloatTensor t : in.values()) {
+                    if (!t.isFloat()) {
+                        return null;
+                    }
+                }
+            }
+            QuantizedModel q = new Quantizer().quantize(graph, Calibrator.calibrate(graph, inputs));
+            IntegerEngine engine = new IntegerEngine(q.program(), EngineOptions.VECTORIZED);
+            double max = 0;
+            for (int s = 0; s < inputs.size(); s++) {
+                Map<String, FloatTensor> out = q.dequantizeOutputs(engine.run(q.quantizeInputs(inputs.get(s))).outputs());
+                for (Map.Entry<String, TensorData> e : expected.get(s).entrySet()) {
+                    FloatTensor actual = out.get(e.getKey());
+                    float[] want = e.getValue().floats();
+                    if (actual == null || !actual.isFloat() || want.length != actual.size()) {
+                        return null;
+                    }
+                    float[] got = actual.data();
+                    for (int i = 0; i < want.length; i++) {
+                        max = Math.max(max, Math.abs((double) got[i] - want[i]));
+                    }
+                }
+            }
+            return max;
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** Describes the first graph input, output or initializer whose element type the engine cannot compute with. */

@@ -47,7 +47,9 @@ import java.util.TreeMap;
  *       default domain; the graph has at most {@link OnnxLimits#maxNodes()} nodes;</li>
  *   <li>each tensor's data holds exactly as many values as its dims call for, no more than
  *       {@link OnnxLimits#maxTensorElements()}, integer values fit their type, and float initializers hold no NaN or
- *       infinity;</li>
+ *       infinity; a repeated numeric field (tensor values, INTS and FLOATS attributes) is refused as soon as it passes
+ *       {@link OnnxLimits#maxTensorElements()} values, while it is read, and a tensor or shape as soon as it passes
+ *       {@link #MAX_RANK} dimensions, so that memory stays proportional to the limits;</li>
  *   <li>nodes are in topological order (every input is a graph input, an initializer or an earlier node's output),
  *       no tensor is produced twice, and every graph output is produced.</li>
  * </ul>
@@ -73,6 +75,9 @@ public final class OnnxParser {
     };
 
     private static final String NOT_ONNX = "not a valid ONNX model: ";
+
+    /** Most dimensions accepted for a tensor or a graph input's or output's shape. */
+    public static final int MAX_RANK = 1024;
 
     private final OnnxLimits limits;
 
@@ -409,14 +414,14 @@ public final class OnnxParser {
                 }
                 case 7 -> {
                     if (floats == null) {
-                        floats = new FloatBuffer();
+                        floats = new FloatBuffer(limits.maxTensorElements(), attributeContext(name, nodeIndex));
                     }
                     readFloats(in, tag, "AttributeProto.floats", floats);
                     inferred = 6;
                 }
                 case 8 -> {
                     if (ints == null) {
-                        ints = new LongBuffer();
+                        ints = new LongBuffer(limits.maxTensorElements(), attributeContext(name, nodeIndex));
                     }
                     readVarints(in, tag, "AttributeProto.ints", ints);
                     inferred = 7;
@@ -546,6 +551,10 @@ public final class OnnxParser {
                     int t;
                     while ((t = in.readTag()) != 0) {
                         if (WireFormat.getTagFieldNumber(t) == 1) {
+                            if (dims.size() == MAX_RANK) {
+                                throw new OnnxFormatException(
+                                        "a shape has more than " + MAX_RANK + " dimensions, over the limit");
+                            }
                             int l = enter(in, t, "TensorShapeProto.dim");
                             dims.add(readDimension(in));
                             in.popLimit(l);
@@ -591,7 +600,7 @@ public final class OnnxParser {
      * @param requireFinite refuse NaN and infinite float values (for weights)
      */
     private TensorData readTensorBody(CodedInputStream in, String context, boolean requireFinite) throws IOException {
-        LongBuffer dims = new LongBuffer();
+        LongBuffer dims = new LongBuffer(MAX_RANK, context, "dimensions", "the rank");
         long dataType = 0;
         String name = "";
         FloatBuffer floatData = null;
@@ -609,17 +618,15 @@ public final class OnnxParser {
                 case 3 -> throw new UnsupportedModelException(context + " is segmented, which is not supported");
                 case 4 -> {
                     if (floatData == null) {
-                        floatData = new FloatBuffer();
+                        floatData = new FloatBuffer(limits.maxTensorElements(), context);
                     }
                     readFloats(in, tag, "TensorProto.float_data", floatData);
-                    checkCount(floatData.size, context);
                 }
                 case 5 -> {
                     if (int32Data == null) {
-                        int32Data = new LongBuffer();
+                        int32Data = new LongBuffer(limits.maxTensorElements(), context);
                     }
                     readVarints(in, tag, "TensorProto.int32_data", int32Data);
-                    checkCount(int32Data.size, context);
                 }
                 case 6 -> {
                     skip(in, tag);
@@ -627,10 +634,9 @@ public final class OnnxParser {
                 }
                 case 7 -> {
                     if (int64Data == null) {
-                        int64Data = new LongBuffer();
+                        int64Data = new LongBuffer(limits.maxTensorElements(), context);
                     }
                     readVarints(in, tag, "TensorProto.int64_data", int64Data);
-                    checkCount(int64Data.size, context);
                 }
                 case 8 -> name = readString(in, tag, "TensorProto.name");
                 case 9 -> {
@@ -639,10 +645,9 @@ public final class OnnxParser {
                 }
                 case 10 -> {
                     if (doubleData == null) {
-                        doubleData = new DoubleBuffer();
+                        doubleData = new DoubleBuffer(limits.maxTensorElements(), context);
                     }
                     readDoubles(in, tag, "TensorProto.double_data", doubleData);
-                    checkCount(doubleData.size, context);
                 }
                 case 11 -> {
                     skip(in, tag);
@@ -792,11 +797,22 @@ public final class OnnxParser {
         return TensorData.ofLongs(name, type, shape, values);
     }
 
-    private void checkCount(int count, String context) {
-        if (count > limits.maxTensorElements()) {
-            throw new OnnxFormatException(context + " holds more than " + limits.maxTensorElements()
-                    + " values, over the limit of elements per tensor");
+    private static String attributeContext(String name, int nodeIndex) {
+        return "attribute '" + name + "' of node #" + nodeIndex;
+    }
+
+    /** The most values a buffer holds: {@code limit}, or what one Java array can hold. */
+    private static int capacityLimit(long limit) {
+        return (int) Math.min(limit, Integer.MAX_VALUE - 8);
+    }
+
+    /** The next capacity of a buffer that is full at {@code size} and holds at most {@code max} values. */
+    private static int grow(int size, int max, String context, String what, String limit) {
+        if (size >= max) {
+            throw new OnnxFormatException(context + " holds more than " + max + " " + what + ", over the limit of "
+                    + limit);
         }
+        return (int) Math.min(max, 2L * size);
     }
 
     // ------------------------------------------------------------------ wire-format helpers
@@ -889,15 +905,26 @@ public final class OnnxParser {
         }
     }
 
-    // Growable primitive arrays (no boxing for large tensors).
+    // Growable primitive arrays (no boxing for large tensors), refusing the value past their maximum while it is read.
+
+    private static final String VALUES = "values";
+    private static final String ELEMENTS = "elements per tensor";
 
     private static final class FloatBuffer {
-        float[] values = new float[16];
+        final int max;
+        final String context;
+        float[] values;
         int size;
+
+        FloatBuffer(long max, String context) {
+            this.max = capacityLimit(max);
+            this.context = context;
+            this.values = new float[Math.min(16, this.max)];
+        }
 
         void add(float v) {
             if (size == values.length) {
-                values = Arrays.copyOf(values, size * 2);
+                values = Arrays.copyOf(values, grow(size, max, context, VALUES, ELEMENTS));
             }
             values[size++] = v;
         }
@@ -908,12 +935,28 @@ public final class OnnxParser {
     }
 
     private static final class LongBuffer {
-        long[] values = new long[16];
+        final int max;
+        final String context;
+        final String what;
+        final String limit;
+        long[] values;
         int size;
+
+        LongBuffer(long max, String context) {
+            this(max, context, VALUES, ELEMENTS);
+        }
+
+        LongBuffer(long max, String context, String what, String limit) {
+            this.max = capacityLimit(max);
+            this.context = context;
+            this.what = what;
+            this.limit = limit;
+            this.values = new long[Math.min(16, this.max)];
+        }
 
         void add(long v) {
             if (size == values.length) {
-                values = Arrays.copyOf(values, size * 2);
+                values = Arrays.copyOf(values, grow(size, max, context, what, limit));
             }
             values[size++] = v;
         }
@@ -924,12 +967,20 @@ public final class OnnxParser {
     }
 
     private static final class DoubleBuffer {
-        double[] values = new double[16];
+        final int max;
+        final String context;
+        double[] values;
         int size;
+
+        DoubleBuffer(long max, String context) {
+            this.max = capacityLimit(max);
+            this.context = context;
+            this.values = new double[Math.min(16, this.max)];
+        }
 
         void add(double v) {
             if (size == values.length) {
-                values = Arrays.copyOf(values, size * 2);
+                values = Arrays.copyOf(values, grow(size, max, context, VALUES, ELEMENTS));
             }
             values[size++] = v;
         }
