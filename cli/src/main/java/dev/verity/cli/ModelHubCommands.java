@@ -8,10 +8,8 @@ import dev.verity.inference.pkg.ModelPackage;
 import dev.verity.modelhub.conformance.ConformanceReport;
 import dev.verity.modelhub.conformance.ConformanceRunner;
 import dev.verity.modelhub.conformance.TestResult;
-import dev.verity.modelhub.floatengine.FloatEngine;
 import dev.verity.modelhub.floatengine.UnsupportedOperatorException;
 import dev.verity.modelhub.graph.Graph;
-import dev.verity.modelhub.graph.Node;
 import dev.verity.modelhub.hub.ExampleFiles;
 import dev.verity.modelhub.hub.Examples;
 import dev.verity.modelhub.hub.ModelImporter;
@@ -21,7 +19,6 @@ import dev.verity.modelhub.onnx.OnnxLimits;
 import dev.verity.modelhub.onnx.OnnxParser;
 import dev.verity.modelhub.onnx.UnsupportedModelException;
 import dev.verity.modelhub.quantize.QuantizedModel;
-import dev.verity.modelhub.quantize.Quantizer;
 import dev.verity.modelhub.train.FashionMnist;
 import dev.verity.modelhub.train.ModelTraining;
 import dev.verity.modelhub.train.TrainedModel;
@@ -161,17 +158,11 @@ final class ModelHubCommands {
             } catch (OnnxFormatException e) {
                 throw new CliException("INVALID_MODEL", file + ": " + Errors.message(e));
             }
-            // Before any data is read: every node must run on the float engine (calibration) and quantize (the
-            // importer checks this again, as it does).
-            for (Node n : graph.nodes()) {
-                if (!FloatEngine.supports(n.opType())) {
-                    throw new CliException("UNSUPPORTED_MODEL", file + ": operator " + n.opType() + " used by "
-                            + n.describe() + " is not supported by the float reference engine");
-                }
-                if (!Quantizer.supportedOperators().contains(n.opType())) {
-                    throw new CliException("UNSUPPORTED_MODEL", file + ": operator " + n.opType() + " used by "
-                            + n.describe() + " is not supported by the integer engine");
-                }
+            // Before any data is read: every node must run on both engines.
+            try {
+                ModelImporter.refuseUnsupported(graph);
+            } catch (UnsupportedOperatorException e) {
+                throw new CliException("UNSUPPORTED_MODEL", file + ": " + Errors.message(e));
             }
             return graph;
         }

@@ -56,11 +56,13 @@ public final class ModelImporter {
     }
 
     /** Refuses a model with any operator outside what both engines support, naming it and its node. */
-    static void refuseUnsupported(Graph graph) {
+    public static void refuseUnsupported(Graph graph) {
         for (Node n : graph.nodes()) {
-            if (!FloatEngine.supports(n.opType()) || !Quantizer.supportedOperators().contains(n.opType())) {
+            String engine = !FloatEngine.supports(n.opType()) ? "the float reference engine"
+                    : !Quantizer.supportedOperators().contains(n.opType()) ? "the integer engine" : null;
+            if (engine != null) {
                 throw new UnsupportedOperatorException(n.opType(), n.name(),
-                        "operator " + n.opType() + " used by " + n.describe() + " is not supported by the integer engine");
+                        "operator " + n.opType() + " used by " + n.describe() + " is not supported by " + engine);
             }
         }
     }
