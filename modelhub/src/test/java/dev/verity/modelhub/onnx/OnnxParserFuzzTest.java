@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
  */
 class OnnxParserFuzzTest {
     private static final long SEED = Long.getLong("onnx.fuzz.seed", 20_261_124L);
-    private static final int INPUTS = Integer.getInteger("onnx.fuzz.inputs", 100_000);
+    private static final int INPUTS = Integer.getInteger("onnx.fuzz.inputs", 200_000);
 
     private static final List<String> TEST_DATA_MODELS = List.of("test_conv_with_strides_padding",
             "test_gemm_default_no_bias", "test_maxpool_2d_default", "test_relu", "test_softmax_axis_0");
