@@ -20,7 +20,18 @@ public final class Sha256 {
         return Hash.trusted(md.digest());
     }
 
+    /** A fresh SHA-256 digest, cloned from a never-used prototype (cheaper than a provider lookup). */
     public static MessageDigest newDigest() {
+        try {
+            return (MessageDigest) PROTOTYPE.clone();
+        } catch (CloneNotSupportedException e) {
+            return lookUp();
+        }
+    }
+
+    private static final MessageDigest PROTOTYPE = lookUp();
+
+    private static MessageDigest lookUp() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -12,15 +12,15 @@ final class StateHasher {
     /** Domain-separation tag, the first field of every state encoding. */
     static final String TAG = "verity.inference.state.v1";
 
+    private static final byte[] TAG_BYTES = new Encoder(32).string(TAG).toByteArray();
+
     private StateHasher() {}
 
     static Hash hash(SortedMap<String, Buf> tensors) {
         MessageDigest md = Sha256.newDigest();
-        Encoder head = new Encoder(64);
-        head.string(TAG);
-        head.u32(tensors.size());
-        md.update(head.toByteArray());
-        byte[] chunk = new byte[8192];
+        md.update(TAG_BYTES);
+        md.update(new Encoder(4).u32(tensors.size()).toByteArray());
+        byte[] chunk = null;
         for (Map.Entry<String, Buf> e : tensors.entrySet()) {
             Buf buf = e.getValue();
             Encoder h = new Encoder(64);
@@ -34,6 +34,7 @@ final class StateHasher {
             switch (buf.dtype) {
                 case INT8 -> md.update(buf.b, 0, buf.size);
                 case INT16 -> {
+                    chunk = chunk(chunk, 2 * buf.size);
                     int pos = 0;
                     for (int k = 0; k < buf.size; k++) {
                         if (pos + 2 > chunk.length) {
@@ -47,6 +48,7 @@ final class StateHasher {
                     md.update(chunk, 0, pos);
                 }
                 case INT32 -> {
+                    chunk = chunk(chunk, 4 * buf.size);
                     int pos = 0;
                     for (int k = 0; k < buf.size; k++) {
                         if (pos + 4 > chunk.length) {
@@ -64,5 +66,11 @@ final class StateHasher {
             }
         }
         return Sha256.finish(md);
+    }
+
+    /** A staging buffer big enough for {@code bytes} (at most 8 KiB), reusing {@code current} when it is. */
+    private static byte[] chunk(byte[] current, int bytes) {
+        int want = Math.min(8192, Math.max(4, bytes));
+        return current != null && current.length >= want ? current : new byte[want];
     }
 }
