@@ -76,11 +76,23 @@ final class ModelHubCommands {
         @Option(names = "--name", paramLabel = "NAME", description = "Package name (default: the file name without .onnx).")
         String name;
 
+        @Option(names = "--max-model-bytes", paramLabel = "N", description = "Largest ONNX file accepted (default: 268435456).")
+        long maxModelBytes = OnnxLimits.DEFAULTS.maxModelBytes();
+
+        @Option(names = "--max-tensor-elements", paramLabel = "N", description = "Largest tensor accepted, in elements (default: 67108864).")
+        long maxTensorElements = OnnxLimits.DEFAULTS.maxTensorElements();
+
+        @Option(names = "--max-nodes", paramLabel = "N", description = "Most operator nodes accepted (default: 100000).")
+        int maxNodes = OnnxLimits.DEFAULTS.maxNodes();
+
         @Mixin
         LocalModels.StoreOption store;
 
         @Override
         protected int execute() throws IOException {
+            if (maxModelBytes < 1 || maxTensorElements < 1 || maxNodes < 1) {
+                throw usage("--max-model-bytes, --max-tensor-elements and --max-nodes must be at least 1");
+            }
             if (!Files.isRegularFile(file)) {
                 throw new CliException("NO_SUCH_FILE", Files.exists(file) ? file + " is not a file" : "no such file: " + file);
             }
@@ -88,7 +100,7 @@ final class ModelHubCommands {
             if (packageName.isBlank() || packageName.length() > ModelCommand.MAX_NAME) {
                 throw usage("the package name must be 1 to " + ModelCommand.MAX_NAME + " characters, got '" + packageName + "'");
             }
-            OnnxLimits limits = OnnxLimits.DEFAULTS;
+            OnnxLimits limits = new OnnxLimits(maxModelBytes, maxTensorElements, maxNodes);
             long size = Files.size(file);
             if (size > limits.maxModelBytes()) {
                 throw new CliException("INVALID_MODEL", file + " is " + size + " bytes, over the limit of "

@@ -233,6 +233,24 @@ class ModelHubCommandsTest {
     }
 
     @Test
+    void modelsBeyondTheLimitsAreRefusedAndNothingIsStored() throws IOException {
+        Path empty = dir.resolve("empty-store-limits");
+        CliRun.Result nodes = CliRun.run("model", "import", onnx.toString(), "--calibration", "digits:train", "--store",
+                empty.toString(), "--max-nodes", "1");
+        assertOneErrorLine(nodes);
+        assertThat(nodes.err()).contains("nodes");
+        CliRun.Result tensor = CliRun.run("model", "import", onnx.toString(), "--calibration", "digits:train", "--store",
+                empty.toString(), "--max-tensor-elements", "100");
+        assertOneErrorLine(tensor);
+        assertThat(tensor.err()).contains("100");
+        CliRun.Result size = CliRun.run("model", "import", onnx.toString(), "--calibration", "digits:train", "--store",
+                empty.toString(), "--max-model-bytes", "1000");
+        assertOneErrorLine(size);
+        assertThat(size.err()).contains("over the limit of 1000 bytes");
+        assertThat(filesIn(empty)).isEmpty();
+    }
+
+    @Test
     void calibrationRowsOfTheWrongSizeAreRefusedNamingTheSizes() throws IOException {
         Path empty = dir.resolve("empty-store-2");
         Path cal = dir.resolve("cal.csv");
