@@ -4,6 +4,7 @@ import dev.verity.core.Hash;
 import dev.verity.core.PrivateKey;
 import dev.verity.inference.pkg.ModelMetadata;
 import dev.verity.inference.pkg.ModelPackage;
+import dev.verity.modelhub.hub.PackageRunner;
 import dev.verity.ledger.tx.Payload;
 import dev.verity.node.model.InvalidModelException;
 import dev.verity.node.model.ModelStore;
@@ -130,6 +131,7 @@ final class ModelCommand extends GroupCommand {
             String outDesc = text(outputDescription, LocalModels.describe(meta.outputs()) + " (float32 little-endian)",
                     "--output-description");
             long units = Math.max(1, meta.computeUnits());
+            long inputBytes = PackageRunner.inputBytes(pkg);
             PrivateKey key = api.loadKey();
             ModelStore modelStore = store.open();
             String hex = modelStore.put(Files.readAllBytes(file), LocalModels.PACKAGE_SUFFIX);
@@ -140,10 +142,11 @@ final class ModelCommand extends GroupCommand {
             out().note("copied the package to " + stored);
             try (VerityClient client = api.client()) {
                 return Transactions.send(out(), client, key,
-                        new Payload.RegisterModel(id, modelName, in, outDesc, units), waitOptions,
+                        new Payload.RegisterModel(id, modelName, in, outDesc, units, inputBytes), waitOptions,
                         "register model package " + modelName + " (" + id.hex() + "), " + units + " compute units",
                         Output.object("model", id.hex(), "name", modelName, "inputDescription", in, "outputDescription", outDesc,
-                                "computeUnits", units, "onnxHash", pkg.onnxHash().hex(), "package", stored.toString()));
+                                "computeUnits", units, "inputBytes", inputBytes, "onnxHash", pkg.onnxHash().hex(),
+                                "package", stored.toString()));
             }
         }
 

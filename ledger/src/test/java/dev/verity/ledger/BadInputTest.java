@@ -320,6 +320,16 @@ class BadInputTest {
     // ------------------------------------------------------------------------------- models, jobs, results
 
     @Test
+    void anInputOfTheWrongSizeForAFixedShapeModelIsRefused() {
+        Hash digits = modelHash("fixed-shape digits model");
+        chain.block(chain.sign(BOB, new Payload.RegisterModel(digits, "digits", "64 float32", "10 float32", 2_368, 256)));
+        assertThat(chain.ledger.state().models.get(digits).inputBytes()).isEqualTo(256);
+        refused(chain.submitJob(ALICE, digits, new byte[40], NONE, List.of(), 10_000, 5), RejectCode.MALFORMED,
+                "exactly 256 bytes", "got 40");
+        chain.ledger.apply(chain.submitJob(ALICE, digits, new byte[256], NONE, List.of(), 10_000, 5), chain.nextContext());
+    }
+
+    @Test
     void unknownModelIsRefused() {
         Hash unknown = modelHash("never registered");
         refused(chain.submitJob(ALICE, unknown, NONE, 10_000), RejectCode.UNKNOWN_MODEL, unknown.hex(), "not registered");

@@ -48,14 +48,14 @@ import org.junit.jupiter.api.Test;
 class GoldenVectorTest {
     static final String GENESIS_HASH = "7121f3ff7c517af5a2258c5979f02cc4fb0269ba98eea681a01c5802c913c018";
     static final List<String> BLOCK_HASHES = List.of(
-            "346773a82c1528fe4c343fe7ae07c21c80f41bcadeb34d0beb648056e627e5ca",
-            "50f662410e5af4b09883a7280ae082a5e661b13f2ca78be7c3ba84f54bcfe932",
-            "b4a596565eb8948d13f16d8619e48f3a0f606dd2c66fd084108daf857bed8fa4",
-            "9f76a26193999a9b02e12feb24842423343353b6f803e45af93beba55d6becb4",
-            "bfe991db7cace8c598c59b6fa821073908480460245b7bf0a442843146a281c9",
-            "17f0c1b9268775d83619edf8b97ff96e59b1b1a7f1afcb1c5fa4d262f377108b",
-            "22d07171cf0ed683acf729113972e592489d115f32d4515fbe94398dff7634fa");
-    static final String FINAL_STATE_ROOT = "a29aa2019b1be7ae498935df14dbd23bf34af059c3a732f558f968564b5ab7b2";
+            "34ecded5b3bc71dd642d35a3b614544d7cce162cb62e8d14d2811e6b08d58004",
+            "2d49f1375fadf5a6a77dbaf09a292d24be364f1dc3d343162a1bcb78a7c8037d",
+            "6d62ca42b47fe8be5c0d81a60fbb90844b2698d04cc0e98c3244fcac7fca055d",
+            "5dbd294d0df8a76dc1987555fe892449cd22b77b19c86150913f149601416008",
+            "7413868df9a12422f4ce86a8da238e97084bb8f1ae02ea184fb3ec6783f30d74",
+            "528825c36418df8daca7968f09777b4e8d1aebad807ca8c3d136079bfd850a9a",
+            "4b4294c6d250c7bec8f790cb16bfcf5dd69573081fbe6207a850ad72b99dd118");
+    static final String FINAL_STATE_ROOT = "c807bec23c0cb6433fac225dd4301ed623fe5c287c7de98ed4c1aaefafcb1fe9";
 
     static final Hash LLAMA = modelHash("llama-tiny");
     static final Hash WHISPER = modelHash("whisper-tiny");

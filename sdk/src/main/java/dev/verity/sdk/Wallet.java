@@ -157,6 +157,12 @@ public final class Wallet {
     }
 
     /** Registers a model by the SHA-256 of its file. */
+    /** Registers a model whose job inputs must be exactly {@code inputBytes} long (0 = any size). */
+    public Hash registerModel(Hash modelHash, String name, String inputDescription, String outputDescription,
+                              long computeUnits, long inputBytes) {
+        return submit(new Payload.RegisterModel(modelHash, name, inputDescription, outputDescription, computeUnits, inputBytes));
+    }
+
     public Hash registerModel(Hash modelHash, String name, String inputDescription, String outputDescription,
                                             long computeUnits) {
         return submit(new Payload.RegisterModel(modelHash, name, inputDescription, outputDescription, computeUnits));

@@ -40,6 +40,8 @@ public final class JobRules {
         }
         require(j.input().length <= p.maxInputBytes(), RejectCode.OVERSIZED,
                 "the input is " + j.input().length + " bytes, more than the limit of " + p.maxInputBytes());
+        require(model.inputBytes() == 0 || j.input().length == model.inputBytes(), RejectCode.MALFORMED,
+                "model " + model.name() + " takes inputs of exactly " + model.inputBytes() + " bytes, got " + j.input().length);
         require(verifiers.supports(j.mode()), RejectCode.MODE_NOT_SUPPORTED, "verification mode " + j.mode() + " is not enabled on this chain");
         require(j.fallbackModes().size() <= MAX_FALLBACK_MODES, RejectCode.MALFORMED,
                 "at most " + MAX_FALLBACK_MODES + " fallback modes");

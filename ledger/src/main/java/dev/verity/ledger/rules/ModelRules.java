@@ -24,7 +24,7 @@ public final class ModelRules {
                 "a model name is 1 to " + MAX_NAME + " characters");
         require(m.computeUnits() >= 1, RejectCode.INVALID_AMOUNT, "compute units must be at least 1");
         state.models.put(m.modelHash(), new ModelRecord(m.modelHash(), sender, m.name(), m.inputDescription(),
-                m.outputDescription(), m.computeUnits(), ctx.height()));
+                m.outputDescription(), m.computeUnits(), m.inputBytes(), ctx.height()));
         state.emit(LedgerEvent.of(EventType.MODEL_REGISTERED, null, null, sender, 0,
                 "model " + m.name() + " (" + m.modelHash().hex() + ") registered with " + m.computeUnits() + " compute units"));
     }

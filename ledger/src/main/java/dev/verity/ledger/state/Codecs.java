@@ -116,12 +116,12 @@ public final class Codecs {
     public static final Codec<ModelRecord> MODEL = new Codec<>() {
         public void write(Encoder e, ModelRecord m) {
             e.hash(m.id()).publicKey(m.owner()).string(m.name()).string(m.inputDescription()).string(m.outputDescription())
-                    .u64(m.computeUnits()).u64(m.registeredAt());
+                    .u64(m.computeUnits()).u32(m.inputBytes()).u64(m.registeredAt());
         }
 
         public ModelRecord read(Decoder d) {
             return new ModelRecord(d.hash("id"), d.publicKey("owner"), d.string("name", MAX), d.string("input", MAX),
-                    d.string("output", MAX), d.u64("computeUnits"), d.u64("registeredAt"));
+                    d.string("output", MAX), d.u64("computeUnits"), d.u32("inputBytes"), d.u64("registeredAt"));
         }
     };
 

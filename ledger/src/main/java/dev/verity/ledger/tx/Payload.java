@@ -29,9 +29,18 @@ public sealed interface Payload {
 
     record Unjail() implements Payload {}
 
-    /** Registers a model by the SHA-256 of its file. */
-    record RegisterModel(Hash modelHash, String name, String inputDescription, String outputDescription, long computeUnits)
-            implements Payload {}
+    /**
+     * Registers a model by the SHA-256 of its file. {@code inputBytes}, when not 0, is the exact size
+     * of every job input (a fixed-shape tensor model), so a malformed input is refused at submission
+     * instead of leaving the assigned node unable to answer.
+     */
+    record RegisterModel(Hash modelHash, String name, String inputDescription, String outputDescription, long computeUnits,
+                         long inputBytes) implements Payload {
+        /** A model whose inputs may have any size (text, for example). */
+        public RegisterModel(Hash modelHash, String name, String inputDescription, String outputDescription, long computeUnits) {
+            this(modelHash, name, inputDescription, outputDescription, computeUnits, 0);
+        }
+    }
 
     /** Registers the sender node's enclave key with an attestation document that binds it. */
     record RegisterEnclave(PublicKey enclaveKey, byte[] attestation) implements Payload {

@@ -75,7 +75,7 @@ public final class TransactionCodec {
             case Payload.Withdraw w -> e.u8(5);
             case Payload.Unjail u -> e.u8(6);
             case Payload.RegisterModel m -> e.u8(7).hash(m.modelHash()).string(m.name()).string(m.inputDescription())
-                    .string(m.outputDescription()).u64(m.computeUnits());
+                    .string(m.outputDescription()).u64(m.computeUnits()).u32(m.inputBytes());
             case Payload.RegisterEnclave r -> e.u8(8).publicKey(r.enclaveKey()).bytes(r.attestation());
             case Payload.SubmitJob j -> {
                 e.u8(9).hash(j.model()).bytes(j.input()).u8(j.mode().ordinal());
@@ -98,7 +98,8 @@ public final class TransactionCodec {
             case 5 -> new Payload.Withdraw();
             case 6 -> new Payload.Unjail();
             case 7 -> new Payload.RegisterModel(d.hash("model hash"), d.string("model name", MAX_TEXT),
-                    d.string("input description", MAX_TEXT), d.string("output description", MAX_TEXT), d.u64("compute units"));
+                    d.string("input description", MAX_TEXT), d.string("output description", MAX_TEXT), d.u64("compute units"),
+                    d.u32("input bytes"));
             case 8 -> new Payload.RegisterEnclave(d.publicKey("enclave key"), d.bytes("attestation", MAX_BYTES_FIELD));
             case 9 -> new Payload.SubmitJob(d.hash("model"), d.bytes("input", MAX_BYTES_FIELD),
                     VerificationMode.fromCode(d.u8("mode")), readModes(d, "fallback modes"), d.u64("max fee"),

@@ -28,7 +28,7 @@ public final class Views {
 
     public static ModelView model(ModelRecord m) {
         return new ModelView(m.id().hex(), m.owner().hex(), m.name(), m.inputDescription(), m.outputDescription(),
-                m.computeUnits(), m.registeredAt());
+                m.computeUnits(), m.inputBytes(), m.registeredAt());
     }
 
     public static JobView job(JobRecord j, byte[] input, byte[] output) {

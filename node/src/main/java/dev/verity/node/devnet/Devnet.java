@@ -113,7 +113,8 @@ public final class Devnet implements AutoCloseable {
         if (!exists(() -> client.model(integerModel))) {
             pending.add(clientWallet.registerModel(integerModel, DigitsPackage.NAME,
                     "64 float32 little-endian: an 8x8 digit, pixels 0..16 scaled to 0..1",
-                    "10 float32 little-endian: a score per digit 0..9", Math.max(1, digits.metadata().computeUnits())));
+                    "10 float32 little-endian: a score per digit 0..9", Math.max(1, digits.metadata().computeUnits()),
+                    PackageRunner.inputBytes(digits)));
         }
         await(pending);
         List<Wallet> wallets = new ArrayList<>();
