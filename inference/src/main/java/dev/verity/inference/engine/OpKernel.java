@@ -59,62 +59,19 @@ abstract class OpKernel {
         };
     }
 
-    private static int[] multipliers(List<Requantization> r, int n) {
-        int[] m = new int[n];
-        for (int i = 0; i < n; i++) {
-            m[i] = r.get(r.size() == 1 ? 0 : i).multiplier();
-        }
-        return m;
-    }
-
-    private static int[] shifts(List<Requantization> r, int n) {
-        int[] s = new int[n];
-        for (int i = 0; i < n; i++) {
-            s[i] = r.get(r.size() == 1 ? 0 : i).shift();
-        }
-        return s;
-    }
-
-    /** Per output feature: {@code sum_k w[n][k]}, so the input zero point can be applied once. */
-    private static int[] rowSums(byte[] w, int rows, int len) {
-        int[] s = new int[rows];
-        for (int r = 0; r < rows; r++) {
-            int acc = 0;
-            for (int k = 0; k < len; k++) {
-                acc += w[r * len + k];
-            }
-            s[r] = acc;
-        }
-        return s;
-    }
-
     // ---------------------------------------------------------------------------------------------
 
     static final class Linear extends OpKernel {
         private final int inF;
         private final int outF;
         private final byte[] w;
-        private final int[] wsum;
-        private final int[] bias;
-        private final int[] mult;
-        private final int[] shift;
-        private final int zx;
-        private final int zy;
-        private final int min;
-        private final int max;
+        private final OutputStage output;
 
         Linear(QLinear q, TensorSpec x, TensorSpec y) {
             inF = q.inFeatures();
             outF = q.outFeatures();
             w = q.weights();
-            wsum = rowSums(w, outF, inF);
-            bias = q.bias();
-            mult = multipliers(q.requant(), outF);
-            shift = shifts(q.requant(), outF);
-            zx = x.zeroPoint();
-            zy = y.zeroPoint();
-            min = q.min();
-            max = q.max();
+            output = new OutputStage(w, outF, inF, q.bias(), q.requant(), x, y, q.min(), q.max());
         }
 
         @Override
@@ -129,9 +86,7 @@ abstract class OpKernel {
                 int count = Math.min(outF - n0, to - e);
                 k.dots(x, m * inF, w, n0, count, inF, acc);
                 for (int r = 0; r < count; r++) {
-                    int n = n0 + r;
-                    int v = acc[r] - zx * wsum[n] + bias[n];
-                    y[e + r] = (byte) Requantize.requantize(v, mult[n], shift[n], zy, min, max);
+                    y[e + r] = (byte) output.apply(n0 + r, acc[r]);
                 }
                 e += count;
             }
@@ -153,14 +108,8 @@ abstract class OpKernel {
         private final int coutG;
         private final int patchLen;
         private final byte[] w;
-        private final int[] wsum;
-        private final int[] bias;
-        private final int[] mult;
-        private final int[] shift;
         private final int zx;
-        private final int zy;
-        private final int min;
-        private final int max;
+        private final OutputStage output;
 
         Conv(QConv2d q, TensorSpec x, TensorSpec y) {
             win = q.window();
@@ -175,14 +124,8 @@ abstract class OpKernel {
             coutG = cout / groups;
             patchLen = cinG * win.kernelH() * win.kernelW();
             w = q.weights();
-            wsum = rowSums(w, cout, patchLen);
-            bias = q.bias();
-            mult = multipliers(q.requant(), cout);
-            shift = shifts(q.requant(), cout);
             zx = x.zeroPoint();
-            zy = y.zeroPoint();
-            min = q.min();
-            max = q.max();
+            output = new OutputStage(w, cout, patchLen, q.bias(), q.requant(), x, y, q.min(), q.max());
         }
 
         @Override
@@ -217,8 +160,7 @@ abstract class OpKernel {
                         im2col(x, n, g, p / ow, p % ow, patch);
                         k.dots(patch, 0, w, ocA, ocB - ocA + 1, patchLen, acc);
                         for (int oc = ocA; oc <= ocB; oc++) {
-                            int v = acc[oc - ocA] - zx * wsum[oc] + bias[oc];
-                            y[base + oc * plane] = (byte) Requantize.requantize(v, mult[oc], shift[oc], zy, min, max);
+                            y[base + oc * plane] = (byte) output.apply(oc, acc[oc - ocA]);
                         }
                     }
                 }
