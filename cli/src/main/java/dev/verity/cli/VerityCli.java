@@ -37,6 +37,7 @@ import picocli.CommandLine.Spec;
             JobCommand.class,
             ParamsCommand.class,
             ChainCommand.class,
+            TeeCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class VerityCli implements Runnable {
