@@ -59,9 +59,10 @@ final class TeeCommand extends GroupCommand {
                 description = "Check certificate validity at this time, e.g. 2023-06-01T00:00:00Z (default: now).")
         String at;
 
-        @Option(names = "--allow-debug",
-                description = "SEV-SNP: accept a guest whose policy allows debugging (for tests only).")
-        boolean allowDebug;
+        // `valid` means authentic; judging the guest policy is the ledger's job, so debug is refused only on request.
+        @Option(names = "--refuse-debug",
+                description = "SEV-SNP: also refuse a guest whose policy allows debugging (as the ledger does).")
+        boolean refuseDebug;
 
         @Override
         protected int execute() throws IOException {
@@ -112,7 +113,7 @@ final class TeeCommand extends GroupCommand {
             for (int i = 0; i < c.certs.size(); i++) {
                 List<byte[]> others = new ArrayList<>(c.certs);
                 byte[] vcek = others.remove(i);
-                SevSnpVerifier.Result r = SevSnpVerifier.verify(report, vcek, others, time, allowDebug);
+                SevSnpVerifier.Result r = SevSnpVerifier.verify(report, vcek, others, time, !refuseDebug);
                 int rank = r.valid() ? 3 : rank(r.reason());
                 if (rank > bestRank) {
                     best = r;

@@ -30,7 +30,7 @@ class TeeCommandTest {
     @Test
     void sevSnpReportVerifiesWithAllowDebug() throws Exception {
         CliRun.Result r = CliRun.run("tee", "verify", snpDir().resolve("attestation.bin").toString(),
-                "--collateral", snpDir().toString(), "--at", SNP_TIME, "--allow-debug", "--json");
+                "--collateral", snpDir().toString(), "--at", SNP_TIME, "--json");
         assertThat(r.exitCode()).as("%s", r).isZero();
         JsonNode doc = r.json();
         assertThat(doc.fieldNames()).toIterable()
@@ -46,16 +46,16 @@ class TeeCommandTest {
     @Test
     void sevSnpReportDefaultsToTheFilesFolderAndPrintsHumanFields() throws Exception {
         CliRun.Result r = CliRun.run("tee", "verify", snpDir().resolve("attestation.bin").toString(),
-                "--at", SNP_TIME, "--allow-debug");
+                "--at", SNP_TIME);
         assertThat(r.exitCode()).as("%s", r).isZero();
         assertThat(r.out()).contains("type:").contains("SEV_SNP").contains("valid:").contains("true")
                 .contains("reportData:").contains("0102030405");
     }
 
     @Test
-    void sevSnpDebugPolicyIsRefusedWithoutAllowDebug() throws Exception {
+    void sevSnpDebugPolicyIsRefusedOnRequest() throws Exception {
         CliRun.Result r = CliRun.run("tee", "verify", snpDir().resolve("attestation.bin").toString(),
-                "--collateral", snpDir().toString(), "--at", SNP_TIME, "--json");
+                "--collateral", snpDir().toString(), "--at", SNP_TIME, "--refuse-debug", "--json");
         assertThat(r.exitCode()).as("%s", r).isEqualTo(1);
         JsonNode doc = r.json();
         assertThat(doc.get("type").asText()).isEqualTo("SEV_SNP");
@@ -93,7 +93,7 @@ class TeeCommandTest {
         Path dir = copyDir(snpDir(), tmp.resolve("snp"));
         flip(dir.resolve("attestation.bin"), 0x90); // inside MEASUREMENT, covered by the signature
         CliRun.Result r = CliRun.run("tee", "verify", dir.resolve("attestation.bin").toString(),
-                "--at", SNP_TIME, "--allow-debug", "--json");
+                "--at", SNP_TIME, "--json");
         assertThat(r.exitCode()).as("%s", r).isEqualTo(1);
         assertThat(r.json().get("type").asText()).isEqualTo("SEV_SNP");
         assertThat(r.json().get("valid").asBoolean()).isFalse();
