@@ -118,13 +118,13 @@ public final class SevSnpVerifier {
             return Result.invalid("report is not signed by a VCEK (signing key " + report.signingKey() + ")");
         }
 
-        Cert vcek = Cert.parse(vcekDer, "VCEK");
+        X509Cert vcek = X509Cert.parse(vcekDer, "VCEK");
         if (vcek == null) {
             return Result.invalid("the VCEK certificate does not parse");
         }
 
         // 1. Report signature by the VCEK.
-        ECPublicKeyParameters vcekKey = ecP384Key(vcek.cert);
+        ECPublicKeyParameters vcekKey = ecP384Key(vcek.cert());
         if (vcekKey == null) {
             return Result.invalid("the VCEK's public key is not an ECDSA P-384 key");
         }
@@ -133,23 +133,23 @@ public final class SevSnpVerifier {
         }
 
         // 2. Chain: VCEK <- ASK <- ARK <- ARK.
-        List<Cert> candidates = new ArrayList<>();
+        List<X509Cert> candidates = new ArrayList<>();
         for (byte[] der : chainDer) {
-            Cert c = Cert.parse(der, "ASK/ARK");
+            X509Cert c = X509Cert.parse(der, "ASK/ARK");
             if (c == null) {
                 return Result.invalid("an ASK/ARK certificate does not parse");
             }
             candidates.add(c);
         }
-        Cert ask = null;
-        Cert ark = null;
-        for (Cert a : candidates) {
-            if (!a.cert.getSubject().equals(vcek.cert.getIssuer()) || !verifyPss(vcek, a)) {
+        X509Cert ask = null;
+        X509Cert ark = null;
+        for (X509Cert a : candidates) {
+            if (!a.cert().getSubject().equals(vcek.cert().getIssuer()) || !verifyPss(vcek, a)) {
                 continue;
             }
-            for (Cert r : candidates) {
-                if (r.cert.getSubject().equals(a.cert.getIssuer())
-                        && r.cert.getIssuer().equals(r.cert.getSubject())
+            for (X509Cert r : candidates) {
+                if (r.cert().getSubject().equals(a.cert().getIssuer())
+                        && r.cert().getIssuer().equals(r.cert().getSubject())
                         && verifyPss(a, r) && verifyPss(r, r)) {
                     ask = a;
                     ark = r;
@@ -162,19 +162,19 @@ public final class SevSnpVerifier {
         }
         if (ask == null) {
             return Result.invalid("certificate chain: no ASK/ARK pair among the " + candidates.size()
-                    + " given certificates issues the VCEK (issuer " + vcek.cert.getIssuer() + ") with a self-signed ARK");
+                    + " given certificates issues the VCEK (issuer " + vcek.cert().getIssuer() + ") with a self-signed ARK");
         }
 
         // 3. Validity at the given time.
-        for (Cert c : List.of(vcek, ask, ark)) {
-            String problem = validityProblem(c, time);
+        for (X509Cert c : List.of(vcek, ask, ark)) {
+            String problem = c.validityProblem(time);
             if (problem != null) {
                 return Result.invalid(problem);
             }
         }
 
         // 4. VCEK extensions must match the report.
-        Extensions ext = vcek.cert.getTBSCertificate().getExtensions();
+        Extensions ext = vcek.cert().getTBSCertificate().getExtensions();
         if (ext == null) {
             return Result.invalid("the VCEK has no extensions");
         }
@@ -231,25 +231,6 @@ public final class SevSnpVerifier {
 
     // ------------------------------------------------------------------------------------------------
 
-    /** A certificate with the exact DER bytes of its TBSCertificate (what the signature covers). */
-    private record Cert(Certificate cert, byte[] tbs, String role) {
-        static Cert parse(byte[] der, String role) {
-            if (der == null) {
-                return null;
-            }
-            try {
-                byte[] tbs = firstElementOfSequence(der);
-                Certificate c = Certificate.getInstance(der);
-                if (c == null || tbs == null) {
-                    return null;
-                }
-                return new Cert(c, tbs, role);
-            } catch (IllegalArgumentException | IllegalStateException | ClassCastException e) {
-                return null;
-            }
-        }
-    }
-
     private static boolean verifyReportSignature(SevSnpReport report, ECPublicKeyParameters key) {
         SHA384Digest d = new SHA384Digest();
         byte[] signed = report.signedBytes();
@@ -287,11 +268,11 @@ public final class SevSnpVerifier {
     }
 
     /** Whether {@code subject}'s signature is a valid RSASSA-PSS SHA-384 signature by {@code issuer}'s key. */
-    private static boolean verifyPss(Cert subject, Cert issuer) {
+    private static boolean verifyPss(X509Cert subject, X509Cert issuer) {
         try {
-            AlgorithmIdentifier sigAlg = subject.cert.getSignatureAlgorithm();
+            AlgorithmIdentifier sigAlg = subject.cert().getSignatureAlgorithm();
             if (!PKCSObjectIdentifiers.id_RSASSA_PSS.equals(sigAlg.getAlgorithm())
-                    || !sigAlg.equals(subject.cert.getTBSCertificate().getSignature())) {
+                    || !sigAlg.equals(subject.cert().getTBSCertificate().getSignature())) {
                 return false;
             }
             RSASSAPSSparams pss = RSASSAPSSparams.getInstance(sigAlg.getParameters());
@@ -303,34 +284,20 @@ public final class SevSnpVerifier {
                     || pss.getTrailerField().intValue() != 1) {
                 return false;
             }
-            AlgorithmIdentifier keyAlg = issuer.cert.getSubjectPublicKeyInfo().getAlgorithm();
+            AlgorithmIdentifier keyAlg = issuer.cert().getSubjectPublicKeyInfo().getAlgorithm();
             if (!PKCSObjectIdentifiers.rsaEncryption.equals(keyAlg.getAlgorithm())
                     && !PKCSObjectIdentifiers.id_RSASSA_PSS.equals(keyAlg.getAlgorithm())) {
                 return false;
             }
-            RSAPublicKey rsa = RSAPublicKey.getInstance(issuer.cert.getSubjectPublicKeyInfo().getPublicKeyData().getBytes());
+            RSAPublicKey rsa = RSAPublicKey.getInstance(issuer.cert().getSubjectPublicKeyInfo().getPublicKeyData().getBytes());
             RSAKeyParameters key = new RSAKeyParameters(false, rsa.getModulus(), rsa.getPublicExponent());
             PSSSigner signer = new PSSSigner(new RSAEngine(), new SHA384Digest(), PSS_SALT_LENGTH);
             signer.init(false, key);
-            signer.update(subject.tbs, 0, subject.tbs.length);
-            return signer.verifySignature(subject.cert.getSignature().getOctets());
+            signer.update(subject.tbs(), 0, subject.tbs().length);
+            return signer.verifySignature(subject.cert().getSignature().getOctets());
         } catch (RuntimeException e) {
             return false;
         }
-    }
-
-    private static String validityProblem(Cert c, long time) {
-        long notBefore = epochSeconds(c.cert.getStartDate());
-        long notAfter = epochSeconds(c.cert.getEndDate());
-        if (time < notBefore) {
-            return "the " + c.role + " certificate " + c.cert.getSubject() + " is not yet valid at " + time
-                    + " (not before " + notBefore + ")";
-        }
-        if (time > notAfter) {
-            return "the " + c.role + " certificate " + c.cert.getSubject() + " has expired at " + time
-                    + " (not after " + notAfter + ")";
-        }
-        return null;
     }
 
     /** Seconds since the epoch of a DER UTCTime or GeneralizedTime (both end in Z in DER). */

@@ -1,5 +1,6 @@
 package dev.verity.proofs.attestation;
 
+import dev.verity.core.Sha256;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -18,7 +19,6 @@ import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x509.TBSCertList;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
-import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.params.ECDomainParameters;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.bouncycastle.crypto.signers.ECDSASigner;
@@ -118,41 +118,41 @@ public final class TdxVerifier {
             return Result.invalid("the PCK certificate chain has " + chainDer.size() + " certificates (expected 3)");
         }
         String[] roles = {"PCK leaf", "PCK intermediate", "root"};
-        List<Cert> chain = new ArrayList<>();
+        List<X509Cert> chain = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            Cert c = Cert.parse(chainDer.get(i), roles[i]);
+            X509Cert c = X509Cert.parse(chainDer.get(i), roles[i]);
             if (c == null) {
                 return Result.invalid("the " + roles[i] + " certificate does not parse");
             }
             chain.add(c);
         }
-        Cert leaf = chain.get(0);
-        Cert inter = chain.get(1);
-        Cert root = chain.get(2);
+        X509Cert leaf = chain.get(0);
+        X509Cert inter = chain.get(1);
+        X509Cert root = chain.get(2);
         if (rootDer == null || !Arrays.equals(chainDer.get(2), rootDer)) {
             return Result.invalid("the chain's root certificate is not the trusted root");
         }
         for (int i = 0; i < 3; i++) {
-            Cert subject = chain.get(i);
-            Cert issuer = chain.get(Math.min(i + 1, 2));
-            if (!subject.cert.getIssuer().equals(issuer.cert.getSubject())) {
-                return Result.invalid("the " + subject.role + " certificate's issuer " + subject.cert.getIssuer()
-                        + " is not the " + issuer.role + " certificate's subject");
+            X509Cert subject = chain.get(i);
+            X509Cert issuer = chain.get(Math.min(i + 1, 2));
+            if (!subject.cert().getIssuer().equals(issuer.cert().getSubject())) {
+                return Result.invalid("the " + subject.role() + " certificate's issuer " + subject.cert().getIssuer()
+                        + " is not the " + issuer.role() + " certificate's subject");
             }
             if (!verifyCertSignature(subject, issuer)) {
-                return Result.invalid("the " + subject.role + " certificate's signature does not verify under the "
-                        + issuer.role + " certificate");
+                return Result.invalid("the " + subject.role() + " certificate's signature does not verify under the "
+                        + issuer.role() + " certificate");
             }
         }
-        for (Cert c : chain) {
-            String problem = validityProblem(c, time);
+        for (X509Cert c : chain) {
+            String problem = c.validityProblem(time);
             if (problem != null) {
                 return Result.invalid(problem);
             }
         }
 
         // 3. QE report signed by the PCK leaf.
-        ECPublicKeyParameters pckKey = p256Key(leaf.cert.getSubjectPublicKeyInfo());
+        ECPublicKeyParameters pckKey = p256Key(leaf.cert().getSubjectPublicKeyInfo());
         if (pckKey == null) {
             return Result.invalid("the PCK leaf's public key is not an ECDSA P-256 key");
         }
@@ -161,7 +161,7 @@ public final class TdxVerifier {
         }
 
         // 4. QE report binds the attestation key and QE auth data.
-        byte[] expected = sha256(q.attestationKey(), q.qeAuthData());
+        byte[] expected = Sha256.digest(q.attestationKey(), q.qeAuthData()).bytes();
         byte[] qeReportData = q.qeReportData();
         if (!Arrays.equals(Arrays.copyOf(qeReportData, 32), expected)) {
             return Result.invalid("the QE report data does not match SHA-256(attestation key || QE auth data)");
@@ -183,28 +183,12 @@ public final class TdxVerifier {
 
     // ------------------------------------------------------------------------------------------------
 
-    /** A certificate with the exact DER bytes of its TBSCertificate (what the signature covers). */
-    private record Cert(Certificate cert, byte[] tbs, String role) {
-        static Cert parse(byte[] der, String role) {
-            try {
-                byte[] tbs = SevSnpVerifier.firstElementOfSequence(der);
-                Certificate c = Certificate.getInstance(der);
-                if (c == null || tbs == null) {
-                    return null;
-                }
-                return new Cert(c, tbs, role);
-            } catch (IllegalArgumentException | IllegalStateException | ClassCastException e) {
-                return null;
-            }
-        }
-    }
-
     /**
      * For each CRL-issuing certificate in {@code issuers}, a CRL from {@code crlsDer} signed by it and
      * current at {@code time} must exist; none of {@code subjects} (issued by the matching issuer) may
      * be listed as revoked.
      */
-    private static String revocationProblem(List<byte[]> crlsDer, List<Cert> subjects, List<Cert> issuers, long time) {
+    private static String revocationProblem(List<byte[]> crlsDer, List<X509Cert> subjects, List<X509Cert> issuers, long time) {
         List<CertificateList> crls = new ArrayList<>();
         List<byte[]> tbsList = new ArrayList<>();
         for (byte[] der : crlsDer) {
@@ -216,16 +200,16 @@ public final class TdxVerifier {
             tbsList.add(tbs);
         }
         for (int i = 0; i < subjects.size(); i++) {
-            Cert subject = subjects.get(i);
-            Cert issuer = issuers.get(i);
-            X500Name issuerName = issuer.cert.getSubject();
+            X509Cert subject = subjects.get(i);
+            X509Cert issuer = issuers.get(i);
+            X500Name issuerName = issuer.cert().getSubject();
             CertificateList found = null;
             for (int j = 0; j < crls.size(); j++) {
                 CertificateList crl = crls.get(j);
                 if (crl.getIssuer().equals(issuerName)
                         && isEcdsaSha256(crl.getSignatureAlgorithm())
                         && crl.getSignatureAlgorithm().equals(crl.getTBSCertList().getSignature())
-                        && verifyDer(p256Key(issuer.cert.getSubjectPublicKeyInfo()), tbsList.get(j),
+                        && verifyDer(p256Key(issuer.cert().getSubjectPublicKeyInfo()), tbsList.get(j),
                                 crl.getSignature().getOctets())) {
                     found = crl;
                     break;
@@ -244,10 +228,10 @@ public final class TdxVerifier {
                     return "the CRL of " + issuerName + " is stale at " + time + " (next update " + nextUpdate + ")";
                 }
             }
-            BigInteger serial = subject.cert.getSerialNumber().getValue();
+            BigInteger serial = subject.cert().getSerialNumber().getValue();
             for (TBSCertList.CRLEntry e : found.getRevokedCertificates()) {
                 if (e.getUserCertificate().getValue().equals(serial)) {
-                    return "the " + subject.role + " certificate (serial " + serial.toString(16) + ") is revoked";
+                    return "the " + subject.role() + " certificate (serial " + serial.toString(16) + ") is revoked";
                 }
             }
         }
@@ -258,13 +242,13 @@ public final class TdxVerifier {
         return X9ObjectIdentifiers.ecdsa_with_SHA256.equals(alg.getAlgorithm()) && alg.getParameters() == null;
     }
 
-    private static boolean verifyCertSignature(Cert subject, Cert issuer) {
-        AlgorithmIdentifier sigAlg = subject.cert.getSignatureAlgorithm();
-        if (!isEcdsaSha256(sigAlg) || !sigAlg.equals(subject.cert.getTBSCertificate().getSignature())) {
+    private static boolean verifyCertSignature(X509Cert subject, X509Cert issuer) {
+        AlgorithmIdentifier sigAlg = subject.cert().getSignatureAlgorithm();
+        if (!isEcdsaSha256(sigAlg) || !sigAlg.equals(subject.cert().getTBSCertificate().getSignature())) {
             return false;
         }
-        return verifyDer(p256Key(issuer.cert.getSubjectPublicKeyInfo()), subject.tbs,
-                subject.cert.getSignature().getOctets());
+        return verifyDer(p256Key(issuer.cert().getSubjectPublicKeyInfo()), subject.tbs(),
+                subject.cert().getSignature().getOctets());
     }
 
     /** ECDSA P-256/SHA-256 with a DER {@code SEQUENCE {r, s}} signature. */
@@ -298,7 +282,7 @@ public final class TdxVerifier {
     private static boolean verify(ECPublicKeyParameters key, byte[] data, BigInteger r, BigInteger s) {
         ECDSASigner signer = new ECDSASigner();
         signer.init(false, key);
-        return signer.verifySignature(sha256(data), r, s);
+        return signer.verifySignature(Sha256.digest(data).bytes(), r, s);
     }
 
     private static ECPublicKeyParameters rawP256Key(byte[] xy) {
@@ -331,27 +315,4 @@ public final class TdxVerifier {
         }
     }
 
-    private static byte[] sha256(byte[]... parts) {
-        SHA256Digest d = new SHA256Digest();
-        for (byte[] p : parts) {
-            d.update(p, 0, p.length);
-        }
-        byte[] out = new byte[d.getDigestSize()];
-        d.doFinal(out, 0);
-        return out;
-    }
-
-    private static String validityProblem(Cert c, long time) {
-        long notBefore = SevSnpVerifier.epochSeconds(c.cert.getStartDate());
-        long notAfter = SevSnpVerifier.epochSeconds(c.cert.getEndDate());
-        if (time < notBefore) {
-            return "the " + c.role + " certificate " + c.cert.getSubject() + " is not yet valid at " + time
-                    + " (not before " + notBefore + ")";
-        }
-        if (time > notAfter) {
-            return "the " + c.role + " certificate " + c.cert.getSubject() + " has expired at " + time
-                    + " (not after " + notAfter + ")";
-        }
-        return null;
-    }
 }
