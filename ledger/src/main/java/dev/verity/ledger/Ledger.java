@@ -5,16 +5,19 @@ import dev.verity.core.PublicKey;
 import dev.verity.ledger.evidence.EvidenceVerifiers;
 import dev.verity.ledger.rules.BlockEndRules;
 import dev.verity.ledger.rules.EnclaveRules;
+import dev.verity.ledger.rules.GovernanceRules;
 import dev.verity.ledger.rules.JobRules;
 import dev.verity.ledger.rules.ModelRules;
 import dev.verity.ledger.rules.StakingRules;
 import dev.verity.ledger.rules.TransferRules;
 import dev.verity.ledger.state.Account;
 import dev.verity.ledger.state.LedgerState;
+import dev.verity.ledger.state.MeasurementKey;
 import dev.verity.ledger.tx.Payload;
 import dev.verity.ledger.tx.SignedTransaction;
 import dev.verity.ledger.tx.TransactionCodec;
 import dev.verity.proofs.attestation.AttestationVerifiers;
+import dev.verity.proofs.attestation.Collateral;
 
 /**
  * The state transition. Pure and deterministic: the same genesis and the same blocks give the
@@ -48,11 +51,15 @@ public final class Ledger {
         for (PublicKey v : g.validators()) {
             s.validators.put(v, 1L);
         }
-        for (PublicKey k : g.devPlatformKeys()) {
-            s.trustedPlatformKeys.put(k, 1L);
+        s.setCouncil(g.council());
+        for (Collateral c : g.collateral()) {
+            s.collateral.put(c.id(), c);
         }
         for (Genesis.ApprovedMeasurement m : g.approvedMeasurements()) {
-            s.approvedMeasurements.put(m.measurement(), m.label());
+            s.approvedMeasurements.put(new MeasurementKey(m.type(), m.measurement()), m.label());
+        }
+        for (Genesis.MinimumTcb m : g.minimumTcbs()) {
+            s.minimumTcbs.put((long) m.type().code(), m.minimum());
         }
         s.drainEvents();
         return new Ledger(g.chainId(), s, EvidenceVerifiers.standard(), AttestationVerifiers.standard());
@@ -163,7 +170,8 @@ public final class Ledger {
             case Payload.Withdraw w -> StakingRules.withdraw(state, sender, ctx);
             case Payload.Unjail u -> StakingRules.unjail(state, sender, ctx);
             case Payload.RegisterModel m -> ModelRules.register(state, sender, m, ctx);
-            case Payload.RegisterEnclave r -> EnclaveRules.register(state, sender, r, ctx, attestations);
+            case Payload.RegisterEnclave r -> EnclaveRules.register(state, chainId, sender, r, ctx, attestations);
+            case Payload.Govern g -> GovernanceRules.apply(state, chainId, g, ctx);
             case Payload.SubmitJob j -> JobRules.submit(state, sender, tx.hash(), j, ctx, evidence);
             case Payload.SubmitResult r -> JobRules.result(state, sender, r, ctx, evidence);
         }

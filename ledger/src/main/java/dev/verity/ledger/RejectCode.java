@@ -27,6 +27,8 @@ public enum RejectCode {
     NOTHING_TO_WITHDRAW,
     NOT_JAILED,
     INVALID_PARAMETER,
+    /** A governance proposal out of order, without enough council approvals, or that changes nothing. */
+    INVALID_PROPOSAL,
     /** Not a ledger rule: the node's mempool has no room; retry after the next block. */
     MEMPOOL_FULL
 }

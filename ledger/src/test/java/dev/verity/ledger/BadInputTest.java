@@ -11,6 +11,8 @@ import static dev.verity.ledger.TestChain.NODE_2;
 import static dev.verity.ledger.TestChain.NODE_3;
 import static dev.verity.ledger.TestChain.NODE_4;
 import static dev.verity.ledger.TestChain.PLATFORM;
+import dev.verity.devtee.DevSevSnpPlatform;
+import dev.verity.proofs.attestation.Measurement;
 import static dev.verity.ledger.TestChain.STRANGER;
 import static dev.verity.ledger.TestChain.VALIDATOR;
 import static dev.verity.ledger.TestChain.VRT;
@@ -66,7 +68,7 @@ class BadInputTest {
 
     @BeforeEach
     void setUp() {
-        chain = new TestChain(TestChain.params(Map.of("maxTransactionBytes", 2_048, "maxInputBytes", 512)));
+        chain = new TestChain(TestChain.params(Map.of("maxTransactionBytes", 8_192, "maxInputBytes", 512)));
         chain.block(chain.registerModel(ALICE, MODEL, "resnet-tiny", COMPUTE_UNITS));
         chain.block(chain.registerNode(NODE_1, STAKE, List.of(MODEL), NONE),
                 chain.registerNode(NODE_2, STAKE, List.of(MODEL), TEE), chain.registerEnclave(NODE_2, ENCLAVE_2),
@@ -200,7 +202,7 @@ class BadInputTest {
     void unknownPayloadTagIsMalformed() {
         byte[] bytes = aJob().encoded();
         assertThat(bytes[tagOffset()]).isEqualTo((byte) 9);
-        for (int tag : new int[] {0, 11, 99, 255}) {
+        for (int tag : new int[] {0, 12, 99, 255}) {
             byte[] b = bytes.clone();
             b[tagOffset()] = (byte) tag;
             refusedBytes(b, RejectCode.MALFORMED, "unknown transaction type tag " + tag);
@@ -242,18 +244,18 @@ class BadInputTest {
 
     @Test
     void oversizedTransactionIsRefused() {
-        assertThat(chain.params().maxTransactionBytes()).isEqualTo(2_048);
-        SignedTransaction big = chain.submitJob(ALICE, MODEL, new byte[3_000], NONE, List.of(), 10_000, 5);
-        refused(big, RejectCode.OVERSIZED, "more than the limit of 2048");
-        refusedBytes(big.encoded(), RejectCode.OVERSIZED, big.size() + " bytes, more than the limit of 2048");
+        assertThat(chain.params().maxTransactionBytes()).isEqualTo(8_192);
+        SignedTransaction big = chain.submitJob(ALICE, MODEL, new byte[9_000], NONE, List.of(), 10_000, 5);
+        refused(big, RejectCode.OVERSIZED, "more than the limit of 8192");
+        refusedBytes(big.encoded(), RejectCode.OVERSIZED, big.size() + " bytes, more than the limit of 8192");
         // too big to even decode
-        refusedBytes(new byte[2_049], RejectCode.OVERSIZED, "2049 bytes", "limit of 2048");
+        refusedBytes(new byte[8_193], RejectCode.OVERSIZED, "8193 bytes", "limit of 8192");
     }
 
     @Test
     void oversizedInputIsRefused() {
         SignedTransaction tx = chain.submitJob(ALICE, MODEL, new byte[513], NONE, List.of(), 10_000, 5);
-        assertThat(tx.size()).isLessThan(2_048);
+        assertThat(tx.size()).isLessThan(8_192);
         refused(tx, RejectCode.OVERSIZED, "input is 513 bytes", "limit of 512");
         // exactly at the limit is fine
         chain.ledger.apply(chain.submitJob(ALICE, MODEL, new byte[512], NONE, List.of(), 10_000, 5), chain.nextContext());
@@ -416,17 +418,17 @@ class BadInputTest {
     }
 
     @Test
-    void attestationFromAnUntrustedPlatformKeyIsRefused() {
-        PrivateKey rogue = TestChain.key("rogue-platform");
-        byte[] doc = TestChain.devAttestation(rogue, MEASUREMENT, ENCLAVE_3.publicKey(), NODE_3.publicKey());
+    void attestationFromAnUntrustedPlatformIsRefused() {
+        DevSevSnpPlatform rogue = TestChain.otherPlatform();
+        byte[] doc = TestChain.attestation(rogue, MEASUREMENT, ENCLAVE_3.publicKey(), NODE_3.publicKey());
         refused(enclaveTx(NODE_3, ENCLAVE_3.publicKey(), doc), RejectCode.INVALID_ATTESTATION,
-                "platform key " + rogue.publicKey().hex() + " is not trusted");
+                "certificate chain: no ASK/ARK pair");
     }
 
     @Test
     void attestationWithAWrongMeasurementIsRefused() {
-        Hash other = Sha256.digest(Bytes.utf8("a build nobody approved"));
-        byte[] doc = TestChain.devAttestation(PLATFORM, other, ENCLAVE_3.publicKey(), NODE_3.publicKey());
+        Measurement other = new Measurement(Arrays.copyOf(Sha256.digest(Bytes.utf8("a build nobody approved")).bytes(), 48));
+        byte[] doc = TestChain.attestation(PLATFORM, other, ENCLAVE_3.publicKey(), NODE_3.publicKey());
         refused(enclaveTx(NODE_3, ENCLAVE_3.publicKey(), doc), RejectCode.INVALID_ATTESTATION,
                 "measurement " + other.hex() + " is not an approved build");
     }
@@ -434,26 +436,27 @@ class BadInputTest {
     @Test
     void attestationBindingAnotherKeyIsRefused() {
         // binds the enclave to another node
-        byte[] otherNode = TestChain.devAttestation(PLATFORM, MEASUREMENT, ENCLAVE_3.publicKey(), NODE_1.publicKey());
+        byte[] otherNode = TestChain.attestation(PLATFORM, MEASUREMENT, ENCLAVE_3.publicKey(), NODE_1.publicKey());
         refused(enclaveTx(NODE_3, ENCLAVE_3.publicKey(), otherNode), RejectCode.INVALID_ATTESTATION,
                 "does not bind this enclave key to this node");
         // binds another enclave key to this node
-        byte[] otherEnclave = TestChain.devAttestation(PLATFORM, MEASUREMENT, TestChain.key("enclave-x").publicKey(),
+        byte[] otherEnclave = TestChain.attestation(PLATFORM, MEASUREMENT, TestChain.key("enclave-x").publicKey(),
                 NODE_3.publicKey());
         refused(enclaveTx(NODE_3, ENCLAVE_3.publicKey(), otherEnclave), RejectCode.INVALID_ATTESTATION, "does not bind");
     }
 
     @Test
     void tamperedOrGarbageAttestationIsRefused() {
-        byte[] doc = TestChain.devAttestation(PLATFORM, MEASUREMENT, ENCLAVE_3.publicKey(), NODE_3.publicKey());
-        refused(enclaveTx(NODE_3, ENCLAVE_3.publicKey(), TestChain.flipBit(doc, 40, 0)), RejectCode.INVALID_ATTESTATION,
-                "platform signature over the attestation does not verify");
+        byte[] doc = TestChain.attestation(PLATFORM, MEASUREMENT, ENCLAVE_3.publicKey(), NODE_3.publicKey());
+        // type tag (1) + length (4) + report: flip a bit of the signed MEASUREMENT field (offset 0x90)
+        refused(enclaveTx(NODE_3, ENCLAVE_3.publicKey(), TestChain.flipBit(doc, 5 + 0x90, 0)), RejectCode.INVALID_ATTESTATION,
+                "the report signature does not verify under the VCEK");
         refused(enclaveTx(NODE_3, ENCLAVE_3.publicKey(), new byte[] {0x42}), RejectCode.INVALID_ATTESTATION,
-                "unknown attestation format");
+                "unknown attestation type tag 0x42");
         refused(enclaveTx(NODE_3, ENCLAVE_3.publicKey(), Arrays.copyOf(doc, 100)), RejectCode.INVALID_ATTESTATION, "malformed");
-        refused(enclaveTx(NODE_3, ENCLAVE_3.publicKey(), new byte[0]), RejectCode.INVALID_ATTESTATION, "empty");
+        refused(enclaveTx(NODE_3, ENCLAVE_3.publicKey(), new byte[0]), RejectCode.INVALID_ATTESTATION, "malformed");
         // an enclave key already registered (by NODE_2)
-        byte[] reused = TestChain.devAttestation(PLATFORM, MEASUREMENT, ENCLAVE_2.publicKey(), NODE_3.publicKey());
+        byte[] reused = TestChain.attestation(PLATFORM, MEASUREMENT, ENCLAVE_2.publicKey(), NODE_3.publicKey());
         refused(enclaveTx(NODE_3, ENCLAVE_2.publicKey(), reused), RejectCode.ENCLAVE_EXISTS, "already registered");
         // the genuine one applies
         chain.ledger.apply(enclaveTx(NODE_3, ENCLAVE_3.publicKey(), doc), chain.nextContext());

@@ -19,7 +19,16 @@ import dev.verity.core.Signature;
 import dev.verity.ledger.event.EventType;
 import dev.verity.ledger.event.LedgerEvent;
 import dev.verity.ledger.tx.Hardware;
+import dev.verity.ledger.governance.Approval;
+import dev.verity.ledger.governance.Council;
+import dev.verity.ledger.governance.GovernanceAction;
+import dev.verity.ledger.governance.RevocationTarget;
 import dev.verity.ledger.tx.Payload;
+import dev.verity.proofs.attestation.Collateral;
+import dev.verity.proofs.attestation.CollateralKind;
+import dev.verity.proofs.attestation.Measurement;
+import dev.verity.proofs.attestation.TcbVersion;
+import dev.verity.proofs.attestation.TeeType;
 import dev.verity.ledger.tx.SignedTransaction;
 import dev.verity.ledger.tx.TransactionBody;
 import dev.verity.ledger.tx.TransactionCodec;
@@ -154,6 +163,24 @@ class CodecPropertyTest {
     static final Gen<Hardware> HARDWARE = text(16).zip(integers().between(0, Integer.MAX_VALUE), text(16),
             integers().between(0, Integer.MAX_VALUE), Hardware::new);
 
+    static final Gen<TeeType> TEE_TYPE = Generate.enumValues(TeeType.class);
+    static final Gen<Measurement> MEASUREMENT = fixedBytes(Measurement.LENGTH).map(Measurement::new);
+    static final Gen<RevocationTarget> REVOCATION_TARGET = Generate.oneOf(
+            TEE_TYPE.map(RevocationTarget.Vendor::new),
+            TEE_TYPE.zip(fixedBytes(64), RevocationTarget.Chip::new),
+            TEE_TYPE.zip(MEASUREMENT, RevocationTarget.MeasurementTarget::new));
+    static final Gen<GovernanceAction> GOVERNANCE_ACTION = Generate.oneOf(
+            TEE_TYPE.zip(Generate.enumValues(CollateralKind.class), bytes(200),
+                    (t, k, d) -> new GovernanceAction.AddCollateral(new Collateral(t, k, d))),
+            HASH.zip(text(40), GovernanceAction.RemoveCollateral::new),
+            TEE_TYPE.zip(MEASUREMENT, text(40), GovernanceAction.ApproveMeasurement::new),
+            REVOCATION_TARGET.zip(text(40), GovernanceAction.Revoke::new),
+            REVOCATION_TARGET.map(GovernanceAction.Reinstate::new),
+            TEE_TYPE.zip(lists().of(integers().between(0, 255)).ofSizeBetween(0, 16), text(40),
+                    (t, c, r) -> new GovernanceAction.SetMinimumTcb(t, new TcbVersion(c), r)),
+            lists().of(KEY).ofSizeBetween(1, 5).map(ks -> new GovernanceAction.ReplaceCouncil(
+                    new Council(new java.util.ArrayList<>(new java.util.TreeSet<>(ks)), 1))));
+
     static final Map<String, Gen<Payload>> PAYLOADS = new LinkedHashMap<>();
 
     static {
@@ -172,6 +199,8 @@ class CodecPropertyTest {
                 (h, in, mode, fallbacks) -> new Payload.SubmitJob(h, in, mode, fallbacks, 0, 0)).zip(U64, U64,
                 (j, maxFee, deadline) -> new Payload.SubmitJob(j.model(), j.input(), j.mode(), j.fallbackModes(), maxFee, deadline)));
         PAYLOADS.put("SubmitResult", HASH.zip(bytes(120), bytes(80), Payload.SubmitResult::new));
+        PAYLOADS.put("Govern", U64.zip(GOVERNANCE_ACTION, lists().of(KEY.zip(SIGNATURE, Approval::new)).ofSizeBetween(0, 4),
+                Payload.Govern::new));
     }
 
     /** A signed transaction with a random chain id (at most 64 bytes), signer, nonce and the given payload. */

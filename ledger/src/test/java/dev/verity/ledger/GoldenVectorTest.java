@@ -46,16 +46,16 @@ import org.junit.jupiter.api.Test;
  * failure message, and paste them here.
  */
 class GoldenVectorTest {
-    static final String GENESIS_HASH = "7121f3ff7c517af5a2258c5979f02cc4fb0269ba98eea681a01c5802c913c018";
+    static final String GENESIS_HASH = "93c2f7e2a0a7593d2e8b783cd71e811a698bd64454ebf371cb0a51c587905c51";
     static final List<String> BLOCK_HASHES = List.of(
-            "34ecded5b3bc71dd642d35a3b614544d7cce162cb62e8d14d2811e6b08d58004",
-            "2d49f1375fadf5a6a77dbaf09a292d24be364f1dc3d343162a1bcb78a7c8037d",
-            "6d62ca42b47fe8be5c0d81a60fbb90844b2698d04cc0e98c3244fcac7fca055d",
-            "5dbd294d0df8a76dc1987555fe892449cd22b77b19c86150913f149601416008",
-            "7413868df9a12422f4ce86a8da238e97084bb8f1ae02ea184fb3ec6783f30d74",
-            "528825c36418df8daca7968f09777b4e8d1aebad807ca8c3d136079bfd850a9a",
-            "4b4294c6d250c7bec8f790cb16bfcf5dd69573081fbe6207a850ad72b99dd118");
-    static final String FINAL_STATE_ROOT = "c807bec23c0cb6433fac225dd4301ed623fe5c287c7de98ed4c1aaefafcb1fe9";
+            "b9b2a93fd607b3094d959f835c8fa094e29567be7ea2d95c7d1988f8bc4ccb90",
+            "918cadf4e179c6f6c09a1acda16d993496fab07829bd8e2cc15d2c607ddf3d2f",
+            "7e297cd952480015050c27af91ed4dbe6c4afdbfb3ebdd458d832def9c7f6077",
+            "7d8c319bbd58fc001e4669dc9fce00a5863e4c13421c8e1c2571a484f7fe090c",
+            "7d4516a8b338e63f93eee43c6b4d915bd9244403ee906e073ed8a366e06da33d",
+            "fae9b72564340de2df3c6f5db6014b57290a8790a46b0460991c8eee0ccc1aeb",
+            "72d49863306a209d9a827cf3d4fc9ac708fa6c4139475f8169707dc0c0cc3f34");
+    static final String FINAL_STATE_ROOT = "9e40f5f73a9296a64cdbb8c96c2d53a05c56a31232c201e0f1cd685a55b89a5a";
 
     static final Hash LLAMA = modelHash("llama-tiny");
     static final Hash WHISPER = modelHash("whisper-tiny");

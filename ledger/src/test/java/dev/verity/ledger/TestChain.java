@@ -21,7 +21,20 @@ import dev.verity.ledger.tx.Hardware;
 import dev.verity.ledger.tx.Payload;
 import dev.verity.ledger.tx.SignedTransaction;
 import dev.verity.ledger.tx.TransactionBody;
-import dev.verity.proofs.attestation.DevAttestation;
+import dev.verity.devtee.DevSevSnpPlatform;
+import dev.verity.devtee.SeededRandom;
+import dev.verity.ledger.governance.Approval;
+import dev.verity.ledger.governance.Council;
+import dev.verity.ledger.governance.GovernanceAction;
+import dev.verity.ledger.governance.GovernanceCodec;
+import dev.verity.ledger.state.EnclaveRecord;
+import dev.verity.proofs.attestation.AttestationEvidence;
+import dev.verity.proofs.attestation.Collateral;
+import dev.verity.proofs.attestation.CollateralKind;
+import dev.verity.proofs.attestation.Measurement;
+import dev.verity.proofs.attestation.TeeType;
+import java.time.Duration;
+import java.time.Instant;
 import dev.verity.proofs.attestation.EnclaveBinding;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.RecordComponent;
@@ -64,13 +77,20 @@ final class TestChain {
     static final PrivateKey NODE_3 = key("node-3");
     static final PrivateKey NODE_4 = key("node-4");
     static final PrivateKey VALIDATOR = key("validator");
-    static final PrivateKey PLATFORM = key("dev-platform");
+    static final PrivateKey GOVERNOR = key("governor");
     static final PrivateKey ENCLAVE_1 = key("enclave-1");
     static final PrivateKey ENCLAVE_2 = key("enclave-2");
     static final PrivateKey ENCLAVE_3 = key("enclave-3");
     /** Holds nothing at genesis. */
     static final PrivateKey STRANGER = key("stranger");
-    static final Hash MEASUREMENT = Sha256.digest(Bytes.utf8("verity-node test build 1"));
+    static final Measurement MEASUREMENT = new Measurement(Arrays.copyOf(
+            Sha256.digest(Bytes.utf8("verity-node test build 1")).bytes(), Measurement.LENGTH));
+    /** One development SEV-SNP platform (ARK, ASK, VCEK) for every test chain: RSA key generation is slow. */
+    static final DevSevSnpPlatform PLATFORM = DevSevSnpPlatform.generate(
+            Instant.ofEpochMilli(GENESIS_TIME).minus(Duration.ofDays(1)), Duration.ofDays(3650),
+            new SeededRandom("verity test platform"));
+    private static DevSevSnpPlatform otherPlatform;
+    static final Collateral PLATFORM_ROOT = new Collateral(TeeType.SEV_SNP, CollateralKind.ROOT_CERTIFICATE, PLATFORM.arkDer());
     static final List<PrivateKey> FUNDED = List.of(ALICE, BOB, CAROL, NODE_1, NODE_2, NODE_3, NODE_4);
 
     final Genesis genesis;
@@ -84,6 +104,7 @@ final class TestChain {
     final List<Long> supplyHistory = new ArrayList<>();
     private final Map<PublicKey, Long> pendingNonces = new TreeMap<>();
     private int inputCounter;
+    private long pendingProposals;
 
     TestChain() {
         this(Params.defaults());
@@ -119,13 +140,23 @@ final class TestChain {
         return k;
     }
 
+    /** A second development platform with its own root, which test chains do not trust at genesis. */
+    static synchronized DevSevSnpPlatform otherPlatform() {
+        if (otherPlatform == null) {
+            otherPlatform = DevSevSnpPlatform.generate(Instant.ofEpochMilli(GENESIS_TIME).minus(Duration.ofDays(1)),
+                    Duration.ofDays(3650));
+        }
+        return otherPlatform;
+    }
+
     static Genesis genesis(Params params) {
         List<Genesis.Allocation> allocations = new ArrayList<>();
         for (PrivateKey k : FUNDED) {
             allocations.add(new Genesis.Allocation(k.publicKey(), INITIAL_BALANCE));
         }
         return new Genesis(CHAIN_ID, GENESIS_TIME, params, allocations, List.of(VALIDATOR.publicKey()),
-                List.of(PLATFORM.publicKey()), List.of(new Genesis.ApprovedMeasurement(MEASUREMENT, "test build 1")));
+                Council.single(GOVERNOR.publicKey()), List.of(PLATFORM_ROOT),
+                List.of(new Genesis.ApprovedMeasurement(TeeType.SEV_SNP, MEASUREMENT, "test build 1")), List.of());
     }
 
     /**
@@ -183,6 +214,7 @@ final class TestChain {
         blocks.add(p);
         events.addAll(p.events());
         pendingNonces.clear();
+        pendingProposals = 0;
         supplyHistory.add(totalSupply(ledger.state()));
         return p;
     }
@@ -233,6 +265,7 @@ final class TestChain {
     }
 
     void forgetPendingNonces() {
+        pendingProposals = 0;
         pendingNonces.clear();
     }
 
@@ -258,21 +291,44 @@ final class TestChain {
         return sign(node, new Payload.RegisterNode(stake, models, List.of(modes), hardware()));
     }
 
-    /** A development attestation signed by {@code platform} whose report data binds {@code enclave} to {@code node}. */
-    static byte[] devAttestation(PrivateKey platform, Hash measurement, PublicKey enclave, PublicKey node) {
-        return devAttestation(platform, measurement, EnclaveBinding.reportData(enclave, node));
+    /** SEV-SNP evidence from {@code platform} whose report data binds {@code enclave} to {@code node} on the test chain. */
+    static byte[] attestation(DevSevSnpPlatform platform, Measurement measurement, PublicKey enclave, PublicKey node) {
+        return attestation(platform, measurement, EnclaveBinding.reportData(CHAIN_ID, enclave, node),
+                DevSevSnpPlatform.DEFAULT_POLICY);
     }
 
-    static byte[] devAttestation(PrivateKey platform, Hash measurement, byte[] reportData) {
-        byte[] signed = DevAttestation.signedBytes(DevAttestation.VERSION, platform.publicKey(), measurement, reportData);
-        return new DevAttestation(DevAttestation.VERSION, platform.publicKey(), measurement, reportData,
-                platform.sign(signed)).encode();
+    static byte[] attestation(DevSevSnpPlatform platform, Measurement measurement, byte[] reportData, long policy) {
+        return new AttestationEvidence.SevSnp(platform.report(reportData, measurement.bytes(), policy), platform.vcekDer(),
+                List.of(platform.askDer())).encode();
     }
 
-    /** Registers {@code enclave} for {@code node} with a valid attestation from the trusted platform key. */
+    /** Registers {@code enclave} for {@code node} with valid evidence from the trusted development platform. */
     SignedTransaction registerEnclave(PrivateKey node, PrivateKey enclave) {
         return sign(node, new Payload.RegisterEnclave(enclave.publicKey(),
-                devAttestation(PLATFORM, MEASUREMENT, enclave.publicKey(), node.publicKey())));
+                attestation(PLATFORM, MEASUREMENT, enclave.publicKey(), node.publicKey())));
+    }
+
+    EnclaveRecord enclave(PrivateKey enclave) {
+        EnclaveRecord e = ledger.state().enclaves.get(enclave.publicKey());
+        if (e == null) {
+            throw new AssertionError("enclave " + enclave.publicKey().hex() + " is not registered");
+        }
+        return e;
+    }
+
+    /** A governance proposal with the next number, approved by {@code approvers} (default: the genesis governor), sent by Alice. */
+    SignedTransaction govern(GovernanceAction action, PrivateKey... approvers) {
+        long proposal = ledger.state().global(LedgerState.GLOBAL_NEXT_PROPOSAL) + pendingProposals++;
+        return sign(ALICE, governPayload(proposal, action, approvers.length == 0 ? new PrivateKey[] {GOVERNOR} : approvers));
+    }
+
+    static Payload.Govern governPayload(long proposal, GovernanceAction action, PrivateKey... approvers) {
+        byte[] signed = GovernanceCodec.signingBytes(CHAIN_ID, proposal, action);
+        List<Approval> approvals = new ArrayList<>();
+        for (PrivateKey k : approvers) {
+            approvals.add(new Approval(k.publicKey(), k.sign(signed)));
+        }
+        return new Payload.Govern(proposal, action, approvals);
     }
 
     /** A fresh input each call, so every job differs even with the same parameters. */

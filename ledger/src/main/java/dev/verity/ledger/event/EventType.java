@@ -23,5 +23,13 @@ public enum EventType {
     DEADLINE_MISSED,
     NODE_PENALIZED,
     JOB_REQUEUED,
-    JOB_EXPIRED
+    JOB_EXPIRED,
+    /** A governance proposal was applied. */
+    GOVERNANCE_APPLIED,
+    /** An enclave lost its registration (revocation of its vendor, chip, measurement, TCB level or root). */
+    ENCLAVE_REVOKED,
+    /** A TEE job whose enclave was revoked moved to its next fallback mode and back to the queue. */
+    JOB_MOVED,
+    /** A TEE job whose enclave was revoked had no fallback mode left; it was cancelled and refunded. */
+    JOB_CANCELLED
 }

@@ -6,6 +6,10 @@ import dev.verity.core.Hash;
 import dev.verity.core.PublicKey;
 import dev.verity.ledger.Params;
 import dev.verity.ledger.VerificationMode;
+import dev.verity.ledger.governance.Council;
+import dev.verity.ledger.governance.GovernanceCodec;
+import dev.verity.proofs.attestation.Collateral;
+import dev.verity.proofs.attestation.TcbVersion;
 import dev.verity.ledger.tx.Hardware;
 import java.util.List;
 
@@ -148,13 +152,54 @@ public final class Codecs {
 
     public static final Codec<EnclaveRecord> ENCLAVE = new Codec<>() {
         public void write(Encoder e, EnclaveRecord r) {
-            e.publicKey(r.enclaveKey()).publicKey(r.node()).string(r.format()).hash(r.measurement()).hash(r.attestationHash())
-                    .u64(r.registeredAt());
+            e.publicKey(r.enclaveKey()).publicKey(r.node());
+            GovernanceCodec.type(e, r.type());
+            e.fixed(r.measurement().bytes()).bytes(r.chipId());
+            GovernanceCodec.writeTcb(e, r.tcb());
+            e.hash(r.rootId()).hash(r.attestationHash()).u64(r.registeredAt());
         }
 
         public EnclaveRecord read(Decoder d) {
-            return new EnclaveRecord(d.publicKey("enclave"), d.publicKey("node"), d.string("format", MAX),
-                    d.hash("measurement"), d.hash("attestation"), d.u64("registeredAt"));
+            return new EnclaveRecord(d.publicKey("enclave"), d.publicKey("node"), GovernanceCodec.type(d),
+                    GovernanceCodec.measurement(d), d.bytes("chip id", 64), GovernanceCodec.readTcb(d), d.hash("root"),
+                    d.hash("attestation"), d.u64("registeredAt"));
         }
+    };
+
+    public static final Codec<Collateral> COLLATERAL = new Codec<>() {
+        public void write(Encoder e, Collateral c) { GovernanceCodec.writeCollateral(e, c); }
+        public Collateral read(Decoder d) { return GovernanceCodec.readCollateral(d); }
+    };
+
+    public static final Codec<MeasurementKey> MEASUREMENT_KEY = new Codec<>() {
+        public void write(Encoder e, MeasurementKey k) {
+            GovernanceCodec.type(e, k.type());
+            e.fixed(k.measurement().bytes());
+        }
+
+        public MeasurementKey read(Decoder d) {
+            return new MeasurementKey(GovernanceCodec.type(d), GovernanceCodec.measurement(d));
+        }
+    };
+
+    public static final Codec<RevocationRecord> REVOCATION = new Codec<>() {
+        public void write(Encoder e, RevocationRecord r) {
+            GovernanceCodec.writeTarget(e, r.target());
+            e.string(r.reason()).u64(r.height());
+        }
+
+        public RevocationRecord read(Decoder d) {
+            return new RevocationRecord(GovernanceCodec.readTarget(d), d.string("reason", MAX), d.u64("height"));
+        }
+    };
+
+    public static final Codec<TcbVersion> TCB = new Codec<>() {
+        public void write(Encoder e, TcbVersion v) { GovernanceCodec.writeTcb(e, v); }
+        public TcbVersion read(Decoder d) { return GovernanceCodec.readTcb(d); }
+    };
+
+    public static final Codec<Council> COUNCIL = new Codec<>() {
+        public void write(Encoder e, Council c) { GovernanceCodec.writeCouncil(e, c); }
+        public Council read(Decoder d) { return GovernanceCodec.readCouncil(d); }
     };
 }

@@ -51,6 +51,17 @@ public record JobRecord(
                 assignedNode, assignedAt, deadlineHeight, reassignments, missedBy, submittedAt, queuedAt, output, height);
     }
 
+    /** Back to the queue in the next mode of its ladder, after its enclave was revoked. */
+    public JobRecord movedDown(VerificationMode next, List<VerificationMode> rest, long height) {
+        return new JobRecord(id, client, model, inputHash, next, rest, maxFee, fee, deadlineBlocks, JobStatus.QUEUED,
+                null, 0, 0, reassignments, missedBy, submittedAt, height, outputHash, settledAt);
+    }
+
+    public JobRecord cancelled(long height) {
+        return new JobRecord(id, client, model, inputHash, mode, fallbackModes, maxFee, fee, deadlineBlocks, JobStatus.CANCELLED,
+                null, assignedAt, deadlineHeight, reassignments, missedBy, submittedAt, queuedAt, outputHash, height);
+    }
+
     public JobRecord expired(long height, List<PublicKey> missed) {
         return new JobRecord(id, client, model, inputHash, mode, fallbackModes, maxFee, fee, deadlineBlocks, JobStatus.EXPIRED,
                 null, assignedAt, deadlineHeight, reassignments, missed, submittedAt, queuedAt, outputHash, height);

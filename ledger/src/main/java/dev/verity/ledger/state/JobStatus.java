@@ -8,5 +8,7 @@ public enum JobStatus {
     /** Verified and paid. */
     SETTLED,
     /** Nobody answered in time, or no node could take it; the escrow went back to the client. */
-    EXPIRED
+    EXPIRED,
+    /** Its enclave was revoked and no fallback mode was left; the escrow went back to the client. */
+    CANCELLED
 }

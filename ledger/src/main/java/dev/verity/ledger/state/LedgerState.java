@@ -5,6 +5,9 @@ import dev.verity.core.Merkle;
 import dev.verity.core.PublicKey;
 import dev.verity.ledger.Params;
 import dev.verity.ledger.event.LedgerEvent;
+import dev.verity.ledger.governance.Council;
+import dev.verity.proofs.attestation.Collateral;
+import dev.verity.proofs.attestation.TcbVersion;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
@@ -18,6 +21,9 @@ public final class LedgerState {
     public static final String GLOBAL_TREASURY = "treasury";
     public static final String GLOBAL_NEXT_QUEUE_SEQ = "nextQueueSeq";
     public static final String GLOBAL_HEIGHT = "height";
+    /** The number the next governance proposal must carry (replay protection). */
+    public static final String GLOBAL_NEXT_PROPOSAL = "nextProposal";
+    private static final String COUNCIL_KEY = "current";
     private static final String PARAMS_KEY = "current";
 
     private final Journal journal = new Journal();
@@ -36,8 +42,13 @@ public final class LedgerState {
     public final Table<PublicKey, EnclaveRecord> enclaves = table("enclaves", Codecs.KEY, Codecs.ENCLAVE);
     public final Table<Long, Hash> queue = table("queue", Codecs.U64, Codecs.HASH);
     public final Table<DeadlineKey, Long> deadlines = table("deadlines", Codecs.DEADLINE, Codecs.U64);
-    public final Table<PublicKey, Long> trustedPlatformKeys = table("trustedPlatformKeys", Codecs.KEY, Codecs.U64);
-    public final Table<Hash, String> approvedMeasurements = table("approvedMeasurements", Codecs.HASH, Codecs.TEXT);
+    public final Table<Hash, Collateral> collateral = table("collateral", Codecs.HASH, Codecs.COLLATERAL);
+    public final Table<MeasurementKey, String> approvedMeasurements =
+            table("approvedMeasurements", Codecs.MEASUREMENT_KEY, Codecs.TEXT);
+    public final Table<Hash, RevocationRecord> revocations = table("revocations", Codecs.HASH, Codecs.REVOCATION);
+    /** Keyed by {@link dev.verity.proofs.attestation.TeeType#code()}. */
+    public final Table<Long, TcbVersion> minimumTcbs = table("minimumTcbs", Codecs.U64, Codecs.TCB);
+    public final Table<String, Council> council = table("council", Codecs.TEXT, Codecs.COUNCIL);
 
     private <K extends Comparable<K>, V> Table<K, V> table(String name, Codec<K> k, Codec<V> v) {
         Table<K, V> t = new Table<>(name, tables.size() + 1, k, v, journal);
@@ -55,6 +66,14 @@ public final class LedgerState {
 
     public void setParams(Params p) {
         params.put(PARAMS_KEY, p);
+    }
+
+    public Council council() {
+        return council.get(COUNCIL_KEY);
+    }
+
+    public void setCouncil(Council c) {
+        council.put(COUNCIL_KEY, c);
     }
 
     public long global(String name) {

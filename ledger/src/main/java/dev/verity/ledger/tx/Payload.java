@@ -3,6 +3,8 @@ package dev.verity.ledger.tx;
 import dev.verity.core.Hash;
 import dev.verity.core.PublicKey;
 import dev.verity.ledger.VerificationMode;
+import dev.verity.ledger.governance.Approval;
+import dev.verity.ledger.governance.GovernanceAction;
 import java.util.List;
 
 /** What a transaction asks the ledger to do. Each variant has a stable tag in the encoding. */
@@ -83,6 +85,16 @@ public sealed interface Payload {
         @Override
         public byte[] evidence() {
             return evidence.clone();
+        }
+    }
+
+    /**
+     * A governance proposal: {@code proposal} must be the chain's next proposal number, and at least
+     * the council's threshold of its members must approve it. Anyone may submit it.
+     */
+    record Govern(long proposal, GovernanceAction action, List<Approval> approvals) implements Payload {
+        public Govern {
+            approvals = List.copyOf(approvals);
         }
     }
 }

@@ -6,6 +6,8 @@ import dev.verity.core.DecodingException;
 import dev.verity.core.Encoder;
 import dev.verity.core.Signature;
 import dev.verity.ledger.VerificationMode;
+import dev.verity.ledger.governance.Approval;
+import dev.verity.ledger.governance.GovernanceCodec;
 import java.util.List;
 
 /**
@@ -83,6 +85,11 @@ public final class TransactionCodec {
                 e.u64(j.maxFee()).u64(j.deadlineBlocks());
             }
             case Payload.SubmitResult r -> e.u8(10).hash(r.jobId()).bytes(r.output()).bytes(r.evidence());
+            case Payload.Govern g -> {
+                e.u8(11).u64(g.proposal());
+                GovernanceCodec.writeAction(e, g.action());
+                e.list(g.approvals(), (x, a) -> x.publicKey(a.member()).signature(a.signature()));
+            }
         }
     }
 
@@ -106,6 +113,8 @@ public final class TransactionCodec {
                     d.u64("deadline blocks"));
             case 10 -> new Payload.SubmitResult(d.hash("job id"), d.bytes("output", MAX_BYTES_FIELD),
                     d.bytes("evidence", MAX_BYTES_FIELD));
+            case 11 -> new Payload.Govern(d.u64("proposal"), GovernanceCodec.readAction(d),
+                    d.list("approvals", MAX_LIST, x -> new Approval(x.publicKey("member"), x.signature("approval"))));
             default -> throw new DecodingException("unknown transaction type tag " + tag);
         };
     }

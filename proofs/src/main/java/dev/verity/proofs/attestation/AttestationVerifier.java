@@ -1,11 +1,11 @@
 package dev.verity.proofs.attestation;
 
 /**
- * Checks one attestation format. Each hardware vendor's format (and the software development
- * enclave) has its own verifier; {@link AttestationVerifiers} picks one by the document's format.
+ * Checks the evidence of one hardware family; {@link AttestationVerifiers} picks one by the
+ * document's type.
  */
 public interface AttestationVerifier {
-    AttestationFormat format();
+    TeeType type();
 
-    AttestationVerdict verify(byte[] document, TrustAnchors anchors);
+    AttestationVerdict verify(AttestationEvidence evidence, TrustAnchors anchors);
 }

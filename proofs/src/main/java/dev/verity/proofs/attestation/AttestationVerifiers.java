@@ -1,35 +1,33 @@
 package dev.verity.proofs.attestation;
 
+import dev.verity.core.DecodingException;
 import java.util.EnumMap;
 import java.util.List;
 
-/** Dispatches an attestation document to the verifier of its format (the first byte). */
+/** Decodes an attestation document and hands it to the verifier of its type. */
 public final class AttestationVerifiers {
-    private final EnumMap<AttestationFormat, AttestationVerifier> byFormat = new EnumMap<>(AttestationFormat.class);
+    private final EnumMap<TeeType, AttestationVerifier> byType = new EnumMap<>(TeeType.class);
 
     public AttestationVerifiers(List<AttestationVerifier> verifiers) {
         for (AttestationVerifier v : verifiers) {
-            byFormat.put(v.format(), v);
+            byType.put(v.type(), v);
         }
     }
 
     public static AttestationVerifiers standard() {
-        return new AttestationVerifiers(List.of(new DevAttestationVerifier()));
+        return new AttestationVerifiers(List.of(new SevSnpAttestationVerifier(), new TdxAttestationVerifier()));
     }
 
     public AttestationVerdict verify(byte[] document, TrustAnchors anchors) {
-        if (document.length == 0) {
-            return new AttestationVerdict.Invalid("the attestation document is empty");
+        AttestationEvidence evidence;
+        try {
+            evidence = AttestationEvidence.decode(document);
+        } catch (DecodingException | IllegalArgumentException e) {
+            return new AttestationVerdict.Invalid("malformed attestation document: " + e.getMessage());
         }
-        int tag = document[0] & 0xFF;
-        for (AttestationFormat f : AttestationFormat.values()) {
-            if (f.tag() == tag) {
-                AttestationVerifier v = byFormat.get(f);
-                return v == null
-                        ? new AttestationVerdict.Invalid("attestation format " + f + " is not enabled")
-                        : v.verify(document, anchors);
-            }
-        }
-        return new AttestationVerdict.Invalid("unknown attestation format tag 0x" + Integer.toHexString(tag));
+        AttestationVerifier v = byType.get(evidence.type());
+        return v == null
+                ? new AttestationVerdict.Invalid(evidence.type() + " attestation is not enabled")
+                : v.verify(evidence, anchors);
     }
 }
