@@ -1,5 +1,6 @@
 package dev.verity.proofs.attestation;
 
+import dev.verity.core.Sha256;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -7,77 +8,98 @@ import java.util.Base64;
 import java.util.List;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1GeneralizedTime;
-import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
-import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1UTCTime;
-import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
-import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
-import org.bouncycastle.asn1.pkcs.RSAPublicKey;
-import org.bouncycastle.asn1.pkcs.RSASSAPSSparams;
 import org.bouncycastle.asn1.sec.SECNamedCurves;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.Certificate;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.Time;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.crypto.digests.SHA384Digest;
-import org.bouncycastle.crypto.engines.RSAEngine;
 import org.bouncycastle.crypto.params.ECDomainParameters;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
-import org.bouncycastle.crypto.params.RSAKeyParameters;
 import org.bouncycastle.crypto.signers.ECDSASigner;
-import org.bouncycastle.crypto.signers.PSSSigner;
 
 /**
- * Verifies an AMD SEV-SNP attestation report against its VCEK certificate and AMD's ASK/ARK chain,
- * using only BouncyCastle's lightweight API (no JCA, no IO, no clock: the time is an input).
+ * Verifies an AMD SEV-SNP attestation report against its VCEK or VLEK certificate and AMD's chain to a
+ * trusted ARK, using only BouncyCastle's lightweight API (no JCA, no IO, no clock: the time is an input).
  *
- * <p>Checks: the report parses (1184 bytes, version 2 or 3), is signed with ECDSA P-384/SHA-384 by a
- * VCEK (signing key 0), the VCEK's signature over bytes 0x000..0x29F verifies; the VCEK is signed by an
- * ASK, the ASK by an ARK, the ARK by itself (all RSASSA-PSS SHA-384, salt 48); every certificate is
- * valid at the given time; the VCEK's hwID extension equals the report's CHIP_ID and its blSPL, teeSPL,
- * snpSPL and ucodeSPL extensions equal the parts of REPORTED_TCB; and (unless allowed) the guest policy
- * does not permit debugging.
+ * <p>Checks: the report parses (1184 bytes, version 2 to 5) and is signed with ECDSA P-384/SHA-384 by the key
+ * its SIGNING_KEY names (0 = VCEK, 1 = VLEK; 7 = unsigned is refused); the leaf certificate's key verifies the
+ * signature over bytes 0x000..0x29F; the leaf is issued by an intermediate (ASK for a VCEK, ASVK for a VLEK),
+ * the intermediate by a trusted ARK (all RSASSA-PSS SHA-384, salt 48); every certificate is valid at the given
+ * time; a VCEK's hwID equals the report's CHIP_ID (a VLEK has a CSP ID instead, and no chip binding); the
+ * leaf's SPL extensions equal REPORTED_TCB read in the product line's layout (Turin adds fmcSPL); and (unless
+ * allowed) the guest policy does not permit debugging.
  *
- * <p>The caller must supply the ASK/ARK certificates from its own trust anchors: a self-signed ARK is
- * only as trustworthy as the place it was taken from.
+ * <p>The product line comes from the report's CPUID (version 3 and later) and otherwise from the intermediate's
+ * name ("SEV-Milan", "SEV-VLEK-Turin", ...); when both name a known line they must agree. An unknown line
+ * (a development chain) verifies with the Milan/Genoa layout.
  */
 public final class SevSnpVerifier {
 
-    /** AMD's VCEK extension OIDs (AMD KDS specification). */
+    /** AMD's VCEK/VLEK extension OIDs (AMD KDS specification). */
     public static final String OID_BL_SPL = "1.3.6.1.4.1.3704.1.3.1";
     public static final String OID_TEE_SPL = "1.3.6.1.4.1.3704.1.3.2";
     public static final String OID_SNP_SPL = "1.3.6.1.4.1.3704.1.3.3";
     public static final String OID_UCODE_SPL = "1.3.6.1.4.1.3704.1.3.8";
+    /** Turin only: the FMC security patch level. */
+    public static final String OID_FMC_SPL = "1.3.6.1.4.1.3704.1.3.9";
+    /** VCEK only: the chip's hardware id. */
     public static final String OID_HW_ID = "1.3.6.1.4.1.3704.1.4";
-
-    private static final int PSS_SALT_LENGTH = 48;
+    /** VLEK only: the cloud service provider the key was loaded for. */
+    public static final String OID_CSP_ID = "1.3.6.1.4.1.3704.1.5";
 
     private SevSnpVerifier() {}
 
-    /** The outcome of a verification. On failure the measurement, report data and TCB are null. */
-    public record Result(boolean valid, String reason, byte[] measurement, byte[] reportData, SevSnpTcb reportedTcb) {
+    /**
+     * The outcome of a verification. On failure everything but {@code valid} and {@code reason} is null, false
+     * or 0.
+     *
+     * @param chipId the report's CHIP_ID (64 bytes) when a VCEK signed it; null for a VLEK, which names no chip
+     * @param productLine "Milan", "Genoa", "Turin" or "unknown"
+     * @param signingKey "VCEK" or "VLEK"
+     * @param debugAllowed guest policy bit 19
+     * @param arkSha256 SHA-256 of the DER of the trusted ARK that anchored the chain
+     */
+    public record Result(boolean valid, String reason, byte[] measurement, byte[] reportData, SevSnpTcb reportedTcb,
+            byte[] chipId, String productLine, String signingKey, boolean debugAllowed, byte[] arkSha256,
+            int reportVersion, long policy) {
         public Result {
-            measurement = measurement == null ? null : measurement.clone();
-            reportData = reportData == null ? null : reportData.clone();
+            measurement = copy(measurement);
+            reportData = copy(reportData);
+            chipId = copy(chipId);
+            arkSha256 = copy(arkSha256);
         }
 
         static Result invalid(String reason) {
-            return new Result(false, reason, null, null, null);
+            return new Result(false, reason, null, null, null, null, null, null, false, null, 0, 0);
         }
 
         @Override
         public byte[] measurement() {
-            return measurement == null ? null : measurement.clone();
+            return copy(measurement);
         }
 
         @Override
         public byte[] reportData() {
-            return reportData == null ? null : reportData.clone();
+            return copy(reportData);
+        }
+
+        @Override
+        public byte[] chipId() {
+            return copy(chipId);
+        }
+
+        @Override
+        public byte[] arkSha256() {
+            return copy(arkSha256);
+        }
+
+        private static byte[] copy(byte[] b) {
+            return b == null ? null : b.clone();
         }
     }
 
@@ -87,24 +109,60 @@ public final class SevSnpVerifier {
     }
 
     /**
-     * Verifies a report.
+     * Verifies a report against certificates that all come from one trusted place (a collateral folder the
+     * caller vouches for): every certificate in the list that is validly self-signed is taken as a trusted ARK,
+     * the others as intermediates (a self-named root whose signature fails is left out). Never pass certificates from an untrusted document here; use
+     * {@link #verify(byte[], byte[], List, List, long, boolean)}.
      *
-     * @param askArkCertsDer candidate ASK and ARK certificates (DER), for any number of products; the
-     *     ones that issue the VCEK are found by subject/issuer match and signature
+     * @param askArkCertsDer candidate ASK/ASVK and ARK certificates (DER), for any number of products
      * @param timeEpochSeconds the time at which every certificate must be valid (seconds since the epoch, UTC)
-     * @param allowDebug whether to accept a guest whose policy allows debugging (bit 19); only for tests
+     * @param allowDebug whether to accept a guest whose policy allows debugging (bit 19)
      */
     public static Result verify(byte[] report, byte[] vcekDer, List<byte[]> askArkCertsDer, long timeEpochSeconds,
             boolean allowDebug) {
         try {
-            return doVerify(report, vcekDer, askArkCertsDer, timeEpochSeconds, allowDebug);
+            List<byte[]> roots = new ArrayList<>();
+            List<byte[]> intermediates = new ArrayList<>();
+            for (byte[] der : askArkCertsDer) {
+                X509Cert c = X509Cert.parse(der, "ASK/ARK");
+                if (c == null) {
+                    return Result.invalid("an ASK/ARK certificate does not parse");
+                }
+                if (AmdCertChain.isSelfSigned(c)) {
+                    roots.add(der);
+                } else if (!AmdCertChain.claimsToBeRoot(c)) {
+                    intermediates.add(der);
+                } // else a root whose signature fails: it can anchor nothing, and it is no intermediate either
+            }
+            return verify(report, vcekDer, intermediates, roots, timeEpochSeconds, allowDebug);
         } catch (RuntimeException e) {
             return Result.invalid("malformed input: " + e.getMessage());
         }
     }
 
-    private static Result doVerify(byte[] reportBytes, byte[] vcekDer, List<byte[]> chainDer, long time,
-            boolean allowDebug) {
+    /**
+     * Verifies a report whose intermediate certificates come from an untrusted attestation document.
+     *
+     * @param leafCertDer the VCEK or VLEK certificate (DER), as the report's SIGNING_KEY says
+     * @param intermediatesDer ASK or ASVK candidates (DER), untrusted; a self-signed one is refused unless it is
+     *     byte for byte one of the trusted ARKs
+     * @param trustedArksDer the ARKs the caller trusts (DER), each self-signed with RSASSA-PSS; the chain must
+     *     end at one of them
+     * @param timeEpochSeconds the time at which every certificate must be valid (seconds since the epoch, UTC)
+     * @param allowDebug whether to accept a guest whose policy allows debugging (bit 19)
+     */
+    public static Result verify(byte[] report, byte[] leafCertDer, List<byte[]> intermediatesDer,
+            List<byte[]> trustedArksDer, long timeEpochSeconds, boolean allowDebug) {
+        try {
+            return doVerify(report, leafCertDer, List.copyOf(intermediatesDer), List.copyOf(trustedArksDer),
+                    timeEpochSeconds, allowDebug);
+        } catch (RuntimeException e) {
+            return Result.invalid("malformed input: " + e.getMessage());
+        }
+    }
+
+    private static Result doVerify(byte[] reportBytes, byte[] leafDer, List<byte[]> intermediatesDer,
+            List<byte[]> trustedArksDer, long time, boolean allowDebug) {
         SevSnpReport report;
         try {
             report = SevSnpReport.parse(reportBytes);
@@ -114,97 +172,89 @@ public final class SevSnpVerifier {
         if (report.signatureAlgo() != SevSnpReport.SIG_ALGO_ECDSA_P384_SHA384) {
             return Result.invalid("unsupported report signature algorithm " + report.signatureAlgo());
         }
-        if (report.signingKey() != 0) {
-            return Result.invalid("report is not signed by a VCEK (signing key " + report.signingKey() + ")");
-        }
-
-        X509Cert vcek = X509Cert.parse(vcekDer, "VCEK");
-        if (vcek == null) {
-            return Result.invalid("the VCEK certificate does not parse");
-        }
-
-        // 1. Report signature by the VCEK.
-        ECPublicKeyParameters vcekKey = ecP384Key(vcek.cert());
-        if (vcekKey == null) {
-            return Result.invalid("the VCEK's public key is not an ECDSA P-384 key");
-        }
-        if (!verifyReportSignature(report, vcekKey)) {
-            return Result.invalid("the report signature does not verify under the VCEK");
-        }
-
-        // 2. Chain: VCEK <- ASK <- ARK <- ARK.
-        List<X509Cert> candidates = new ArrayList<>();
-        for (byte[] der : chainDer) {
-            X509Cert c = X509Cert.parse(der, "ASK/ARK");
-            if (c == null) {
-                return Result.invalid("an ASK/ARK certificate does not parse");
+        boolean vlek;
+        switch (report.signingKey()) {
+            case SevSnpReport.SIGNING_KEY_VCEK -> vlek = false;
+            case SevSnpReport.SIGNING_KEY_VLEK -> vlek = true;
+            case SevSnpReport.SIGNING_KEY_NONE -> {
+                return Result.invalid("the report is not signed (SIGNING_KEY 7: none)");
             }
-            candidates.add(c);
-        }
-        X509Cert ask = null;
-        X509Cert ark = null;
-        for (X509Cert a : candidates) {
-            if (!a.cert().getSubject().equals(vcek.cert().getIssuer()) || !verifyPss(vcek, a)) {
-                continue;
-            }
-            for (X509Cert r : candidates) {
-                if (r.cert().getSubject().equals(a.cert().getIssuer())
-                        && r.cert().getIssuer().equals(r.cert().getSubject())
-                        && verifyPss(a, r) && verifyPss(r, r)) {
-                    ask = a;
-                    ark = r;
-                    break;
-                }
-            }
-            if (ask != null) {
-                break;
+            default -> {
+                return Result.invalid("the report names a reserved signing key (SIGNING_KEY " + report.signingKey() + ")");
             }
         }
-        if (ask == null) {
-            return Result.invalid("certificate chain: no ASK/ARK pair among the " + candidates.size()
-                    + " given certificates issues the VCEK (issuer " + vcek.cert().getIssuer() + ") with a self-signed ARK");
+        String role = vlek ? "VLEK" : "VCEK";
+
+        X509Cert leaf = X509Cert.parse(leafDer, role);
+        if (leaf == null) {
+            return Result.invalid("the " + role + " certificate does not parse");
         }
 
-        // 3. Validity at the given time.
-        for (X509Cert c : List.of(vcek, ask, ark)) {
+        // 1. Report signature by the leaf.
+        ECPublicKeyParameters leafKey = ecP384Key(leaf.cert());
+        if (leafKey == null) {
+            return Result.invalid("the " + role + "'s public key is not an ECDSA P-384 key");
+        }
+        if (!verifyReportSignature(report, leafKey)) {
+            return Result.invalid("the report signature does not verify under the " + role);
+        }
+
+        // 2. The leaf is the kind of key the report names: a VCEK names a chip, a VLEK a cloud provider.
+        AmdKeyExtensions ext = AmdKeyExtensions.of(leaf);
+        if (ext == null) {
+            return Result.invalid("the " + role + " has no extensions");
+        }
+        byte[] hwId = ext.hwId();
+        String cspId = ext.cspId();
+        if (vlek && (cspId == null || hwId != null)) {
+            return Result.invalid("the report names a VLEK as its signing key, but the certificate is not a VLEK"
+                    + (cspId == null ? " (it has no CSP ID extension)" : " (it has a hwID extension)"));
+        }
+        if (!vlek && (hwId == null || cspId != null)) {
+            return Result.invalid(hwId == null ? "the VCEK has no hwID extension"
+                    : "the report names a VCEK as its signing key, but the certificate has a CSP ID (a VLEK)");
+        }
+
+        // 3. Chain: leaf <- ASK/ASVK (untrusted) <- trusted ARK.
+        AmdCertChain.Outcome chain = AmdCertChain.anchor(leaf, intermediatesDer, trustedArksDer, vlek ? "ASVK" : "ASK");
+        if (chain.problem() != null) {
+            return Result.invalid(chain.problem());
+        }
+        AmdCertChain.Anchored anchored = chain.chain();
+
+        // 4. Validity at the given time.
+        for (X509Cert c : List.of(leaf, anchored.intermediate(), anchored.ark())) {
             String problem = c.validityProblem(time);
             if (problem != null) {
                 return Result.invalid(problem);
             }
         }
 
-        // 4. VCEK extensions must match the report.
-        Extensions ext = vcek.cert().getTBSCertificate().getExtensions();
-        if (ext == null) {
-            return Result.invalid("the VCEK has no extensions");
+        // 5. Product line, then the leaf's patch levels and chip binding.
+        SevSnpProductLine fromCpuid = report.productLine();
+        SevSnpProductLine fromChain = SevSnpProductLine.fromSigningKeyName(
+                AmdCertChain.commonName(anchored.intermediate().cert().getSubject()));
+        if (fromCpuid != SevSnpProductLine.UNKNOWN && fromChain != SevSnpProductLine.UNKNOWN && fromCpuid != fromChain) {
+            return Result.invalid("product line mismatch: the report's CPUID names " + fromCpuid.displayName()
+                    + " but the certificate chain is " + fromChain.displayName() + "'s");
         }
-        byte[] hwId = hwId(ext);
-        if (hwId == null) {
-            return Result.invalid("the VCEK has no hwID extension");
+        SevSnpProductLine line = fromCpuid != SevSnpProductLine.UNKNOWN ? fromCpuid : fromChain;
+        SevSnpTcb reportedTcb = report.reportedTcb().withLayout(line.tcbLayout());
+        String tcbMismatch = ext.tcbMismatch(reportedTcb, role);
+        if (tcbMismatch != null) {
+            return Result.invalid(tcbMismatch);
         }
-        if (!Arrays.equals(hwId, report.chipId())) {
+        if (!vlek && !AmdKeyExtensions.hwIdMatches(hwId, report.chipId())) {
             return Result.invalid("the VCEK's hwID does not match the report's CHIP_ID");
         }
-        SevSnpTcb tcb = report.reportedTcb();
-        String[] oids = {OID_BL_SPL, OID_TEE_SPL, OID_SNP_SPL, OID_UCODE_SPL};
-        String[] names = {"blSPL", "teeSPL", "snpSPL", "ucodeSPL"};
-        int[] expected = {tcb.bootloader(), tcb.tee(), tcb.snp(), tcb.microcode()};
-        for (int i = 0; i < oids.length; i++) {
-            Integer v = intExtension(ext, oids[i]);
-            if (v == null) {
-                return Result.invalid("the VCEK has no " + names[i] + " extension");
-            }
-            if (v != expected[i]) {
-                return Result.invalid("the VCEK's " + names[i] + " (" + v + ") does not match the report's REPORTED_TCB ("
-                        + expected[i] + ")");
-            }
-        }
 
-        // 5. Policy.
+        // 6. Policy.
         if (report.debugAllowed() && !allowDebug) {
             return Result.invalid("the guest policy allows debugging (bit 19)");
         }
-        return new Result(true, "ok", report.measurement(), report.reportData(), report.reportedTcb());
+        return new Result(true, "ok", report.measurement(), report.reportData(), reportedTcb,
+                vlek ? null : report.chipId(), line.displayName(), role, report.debugAllowed(),
+                Sha256.digest(anchored.arkDer()).bytes(), report.version(), report.policy());
     }
 
     /** Decodes every {@code CERTIFICATE} block of a PEM text into DER, in order. */
@@ -267,39 +317,6 @@ public final class SevSnpVerifier {
         return new ECPublicKeyParameters(p384.getCurve().decodePoint(point), domain);
     }
 
-    /** Whether {@code subject}'s signature is a valid RSASSA-PSS SHA-384 signature by {@code issuer}'s key. */
-    private static boolean verifyPss(X509Cert subject, X509Cert issuer) {
-        try {
-            AlgorithmIdentifier sigAlg = subject.cert().getSignatureAlgorithm();
-            if (!PKCSObjectIdentifiers.id_RSASSA_PSS.equals(sigAlg.getAlgorithm())
-                    || !sigAlg.equals(subject.cert().getTBSCertificate().getSignature())) {
-                return false;
-            }
-            RSASSAPSSparams pss = RSASSAPSSparams.getInstance(sigAlg.getParameters());
-            if (!NISTObjectIdentifiers.id_sha384.equals(pss.getHashAlgorithm().getAlgorithm())
-                    || !PKCSObjectIdentifiers.id_mgf1.equals(pss.getMaskGenAlgorithm().getAlgorithm())
-                    || !NISTObjectIdentifiers.id_sha384.equals(
-                            AlgorithmIdentifier.getInstance(pss.getMaskGenAlgorithm().getParameters()).getAlgorithm())
-                    || pss.getSaltLength().intValue() != PSS_SALT_LENGTH
-                    || pss.getTrailerField().intValue() != 1) {
-                return false;
-            }
-            AlgorithmIdentifier keyAlg = issuer.cert().getSubjectPublicKeyInfo().getAlgorithm();
-            if (!PKCSObjectIdentifiers.rsaEncryption.equals(keyAlg.getAlgorithm())
-                    && !PKCSObjectIdentifiers.id_RSASSA_PSS.equals(keyAlg.getAlgorithm())) {
-                return false;
-            }
-            RSAPublicKey rsa = RSAPublicKey.getInstance(issuer.cert().getSubjectPublicKeyInfo().getPublicKeyData().getBytes());
-            RSAKeyParameters key = new RSAKeyParameters(false, rsa.getModulus(), rsa.getPublicExponent());
-            PSSSigner signer = new PSSSigner(new RSAEngine(), new SHA384Digest(), PSS_SALT_LENGTH);
-            signer.init(false, key);
-            signer.update(subject.tbs(), 0, subject.tbs().length);
-            return signer.verifySignature(subject.cert().getSignature().getOctets());
-        } catch (RuntimeException e) {
-            return false;
-        }
-    }
-
     /** Seconds since the epoch of a DER UTCTime or GeneralizedTime (both end in Z in DER). */
     static long epochSeconds(Time t) {
         ASN1Primitive p = t.toASN1Primitive();
@@ -336,35 +353,6 @@ public final class SevSnpVerifier {
         long doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
         long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
         return era * 146097 + doe - 719468;
-    }
-
-    private static byte[] extensionOctets(Extensions ext, String oid) {
-        Extension e = ext.getExtension(new ASN1ObjectIdentifier(oid));
-        return e == null ? null : e.getExtnValue().getOctets();
-    }
-
-    /** AMD's hwID: 64 raw bytes, or (some KDS versions) an OCTET STRING of them. */
-    private static byte[] hwId(Extensions ext) {
-        byte[] v = extensionOctets(ext, OID_HW_ID);
-        if (v == null) {
-            return null;
-        }
-        if (v.length == 64) {
-            return v;
-        }
-        return ASN1OctetString.getInstance(v).getOctets();
-    }
-
-    private static Integer intExtension(Extensions ext, String oid) {
-        byte[] v = extensionOctets(ext, oid);
-        if (v == null) {
-            return null;
-        }
-        BigInteger i = ASN1Integer.getInstance(v).getValue();
-        if (i.signum() < 0 || i.bitLength() > 8) {
-            throw new IllegalArgumentException("SPL extension " + oid + " out of range: " + i);
-        }
-        return i.intValue();
     }
 
     /**
