@@ -39,7 +39,6 @@ import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x509.TBSCertificate;
 import org.bouncycastle.asn1.x509.Time;
 import org.bouncycastle.asn1.x509.V3TBSCertificateGenerator;
-import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
 import org.bouncycastle.crypto.CryptoException;
 import org.bouncycastle.crypto.digests.SHA1Digest;
 import org.bouncycastle.crypto.digests.SHA384Digest;
@@ -97,8 +96,7 @@ final class DevSevSnpCertificates {
                 SECNamedCurves.getByOID(SECObjectIdentifiers.secp384r1));
         ECKeyPairGenerator g = new ECKeyPairGenerator();
         g.init(new ECKeyGenerationParameters(p384, random));
-        AsymmetricCipherKeyPair pair = g.generateKeyPair();
-        return (ECPrivateKeyParameters) pair.getPrivate();
+        return (ECPrivateKeyParameters) g.generateKeyPair().getPrivate();
     }
 
     /** The self-signed ARK. */

@@ -4,6 +4,7 @@ import dev.verity.proofs.attestation.SevSnpTcb;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.bouncycastle.crypto.params.RSAPrivateCrtKeyParameters;
 
@@ -25,12 +26,19 @@ record DevSevSnpChain(
     /** A new ARK and ASK, and a VCEK for {@code chipId} at {@code tcb}, all valid over the same period. */
     static DevSevSnpChain generate(byte[] chipId, SevSnpTcb tcb, Instant notBefore, Duration validity,
             SecureRandom random) {
-        RSAPrivateCrtKeyParameters arkKey = DevSevSnpCertificates.newRsaKey(random);
-        RSAPrivateCrtKeyParameters askKey = DevSevSnpCertificates.newRsaKey(random);
+        // RSA-4096 key generation takes a second or more per key: make the two keys side by side, each
+        // from its own stream when the randomness is seeded, so the result does not depend on timing.
+        SecureRandom arkRandom = random instanceof SeededRandom s ? s.derive("ark") : random;
+        SecureRandom askRandom = random instanceof SeededRandom s ? s.derive("ask") : random;
+        CompletableFuture<RSAPrivateCrtKeyParameters> arkKeyLater =
+                CompletableFuture.supplyAsync(() -> DevSevSnpCertificates.newRsaKey(arkRandom));
+        RSAPrivateCrtKeyParameters askKey = DevSevSnpCertificates.newRsaKey(askRandom);
+        RSAPrivateCrtKeyParameters arkKey = arkKeyLater.join();
         byte[] ark = DevSevSnpCertificates.ark(arkKey, notBefore, validity, random);
         byte[] ask = DevSevSnpCertificates.ask(askKey, arkKey, notBefore, validity, random);
-        return new DevSevSnpChain(ark, arkKey, ask, askKey, new byte[0], null)
-                .withVcek(chipId, tcb, notBefore, validity, random);
+        ECPrivateKeyParameters vcekKey = DevSevSnpCertificates.newP384Key(random);
+        byte[] vcek = DevSevSnpCertificates.vcek(vcekKey, askKey, chipId, tcb, notBefore, validity, random);
+        return new DevSevSnpChain(ark, arkKey, ask, askKey, vcek, vcekKey);
     }
 
     /** This chain's ARK and ASK with a new VCEK (new key) for {@code chipId} at {@code tcb}. */

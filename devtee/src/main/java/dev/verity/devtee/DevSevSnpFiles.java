@@ -107,7 +107,8 @@ final class DevSevSnpFiles {
     private static byte[] readPem(Path dir, String name, String type) throws IOException {
         String text;
         try {
-            text = Files.readString(dir.resolve(name), StandardCharsets.US_ASCII);
+            // ISO-8859-1 decodes any bytes, so that stray binary reaches the PEM parser and its clear error.
+            text = Files.readString(dir.resolve(name), StandardCharsets.ISO_8859_1);
         } catch (NoSuchFileException e) {
             throw new IOException("no development SEV-SNP platform in " + dir + ": " + name + " is missing", e);
         }

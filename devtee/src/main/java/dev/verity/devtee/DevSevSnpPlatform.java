@@ -24,7 +24,7 @@ import org.bouncycastle.asn1.x509.Certificate;
  * SevSnpVerifier.verify(report, platform.vcekDer(), platform.askArkDer(), now);
  * }</pre>
  *
- * <p>Immutable and thread-safe. Generating a chain makes two RSA-4096 keys: about a second or two.
+ * <p>Immutable and thread-safe. Generating a chain makes two RSA-4096 keys, in parallel: a few seconds.
  */
 public final class DevSevSnpPlatform {
     /** A Milan-like TCB: bootloader 3, TEE 0, SNP 8, microcode 115. */

@@ -21,6 +21,11 @@ public final class SeededRandom extends SecureRandom {
         this.seed = seed.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** An independent stream for one purpose, fixed by this stream's seed and the label. */
+    public SeededRandom derive(String label) {
+        return new SeededRandom(new String(seed, StandardCharsets.UTF_8) + "/" + label);
+    }
+
     @Override
     public synchronized void nextBytes(byte[] out) {
         for (int i = 0; i < out.length; i++) {

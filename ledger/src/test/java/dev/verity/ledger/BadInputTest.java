@@ -422,7 +422,7 @@ class BadInputTest {
         DevSevSnpPlatform rogue = TestChain.otherPlatform();
         byte[] doc = TestChain.attestation(rogue, MEASUREMENT, ENCLAVE_3.publicKey(), NODE_3.publicKey());
         refused(enclaveTx(NODE_3, ENCLAVE_3.publicKey(), doc), RejectCode.INVALID_ATTESTATION,
-                "certificate chain: no ASK/ARK pair");
+                "is not issued by any of the 1 trusted ARKs");
     }
 
     @Test

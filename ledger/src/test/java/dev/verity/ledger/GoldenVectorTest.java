@@ -46,16 +46,16 @@ import org.junit.jupiter.api.Test;
  * failure message, and paste them here.
  */
 class GoldenVectorTest {
-    static final String GENESIS_HASH = "93c2f7e2a0a7593d2e8b783cd71e811a698bd64454ebf371cb0a51c587905c51";
+    static final String GENESIS_HASH = "3876993e8f147fca2dffd4e007171a64ce25f499079e29c6533b149537df7911";
     static final List<String> BLOCK_HASHES = List.of(
-            "b9b2a93fd607b3094d959f835c8fa094e29567be7ea2d95c7d1988f8bc4ccb90",
-            "918cadf4e179c6f6c09a1acda16d993496fab07829bd8e2cc15d2c607ddf3d2f",
-            "7e297cd952480015050c27af91ed4dbe6c4afdbfb3ebdd458d832def9c7f6077",
-            "7d8c319bbd58fc001e4669dc9fce00a5863e4c13421c8e1c2571a484f7fe090c",
-            "7d4516a8b338e63f93eee43c6b4d915bd9244403ee906e073ed8a366e06da33d",
-            "fae9b72564340de2df3c6f5db6014b57290a8790a46b0460991c8eee0ccc1aeb",
-            "72d49863306a209d9a827cf3d4fc9ac708fa6c4139475f8169707dc0c0cc3f34");
-    static final String FINAL_STATE_ROOT = "9e40f5f73a9296a64cdbb8c96c2d53a05c56a31232c201e0f1cd685a55b89a5a";
+            "9ae056f36f7f2f4c7f826e8a760b995718911022f18ff4bd0f6ec0014faf9017",
+            "1b068b2764f151c368eb8112a8965e4a80fb3dff14bd76335d0e203b430cfd3d",
+            "a6cf186e85860d5c3df3ad48b3c1097d7610b8c139003f2dd43d36ba23a163a1",
+            "e412339927fd621a3d2531606129e2de0048b341bbec6b06d219bd6492cb5e7e",
+            "4fcf5f0b7e4f1c9326f1ac7b3ed50cb87bcd32e45c7a741e392f53c630b275ba",
+            "0dbd0903c8bd5a25d45d0ec06db1514c31d59d285a49687e4eb531d6e8960fa6",
+            "c6a096a7587e45854a44a37ab2f2a24f52007534a728939608dc16f3b588bfef");
+    static final String FINAL_STATE_ROOT = "97dfbb8c7e86d41416e738425a5711e495436d5132404b75df49649b6a1d0ec1";
 
     static final Hash LLAMA = modelHash("llama-tiny");
     static final Hash WHISPER = modelHash("whisper-tiny");

@@ -2,7 +2,9 @@ package dev.verity.node.devnet;
 
 import dev.verity.core.Hash;
 import dev.verity.core.PrivateKey;
+import dev.verity.devtee.DevSevSnpPlatform;
 import dev.verity.ledger.Genesis;
+import dev.verity.proofs.attestation.Measurement;
 import dev.verity.ledger.Params;
 import dev.verity.ledger.VerificationMode;
 import dev.verity.ledger.tx.Hardware;
@@ -74,8 +76,11 @@ public final class Devnet implements AutoCloseable {
 
     public static Devnet start(Options o) {
         DevnetKeys keys = DevnetKeys.loadOrCreate(o.dir().resolve("keys"), o.computeNodes());
-        Genesis genesis = DevnetGenesis.loadOrCreate(o.dir().resolve("genesis.bin"), keys, Params.defaults(),
-                System.currentTimeMillis());
+        long now = System.currentTimeMillis();
+        DevSevSnpPlatform platform = DevnetPlatform.loadOrCreate(o.dir().resolve("keys").resolve("dev-sev-snp"), now);
+        Measurement build = DevEnclave.buildMeasurement();
+        Genesis genesis = DevnetGenesis.loadOrCreate(o.dir().resolve("genesis.bin"), keys, platform, build,
+                Params.defaults(), now);
         ChainNode chain = ChainNode.open(new NodeConfig(o.dir().resolve("chain"), o.blockIntervalMillis(), 50_000, 5_000),
                 genesis, keys.validator());
         SingleValidatorConsensus consensus = new SingleValidatorConsensus(chain, o.blockIntervalMillis());
@@ -89,7 +94,7 @@ public final class Devnet implements AutoCloseable {
             BundledModels.BundledModel miniLm = BundledModels.installMiniLm(store);
             Hash model = Hash.fromHex(miniLm.sha256Hex());
             Devnet net = new Devnet(chain, consensus, api, client, new Wallet(client, keys.client()), model);
-            net.setUp(keys, miniLm, DigitsPackage.install(store), store);
+            net.setUp(keys, platform, build, miniLm, DigitsPackage.install(store), store);
             LOG.info("devnet up: API at {}, {} compute nodes, model {}", net.apiUrl(), net.nodes.size(), model.hex());
             return net;
         } catch (RuntimeException e) {
@@ -102,7 +107,8 @@ public final class Devnet implements AutoCloseable {
         }
     }
 
-    private void setUp(DevnetKeys keys, BundledModels.BundledModel miniLm, ModelPackage digits, ModelStore store) {
+    private void setUp(DevnetKeys keys, DevSevSnpPlatform platform, Measurement build, BundledModels.BundledModel miniLm,
+                       ModelPackage digits, ModelStore store) {
         List<Hash> pending = new ArrayList<>();
         integerModel = digits.id();
         integerPackage = digits;
@@ -135,7 +141,7 @@ public final class Devnet implements AutoCloseable {
             DevEnclave enclave = null;
             if (teeNode(i)) {
                 // A fresh enclave key on every start, as a restarted enclave would have; it replaces the old one.
-                enclave = DevEnclave.launch(keys.platform(), wallets.get(i).publicKey(), DevEnclave.DEV_MEASUREMENT);
+                enclave = DevEnclave.launch(platform, DevnetGenesis.CHAIN_ID, wallets.get(i).publicKey(), build);
                 pending.add(wallets.get(i).registerEnclave(enclave.publicKey(), enclave.attestation()));
             }
             // The CPU-only nodes answer every job with the bit-exact integer engine where they can.

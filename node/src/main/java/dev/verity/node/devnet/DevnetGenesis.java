@@ -3,7 +3,13 @@ package dev.verity.node.devnet;
 import dev.verity.core.PrivateKey;
 import dev.verity.ledger.Genesis;
 import dev.verity.ledger.Params;
-import dev.verity.node.tee.DevEnclave;
+import dev.verity.devtee.DevSevSnpPlatform;
+import dev.verity.ledger.governance.Council;
+import dev.verity.node.tee.VendorRoots;
+import dev.verity.proofs.attestation.Collateral;
+import dev.verity.proofs.attestation.CollateralKind;
+import dev.verity.proofs.attestation.Measurement;
+import dev.verity.proofs.attestation.TeeType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,7 +17,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The devnet's genesis: funded client and compute nodes, one validator, the development enclave trusted. */
+/**
+ * The devnet's genesis: funded client and compute nodes, one validator, the governance key as a
+ * one-member council, the development SEV-SNP root and the real AMD and Intel roots trusted, and the
+ * running build's measurement approved for SEV-SNP.
+ */
 public final class DevnetGenesis {
     public static final String CHAIN_ID = "verity-devnet";
     public static final long CLIENT_FUNDS = 1_000_000 * Params.BASE_UNITS_PER_TOKEN;
@@ -19,7 +29,8 @@ public final class DevnetGenesis {
 
     private DevnetGenesis() {}
 
-    public static Genesis loadOrCreate(Path file, DevnetKeys keys, Params params, long timestampMillis) {
+    public static Genesis loadOrCreate(Path file, DevnetKeys keys, DevSevSnpPlatform platform, Measurement build,
+                                       Params params, long timestampMillis) {
         try {
             if (Files.exists(file)) {
                 return Genesis.decode(Files.readAllBytes(file));
@@ -30,9 +41,13 @@ public final class DevnetGenesis {
             for (PrivateKey n : keys.computeNodes()) {
                 alloc.add(new Genesis.Allocation(n.publicKey(), NODE_FUNDS));
             }
+            List<Collateral> roots = new ArrayList<>();
+            roots.add(new Collateral(TeeType.SEV_SNP, CollateralKind.ROOT_CERTIFICATE, platform.arkDer()));
+            roots.addAll(VendorRoots.all());
             Genesis g = new Genesis(CHAIN_ID, timestampMillis, params, alloc, List.of(keys.validator().publicKey()),
-                    List.of(keys.platform().publicKey()),
-                    List.of(new Genesis.ApprovedMeasurement(DevEnclave.DEV_MEASUREMENT, "development enclave build")));
+                    Council.single(keys.governor().publicKey()), roots,
+                    List.of(new Genesis.ApprovedMeasurement(TeeType.SEV_SNP, build, "this build of the node software")),
+                    List.of());
             Files.createDirectories(file.getParent());
             Files.write(file, g.encode());
             return g;

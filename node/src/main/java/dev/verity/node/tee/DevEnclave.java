@@ -1,59 +1,68 @@
 package dev.verity.node.tee;
 
-import dev.verity.core.Bytes;
-import dev.verity.core.Hash;
 import dev.verity.core.PrivateKey;
 import dev.verity.core.PublicKey;
-import dev.verity.core.Sha256;
+import dev.verity.devtee.DevSevSnpPlatform;
 import dev.verity.ledger.evidence.TeeResultStatement;
-import dev.verity.proofs.attestation.DevAttestation;
+import dev.verity.proofs.attestation.AttestationEvidence;
 import dev.verity.proofs.attestation.EnclaveBinding;
+import dev.verity.proofs.attestation.Measurement;
 import java.security.SecureRandom;
+import java.util.List;
 
 /**
  * The software development enclave. It stands in for TEE hardware that this machine lacks and
- * produces the same shapes as the real thing: a fresh signing key made inside the enclave, an
- * attestation document (a measurement, 64 bytes of report data binding the key to the node, a
- * platform signature) and signatures over result statements. The ledger checks them with the same
- * verifier code path as hardware evidence. The platform key plays the vendor's chip key.
+ * produces the real formats: a fresh signing key made inside the enclave, a SEV-SNP attestation
+ * report whose report data binds that key to the node on this chain, signed by a development
+ * VCEK under a development ARK/ASK (created at devnet genesis and trusted only by that genesis),
+ * and signatures over result statements. The ledger checks them with the same verifier as reports
+ * from AMD hardware.
  */
 public final class DevEnclave {
-    /** The development build's measurement; the devnet genesis approves it. */
-    public static final Hash DEV_MEASUREMENT = Sha256.digest(Bytes.utf8("verity-node-dev-enclave-v1"));
-
     private final PrivateKey enclaveKey;
     private final PublicKey nodeKey;
-    private final PrivateKey platformKey;
-    private final Hash measurement;
+    private final String chainId;
+    private final DevSevSnpPlatform platform;
+    private final Measurement measurement;
 
-    private DevEnclave(PrivateKey enclaveKey, PublicKey nodeKey, PrivateKey platformKey, Hash measurement) {
+    private DevEnclave(PrivateKey enclaveKey, PublicKey nodeKey, String chainId, DevSevSnpPlatform platform,
+                       Measurement measurement) {
         this.enclaveKey = enclaveKey;
         this.nodeKey = nodeKey;
-        this.platformKey = platformKey;
+        this.chainId = chainId;
+        this.platform = platform;
         this.measurement = measurement;
     }
 
-    /** Starts an enclave for {@code nodeKey}: its signing key never leaves this object. */
-    public static DevEnclave launch(PrivateKey platformKey, PublicKey nodeKey, Hash measurement) {
+    /** Starts an enclave for {@code nodeKey} on {@code chainId}: its signing key never leaves this object. */
+    public static DevEnclave launch(DevSevSnpPlatform platform, String chainId, PublicKey nodeKey, Measurement measurement) {
         byte[] seed = new byte[32];
         new SecureRandom().nextBytes(seed);
-        return new DevEnclave(PrivateKey.fromSeed(seed), nodeKey, platformKey, measurement);
+        return new DevEnclave(PrivateKey.fromSeed(seed), nodeKey, chainId, platform, measurement);
+    }
+
+    /**
+     * The measurement a development enclave reports: the node software build's. On real hardware the
+     * launch measurement covers the VM image that contains the build.
+     */
+    public static Measurement buildMeasurement() {
+        return new Measurement(java.util.Arrays.copyOf(dev.verity.core.Sha256.digest(
+                dev.verity.core.Bytes.utf8("verity-node-dev-enclave-v1")).bytes(), Measurement.LENGTH));
     }
 
     public PublicKey publicKey() {
         return enclaveKey.publicKey();
     }
 
-    public Hash measurement() {
+    public Measurement measurement() {
         return measurement;
     }
 
-    /** The attestation document to register with {@code RegisterEnclave}. */
+    /** The attestation document to register with {@code RegisterEnclave}: report, VCEK and ASK (never the ARK). */
     public byte[] attestation() {
-        byte[] reportData = EnclaveBinding.reportData(enclaveKey.publicKey(), nodeKey);
-        byte[] signed = DevAttestation.signedBytes(DevAttestation.VERSION, platformKey.publicKey(), measurement, reportData);
-        return new DevAttestation(DevAttestation.VERSION, platformKey.publicKey(), measurement, reportData,
-                platformKey.sign(signed)).encode();
+        byte[] reportData = EnclaveBinding.reportData(chainId, enclaveKey.publicKey(), nodeKey);
+        byte[] report = platform.report(reportData, measurement.bytes());
+        return new AttestationEvidence.SevSnp(report, platform.vcekDer(), List.of(platform.askDer())).encode();
     }
 
     /** The TEE evidence for a result: the enclave's signature over the statement. */

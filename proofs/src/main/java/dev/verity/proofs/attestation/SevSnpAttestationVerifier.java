@@ -1,8 +1,9 @@
 package dev.verity.proofs.attestation;
 
+import dev.verity.core.Hash;
+import dev.verity.core.Sha256;
 import java.util.ArrayList;
 import java.util.List;
-import org.bouncycastle.asn1.x509.Certificate;
 
 /**
  * The chain's view of SEV-SNP evidence: the report, its VCEK (or VLEK) and intermediates come from
@@ -23,38 +24,30 @@ public final class SevSnpAttestationVerifier implements AttestationVerifier {
         if (roots.isEmpty()) {
             return new AttestationVerdict.Invalid("the chain trusts no SEV-SNP root certificate");
         }
-        List<byte[]> intermediates = new ArrayList<>();
-        for (byte[] der : snp.intermediates()) {
-            Certificate c = parse(der);
-            if (c == null) {
-                return new AttestationVerdict.Invalid("an intermediate certificate of the document does not parse");
-            }
-            if (c.getSubject().equals(c.getIssuer())) {
-                return new AttestationVerdict.Invalid("the document brings a self-signed certificate ("
-                        + c.getSubject() + "); roots come from chain state only");
-            }
-            intermediates.add(der);
-        }
-        // One trusted root at a time, so the verdict names the root that anchors the chain.
-        String firstReason = null;
+        List<byte[]> arks = new ArrayList<>();
         for (Collateral root : roots) {
-            List<byte[]> candidates = new ArrayList<>(intermediates);
-            candidates.add(root.data());
-            SevSnpVerifier.Result r = SevSnpVerifier.verify(snp.report(), snp.leafCertificate(), candidates,
-                    anchors.timeEpochSeconds(), true);
-            if (r.valid()) {
-                SevSnpReport report = SevSnpReport.parse(snp.report());
-                SevSnpTcb tcb = report.reportedTcb();
-                return new AttestationVerdict.Valid(TeeType.SEV_SNP, new Measurement(report.measurement()),
-                        report.reportData(), report.chipId(),
-                        TcbVersion.of(0, tcb.bootloader(), tcb.tee(), tcb.snp(), tcb.microcode()), null,
-                        report.debugAllowed(), root.id());
-            }
-            if (firstReason == null || !r.reason().startsWith("certificate chain")) {
-                firstReason = r.reason();
+            arks.add(root.data());
+        }
+        // Debug guests are authentic evidence; refusing them is the ledger's policy, so allow them here.
+        SevSnpVerifier.Result r = SevSnpVerifier.verify(snp.report(), snp.leafCertificate(), snp.intermediates(), arks,
+                anchors.timeEpochSeconds(), true);
+        if (!r.valid()) {
+            return new AttestationVerdict.Invalid(r.reason());
+        }
+        Hash rootId = null;
+        for (Collateral root : roots) {
+            if (Sha256.digest(root.data()).equals(Hash.wrap(r.arkSha256()))) {
+                rootId = root.id();
             }
         }
-        return new AttestationVerdict.Invalid(firstReason);
+        if (rootId == null) {
+            return new AttestationVerdict.Invalid("the verifier anchored the chain at a root the chain does not hold");
+        }
+        SevSnpTcb tcb = r.reportedTcb();
+        TcbVersion version = TcbVersion.of(tcb.fmc() == null ? 0 : tcb.fmc(), tcb.bootloader(), tcb.tee(), tcb.snp(),
+                tcb.microcode());
+        return new AttestationVerdict.Valid(TeeType.SEV_SNP, new Measurement(r.measurement()), r.reportData(),
+                r.chipId() == null ? new byte[0] : r.chipId(), version, null, r.debugAllowed(), rootId);
     }
 
     private static List<Collateral> roots(TrustAnchors anchors) {
@@ -65,13 +58,5 @@ public final class SevSnpAttestationVerifier implements AttestationVerifier {
             }
         }
         return out;
-    }
-
-    private static Certificate parse(byte[] der) {
-        try {
-            return Certificate.getInstance(der);
-        } catch (RuntimeException e) {
-            return null;
-        }
     }
 }
