@@ -65,8 +65,9 @@ public class LedgerThroughputBenchmark {
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public Object settleTeeJobs() {
-        var jobBlock = BlockExecution.produce(ledger, jobs, 3, fixture.lastHash, 3, fixture.validator);
-        var resultBlock = BlockExecution.produce(ledger, results, 4, jobBlock.block().hash(), 4, fixture.validator);
+        var jobBlock = BlockExecution.produce(ledger, jobs, 3, fixture.lastHash, LedgerFixture.blockTime(3), fixture.validator);
+        var resultBlock = BlockExecution.produce(ledger, results, 4, jobBlock.block().hash(), LedgerFixture.blockTime(4),
+                fixture.validator);
         if (!resultBlock.refused().isEmpty() || !jobBlock.refused().isEmpty()) {
             throw new IllegalStateException("refused: " + jobBlock.refused().size() + " jobs, " + resultBlock.refused().size() + " results");
         }

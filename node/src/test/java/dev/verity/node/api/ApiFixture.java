@@ -7,6 +7,7 @@ import dev.verity.core.Hash;
 import dev.verity.core.PrivateKey;
 import dev.verity.core.Sha256;
 import dev.verity.ledger.Genesis;
+import dev.verity.ledger.governance.Council;
 import dev.verity.ledger.Params;
 import dev.verity.ledger.block.Block;
 import dev.verity.node.chain.ChainNode;
@@ -34,13 +35,12 @@ final class ApiFixture implements AutoCloseable {
     static final long INITIAL_BALANCE = 100_000 * VRT;
 
     static final PrivateKey VALIDATOR = PrivateKey.deterministic("api-validator");
-    static final PrivateKey PLATFORM = PrivateKey.deterministic("api-dev-platform");
+    static final PrivateKey GOVERNOR = PrivateKey.deterministic("api-governor");
     static final PrivateKey ALICE = PrivateKey.deterministic("api-alice");
     static final PrivateKey BOB = PrivateKey.deterministic("api-bob");
     static final PrivateKey NODE = PrivateKey.deterministic("api-node-1");
     /** Holds nothing at genesis. */
     static final PrivateKey STRANGER = PrivateKey.deterministic("api-stranger");
-    static final Hash MEASUREMENT = Sha256.digest(Bytes.utf8("verity-node api test build"));
 
     final ChainNode chain;
     final ApiServer server;
@@ -75,7 +75,7 @@ final class ApiFixture implements AutoCloseable {
                 new Genesis.Allocation(BOB.publicKey(), INITIAL_BALANCE),
                 new Genesis.Allocation(NODE.publicKey(), INITIAL_BALANCE));
         return new Genesis(CHAIN_ID, GENESIS_TIME, Params.defaults(), allocations, List.of(VALIDATOR.publicKey()),
-                List.of(PLATFORM.publicKey()), List.of(new Genesis.ApprovedMeasurement(MEASUREMENT, "test")));
+                Council.single(GOVERNOR.publicKey()), List.of(), List.of(), List.of());
     }
 
     Wallet wallet(PrivateKey key) {

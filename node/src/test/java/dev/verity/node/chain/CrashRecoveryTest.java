@@ -7,6 +7,7 @@ import dev.verity.core.Hash;
 import dev.verity.core.PrivateKey;
 import dev.verity.core.Sha256;
 import dev.verity.ledger.Genesis;
+import dev.verity.ledger.governance.Council;
 import dev.verity.ledger.Params;
 import dev.verity.ledger.VerificationMode;
 import dev.verity.node.ValidatorProcess;
@@ -48,7 +49,7 @@ class CrashRecoveryTest {
         PrivateKey client = PrivateKey.deterministic("crash-client");
         Genesis genesis = new Genesis(CHAIN, 1_700_000_000_000L, Params.defaults(),
                 List.of(new Genesis.Allocation(client.publicKey(), 1_000_000 * Params.BASE_UNITS_PER_TOKEN)),
-                List.of(validator.publicKey()), List.of(), List.of());
+                List.of(validator.publicKey()), Council.single(validator.publicKey()), List.of(), List.of(), List.of());
         Path genesisFile = dir.resolve("genesis.bin");
         Files.write(genesisFile, genesis.encode());
         Path keyFile = dir.resolve("validator.json");
