@@ -4,6 +4,12 @@ import dev.verity.core.Hash;
 import dev.verity.core.PrivateKey;
 import dev.verity.devtee.DevSevSnpPlatform;
 import dev.verity.ledger.Genesis;
+import dev.verity.ledger.governance.Approval;
+import dev.verity.ledger.governance.GovernanceAction;
+import dev.verity.ledger.governance.GovernanceCodec;
+import dev.verity.ledger.state.LedgerState;
+import dev.verity.ledger.tx.Payload;
+import dev.verity.sdk.api.TransactionReceipt;
 import dev.verity.proofs.attestation.Measurement;
 import dev.verity.ledger.Params;
 import dev.verity.ledger.VerificationMode;
@@ -62,6 +68,7 @@ public final class Devnet implements AutoCloseable {
     private Hash integerModel;
     private ModelPackage integerPackage;
     private final List<ComputeNode> nodes = new ArrayList<>();
+    private PrivateKey governor;
     private final List<ModelRunners> runners = new ArrayList<>();
 
     private Devnet(ChainNode chain, SingleValidatorConsensus consensus, ApiServer api, VerityClient client, Wallet clientWallet,
@@ -94,6 +101,7 @@ public final class Devnet implements AutoCloseable {
             BundledModels.BundledModel miniLm = BundledModels.installMiniLm(store);
             Hash model = Hash.fromHex(miniLm.sha256Hex());
             Devnet net = new Devnet(chain, consensus, api, client, new Wallet(client, keys.client()), model);
+            net.governor = keys.governor();
             net.setUp(keys, platform, build, miniLm, DigitsPackage.install(store), store);
             LOG.info("devnet up: API at {}, {} compute nodes, model {}", net.apiUrl(), net.nodes.size(), model.hex());
             return net;
@@ -221,6 +229,18 @@ public final class Devnet implements AutoCloseable {
 
     public ChainNode chain() {
         return chain;
+    }
+
+    /**
+     * Applies a governance action approved by the devnet's governance key (its one-member council),
+     * sent by the client account, and waits for it to be in a block.
+     */
+    public TransactionReceipt govern(GovernanceAction action) {
+        long proposal = chain.read(s -> s.global(LedgerState.GLOBAL_NEXT_PROPOSAL));
+        byte[] signed = GovernanceCodec.signingBytes(DevnetGenesis.CHAIN_ID, proposal, action);
+        Payload.Govern govern = new Payload.Govern(proposal, action,
+                List.of(new Approval(governor.publicKey(), governor.sign(signed))));
+        return client.awaitReceipt(clientWallet.submit(govern), Duration.ofSeconds(30));
     }
 
     @Override

@@ -50,9 +50,10 @@ public final class ComputeWorker implements AutoCloseable {
     private final ScheduledExecutorService poller;
     private final ExecutorService runnerPool;
     private final Set<Hash> inFlight = ConcurrentHashMap.newKeySet();
-    private final Set<Hash> finished = Collections.synchronizedSet(Collections.newSetFromMap(new LinkedHashMap<>() {
+    private final java.util.concurrent.atomic.AtomicBoolean paused = new java.util.concurrent.atomic.AtomicBoolean();
+    private final Set<String> finished = Collections.synchronizedSet(Collections.newSetFromMap(new LinkedHashMap<>() {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Hash, Boolean> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
             return size() > 10_000;
         }
     }));
@@ -85,6 +86,23 @@ public final class ComputeWorker implements AutoCloseable {
         poller.scheduleWithFixedDelay(this::poll, 0, config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * One assignment of a job: a job that a revocation moved down its fallback ladder can come back to
+     * this node under another mode, and must then be answered again.
+     */
+    private static String assignment(JobView job) {
+        return job.id() + "@" + job.assignedAt() + "/" + job.mode();
+    }
+
+    /** Stops taking new jobs (jobs already running finish); {@link #resume()} takes them up again. */
+    public void pause() {
+        paused.set(true);
+    }
+
+    public void resume() {
+        paused.set(false);
+    }
+
     public long completed() {
         return completed.get();
     }
@@ -97,8 +115,9 @@ public final class ComputeWorker implements AutoCloseable {
         try {
             for (JobView job : client.jobs(JobQuery.assignedTo(nodeId))) {
                 Hash id = Hash.fromHex(job.id());
-                if (!finished.contains(id) && inFlight.add(id)) {
-                    runnerPool.execute(() -> process(id));
+                String assignment = assignment(job);
+                if (!paused.get() && !finished.contains(assignment) && inFlight.add(id)) {
+                    runnerPool.execute(() -> process(id, assignment));
                 }
             }
         } catch (VerityApiException e) {
@@ -108,35 +127,35 @@ public final class ComputeWorker implements AutoCloseable {
         }
     }
 
-    private void process(Hash id) {
+    private void process(Hash id, String assignment) {
         try {
             JobView job = client.job(id);
             if (!"ASSIGNED".equals(job.status()) || !nodeId.hex().equals(job.assignedNode())) {
-                finished.add(id);
+                finished.add(assignment);
                 return;
             }
             Hash model = Hash.fromHex(job.model());
             Optional<ModelRunner> runner = runners.forModel(model);
             if (runner.isEmpty()) {
                 LOG.warn("job {} needs model {} which is not in this node's store", id.hex(), model.hex());
-                finished.add(id);
+                finished.add(assignment);
                 return;
             }
             byte[] input = Base64.getDecoder().decode(job.input());
             byte[] output = runner.get().run(input, VerificationMode.parse(job.mode()));
             byte[] evidence = evidence(job, model, output);
             wallet.submitResult(id, output, evidence);
-            finished.add(id);
+            finished.add(assignment);
             completed.incrementAndGet();
         } catch (VerityApiException e) {
             failures.incrementAndGet();
             if (e.code() != null && (e.code().equals("JOB_NOT_OPEN") || e.code().equals("NOT_ASSIGNED"))) {
-                finished.add(id);
+                finished.add(assignment);
             }
             LOG.warn("job {}: result not accepted: {}", id.hex(), e.getMessage());
         } catch (RuntimeException e) {
             failures.incrementAndGet();
-            finished.add(id);
+            finished.add(assignment);
             LOG.warn("job {} failed: {}", id.hex(), e.getMessage());
         } finally {
             inFlight.remove(id);
