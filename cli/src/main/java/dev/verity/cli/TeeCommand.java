@@ -3,6 +3,7 @@ package dev.verity.cli;
 import dev.verity.proofs.attestation.SevSnpReport;
 import dev.verity.proofs.attestation.SevSnpTcb;
 import dev.verity.proofs.attestation.SevSnpVerifier;
+import dev.verity.proofs.attestation.TdxCollateral;
 import dev.verity.proofs.attestation.TdxQuote;
 import dev.verity.proofs.attestation.TdxVerifier;
 import java.io.IOException;
@@ -19,6 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.ASN1String;
+import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.Certificate;
 import org.bouncycastle.asn1.x509.CertificateList;
 import picocli.CommandLine.Command;
@@ -37,12 +41,14 @@ final class TeeCommand extends GroupCommand {
     @Command(name = "verify", mixinStandardHelpOptions = true,
             description = {"Verify an AMD SEV-SNP attestation report or an Intel TDX quote against certificates on disk.", "",
                 "The format is detected from the file: a 1184-byte SEV-SNP report (version 2 or 3), or a TDX quote "
-                        + "(version 4, ECDSA-P256 attestation key, TEE type 0x81).",
+                        + "(version 4 or 5, ECDSA-P256 attestation key, TEE type 0x81).",
                 "",
                 "The collateral folder holds certificates (PEM or DER; a PEM file may hold several) and CRLs (DER or "
                         + "PEM). SEV-SNP: the VCEK is found among the certificates, the rest are ASK/ARK candidates. TDX: "
                         + "a self-signed certificate in the folder is the trusted root (Intel's SGX root CA), and every "
-                        + "CRL found is checked (without CRLs there is no revocation check).",
+                        + "CRL found is checked (without CRLs there is no revocation check). With Intel's TCB info and QE "
+                        + "identity (the JSON PCS serves) and the TCB signing certificate (issued by the root, CN \"Intel "
+                        + "SGX TCB Signing\") in the folder, the TCB status is evaluated too.",
                 "",
                 "Trust comes from the collateral: only use certificates taken from the vendor (AMD KDS, Intel PCS).",
                 "",
@@ -93,7 +99,10 @@ final class TeeCommand extends GroupCommand {
                 out().printJson(doc);
             } else {
                 Object tcb = doc.get("tcb");
-                if (tcb instanceof Map<?, ?> m) {
+                if (tcb instanceof Map<?, ?> m && "TDX".equals(doc.get("type"))) {
+                    tcb = "status " + m.get("status") + " (platform " + m.get("platformStatus") + ", QE " + m.get("qeStatus")
+                            + "), fmspc " + m.get("fmspc") + ", TEE_TCB_SVN " + m.get("teeTcbSvn");
+                } else if (tcb instanceof Map<?, ?> m) {
                     tcb = "bootloader " + m.get("bootloader") + ", tee " + m.get("tee") + ", snp " + m.get("snp")
                             + ", microcode " + m.get("microcode");
                 }
@@ -149,7 +158,7 @@ final class TeeCommand extends GroupCommand {
         }
 
         private Map<String, Object> verifyTdx(byte[] quote, Collateral c, long time) {
-            List<byte[]> roots = c.certs.stream().filter(Collateral::selfSigned).toList();
+            List<byte[]> roots = distinct(c.certs.stream().filter(Collateral::selfSigned).toList());
             if (roots.isEmpty()) {
                 return result("TDX", false, null, null, null, "no self-signed (trusted root) certificate in the collateral folder");
             }
@@ -158,22 +167,62 @@ final class TeeCommand extends GroupCommand {
             }
             List<byte[]> crls = c.crls.isEmpty() ? null : c.crls;
             TdxVerifier.Result best = null;
+            boolean evaluated = false;
             for (byte[] root : roots) {
-                TdxVerifier.Result r = TdxVerifier.verify(quote, root, crls, time);
-                if (best == null || r.valid()
-                        || (best.reason() != null && best.reason().contains("is not the trusted root"))) {
-                    best = r;
+                List<TdxCollateral> attempts = tdxCollaterals(c, root);
+                evaluated |= !attempts.isEmpty();
+                if (attempts.isEmpty()) {
+                    attempts.add(null); // authenticity only
                 }
-                if (r.valid()) {
+                for (TdxCollateral tcb : attempts) {
+                    TdxVerifier.Result r = TdxVerifier.verify(quote, root, crls, tcb, time);
+                    if (best == null || r.valid()
+                            || (best.reason() != null && best.reason().contains("is not the trusted root"))) {
+                        best = r;
+                    }
+                    if (r.valid()) {
+                        break;
+                    }
+                }
+                if (best.valid()) {
                     break;
                 }
             }
-            String tcb = null;
+            if (!evaluated) {
+                out().note("note: no TCB info, QE identity and TCB signing certificate in the collateral folder; "
+                        + "the TCB status is not evaluated");
+            }
+            Map<String, Object> tcb = null;
             if (best.valid()) {
-                tcb = HexFormat.of().formatHex(Arrays.copyOfRange(TdxQuote.parse(quote).body(), 0, 16));
+                tcb = Output.object("status", best.tcbStatus(), "platformStatus", best.platformTcbStatus(),
+                        "qeStatus", best.qeTcbStatus(), "fmspc", hex(best.fmspc()), "teeTcbSvn", hex(best.teeTcbSvn()));
             }
             return result("TDX", best.valid(), hex(best.mrtd()), hex(best.reportData()), tcb,
                     best.valid() ? null : best.reason());
+        }
+
+        /** Every combination of TCB info, QE identity and a TCB signing certificate issued by {@code root}. */
+        private static List<TdxCollateral> tdxCollaterals(Collateral c, byte[] root) {
+            List<byte[]> signers = c.certs.stream().filter(cert -> Collateral.tcbSignerUnder(cert, root)).toList();
+            List<TdxCollateral> out = new ArrayList<>();
+            for (byte[] tcbInfo : c.tcbInfos) {
+                for (byte[] qeIdentity : c.qeIdentities) {
+                    for (byte[] signer : signers) {
+                        out.add(new TdxCollateral(tcbInfo, qeIdentity, List.of(signer)));
+                    }
+                }
+            }
+            return out;
+        }
+
+        private static List<byte[]> distinct(List<byte[]> ders) {
+            List<byte[]> out = new ArrayList<>();
+            for (byte[] d : ders) {
+                if (out.stream().noneMatch(o -> Arrays.equals(o, d))) {
+                    out.add(d);
+                }
+            }
+            return out;
         }
 
         private static Map<String, Object> result(String type, boolean valid, String measurement, String reportData,
@@ -195,7 +244,7 @@ final class TeeCommand extends GroupCommand {
                 return "SEV_SNP";
             }
         }
-        if (b.length >= TdxQuote.HEADER_SIZE && u16(b, 0) == TdxQuote.VERSION
+        if (b.length >= TdxQuote.HEADER_SIZE && (u16(b, 0) == TdxQuote.VERSION_4 || u16(b, 0) == TdxQuote.VERSION_5)
                 && u16(b, 2) == TdxQuote.ATT_KEY_TYPE_ECDSA_P256 && u32(b, 4) == TdxQuote.TEE_TYPE_TDX) {
             return "TDX";
         }
@@ -210,11 +259,16 @@ final class TeeCommand extends GroupCommand {
         return (u16(b, off) | (long) u16(b, off + 2) << 16) & 0xffffffffL;
     }
 
-    /** The certificates and CRLs (DER) found in a folder. */
-    record Collateral(List<byte[]> certs, List<byte[]> crls) {
+    /**
+     * The certificates and CRLs (DER) found in a folder, and Intel's TCB info and QE identity documents
+     * (JSON, recognised by their top-level key).
+     */
+    record Collateral(List<byte[]> certs, List<byte[]> crls, List<byte[]> tcbInfos, List<byte[]> qeIdentities) {
         static Collateral read(Path dir, Path skip) throws IOException {
             List<byte[]> certs = new ArrayList<>();
             List<byte[]> crls = new ArrayList<>();
+            List<byte[]> tcbInfos = new ArrayList<>();
+            List<byte[]> qeIdentities = new ArrayList<>();
             List<Path> files;
             try (Stream<Path> s = Files.list(dir)) {
                 files = s.filter(Files::isRegularFile).sorted().toList();
@@ -225,6 +279,14 @@ final class TeeCommand extends GroupCommand {
                 }
                 byte[] bytes = Files.readAllBytes(p);
                 String text = new String(bytes, StandardCharsets.US_ASCII);
+                if (text.strip().startsWith("{")) {
+                    if (text.contains("\"tcbInfo\"")) {
+                        tcbInfos.add(bytes);
+                    } else if (text.contains("\"enclaveIdentity\"")) {
+                        qeIdentities.add(bytes);
+                    }
+                    continue;
+                }
                 if (text.contains("-----BEGIN ")) {
                     try {
                         certs.addAll(SevSnpVerifier.pemToDer(text));
@@ -240,7 +302,7 @@ final class TeeCommand extends GroupCommand {
                     default -> { }
                 }
             }
-            return new Collateral(certs, crls);
+            return new Collateral(certs, crls, tcbInfos, qeIdentities);
         }
 
         private static boolean sameFile(Path a, Path b) {
@@ -285,6 +347,25 @@ final class TeeCommand extends GroupCommand {
             try {
                 Certificate c = Certificate.getInstance(der);
                 return c.getSubject().equals(c.getIssuer());
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }
+
+        /** Intel's TCB signing certificate (the signer of TCB info and QE identity): issued by the root, not self-signed. */
+        static boolean tcbSignerUnder(byte[] der, byte[] rootDer) {
+            try {
+                Certificate c = Certificate.getInstance(der);
+                Certificate root = Certificate.getInstance(rootDer);
+                if (c.getSubject().equals(c.getIssuer()) || !c.getIssuer().equals(root.getSubject())) {
+                    return false;
+                }
+                for (RDN rdn : c.getSubject().getRDNs(BCStyle.CN)) {
+                    if (rdn.getFirst().getValue() instanceof ASN1String cn && cn.getString().contains("TCB Signing")) {
+                        return true;
+                    }
+                }
+                return false;
             } catch (RuntimeException e) {
                 return false;
             }

@@ -75,8 +75,68 @@ class TeeCommandTest {
         assertThat(doc.get("valid").asBoolean()).isTrue();
         assertThat(doc.get("measurement").asText()).matches("[0-9a-f]{96}");
         assertThat(doc.get("reportData").asText()).matches("[0-9a-f]{128}");
-        assertThat(doc.get("tcb").asText()).matches("[0-9a-f]{32}");
+        // Intel's TCB info, QE identity and TCB signing certificate lie in the folder: the status is evaluated.
+        // The platform's PCK certificate is below both TCB levels of this TCB info (SGX component 0 is 3, the
+        // levels need 5), so no level covers it; the QE (ISVSVN 4) is up to date.
+        JsonNode tcb = doc.get("tcb");
+        assertThat(tcb.fieldNames()).toIterable()
+                .containsExactly("status", "platformStatus", "qeStatus", "fmspc", "teeTcbSvn");
+        assertThat(tcb.get("status").asText()).isEqualTo("TcbLevelNotSupported");
+        assertThat(tcb.get("platformStatus").asText()).isEqualTo("TcbLevelNotSupported");
+        assertThat(tcb.get("qeStatus").asText()).isEqualTo("UpToDate");
+        assertThat(tcb.get("fmspc").asText()).isEqualTo("50806f000000");
+        assertThat(tcb.get("teeTcbSvn").asText()).isEqualTo("03000400000000000000000000000000");
         assertThat(doc.get("reason").isNull()).isTrue();
+    }
+
+    @Test
+    void tdxQuoteWithoutTcbCollateralVerifiesWithoutStatus(@TempDir Path tmp) throws Exception {
+        Path dir = copyDir(tdxDir(), tmp.resolve("tdx"));
+        Files.delete(dir.resolve("sample_tcbInfo_response"));
+        CliRun.Result r = CliRun.run("tee", "verify", dir.resolve("tdx_prod_quote_SPR_E4.dat").toString(),
+                "--at", TDX_TIME, "--json");
+        assertThat(r.exitCode()).as("%s", r).isZero();
+        JsonNode tcb = r.json().get("tcb");
+        assertThat(tcb.get("status").isNull()).isTrue();
+        assertThat(tcb.get("qeStatus").isNull()).isTrue();
+        assertThat(tcb.get("fmspc").asText()).isEqualTo("50806f000000");
+        assertThat(r.err()).contains("the TCB status is not evaluated");
+    }
+
+    @Test
+    void tdxQuoteIsRefusedWhenItsTcbCollateralIsAltered(@TempDir Path tmp) throws Exception {
+        Path dir = copyDir(tdxDir(), tmp.resolve("tdx"));
+        Path tcbInfo = dir.resolve("sample_tcbInfo_response");
+        Files.writeString(tcbInfo, Files.readString(tcbInfo).replace("\"pcesvn\":11", "\"pcesvn\":10"));
+        CliRun.Result r = CliRun.run("tee", "verify", dir.resolve("tdx_prod_quote_SPR_E4.dat").toString(),
+                "--at", TDX_TIME, "--json");
+        assertThat(r.exitCode()).as("%s", r).isEqualTo(1);
+        assertThat(r.json().get("valid").asBoolean()).isFalse();
+        assertThat(r.json().get("reason").asText())
+                .isEqualTo("the TCB info signature does not verify under the TCB signing certificate");
+    }
+
+    @Test
+    void tdxQuoteIsRefusedOnceItsQeIdentityIsDueForUpdate(@TempDir Path tmp) throws Exception {
+        // Without the CRLs (stale from 2023-07-08 too), the QE identity's next update (2023-07-08T07:24:59Z) decides.
+        Path dir = copyDir(tdxDir(), tmp.resolve("tdx"));
+        Files.delete(dir.resolve("pckcrl"));
+        Files.delete(dir.resolve("rootcrl.der"));
+        Path quote = dir.resolve("tdx_prod_quote_SPR_E4.dat");
+        assertThat(CliRun.run("tee", "verify", quote.toString(), "--at", "2023-07-08T07:24:58Z", "--json").exitCode()).isZero();
+        CliRun.Result r = CliRun.run("tee", "verify", quote.toString(), "--at", "2023-07-08T07:24:59Z", "--json");
+        assertThat(r.exitCode()).as("%s", r).isEqualTo(1);
+        assertThat(r.json().get("valid").asBoolean()).isFalse();
+        assertThat(r.json().get("reason").asText()).startsWith("the QE identity has expired at");
+    }
+
+    @Test
+    void tdxQuotePrintsItsTcbStatus() throws Exception {
+        CliRun.Result r = CliRun.run("tee", "verify", tdxDir().resolve("tdx_prod_quote_SPR_E4.dat").toString(),
+                "--at", TDX_TIME);
+        assertThat(r.exitCode()).as("%s", r).isZero();
+        assertThat(r.out()).contains("status TcbLevelNotSupported (platform TcbLevelNotSupported, QE UpToDate), "
+                + "fmspc 50806f000000, TEE_TCB_SVN 03000400000000000000000000000000");
     }
 
     @Test

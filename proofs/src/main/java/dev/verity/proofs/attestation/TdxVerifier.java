@@ -1,82 +1,99 @@
 package dev.verity.proofs.attestation;
 
 import dev.verity.core.Sha256;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.bouncycastle.asn1.ASN1Encodable;
-import org.bouncycastle.asn1.ASN1Integer;
-import org.bouncycastle.asn1.ASN1ObjectIdentifier;
-import org.bouncycastle.asn1.ASN1Sequence;
-import org.bouncycastle.asn1.sec.SECNamedCurves;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
-import org.bouncycastle.asn1.x509.Certificate;
-import org.bouncycastle.asn1.x509.CertificateList;
-import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
-import org.bouncycastle.asn1.x509.TBSCertList;
-import org.bouncycastle.asn1.x9.X9ECParameters;
-import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
-import org.bouncycastle.crypto.params.ECDomainParameters;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
-import org.bouncycastle.crypto.signers.ECDSASigner;
 
 /**
- * Verifies an Intel TDX quote (version 4, ECDSA-256) against Intel's SGX Root CA, using only
- * BouncyCastle's lightweight API (no JCA, no IO, no clock: the time is an input).
+ * Verifies an Intel TDX quote (version 4 or 5, ECDSA-256) against Intel's SGX Root CA and, when given,
+ * Intel's TCB collateral, using only BouncyCastle's lightweight API (no JCA, no IO, no clock: the time
+ * is an input).
  *
  * <p>Checks, in order: the quote parses; the quote signature (ECDSA P-256/SHA-256, r||s) by the
- * attestation key over header||body verifies; the PCK certificate chain from the certification data
- * is leaf, intermediate, root, each signed by the next (ECDSA-with-SHA256), the root self-signed and
- * byte-equal to the trusted root; every certificate is valid at the given time; the QE report is
- * signed by the PCK leaf; the QE report's REPORTDATA starts with SHA-256(attestation key || QE auth
- * data) and ends with 32 zero bytes; and, if CRLs are given, each CRL is signed by its issuer in the
- * chain and current, and no chain certificate is revoked.
+ * attestation key over the signed part of the quote verifies; the PCK certificate chain from the
+ * certification data is leaf, intermediate, root, each signed by the next (ECDSA-with-SHA256), the root
+ * self-signed and byte-equal to the trusted root; every certificate is valid at the given time; the QE
+ * report is signed by the PCK leaf; the QE report's REPORTDATA starts with SHA-256(attestation key ||
+ * QE auth data) and ends with 32 zero bytes; if CRLs are given, each CRL is signed by its issuer in the
+ * chain and current, and no chain certificate is revoked; if collateral is given, it is Intel's and
+ * current (see {@link TdxCollateralVerifier}) and describes this platform, TDX module and QE (see
+ * {@link TdxTcbEvaluator#mismatch}).
  *
- * <p>Not (yet) checked: TCB level of the platform against Intel's TCB info, QE identity, TD attributes
- * policy (e.g. DEBUG); see {@link TdxQuote#tdAttributes()}.
+ * <p>{@code valid} means authentic. The TCB status (whether the platform is up to date) is reported
+ * beside it, not folded into it: which statuses to accept is the caller's policy, as is refusing a
+ * debug TD.
  */
 public final class TdxVerifier {
 
-    private static final X9ECParameters P256 = SECNamedCurves.getByName("secp256r1");
-    private static final ECDomainParameters P256_DOMAIN =
-            new ECDomainParameters(P256.getCurve(), P256.getG(), P256.getN(), P256.getH());
-
     private TdxVerifier() {}
 
-    /** The outcome of a verification. On failure the measurements are null. */
-    public record Result(boolean valid, String reason, byte[] mrtd, byte[] reportData, List<byte[]> rtmrs) {
+    /**
+     * The outcome of a verification. On failure every field but {@code valid} and {@code reason} is
+     * null (and {@code debug} false). Byte arrays are copies.
+     *
+     * @param tcbStatus Intel's combined TCB status ({@link TdxTcbStatus#label()}: "UpToDate", ...), null
+     *     without collateral
+     * @param platformTcbStatus the status of the platform's TCB level alone, null without collateral
+     * @param qeTcbStatus the status of the QE's TCB level, null without collateral
+     * @param fmspc the platform's FMSPC from the PCK certificate (6 bytes)
+     * @param teeTcbSvn TEE_TCB_SVN of the TD report (16 bytes)
+     * @param chipId SHA-256 of the PCK leaf certificate's SubjectPublicKeyInfo: the platform's identity,
+     *     for revoking it
+     * @param debug whether the TD runs in debug mode (TD attributes bit 0)
+     */
+    public record Result(
+            boolean valid,
+            String reason,
+            byte[] mrtd,
+            byte[] reportData,
+            List<byte[]> rtmrs,
+            String tcbStatus,
+            String platformTcbStatus,
+            String qeTcbStatus,
+            byte[] fmspc,
+            byte[] teeTcbSvn,
+            byte[] chipId,
+            boolean debug) {
         public Result {
-            mrtd = mrtd == null ? null : mrtd.clone();
-            reportData = reportData == null ? null : reportData.clone();
+            mrtd = copy(mrtd);
+            reportData = copy(reportData);
             rtmrs = rtmrs == null ? null : rtmrs.stream().map(byte[]::clone).toList();
+            fmspc = copy(fmspc);
+            teeTcbSvn = copy(teeTcbSvn);
+            chipId = copy(chipId);
         }
 
         static Result invalid(String reason) {
-            return new Result(false, reason, null, null, null);
+            return new Result(false, reason, null, null, null, null, null, null, null, null, null, false);
         }
 
-        @Override
-        public byte[] mrtd() {
-            return mrtd == null ? null : mrtd.clone();
-        }
-
-        @Override
-        public byte[] reportData() {
-            return reportData == null ? null : reportData.clone();
-        }
+        @Override public byte[] mrtd() { return copy(mrtd); }
+        @Override public byte[] reportData() { return copy(reportData); }
+        @Override public byte[] fmspc() { return copy(fmspc); }
+        @Override public byte[] teeTcbSvn() { return copy(teeTcbSvn); }
+        @Override public byte[] chipId() { return copy(chipId); }
 
         @Override
         public List<byte[]> rtmrs() {
             return rtmrs == null ? null : rtmrs.stream().map(byte[]::clone).toList();
         }
+
+        private static byte[] copy(byte[] b) {
+            return b == null ? null : b.clone();
+        }
     }
 
-    /** Verifies without revocation checking. */
+    /** Verifies without revocation checking and without TCB evaluation. */
     public static Result verify(byte[] quote, byte[] trustedRootDer, long timeEpochSeconds) {
-        return verify(quote, trustedRootDer, null, timeEpochSeconds);
+        return verify(quote, trustedRootDer, null, null, timeEpochSeconds);
+    }
+
+    /** Verifies without TCB evaluation. */
+    public static Result verify(byte[] quote, byte[] trustedRootDer, List<byte[]> crlsDer, long timeEpochSeconds) {
+        return verify(quote, trustedRootDer, crlsDer, null, timeEpochSeconds);
     }
 
     /**
@@ -84,18 +101,23 @@ public final class TdxVerifier {
      *
      * @param trustedRootDer Intel's SGX Root CA certificate (DER), from the caller's trust anchors
      * @param crlsDer null to skip revocation checks; otherwise CRLs (DER) that must include one issued by
-     *     the PCK leaf's issuer (PCK Platform/Processor CA) and one by the root
-     * @param timeEpochSeconds the time at which certificates (and CRLs) must be valid, seconds since the epoch (UTC)
+     *     the PCK leaf's issuer (PCK Platform/Processor CA) and one by the root (which also covers the TCB
+     *     signing certificate)
+     * @param collateral null to skip the TCB evaluation (the statuses are then null)
+     * @param timeEpochSeconds the time at which certificates, CRLs and collateral must be valid, seconds
+     *     since the epoch (UTC)
      */
-    public static Result verify(byte[] quote, byte[] trustedRootDer, List<byte[]> crlsDer, long timeEpochSeconds) {
+    public static Result verify(byte[] quote, byte[] trustedRootDer, List<byte[]> crlsDer, TdxCollateral collateral,
+            long timeEpochSeconds) {
         try {
-            return doVerify(quote, trustedRootDer, crlsDer, timeEpochSeconds);
+            return doVerify(quote, trustedRootDer, crlsDer, collateral, timeEpochSeconds);
         } catch (RuntimeException e) {
             return Result.invalid("malformed input: " + e.getMessage());
         }
     }
 
-    private static Result doVerify(byte[] quoteBytes, byte[] rootDer, List<byte[]> crlsDer, long time) {
+    private static Result doVerify(byte[] quoteBytes, byte[] rootDer, List<byte[]> crlsDer, TdxCollateral collateral,
+            long time) {
         TdxQuote q;
         try {
             q = TdxQuote.parse(quoteBytes);
@@ -103,12 +125,12 @@ public final class TdxVerifier {
             return Result.invalid(e.getMessage());
         }
 
-        // 1. Quote signature by the attestation key over header || body.
-        ECPublicKeyParameters attKey = rawP256Key(q.attestationKey());
+        // 1. Quote signature by the attestation key.
+        ECPublicKeyParameters attKey = EcdsaP256.rawKey(q.attestationKey());
         if (attKey == null) {
             return Result.invalid("the attestation key is not a point on P-256");
         }
-        if (!verifyRaw(attKey, q.signedBytes(), q.signature())) {
+        if (!EcdsaP256.verifyRaw(attKey, q.signedBytes(), q.signature())) {
             return Result.invalid("the quote signature does not verify under the attestation key");
         }
 
@@ -139,7 +161,7 @@ public final class TdxVerifier {
                 return Result.invalid("the " + subject.role() + " certificate's issuer " + subject.cert().getIssuer()
                         + " is not the " + issuer.role() + " certificate's subject");
             }
-            if (!verifyCertSignature(subject, issuer)) {
+            if (!EcdsaP256.certSignedBy(subject, issuer)) {
                 return Result.invalid("the " + subject.role() + " certificate's signature does not verify under the "
                         + issuer.role() + " certificate");
             }
@@ -150,13 +172,19 @@ public final class TdxVerifier {
                 return Result.invalid(problem);
             }
         }
+        PckSgxExtensions pck;
+        try {
+            pck = PckSgxExtensions.of(leaf.cert());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            return Result.invalid("the PCK leaf certificate's SGX extensions are malformed: " + e.getMessage());
+        }
 
         // 3. QE report signed by the PCK leaf.
-        ECPublicKeyParameters pckKey = p256Key(leaf.cert().getSubjectPublicKeyInfo());
+        ECPublicKeyParameters pckKey = EcdsaP256.key(leaf.cert().getSubjectPublicKeyInfo());
         if (pckKey == null) {
             return Result.invalid("the PCK leaf's public key is not an ECDSA P-256 key");
         }
-        if (!verifyRaw(pckKey, q.qeReport(), q.qeReportSignature())) {
+        if (!EcdsaP256.verifyRaw(pckKey, q.qeReport(), q.qeReportSignature())) {
             return Result.invalid("the QE report signature does not verify under the PCK leaf certificate");
         }
 
@@ -172,147 +200,31 @@ public final class TdxVerifier {
 
         // 5. Revocation.
         if (crlsDer != null) {
-            String problem = revocationProblem(crlsDer, List.of(leaf, inter), List.of(inter, root), time);
+            String problem = IntelCrls.revocationProblem(crlsDer, List.of(leaf, inter), List.of(inter, root), time);
             if (problem != null) {
                 return Result.invalid(problem);
             }
         }
 
-        return new Result(true, "ok", q.mrtd(), q.reportData(), List.of(q.rtmrs()));
-    }
-
-    // ------------------------------------------------------------------------------------------------
-
-    /**
-     * For each CRL-issuing certificate in {@code issuers}, a CRL from {@code crlsDer} signed by it and
-     * current at {@code time} must exist; none of {@code subjects} (issued by the matching issuer) may
-     * be listed as revoked.
-     */
-    private static String revocationProblem(List<byte[]> crlsDer, List<X509Cert> subjects, List<X509Cert> issuers, long time) {
-        List<CertificateList> crls = new ArrayList<>();
-        List<byte[]> tbsList = new ArrayList<>();
-        for (byte[] der : crlsDer) {
-            byte[] tbs = der == null ? null : SevSnpVerifier.firstElementOfSequence(der);
-            if (tbs == null) {
-                return "a CRL does not parse";
+        // 6. Collateral: Intel's, current, and about this platform; then the TCB statuses.
+        TdxTcbEvaluator.Statuses statuses = null;
+        if (collateral != null) {
+            TdxCollateralVerifier.Checked checked = TdxCollateralVerifier.check(collateral, root, rootDer, crlsDer, time);
+            if (checked.problem() != null) {
+                return Result.invalid(checked.problem());
             }
-            crls.add(CertificateList.getInstance(der));
-            tbsList.add(tbs);
-        }
-        for (int i = 0; i < subjects.size(); i++) {
-            X509Cert subject = subjects.get(i);
-            X509Cert issuer = issuers.get(i);
-            X500Name issuerName = issuer.cert().getSubject();
-            CertificateList found = null;
-            for (int j = 0; j < crls.size(); j++) {
-                CertificateList crl = crls.get(j);
-                if (crl.getIssuer().equals(issuerName)
-                        && isEcdsaSha256(crl.getSignatureAlgorithm())
-                        && crl.getSignatureAlgorithm().equals(crl.getTBSCertList().getSignature())
-                        && verifyDer(p256Key(issuer.cert().getSubjectPublicKeyInfo()), tbsList.get(j),
-                                crl.getSignature().getOctets())) {
-                    found = crl;
-                    break;
-                }
+            String mismatch = TdxTcbEvaluator.mismatch(checked.tcbInfo(), checked.qeIdentity(), pck, q);
+            if (mismatch != null) {
+                return Result.invalid(mismatch);
             }
-            if (found == null) {
-                return "no CRL signed by " + issuerName + " was given";
-            }
-            long thisUpdate = SevSnpVerifier.epochSeconds(found.getThisUpdate());
-            if (time < thisUpdate) {
-                return "the CRL of " + issuerName + " is not yet valid at " + time + " (this update " + thisUpdate + ")";
-            }
-            if (found.getNextUpdate() != null) {
-                long nextUpdate = SevSnpVerifier.epochSeconds(found.getNextUpdate());
-                if (time > nextUpdate) {
-                    return "the CRL of " + issuerName + " is stale at " + time + " (next update " + nextUpdate + ")";
-                }
-            }
-            BigInteger serial = subject.cert().getSerialNumber().getValue();
-            for (TBSCertList.CRLEntry e : found.getRevokedCertificates()) {
-                if (e.getUserCertificate().getValue().equals(serial)) {
-                    return "the " + subject.role() + " certificate (serial " + serial.toString(16) + ") is revoked";
-                }
-            }
+            statuses = TdxTcbEvaluator.evaluate(checked.tcbInfo(), checked.qeIdentity(), pck, q);
         }
-        return null;
-    }
 
-    private static boolean isEcdsaSha256(AlgorithmIdentifier alg) {
-        return X9ObjectIdentifiers.ecdsa_with_SHA256.equals(alg.getAlgorithm()) && alg.getParameters() == null;
+        byte[] chipId = Sha256.digest(DerElements.subjectPublicKeyInfo(leaf.tbs())).bytes();
+        return new Result(true, "ok", q.mrtd(), q.reportData(), List.of(q.rtmrs()),
+                statuses == null ? null : statuses.combined().label(),
+                statuses == null ? null : statuses.platform().label(),
+                statuses == null ? null : statuses.qe().label(),
+                pck.fmspc(), q.teeTcbSvn(), chipId, q.debug());
     }
-
-    private static boolean verifyCertSignature(X509Cert subject, X509Cert issuer) {
-        AlgorithmIdentifier sigAlg = subject.cert().getSignatureAlgorithm();
-        if (!isEcdsaSha256(sigAlg) || !sigAlg.equals(subject.cert().getTBSCertificate().getSignature())) {
-            return false;
-        }
-        return verifyDer(p256Key(issuer.cert().getSubjectPublicKeyInfo()), subject.tbs(),
-                subject.cert().getSignature().getOctets());
-    }
-
-    /** ECDSA P-256/SHA-256 with a DER {@code SEQUENCE {r, s}} signature. */
-    private static boolean verifyDer(ECPublicKeyParameters key, byte[] data, byte[] derSig) {
-        if (key == null) {
-            return false;
-        }
-        try {
-            ASN1Sequence seq = ASN1Sequence.getInstance(derSig);
-            if (seq.size() != 2) {
-                return false;
-            }
-            BigInteger r = ASN1Integer.getInstance(seq.getObjectAt(0)).getValue();
-            BigInteger s = ASN1Integer.getInstance(seq.getObjectAt(1)).getValue();
-            return verify(key, data, r, s);
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            return false;
-        }
-    }
-
-    /** ECDSA P-256/SHA-256 with a raw 64-byte r||s (big-endian) signature. */
-    private static boolean verifyRaw(ECPublicKeyParameters key, byte[] data, byte[] sig) {
-        if (sig.length != 64) {
-            return false;
-        }
-        BigInteger r = new BigInteger(1, Arrays.copyOfRange(sig, 0, 32));
-        BigInteger s = new BigInteger(1, Arrays.copyOfRange(sig, 32, 64));
-        return verify(key, data, r, s);
-    }
-
-    private static boolean verify(ECPublicKeyParameters key, byte[] data, BigInteger r, BigInteger s) {
-        ECDSASigner signer = new ECDSASigner();
-        signer.init(false, key);
-        return signer.verifySignature(Sha256.digest(data).bytes(), r, s);
-    }
-
-    private static ECPublicKeyParameters rawP256Key(byte[] xy) {
-        if (xy.length != 64) {
-            return null;
-        }
-        byte[] point = new byte[65];
-        point[0] = 0x04;
-        System.arraycopy(xy, 0, point, 1, 64);
-        try {
-            return new ECPublicKeyParameters(P256.getCurve().decodePoint(point), P256_DOMAIN);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
-
-    private static ECPublicKeyParameters p256Key(SubjectPublicKeyInfo spki) {
-        AlgorithmIdentifier alg = spki.getAlgorithm();
-        if (!X9ObjectIdentifiers.id_ecPublicKey.equals(alg.getAlgorithm())) {
-            return null;
-        }
-        ASN1Encodable params = alg.getParameters();
-        if (!(params instanceof ASN1ObjectIdentifier oid) || !oid.equals(SECNamedCurves.getOID("secp256r1"))) {
-            return null;
-        }
-        try {
-            return new ECPublicKeyParameters(P256.getCurve().decodePoint(spki.getPublicKeyData().getBytes()), P256_DOMAIN);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
-
 }

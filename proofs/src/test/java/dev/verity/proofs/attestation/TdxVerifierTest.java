@@ -191,6 +191,6 @@ class TdxVerifierTest {
     void wrongVersionIsRejected() {
         byte[] q = QUOTE.clone();
         q[0] = 3;
-        assertThatThrownBy(() -> TdxQuote.parse(q)).hasMessage("unsupported TDX quote version 3 (expected 4)");
+        assertThatThrownBy(() -> TdxQuote.parse(q)).hasMessage("unsupported TDX quote version 3 (expected 4 or 5)");
     }
 }
