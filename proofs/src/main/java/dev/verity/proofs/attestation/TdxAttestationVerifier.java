@@ -1,18 +1,15 @@
 package dev.verity.proofs.attestation;
 
-import dev.verity.core.Sha256;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.bouncycastle.asn1.x509.Certificate;
 
 /**
  * The chain's view of TDX evidence: the quote (with its PCK chain) comes from the document; Intel's
- * root, the revocation lists and the TCB collateral come from chain state.
+ * root, the revocation lists, the TCB info, the QE identity and the TCB signing certificate come from
+ * chain state. The chain may hold TCB info for several platform families (FMSPCs): each is tried and
+ * the one that matches the quote's PCK certificate decides the TCB status.
  */
 public final class TdxAttestationVerifier implements AttestationVerifier {
-    private static final int TEE_TCB_SVN_LENGTH = 16;
-
     @Override
     public TeeType type() {
         return TeeType.TDX;
@@ -33,36 +30,42 @@ public final class TdxAttestationVerifier implements AttestationVerifier {
             return new AttestationVerdict.Invalid("the chain trusts no TDX root certificate");
         }
         List<byte[]> crls = anchors.of(TeeType.TDX, CollateralKind.REVOCATION_LIST);
+        List<byte[]> tcbInfos = anchors.of(TeeType.TDX, CollateralKind.TCB_INFO);
+        byte[] qeIdentity = anchors.first(TeeType.TDX, CollateralKind.QE_IDENTITY);
+        List<byte[]> signing = anchors.of(TeeType.TDX, CollateralKind.TCB_SIGNING_CERTIFICATE);
         String firstReason = null;
         for (Collateral root : roots) {
-            TdxVerifier.Result r = TdxVerifier.verify(tdx.quote(), root.data(), crls, anchors.timeEpochSeconds());
-            if (r.valid()) {
-                return valid(TdxQuote.parse(tdx.quote()), root);
+            List<TdxCollateral> options = new ArrayList<>();
+            if (qeIdentity != null && !signing.isEmpty()) {
+                for (byte[] tcbInfo : tcbInfos) {
+                    options.add(new TdxCollateral(tcbInfo, qeIdentity, signing));
+                }
             }
-            firstReason = firstReason == null ? r.reason() : firstReason;
+            if (options.isEmpty()) {
+                return new AttestationVerdict.Invalid("the chain holds no TDX TCB info, QE identity and TCB signing "
+                        + "certificate, so it cannot judge a TDX platform's TCB");
+            }
+            for (TdxCollateral collateral : options) {
+                TdxVerifier.Result r = TdxVerifier.verify(tdx.quote(), root.data(), crls, collateral,
+                        anchors.timeEpochSeconds());
+                if (r.valid()) {
+                    return valid(r, root);
+                }
+                if (firstReason == null || firstReason.contains("FMSPC") || firstReason.contains("fmspc")) {
+                    firstReason = r.reason();
+                }
+            }
         }
         return new AttestationVerdict.Invalid(firstReason);
     }
 
-    private static AttestationVerdict valid(TdxQuote quote, Collateral root) {
-        byte[] body = quote.body();
-        int[] svn = new int[TEE_TCB_SVN_LENGTH];
+    private static AttestationVerdict valid(TdxVerifier.Result r, Collateral root) {
+        byte[] svn = r.teeTcbSvn();
+        int[] components = new int[svn.length];
         for (int i = 0; i < svn.length; i++) {
-            svn[i] = body[i] & 0xFF;
+            components[i] = svn[i] & 0xFF;
         }
-        boolean debug = (quote.tdAttributes() & 1L) != 0;
-        return new AttestationVerdict.Valid(TeeType.TDX, new Measurement(quote.mrtd()), quote.reportData(),
-                pckKeyId(quote), TcbVersion.of(svn), null, debug, root.id());
-    }
-
-    /** The platform's identity: SHA-256 of the PCK leaf's public key info (the first certificate of the chain). */
-    private static byte[] pckKeyId(TdxQuote quote) {
-        List<byte[]> chain = SevSnpVerifier.pemToDer(new String(quote.pckCertChainPem(), StandardCharsets.US_ASCII));
-        Certificate leaf = Certificate.getInstance(chain.get(0));
-        try {
-            return Sha256.digest(leaf.getSubjectPublicKeyInfo().getEncoded()).bytes();
-        } catch (Exception e) { // IOException from re-encoding a key that was just parsed: cannot happen
-            throw new IllegalStateException("re-encoding a parsed public key", e);
-        }
+        return new AttestationVerdict.Valid(TeeType.TDX, new Measurement(r.mrtd()), r.reportData(), r.chipId(),
+                TcbVersion.of(components), r.tcbStatus(), r.debug(), root.id());
     }
 }
