@@ -84,6 +84,14 @@ final class DemoCommand extends BaseCommand {
         if (unsettled > 0) {
             problems.add(unsettled + " of " + summary.jobs().size() + " jobs did not settle within " + timeoutSeconds + " s");
         }
+        DemoRun.Revocation rev = summary.revocation();
+        long lost = rev.moved().stream().filter(m -> !"SETTLED".equals(m.status()) && !"CANCELLED".equals(m.status())).count();
+        if (lost > 0) {
+            problems.add(lost + " of the jobs in flight at the revocation neither settled under a fallback mode nor were refunded");
+        }
+        if (rev.moved().stream().noneMatch(m -> "SETTLED".equals(m.status()) && !"TEE".equals(m.to()))) {
+            problems.add("no job moved down its fallback ladder at the revocation");
+        }
         if (fees.paid() != split) {
             problems.add("fees do not add up: paid " + fees.paid() + " base units but nodes, validators and treasury got " + split);
         }
@@ -129,6 +137,14 @@ final class DemoCommand extends BaseCommand {
         doc.put("nodes", nodes);
         doc.put("fees", Output.object("paid", s.fees().paid(), "toNodes", s.fees().toNodes(), "toValidators", s.fees().toValidators(),
                 "toTreasury", s.fees().toTreasury()));
+        DemoRun.Revocation r = s.revocation();
+        List<Map<String, Object>> moved = new ArrayList<>();
+        for (DemoRun.MovedJob m : r.moved()) {
+            moved.add(Output.object("id", m.id(), "from", m.from(), "to", m.to(), "status", m.status(), "node", m.node(),
+                    "refunded", m.refunded(), "reason", m.reason()));
+        }
+        doc.put("revocation", Output.object("target", r.target(), "reason", r.reason(), "height", r.height(),
+                "enclavesRevoked", r.enclavesRevoked(), "jobs", moved));
         doc.put("chain", Output.object("height", s.chain().height(), "stateRoot", s.chain().stateRoot()));
         return doc;
     }
@@ -156,6 +172,18 @@ final class DemoCommand extends BaseCommand {
         o.line("Fees");
         o.fields(Output.object("paid by the client", Output.tokens(f.paid()), "to nodes", Output.tokens(f.toNodes()),
                 "to validators", Output.tokens(f.toValidators()), "to treasury", Output.tokens(f.toTreasury())));
+        o.line();
+        DemoRun.Revocation r = s.revocation();
+        o.line("Revocation: governance revoked " + r.target() + " at height " + r.height() + " (" + r.reason() + "); "
+                + r.enclavesRevoked() + " enclave(s) lost their registration. The TEE jobs waiting on them:");
+        rows = new ArrayList<>();
+        for (DemoRun.MovedJob m : r.moved()) {
+            String what = "SETTLED".equals(m.status()) ? "moved to " + m.to() + ", settled by " + Output.shortId(m.node())
+                    : "CANCELLED".equals(m.status()) ? "no fallback mode: cancelled, " + Output.tokens(m.refunded()) + " refunded"
+                    : m.status();
+            rows.add(List.of(Output.shortId(m.id()), m.from() + " -> " + m.to(), m.status(), what));
+        }
+        o.table(List.of("JOB", "MODE", "STATUS", "WHAT HAPPENED"), rows);
         o.line();
         o.line("Chain");
         o.fields(Output.object("height", s.chain().height(), "state root", s.chain().stateRoot()));

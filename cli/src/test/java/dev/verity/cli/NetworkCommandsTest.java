@@ -10,6 +10,8 @@ import dev.verity.node.chain.ChainNode;
 import dev.verity.node.chain.NodeConfig;
 import dev.verity.node.devnet.Devnet;
 import dev.verity.node.devnet.DevnetGenesis;
+import dev.verity.node.devnet.DevnetPlatform;
+import dev.verity.node.tee.DevEnclave;
 import dev.verity.node.devnet.DevnetKeys;
 import dev.verity.node.model.ModelStore;
 import dev.verity.sdk.KeyFiles;
@@ -278,7 +280,9 @@ class NetworkCommandsTest {
     void chainVerifyChecksAStoppedNodeAndRefusesARunningOne() throws Exception {
         Path nodeDir = dir.resolve("stopped");
         DevnetKeys keys = DevnetKeys.loadOrCreate(nodeDir.resolve("keys"), 1);
-        Genesis genesis = DevnetGenesis.loadOrCreate(nodeDir.resolve("genesis.bin"), keys, Params.defaults(), 1_700_000_000_000L);
+        Genesis genesis = DevnetGenesis.loadOrCreate(nodeDir.resolve("genesis.bin"), keys,
+                DevnetPlatform.loadOrCreate(nodeDir.resolve("keys").resolve("dev-sev-snp"), 1_700_000_000_000L),
+                DevEnclave.buildMeasurement(), Params.defaults(), 1_700_000_000_000L);
         PrivateKey validator = keys.validator();
         try (ChainNode chain = ChainNode.open(NodeConfig.defaults(nodeDir.resolve("chain")), genesis, validator)) {
             for (int i = 0; i < 3; i++) {

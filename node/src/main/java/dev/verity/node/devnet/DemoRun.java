@@ -4,6 +4,9 @@ import dev.verity.core.Bytes;
 import dev.verity.core.Hash;
 import dev.verity.ledger.Params;
 import dev.verity.ledger.VerificationMode;
+import dev.verity.ledger.governance.GovernanceAction;
+import dev.verity.ledger.governance.RevocationTarget;
+import dev.verity.proofs.attestation.TeeType;
 import dev.verity.core.Sha256;
 import dev.verity.modelhub.hub.PackageRunner;
 import dev.verity.modelhub.train.Dataset;
@@ -57,7 +60,16 @@ public final class DemoRun {
 
     public record ChainInfo(long height, String stateRoot) {}
 
-    public record Summary(List<JobLine> jobs, List<NodeLine> nodes, Fees fees, ChainInfo chain) {
+    /** What happened to one job that was in flight on a revoked enclave. */
+    public record MovedJob(String id, String from, String to, String status, String node, long refunded, String reason) {}
+
+    /**
+     * The revocation scene: governance revokes the development SEV-SNP vendor while TEE jobs wait on
+     * its enclaves; {@code moved} lists each of those jobs and where it went.
+     */
+    public record Revocation(String target, String reason, long height, int enclavesRevoked, List<MovedJob> moved) {}
+
+    public record Summary(List<JobLine> jobs, List<NodeLine> nodes, Fees fees, ChainInfo chain, Revocation revocation) {
         public boolean allSettled() {
             return jobs.stream().allMatch(j -> "SETTLED".equals(j.status()));
         }
@@ -103,7 +115,85 @@ public final class DemoRun {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        return summarize(net, submittedAt, settledAt, digitInputs, digitLabels);
+        Revocation revocation = revocationScene(net, timeout);
+        return summarize(net, submittedAt, settledAt, digitInputs, digitLabels, revocation);
+    }
+
+    /** TEE jobs in the revocation scene: three may fall back to NONE, one may not (it is cancelled and refunded). */
+    static final int REVOCATION_JOBS_WITH_FALLBACK = 3;
+
+    /**
+     * Pauses the enclave nodes so that TEE jobs are in flight on them, revokes the SEV-SNP vendor (as
+     * governance would after an attestation-key extraction), and follows each job: moved to NONE and
+     * settled by another node, or cancelled with a full refund. Then reinstates the vendor for later
+     * registrations (the revoked enclaves stay unregistered).
+     */
+    static Revocation revocationScene(Devnet net, Duration timeout) {
+        VerityClient client = net.client();
+        List<Devnet.ComputeNode> teeNodes = net.nodes().stream().filter(Devnet.ComputeNode::tee).toList();
+        teeNodes.forEach(n -> n.worker().pause());
+        List<Hash> jobs = new ArrayList<>();
+        try {
+            for (int i = 0; i <= REVOCATION_JOBS_WITH_FALLBACK; i++) {
+                List<VerificationMode> fallback = i < REVOCATION_JOBS_WITH_FALLBACK ? List.of(VerificationMode.NONE) : List.of();
+                jobs.add(net.clientWallet().submitJob(net.model(), Bytes.utf8(SENTENCES[i % SENTENCES.length]),
+                        VerificationMode.TEE, fallback, Params.BASE_UNITS_PER_TOKEN, 50));
+            }
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline && !allAssigned(client, jobs)) {
+                sleep(100);
+            }
+            var target = new RevocationTarget.Vendor(TeeType.SEV_SNP);
+            String reason = "attestation keys extracted with a memory-bus interposer (demo)";
+            var receipt = net.govern(new GovernanceAction.Revoke(target, reason));
+            if (receipt.error() != null) {
+                throw new IllegalStateException("the revocation was refused: " + receipt.error());
+            }
+            teeNodes.forEach(n -> n.worker().resume());
+            Map<Hash, Long> none = new LinkedHashMap<>();
+            jobs.forEach(j -> none.put(j, 0L));
+            Map<String, Long> done = new ConcurrentHashMap<>();
+            while (System.nanoTime() < deadline && !allFinal(client, none, done)) {
+                sleep(100);
+            }
+            int revoked = (int) client.events(EventQuery.all().withFromHeight(receipt.height()).withLimit(1000)).stream()
+                    .filter(e -> "ENCLAVE_REVOKED".equals(e.type()) && e.height() == receipt.height()).count();
+            List<MovedJob> moved = new ArrayList<>();
+            for (Hash id : jobs) {
+                JobView j = client.job(id);
+                String why = "";
+                long refunded = 0;
+                for (EventView ev : client.events(EventQuery.forJob(id))) {
+                    if ("JOB_MOVED".equals(ev.type()) || "JOB_CANCELLED".equals(ev.type())) {
+                        why = ev.reason();
+                    }
+                    if ("CLIENT_REFUNDED".equals(ev.type())) {
+                        refunded += ev.amount();
+                    }
+                }
+                moved.add(new MovedJob(j.id(), "TEE", j.mode(), j.status(), j.assignedNode(), refunded, why));
+            }
+            net.govern(new GovernanceAction.Reinstate(target));
+            return new Revocation(target.describe(), reason, receipt.height(), revoked, moved);
+        } finally {
+            teeNodes.forEach(n -> n.worker().resume());
+        }
+    }
+
+    private static boolean allAssigned(VerityClient client, List<Hash> jobs) {
+        for (Hash id : jobs) {
+            try {
+                if (!"ASSIGNED".equals(client.job(id).status())) {
+                    return false;
+                }
+            } catch (VerityApiException e) {
+                if (e.status() == 404) {
+                    return false;
+                }
+                throw e;
+            }
+        }
+        return true;
     }
 
     private static boolean allFinal(VerityClient client, Map<Hash, Long> submitted, Map<String, Long> settled) {
@@ -119,7 +209,7 @@ public final class DemoRun {
                     }
                     throw e;
                 }
-                if (!"SETTLED".equals(status) && !"EXPIRED".equals(status)) {
+                if (!"SETTLED".equals(status) && !"EXPIRED".equals(status) && !"CANCELLED".equals(status)) {
                     return false;
                 }
                 settled.putIfAbsent(id.hex(), System.nanoTime());
@@ -129,7 +219,7 @@ public final class DemoRun {
     }
 
     private static Summary summarize(Devnet net, Map<Hash, Long> submittedAt, Map<String, Long> settledAt,
-                                     Map<Hash, byte[]> digitInputs, Map<Hash, Integer> digitLabels) {
+                                     Map<Hash, byte[]> digitInputs, Map<Hash, Integer> digitLabels, Revocation revocation) {
         VerityClient client = net.client();
         PackageRunner local = digitInputs.isEmpty() ? null : net.integerModelRunner();
         List<JobLine> jobs = new ArrayList<>();
@@ -169,7 +259,7 @@ public final class DemoRun {
         }
         StatusView status = client.status();
         return new Summary(jobs, nodes, new Fees(paid, toNodes, toValidators, toTreasury),
-                new ChainInfo(status.height(), status.stateRoot()));
+                new ChainInfo(status.height(), status.stateRoot()), revocation);
     }
 
     private static int argmax(byte[] floatsLittleEndian) {

@@ -42,12 +42,12 @@ public final class DevEnclave {
     }
 
     /**
-     * The measurement a development enclave reports: the node software build's. On real hardware the
-     * launch measurement covers the VM image that contains the build.
+     * The measurement a development enclave reports: the running node software build's
+     * ({@link BuildMeasurement#ofRunningBuild()}). On real hardware the launch measurement covers the VM
+     * image that contains the build.
      */
     public static Measurement buildMeasurement() {
-        return new Measurement(java.util.Arrays.copyOf(dev.verity.core.Sha256.digest(
-                dev.verity.core.Bytes.utf8("verity-node-dev-enclave-v1")).bytes(), Measurement.LENGTH));
+        return new Measurement(BuildMeasurement.ofRunningBuild().digest());
     }
 
     public PublicKey publicKey() {
