@@ -141,7 +141,7 @@ final class DemoCommand extends BaseCommand {
         List<Map<String, Object>> moved = new ArrayList<>();
         for (DemoRun.MovedJob m : r.moved()) {
             moved.add(Output.object("id", m.id(), "from", m.from(), "to", m.to(), "status", m.status(), "node", m.node(),
-                    "refunded", m.refunded(), "reason", m.reason()));
+                    "feePaid", m.feePaid(), "refunded", m.refunded(), "reason", m.reason()));
         }
         doc.put("revocation", Output.object("target", r.target(), "reason", r.reason(), "height", r.height(),
                 "enclavesRevoked", r.enclavesRevoked(), "jobs", moved));

@@ -2,10 +2,10 @@ package dev.verity.cli;
 
 import java.io.PrintWriter;
 import java.util.Arrays;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * The {@code verity} command line: {@code verity demo}, {@code verity devnet}, {@code verity job submit ...}.

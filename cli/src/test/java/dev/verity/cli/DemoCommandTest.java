@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -27,7 +29,22 @@ class DemoCommandTest {
 
         JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(stdout);
         assertThat(doc.isObject()).isTrue();
-        assertThat(doc.fieldNames()).toIterable().containsExactly("jobs", "nodes", "fees", "chain");
+        assertThat(doc.fieldNames()).toIterable().containsExactly("jobs", "nodes", "fees", "revocation", "chain");
+        JsonNode revocation = doc.get("revocation");
+        assertThat(revocation.get("target").asText()).isEqualTo("vendor SEV_SNP");
+        assertThat(revocation.get("enclavesRevoked").asInt()).as("both enclave nodes").isEqualTo(2);
+        List<String> outcomes = new ArrayList<>();
+        for (JsonNode m : revocation.get("jobs")) {
+            outcomes.add(m.get("from").asText() + "->" + m.get("to").asText() + " " + m.get("status").asText());
+            if ("CANCELLED".equals(m.get("status").asText())) {
+                assertThat(m.get("refunded").asLong()).as("full escrow back").isEqualTo(1_000_000L);
+                assertThat(m.get("reason").asText()).contains("no fallback mode is left", "vendor SEV_SNP revoked");
+            } else {
+                assertThat(m.get("reason").asText()).contains("moved from TEE to NONE", "vendor SEV_SNP revoked");
+            }
+        }
+        assertThat(outcomes).as("jobs in flight at the revocation")
+                .containsExactly("TEE->NONE SETTLED", "TEE->NONE SETTLED", "TEE->NONE SETTLED", "TEE->TEE CANCELLED");
 
         JsonNode jobs = doc.get("jobs");
         assertThat(jobs.size()).as("10 sentence jobs and the digit jobs").isEqualTo(10 + 2);
@@ -52,6 +69,9 @@ class DemoCommandTest {
         assertThat(modes).containsExactlyInAnyOrder("NONE", "TEE");
         assertThat(engines).containsExactlyInAnyOrder("onnxruntime", "integer");
 
+        for (JsonNode m : doc.get("revocation").get("jobs")) {
+            paid += m.get("feePaid").asLong();
+        }
         JsonNode fees = doc.get("fees");
         assertThat(fees.get("paid").asLong()).isEqualTo(paid).isPositive();
         assertThat(fees.get("toNodes").asLong() + fees.get("toValidators").asLong() + fees.get("toTreasury").asLong())

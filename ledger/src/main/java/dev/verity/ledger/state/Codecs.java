@@ -8,9 +8,9 @@ import dev.verity.ledger.Params;
 import dev.verity.ledger.VerificationMode;
 import dev.verity.ledger.governance.Council;
 import dev.verity.ledger.governance.GovernanceCodec;
+import dev.verity.ledger.tx.Hardware;
 import dev.verity.proofs.attestation.Collateral;
 import dev.verity.proofs.attestation.TcbVersion;
-import dev.verity.ledger.tx.Hardware;
 import java.util.List;
 
 /** Canonical encodings of the state's keys and values. */

@@ -2,15 +2,15 @@ package dev.verity.node.devnet;
 
 import dev.verity.core.Bytes;
 import dev.verity.core.Hash;
+import dev.verity.core.Sha256;
 import dev.verity.ledger.Params;
 import dev.verity.ledger.VerificationMode;
 import dev.verity.ledger.governance.GovernanceAction;
 import dev.verity.ledger.governance.RevocationTarget;
-import dev.verity.proofs.attestation.TeeType;
-import dev.verity.core.Sha256;
 import dev.verity.modelhub.hub.PackageRunner;
 import dev.verity.modelhub.train.Dataset;
 import dev.verity.modelhub.train.Digits;
+import dev.verity.proofs.attestation.TeeType;
 import dev.verity.sdk.EventQuery;
 import dev.verity.sdk.VerityApiException;
 import dev.verity.sdk.VerityClient;
@@ -61,7 +61,8 @@ public final class DemoRun {
     public record ChainInfo(long height, String stateRoot) {}
 
     /** What happened to one job that was in flight on a revoked enclave. */
-    public record MovedJob(String id, String from, String to, String status, String node, long refunded, String reason) {}
+    public record MovedJob(String id, String from, String to, String status, String node, long feePaid, long refunded,
+                           String reason) {}
 
     /**
      * The revocation scene: governance revokes the development SEV-SNP vendor while TEE jobs wait on
@@ -163,6 +164,7 @@ public final class DemoRun {
                 JobView j = client.job(id);
                 String why = "";
                 long refunded = 0;
+                long fee = 0;
                 for (EventView ev : client.events(EventQuery.forJob(id))) {
                     if ("JOB_MOVED".equals(ev.type()) || "JOB_CANCELLED".equals(ev.type())) {
                         why = ev.reason();
@@ -170,8 +172,11 @@ public final class DemoRun {
                     if ("CLIENT_REFUNDED".equals(ev.type())) {
                         refunded += ev.amount();
                     }
+                    if ("JOB_SETTLED".equals(ev.type())) {
+                        fee += ev.amount();
+                    }
                 }
-                moved.add(new MovedJob(j.id(), "TEE", j.mode(), j.status(), j.assignedNode(), refunded, why));
+                moved.add(new MovedJob(j.id(), "TEE", j.mode(), j.status(), j.assignedNode(), fee, refunded, why));
             }
             net.govern(new GovernanceAction.Reinstate(target));
             return new Revocation(target.describe(), reason, receipt.height(), revoked, moved);
@@ -250,6 +255,18 @@ public final class DemoRun {
                 String answer = "predicted " + argmax(mine) + ", label " + digitLabels.get(e.getKey());
                 jobs.add(new JobLine(j.id(), DigitsPackage.NAME, j.mode(), "integer", j.status(), j.assignedNode(), fee, latency,
                         j.outputHash(), same, answer));
+            }
+        }
+        // The revocation scene's jobs pay too (those that settled under their fallback mode).
+        for (MovedJob m : revocation.moved()) {
+            for (EventView ev : client.events(EventQuery.forJob(Hash.fromHex(m.id())))) {
+                switch (ev.type()) {
+                    case "JOB_SETTLED" -> paid += ev.amount();
+                    case "NODE_PAID" -> toNodes += ev.amount();
+                    case "VALIDATOR_PAID" -> toValidators += ev.amount();
+                    case "TREASURY_PAID" -> toTreasury += ev.amount();
+                    default -> { }
+                }
             }
         }
         List<NodeLine> nodes = new ArrayList<>();

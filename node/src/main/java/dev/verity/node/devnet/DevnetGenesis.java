@@ -1,9 +1,9 @@
 package dev.verity.node.devnet;
 
 import dev.verity.core.PrivateKey;
+import dev.verity.devtee.DevSevSnpPlatform;
 import dev.verity.ledger.Genesis;
 import dev.verity.ledger.Params;
-import dev.verity.devtee.DevSevSnpPlatform;
 import dev.verity.ledger.governance.Council;
 import dev.verity.node.tee.VendorRoots;
 import dev.verity.proofs.attestation.Collateral;
