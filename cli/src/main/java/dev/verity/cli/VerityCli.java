@@ -38,6 +38,7 @@ import picocli.CommandLine.Spec;
             ParamsCommand.class,
             ChainCommand.class,
             TeeCommand.class,
+            GovernanceCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class VerityCli implements Runnable {

@@ -11,7 +11,9 @@ import dev.verity.node.chain.NodeConfig;
 import dev.verity.node.devnet.Devnet;
 import dev.verity.node.devnet.DevnetGenesis;
 import dev.verity.node.devnet.DevnetKeys;
+import dev.verity.node.devnet.DevnetPlatform;
 import dev.verity.node.model.ModelStore;
+import dev.verity.node.tee.DevEnclave;
 import dev.verity.sdk.KeyFiles;
 import dev.verity.sdk.VerityClient;
 import dev.verity.sdk.api.ModelView;
@@ -278,7 +280,10 @@ class NetworkCommandsTest {
     void chainVerifyChecksAStoppedNodeAndRefusesARunningOne() throws Exception {
         Path nodeDir = dir.resolve("stopped");
         DevnetKeys keys = DevnetKeys.loadOrCreate(nodeDir.resolve("keys"), 1);
-        Genesis genesis = DevnetGenesis.loadOrCreate(nodeDir.resolve("genesis.bin"), keys, Params.defaults(), 1_700_000_000_000L);
+        long genesisTime = 1_700_000_000_000L;
+        Genesis genesis = DevnetGenesis.loadOrCreate(nodeDir.resolve("genesis.bin"), keys,
+                DevnetPlatform.loadOrCreate(nodeDir.resolve("keys/dev-sev-snp"), genesisTime), DevEnclave.buildMeasurement(),
+                Params.defaults(), genesisTime);
         PrivateKey validator = keys.validator();
         try (ChainNode chain = ChainNode.open(NodeConfig.defaults(nodeDir.resolve("chain")), genesis, validator)) {
             for (int i = 0; i < 3; i++) {
