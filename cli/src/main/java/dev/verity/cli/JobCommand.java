@@ -34,11 +34,15 @@ final class JobCommand extends GroupCommand {
     /** The dimension of a sentence embedding (all-MiniLM-L6-v2), whose first values job output shows. */
     static final int EMBEDDING_DIMENSION = 384;
     static final int EMBEDDING_PREFIX = 5;
+    /** Every job status, as the API names them. */
+    static final List<String> STATUSES = List.of("QUEUED", "ASSIGNED", "SETTLED", "EXPIRED", "CANCELLED");
+    /** Statuses a job never leaves: --wait stops at them. */
+    static final List<String> FINAL_STATUSES = List.of("SETTLED", "EXPIRED", "CANCELLED");
 
     @Command(name = "submit", mixinStandardHelpOptions = true,
             description = {"Submit a job: run MODEL on the bytes of FILE, verified by MODE.", "",
                 "The max fee is escrowed; what the job's price does not use is refunded. With --wait, waits until "
-                        + "the job is SETTLED or EXPIRED (exit 1 unless SETTLED)."})
+                        + "the job is SETTLED, EXPIRED or CANCELLED (exit 1 unless SETTLED)."})
     static final class Submit extends BaseCommand {
         @Mixin
         ApiOptions api;
@@ -66,7 +70,7 @@ final class JobCommand extends GroupCommand {
                 description = "Blocks the assigned node has to deliver the result (default: ${DEFAULT-VALUE}).")
         long deadline;
 
-        @Option(names = "--wait", description = "Wait until the job is SETTLED or EXPIRED.")
+        @Option(names = "--wait", description = "Wait until the job is SETTLED, EXPIRED or CANCELLED.")
         boolean waitForJob;
 
         @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120",
@@ -138,7 +142,7 @@ final class JobCommand extends GroupCommand {
         }
 
         private static boolean isFinal(JobView v) {
-            return "SETTLED".equals(v.status()) || "EXPIRED".equals(v.status());
+            return FINAL_STATUSES.contains(v.status());
         }
 
         /** A model id, or the id of the model registered under that name. */
@@ -187,7 +191,8 @@ final class JobCommand extends GroupCommand {
         @Mixin
         ApiOptions api;
 
-        @Option(names = "--status", paramLabel = "STATUS", description = "Only jobs in this status: QUEUED, ASSIGNED, SETTLED or EXPIRED.")
+        @Option(names = "--status", paramLabel = "STATUS",
+                description = "Only jobs in this status: QUEUED, ASSIGNED, SETTLED, EXPIRED or CANCELLED.")
         String status;
 
         @Option(names = "--node", paramLabel = "ID", converter = Converters.Key.class, description = "Only jobs of this node.")
@@ -202,8 +207,8 @@ final class JobCommand extends GroupCommand {
         @Override
         protected int execute() {
             String s = status == null ? null : status.strip().toUpperCase(Locale.ROOT);
-            if (s != null && !List.of("QUEUED", "ASSIGNED", "SETTLED", "EXPIRED").contains(s)) {
-                throw usage("--status must be QUEUED, ASSIGNED, SETTLED or EXPIRED, got '" + status + "'");
+            if (s != null && !STATUSES.contains(s)) {
+                throw usage("--status must be QUEUED, ASSIGNED, SETTLED, EXPIRED or CANCELLED, got '" + status + "'");
             }
             if (limit != null && (limit < 1 || limit > 1000)) {
                 throw usage("--limit must be 1 to 1000, got " + limit);

@@ -39,6 +39,7 @@ import picocli.CommandLine;
             ChainCommand.class,
             TeeCommand.class,
             MeasureCommand.class,
+            GovernanceCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class VerityCli implements Runnable {

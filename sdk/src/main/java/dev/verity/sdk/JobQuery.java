@@ -5,7 +5,7 @@ import dev.verity.core.PublicKey;
 
 /**
  * Which jobs {@link VerityClient#jobs} lists: every filter is optional (null = any). {@code status} is
- * QUEUED, ASSIGNED, SETTLED or EXPIRED; {@code limit} defaults to 100 on the node, at most 1000.
+ * QUEUED, ASSIGNED, SETTLED, EXPIRED or CANCELLED; {@code limit} defaults to 100 on the node, at most 1000.
  * Jobs come newest first. Build with {@link #all()} and the {@code with...} methods.
  */
 public record JobQuery(String status, PublicKey node, PublicKey client, Hash model, Integer limit) {

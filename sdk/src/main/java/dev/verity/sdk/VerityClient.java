@@ -18,6 +18,7 @@ import dev.verity.sdk.api.ModelView;
 import dev.verity.sdk.api.NodeView;
 import dev.verity.sdk.api.StatusView;
 import dev.verity.sdk.api.SubmitRequest;
+import dev.verity.sdk.api.TeePolicyView;
 import dev.verity.sdk.api.TransactionReceipt;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -221,6 +222,14 @@ public final class VerityClient implements AutoCloseable {
 
     public BlockView latestBlock() {
         return get("/v1/blocks/latest", BlockView.class);
+    }
+
+    /**
+     * The chain's TEE policy: the governance council, the number the next proposal must carry, the
+     * trusted collateral, approved measurements, revocations, minimum TCB versions and registered enclaves.
+     */
+    public TeePolicyView teePolicy() {
+        return get("/v1/tee", TeePolicyView.class);
     }
 
     /** Stored events matching the query, in chain order. */

@@ -4,12 +4,16 @@ import dev.verity.core.Hash;
 import dev.verity.core.PrivateKey;
 import dev.verity.core.PublicKey;
 import dev.verity.ledger.VerificationMode;
+import dev.verity.ledger.governance.Approval;
+import dev.verity.ledger.governance.GovernanceAction;
+import dev.verity.ledger.governance.GovernanceCodec;
 import dev.verity.ledger.tx.Hardware;
 import dev.verity.ledger.tx.Payload;
 import dev.verity.ledger.tx.SignedTransaction;
 import dev.verity.ledger.tx.TransactionBody;
 import dev.verity.sdk.api.AccountView;
 import dev.verity.sdk.api.TransactionReceipt;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -182,5 +186,45 @@ public final class Wallet {
     /** Posts this node's result for an assigned job with the evidence its mode needs (empty for NONE). */
     public Hash submitResult(Hash jobId, byte[] output, byte[] evidence) {
         return submit(new Payload.SubmitResult(jobId, output, evidence));
+    }
+
+    // ------------------------------------------------------------------ governance
+
+    /**
+     * Proposes {@code action} as the chain's next governance proposal, approved by {@code approvers}
+     * (council members' keys; at least the council's threshold of them), and submits it from this
+     * wallet, which need not be a council member. The proposal number is the node's
+     * {@code nextProposal} now; a proposal applied in between makes this one refused with
+     * {@code INVALID_PROPOSAL}. Approvers signed apart are sent with {@link #govern(long, GovernanceAction, List)}.
+     */
+    public Hash govern(GovernanceAction action, List<PrivateKey> approvers) {
+        return send(governPayload(action, approvers)).hash();
+    }
+
+    /** Submits proposal number {@code proposal} with approvals gathered beforehand (see {@link #approve}). */
+    public Hash govern(long proposal, GovernanceAction action, List<Approval> approvals) {
+        return submit(new Payload.Govern(proposal, action, approvals));
+    }
+
+    private Payload.Govern governPayload(GovernanceAction action, List<PrivateKey> approvers) {
+        if (approvers.isEmpty()) {
+            throw new IllegalArgumentException("a governance proposal needs at least one council member's approval");
+        }
+        long proposal = client.teePolicy().nextProposal();
+        String chain = chainId();
+        List<Approval> approvals = new ArrayList<>(approvers.size());
+        for (PrivateKey member : approvers) {
+            approvals.add(approve(chain, proposal, action, member));
+        }
+        return new Payload.Govern(proposal, action, approvals);
+    }
+
+    /**
+     * A council member's approval of proposal number {@code proposal} on chain {@code chainId}: an
+     * Ed25519 signature over {@link GovernanceCodec#signingBytes}. Members can sign apart, on their
+     * own machines, and hand their approvals to whoever submits the proposal.
+     */
+    public static Approval approve(String chainId, long proposal, GovernanceAction action, PrivateKey member) {
+        return new Approval(member.publicKey(), member.sign(GovernanceCodec.signingBytes(chainId, proposal, action)));
     }
 }

@@ -188,6 +188,7 @@ public final class ApiServer implements AutoCloseable {
         a.get("/v1/models/{id}", this::model);
         a.get("/v1/jobs", this::jobs);
         a.get("/v1/jobs/{id}", this::job);
+        a.get("/v1/tee", ctx -> ctx.json(chain.read(Views::teePolicy)));
         a.get("/v1/blocks/latest", this::latestBlock);
         a.get("/v1/blocks/{height}", this::block);
         a.get("/v1/events", this::events);
@@ -298,8 +299,8 @@ public final class ApiServer implements AutoCloseable {
             try {
                 status = JobStatus.valueOf(statusText.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest("query parameter 'status' must be one of QUEUED, ASSIGNED, SETTLED, EXPIRED, got '"
-                        + RequestParams.shorten(statusText) + "'");
+                throw ApiException.badRequest("query parameter 'status' must be one of QUEUED, ASSIGNED, SETTLED, EXPIRED, "
+                        + "CANCELLED, got '" + RequestParams.shorten(statusText) + "'");
             }
         }
         PublicKey node = RequestParams.queryKey(ctx, "node", "a node id");

@@ -1,17 +1,33 @@
 package dev.verity.node.chain;
 
 import dev.verity.core.Hash;
+import dev.verity.core.PublicKey;
+import dev.verity.core.Sha256;
 import dev.verity.ledger.block.Block;
+import dev.verity.ledger.governance.Council;
+import dev.verity.ledger.governance.RevocationTarget;
+import dev.verity.ledger.state.EnclaveRecord;
 import dev.verity.ledger.state.JobRecord;
+import dev.verity.ledger.state.LedgerState;
 import dev.verity.ledger.state.ModelRecord;
 import dev.verity.ledger.state.NodeRecord;
+import dev.verity.ledger.state.RevocationRecord;
 import dev.verity.ledger.tx.SignedTransaction;
+import dev.verity.proofs.attestation.Collateral;
+import dev.verity.proofs.attestation.CollateralKind;
+import dev.verity.proofs.attestation.TcbVersion;
+import dev.verity.proofs.attestation.TeeType;
 import dev.verity.sdk.api.BlockView;
 import dev.verity.sdk.api.JobView;
 import dev.verity.sdk.api.ModelView;
 import dev.verity.sdk.api.NodeView;
+import dev.verity.sdk.api.TeePolicyView;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import org.bouncycastle.asn1.x509.Certificate;
 
 /** Maps ledger records to the API's data types. */
 public final class Views {
@@ -45,5 +61,71 @@ public final class Views {
         List<String> txs = b.transactions().stream().map(SignedTransaction::hash).map(Hash::hex).toList();
         return new BlockView(h.height(), b.hash().hex(), h.previousHash().hex(), h.timestampMillis(), h.transactionsRoot().hex(),
                 h.stateRoot().hex(), h.eventsRoot().hex(), h.producer().hex(), b.signature().hex(), txs);
+    }
+
+    /** The chain's TEE policy: council, next proposal, collateral, measurements, revocations, TCB minimums, enclaves. */
+    public static TeePolicyView teePolicy(LedgerState s) {
+        Council c = s.council();
+        TeePolicyView.CouncilView council = c == null ? new TeePolicyView.CouncilView(List.of(), 0)
+                : new TeePolicyView.CouncilView(c.members().stream().map(PublicKey::hex).toList(), c.threshold());
+        List<TeePolicyView.CollateralView> collateral = new ArrayList<>();
+        for (Map.Entry<Hash, Collateral> e : s.collateral.view().entrySet()) {
+            collateral.add(collateral(e.getKey(), e.getValue()));
+        }
+        List<TeePolicyView.MeasurementView> measurements = new ArrayList<>();
+        s.approvedMeasurements.view().forEach((k, label) ->
+                measurements.add(new TeePolicyView.MeasurementView(k.type().name(), k.measurement().hex(), label)));
+        List<TeePolicyView.RevocationView> revocations = new ArrayList<>();
+        s.revocations.view().forEach((id, r) -> revocations.add(revocation(id, r)));
+        List<TeePolicyView.MinimumTcbView> minimums = new ArrayList<>();
+        s.minimumTcbs.view().forEach((code, tcb) ->
+                minimums.add(new TeePolicyView.MinimumTcbView(typeName(code), tcb.components())));
+        List<TeePolicyView.EnclaveView> enclaves = s.enclaves.view().values().stream().map(Views::enclave).toList();
+        return new TeePolicyView(council, s.global(LedgerState.GLOBAL_NEXT_PROPOSAL), collateral, measurements, revocations,
+                minimums, enclaves);
+    }
+
+    public static TeePolicyView.CollateralView collateral(Hash id, Collateral c) {
+        byte[] data = c.data();
+        return new TeePolicyView.CollateralView(id.hex(), c.type().name(), c.kind().name(), Sha256.digest(data).hex(),
+                isCertificate(c.kind()) ? subject(data) : null, data.length);
+    }
+
+    private static boolean isCertificate(CollateralKind kind) {
+        return kind == CollateralKind.ROOT_CERTIFICATE || kind == CollateralKind.TCB_SIGNING_CERTIFICATE;
+    }
+
+    /** The X.509 subject of a DER certificate, or null when the bytes are not one. */
+    static String subject(byte[] der) {
+        try {
+            return Certificate.getInstance(der).getSubject().toString();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    public static TeePolicyView.RevocationView revocation(Hash id, RevocationRecord r) {
+        RevocationTarget t = r.target();
+        TeePolicyView.RevocationTargetView target = switch (t) {
+            case RevocationTarget.Vendor v -> new TeePolicyView.RevocationTargetView("VENDOR", v.type().name(), null, null);
+            case RevocationTarget.Chip chip -> new TeePolicyView.RevocationTargetView("CHIP", chip.type().name(),
+                    HexFormat.of().formatHex(chip.chipId()), null);
+            case RevocationTarget.MeasurementTarget m -> new TeePolicyView.RevocationTargetView("MEASUREMENT", m.type().name(),
+                    null, m.measurement().hex());
+        };
+        return new TeePolicyView.RevocationView(id.hex(), target, t.describe(), r.reason(), r.height());
+    }
+
+    public static TeePolicyView.EnclaveView enclave(EnclaveRecord e) {
+        byte[] chip = e.chipId();
+        TcbVersion tcb = e.tcb();
+        return new TeePolicyView.EnclaveView(e.enclaveKey().hex(), e.node().hex(), e.type().name(), e.measurement().hex(),
+                chip.length == 0 ? null : HexFormat.of().formatHex(chip), tcb == null ? List.of() : tcb.components(),
+                e.rootId() == null ? null : e.rootId().hex(), e.registeredAt());
+    }
+
+    private static String typeName(long code) {
+        TeeType t = TeeType.fromCode((int) code);
+        return t == null ? "0x" + Long.toHexString(code) : t.name();
     }
 }

@@ -149,7 +149,8 @@ class ApiErrorsTest {
         assertThat(error(f.get("/v1/blocks/-1"), 400, "BAD_REQUEST").get("message").asText()).contains("'height'");
         assertThat(error(f.get("/v1/jobs?limit=0"), 400, "BAD_REQUEST").get("message").asText()).contains("'limit'", "1000");
         assertThat(error(f.get("/v1/jobs?limit=1001"), 400, "BAD_REQUEST").get("message").asText()).contains("'limit'");
-        assertThat(error(f.get("/v1/jobs?status=DONE"), 400, "BAD_REQUEST").get("message").asText()).contains("'status'", "SETTLED");
+        assertThat(error(f.get("/v1/jobs?status=DONE"), 400, "BAD_REQUEST").get("message").asText())
+                .contains("'status'", "SETTLED", "CANCELLED");
         assertThat(error(f.get("/v1/jobs?node=abc"), 400, "BAD_REQUEST").get("message").asText()).contains("'node'");
         assertThat(error(f.get("/v1/events?fromHeight=x"), 400, "BAD_REQUEST").get("message").asText()).contains("'fromHeight'");
         String both = "/v1/events?job=" + "ab".repeat(32) + "&account=" + "cd".repeat(32);

@@ -5,8 +5,10 @@ import java.util.List;
 
 /**
  * A job. {@code input} and {@code output} are base64 (output null until a result is posted);
- * {@code status} is QUEUED, ASSIGNED, SETTLED or EXPIRED. Job lists leave {@code input} and
- * {@code output} out (they are omitted from the JSON when null); fetch one job to get them.
+ * {@code status} is QUEUED, ASSIGNED, SETTLED, EXPIRED or CANCELLED; the last three are final (a
+ * CANCELLED job lost its enclave to a revocation with no fallback mode left and was refunded in full).
+ * Job lists leave {@code input} and {@code output} out (they are omitted from the JSON when null);
+ * fetch one job to get them.
  */
 public record JobView(String id, String client, String model, String inputHash, String mode, List<String> fallbackModes,
                       long maxFee, long fee, long deadlineBlocks, String status, String assignedNode, long assignedAt,
