@@ -13,6 +13,7 @@ import dev.verity.ledger.tx.Payload;
 import dev.verity.proofs.attestation.Collateral;
 import dev.verity.proofs.attestation.CollateralKind;
 import dev.verity.proofs.attestation.Measurement;
+import dev.verity.proofs.attestation.Pem;
 import dev.verity.proofs.attestation.SevSnpVerifier;
 import dev.verity.proofs.attestation.TcbVersion;
 import dev.verity.proofs.attestation.TeeType;
@@ -30,7 +31,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -584,7 +584,11 @@ final class GovernanceCommand extends GroupCommand {
                     }
                 }
             } else if (k == CollateralKind.REVOCATION_LIST && text.contains("-----BEGIN X509 CRL-----")) {
-                items.addAll(pemBlocks(text, "X509 CRL"));
+                try {
+                    items.addAll(Pem.blocks(text, "X509 CRL"));
+                } catch (IllegalArgumentException e) {
+                    throw usage("--file: " + file + ": " + e.getMessage());
+                }
             } else {
                 items.add(bytes);
             }
@@ -603,29 +607,6 @@ final class GovernanceCommand extends GroupCommand {
                 return c != null && c.getSubject() != null;
             } catch (RuntimeException e) {
                 return false;
-            }
-        }
-
-        private List<byte[]> pemBlocks(String pem, String label) {
-            List<byte[]> out = new ArrayList<>();
-            String begin = "-----BEGIN " + label + "-----";
-            String end = "-----END " + label + "-----";
-            int from = 0;
-            while (true) {
-                int b = pem.indexOf(begin, from);
-                if (b < 0) {
-                    return out;
-                }
-                int e = pem.indexOf(end, b);
-                if (e < 0) {
-                    throw usage("--file: a PEM " + label + " block in " + file + " is not closed");
-                }
-                try {
-                    out.add(Base64.getMimeDecoder().decode(pem.substring(b + begin.length(), e)));
-                } catch (IllegalArgumentException x) {
-                    throw usage("--file: a PEM " + label + " block in " + file + " is not base64");
-                }
-                from = e + end.length();
             }
         }
 

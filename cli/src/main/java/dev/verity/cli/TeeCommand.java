@@ -1,5 +1,6 @@
 package dev.verity.cli;
 
+import dev.verity.proofs.attestation.Pem;
 import dev.verity.proofs.attestation.SevSnpReport;
 import dev.verity.proofs.attestation.SevSnpTcb;
 import dev.verity.proofs.attestation.SevSnpVerifier;
@@ -14,7 +15,6 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -290,7 +290,7 @@ final class TeeCommand extends GroupCommand {
                 if (text.contains("-----BEGIN ")) {
                     try {
                         certs.addAll(SevSnpVerifier.pemToDer(text));
-                        crls.addAll(pemBlocks(text, "X509 CRL"));
+                        crls.addAll(Pem.blocks(text, "X509 CRL"));
                     } catch (IllegalArgumentException e) {
                         // not usable PEM: ignore the file
                     }
@@ -368,25 +368,6 @@ final class TeeCommand extends GroupCommand {
                 return false;
             } catch (RuntimeException e) {
                 return false;
-            }
-        }
-
-        private static List<byte[]> pemBlocks(String pem, String label) {
-            List<byte[]> out = new ArrayList<>();
-            String begin = "-----BEGIN " + label + "-----";
-            String end = "-----END " + label + "-----";
-            int from = 0;
-            while (true) {
-                int b = pem.indexOf(begin, from);
-                if (b < 0) {
-                    return out;
-                }
-                int e = pem.indexOf(end, b);
-                if (e < 0) {
-                    return out;
-                }
-                out.add(Base64.getMimeDecoder().decode(pem.substring(b + begin.length(), e)));
-                from = e + end.length();
             }
         }
     }

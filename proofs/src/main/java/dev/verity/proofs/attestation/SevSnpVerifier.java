@@ -4,7 +4,6 @@ import dev.verity.core.Sha256;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1GeneralizedTime;
@@ -259,24 +258,7 @@ public final class SevSnpVerifier {
 
     /** Decodes every {@code CERTIFICATE} block of a PEM text into DER, in order. */
     public static List<byte[]> pemToDer(String pem) {
-        List<byte[]> out = new ArrayList<>();
-        String begin = "-----BEGIN CERTIFICATE-----";
-        String end = "-----END CERTIFICATE-----";
-        int from = 0;
-        while (true) {
-            int b = pem.indexOf(begin, from);
-            if (b < 0) {
-                break;
-            }
-            int e = pem.indexOf(end, b);
-            if (e < 0) {
-                throw new IllegalArgumentException("PEM certificate block is not closed");
-            }
-            String body = pem.substring(b + begin.length(), e);
-            out.add(Base64.getMimeDecoder().decode(body));
-            from = e + end.length();
-        }
-        return out;
+        return Pem.blocks(pem, "CERTIFICATE");
     }
 
     // ------------------------------------------------------------------------------------------------
