@@ -12,6 +12,7 @@ import dev.verity.ledger.governance.Approval;
 import dev.verity.ledger.governance.Council;
 import dev.verity.ledger.governance.GovernanceAction;
 import dev.verity.ledger.governance.GovernanceCodec;
+import dev.verity.ledger.governance.RevocationTarget;
 import dev.verity.ledger.state.EnclaveRecord;
 import dev.verity.ledger.state.LedgerState;
 import dev.verity.ledger.state.MeasurementKey;
@@ -87,7 +88,7 @@ public final class GovernanceRules {
                 require(!state.revocations.contains(r.target().id()), RejectCode.INVALID_PROPOSAL,
                         r.target().describe() + " is already revoked");
                 state.revocations.put(r.target().id(), new RevocationRecord(r.target(), r.reason(), ctx.height()));
-                if (r.target() instanceof dev.verity.ledger.governance.RevocationTarget.MeasurementTarget m) {
+                if (r.target() instanceof RevocationTarget.MeasurementTarget m) {
                     state.approvedMeasurements.remove(new MeasurementKey(m.type(), m.measurement()));
                 }
                 int dropped = Revocations.unregisterWhere(state,

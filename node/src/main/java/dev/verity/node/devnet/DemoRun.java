@@ -228,20 +228,10 @@ public final class DemoRun {
         VerityClient client = net.client();
         PackageRunner local = digitInputs.isEmpty() ? null : net.integerModelRunner();
         List<JobLine> jobs = new ArrayList<>();
-        long paid = 0, toNodes = 0, toValidators = 0, toTreasury = 0;
+        FeeTally tally = new FeeTally();
         for (Map.Entry<Hash, Long> e : submittedAt.entrySet()) {
             JobView j = client.job(e.getKey());
-            long fee = 0;
-            for (EventView ev : client.events(EventQuery.forJob(e.getKey()))) {
-                switch (ev.type()) {
-                    case "JOB_SETTLED" -> fee += ev.amount();
-                    case "NODE_PAID" -> toNodes += ev.amount();
-                    case "VALIDATOR_PAID" -> toValidators += ev.amount();
-                    case "TREASURY_PAID" -> toTreasury += ev.amount();
-                    default -> { }
-                }
-            }
-            paid += fee;
+            long fee = tally.add(client, e.getKey());
             Long end = settledAt.get(j.id());
             long latency = end == null ? -1 : (end - e.getValue()) / 1_000_000;
             byte[] digit = digitInputs.get(e.getKey());
@@ -259,15 +249,7 @@ public final class DemoRun {
         }
         // The revocation scene's jobs pay too (those that settled under their fallback mode).
         for (MovedJob m : revocation.moved()) {
-            for (EventView ev : client.events(EventQuery.forJob(Hash.fromHex(m.id())))) {
-                switch (ev.type()) {
-                    case "JOB_SETTLED" -> paid += ev.amount();
-                    case "NODE_PAID" -> toNodes += ev.amount();
-                    case "VALIDATOR_PAID" -> toValidators += ev.amount();
-                    case "TREASURY_PAID" -> toTreasury += ev.amount();
-                    default -> { }
-                }
-            }
+            tally.add(client, Hash.fromHex(m.id()));
         }
         List<NodeLine> nodes = new ArrayList<>();
         for (Devnet.ComputeNode n : net.nodes()) {
@@ -275,8 +257,32 @@ public final class DemoRun {
             nodes.add(new NodeLine(v.id(), v.stake(), v.earned(), v.penalized(), v.jobsCompleted(), v.modes()));
         }
         StatusView status = client.status();
-        return new Summary(jobs, nodes, new Fees(paid, toNodes, toValidators, toTreasury),
+        return new Summary(jobs, nodes, new Fees(tally.paid, tally.toNodes, tally.toValidators, tally.toTreasury),
                 new ChainInfo(status.height(), status.stateRoot()), revocation);
+    }
+
+    /** Fees paid and how they were split, summed from the chain's events of each job. */
+    private static final class FeeTally {
+        long paid;
+        long toNodes;
+        long toValidators;
+        long toTreasury;
+
+        /** Adds one job's payments; returns the fee it settled for (0 if it did not settle). */
+        long add(VerityClient client, Hash job) {
+            long fee = 0;
+            for (EventView ev : client.events(EventQuery.forJob(job))) {
+                switch (ev.type()) {
+                    case "JOB_SETTLED" -> fee += ev.amount();
+                    case "NODE_PAID" -> toNodes += ev.amount();
+                    case "VALIDATOR_PAID" -> toValidators += ev.amount();
+                    case "TREASURY_PAID" -> toTreasury += ev.amount();
+                    default -> { }
+                }
+            }
+            paid += fee;
+            return fee;
+        }
     }
 
     private static int argmax(byte[] floatsLittleEndian) {

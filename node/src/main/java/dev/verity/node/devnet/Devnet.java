@@ -8,12 +8,8 @@ import dev.verity.inference.pkg.ModelPackage;
 import dev.verity.ledger.Genesis;
 import dev.verity.ledger.Params;
 import dev.verity.ledger.VerificationMode;
-import dev.verity.ledger.governance.Approval;
 import dev.verity.ledger.governance.GovernanceAction;
-import dev.verity.ledger.governance.GovernanceCodec;
-import dev.verity.ledger.state.LedgerState;
 import dev.verity.ledger.tx.Hardware;
-import dev.verity.ledger.tx.Payload;
 import dev.verity.modelhub.hub.PackageRunner;
 import dev.verity.node.api.ApiServer;
 import dev.verity.node.chain.ChainNode;
@@ -235,11 +231,7 @@ public final class Devnet implements AutoCloseable {
      * sent by the client account, and waits for it to be in a block.
      */
     public TransactionReceipt govern(GovernanceAction action) {
-        long proposal = chain.read(s -> s.global(LedgerState.GLOBAL_NEXT_PROPOSAL));
-        byte[] signed = GovernanceCodec.signingBytes(DevnetGenesis.CHAIN_ID, proposal, action);
-        Payload.Govern govern = new Payload.Govern(proposal, action,
-                List.of(new Approval(governor.publicKey(), governor.sign(signed))));
-        return client.awaitReceipt(clientWallet.submit(govern), Duration.ofSeconds(30));
+        return client.awaitReceipt(clientWallet.govern(action, List.of(governor)), Duration.ofSeconds(30));
     }
 
     @Override

@@ -20,7 +20,7 @@ public final class SevSnpAttestationVerifier implements AttestationVerifier {
         if (!(evidence instanceof AttestationEvidence.SevSnp snp)) {
             return new AttestationVerdict.Invalid("not SEV-SNP evidence");
         }
-        List<Collateral> roots = roots(anchors);
+        List<Collateral> roots = anchors.matching(TeeType.SEV_SNP, CollateralKind.ROOT_CERTIFICATE);
         if (roots.isEmpty()) {
             return new AttestationVerdict.Invalid("the chain trusts no SEV-SNP root certificate");
         }
@@ -48,15 +48,5 @@ public final class SevSnpAttestationVerifier implements AttestationVerifier {
                 tcb.microcode());
         return new AttestationVerdict.Valid(TeeType.SEV_SNP, new Measurement(r.measurement()), r.reportData(),
                 r.chipId() == null ? new byte[0] : r.chipId(), version, null, r.debugAllowed(), rootId);
-    }
-
-    private static List<Collateral> roots(TrustAnchors anchors) {
-        List<Collateral> out = new ArrayList<>();
-        for (Collateral c : anchors.collateral()) {
-            if (c.type() == TeeType.SEV_SNP && c.kind() == CollateralKind.ROOT_CERTIFICATE) {
-                out.add(c);
-            }
-        }
-        return out;
     }
 }

@@ -20,37 +20,32 @@ public final class TdxAttestationVerifier implements AttestationVerifier {
         if (!(evidence instanceof AttestationEvidence.Tdx tdx)) {
             return new AttestationVerdict.Invalid("not TDX evidence");
         }
-        List<Collateral> roots = new ArrayList<>();
-        for (Collateral c : anchors.collateral()) {
-            if (c.type() == TeeType.TDX && c.kind() == CollateralKind.ROOT_CERTIFICATE) {
-                roots.add(c);
-            }
-        }
+        List<Collateral> roots = anchors.matching(TeeType.TDX, CollateralKind.ROOT_CERTIFICATE);
         if (roots.isEmpty()) {
             return new AttestationVerdict.Invalid("the chain trusts no TDX root certificate");
         }
-        List<byte[]> crls = anchors.of(TeeType.TDX, CollateralKind.REVOCATION_LIST);
-        List<byte[]> tcbInfos = anchors.of(TeeType.TDX, CollateralKind.TCB_INFO);
         byte[] qeIdentity = anchors.first(TeeType.TDX, CollateralKind.QE_IDENTITY);
         List<byte[]> signing = anchors.of(TeeType.TDX, CollateralKind.TCB_SIGNING_CERTIFICATE);
+        List<TdxCollateral> options = new ArrayList<>();
+        if (qeIdentity != null && !signing.isEmpty()) {
+            for (byte[] tcbInfo : anchors.of(TeeType.TDX, CollateralKind.TCB_INFO)) {
+                options.add(new TdxCollateral(tcbInfo, qeIdentity, signing));
+            }
+        }
+        if (options.isEmpty()) {
+            return new AttestationVerdict.Invalid("the chain holds no TDX TCB info, QE identity and TCB signing "
+                    + "certificate, so it cannot judge a TDX platform's TCB");
+        }
+        List<byte[]> crls = anchors.of(TeeType.TDX, CollateralKind.REVOCATION_LIST);
         String firstReason = null;
         for (Collateral root : roots) {
-            List<TdxCollateral> options = new ArrayList<>();
-            if (qeIdentity != null && !signing.isEmpty()) {
-                for (byte[] tcbInfo : tcbInfos) {
-                    options.add(new TdxCollateral(tcbInfo, qeIdentity, signing));
-                }
-            }
-            if (options.isEmpty()) {
-                return new AttestationVerdict.Invalid("the chain holds no TDX TCB info, QE identity and TCB signing "
-                        + "certificate, so it cannot judge a TDX platform's TCB");
-            }
             for (TdxCollateral collateral : options) {
                 TdxVerifier.Result r = TdxVerifier.verify(tdx.quote(), root.data(), crls, collateral,
                         anchors.timeEpochSeconds());
                 if (r.valid()) {
                     return valid(r, root);
                 }
+                // TCB info for another platform family says little; keep a more telling reason when one comes.
                 if (firstReason == null || firstReason.contains("FMSPC") || firstReason.contains("fmspc")) {
                     firstReason = r.reason();
                 }

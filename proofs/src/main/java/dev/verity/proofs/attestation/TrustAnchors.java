@@ -12,13 +12,22 @@ public record TrustAnchors(List<Collateral> collateral, long timeEpochSeconds) {
         collateral = List.copyOf(collateral);
     }
 
+    /** Every piece of collateral of this type and kind, in the given order. */
+    public List<Collateral> matching(TeeType type, CollateralKind kind) {
+        List<Collateral> out = new ArrayList<>();
+        for (Collateral c : collateral) {
+            if (c.type() == type && c.kind() == kind) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
     /** The data of every piece of collateral of this type and kind, in the given order. */
     public List<byte[]> of(TeeType type, CollateralKind kind) {
         List<byte[]> out = new ArrayList<>();
-        for (Collateral c : collateral) {
-            if (c.type() == type && c.kind() == kind) {
-                out.add(c.data());
-            }
+        for (Collateral c : matching(type, kind)) {
+            out.add(c.data());
         }
         return out;
     }
