@@ -309,6 +309,7 @@ final class GovernanceCommand extends GroupCommand {
                 case GovernanceAction.Reinstate x -> "REINSTATE";
                 case GovernanceAction.SetMinimumTcb x -> "SET_MINIMUM_TCB";
                 case GovernanceAction.ReplaceCouncil x -> "REPLACE_COUNCIL";
+                case GovernanceAction.SetVerificationParams x -> "SET_VERIFICATION_PARAMS";
             };
         }
 

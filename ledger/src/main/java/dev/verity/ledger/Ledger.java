@@ -3,7 +3,10 @@ package dev.verity.ledger;
 import dev.verity.core.DecodingException;
 import dev.verity.core.PublicKey;
 import dev.verity.ledger.evidence.EvidenceVerifiers;
+import dev.verity.ledger.rules.AuditRules;
 import dev.verity.ledger.rules.BlockEndRules;
+import dev.verity.ledger.rules.DisputeRules;
+import dev.verity.ledger.rules.ProvableRules;
 import dev.verity.ledger.rules.EnclaveRules;
 import dev.verity.ledger.rules.GovernanceRules;
 import dev.verity.ledger.rules.JobRules;
@@ -174,6 +177,11 @@ public final class Ledger {
             case Payload.Govern g -> GovernanceRules.apply(state, chainId, g, ctx);
             case Payload.SubmitJob j -> JobRules.submit(state, sender, tx.hash(), j, ctx, evidence);
             case Payload.SubmitResult r -> JobRules.result(state, sender, r, ctx, evidence);
+            case Payload.RegisterProgram r -> ProvableRules.registerProgram(state, sender, r, ctx);
+            case Payload.Challenge c -> DisputeRules.challenge(state, sender, c, ctx);
+            case Payload.DisputeMove m -> DisputeRules.move(state, sender, m, ctx);
+            case Payload.ProveStep s -> DisputeRules.proveStep(state, sender, s, ctx);
+            case Payload.AuditReport a -> AuditRules.report(state, sender, a, ctx);
         }
     }
 

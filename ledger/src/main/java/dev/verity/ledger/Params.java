@@ -31,7 +31,16 @@ public record Params(
         long maxDeadlineBlocks,
         long maxQueueBlocks,
         int maxModelsPerNode,
-        int maxAssignmentsPerBlock) {
+        int maxAssignmentsPerBlock,
+        long optimisticFeeMultiplierBps,
+        long sampledFeeMultiplierBps,
+        long challengeWindowBlocks,
+        long moveDeadlineBlocks,
+        long challengerBond,
+        long disputeSlashBps,
+        long winnerShareBps,
+        long auditProbabilityBps,
+        int maxWitnessBytes) {
 
     public static final long BASE_UNITS_PER_TOKEN = 1_000_000L;
 
@@ -59,7 +68,16 @@ public record Params(
                 10_000, // maxDeadlineBlocks
                 200, // maxQueueBlocks
                 32, // maxModelsPerNode
-                10_000); // maxAssignmentsPerBlock
+                10_000, // maxAssignmentsPerBlock
+                10_000, // OPTIMISTIC pays the base price: watchers are paid from slashes, not fees
+                10_000, // SAMPLED pays the base price; an audited job also pays its auditor the NONE price
+                10, // challengeWindowBlocks
+                5, // moveDeadlineBlocks
+                100 * BASE_UNITS_PER_TOKEN, // challengerBond: 100 VRT
+                1_000, // disputeSlashBps: the loser of a dispute loses 10% of its stake or bond
+                5_000, // winnerShareBps: half of that goes to the winner, the rest to the treasury
+                1_000, // auditProbabilityBps: 10% of SAMPLED results are re-run
+                128 * 1024); // maxWitnessBytes
     }
 
     /** Checks the relations between parameters; returns null when they hold, else what is wrong. */
@@ -76,17 +94,53 @@ public record Params(
         if (minDeadlineBlocks < 1 || maxDeadlineBlocks < minDeadlineBlocks) {
             return "deadline bounds must satisfy 1 <= min <= max";
         }
-        if (noneFeeMultiplierBps <= 0 || teeFeeMultiplierBps <= 0 || feePerMegaComputeUnit < 0 || minJobFee < 0) {
+        if (noneFeeMultiplierBps <= 0 || teeFeeMultiplierBps <= 0 || optimisticFeeMultiplierBps <= 0
+                || sampledFeeMultiplierBps <= 0 || feePerMegaComputeUnit < 0 || minJobFee < 0) {
             return "fee parameters must be positive";
         }
+        return verificationProblem();
+    }
+
+    /** The relations between the dispute and audit parameters; null when they hold. */
+    public String verificationProblem() {
+        if (challengeWindowBlocks < 1 || moveDeadlineBlocks < 1) {
+            return "the challenge window and the move deadline must be at least one block";
+        }
+        if (challengerBond < 1) {
+            return "the challenger bond must be positive";
+        }
+        if (disputeSlashBps < 1 || disputeSlashBps > 10_000 || winnerShareBps < 0 || winnerShareBps > 10_000) {
+            return "the dispute slash must be within 1..10000 and the winner's share within 0..10000 basis points";
+        }
+        if (auditProbabilityBps < 1 || auditProbabilityBps > 10_000) {
+            return "the audit probability must be within 1..10000 basis points";
+        }
+        if (unbondingBlocks <= challengeWindowBlocks) {
+            return "unbondingBlocks must exceed challengeWindowBlocks, so a node cannot withdraw stake a pending result can still lose";
+        }
+        if (maxWitnessBytes < 1024) {
+            return "maxWitnessBytes must be at least 1024";
+        }
         return null;
+    }
+
+    /** These parameters with the dispute and audit parameters replaced. */
+    public Params withVerification(long window, long moveDeadline, long bond, long slashBps, long winnerBps, long auditBps) {
+        return new Params(minStake, unbondingBlocks, maxTransactionBytes, maxInputBytes, maxOutputBytes, maxEvidenceBytes,
+                maxAttestationBytes, feePerMegaComputeUnit, minJobFee, noneFeeMultiplierBps, teeFeeMultiplierBps,
+                nodeShareBps, validatorShareBps, treasuryShareBps, maxReassignments, missedDeadlinePenaltyBps,
+                jailAfterMisses, jailBlocks, minDeadlineBlocks, maxDeadlineBlocks, maxQueueBlocks, maxModelsPerNode,
+                maxAssignmentsPerBlock, optimisticFeeMultiplierBps, sampledFeeMultiplierBps, window, moveDeadline, bond,
+                slashBps, winnerBps, auditBps, maxWitnessBytes);
     }
 
     public long feeMultiplierBps(VerificationMode mode) {
         return switch (mode) {
             case NONE -> noneFeeMultiplierBps;
             case TEE -> teeFeeMultiplierBps;
-            default -> 0;
+            case OPTIMISTIC -> optimisticFeeMultiplierBps;
+            case SAMPLED -> sampledFeeMultiplierBps;
+            case ZK -> 0;
         };
     }
 
@@ -96,7 +150,9 @@ public record Params(
                 .u64(noneFeeMultiplierBps).u64(teeFeeMultiplierBps).u64(nodeShareBps).u64(validatorShareBps)
                 .u64(treasuryShareBps).u32(maxReassignments).u64(missedDeadlinePenaltyBps).u32(jailAfterMisses)
                 .u64(jailBlocks).u64(minDeadlineBlocks).u64(maxDeadlineBlocks).u64(maxQueueBlocks)
-                .u32(maxModelsPerNode).u32(maxAssignmentsPerBlock);
+                .u32(maxModelsPerNode).u32(maxAssignmentsPerBlock).u64(optimisticFeeMultiplierBps)
+                .u64(sampledFeeMultiplierBps).u64(challengeWindowBlocks).u64(moveDeadlineBlocks).u64(challengerBond)
+                .u64(disputeSlashBps).u64(winnerShareBps).u64(auditProbabilityBps).u32(maxWitnessBytes);
     }
 
     public static Params decode(Decoder d) {
@@ -107,6 +163,9 @@ public record Params(
                 d.u64("validatorShareBps"), d.u64("treasuryShareBps"), (int) d.u32("maxReassignments"),
                 d.u64("missedDeadlinePenaltyBps"), (int) d.u32("jailAfterMisses"), d.u64("jailBlocks"),
                 d.u64("minDeadlineBlocks"), d.u64("maxDeadlineBlocks"), d.u64("maxQueueBlocks"),
-                (int) d.u32("maxModelsPerNode"), (int) d.u32("maxAssignmentsPerBlock"));
+                (int) d.u32("maxModelsPerNode"), (int) d.u32("maxAssignmentsPerBlock"), d.u64("optimisticFeeMultiplierBps"),
+                d.u64("sampledFeeMultiplierBps"), d.u64("challengeWindowBlocks"), d.u64("moveDeadlineBlocks"),
+                d.u64("challengerBond"), d.u64("disputeSlashBps"), d.u64("winnerShareBps"), d.u64("auditProbabilityBps"),
+                (int) d.u32("maxWitnessBytes"));
     }
 }

@@ -17,6 +17,7 @@ import static dev.verity.ledger.TestChain.VRT;
 import static dev.verity.ledger.TestChain.modelHash;
 import static dev.verity.ledger.VerificationMode.NONE;
 import static dev.verity.ledger.VerificationMode.OPTIMISTIC;
+import static dev.verity.ledger.VerificationMode.ZK;
 import static dev.verity.ledger.VerificationMode.TEE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -202,7 +203,7 @@ class BadInputTest {
     void unknownPayloadTagIsMalformed() {
         byte[] bytes = aJob().encoded();
         assertThat(bytes[tagOffset()]).isEqualTo((byte) 9);
-        for (int tag : new int[] {0, 12, 99, 255}) {
+        for (int tag : new int[] {0, 17, 99, 255}) {
             byte[] b = bytes.clone();
             b[tagOffset()] = (byte) tag;
             refusedBytes(b, RejectCode.MALFORMED, "unknown transaction type tag " + tag);
@@ -476,12 +477,13 @@ class BadInputTest {
 
     @Test
     void unsupportedModeIsRefused() {
+        refused(chain.submitJob(ALICE, MODEL, ZK, 10_000), RejectCode.MODE_NOT_SUPPORTED,
+                "mode ZK is not enabled");
+        refused(chain.submitJob(ALICE, MODEL, TEE, List.of(ZK), 10_000, 5), RejectCode.MODE_NOT_SUPPORTED,
+                "fallback mode ZK");
+        refused(chain.registerNode(NODE_4, STAKE, List.of(MODEL), NONE, ZK), RejectCode.MODE_NOT_SUPPORTED, "ZK");
         refused(chain.submitJob(ALICE, MODEL, OPTIMISTIC, 10_000), RejectCode.MODE_NOT_SUPPORTED,
-                "mode OPTIMISTIC is not enabled");
-        refused(chain.submitJob(ALICE, MODEL, TEE, List.of(OPTIMISTIC), 10_000, 5), RejectCode.MODE_NOT_SUPPORTED,
-                "fallback mode OPTIMISTIC");
-        refused(chain.registerNode(NODE_4, STAKE, List.of(MODEL), NONE, OPTIMISTIC), RejectCode.MODE_NOT_SUPPORTED,
-                "OPTIMISTIC");
+                "has no registered integer program");
         refused(chain.submitJob(ALICE, MODEL, NONE, List.of(NONE), 10_000, 5), RejectCode.MALFORMED, "appears twice");
     }
 

@@ -178,6 +178,7 @@ class CodecPropertyTest {
             REVOCATION_TARGET.map(GovernanceAction.Reinstate::new),
             TEE_TYPE.zip(lists().of(integers().between(0, 255)).ofSizeBetween(0, 16), text(40),
                     (t, c, r) -> new GovernanceAction.SetMinimumTcb(t, new TcbVersion(c), r)),
+            U64.zip(U64, U64, (a, b, c) -> new GovernanceAction.SetVerificationParams(a, b, c, a % 10_001, b % 10_001, c % 10_001)),
             lists().of(KEY).ofSizeBetween(1, 5).map(ks -> new GovernanceAction.ReplaceCouncil(
                     new Council(new java.util.ArrayList<>(new java.util.TreeSet<>(ks)), 1))));
 
@@ -201,6 +202,11 @@ class CodecPropertyTest {
         PAYLOADS.put("SubmitResult", HASH.zip(bytes(120), bytes(80), Payload.SubmitResult::new));
         PAYLOADS.put("Govern", U64.zip(GOVERNANCE_ACTION, lists().of(KEY.zip(SIGNATURE, Approval::new)).ofSizeBetween(0, 4),
                 Payload.Govern::new));
+        PAYLOADS.put("RegisterProgram", HASH.zip(HASH, U64, U64, Payload.RegisterProgram::new));
+        PAYLOADS.put("Challenge", HASH.zip(bytes(120), bytes(200), Payload.Challenge::new));
+        PAYLOADS.put("DisputeMove", HASH.zip(HASH, HASH, Payload.DisputeMove::new));
+        PAYLOADS.put("ProveStep", HASH.zip(HASH, lists().of(HASH).ofSizeBetween(0, 12), bytes(300), Payload.ProveStep::new));
+        PAYLOADS.put("AuditReport", HASH.zip(bytes(120), bytes(200), Payload.AuditReport::new));
     }
 
     /** A signed transaction with a random chain id (at most 64 bytes), signer, nonce and the given payload. */

@@ -15,7 +15,8 @@ public final class EvidenceVerifiers {
     }
 
     public static EvidenceVerifiers standard() {
-        return new EvidenceVerifiers(List.of(new NoneEvidenceVerifier(), new TeeEvidenceVerifier()));
+        return new EvidenceVerifiers(List.of(new NoneEvidenceVerifier(), new TeeEvidenceVerifier(),
+                new TraceEvidenceVerifier(VerificationMode.OPTIMISTIC), new TraceEvidenceVerifier(VerificationMode.SAMPLED)));
     }
 
     public boolean supports(VerificationMode mode) {

@@ -28,4 +28,13 @@ public sealed interface GovernanceAction {
 
     /** Hands governance to another council (for example a multi-signature one). */
     record ReplaceCouncil(Council council) implements GovernanceAction {}
+
+    /**
+     * Sets the dispute and audit parameters. Refused unless cheating stays a losing bet for every model
+     * with a program: {@code auditProbability x (slash + forfeited fee) > cost of computing the job}
+     * (docs/SLASHING.md).
+     */
+    record SetVerificationParams(long challengeWindowBlocks, long moveDeadlineBlocks, long challengerBond,
+                                 long disputeSlashBps, long winnerShareBps, long auditProbabilityBps)
+            implements GovernanceAction {}
 }

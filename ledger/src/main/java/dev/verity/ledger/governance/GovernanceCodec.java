@@ -51,6 +51,8 @@ public final class GovernanceCodec {
                 e.string(s.reason());
             }
             case GovernanceAction.ReplaceCouncil r -> writeCouncil(e.u8(7), r.council());
+            case GovernanceAction.SetVerificationParams v -> e.u8(8).u64(v.challengeWindowBlocks()).u64(v.moveDeadlineBlocks())
+                    .u64(v.challengerBond()).u64(v.disputeSlashBps()).u64(v.winnerShareBps()).u64(v.auditProbabilityBps());
         }
     }
 
@@ -65,6 +67,9 @@ public final class GovernanceCodec {
                 case 5 -> new GovernanceAction.Reinstate(readTarget(d));
                 case 6 -> new GovernanceAction.SetMinimumTcb(type(d), readTcb(d), d.string("reason", MAX_TEXT));
                 case 7 -> new GovernanceAction.ReplaceCouncil(readCouncil(d));
+                case 8 -> new GovernanceAction.SetVerificationParams(d.u64("challenge window blocks"),
+                        d.u64("move deadline blocks"), d.u64("challenger bond"), d.u64("dispute slash bps"),
+                        d.u64("winner share bps"), d.u64("audit probability bps"));
                 default -> throw new DecodingException("unknown governance action tag " + tag);
             };
         } catch (IllegalArgumentException e) {

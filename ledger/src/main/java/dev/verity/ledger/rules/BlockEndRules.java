@@ -27,6 +27,7 @@ public final class BlockEndRules {
 
     public static void endBlock(LedgerState state, BlockContext ctx) {
         processDeadlines(state, ctx);
+        VerificationTimers.process(state, ctx);
         assignQueuedJobs(state, ctx);
     }
 
@@ -111,7 +112,7 @@ public final class BlockEndRules {
         for (int i = 0; i < ladder.size(); i++) {
             VerificationMode mode = ladder.get(i);
             long fee = Pricing.jobFee(state.params(), model, mode);
-            if (fee > job.maxFee()) {
+            if (Pricing.maxCharge(state.params(), model, mode) > job.maxFee()) {
                 continue;
             }
             List<NodeRecord> candidates = candidates(active, job, mode);

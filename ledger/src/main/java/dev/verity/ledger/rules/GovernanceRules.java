@@ -15,6 +15,8 @@ import dev.verity.ledger.governance.GovernanceCodec;
 import dev.verity.ledger.governance.RevocationTarget;
 import dev.verity.ledger.state.EnclaveRecord;
 import dev.verity.ledger.state.LedgerState;
+import dev.verity.ledger.state.ProgramRecord;
+import dev.verity.ledger.Params;
 import dev.verity.ledger.state.MeasurementKey;
 import dev.verity.ledger.state.RevocationRecord;
 import dev.verity.ledger.tx.Payload;
@@ -109,6 +111,21 @@ public final class GovernanceRules {
                         s.type() + " TCB below " + s.minimum() + " revoked: " + s.reason(), ctx);
                 yield "sets the minimum " + s.type() + " TCB to " + s.minimum() + " (" + s.reason() + "); " + dropped
                         + " enclave(s) unregistered";
+            }
+            case GovernanceAction.SetVerificationParams v -> {
+                Params next = state.params().withVerification(v.challengeWindowBlocks(), v.moveDeadlineBlocks(),
+                        v.challengerBond(), v.disputeSlashBps(), v.winnerShareBps(), v.auditProbabilityBps());
+                String problem = next.problem();
+                require(problem == null, RejectCode.INVALID_PROPOSAL, "the verification parameters are refused: " + problem);
+                for (ProgramRecord program : state.programs.view().values()) {
+                    String bet = CheatingBet.problem(next, state.models.get(program.model()));
+                    require(bet == null, RejectCode.INVALID_PROPOSAL, "the verification parameters are refused: " + bet);
+                }
+                state.setParams(next);
+                yield "sets the challenge window to " + v.challengeWindowBlocks() + " blocks, move deadline "
+                        + v.moveDeadlineBlocks() + " blocks, challenger bond " + v.challengerBond() + ", dispute slash "
+                        + v.disputeSlashBps() + " bps (winner's share " + v.winnerShareBps() + " bps), audit probability "
+                        + v.auditProbabilityBps() + " bps";
             }
             case GovernanceAction.ReplaceCouncil r -> {
                 state.setCouncil(r.council());

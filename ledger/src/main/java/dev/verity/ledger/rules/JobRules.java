@@ -22,6 +22,7 @@ import dev.verity.ledger.state.LedgerState;
 import dev.verity.ledger.state.ModelRecord;
 import dev.verity.ledger.state.NodeRecord;
 import dev.verity.ledger.tx.Payload;
+import dev.verity.proofs.trace.TraceClaim;
 import java.util.List;
 import java.util.TreeSet;
 
@@ -55,12 +56,19 @@ public final class JobRules {
                 RejectCode.INVALID_DEADLINE, "the deadline must be " + p.minDeadlineBlocks() + " to " + p.maxDeadlineBlocks()
                         + " blocks, got " + j.deadlineBlocks());
         require(!state.jobs.contains(jobId), RejectCode.MALFORMED, "job " + jobId.hex() + " already exists");
-        long fee = Pricing.jobFee(p, model, j.mode());
+        ProvableRules.requireServable(state, model, j.mode());
+        for (VerificationMode m : j.fallbackModes()) {
+            ProvableRules.requireServable(state, model, m);
+        }
+        long fee = Pricing.maxCharge(p, model, j.mode());
         require(j.maxFee() >= fee, RejectCode.FEE_TOO_LOW,
-                "a " + j.mode() + " job on this model costs " + fee + " base units; the max fee " + j.maxFee() + " is below it");
+                "a " + j.mode() + " job on this model costs " + fee + " base units"
+                        + (j.mode() == VerificationMode.SAMPLED ? " (its fee, and the auditor's fee in case it is audited)" : "")
+                        + "; the max fee " + j.maxFee() + " is below it");
         Balances.debit(state, sender, j.maxFee(), "escrowing the max fee");
         Hash inputHash = Sha256.digest(j.input());
-        state.jobs.put(jobId, new JobRecord(jobId, sender, j.model(), inputHash, j.mode(), j.fallbackModes(), j.maxFee(), fee,
+        state.jobs.put(jobId, new JobRecord(jobId, sender, j.model(), inputHash, j.mode(), j.fallbackModes(), j.maxFee(),
+                Pricing.jobFee(p, model, j.mode()),
                 j.deadlineBlocks(), JobStatus.QUEUED, null, 0, 0, 0, List.of(), ctx.height(), ctx.height(), null, 0));
         state.jobInputs.put(jobId, j.input());
         enqueue(state, jobId);
@@ -100,25 +108,35 @@ public final class JobRules {
                 job.mode() + " result with output " + outputHash.hex()));
         state.jobOutputs.put(job.id(), output);
         state.deadlines.remove(new DeadlineKey(job.deadlineHeight(), job.id()));
-        settle(state, job.settled(outputHash, ctx.height()), node, ctx);
+        if (ProvableRules.isProvable(job.mode())) {
+            ProvableRules.resultPosted(state, job, node.id(), TraceClaim.decode(evidence).root(), outputHash, ctx);
+        } else {
+            settle(state, job.settled(outputHash, ctx.height()), node.id(), 0, ctx);
+        }
     }
 
-    /** Pays the fee out by the chain's shares (the node gets the rounding remainder) and refunds the rest of the escrow. */
-    static void settle(LedgerState state, JobRecord job, NodeRecord node, BlockContext ctx) {
+    /**
+     * Pays the fee out by the chain's shares (the payee, normally the node that answered, gets the rounding
+     * remainder) and refunds the escrow that neither the fee nor {@code alreadyCharged} (an auditor's fee) used.
+     */
+    static void settle(LedgerState state, JobRecord job, PublicKey payee, long alreadyCharged, BlockContext ctx) {
         Params p = state.params();
         long fee = job.fee();
         long toValidator = Amounts.basisPoints(fee, p.validatorShareBps());
         long toTreasury = Amounts.basisPoints(fee, p.treasuryShareBps());
         long toNode = fee - toValidator - toTreasury;
-        long refund = job.maxFee() - fee;
-        Balances.credit(state, node.id(), toNode);
+        long refund = job.maxFee() - fee - alreadyCharged;
+        Balances.credit(state, payee, toNode);
         Balances.credit(state, ctx.producer(), toValidator);
         Balances.creditTreasury(state, toTreasury);
         Balances.credit(state, job.client(), refund);
-        state.nodes.put(node.id(), node.paid(toNode));
+        NodeRecord node = state.nodes.get(payee);
+        if (node != null) {
+            state.nodes.put(payee, node.paid(toNode));
+        }
         state.jobs.put(job.id(), job);
         String id = job.id().hex();
-        state.emit(LedgerEvent.of(EventType.NODE_PAID, job.id(), node.id(), node.id(), toNode,
+        state.emit(LedgerEvent.of(EventType.NODE_PAID, job.id(), payee, payee, toNode,
                 "node share (" + p.nodeShareBps() + " bps of fee " + fee + ") for job " + id));
         state.emit(LedgerEvent.of(EventType.VALIDATOR_PAID, job.id(), null, ctx.producer(), toValidator,
                 "validator share (" + p.validatorShareBps() + " bps) for including the result of job " + id));
@@ -126,8 +144,9 @@ public final class JobRules {
                 "treasury share (" + p.treasuryShareBps() + " bps) of job " + id));
         if (refund > 0) {
             state.emit(LedgerEvent.of(EventType.CLIENT_REFUNDED, job.id(), null, job.client(), refund,
-                    "unused escrow: max fee " + job.maxFee() + " minus fee " + fee));
+                    "unused escrow: max fee " + job.maxFee() + " minus fee " + fee
+                            + (alreadyCharged > 0 ? " minus audit fee " + alreadyCharged : "")));
         }
-        state.emit(LedgerEvent.of(EventType.JOB_SETTLED, job.id(), node.id(), job.client(), fee, job.mode() + " job settled"));
+        state.emit(LedgerEvent.of(EventType.JOB_SETTLED, job.id(), payee, job.client(), fee, job.mode() + " job settled"));
     }
 }

@@ -51,6 +51,12 @@ public record JobRecord(
                 assignedNode, assignedAt, deadlineHeight, reassignments, missedBy, submittedAt, queuedAt, output, height);
     }
 
+    /** A provable result was posted: it waits for its window or audit in {@code status} (VERIFYING or DISPUTED). */
+    public JobRecord withStatus(JobStatus next, Hash output) {
+        return new JobRecord(id, client, model, inputHash, mode, fallbackModes, maxFee, fee, deadlineBlocks, next,
+                assignedNode, assignedAt, deadlineHeight, reassignments, missedBy, submittedAt, queuedAt, output, settledAt);
+    }
+
     /** Back to the queue in the next mode of its ladder, after its enclave was revoked. */
     public JobRecord movedDown(VerificationMode next, List<VerificationMode> rest, long height) {
         return new JobRecord(id, client, model, inputHash, next, rest, maxFee, fee, deadlineBlocks, JobStatus.QUEUED,

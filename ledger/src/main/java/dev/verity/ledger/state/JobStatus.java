@@ -10,5 +10,9 @@ public enum JobStatus {
     /** Nobody answered in time, or no node could take it; the escrow went back to the client. */
     EXPIRED,
     /** Its enclave was revoked and no fallback mode was left; the escrow went back to the client. */
-    CANCELLED
+    CANCELLED,
+    /** An {@code OPTIMISTIC} or {@code SAMPLED} result was posted; it settles after its window or audit. */
+    VERIFYING,
+    /** A bisection game is running over the posted result. */
+    DISPUTED
 }

@@ -49,6 +49,14 @@ public final class LedgerState {
     /** Keyed by {@link dev.verity.proofs.attestation.TeeType#code()}. */
     public final Table<Long, TcbVersion> minimumTcbs = table("minimumTcbs", Codecs.U64, Codecs.TCB);
     public final Table<String, Council> council = table("council", Codecs.TEXT, Codecs.COUNCIL);
+    /** Integer programs of models that may be served in the provable modes, by model id. */
+    public final Table<Hash, ProgramRecord> programs = table("programs", Codecs.HASH, VerificationCodecs.PROGRAM);
+    /** Provable results waiting for their window, audit or dispute, by job. */
+    public final Table<Hash, ResultClaim> claims = table("claims", Codecs.HASH, VerificationCodecs.CLAIM);
+    /** Running bisection games, by job. */
+    public final Table<Hash, DisputeRecord> disputes = table("disputes", Codecs.HASH, VerificationCodecs.DISPUTE);
+    /** Deadlines of claims and disputes, looked at the end of the block of their height. */
+    public final Table<TimerKey, Long> verificationTimers = table("verificationTimers", VerificationCodecs.TIMER, Codecs.U64);
 
     private <K extends Comparable<K>, V> Table<K, V> table(String name, Codec<K> k, Codec<V> v) {
         Table<K, V> t = new Table<>(name, tables.size() + 1, k, v, journal);

@@ -61,6 +61,12 @@ public record NodeRecord(
                 registeredAt, earned + amount, penalized, jobsCompleted + 1);
     }
 
+    /** Stake (and unbonding entries) reduced by a slash of {@code amount} in total. */
+    public NodeRecord slashed(long newStake, List<Unbonding> newUnbonding, long amount) {
+        return new NodeRecord(id, newStake, models, modes, hardware, status, jailedUntil, missedDeadlines, newUnbonding,
+                enclaveKey, registeredAt, earned, penalized + amount, jobsCompleted);
+    }
+
     public NodeRecord penalizedBy(long amount, int misses) {
         return new NodeRecord(id, stake - amount, models, modes, hardware, status, jailedUntil, misses, unbonding, enclaveKey,
                 registeredAt, earned, penalized + amount, jobsCompleted);

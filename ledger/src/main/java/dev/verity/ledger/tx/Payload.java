@@ -97,4 +97,69 @@ public sealed interface Payload {
             approvals = List.copyOf(approvals);
         }
     }
+
+    /**
+     * Attaches an integer program to a model the sender owns, so the model can be served in the provable
+     * modes: the program root, its leaf count and the engine's step count (docs/PROTOCOL.md). Set once.
+     */
+    record RegisterProgram(Hash model, Hash programRoot, long leafCount, long stepCount) implements Payload {}
+
+    /**
+     * Disputes an {@code OPTIMISTIC} result inside its challenge window: {@code output} is what the challenger
+     * says is right and {@code evidence} the trace claim (root and output path) of the tree the result's node
+     * should have committed. Escrows the chain's challenger bond.
+     */
+    record Challenge(Hash jobId, byte[] output, byte[] evidence) implements Payload {
+        public Challenge {
+            output = output.clone();
+            evidence = evidence.clone();
+        }
+
+        @Override
+        public byte[] output() {
+            return output.clone();
+        }
+
+        @Override
+        public byte[] evidence() {
+            return evidence.clone();
+        }
+    }
+
+    /** A party's bisection move in the dispute over job {@code jobId}: its node values of the two halves of the range. */
+    record DisputeMove(Hash jobId, Hash left, Hash right) implements Payload {}
+
+    /**
+     * The proof of a dispute's single step: the agreed trace value before it ({@code previousValue}, zero for
+     * index 0) with its top-down path inside the agreed range, and the step's witness (docs/PROTOCOL.md).
+     */
+    record ProveStep(Hash jobId, Hash previousValue, List<Hash> previousPath, byte[] witness) implements Payload {
+        public ProveStep {
+            previousPath = List.copyOf(previousPath);
+            witness = witness.clone();
+        }
+
+        @Override
+        public byte[] witness() {
+            return witness.clone();
+        }
+    }
+
+    /** The assigned auditor's re-run of a {@code SAMPLED} job: its output and the trace claim for the result's node. */
+    record AuditReport(Hash jobId, byte[] output, byte[] evidence) implements Payload {
+        public AuditReport {
+            output = output.clone();
+            evidence = evidence.clone();
+        }
+
+        @Override
+        public byte[] output() {
+            return output.clone();
+        }
+
+        @Override
+        public byte[] evidence() {
+            return evidence.clone();
+        }
+    }
 }

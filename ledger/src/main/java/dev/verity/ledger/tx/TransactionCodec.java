@@ -90,6 +90,13 @@ public final class TransactionCodec {
                 GovernanceCodec.writeAction(e, g.action());
                 e.list(g.approvals(), (x, a) -> x.publicKey(a.member()).signature(a.signature()));
             }
+            case Payload.RegisterProgram r -> e.u8(12).hash(r.model()).hash(r.programRoot()).u64(r.leafCount())
+                    .u64(r.stepCount());
+            case Payload.Challenge c -> e.u8(13).hash(c.jobId()).bytes(c.output()).bytes(c.evidence());
+            case Payload.DisputeMove m -> e.u8(14).hash(m.jobId()).hash(m.left()).hash(m.right());
+            case Payload.ProveStep s -> e.u8(15).hash(s.jobId()).hash(s.previousValue()).list(s.previousPath(), Encoder::hash)
+                    .bytes(s.witness());
+            case Payload.AuditReport a -> e.u8(16).hash(a.jobId()).bytes(a.output()).bytes(a.evidence());
         }
     }
 
@@ -115,6 +122,15 @@ public final class TransactionCodec {
                     d.bytes("evidence", MAX_BYTES_FIELD));
             case 11 -> new Payload.Govern(d.u64("proposal"), GovernanceCodec.readAction(d),
                     d.list("approvals", MAX_LIST, x -> new Approval(x.publicKey("member"), x.signature("approval"))));
+            case 12 -> new Payload.RegisterProgram(d.hash("model"), d.hash("program root"), d.u64("leaf count"),
+                    d.u64("step count"));
+            case 13 -> new Payload.Challenge(d.hash("job id"), d.bytes("output", MAX_BYTES_FIELD),
+                    d.bytes("evidence", MAX_BYTES_FIELD));
+            case 14 -> new Payload.DisputeMove(d.hash("job id"), d.hash("left"), d.hash("right"));
+            case 15 -> new Payload.ProveStep(d.hash("job id"), d.hash("previous value"),
+                    d.list("previous path", MAX_LIST, x -> x.hash("sibling")), d.bytes("witness", MAX_BYTES_FIELD));
+            case 16 -> new Payload.AuditReport(d.hash("job id"), d.bytes("output", MAX_BYTES_FIELD),
+                    d.bytes("evidence", MAX_BYTES_FIELD));
             default -> throw new DecodingException("unknown transaction type tag " + tag);
         };
     }

@@ -5,7 +5,6 @@ import dev.verity.core.DecodingException;
 import dev.verity.core.Encoder;
 import dev.verity.core.Hash;
 import dev.verity.core.PublicKey;
-import dev.verity.core.Sha256;
 import java.util.List;
 
 /**
@@ -42,11 +41,11 @@ public record TraceClaim(Hash root, List<Hash> outputPath) {
     }
 
     /**
-     * Whether {@code output} is the last of {@code traceSize} values under this root, for the result of
+     * Whether the output with hash {@code outputHash} is the last of {@code traceSize} values under this root, for the result of
      * {@code job} posted by {@code resultNode}.
      */
-    public boolean bindsOutput(Hash job, PublicKey resultNode, long traceSize, byte[] output) {
-        Hash leaf = TraceTree.leaf(job, resultNode, traceSize - 1, Sha256.digest(output));
+    public boolean bindsOutput(Hash job, PublicKey resultNode, long traceSize, Hash outputHash) {
+        Hash leaf = TraceTree.leaf(job, resultNode, traceSize - 1, outputHash);
         Hash computed = TraceTree.nodeFromPath(0, traceSize, traceSize - 1, leaf, outputPath);
         return root.equals(computed);
     }

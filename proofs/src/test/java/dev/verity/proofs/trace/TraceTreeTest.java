@@ -79,9 +79,9 @@ class TraceTreeTest {
         TraceTree t = new TraceTree(JOB, NODE, v);
         TraceClaim c = TraceClaim.of(t);
         assertThat(TraceClaim.decode(c.encode())).isEqualTo(c);
-        assertThat(c.bindsOutput(JOB, NODE, 6, output)).isTrue();
-        assertThat(c.bindsOutput(JOB, NODE, 6, new byte[] {4, 5, 7})).isFalse();
-        assertThat(c.bindsOutput(JOB, OTHER, 6, output)).isFalse();
-        assertThat(c.bindsOutput(JOB, NODE, 7, output)).isFalse();
+        assertThat(c.bindsOutput(JOB, NODE, 6, Sha256.digest(output))).isTrue();
+        assertThat(c.bindsOutput(JOB, NODE, 6, Sha256.digest(new byte[] {4, 5, 7}))).isFalse();
+        assertThat(c.bindsOutput(JOB, OTHER, 6, Sha256.digest(output))).isFalse();
+        assertThat(c.bindsOutput(JOB, NODE, 7, Sha256.digest(output))).isFalse();
     }
 }
