@@ -19,6 +19,7 @@ import dev.verity.ledger.governance.GovernanceCodec;
 import dev.verity.ledger.rules.Pricing;
 import dev.verity.ledger.state.Account;
 import dev.verity.ledger.state.EnclaveRecord;
+import dev.verity.ledger.state.DisputeRecord;
 import dev.verity.ledger.state.JobRecord;
 import dev.verity.ledger.state.JobStatus;
 import dev.verity.ledger.state.LedgerState;
@@ -445,9 +446,13 @@ final class TestChain {
         }
         total = Math.addExact(total, s.global(LedgerState.GLOBAL_TREASURY));
         for (JobRecord j : s.jobs.view().values()) {
-            if (j.status() == JobStatus.QUEUED || j.status() == JobStatus.ASSIGNED) {
+            if (j.status() == JobStatus.QUEUED || j.status() == JobStatus.ASSIGNED || j.status() == JobStatus.VERIFYING
+                    || j.status() == JobStatus.DISPUTED) {
                 total = Math.addExact(total, j.maxFee());
             }
+        }
+        for (DisputeRecord d : s.disputes.view().values()) {
+            total = Math.addExact(total, d.bond());
         }
         return total;
     }
