@@ -1,5 +1,6 @@
 package dev.verity.inference.engine;
 
+import dev.verity.core.Hash;
 import dev.verity.inference.program.DType;
 import dev.verity.inference.program.Shapes;
 import dev.verity.inference.program.Tensor;
@@ -11,12 +12,21 @@ import java.util.Arrays;
  * buffers (or an {@link OpOutput}'s).
  */
 final class Buf {
+    /** A tensor leaf hash computed from this buffer under a name (see {@link StateHasher}). */
+    record Leaf(String name, Hash hash) {}
+
+
     final DType dtype;
     final int[] shape;
     final int size;
     final byte[] b;
     final short[] s;
     final int[] i;
+    /**
+     * The leaf hash last computed, valid because a buffer in a state never changes; a racy write between
+     * threads is harmless (a record's final fields are safely published, and any thread computes the same).
+     */
+    Leaf leaf;
 
     private Buf(DType dtype, int[] shape, int size, byte[] b, short[] s, int[] i) {
         this.dtype = dtype;

@@ -236,8 +236,7 @@ public final class IntegerEngine {
             if (producer[k] > op) {
                 continue;
             }
-            boolean live = isOutput[k] || lastUse[k] > op || (!last && (lastUse[k] == op || producer[k] == op));
-            if (!live) {
+            if (!live(k, op, last)) {
                 continue;
             }
             String name = names.get(k);
@@ -252,6 +251,72 @@ public final class IntegerEngine {
             }
         }
         return new State(m);
+    }
+
+    /** Whether tensor {@code k} (defined by op {@code op} or earlier) is held after a step of op {@code op}. */
+    private boolean live(int k, int op, boolean last) {
+        return isOutput[k] || lastUse[k] > op || (!last && (lastUse[k] == op || producer[k] == op));
+    }
+
+    /**
+     * The op output after step {@code index}, as the state after it holds it: the elements of the step's slice
+     * computed from {@code before} (the state before the step), those of earlier slices copied from the partial
+     * output in {@code before}, zeros after the slice.
+     */
+    public Tensor stepOutput(int index, State before) {
+        Step step = step(index);
+        OpOutput out = newOpOutput(index);
+        if (!step.firstSlice()) {
+            System.arraycopy(array(require(before, step.output())), 0, array(out.buf), 0, step.from());
+        }
+        computeSlice(index, before, out);
+        return out.buf.toTensor();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // liveness, for proofs about single steps (which tensors a state holds depends on the program only)
+
+    /** The non-constant tensors (program inputs and op outputs), sorted by name. */
+    public List<String> tensorNames() {
+        return List.copyOf(names);
+    }
+
+    /** The op writing tensor {@code name}, or -1 for a program input. */
+    public int producer(String name) {
+        return producer[tensorIndex(name)];
+    }
+
+    /** The last op reading tensor {@code name}, or -1 when no op reads it. */
+    public int lastReader(String name) {
+        return lastUse[tensorIndex(name)];
+    }
+
+    /** Whether tensor {@code name} is a program output. */
+    public boolean isProgramOutput(String name) {
+        return isOutput[tensorIndex(name)];
+    }
+
+    /** The names the state after step {@code index} holds, sorted; for -1 the state before step 0 (the program inputs). */
+    public List<String> namesAfter(int index) {
+        if (index == -1) {
+            return program.inputs().stream().sorted().toList();
+        }
+        Step step = step(index);
+        List<String> out = new ArrayList<>();
+        for (int k = 0; k < names.size(); k++) {
+            if (producer[k] <= step.opIndex() && live(k, step.opIndex(), step.lastSlice())) {
+                out.add(names.get(k));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private int tensorIndex(String name) {
+        Integer k = index.get(name);
+        if (k == null) {
+            throw new IllegalArgumentException("no program input or op output named '" + name + "'");
+        }
+        return k;
     }
 
     /** The state hash of a state (same as {@code state.hash()}). */

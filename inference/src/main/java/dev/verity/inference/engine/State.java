@@ -1,6 +1,7 @@
 package dev.verity.inference.engine;
 
 import dev.verity.core.Hash;
+import dev.verity.inference.program.Op;
 import dev.verity.inference.program.Tensor;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,23 +16,26 @@ import java.util.TreeMap;
  *
  * <h2>State hash</h2>
  *
- * {@link #hash()} is SHA-256 over this canonical encoding (core {@code Encoder} conventions: big-endian,
- * u32 lengths, UTF-8 strings):
+ * {@link #hash()} is the root of core's {@code Merkle} tree over one leaf per tensor, so that a dispute
+ * can prove a single tensor of a state without the others:
  *
  * <pre>
- *   string "verity.inference.state.v1"          u32 byte length, then the UTF-8 bytes
- *   u32    number of tensors
- *   then for each tensor, by name in ascending {@code String.compareTo} order
- *   (UTF-16 code units; byte order for ASCII names):
- *     string name                               u32 byte length, then UTF-8
- *     u8     dtype code                         1 = INT8, 2 = INT16, 3 = INT32
- *     u32    rank, then u32 per dimension       row-major shape
+ *   hash   = Merkle.root(leaf(t1), ..., leaf(tk))   tensors by name in ascending {@code String.compareTo}
+ *                                                   order (UTF-16 code units; byte order for ASCII names)
+ *   leaf(t)= Merkle.leaf(encoding(t))               = SHA-256(0x00 || encoding(t))
+ *   encoding(t), in core {@code Encoder} conventions (big-endian, u32 lengths, UTF-8 strings):
+ *     string "verity.inference.tensor.v1"           u32 byte length, then the UTF-8 bytes
+ *     string name                                   u32 byte length, then UTF-8
+ *     u8     dtype code                             1 = INT8, 2 = INT16, 3 = INT32
+ *     u32    rank, then u32 per dimension           row-major shape
  *     raw    elements in row-major order, two's complement, big-endian, 1/2/4 bytes each
  *            (no length prefix: the count follows from shape and dtype)
  * </pre>
  *
- * A tensor that a sliced op has only partly computed is included with the elements not yet computed
- * equal to zero.
+ * {@code Merkle.root} pairs neighbours level by level with inner = SHA-256(0x01 || left || right),
+ * carries an odd last node up unchanged, and gives SHA-256 of the empty string for a state with no
+ * tensors. {@link #tensorLeaf} computes one leaf. A tensor that a sliced op has only partly computed is
+ * included with the elements not yet computed equal to zero.
  */
 public final class State {
     private final TreeMap<String, Buf> tensors;
@@ -79,6 +83,21 @@ public final class State {
             m.put(e.getKey(), e.getValue().toTensor());
         }
         return m;
+    }
+
+    /** The leaf of one tensor in a state hash (see the class comment), for proving it alone. */
+    public static Hash tensorLeaf(String name, Tensor t) {
+        Op.checkName(name);
+        return StateHasher.leaf(name, Buf.of(t));
+    }
+
+    /** The leaf of this state's tensor {@code name} ({@link #tensorLeaf} of it, cached). */
+    public Hash leaf(String name) {
+        Buf b = tensors.get(name);
+        if (b == null) {
+            throw new IllegalArgumentException("the state has no tensor '" + name + "'");
+        }
+        return StateHasher.leaf(name, b);
     }
 
     /** The state hash (see the class comment). */

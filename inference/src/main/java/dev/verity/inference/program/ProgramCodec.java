@@ -98,7 +98,8 @@ public final class ProgramCodec {
         }
     }
 
-    private static void writeSpec(Encoder e, TensorSpec t) {
+    /** Writes a tensor spec ({@code tensorSpec} above). */
+    public static void writeSpec(Encoder e, TensorSpec t) {
         e.string(t.name());
         e.u8(t.dtype().code());
         shape(e, t.shape());
@@ -106,7 +107,8 @@ public final class ProgramCodec {
         requant(e, t.quantization().scale());
     }
 
-    private static void writeOp(Encoder e, Op op) {
+    /** Writes one op ({@code op} above). */
+    public static void writeOp(Encoder e, Op op) {
         switch (op) {
             case QLinear q -> {
                 e.u8(1).string(q.input()).string(q.output());
@@ -293,7 +295,8 @@ public final class ProgramCodec {
         return d.bytes(what, d.remaining());
     }
 
-    private static TensorSpec readSpec(Decoder d) {
+    /** Reads a tensor spec written by {@link #writeSpec}. */
+    public static TensorSpec readSpec(Decoder d) {
         String name = name(d, "tensor name");
         int code = d.u8("dtype of '" + name + "'");
         DType dtype = guard("tensor '" + name + "'", () -> DType.fromCode(code));
@@ -321,7 +324,8 @@ public final class ProgramCodec {
                 () -> new Constant(name, Tensor.fromCanonicalBytes(s.dtype(), s.shape(), raw)));
     }
 
-    private static Op readOp(Decoder d) {
+    /** Reads one op written by {@link #writeOp}. */
+    public static Op readOp(Decoder d) {
         int tag = d.u8("op tag");
         switch (tag) {
             case 1 -> {

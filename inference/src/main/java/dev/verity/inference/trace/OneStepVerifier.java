@@ -1,0 +1,245 @@
+package dev.verity.inference.trace;
+
+import dev.verity.core.Hash;
+import dev.verity.core.Merkle;
+import dev.verity.core.Sha256;
+import dev.verity.inference.engine.EngineOptions;
+import dev.verity.inference.engine.IntegerEngine;
+import dev.verity.inference.engine.State;
+import dev.verity.inference.program.Program;
+import dev.verity.inference.program.Tensor;
+import dev.verity.inference.program.TensorSpec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The one-step check a dispute ends in: from the value both parties agree on at trace index
+ * {@code index - 1} (see {@link TraceValues}) and a {@link StepWitness}, computes the correct value at
+ * {@code index}, using only the program's commitment root, never the whole program.
+ *
+ * <p>The result depends only on the agreed value, the index and the committed program, not on which valid
+ * witness is offered: the witness's full tensors and leaf hashes must rebuild the agreed state hash, its
+ * tensor names must be the ones the committed op leaf says that state holds, and the step runs with the
+ * engine's own kernels (scalar) on the proven tensors.
+ */
+public final class OneStepVerifier {
+    private OneStepVerifier() {}
+
+    /** The correct value at trace index {@code index} (0..stepCount+1), from the agreed value at index-1
+        (ignored for index 0) and the witness; throws StepRejectedException(message) when the witness does not
+        prove against programRoot/leafCount or the agreed value, or does not fit the index. */
+    public static Hash transition(Hash programRoot, int leafCount, int stepCount, int index, Hash agreedPrevious,
+                                  byte[] jobInput, StepWitness witness) {
+        if (programRoot == null || witness == null || jobInput == null) {
+            throw new StepRejectedException("the program root, the job input and the witness are required");
+        }
+        if (leafCount < 1 || stepCount < 0) {
+            throw new StepRejectedException("a commitment has at least one leaf and no negative step count, got "
+                    + leafCount + " leaves and " + stepCount + " steps");
+        }
+        if (index < 0 || index > stepCount + 1) {
+            throw new StepRejectedException("trace index " + index + " outside 0.." + (stepCount + 1));
+        }
+        if (index > 0 && agreedPrevious == null) {
+            throw new StepRejectedException("index " + index + " needs the agreed value at index " + (index - 1));
+        }
+        if (index == 0) {
+            if (!(witness instanceof StepWitness.InputWitness w)) {
+                throw new StepRejectedException("index 0 needs an input witness, got " + kind(witness));
+            }
+            return input(programRoot, leafCount, stepCount, jobInput, w);
+        }
+        if (index == stepCount + 1) {
+            if (!(witness instanceof StepWitness.OutputWitness w)) {
+                throw new StepRejectedException("index " + index + " (the output) needs an output witness, got "
+                        + kind(witness));
+            }
+            return output(programRoot, leafCount, stepCount, agreedPrevious, w);
+        }
+        if (!(witness instanceof StepWitness.OpWitness w)) {
+            throw new StepRejectedException("index " + index + " (step " + (index - 1) + ") needs an op witness, got "
+                    + kind(witness));
+        }
+        return step(programRoot, leafCount, stepCount, index - 1, agreedPrevious, w);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    private static Hash input(Hash root, int leafCount, int stepCount, byte[] jobInput, StepWitness.InputWitness w) {
+        IoLeaf io = checkIo(root, leafCount, stepCount, w.io(), w.ioPath());
+        Tensor x;
+        try {
+            x = IoQuantization.quantizeInput(jobInput, io.input());
+        } catch (IllegalArgumentException e) {
+            throw new StepRejectedException("job input: " + e.getMessage());
+        }
+        return Merkle.root(List.of(State.tensorLeaf(io.input().name(), x)));
+    }
+
+    private static Hash output(Hash root, int leafCount, int stepCount, Hash agreed, StepWitness.OutputWitness w) {
+        IoLeaf io = checkIo(root, leafCount, stepCount, w.io(), w.ioPath());
+        List<WitnessTensor> state = w.finalState();
+        List<String> names = state.stream().map(WitnessTensor::name).toList();
+        if (!names.equals(io.outputNames())) {
+            throw new StepRejectedException("the final state holds the program outputs " + io.outputNames() + ", the witness gives "
+                    + names);
+        }
+        TensorSpec spec = io.output();
+        Tensor out = null;
+        for (WitnessTensor t : state) {
+            boolean wanted = t.name().equals(spec.name());
+            if (t.isFull() != wanted) {
+                throw new StepRejectedException("final-state tensor '" + t.name() + "' must be given "
+                        + (wanted ? "in full (it is the job output)" : "as a leaf hash"));
+            }
+            if (wanted) {
+                checkSpec(t.tensor(), spec, "output");
+                out = t.tensor();
+            }
+        }
+        checkRoot(state, agreed, "final state");
+        return Sha256.digest(IoQuantization.dequantizeOutput(out, spec));
+    }
+
+    private static Hash step(Hash root, int leafCount, int stepCount, int s, Hash agreed, StepWitness.OpWitness w) {
+        OpLeaf op = w.op();
+        if (1L + op.opIndex() >= leafCount || !Merkle.verify(root, leafCount, 1 + op.opIndex(), Merkle.leaf(op.encode()), w.opPath())) {
+            throw new StepRejectedException("op leaf " + op.opIndex() + " is not proven by its path against the program root");
+        }
+        if (!op.hasStep(s)) {
+            throw new StepRejectedException("step " + s + " is not one of op " + op.opIndex() + "'s steps " + op.firstStep()
+                    + ".." + (op.firstStep() + op.sliceCount() - 1));
+        }
+        if ((long) op.firstStep() + op.sliceCount() > stepCount) {
+            throw new StepRejectedException("op " + op.opIndex() + "'s steps run past the " + stepCount + " of the trace");
+        }
+        int slice = s - op.firstStep();
+        boolean last = slice == op.sliceCount() - 1;
+        String outName = op.output().name();
+        TreeSet<String> dropFirst = new TreeSet<>(op.dropFirst());
+        TreeSet<String> dropAfter = new TreeSet<>(op.dropAfter());
+
+        // the names the state before this step holds
+        List<String> expected;
+        if (slice == 0) {
+            expected = op.stateNames();
+        } else {
+            TreeSet<String> n = new TreeSet<>(op.stateNames());
+            n.removeAll(dropFirst);
+            n.add(outName);
+            expected = List.copyOf(n);
+        }
+        List<WitnessTensor> pre = w.preState();
+        List<String> names = pre.stream().map(WitnessTensor::name).toList();
+        if (!names.equals(expected)) {
+            throw new StepRejectedException("before step " + s + " the state holds " + expected + ", the witness gives " + names);
+        }
+
+        // full exactly where the step reads, with the committed types and shapes
+        TreeMap<String, TensorSpec> reads = new TreeMap<>();
+        for (TensorSpec in : op.inputs()) {
+            reads.put(in.name(), in);
+        }
+        if (slice > 0) {
+            reads.put(outName, op.output());
+        }
+        TreeMap<String, Tensor> full = new TreeMap<>();
+        for (WitnessTensor t : pre) {
+            TensorSpec spec = reads.get(t.name());
+            if (t.isFull() != (spec != null)) {
+                throw new StepRejectedException("tensor '" + t.name() + "' must be given "
+                        + (spec != null ? "in full (step " + s + " reads it)" : "as a leaf hash (step " + s + " does not read it)"));
+            }
+            if (spec != null) {
+                checkSpec(t.tensor(), spec, "read");
+                full.put(t.name(), t.tensor());
+            }
+        }
+        List<Hash> leaves = checkRoot(pre, agreed, "state before step " + s);
+
+        // run the slice with the engine's kernels
+        Tensor produced;
+        try {
+            Program single = op.singleOpProgram();
+            IntegerEngine engine = new IntegerEngine(single, EngineOptions.SCALAR);
+            if (engine.plan().size() != op.sliceCount()) {
+                throw new StepRejectedException("op " + op.opIndex() + " plans " + engine.plan().size() + " steps alone, its leaf says "
+                        + op.sliceCount());
+            }
+            produced = engine.stepOutput(slice, State.of(full));
+        } catch (IllegalArgumentException e) {
+            throw new StepRejectedException("op " + op.opIndex() + " cannot run: " + e.getMessage());
+        }
+        Hash outLeaf = State.tensorLeaf(outName, produced);
+        boolean keepOut = !last || op.outputKept();
+
+        // the state after it, by the engine's liveness rule
+        List<Hash> after = new ArrayList<>(pre.size() + 1);
+        boolean placed = slice > 0;
+        for (int k = 0; k < pre.size(); k++) {
+            String name = pre.get(k).name();
+            if (!placed && name.compareTo(outName) > 0) {
+                if (keepOut) {
+                    after.add(outLeaf);
+                }
+                placed = true;
+            }
+            if (name.equals(outName)) {
+                if (keepOut) {
+                    after.add(outLeaf);
+                }
+            } else if (dropFirst.contains(name) || (last && dropAfter.contains(name))) {
+                continue;
+            } else {
+                after.add(leaves.get(k));
+            }
+        }
+        if (!placed && keepOut) {
+            after.add(outLeaf);
+        }
+        return Merkle.root(after);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    private static IoLeaf checkIo(Hash root, int leafCount, int stepCount, IoLeaf io, List<Hash> path) {
+        if (!Merkle.verify(root, leafCount, 0, Merkle.leaf(io.encode()), path)) {
+            throw new StepRejectedException("the io leaf is not proven by its path against the program root");
+        }
+        if (io.stepCount() != stepCount || 1L + io.opCount() != leafCount) {
+            throw new StepRejectedException("the io leaf describes " + io.stepCount() + " steps and " + io.opCount()
+                    + " ops, the dispute " + stepCount + " steps and " + leafCount + " leaves");
+        }
+        return io;
+    }
+
+    /** The witness's leaves, after checking they rebuild the agreed hash. */
+    private static List<Hash> checkRoot(List<WitnessTensor> tensors, Hash agreed, String what) {
+        List<Hash> leaves = new ArrayList<>(tensors.size());
+        for (WitnessTensor t : tensors) {
+            leaves.add(t.leaf());
+        }
+        if (!Merkle.root(leaves).equals(agreed)) {
+            throw new StepRejectedException("the witness's " + what + " does not hash to the agreed value " + agreed);
+        }
+        return leaves;
+    }
+
+    private static void checkSpec(Tensor t, TensorSpec spec, String what) {
+        if (t.dtype() != spec.dtype() || !Arrays.equals(t.shape(), spec.shape())) {
+            throw new StepRejectedException(what + " tensor '" + spec.name() + "' is " + t + ", expected " + spec.dtype() + " "
+                    + Arrays.toString(spec.shape()));
+        }
+    }
+
+    private static String kind(StepWitness w) {
+        return switch (w) {
+            case StepWitness.InputWitness i -> "an input witness";
+            case StepWitness.OpWitness o -> "an op witness";
+            case StepWitness.OutputWitness o -> "an output witness";
+        };
+    }
+}

@@ -1,0 +1,126 @@
+package dev.verity.inference.trace;
+
+import dev.verity.core.Decoder;
+import dev.verity.core.DecodingException;
+import dev.verity.core.Encoder;
+import dev.verity.core.Hash;
+import dev.verity.inference.program.ProgramCodec;
+import java.util.List;
+
+/**
+ * What a party hands the chain to prove one transition of a trace ({@link OneStepVerifier#transition}): the
+ * committed program leaf the transition needs with its Merkle path, and the tensors of the state before it
+ * (full where the step reads them, leaf hashes elsewhere).
+ *
+ * <h2>Encoding</h2>
+ *
+ * Core {@code Encoder} conventions; {@link #encode()} is canonical and {@link #decode} strict:
+ *
+ * <pre>
+ *   u8 tag                1 = input, 2 = op, 3 = output
+ *   input:  bytes ioLeaf, path
+ *   op:     bytes opLeaf, path, tensors
+ *   output: bytes ioLeaf, path, tensors
+ *   path    = u32 n (at most {@value #MAX_PATH}), n x 32-byte hash
+ *   tensors = u32 n, n x (string name, u8 kind, then kind 0: 32-byte leaf hash;
+ *                         kind 1: u8 dtype code, u32 rank, u32 per dimension, raw elements as in the leaf)
+ * </pre>
+ */
+public sealed interface StepWitness permits StepWitness.InputWitness, StepWitness.OpWitness, StepWitness.OutputWitness {
+    /** Longest Merkle path: enough for 2^32 leaves. */
+    int MAX_PATH = 32;
+
+    byte[] encode();
+
+    /** Transition into index 0: the job input into the initial state. */
+    record InputWitness(IoLeaf io, List<Hash> ioPath) implements StepWitness {
+        public InputWitness {
+            if (io == null) {
+                throw new IllegalArgumentException("an input witness needs the io leaf");
+            }
+            ioPath = WitnessCodec.path(ioPath);
+        }
+
+        @Override
+        public byte[] encode() {
+            Encoder e = new Encoder(512).u8(1);
+            e.bytes(io.encode());
+            WitnessCodec.writePath(e, ioPath);
+            return e.toByteArray();
+        }
+    }
+
+    /** Transition into index {@code s + 1} ({@code 1..n}) by plan step {@code s} of the op. */
+    record OpWitness(OpLeaf op, List<Hash> opPath, List<WitnessTensor> preState) implements StepWitness {
+        public OpWitness {
+            if (op == null) {
+                throw new IllegalArgumentException("an op witness needs the op leaf");
+            }
+            opPath = WitnessCodec.path(opPath);
+            preState = WitnessCodec.tensors(preState);
+        }
+
+        @Override
+        public byte[] encode() {
+            Encoder e = new Encoder(4096).u8(2);
+            e.bytes(op.encode());
+            WitnessCodec.writePath(e, opPath);
+            WitnessCodec.writeTensors(e, preState);
+            return e.toByteArray();
+        }
+    }
+
+    /** Transition {@code n -> n + 1}: the final state into the job output's hash. */
+    record OutputWitness(IoLeaf io, List<Hash> ioPath, List<WitnessTensor> finalState) implements StepWitness {
+        public OutputWitness {
+            if (io == null) {
+                throw new IllegalArgumentException("an output witness needs the io leaf");
+            }
+            ioPath = WitnessCodec.path(ioPath);
+            finalState = WitnessCodec.tensors(finalState);
+        }
+
+        @Override
+        public byte[] encode() {
+            Encoder e = new Encoder(1024).u8(3);
+            e.bytes(io.encode());
+            WitnessCodec.writePath(e, ioPath);
+            WitnessCodec.writeTensors(e, finalState);
+            return e.toByteArray();
+        }
+    }
+
+    /** Reads {@link #encode()}'s bytes; anything malformed, or longer than {@code maxBytes}, is a {@link DecodingException}. */
+    static StepWitness decode(byte[] bytes, int maxBytes) {
+        if (bytes == null) {
+            throw new DecodingException("no witness bytes");
+        }
+        if (bytes.length > maxBytes) {
+            throw new DecodingException("witness is " + bytes.length + " bytes, more than the limit of " + maxBytes);
+        }
+        Decoder d = new Decoder(bytes);
+        int tag = d.u8("witness tag");
+        StepWitness w = switch (tag) {
+            case 1 -> {
+                IoLeaf io = IoLeaf.decode(d.bytes("io leaf", d.remaining()));
+                List<Hash> path = WitnessCodec.readPath(d, "io path");
+                yield ProgramCodec.guard("input witness", () -> new InputWitness(io, path));
+            }
+            case 2 -> {
+                OpLeaf op = OpLeaf.decode(d.bytes("op leaf", d.remaining()));
+                List<Hash> path = WitnessCodec.readPath(d, "op path");
+                List<WitnessTensor> pre = WitnessCodec.readTensors(d, "pre-state");
+                yield ProgramCodec.guard("op witness", () -> new OpWitness(op, path, pre));
+            }
+            case 3 -> {
+                IoLeaf io = IoLeaf.decode(d.bytes("io leaf", d.remaining()));
+                List<Hash> path = WitnessCodec.readPath(d, "io path");
+                List<WitnessTensor> fin = WitnessCodec.readTensors(d, "final state");
+                yield ProgramCodec.guard("output witness", () -> new OutputWitness(io, path, fin));
+            }
+            default -> throw new DecodingException("unknown witness tag " + tag + " (1 input, 2 op, 3 output)");
+        };
+        d.end("step witness");
+        return w;
+    }
+}

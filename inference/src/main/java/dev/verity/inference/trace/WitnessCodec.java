@@ -1,0 +1,91 @@
+package dev.verity.inference.trace;
+
+import dev.verity.core.Decoder;
+import dev.verity.core.DecodingException;
+import dev.verity.core.Encoder;
+import dev.verity.core.Hash;
+import dev.verity.inference.program.DType;
+import dev.verity.inference.program.ProgramCodec;
+import dev.verity.inference.program.Shapes;
+import dev.verity.inference.program.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The pieces of {@link StepWitness}'s encoding. */
+final class WitnessCodec {
+    private WitnessCodec() {}
+
+    static List<Hash> path(List<Hash> path) {
+        if (path == null || path.size() > StepWitness.MAX_PATH) {
+            throw new IllegalArgumentException("a Merkle path has at most " + StepWitness.MAX_PATH + " hashes, got "
+                    + (path == null ? "none" : path.size()));
+        }
+        return List.copyOf(path);
+    }
+
+    static List<WitnessTensor> tensors(List<WitnessTensor> tensors) {
+        if (tensors == null) {
+            throw new IllegalArgumentException("the state's tensors are required");
+        }
+        return List.copyOf(tensors);
+    }
+
+    static void writePath(Encoder e, List<Hash> path) {
+        e.list(path, Encoder::hash);
+    }
+
+    static void writeTensors(Encoder e, List<WitnessTensor> tensors) {
+        e.list(tensors, (enc, t) -> {
+            enc.string(t.name());
+            if (t.isFull()) {
+                Tensor v = t.tensor();
+                enc.u8(1).u8(v.dtype().code());
+                ProgramCodec.shape(enc, v.shape());
+                enc.fixed(v.canonicalBytes());
+            } else {
+                enc.u8(0).hash(t.leafHash());
+            }
+        });
+    }
+
+    static List<Hash> readPath(Decoder d, String what) {
+        long n = d.u32(what + " length");
+        if (n > StepWitness.MAX_PATH) {
+            throw new DecodingException(what + " has " + n + " hashes, more than the limit of " + StepWitness.MAX_PATH);
+        }
+        List<Hash> path = new ArrayList<>((int) n);
+        for (int i = 0; i < n; i++) {
+            path.add(d.hash(what + " hash " + i));
+        }
+        return path;
+    }
+
+    static List<WitnessTensor> readTensors(Decoder d, String what) {
+        int n = ProgramCodec.count(d, what + " tensors", 4 + 1 + 1 + 1 + 4);
+        List<WitnessTensor> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            String name = ProgramCodec.name(d, what + " tensor name");
+            int kind = d.u8("kind of " + what + " tensor '" + name + "'");
+            if (kind == 0) {
+                Hash h = d.hash("leaf hash of '" + name + "'");
+                out.add(ProgramCodec.guard("tensor '" + name + "'", () -> WitnessTensor.hashed(name, h)));
+            } else if (kind == 1) {
+                int code = d.u8("dtype of '" + name + "'");
+                DType dtype = ProgramCodec.guard("tensor '" + name + "'", () -> DType.fromCode(code));
+                int[] shape = ProgramCodec.shape(d, "shape of '" + name + "'");
+                int count = ProgramCodec.guard("tensor '" + name + "'", () -> Shapes.elementCount(shape, "tensor '" + name + "'"));
+                long size = (long) count * dtype.width();
+                if (size > d.remaining()) {
+                    throw new DecodingException("tensor '" + name + "' needs " + size + " bytes of elements, only "
+                            + d.remaining() + " left");
+                }
+                byte[] raw = d.fixed((int) size, "elements of '" + name + "'");
+                Tensor t = Tensor.fromCanonicalBytes(dtype, shape, raw);
+                out.add(WitnessTensor.full(name, t));
+            } else {
+                throw new DecodingException(what + " tensor '" + name + "': kind " + kind + " is neither 0 (leaf hash) nor 1 (full)");
+            }
+        }
+        return out;
+    }
+}
