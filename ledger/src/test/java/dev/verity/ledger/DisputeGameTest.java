@@ -31,16 +31,18 @@ class DisputeGameTest {
     private final ProvableWorld world = new ProvableWorld(Map.of(), 11, NODE_1);
     private final TestChain chain = world.chain;
 
-    private Hash postedOptimistic(TraceParty.Kind kind) {
+    /** Submits an OPTIMISTIC job and posts its result made the {@code kind} way. */
+    private TraceParty postedOptimistic(TraceParty.Kind kind) {
         Hash job = world.submit(VerificationMode.OPTIMISTIC, TinyProgram.input(world.rnd));
-        TraceParty result = world.resultParty(job, kind, TinyProgram.input(world.rnd));
+        byte[] copied = dev.verity.inference.trace.TraceValues.compute(TinyProgram.ENGINE, TinyProgram.input(world.rnd)).output();
+        TraceParty result = world.resultParty(job, kind, copied);
         chain.block(chain.sign(result.key, result.result()));
-        return job;
+        return result;
     }
 
     @Test
     void anUnchallengedResultSettlesWhenItsWindowCloses() {
-        Hash job = postedOptimistic(TraceParty.Kind.HONEST);
+        Hash job = postedOptimistic(TraceParty.Kind.HONEST).job;
         assertThat(world.job(job).status()).isEqualTo(JobStatus.VERIFYING);
         long windowEnds = world.claim(job).windowEnds();
         long earned = chain.node(NODE_1).earned();
@@ -56,8 +58,8 @@ class DisputeGameTest {
     @ParameterizedTest
     @EnumSource(value = TraceParty.Kind.class, names = {"WRONG_OUTPUT", "WRONG_TRACE", "WRONG_INTERMEDIATE", "COPY"})
     void everyCheatIsCaughtByAChallengeAndSlashed(TraceParty.Kind kind) {
-        Hash job = postedOptimistic(kind);
-        TraceParty cheat = world.resultParty(job, kind, null);
+        TraceParty cheat = postedOptimistic(kind);
+        Hash job = cheat.job;
         TraceParty watcher = world.otherParty(BOB, job, TraceParty.Kind.HONEST);
         long stake = chain.node(NODE_1).stake();
         long bobBefore = chain.balance(BOB);
@@ -96,8 +98,8 @@ class DisputeGameTest {
 
     @Test
     void aLyingChallengerLosesPartOfItsBondAndTheResultStands() {
-        Hash job = postedOptimistic(TraceParty.Kind.HONEST);
-        TraceParty honest = world.resultParty(job, TraceParty.Kind.HONEST, null);
+        TraceParty honest = postedOptimistic(TraceParty.Kind.HONEST);
+        Hash job = honest.job;
         TraceParty liar = world.otherParty(BOB, job, TraceParty.Kind.WRONG_TRACE);
         long bobBefore = chain.balance(BOB);
         long stake = chain.node(NODE_1).stake();
@@ -118,18 +120,19 @@ class DisputeGameTest {
 
     @Test
     void aPartyThatStopsAnsweringLoses() {
-        Hash job = postedOptimistic(TraceParty.Kind.WRONG_TRACE);
-        TraceParty cheat = world.resultParty(job, TraceParty.Kind.WRONG_TRACE, null);
+        TraceParty cheat = postedOptimistic(TraceParty.Kind.WRONG_TRACE);
+        Hash job = cheat.job;
         TraceParty watcher = world.otherParty(BOB, job, TraceParty.Kind.HONEST);
         long stake = chain.node(NODE_1).stake();
         chain.block(chain.sign(BOB, watcher.challenge()));
         world.play(job, cheat, watcher, 1, -1);
         assertThat(chain.node(NODE_1).stake()).isLessThan(stake);
         assertThat(chain.events(EventType.DISPUTE_RESOLVED, job).get(0).reason())
-                .startsWith("the challenger won").contains("the defender moved in round 1");
+                .startsWith("the challenger won").contains("the defender did not move in round 1");
 
-        Hash second = postedOptimistic(TraceParty.Kind.HONEST);
-        TraceParty honest = world.resultParty(second, TraceParty.Kind.HONEST, null);
+        chain.block(chain.sign(NODE_1, new Payload.Bond(stake - chain.node(NODE_1).stake())));
+        TraceParty honest = postedOptimistic(TraceParty.Kind.HONEST);
+        Hash second = honest.job;
         TraceParty quitter = world.otherParty(BOB, second, TraceParty.Kind.WRONG_OUTPUT);
         long before = chain.balance(BOB);
         chain.block(chain.sign(BOB, quitter.challenge()));
@@ -140,12 +143,11 @@ class DisputeGameTest {
 
     @Test
     void badMovesAndProofsAreRefusedAndChangeNothing() {
-        Hash job = postedOptimistic(TraceParty.Kind.WRONG_OUTPUT);
-        TraceParty cheat = world.resultParty(job, TraceParty.Kind.WRONG_OUTPUT, null);
+        TraceParty cheat = postedOptimistic(TraceParty.Kind.WRONG_OUTPUT);
+        Hash job = cheat.job;
         TraceParty watcher = world.otherParty(BOB, job, TraceParty.Kind.HONEST);
         refused(chain.sign(NODE_1, cheat.challenge()), RejectCode.MALFORMED, "its own result");
-        TraceParty same = world.otherParty(BOB, job, TraceParty.Kind.WRONG_OUTPUT);
-        refused(chain.sign(BOB, same.challenge()), RejectCode.INVALID_EVIDENCE, "nothing to dispute");
+        refused(chain.sign(BOB, cheat.challenge()), RejectCode.INVALID_EVIDENCE, "nothing to dispute");
         refused(chain.sign(BOB, new Payload.Challenge(job, watcher.output, new byte[] {1, 2, 3})), RejectCode.MALFORMED,
                 "not a trace claim");
         refused(chain.sign(BOB, new Payload.Challenge(job, cheat.output, watcher.evidence())), RejectCode.INVALID_EVIDENCE,
@@ -191,7 +193,7 @@ class DisputeGameTest {
 
     @Test
     void challengesAfterTheWindowAreRefused() {
-        Hash job = postedOptimistic(TraceParty.Kind.WRONG_OUTPUT);
+        Hash job = postedOptimistic(TraceParty.Kind.WRONG_OUTPUT).job;
         TraceParty watcher = world.otherParty(BOB, job, TraceParty.Kind.HONEST);
         chain.advanceTo(world.claim(job).windowEnds());
         refused(chain.sign(BOB, watcher.challenge()), RejectCode.JOB_NOT_OPEN, "no OPTIMISTIC result waiting");

@@ -46,16 +46,16 @@ import org.junit.jupiter.api.Test;
  * failure message, and paste them here.
  */
 class GoldenVectorTest {
-    static final String GENESIS_HASH = "3876993e8f147fca2dffd4e007171a64ce25f499079e29c6533b149537df7911";
+    static final String GENESIS_HASH = "7ad4e16c6b7fb46b249033e1d897ea5082c3e397878d6af6d22a7c9605c6bce3";
     static final List<String> BLOCK_HASHES = List.of(
-            "9ae056f36f7f2f4c7f826e8a760b995718911022f18ff4bd0f6ec0014faf9017",
-            "1b068b2764f151c368eb8112a8965e4a80fb3dff14bd76335d0e203b430cfd3d",
-            "a6cf186e85860d5c3df3ad48b3c1097d7610b8c139003f2dd43d36ba23a163a1",
-            "e412339927fd621a3d2531606129e2de0048b341bbec6b06d219bd6492cb5e7e",
-            "4fcf5f0b7e4f1c9326f1ac7b3ed50cb87bcd32e45c7a741e392f53c630b275ba",
-            "0dbd0903c8bd5a25d45d0ec06db1514c31d59d285a49687e4eb531d6e8960fa6",
-            "c6a096a7587e45854a44a37ab2f2a24f52007534a728939608dc16f3b588bfef");
-    static final String FINAL_STATE_ROOT = "97dfbb8c7e86d41416e738425a5711e495436d5132404b75df49649b6a1d0ec1";
+            "b66c6bd3d4030458ae0146c98f2c8d675ae79f960cac0c8169b4e0ca97906553",
+            "524a169935e28aa71169d9fbf8932371742c7e3ddba268bacd182a98ed387b50",
+            "d389d262f6bdc222d3232c1470cf6e848ed4e0916a4d3a9decbce1e914f6c930",
+            "d52e1e7a1ee872e1fe4ae6e74c421f1fec6204db0c7c0bb4ea13b03025db84d7",
+            "84ba420b6d3a3aac2921c502cc34b9e3a6267de44a0d03664b91fffd47f33c6b",
+            "469d62a6391bd0cea30353822e4da3aa27c5408d5b684026eb5384e7b5e5dbb2",
+            "7d70892041778ed6c92d3b97cd073a185a51df45ceeb7ed2cfc7238aa2bd8a77");
+    static final String FINAL_STATE_ROOT = "310cb2b513e1e865f8d49a201ccd346b3c50644212ce5178d1225f2f7ff07675";
 
     static final Hash LLAMA = modelHash("llama-tiny");
     static final Hash WHISPER = modelHash("whisper-tiny");

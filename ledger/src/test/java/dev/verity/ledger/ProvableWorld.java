@@ -42,7 +42,7 @@ final class ProvableWorld {
 
     /** Submits a job with a fresh input in a block; it is assigned at that block's end. */
     Hash submit(VerificationMode mode, byte[] input) {
-        SignedTransaction tx = chain.submitJob(ALICE, MODEL, input, mode, List.of(), 1_000 * TestChain.VRT, 5);
+        SignedTransaction tx = chain.submitJob(ALICE, MODEL, input, mode, List.of(), 10_000, 5);
         chain.block(tx);
         return tx.hash();
     }
@@ -64,7 +64,7 @@ final class ProvableWorld {
     }
 
     PrivateKey assigned(Hash job) {
-        return TestChain.privateKeyOf(chain.assignedNode(job));
+        return TestChain.privateKeyOf(chain.job(job).assignedNode());
     }
 
     /** The assigned node's claim made the {@code kind} way (copying {@code copied} for COPY). */

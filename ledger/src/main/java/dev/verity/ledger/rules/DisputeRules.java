@@ -199,9 +199,11 @@ public final class DisputeRules {
         }
         boolean defenderMissed = d.defenderMove() == null;
         boolean challengerMissed = d.challengerMove() == null;
-        String who = defenderMissed && challengerMissed ? "neither party" : defenderMissed ? "the defender" : "the challenger";
+        String who = defenderMissed && challengerMissed ? "neither party"
+                : defenderMissed ? "the defender did not" : "the " + (d.kind() == DisputeKind.CHALLENGE ? "challenger" : "auditor")
+                        + " did not";
         resolve(state, d, defenderMissed, challengerMissed,
-                who + " moved in round " + d.round() + " by height " + d.deadline(), ctx);
+                who + " move in round " + d.round() + " by height " + d.deadline(), ctx);
     }
 
     private static DisputeRecord dispute(LedgerState state, Hash job) {
