@@ -40,8 +40,17 @@ final class ParamsDocument {
         r.add("unbonded stake can be withdrawn unbondingBlocks = " + p.unbondingBlocks() + " blocks after the unbond transaction");
         r.add("a job costs max(minJobFee = " + p.minJobFee() + ", ceil(computeUnits x feePerMegaComputeUnit = "
                 + p.feePerMegaComputeUnit() + " / 1,000,000)) base units, times " + percent(p.noneFeeMultiplierBps())
-                + " for NONE and " + percent(p.teeFeeMultiplierBps()) + " for TEE jobs; the client escrows its max fee and "
+                + " for NONE, " + percent(p.teeFeeMultiplierBps()) + " for TEE, " + percent(p.optimisticFeeMultiplierBps())
+                + " for OPTIMISTIC and " + percent(p.sampledFeeMultiplierBps()) + " for SAMPLED jobs; the client escrows its max fee and "
                 + "gets back what the fee does not use");
+        r.add("an OPTIMISTIC result can be challenged for challengeWindowBlocks = " + p.challengeWindowBlocks()
+                + " blocks by anyone who escrows challengerBond = " + Amounts.formatTokens(p.challengerBond())
+                + "; each bisection move is due within moveDeadlineBlocks = " + p.moveDeadlineBlocks() + " blocks");
+        r.add("a SAMPLED result is audited with probability auditProbabilityBps/100 = " + percent(p.auditProbabilityBps())
+                + ", drawn from a block hash the node could not know; the client then also pays the auditor the job's NONE price");
+        r.add("the loser of a dispute loses disputeSlashBps/100 = " + percent(p.disputeSlashBps())
+                + " of its stake (unbonding included) or bond; winnerShareBps/100 = " + percent(p.winnerShareBps())
+                + " of that goes to the winner, the rest to the treasury; a party that misses a move deadline loses");
         r.add("a settled fee is split " + percent(p.nodeShareBps()) + " to the node, " + percent(p.validatorShareBps())
                 + " to the validator and " + percent(p.treasuryShareBps()) + " to the treasury");
         r.add("missing a result deadline costs missedDeadlinePenaltyBps/100 = " + percent(p.missedDeadlinePenaltyBps())
