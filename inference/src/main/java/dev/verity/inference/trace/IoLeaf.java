@@ -62,8 +62,4 @@ public record IoLeaf(TensorSpec input, TensorSpec output, List<String> outputNam
         d.end("io leaf");
         return ProgramCodec.guard("io leaf", () -> new IoLeaf(input, output, outputs, steps, ops));
     }
-
-    static IoLeaf read(Decoder d) {
-        return decode(d.bytes("io leaf", d.remaining()));
-    }
 }

@@ -28,13 +28,16 @@ import java.util.TreeSet;
 public final class OneStepVerifier {
     private OneStepVerifier() {}
 
-    /** The correct value at trace index {@code index} (0..stepCount+1), from the agreed value at index-1
-        (ignored for index 0) and the witness; throws StepRejectedException(message) when the witness does not
-        prove against programRoot/leafCount or the agreed value, or does not fit the index. */
+    /**
+     * The correct value at trace index {@code index} (0..stepCount+1), from the agreed value at index-1
+     * (ignored for index 0) and the witness; throws StepRejectedException(message) when the witness does not
+     * prove against programRoot/leafCount or the agreed value, or does not fit the index. {@code jobInput} is
+     * read for index 0 only (and may be null otherwise).
+     */
     public static Hash transition(Hash programRoot, int leafCount, int stepCount, int index, Hash agreedPrevious,
                                   byte[] jobInput, StepWitness witness) {
-        if (programRoot == null || witness == null || jobInput == null) {
-            throw new StepRejectedException("the program root, the job input and the witness are required");
+        if (programRoot == null || witness == null) {
+            throw new StepRejectedException("the program root and the witness are required");
         }
         if (leafCount < 1 || stepCount < 0) {
             throw new StepRejectedException("a commitment has at least one leaf and no negative step count, got "
@@ -47,6 +50,9 @@ public final class OneStepVerifier {
             throw new StepRejectedException("index " + index + " needs the agreed value at index " + (index - 1));
         }
         if (index == 0) {
+            if (jobInput == null) {
+                throw new StepRejectedException("index 0 needs the job input");
+            }
             if (!(witness instanceof StepWitness.InputWitness w)) {
                 throw new StepRejectedException("index 0 needs an input witness, got " + kind(witness));
             }

@@ -209,6 +209,16 @@ class OneStepRejectionTest {
                 .isInstanceOf(StepRejectedException.class).hasMessageContaining("job input").hasMessageContaining("got 12 bytes");
     }
 
+    @Test
+    void onlyIndexZeroReadsTheJobInput() {
+        int index = slicedIndex();
+        assertThat(OneStepVerifier.transition(C.root(), C.leafCount(), N, index, prev(index), null, opWitness(index)))
+                .isEqualTo(TRACE.values().get(index));
+        assertThatThrownBy(() -> OneStepVerifier.transition(C.root(), C.leafCount(), N, 0, null, null,
+                OneStepProver.witness(ENGINE, C, JOB, 0))).isInstanceOf(StepRejectedException.class)
+                .hasMessageContaining("index 0 needs the job input");
+    }
+
     // ------------------------------------------------------------------ decoding
 
     @Test
