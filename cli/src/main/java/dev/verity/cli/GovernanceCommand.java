@@ -57,7 +57,8 @@ import picocli.CommandLine.Option;
                     + "their next fallback mode or are cancelled and refunded in full."},
         subcommands = {GovernanceCommand.Show.class, GovernanceCommand.Revoke.class, GovernanceCommand.Reinstate.class,
             GovernanceCommand.ApproveMeasurement.class, GovernanceCommand.AddCollateral.class,
-            GovernanceCommand.RemoveCollateral.class, GovernanceCommand.MinTcb.class, GovernanceCommand.ReplaceCouncil.class})
+            GovernanceCommand.RemoveCollateral.class, GovernanceCommand.MinTcb.class, GovernanceCommand.ReplaceCouncil.class,
+            GovernanceCommand.VerificationParams.class})
 final class GovernanceCommand extends GroupCommand {
     /** Collateral files larger than this are refused before anything is read into a proposal. */
     static final long MAX_FILE = 16L << 20;
@@ -663,6 +664,63 @@ final class GovernanceCommand extends GroupCommand {
         @Override
         String summary(GovernanceAction action) {
             return "stop trusting collateral " + ((GovernanceAction.RemoveCollateral) action).id().hex();
+        }
+    }
+
+    @Command(name = "verification-params", mixinStandardHelpOptions = true,
+            description = {"Proposes the dispute and audit parameters; options left out keep the chain's current values.",
+                "The chain refuses values under which cheating in SAMPLED mode would pay: audit probability x (slash + "
+                        + "forfeited fee) must exceed the cost of computing the job, for every model with a program."})
+    static final class VerificationParams extends Proposing {
+        @Option(names = "--challenge-window", paramLabel = "BLOCKS", description = "Blocks an OPTIMISTIC result can be challenged.")
+        Long window;
+
+        @Option(names = "--move-deadline", paramLabel = "BLOCKS", description = "Blocks each dispute move is due in.")
+        Long moveDeadline;
+
+        @Option(names = "--challenger-bond", paramLabel = "VRT", description = "What a challenger escrows, in VRT (e.g. 100 or 0.5).")
+        String bond;
+
+        @Option(names = "--dispute-slash-bps", paramLabel = "BPS", description = "Share of the loser's stake or bond slashed (1..10000).")
+        Long slashBps;
+
+        @Option(names = "--winner-share-bps", paramLabel = "BPS", description = "Share of the slash paid to the winner (0..10000).")
+        Long winnerBps;
+
+        @Option(names = "--audit-probability-bps", paramLabel = "BPS", description = "Share of SAMPLED results audited (1..10000).")
+        Long auditBps;
+
+        @Override
+        List<GovernanceAction> actions(VerityClient client) {
+            var p = client.params();
+            long bondUnits;
+            try {
+                bondUnits = bond == null ? p.get("challengerBond").asLong() : dev.verity.sdk.Amounts.parseTokens(bond);
+            } catch (IllegalArgumentException e) {
+                throw usage("--challenger-bond: " + e.getMessage());
+            }
+            return List.of(new GovernanceAction.SetVerificationParams(
+                    or(window, p, "challengeWindowBlocks"), or(moveDeadline, p, "moveDeadlineBlocks"), bondUnits,
+                    or(slashBps, p, "disputeSlashBps"), or(winnerBps, p, "winnerShareBps"), or(auditBps, p, "auditProbabilityBps")));
+        }
+
+        @Override
+        String summary(GovernanceAction action) {
+            var v = (GovernanceAction.SetVerificationParams) action;
+            return "set the challenge window to " + v.challengeWindowBlocks() + " blocks and the audit probability to "
+                    + v.auditProbabilityBps() + " bps";
+        }
+
+        private static long or(Long value, com.fasterxml.jackson.databind.JsonNode params, String name) {
+            return value != null ? value : params.get(name).asLong();
+        }
+
+        @Override
+        Map<String, Object> describe(GovernanceAction action) {
+            var v = (GovernanceAction.SetVerificationParams) action;
+            return Output.object("challengeWindowBlocks", v.challengeWindowBlocks(), "moveDeadlineBlocks", v.moveDeadlineBlocks(),
+                    "challengerBond", v.challengerBond(), "disputeSlashBps", v.disputeSlashBps(), "winnerShareBps",
+                    v.winnerShareBps(), "auditProbabilityBps", v.auditProbabilityBps());
         }
     }
 

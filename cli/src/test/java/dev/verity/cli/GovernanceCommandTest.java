@@ -217,6 +217,18 @@ class GovernanceCommandTest {
         assertThat(tcb.exitCode()).as("%s", tcb).isZero();
         assertThat(client.teePolicy().minimumTcbs())
                 .contains(new TeePolicyView.MinimumTcbView("SEV_SNP", List.of(0, 3, 0, 8, 115)));
+
+        CliRun.Result params = run("governance", "verification-params", "--audit-probability-bps", "2500",
+                "--challenger-bond", "50", "--approver", governor, "--key", clientKey, "--api", api, "--json");
+        assertThat(params.exitCode()).as("%s", params).isZero();
+        assertThat(client.params().get("auditProbabilityBps").asLong()).isEqualTo(2500);
+        assertThat(client.params().get("challengerBond").asLong()).isEqualTo(50_000_000);
+        assertThat(client.params().get("challengeWindowBlocks").asLong()).isEqualTo(10);
+        CliRun.Result tooLong = run("governance", "verification-params", "--challenge-window", "25",
+                "--approver", governor, "--key", clientKey, "--api", api, "--json");
+        assertThat(tooLong.exitCode()).as("%s", tooLong).isNotZero();
+        assertThat(tooLong.out() + tooLong.err()).contains("unbondingBlocks must exceed challengeWindowBlocks");
+        assertThat(client.params().get("auditProbabilityBps").asLong()).isEqualTo(2500);
     }
 
     @Test
