@@ -54,6 +54,14 @@ final class ParamsDocument {
                 + " blocks, and the client's whole escrow is refunded");
         r.add("a job's result is due " + p.minDeadlineBlocks() + " to " + p.maxDeadlineBlocks()
                 + " blocks (the job's deadlineBlocks) after it is assigned");
+        r.add("an OPTIMISTIC result settles challengeWindowBlocks = " + p.challengeWindowBlocks() + " blocks after it is posted "
+                + "unless challenged; a challenger escrows challengerBond = " + Amounts.formatTokens(p.challengerBond()));
+        r.add("in a dispute each party has moveDeadlineBlocks = " + p.moveDeadlineBlocks() + " blocks per move and for the "
+                + "step proof; whoever misses a deadline or is proven wrong loses disputeSlashBps/100 = "
+                + percent(p.disputeSlashBps()) + " of its stake (a challenger: of its bond), " + percent(p.winnerShareBps())
+                + " of that to the winner and the rest to the treasury");
+        r.add("a SAMPLED result is audited with probability auditProbabilityBps/100 = " + percent(p.auditProbabilityBps())
+                + "; the auditor is paid the job's NONE price, and an auditor whose trace differs opens a dispute");
         return r;
     }
 
