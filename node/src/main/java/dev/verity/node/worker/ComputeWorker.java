@@ -12,6 +12,7 @@ import dev.verity.sdk.VerityApiException;
 import dev.verity.sdk.VerityClient;
 import dev.verity.sdk.Wallet;
 import dev.verity.sdk.api.JobView;
+import dev.verity.sdk.api.TransactionReceipt;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Collections;
@@ -44,6 +45,9 @@ public final class ComputeWorker implements AutoCloseable {
             return new Config(Duration.ofMillis(100), 2);
         }
     }
+
+    private static final int POST_ATTEMPTS = 3;
+    private static final Duration RECEIPT_WAIT = Duration.ofSeconds(30);
 
     private final VerityClient client;
     private final Wallet wallet;
@@ -155,7 +159,7 @@ public final class ComputeWorker implements AutoCloseable {
             VerificationMode mode = VerificationMode.parse(job.mode());
             if (mode == VerificationMode.OPTIMISTIC || mode == VerificationMode.SAMPLED) {
                 JobTrace trace = provable(id, model, mode, input);
-                wallet.submitResult(id, trace.output(), trace.evidence());
+                post(id, trace.output(), trace.evidence());
                 finished.add(assignment);
                 completed.incrementAndGet();
                 return;
@@ -168,7 +172,7 @@ public final class ComputeWorker implements AutoCloseable {
             }
             byte[] output = runner.get().run(input, mode);
             byte[] evidence = evidence(job, model, output);
-            wallet.submitResult(id, output, evidence);
+            post(id, output, evidence);
             finished.add(assignment);
             completed.incrementAndGet();
         } catch (VerityApiException e) {
@@ -183,6 +187,25 @@ public final class ComputeWorker implements AutoCloseable {
             LOG.warn("job {} failed: {}", id.hex(), e.getMessage());
         } finally {
             inFlight.remove(id);
+        }
+    }
+
+    /**
+     * Posts a result and waits for its block. A transaction of this node refused in an earlier position of the
+     * same block (a challenge another watcher beat, say) leaves a nonce gap that refuses the result too; the
+     * result is then signed again with the chain's nonce, up to {@value #POST_ATTEMPTS} times.
+     */
+    private void post(Hash id, byte[] output, byte[] evidence) {
+        for (int attempt = 1; ; attempt++) {
+            TransactionReceipt r = client.awaitReceipt(wallet.submitResult(id, output, evidence), RECEIPT_WAIT);
+            if (!"REFUSED".equals(r.status())) {
+                return;
+            }
+            if (attempt == POST_ATTEMPTS || r.error() == null || !r.error().startsWith("BAD_NONCE")) {
+                throw new VerityApiException("REFUSED", "the result was refused in its block: " + r.error(), 400);
+            }
+            LOG.info("job {}: result refused behind a refused transaction ({}); posting it again", id.hex(), r.error());
+            wallet.resetNonce();
         }
     }
 
