@@ -8,6 +8,7 @@ import dev.verity.inference.pkg.ModelPackage;
 import dev.verity.inference.trace.ProgramCommitment;
 import dev.verity.ledger.Genesis;
 import dev.verity.ledger.Params;
+import dev.verity.ledger.VerificationMode;
 import dev.verity.ledger.governance.GovernanceAction;
 import dev.verity.ledger.tx.Hardware;
 import dev.verity.modelhub.hub.PackageRunner;
@@ -206,7 +207,9 @@ public final class Devnet implements AutoCloseable {
             if (plan.servesDigits()) {
                 tracer = new Tracer(client, new ProvablePrograms(store, client), wallet.publicKey(), plan.cheat(),
                         Tracer.DEFAULT_CACHE);
-                roles = new VerificationRoles(client, wallet, tracer, roleConfig);
+                // Watch and audit where the node serves the model in a provable mode; disputes over its own results always.
+                roles = new VerificationRoles(client, wallet, tracer, new VerificationRoles.Config(roleConfig.watch(),
+                        roleConfig.audit() && plan.modes().contains(VerificationMode.SAMPLED), true, roleConfig.pollInterval()));
             }
             ComputeWorker worker = new ComputeWorker(client, wallet, r, enclave, tracer, ComputeWorker.Config.defaults());
             nodes.add(new ComputeNode(keys.computeNodes().get(i), plan, worker, roles));

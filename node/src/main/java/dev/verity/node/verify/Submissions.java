@@ -1,6 +1,7 @@
 package dev.verity.node.verify;
 
 import dev.verity.core.Hash;
+import dev.verity.sdk.VerityApiException;
 import dev.verity.sdk.VerityClient;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,11 +35,23 @@ final class Submissions {
         if (tx == null) {
             return true;
         }
-        if (tx.equals(NOTHING_SENT) || !"REFUSED".equals(client.receipt(tx).status())) {
+        if (tx.equals(NOTHING_SENT) || !refused(tx)) {
             return false;
         }
         done.remove(key);
         return true;
+    }
+
+    /** Whether the chain refused {@code tx} in its block, or no longer knows it (a restarted node forgets refusals). */
+    private boolean refused(Hash tx) {
+        try {
+            return "REFUSED".equals(client.receipt(tx).status());
+        } catch (VerityApiException e) {
+            if (e.status() == 404) {
+                return true;
+            }
+            throw e;
+        }
     }
 
     /** Sends the duty {@code key} if it is {@link #due}; returns true when it was sent now. */

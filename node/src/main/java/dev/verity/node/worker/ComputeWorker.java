@@ -47,6 +47,8 @@ public final class ComputeWorker implements AutoCloseable {
     }
 
     private static final int POST_ATTEMPTS = 3;
+    /** A result the chain refused when it built the block (not for a nonce gap): it is not sent again. */
+    private static final String REFUSED_IN_BLOCK = "REFUSED_IN_BLOCK";
     private static final Duration RECEIPT_WAIT = Duration.ofSeconds(30);
 
     private final VerityClient client;
@@ -177,7 +179,8 @@ public final class ComputeWorker implements AutoCloseable {
             completed.incrementAndGet();
         } catch (VerityApiException e) {
             failures.incrementAndGet();
-            if (e.code() != null && (e.code().equals("JOB_NOT_OPEN") || e.code().equals("NOT_ASSIGNED"))) {
+            if (e.code() != null && (e.code().equals("JOB_NOT_OPEN") || e.code().equals("NOT_ASSIGNED")
+                    || e.code().equals(REFUSED_IN_BLOCK))) {
                 finished.add(assignment);
             }
             LOG.warn("job {}: result not accepted: {}", id.hex(), e.getMessage());
@@ -202,7 +205,7 @@ public final class ComputeWorker implements AutoCloseable {
                 return;
             }
             if (attempt == POST_ATTEMPTS || r.error() == null || !r.error().startsWith("BAD_NONCE")) {
-                throw new VerityApiException("REFUSED", "the result was refused in its block: " + r.error(), 400);
+                throw new VerityApiException(REFUSED_IN_BLOCK, "the result was refused in its block: " + r.error(), 400);
             }
             LOG.info("job {}: result refused behind a refused transaction ({}); posting it again", id.hex(), r.error());
             wallet.resetNonce();
