@@ -6,6 +6,7 @@ import dev.verity.core.PublicKey;
 import dev.verity.ledger.VerificationMode;
 import dev.verity.ledger.tx.Payload;
 import dev.verity.sdk.Amounts;
+import dev.verity.sdk.EventQuery;
 import dev.verity.sdk.JobQuery;
 import dev.verity.sdk.VerityClient;
 import dev.verity.sdk.Wallet;
@@ -181,7 +182,11 @@ final class JobCommand extends GroupCommand {
                 if (out().json()) {
                     out().printJson(v);
                 } else {
-                    out().fields(humanFields(v));
+                    Map<String, Object> f = humanFields(v);
+                    if (("OPTIMISTIC".equals(v.mode()) || "SAMPLED".equals(v.mode())) && v.verification() == null) {
+                        f.putAll(Verifications.history(client.events(EventQuery.forJob(id).withLimit(1000))));
+                    }
+                    out().fields(f);
                 }
             }
             return 0;

@@ -2,6 +2,9 @@ package dev.verity.cli;
 
 import dev.verity.sdk.api.ClaimView;
 import dev.verity.sdk.api.DisputeView;
+import dev.verity.sdk.api.EventView;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** Provable results and disputes in words, for {@code job show} and {@code dispute show}. */
 final class Verifications {
@@ -37,5 +40,23 @@ final class Verifications {
                 : "single step at trace index " + d.lo() + ": either party proves it";
         return due + "; due by block " + d.deadline() + "; moves so far " + d.defenderMoves() + " (defender) / "
                 + d.challengerMoves() + " (" + ("CHALLENGE".equals(d.kind()) ? "challenger" : "auditor") + ")";
+    }
+
+    /**
+     * How a provable result that no longer waits was verified, from its job's events: the audit's outcome and
+     * the last dispute's decision, each with the block it happened in.
+     */
+    static Map<String, Object> history(Iterable<EventView> events) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        for (EventView e : events) {
+            switch (e.type()) {
+                case "AUDIT_PASSED" -> f.put("audit", "passed at block " + e.height() + ": " + e.reason());
+                case "AUDIT_SKIPPED" -> f.put("audit", "skipped at block " + e.height() + ": " + e.reason());
+                case "DISPUTE_RESOLVED" -> f.put("dispute", "ended at block " + e.height() + ": " + e.reason());
+                case "JOB_SETTLED" -> f.put("paid to", e.node());
+                default -> { }
+            }
+        }
+        return f;
     }
 }

@@ -170,6 +170,15 @@ class DisputeCommandTest {
         assertThat(endedJson.get("defender").asText()).isEqualTo(NODE.publicKey().hex());
         assertThat(endedJson.get("slashed").asLong()).as("part of the liar's bond").isPositive();
         assertThat(run("job", "show", job.hex(), "--api", api).out()).contains("VERIFYING", "open to challenge until block");
+
+        // Once its window closes, the job settles and job show tells how it was verified.
+        long windowEnds = client.job(job).verification().windowEnds();
+        while (chain.height() < windowEnds) {
+            chain.produceBlock();
+        }
+        CliRun.Result settled = run("job", "show", job.hex(), "--api", api);
+        assertThat(settled.out()).contains("SETTLED", "dispute:", "ended at block", "the result's node won",
+                "paid to:", NODE.publicKey().hex()).doesNotContain("verification:");
     }
 
     @Test
