@@ -112,12 +112,8 @@ public final class DemoRun {
             Dataset test = Digits.split().test();
             int digit = 0;
             for (VerificationMode mode : List.of(VerificationMode.OPTIMISTIC, VerificationMode.SAMPLED)) {
-                for (int i = 0; i < PROVABLE_JOBS_PER_MODE; i++, digit++) {
-                    byte[] input = PackageRunner.encode(test.inputs()[digit]);
-                    Hash id = net.clientWallet().submitJob(net.integerModel(), input, mode, List.of(), Params.BASE_UNITS_PER_TOKEN, 50);
-                    submittedAt.put(id, System.nanoTime());
-                    digitInputs.put(id, input);
-                    digitLabels.put(id, test.labels()[digit]);
+                for (int i = 0; i < PROVABLE_JOBS_PER_MODE; i++) {
+                    submitDigit(net, mode, test, digit++, submittedAt, digitInputs, digitLabels);
                 }
             }
             for (int i = 0; i < jobCount; i++) {
@@ -127,13 +123,8 @@ public final class DemoRun {
                 Hash id = net.clientWallet().submitJob(net.model(), input, mode, List.of(), maxFee, 50);
                 submittedAt.put(id, System.nanoTime());
             }
-            for (int i = 0; i < DIGIT_JOBS; i++, digit++) {
-                byte[] input = PackageRunner.encode(test.inputs()[digit]);
-                Hash id = net.clientWallet().submitJob(net.integerModel(), input, VerificationMode.NONE, List.of(),
-                        Params.BASE_UNITS_PER_TOKEN, 50);
-                submittedAt.put(id, System.nanoTime());
-                digitInputs.put(id, input);
-                digitLabels.put(id, test.labels()[digit]);
+            for (int i = 0; i < DIGIT_JOBS; i++) {
+                submitDigit(net, VerificationMode.NONE, test, digit++, submittedAt, digitInputs, digitLabels);
             }
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline && !allFinal(client, submittedAt, settledAt)) {
@@ -144,6 +135,16 @@ public final class DemoRun {
         }
         Revocation revocation = revocationScene(net, timeout);
         return summarize(net, submittedAt, settledAt, digitInputs, digitLabels, revocation);
+    }
+
+    /** Submits test digit {@code index} in {@code mode} and records when, what and which label. */
+    private static void submitDigit(Devnet net, VerificationMode mode, Dataset test, int index, Map<Hash, Long> submittedAt,
+                                    Map<Hash, byte[]> inputs, Map<Hash, Integer> labels) {
+        byte[] input = PackageRunner.encode(test.inputs()[index]);
+        Hash id = net.clientWallet().submitJob(net.integerModel(), input, mode, List.of(), Params.BASE_UNITS_PER_TOKEN, 50);
+        submittedAt.put(id, System.nanoTime());
+        inputs.put(id, input);
+        labels.put(id, test.labels()[index]);
     }
 
     /** TEE jobs in the revocation scene: three may fall back to NONE, one may not (it is cancelled and refunded). */

@@ -101,9 +101,7 @@ public final class Devnet implements AutoCloseable {
     private final List<ComputeNode> nodes = new ArrayList<>();
     private PrivateKey governor;
     private final List<ModelRunners> runners = new ArrayList<>();
-    private int nodeCount;
-    private CheatMode cheat;
-    private VerificationRoles.Config roleConfig;
+    private Options options;
 
     private Devnet(ChainNode chain, SingleValidatorConsensus consensus, ApiServer api, VerityClient client, Wallet clientWallet,
                    Hash model) {
@@ -136,10 +134,7 @@ public final class Devnet implements AutoCloseable {
             Hash model = Hash.fromHex(miniLm.sha256Hex());
             Devnet net = new Devnet(chain, consensus, api, client, new Wallet(client, keys.client()), model);
             net.governor = keys.governor();
-            net.nodeCount = o.computeNodes();
-            net.cheat = o.cheat();
-            net.roleConfig = new VerificationRoles.Config(o.watch(), o.audit(), true,
-                    Duration.ofMillis(Math.max(50, Math.min(200, o.blockIntervalMillis() / 2))));
+            net.options = o;
             net.setUp(keys, platform, build, miniLm, DigitsPackage.install(store), store);
             LOG.info("devnet up: API at {}, {} compute nodes, model {}", net.apiUrl(), net.nodes.size(), model.hex());
             return net;
@@ -177,7 +172,7 @@ public final class Devnet implements AutoCloseable {
         List<DevnetNodePlan> plans = new ArrayList<>();
         for (int i = 0; i < keys.computeNodes().size(); i++) {
             PrivateKey key = keys.computeNodes().get(i);
-            DevnetNodePlan plan = DevnetNodePlan.of(i, nodeCount, cheat);
+            DevnetNodePlan plan = DevnetNodePlan.of(i, options.computeNodes(), options.cheat());
             plans.add(plan);
             Wallet w = new Wallet(client, key);
             wallets.add(w);
@@ -207,9 +202,7 @@ public final class Devnet implements AutoCloseable {
             if (plan.servesDigits()) {
                 tracer = new Tracer(client, new ProvablePrograms(store, client), wallet.publicKey(), plan.cheat(),
                         Tracer.DEFAULT_CACHE);
-                // Watch and audit where the node serves the model in a provable mode; disputes over its own results always.
-                roles = new VerificationRoles(client, wallet, tracer, new VerificationRoles.Config(roleConfig.watch(),
-                        roleConfig.audit() && plan.modes().contains(VerificationMode.SAMPLED), true, roleConfig.pollInterval()));
+                roles = new VerificationRoles(client, wallet, tracer, roles(plan));
             }
             ComputeWorker worker = new ComputeWorker(client, wallet, r, enclave, tracer, ComputeWorker.Config.defaults());
             nodes.add(new ComputeNode(keys.computeNodes().get(i), plan, worker, roles));
@@ -221,6 +214,16 @@ public final class Devnet implements AutoCloseable {
                 n.roles().start();
             }
         }
+    }
+
+    /**
+     * A node's roles: it watches the models it serves, audits where it serves SAMPLED, and always plays the
+     * disputes it is a party of; each role looks at the chain about twice a block.
+     */
+    private VerificationRoles.Config roles(DevnetNodePlan plan) {
+        Duration poll = Duration.ofMillis(Math.max(50, Math.min(200, options.blockIntervalMillis() / 2)));
+        return new VerificationRoles.Config(options.watch() && plan.servesProvableModes(),
+                options.audit() && plan.modes().contains(VerificationMode.SAMPLED), true, poll);
     }
 
     private List<Hash> served(DevnetNodePlan plan) {
