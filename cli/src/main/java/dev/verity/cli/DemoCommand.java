@@ -254,6 +254,7 @@ final class DemoCommand extends BaseCommand {
             for (String reason : c.slashReasons()) {
                 o.line("  - " + reason);
             }
+            o.line();
         }
         o.line("Disputes");
         List<List<String>> rows = new ArrayList<>();
@@ -281,7 +282,6 @@ final class DemoCommand extends BaseCommand {
         } else {
             o.table(List.of("JOB", "NODE", "AUDITOR", ">AUDITOR PAID", "OUTCOME"), rows);
         }
-        o.line();
     }
 
     private void deleteRecursively(Path dir) {
