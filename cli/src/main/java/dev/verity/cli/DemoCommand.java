@@ -1,8 +1,11 @@
 package dev.verity.cli;
 
 import dev.verity.node.devnet.DemoRun;
+import dev.verity.node.devnet.DemoVerification;
 import dev.verity.node.devnet.Devnet;
+import dev.verity.node.devnet.DevnetNodePlan;
 import dev.verity.node.storage.DataDirectoryInUseException;
+import dev.verity.node.verify.CheatMode;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -20,12 +23,19 @@ import picocli.CommandLine.Option;
 /** {@code verity demo}: a local network, real AI jobs end to end, and who earned what. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run AI jobs end to end on a local network; show who earned what.", "",
-            "Starts a local network (1 validator, 3 compute nodes, 1 client), runs sentence-embedding jobs "
-                    + "(all-MiniLM-L6-v2 with ONNX Runtime) across the NONE and TEE verification modes, waits until each "
-                    + "one settles, and shows the jobs, what every node earned, where the fees went and the chain's head. "
-                    + "Exit 1 unless every job settled and the fees add up."})
+            "Starts a local network (1 validator, " + DemoCommand.NODES + " compute nodes, 1 client), runs sentence-embedding "
+                    + "jobs (all-MiniLM-L6-v2 with ONNX Runtime) across the NONE and TEE verification modes and digit-recognition "
+                    + "jobs (integer engine) across NONE, OPTIMISTIC and SAMPLED, while one node cheats on its OPTIMISTIC results. "
+                    + "Waits until each job settles, and shows the jobs, what every node earned or lost, how the cheat was caught "
+                    + "(the dispute's moves, the trace index the chain executed, the time from challenge to resolution), the "
+                    + "audits, where the fees went and the chain's head. Exit 1 unless every job settled with the honest output, "
+                    + "the cheat was caught and the fees add up."})
 final class DemoCommand extends BaseCommand {
     static final int MIN_JOBS = 10;
+    /** Two enclave nodes, two honest integer-engine nodes and the one that cheats (see DevnetNodePlan). */
+    static final int NODES = 5;
+    /** How the cheating node cheats: a wrong answer under a trace consistent with it up to the last value. */
+    static final CheatMode CHEAT = CheatMode.WRONG_OUTPUT;
 
     @Option(names = "--jobs", paramLabel = "N", defaultValue = "12", description = "Jobs to run (at least " + MIN_JOBS
             + ", default: ${DEFAULT-VALUE}).")
@@ -58,10 +68,12 @@ final class DemoCommand extends BaseCommand {
         DemoRun.Summary summary;
         long started = System.nanoTime();
         try {
-            out().note("starting a local network (1 validator, 3 compute nodes, 1 client) in " + dir.toAbsolutePath() + " ...");
-            try (Devnet net = Devnet.start(new Devnet.Options(dir, port, 200, 3))) {
+            out().note("starting a local network (1 validator, " + NODES + " compute nodes, 1 client; node " + (DevnetNodePlan.CHEATING_NODE + 1)
+                    + " cheats " + CHEAT + ") in " + dir.toAbsolutePath() + " ...");
+            try (Devnet net = Devnet.start(new Devnet.Options(dir, port, 200, NODES).withCheat(CHEAT))) {
                 out().note("network up at " + net.apiUrl() + "; running " + jobs + " sentence-embedding jobs (NONE and TEE, ONNX Runtime) and "
-                        + DemoRun.DIGIT_JOBS + " digit-recognition jobs (integer engine) ...");
+                        + (DemoRun.DIGIT_JOBS + 2 * DemoRun.PROVABLE_JOBS_PER_MODE) + " digit-recognition jobs (integer engine; NONE, "
+                        + "OPTIMISTIC and SAMPLED) ...");
                 summary = DemoRun.run(net, jobs, Duration.ofSeconds(timeoutSeconds));
             } catch (DataDirectoryInUseException e) {
                 throw new CliException("DATA_DIR_IN_USE", "the demo cannot use " + dir + ": a running node holds it; stop it "
@@ -78,7 +90,7 @@ final class DemoCommand extends BaseCommand {
         }
         long seconds = (System.nanoTime() - started) / 1_000_000_000L;
         DemoRun.Fees fees = summary.fees();
-        long split = fees.toNodes() + fees.toValidators() + fees.toTreasury();
+        long split = fees.toNodes() + fees.toValidators() + fees.toTreasury() + fees.toAuditors();
         List<String> problems = new ArrayList<>();
         long unsettled = summary.jobs().stream().filter(j -> !"SETTLED".equals(j.status())).count();
         if (unsettled > 0) {
@@ -93,7 +105,15 @@ final class DemoCommand extends BaseCommand {
             problems.add("no job moved down its fallback ladder at the revocation");
         }
         if (fees.paid() != split) {
-            problems.add("fees do not add up: paid " + fees.paid() + " base units but nodes, validators and treasury got " + split);
+            problems.add("fees do not add up: paid " + fees.paid() + " base units but nodes, validators, treasury and auditors got "
+                    + split);
+        }
+        DemoVerification.CheaterLine cheater = summary.verification().cheater();
+        if (cheater != null && cheater.penalized() <= 0) {
+            problems.add("the cheating node " + cheater.node() + " was not caught: nothing was slashed");
+        }
+        if (summary.verification().audits().stream().noneMatch(a -> a.auditorPaid() > 0)) {
+            problems.add("no SAMPLED job was audited and its auditor paid");
         }
         long mismatches = summary.jobs().stream().filter(j -> Boolean.FALSE.equals(j.reproduced())).count();
         if (mismatches > 0) {
@@ -126,17 +146,26 @@ final class DemoCommand extends BaseCommand {
                 line.put("reproduced", j.reproduced());
                 line.put("answer", j.answer());
             }
+            if (j.verification() != null) {
+                line.put("verification", j.verification());
+                line.put("paidTo", j.payee());
+            }
             jobs.add(line);
         }
         List<Map<String, Object>> nodes = new ArrayList<>();
         for (DemoRun.NodeLine n : s.nodes()) {
-            nodes.add(Output.object("id", n.id(), "stake", n.stake(), "earned", n.earned(), "penalized", n.penalized(),
-                    "jobsCompleted", n.jobsCompleted(), "modes", n.modes()));
+            Map<String, Object> node = Output.object("id", n.id(), "stake", n.stake(), "earned", n.earned(), "penalized",
+                    n.penalized(), "jobsCompleted", n.jobsCompleted(), "modes", n.modes());
+            if (n.cheat() != null) {
+                node.put("cheat", n.cheat());
+            }
+            nodes.add(node);
         }
         doc.put("jobs", jobs);
         doc.put("nodes", nodes);
         doc.put("fees", Output.object("paid", s.fees().paid(), "toNodes", s.fees().toNodes(), "toValidators", s.fees().toValidators(),
-                "toTreasury", s.fees().toTreasury()));
+                "toTreasury", s.fees().toTreasury(), "toAuditors", s.fees().toAuditors()));
+        doc.put("verification", verificationJson(s.verification()));
         DemoRun.Revocation r = s.revocation();
         List<Map<String, Object>> moved = new ArrayList<>();
         for (DemoRun.MovedJob m : r.moved()) {
@@ -149,12 +178,36 @@ final class DemoCommand extends BaseCommand {
         return doc;
     }
 
+    private static Map<String, Object> verificationJson(DemoRun.Verification v) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        DemoVerification.CheaterLine c = v.cheater();
+        doc.put("cheater", c == null ? null : Output.object("node", c.node(), "cheat", c.cheat(), "stake", c.stake(),
+                "penalized", c.penalized(), "reasons", c.slashReasons()));
+        List<Map<String, Object>> disputes = new ArrayList<>();
+        for (DemoVerification.DisputeLine d : v.disputes()) {
+            disputes.add(Output.object("job", d.job(), "kind", d.kind(), "defender", d.defender(), "challenger", d.challenger(),
+                    "outcome", d.outcome(), "defenderMoves", d.defenderMoves(), "challengerMoves", d.challengerMoves(),
+                    "rounds", d.rounds(), "traceIndex", d.traceIndex(), "step", d.step(), "slashed", d.slashed(),
+                    "openedAt", d.openedAt(), "resolvedAt", d.resolvedAt(), "blocks", d.blocks(), "millis", d.millis(),
+                    "reason", d.reason()));
+        }
+        doc.put("disputes", disputes);
+        List<Map<String, Object>> audits = new ArrayList<>();
+        for (DemoVerification.AuditLine a : v.audits()) {
+            audits.add(Output.object("job", a.job(), "node", a.node(), "auditor", a.auditor(), "outcome", a.outcome(),
+                    "auditorPaid", a.auditorPaid()));
+        }
+        doc.put("audits", audits);
+        return doc;
+    }
+
     private void human(DemoRun.Summary s) {
         Output o = out();
         o.line("Jobs");
         List<List<String>> rows = new ArrayList<>();
         for (DemoRun.JobLine j : s.jobs()) {
-            String check = j.reproduced() == null ? "" : (j.reproduced() ? "bit-exact; " : "MISMATCH; ") + j.answer();
+            String check = j.reproduced() == null ? "" : (j.reproduced() ? "bit-exact; " : "MISMATCH; ") + j.answer()
+                    + (j.verification() == null ? "" : "; " + j.verification());
             rows.add(List.of(Output.shortId(j.id()), j.model(), j.mode(), j.engine(), Output.shortId(j.node()), j.status(),
                     Output.tokens(j.feePaid()), j.latencyMs() < 0 ? "-" : Long.toString(j.latencyMs()), check));
         }
@@ -164,14 +217,17 @@ final class DemoCommand extends BaseCommand {
         rows = new ArrayList<>();
         for (DemoRun.NodeLine n : s.nodes()) {
             rows.add(List.of(Output.shortId(n.id()), String.join(",", n.modes()), Output.tokens(n.stake()), Output.tokens(n.earned()),
-                    Output.tokens(n.penalized()), Long.toString(n.jobsCompleted())));
+                    Output.tokens(n.penalized()), Long.toString(n.jobsCompleted()), n.cheat() == null ? "" : "cheats: " + n.cheat()));
         }
-        o.table(List.of("NODE", "MODES", ">STAKE", ">EARNED", ">PENALIZED", ">JOBS"), rows);
+        o.table(List.of("NODE", "MODES", ">STAKE", ">EARNED", ">PENALIZED", ">JOBS", "NOTE"), rows);
+        o.line();
+        humanVerification(s.verification());
         o.line();
         DemoRun.Fees f = s.fees();
         o.line("Fees");
         o.fields(Output.object("paid by the client", Output.tokens(f.paid()), "to nodes", Output.tokens(f.toNodes()),
-                "to validators", Output.tokens(f.toValidators()), "to treasury", Output.tokens(f.toTreasury())));
+                "to validators", Output.tokens(f.toValidators()), "to treasury", Output.tokens(f.toTreasury()),
+                "to auditors", Output.tokens(f.toAuditors())));
         o.line();
         DemoRun.Revocation r = s.revocation();
         o.line("Revocation: governance revoked " + r.target() + " at height " + r.height() + " (" + r.reason() + "); "
@@ -187,6 +243,45 @@ final class DemoCommand extends BaseCommand {
         o.line();
         o.line("Chain");
         o.fields(Output.object("height", s.chain().height(), "state root", s.chain().stateRoot()));
+    }
+
+    private void humanVerification(DemoRun.Verification v) {
+        Output o = out();
+        DemoVerification.CheaterLine c = v.cheater();
+        if (c != null) {
+            o.line("Cheat caught: node " + Output.shortId(c.node()) + " posts " + c.cheat() + " results; it was penalized "
+                    + Output.tokens(c.penalized()) + " (stake now " + Output.tokens(c.stake()) + "). Why:");
+            for (String reason : c.slashReasons()) {
+                o.line("  - " + reason);
+            }
+            o.line();
+        }
+        o.line("Disputes");
+        List<List<String>> rows = new ArrayList<>();
+        for (DemoVerification.DisputeLine d : v.disputes()) {
+            rows.add(List.of(Output.shortId(d.job()), d.kind(), Output.shortId(d.defender()), Output.shortId(d.challenger()),
+                    d.outcome(), d.defenderMoves() + "/" + d.challengerMoves(), Integer.toString(d.rounds()),
+                    d.traceIndex() < 0 ? "-" : d.traceIndex() + (d.step() == null ? "" : " (" + d.step() + ")"),
+                    Output.tokens(d.slashed()), Long.toString(d.blocks()), Long.toString(d.millis())));
+        }
+        if (rows.isEmpty()) {
+            o.line("none");
+        } else {
+            o.table(List.of("JOB", "KIND", "DEFENDER", "CHALLENGER", "OUTCOME", "MOVES D/C", ">ROUNDS", "EXECUTED ON CHAIN",
+                    ">SLASHED", ">BLOCKS", ">MS"), rows);
+        }
+        o.line();
+        o.line("Audits");
+        rows = new ArrayList<>();
+        for (DemoVerification.AuditLine a : v.audits()) {
+            rows.add(List.of(Output.shortId(a.job()), Output.shortId(a.node()), Output.shortId(a.auditor()),
+                    Output.tokens(a.auditorPaid()), a.outcome()));
+        }
+        if (rows.isEmpty()) {
+            o.line("none");
+        } else {
+            o.table(List.of("JOB", "NODE", "AUDITOR", ">AUDITOR PAID", "OUTCOME"), rows);
+        }
     }
 
     private void deleteRecursively(Path dir) {

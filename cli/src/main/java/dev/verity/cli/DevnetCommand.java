@@ -1,7 +1,9 @@
 package dev.verity.cli;
 
 import dev.verity.node.devnet.Devnet;
+import dev.verity.node.devnet.DigitsPackage;
 import dev.verity.node.storage.DataDirectoryInUseException;
+import dev.verity.node.verify.CheatMode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,8 +16,11 @@ import picocli.CommandLine.Option;
 @Command(name = "devnet", mixinStandardHelpOptions = true,
         description = {"Run a local network until Ctrl-C.", "",
             "One validator serving the API, compute nodes with stakes and workers running the bundled "
-                    + "all-MiniLM-L6-v2 model (the first two with a development enclave for TEE jobs), and a funded "
-                    + "client key. Everything lives in DIR, so it restarts as the same network."})
+                    + "all-MiniLM-L6-v2 model (the first two with a development enclave for TEE jobs) and the digits "
+                    + "model with the integer engine (NONE, OPTIMISTIC and SAMPLED; its program is registered), and a funded "
+                    + "client key. The integer-engine nodes watch OPTIMISTIC results, audit SAMPLED ones and play disputes; "
+                    + "with 4 or more nodes, the fourth cheats on its OPTIMISTIC results (--cheat) so the watchers have "
+                    + "something to catch. Everything lives in DIR, so it restarts as the same network."})
 final class DevnetCommand extends BaseCommand {
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "devnet-data",
             description = "Where keys, genesis, chain and models live (default: ./${DEFAULT-VALUE}).")
@@ -28,8 +33,31 @@ final class DevnetCommand extends BaseCommand {
             description = "Milliseconds between blocks (default: ${DEFAULT-VALUE}).")
     long blockInterval;
 
-    @Option(names = "--nodes", paramLabel = "N", defaultValue = "3", description = "Compute nodes (1 to 5, default: ${DEFAULT-VALUE}).")
+    @Option(names = "--nodes", paramLabel = "N", defaultValue = "5", description = "Compute nodes (1 to 5, default: ${DEFAULT-VALUE}).")
     int nodes;
+
+    @Option(names = "--cheat", paramLabel = "HOW", defaultValue = "WRONG_OUTPUT",
+            description = "How the fourth node cheats on its OPTIMISTIC results, for demonstration: WRONG_OUTPUT, WRONG_TRACE, "
+                    + "or OFF for an honest network (default: ${DEFAULT-VALUE}; only on this devnet, never elsewhere).")
+    String cheat;
+
+    @Option(names = "--no-watch", description = "Switch off the nodes' watchers (OPTIMISTIC results then go unchallenged).")
+    boolean noWatch;
+
+    @Option(names = "--no-audit", description = "Switch off the nodes' auditors (assigned audits are then missed and reassigned).")
+    boolean noAudit;
+
+    private CheatMode cheatMode() {
+        String c = cheat.strip().toUpperCase(java.util.Locale.ROOT);
+        if (c.equals("OFF")) {
+            return null;
+        }
+        try {
+            return CheatMode.valueOf(c);
+        } catch (IllegalArgumentException e) {
+            throw usage("--cheat must be WRONG_OUTPUT, WRONG_TRACE or OFF, got '" + cheat + "'");
+        }
+    }
 
     @Override
     protected int execute() throws Exception {
@@ -42,11 +70,12 @@ final class DevnetCommand extends BaseCommand {
         if (nodes < 1 || nodes > 5) {
             throw usage("--nodes must be 1 to 5, got " + nodes);
         }
+        CheatMode cheatMode = cheatMode();
         out().note("starting a local network in " + dir.toAbsolutePath() + " (1 validator, " + nodes + " compute node"
                 + (nodes == 1 ? "" : "s") + ", 1 client)...");
         Devnet net;
         try {
-            net = Devnet.start(new Devnet.Options(dir, port, blockInterval, nodes));
+            net = Devnet.start(new Devnet.Options(dir, port, blockInterval, nodes).withCheat(cheatMode).withRoles(!noWatch, !noAudit));
         } catch (DataDirectoryInUseException e) {
             throw new CliException("DATA_DIR_IN_USE", "the devnet in " + dir + " is already running (its data directory is in use)");
         }
@@ -60,17 +89,24 @@ final class DevnetCommand extends BaseCommand {
         String clientKey = keys.resolve("client.json").toString();
         String example = "VERITY_API=" + net.apiUrl() + " VERITY_KEY=" + clientKey + " ./verity job submit --model "
                 + net.model().hex() + " --mode TEE --input FILE --wait";
+        String cheater = net.cheatingNode().map(n -> n.key().publicKey().hex()).orElse(null);
         if (out().json()) {
             Map<String, Object> doc = Output.object("api", net.apiUrl(), "chainId", chainId, "model", net.model().hex(),
                     "clientKey", clientKey, "nodeKeys", nodeKeys, "dataDir", dir.toAbsolutePath().toString(), "example", example);
+            doc.put("integerModel", net.integerModel().hex());
+            doc.put("cheatingNode", cheater);
             out().printJson(doc);
         } else {
             out().fields(Output.object("API", net.apiUrl(), "chain id", chainId, "model", net.model().hex() + " (all-MiniLM-L6-v2)",
-                    "client key", clientKey, "node keys", String.join(", ", nodeKeys)));
+                    "integer model", net.integerModel().hex() + " (digits; NONE, OPTIMISTIC, SAMPLED)",
+                    "client key", clientKey, "node keys", String.join(", ", nodeKeys),
+                    "cheating node", cheater == null ? "none" : cheater + " (" + cheatMode + " on OPTIMISTIC results)"));
             out().line();
             out().line("Try (from another terminal):");
             out().line("  echo 'The cat sits on the mat.' > input.txt");
             out().line("  " + example.replace("FILE", "input.txt"));
+            out().line("Provable modes: submit to --model " + DigitsPackage.NAME + " with --mode OPTIMISTIC or SAMPLED (the input is "
+                    + "64 float32 little-endian, 256 bytes); follow the games with: verity dispute list");
             out().line();
             out().line("Running; press Ctrl-C to stop.");
         }

@@ -6,6 +6,7 @@ import dev.verity.core.PublicKey;
 import dev.verity.ledger.VerificationMode;
 import dev.verity.ledger.tx.Payload;
 import dev.verity.sdk.Amounts;
+import dev.verity.sdk.EventQuery;
 import dev.verity.sdk.JobQuery;
 import dev.verity.sdk.VerityClient;
 import dev.verity.sdk.Wallet;
@@ -35,7 +36,7 @@ final class JobCommand extends GroupCommand {
     static final int EMBEDDING_DIMENSION = 384;
     static final int EMBEDDING_PREFIX = 5;
     /** Every job status, as the API names them. */
-    static final List<String> STATUSES = List.of("QUEUED", "ASSIGNED", "SETTLED", "EXPIRED", "CANCELLED");
+    static final List<String> STATUSES = List.of("QUEUED", "ASSIGNED", "VERIFYING", "DISPUTED", "SETTLED", "EXPIRED", "CANCELLED");
     /** Statuses a job never leaves: --wait stops at them. */
     static final List<String> FINAL_STATUSES = List.of("SETTLED", "EXPIRED", "CANCELLED");
 
@@ -52,7 +53,8 @@ final class JobCommand extends GroupCommand {
         String model;
 
         @Option(names = "--mode", required = true, paramLabel = "MODE", converter = Converters.Mode.class,
-                description = "Verification mode: NONE or TEE.")
+                description = "Verification mode: NONE, TEE, OPTIMISTIC or SAMPLED (the provable modes need a model with a "
+                        + "registered integer program).")
         VerificationMode mode;
 
         @Option(names = "--input", required = true, paramLabel = "FILE", description = "File whose bytes are the job's input.")
@@ -164,7 +166,8 @@ final class JobCommand extends GroupCommand {
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true,
-            description = "Show a job: status, node, fee, output. With --json, the job as the API shows it (input and output base64).")
+            description = "Show a job: status, node, fee, output, and a provable result's verification and dispute. With --json, "
+                    + "the job as the API shows it (input and output base64).")
     static final class Show extends BaseCommand {
         @Mixin
         ApiOptions api;
@@ -179,7 +182,11 @@ final class JobCommand extends GroupCommand {
                 if (out().json()) {
                     out().printJson(v);
                 } else {
-                    out().fields(humanFields(v));
+                    Map<String, Object> f = humanFields(v);
+                    if (("OPTIMISTIC".equals(v.mode()) || "SAMPLED".equals(v.mode())) && v.verification() == null) {
+                        f.putAll(Verifications.history(client.events(EventQuery.forJob(id).withLimit(1000))));
+                    }
+                    out().fields(f);
                 }
             }
             return 0;
@@ -192,7 +199,7 @@ final class JobCommand extends GroupCommand {
         ApiOptions api;
 
         @Option(names = "--status", paramLabel = "STATUS",
-                description = "Only jobs in this status: QUEUED, ASSIGNED, SETTLED, EXPIRED or CANCELLED.")
+                description = "Only jobs in this status: QUEUED, ASSIGNED, VERIFYING, DISPUTED, SETTLED, EXPIRED or CANCELLED.")
         String status;
 
         @Option(names = "--node", paramLabel = "ID", converter = Converters.Key.class, description = "Only jobs of this node.")
@@ -208,7 +215,7 @@ final class JobCommand extends GroupCommand {
         protected int execute() {
             String s = status == null ? null : status.strip().toUpperCase(Locale.ROOT);
             if (s != null && !STATUSES.contains(s)) {
-                throw usage("--status must be QUEUED, ASSIGNED, SETTLED, EXPIRED or CANCELLED, got '" + status + "'");
+                throw usage("--status must be one of " + String.join(", ", STATUSES) + ", got '" + status + "'");
             }
             if (limit != null && (limit < 1 || limit > 1000)) {
                 throw usage("--limit must be 1 to 1000, got " + limit);
@@ -304,6 +311,13 @@ final class JobCommand extends GroupCommand {
             f.put("output", (out == null ? "?" : out.length) + " bytes, SHA-256 " + v.outputHash());
         } else {
             f.put("output", "none yet");
+        }
+        if (v.verification() != null) {
+            f.put("verification", Verifications.claim(v.verification()));
+        }
+        if (v.dispute() != null) {
+            f.put("dispute", Verifications.dispute(v.dispute()));
+            f.put("dispute state", Verifications.disputeState(v.dispute()));
         }
         List<Float> prefix = embeddingPrefix(out);
         if (prefix != null) {

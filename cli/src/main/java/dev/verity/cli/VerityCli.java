@@ -35,6 +35,7 @@ import picocli.CommandLine;
             NodeCommand.class,
             ModelCommand.class,
             JobCommand.class,
+            DisputeCommand.class,
             ParamsCommand.class,
             ChainCommand.class,
             TeeCommand.class,

@@ -12,7 +12,10 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** {@code verity demo --json --jobs 10}: a whole network running the real MiniLM model with ONNX Runtime and the digits package with the integer engine. */
+/**
+ * {@code verity demo --json --jobs 10}: a whole network running the real MiniLM model with ONNX Runtime and the
+ * digits package with the integer engine, with one node cheating on its OPTIMISTIC results.
+ */
 class DemoCommandTest {
 
     @Test
@@ -29,7 +32,7 @@ class DemoCommandTest {
 
         JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(stdout);
         assertThat(doc.isObject()).isTrue();
-        assertThat(doc.fieldNames()).toIterable().containsExactly("jobs", "nodes", "fees", "revocation", "chain");
+        assertThat(doc.fieldNames()).toIterable().containsExactly("jobs", "nodes", "fees", "verification", "revocation", "chain");
         JsonNode revocation = doc.get("revocation");
         assertThat(revocation.get("target").asText()).isEqualTo("vendor SEV_SNP");
         assertThat(revocation.get("enclavesRevoked").asInt()).as("both enclave nodes").isEqualTo(2);
@@ -47,7 +50,7 @@ class DemoCommandTest {
                 .containsExactly("TEE->NONE SETTLED", "TEE->NONE SETTLED", "TEE->NONE SETTLED", "TEE->TEE CANCELLED");
 
         JsonNode jobs = doc.get("jobs");
-        assertThat(jobs.size()).as("10 sentence jobs and the digit jobs").isEqualTo(10 + 2);
+        assertThat(jobs.size()).as("10 sentence jobs, the NONE digit jobs and the provable digit jobs").isEqualTo(10 + 2 + 4);
         Set<String> modes = new HashSet<>();
         Set<String> engines = new HashSet<>();
         long paid = 0;
@@ -64,9 +67,16 @@ class DemoCommandTest {
             if ("integer".equals(j.get("engine").asText())) {
                 assertThat(j.get("reproduced").asBoolean()).as("integer-engine output re-run locally, bit for bit: %s", j).isTrue();
             }
+            if ("OPTIMISTIC".equals(j.get("mode").asText())) {
+                assertThat(j.get("verification").asText()).as("%s", j).startsWith("challenged: the challenger won at trace index");
+                assertThat(j.get("paidTo").asText()).as("the fee goes to the watcher that won").isNotEqualTo(j.get("node").asText());
+            }
+            if ("SAMPLED".equals(j.get("mode").asText())) {
+                assertThat(j.get("verification").asText()).as("%s", j).startsWith("audited: same trace root");
+            }
             paid += j.get("feePaid").asLong();
         }
-        assertThat(modes).containsExactlyInAnyOrder("NONE", "TEE");
+        assertThat(modes).containsExactlyInAnyOrder("NONE", "TEE", "OPTIMISTIC", "SAMPLED");
         assertThat(engines).containsExactlyInAnyOrder("onnxruntime", "integer");
 
         for (JsonNode m : doc.get("revocation").get("jobs")) {
@@ -74,19 +84,63 @@ class DemoCommandTest {
         }
         JsonNode fees = doc.get("fees");
         assertThat(fees.get("paid").asLong()).isEqualTo(paid).isPositive();
-        assertThat(fees.get("toNodes").asLong() + fees.get("toValidators").asLong() + fees.get("toTreasury").asLong())
-                .isEqualTo(fees.get("paid").asLong());
+        assertThat(fees.get("toAuditors").asLong()).as("every SAMPLED job was audited").isPositive();
+        assertThat(fees.get("toNodes").asLong() + fees.get("toValidators").asLong() + fees.get("toTreasury").asLong()
+                + fees.get("toAuditors").asLong()).isEqualTo(fees.get("paid").asLong());
 
         JsonNode nodes = doc.get("nodes");
-        assertThat(nodes.size()).isEqualTo(3);
+        assertThat(nodes.size()).isEqualTo(5);
         long earned = 0;
+        String cheaterId = null;
         for (JsonNode n : nodes) {
             assertThat(n.get("id").asText()).matches("[0-9a-f]{64}");
             assertThat(n.get("stake").asLong()).isPositive();
-            assertThat(n.get("penalized").asLong()).isZero();
+            if (n.has("cheat")) {
+                cheaterId = n.get("id").asText();
+                assertThat(n.get("cheat").asText()).isEqualTo("WRONG_OUTPUT");
+                assertThat(n.get("penalized").asLong()).as("the cheat was caught and slashed").isPositive();
+            } else {
+                assertThat(n.get("penalized").asLong()).as("honest node %s", n).isZero();
+            }
             earned += n.get("earned").asLong();
         }
-        assertThat(earned).isEqualTo(fees.get("toNodes").asLong());
+        assertThat(cheaterId).as("one node cheats").isNotNull();
+        assertThat(earned).isEqualTo(fees.get("toNodes").asLong() + fees.get("toAuditors").asLong());
+
+        JsonNode verification = doc.get("verification");
+        JsonNode cheater = verification.get("cheater");
+        assertThat(cheater.get("node").asText()).isEqualTo(cheaterId);
+        assertThat(cheater.get("penalized").asLong()).isPositive();
+        assertThat(cheater.get("reasons")).isNotEmpty();
+        for (JsonNode reason : cheater.get("reasons")) {
+            assertThat(reason.asText()).contains("lost the dispute over its result", "trace index", "executed on chain");
+        }
+        JsonNode disputes = verification.get("disputes");
+        assertThat(disputes.size()).as("one dispute per OPTIMISTIC job").isEqualTo(2);
+        long slashed = 0;
+        for (JsonNode d : disputes) {
+            assertThat(d.get("kind").asText()).isEqualTo("CHALLENGE");
+            assertThat(d.get("defender").asText()).isEqualTo(cheaterId);
+            assertThat(d.get("outcome").asText()).isEqualTo("the challenger won");
+            assertThat(d.get("defenderMoves").asInt()).isPositive();
+            assertThat(d.get("challengerMoves").asInt()).as("the moves and the step proof").isGreaterThan(d.get("rounds").asInt());
+            assertThat(d.get("rounds").asInt()).isPositive();
+            assertThat(d.get("traceIndex").asLong()).as("a wrong output is found at the last trace value").isEqualTo(3);
+            assertThat(d.get("step").asText()).isEqualTo("dequantizing the output");
+            assertThat(d.get("blocks").asLong()).isPositive();
+            assertThat(d.get("millis").asLong()).isPositive();
+            assertThat(d.get("resolvedAt").asLong()).isEqualTo(d.get("openedAt").asLong() + d.get("blocks").asLong());
+            slashed += d.get("slashed").asLong();
+        }
+        assertThat(slashed).as("the slashes are the cheater's penalty (no honest bond lost)")
+                .isEqualTo(cheater.get("penalized").asLong());
+        JsonNode audits = verification.get("audits");
+        assertThat(audits.size()).isEqualTo(2);
+        for (JsonNode a : audits) {
+            assertThat(a.get("auditor").asText()).isNotEqualTo(a.get("node").asText());
+            assertThat(a.get("auditorPaid").asLong()).isPositive();
+            assertThat(a.get("outcome").asText()).startsWith("same trace root");
+        }
 
         assertThat(doc.get("chain").get("height").asLong()).isPositive();
         assertThat(doc.get("chain").get("stateRoot").asText()).matches("[0-9a-f]{64}");

@@ -12,6 +12,8 @@ import dev.verity.ledger.tx.SignedTransaction;
 import dev.verity.sdk.api.AccountView;
 import dev.verity.sdk.api.ApiError;
 import dev.verity.sdk.api.BlockView;
+import dev.verity.sdk.api.ClaimView;
+import dev.verity.sdk.api.DisputeView;
 import dev.verity.sdk.api.EventView;
 import dev.verity.sdk.api.JobView;
 import dev.verity.sdk.api.ModelView;
@@ -214,6 +216,31 @@ public final class VerityClient implements AutoCloseable {
     /** One job with its input and output (base64). @throws VerityApiException NOT_FOUND when there is no such job */
     public JobView job(Hash job) {
         return get("/v1/jobs/" + job.hex(), JobView.class);
+    }
+
+    /** Provable results waiting to settle that match the query, soonest phase end first. */
+    public List<ClaimView> claims(ClaimQuery q) {
+        Query query = new Query()
+                .add("phase", q.phase())
+                .add("model", q.model() == null ? null : q.model().hex())
+                .add("node", q.node() == null ? null : q.node().hex())
+                .add("auditor", q.auditor() == null ? null : q.auditor().hex())
+                .add("limit", q.limit());
+        return get("/v1/claims" + query, new TypeReference<List<ClaimView>>() {});
+    }
+
+    /** Running disputes that match the query, soonest deadline first. */
+    public List<DisputeView> disputes(DisputeQuery q) {
+        Query query = new Query()
+                .add("party", q.party() == null ? null : q.party().hex())
+                .add("model", q.model() == null ? null : q.model().hex())
+                .add("limit", q.limit());
+        return get("/v1/disputes" + query, new TypeReference<List<DisputeView>>() {});
+    }
+
+    /** The running dispute over a job. @throws VerityApiException NOT_FOUND when no dispute over it is running */
+    public DisputeView dispute(Hash job) {
+        return get("/v1/disputes/" + job.hex(), DisputeView.class);
     }
 
     public BlockView block(long height) {

@@ -188,6 +188,43 @@ public final class Wallet {
         return submit(new Payload.SubmitResult(jobId, output, evidence));
     }
 
+    // ------------------------------------------------------------------ provable modes
+
+    /**
+     * Attaches the integer program of a model this account owns (root, leaf count, step count of its
+     * {@code ProgramCommitment}), so the model can be served OPTIMISTIC and SAMPLED. Set once.
+     */
+    public Hash registerProgram(Hash model, Hash programRoot, long leafCount, long stepCount) {
+        return submit(new Payload.RegisterProgram(model, programRoot, leafCount, stepCount));
+    }
+
+    /**
+     * Challenges an OPTIMISTIC result in its challenge window: {@code output} is what this account says is
+     * right, {@code evidence} the trace claim of the tree the result's node should have committed. Escrows
+     * the chain's challenger bond from this account's balance.
+     */
+    public Hash challenge(Hash job, byte[] output, byte[] evidence) {
+        return submit(new Payload.Challenge(job, output, evidence));
+    }
+
+    /** This party's bisection move: its node values of the two halves of the dispute's current range. */
+    public Hash disputeMove(Hash job, Hash left, Hash right) {
+        return submit(new Payload.DisputeMove(job, left, right));
+    }
+
+    /**
+     * Proves the dispute's single step: the agreed trace value before it (zero for index 0) with its
+     * top-down path inside the agreed range (empty for index 0), and the step's encoded witness.
+     */
+    public Hash proveStep(Hash job, Hash previousValue, List<Hash> previousPath, byte[] witness) {
+        return submit(new Payload.ProveStep(job, previousValue, previousPath, witness));
+    }
+
+    /** The assigned auditor's report on a SAMPLED job: its output and the trace claim for the result's node. */
+    public Hash auditReport(Hash job, byte[] output, byte[] evidence) {
+        return submit(new Payload.AuditReport(job, output, evidence));
+    }
+
     // ------------------------------------------------------------------ governance
 
     /**

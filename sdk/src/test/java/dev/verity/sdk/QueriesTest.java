@@ -27,6 +27,17 @@ class QueriesTest {
     }
 
     @Test
+    void claimAndDisputeQueriesCombineFilters() {
+        var node = PrivateKey.deterministic("n").publicKey();
+        assertThat(ClaimQuery.challengeable(JOB)).isEqualTo(new ClaimQuery("CHALLENGE_WINDOW", JOB, null, null, null));
+        assertThat(ClaimQuery.auditsFor(node).withLimit(5)).isEqualTo(new ClaimQuery("AUDITING", null, null, node, 5));
+        assertThat(ClaimQuery.all().withNode(node).withPhase("DISPUTED")).isEqualTo(new ClaimQuery("DISPUTED", null, node, null, null));
+        assertThat(DisputeQuery.withParty(node).withModel(JOB)).isEqualTo(new DisputeQuery(node, JOB, null));
+        assertThatThrownBy(() -> ClaimQuery.all().withLimit(0)).hasMessageContaining("1 to 1000");
+        assertThatThrownBy(() -> DisputeQuery.all().withLimit(1001)).hasMessageContaining("1 to 1000");
+    }
+
+    @Test
     void clientRefusesUrlsThatAreNotHttp() {
         assertThatThrownBy(() -> new VerityClient("127.0.0.1:8645")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("http://127.0.0.1:8645");

@@ -184,10 +184,14 @@ public final class ApiServer implements AutoCloseable {
         a.get("/v1/accounts/{id}", this::account);
         a.get("/v1/nodes", ctx -> ctx.json(chain.read(s -> s.nodes.view().values().stream().map(Views::node).toList())));
         a.get("/v1/nodes/{id}", this::node);
-        a.get("/v1/models", ctx -> ctx.json(chain.read(s -> s.models.view().values().stream().map(Views::model).toList())));
+        a.get("/v1/models", ctx -> ctx.json(chain.read(s -> s.models.view().values().stream().map(m -> Views.model(s, m)).toList())));
         a.get("/v1/models/{id}", this::model);
         a.get("/v1/jobs", this::jobs);
         a.get("/v1/jobs/{id}", this::job);
+        VerificationRoutes verification = new VerificationRoutes(chain);
+        a.get("/v1/claims", verification::claims);
+        a.get("/v1/disputes", verification::disputes);
+        a.get("/v1/disputes/{id}", verification::dispute);
         a.get("/v1/tee", ctx -> ctx.json(chain.read(Views::teePolicy)));
         a.get("/v1/blocks/latest", this::latestBlock);
         a.get("/v1/blocks/{height}", this::block);
@@ -288,7 +292,7 @@ public final class ApiServer implements AutoCloseable {
 
     private void model(Context ctx) {
         Hash id = RequestParams.pathHash(ctx, "id", "a model id (the SHA-256 of the model file)");
-        Optional<ModelView> m = chain.read(s -> s.models.find(id).map(Views::model));
+        Optional<ModelView> m = chain.read(s -> s.models.find(id).map(r -> Views.model(s, r)));
         ctx.json(m.orElseThrow(() -> ApiException.notFound("no model " + id.hex() + " on this chain")));
     }
 
@@ -299,8 +303,8 @@ public final class ApiServer implements AutoCloseable {
             try {
                 status = JobStatus.valueOf(statusText.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest("query parameter 'status' must be one of QUEUED, ASSIGNED, SETTLED, EXPIRED, "
-                        + "CANCELLED, got '" + RequestParams.shorten(statusText) + "'");
+                throw ApiException.badRequest("query parameter 'status' must be one of QUEUED, ASSIGNED, VERIFYING, DISPUTED, "
+                        + "SETTLED, EXPIRED, CANCELLED, got '" + RequestParams.shorten(statusText) + "'");
             }
         }
         PublicKey node = RequestParams.queryKey(ctx, "node", "a node id");
@@ -324,14 +328,14 @@ public final class ApiServer implements AutoCloseable {
             }
             List<JobRecord> picked = new ArrayList<>(heap);
             picked.sort(newestFirst);
-            return picked.stream().map(j -> Views.job(j, null, null)).toList();
+            return picked.stream().map(j -> Views.job(s, j, null, null)).toList();
         });
         ctx.json(out);
     }
 
     /**
-     * The jobs worth scanning: open jobs come from the small deadline and queue tables (workers poll
-     * for their assigned jobs often), the others from the whole job table.
+     * The jobs worth scanning: open jobs come from the small deadline, queue and claim tables (workers
+     * poll for their assigned jobs often), the others from the whole job table.
      */
     private static Iterable<JobRecord> candidates(LedgerState s, JobStatus wanted) {
         if (wanted == JobStatus.ASSIGNED) {
@@ -340,12 +344,15 @@ public final class ApiServer implements AutoCloseable {
         if (wanted == JobStatus.QUEUED) {
             return s.queue.view().values().stream().map(s.jobs::get).filter(Objects::nonNull)::iterator;
         }
+        if (wanted == JobStatus.VERIFYING || wanted == JobStatus.DISPUTED) {
+            return s.claims.view().keySet().stream().map(s.jobs::get).filter(Objects::nonNull)::iterator;
+        }
         return s.jobs.view().values();
     }
 
     private void job(Context ctx) {
         Hash id = RequestParams.pathHash(ctx, "id", "a job id (the hash of its SubmitJob transaction)");
-        Optional<JobView> j = chain.read(s -> s.jobs.find(id).map(r -> Views.job(r, s.jobInputs.get(id), s.jobOutputs.get(id))));
+        Optional<JobView> j = chain.read(s -> s.jobs.find(id).map(r -> Views.job(s, r, s.jobInputs.get(id), s.jobOutputs.get(id))));
         ctx.json(j.orElseThrow(() -> ApiException.notFound("no job " + id.hex() + " on this chain")));
     }
 

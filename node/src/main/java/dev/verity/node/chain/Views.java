@@ -6,11 +6,14 @@ import dev.verity.core.Sha256;
 import dev.verity.ledger.block.Block;
 import dev.verity.ledger.governance.Council;
 import dev.verity.ledger.governance.RevocationTarget;
+import dev.verity.ledger.state.DisputeRecord;
 import dev.verity.ledger.state.EnclaveRecord;
 import dev.verity.ledger.state.JobRecord;
 import dev.verity.ledger.state.LedgerState;
 import dev.verity.ledger.state.ModelRecord;
 import dev.verity.ledger.state.NodeRecord;
+import dev.verity.ledger.state.ProgramRecord;
+import dev.verity.ledger.state.ResultClaim;
 import dev.verity.ledger.state.RevocationRecord;
 import dev.verity.ledger.tx.SignedTransaction;
 import dev.verity.proofs.attestation.Collateral;
@@ -18,9 +21,12 @@ import dev.verity.proofs.attestation.CollateralKind;
 import dev.verity.proofs.attestation.TcbVersion;
 import dev.verity.proofs.attestation.TeeType;
 import dev.verity.sdk.api.BlockView;
+import dev.verity.sdk.api.ClaimView;
+import dev.verity.sdk.api.DisputeView;
 import dev.verity.sdk.api.JobView;
 import dev.verity.sdk.api.ModelView;
 import dev.verity.sdk.api.NodeView;
+import dev.verity.sdk.api.ProgramView;
 import dev.verity.sdk.api.TeePolicyView;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -42,18 +48,48 @@ public final class Views {
                 n.jobsCompleted());
     }
 
-    public static ModelView model(ModelRecord m) {
+    public static ModelView model(ModelRecord m, ProgramRecord program) {
         return new ModelView(m.id().hex(), m.owner().hex(), m.name(), m.inputDescription(), m.outputDescription(),
-                m.computeUnits(), m.inputBytes(), m.registeredAt());
+                m.computeUnits(), m.inputBytes(), m.registeredAt(), program == null ? null : program(program));
     }
 
-    public static JobView job(JobRecord j, byte[] input, byte[] output) {
+    /** A model with its program, if it has one, from {@code s}. */
+    public static ModelView model(LedgerState s, ModelRecord m) {
+        return model(m, s.programs.get(m.id()));
+    }
+
+    public static ProgramView program(ProgramRecord p) {
+        return new ProgramView(p.root().hex(), p.leafCount(), p.stepCount(), p.registeredAt());
+    }
+
+    /** A job with its input and output as given (null in lists) and its pending claim and dispute from {@code s}. */
+    public static JobView job(LedgerState s, JobRecord j, byte[] input, byte[] output) {
+        ResultClaim claim = s.claims.get(j.id());
+        DisputeRecord dispute = s.disputes.get(j.id());
         Base64.Encoder b64 = Base64.getEncoder();
         return new JobView(j.id().hex(), j.client().hex(), j.model().hex(), j.inputHash().hex(), j.mode().name(),
                 j.fallbackModes().stream().map(Enum::name).toList(), j.maxFee(), j.fee(), j.deadlineBlocks(),
-                j.status().name(), j.assignedNode() == null ? null : j.assignedNode().hex(), j.assignedAt(),
-                j.deadlineHeight(), j.reassignments(), j.submittedAt(), j.outputHash() == null ? null : j.outputHash().hex(),
-                j.settledAt(), input == null ? null : b64.encodeToString(input), output == null ? null : b64.encodeToString(output));
+                j.status().name(), hex(j.assignedNode()), j.assignedAt(), j.deadlineHeight(), j.reassignments(), j.submittedAt(),
+                j.outputHash() == null ? null : j.outputHash().hex(), j.settledAt(), input == null ? null : b64.encodeToString(input),
+                output == null ? null : b64.encodeToString(output), claim == null ? null : claim(claim, j),
+                dispute == null ? null : dispute(dispute, j));
+    }
+
+    public static ClaimView claim(ResultClaim c, JobRecord j) {
+        return new ClaimView(c.job().hex(), j.model().hex(), j.mode().name(), c.phase().name(), c.node().hex(), c.root().hex(),
+                c.postedAt(), c.phaseEnds(), c.windowEnds(), hex(c.auditor()), c.auditAttempts());
+    }
+
+    public static DisputeView dispute(DisputeRecord d, JobRecord j) {
+        return new DisputeView(d.job().hex(), j.model().hex(), d.kind().name(), d.defender().hex(), d.challenger().hex(),
+                d.defenderRoot().hex(), d.challengerRoot().hex(), Sha256.digest(d.challengerOutput()).hex(), d.bond(),
+                d.traceSize(), d.phase().name(), d.lo(), d.hi(), d.defenderNode().hex(), d.challengerNode().hex(), d.agreedLo(),
+                d.agreedNode() == null ? null : d.agreedNode().hex(), d.defenderMove() != null, d.challengerMove() != null,
+                d.deadline(), d.round(), d.defenderMoves(), d.challengerMoves(), d.openedAt());
+    }
+
+    private static String hex(PublicKey key) {
+        return key == null ? null : key.hex();
     }
 
     public static BlockView block(Block b) {

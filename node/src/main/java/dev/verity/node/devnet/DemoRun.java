@@ -10,6 +10,7 @@ import dev.verity.ledger.governance.RevocationTarget;
 import dev.verity.modelhub.hub.PackageRunner;
 import dev.verity.modelhub.train.Dataset;
 import dev.verity.modelhub.train.Digits;
+import dev.verity.node.verify.IntegerProgram;
 import dev.verity.proofs.attestation.TeeType;
 import dev.verity.sdk.EventQuery;
 import dev.verity.sdk.VerityApiException;
@@ -26,8 +27,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The demo: submits sentence-embedding jobs across NONE and TEE to a running devnet, waits until
- * each one settles, and sums up what was paid to whom, from the chain's own events.
+ * The demo: submits sentence-embedding jobs across NONE and TEE and digit-recognition jobs across NONE,
+ * OPTIMISTIC and SAMPLED to a running devnet, waits until each one settles, and sums up what was paid to
+ * whom, which cheats were caught and how, from the chain's own events.
  */
 public final class DemoRun {
     static final String[] SENTENCES = {
@@ -52,11 +54,22 @@ public final class DemoRun {
      * {@code answer} is a short reading of the output (the predicted digit).
      */
     public record JobLine(String id, String model, String mode, String engine, String status, String node, long feePaid,
-                          long latencyMs, String outputHash, Boolean reproduced, String answer) {}
+                          long latencyMs, String outputHash, Boolean reproduced, String answer, String payee,
+                          String verification) {}
 
-    public record NodeLine(String id, long stake, long earned, long penalized, long jobsCompleted, List<String> modes) {}
+    /** A compute node; {@code cheat} is how it cheats on its provable results (null: honest). */
+    public record NodeLine(String id, long stake, long earned, long penalized, long jobsCompleted, List<String> modes,
+                           String cheat) {}
 
-    public record Fees(long paid, long toNodes, long toValidators, long toTreasury) {}
+    /** What the client paid (fees and audit fees) and where it went. */
+    public record Fees(long paid, long toNodes, long toValidators, long toTreasury, long toAuditors) {}
+
+    /**
+     * The provable jobs' story: the cheating node (null when the devnet has none) with what it lost and why, every
+     * dispute, and every SAMPLED job's audit.
+     */
+    public record Verification(DemoVerification.CheaterLine cheater, List<DemoVerification.DisputeLine> disputes,
+                               List<DemoVerification.AuditLine> audits) {}
 
     public record ChainInfo(long height, String stateRoot) {}
 
@@ -70,7 +83,8 @@ public final class DemoRun {
      */
     public record Revocation(String target, String reason, long height, int enclavesRevoked, List<MovedJob> moved) {}
 
-    public record Summary(List<JobLine> jobs, List<NodeLine> nodes, Fees fees, ChainInfo chain, Revocation revocation) {
+    public record Summary(List<JobLine> jobs, List<NodeLine> nodes, Fees fees, Verification verification, ChainInfo chain,
+                          Revocation revocation) {
         public boolean allSettled() {
             return jobs.stream().allMatch(j -> "SETTLED".equals(j.status()));
         }
@@ -80,6 +94,8 @@ public final class DemoRun {
 
     /** Digits jobs run on the integer engine, after the sentence-embedding jobs. */
     public static final int DIGIT_JOBS = 2;
+    /** Digits jobs in each provable mode, OPTIMISTIC and SAMPLED; they go first, so their games overlap the other jobs. */
+    public static final int PROVABLE_JOBS_PER_MODE = 2;
 
     public static Summary run(Devnet net, int jobCount, Duration timeout) {
         VerityClient client = net.client();
@@ -93,6 +109,13 @@ public final class DemoRun {
                 settledAt.putIfAbsent(ev.job(), System.nanoTime());
             }
         })) {
+            Dataset test = Digits.split().test();
+            int digit = 0;
+            for (VerificationMode mode : List.of(VerificationMode.OPTIMISTIC, VerificationMode.SAMPLED)) {
+                for (int i = 0; i < PROVABLE_JOBS_PER_MODE; i++) {
+                    submitDigit(net, mode, test, digit++, submittedAt, digitInputs, digitLabels);
+                }
+            }
             for (int i = 0; i < jobCount; i++) {
                 VerificationMode mode = i % 2 == 0 ? VerificationMode.NONE : VerificationMode.TEE;
                 byte[] input = Bytes.utf8(SENTENCES[i % SENTENCES.length]);
@@ -100,14 +123,8 @@ public final class DemoRun {
                 Hash id = net.clientWallet().submitJob(net.model(), input, mode, List.of(), maxFee, 50);
                 submittedAt.put(id, System.nanoTime());
             }
-            Dataset test = Digits.split().test();
             for (int i = 0; i < DIGIT_JOBS; i++) {
-                byte[] input = PackageRunner.encode(test.inputs()[i]);
-                Hash id = net.clientWallet().submitJob(net.integerModel(), input, VerificationMode.NONE, List.of(),
-                        Params.BASE_UNITS_PER_TOKEN, 50);
-                submittedAt.put(id, System.nanoTime());
-                digitInputs.put(id, input);
-                digitLabels.put(id, test.labels()[i]);
+                submitDigit(net, VerificationMode.NONE, test, digit++, submittedAt, digitInputs, digitLabels);
             }
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline && !allFinal(client, submittedAt, settledAt)) {
@@ -118,6 +135,16 @@ public final class DemoRun {
         }
         Revocation revocation = revocationScene(net, timeout);
         return summarize(net, submittedAt, settledAt, digitInputs, digitLabels, revocation);
+    }
+
+    /** Submits test digit {@code index} in {@code mode} and records when, what and which label. */
+    private static void submitDigit(Devnet net, VerificationMode mode, Dataset test, int index, Map<Hash, Long> submittedAt,
+                                    Map<Hash, byte[]> inputs, Map<Hash, Integer> labels) {
+        byte[] input = PackageRunner.encode(test.inputs()[index]);
+        Hash id = net.clientWallet().submitJob(net.integerModel(), input, mode, List.of(), Params.BASE_UNITS_PER_TOKEN, 50);
+        submittedAt.put(id, System.nanoTime());
+        inputs.put(id, input);
+        labels.put(id, test.labels()[index]);
     }
 
     /** TEE jobs in the revocation scene: three may fall back to NONE, one may not (it is cancelled and refunded). */
@@ -227,38 +254,74 @@ public final class DemoRun {
                                      Map<Hash, byte[]> digitInputs, Map<Hash, Integer> digitLabels, Revocation revocation) {
         VerityClient client = net.client();
         PackageRunner local = digitInputs.isEmpty() ? null : net.integerModelRunner();
+        IntegerProgram program = digitInputs.isEmpty() ? null : net.integerProgram();
         List<JobLine> jobs = new ArrayList<>();
+        List<DemoVerification.DisputeLine> disputes = new ArrayList<>();
+        List<DemoVerification.AuditLine> audits = new ArrayList<>();
         FeeTally tally = new FeeTally();
         for (Map.Entry<Hash, Long> e : submittedAt.entrySet()) {
             JobView j = client.job(e.getKey());
-            long fee = tally.add(client, e.getKey());
+            List<EventView> events = client.events(EventQuery.forJob(e.getKey()).withLimit(1000));
+            long fee = tally.add(events);
             Long end = settledAt.get(j.id());
             long latency = end == null ? -1 : (end - e.getValue()) / 1_000_000;
+            String payee = payee(events);
             byte[] digit = digitInputs.get(e.getKey());
             if (digit == null) {
                 jobs.add(new JobLine(j.id(), "all-MiniLM-L6-v2", j.mode(), "onnxruntime", j.status(), j.assignedNode(), fee, latency,
-                        j.outputHash(), null, null));
-            } else {
-                // Re-run the integer engine here: an honest node's output must be the very same bytes.
-                byte[] mine = local.runInteger(digit);
-                Boolean same = j.outputHash() == null ? null : Sha256.digest(mine).hex().equals(j.outputHash());
-                String answer = "predicted " + argmax(mine) + ", label " + digitLabels.get(e.getKey());
-                jobs.add(new JobLine(j.id(), DigitsPackage.NAME, j.mode(), "integer", j.status(), j.assignedNode(), fee, latency,
-                        j.outputHash(), same, answer));
+                        j.outputHash(), null, null, payee, null));
+                continue;
             }
+            boolean provable = "OPTIMISTIC".equals(j.mode()) || "SAMPLED".equals(j.mode());
+            // Re-run the integer engine here: an honest node's output must be the very same bytes. A provable job's
+            // output is the protocol's trace output (the one a dispute executes).
+            byte[] mine = provable ? program.trace(digit).output() : local.runInteger(digit);
+            Boolean same = j.outputHash() == null ? null : Sha256.digest(mine).hex().equals(j.outputHash());
+            byte[] settledOutput = j.output() == null ? mine : java.util.Base64.getDecoder().decode(j.output());
+            String answer = "predicted " + argmax(settledOutput) + ", label " + digitLabels.get(e.getKey());
+            List<DemoVerification.DisputeLine> games = DemoVerification.disputes(events);
+            disputes.addAll(games);
+            DemoVerification.AuditLine audit = "SAMPLED".equals(j.mode()) ? DemoVerification.audit(e.getKey(), events) : null;
+            if (audit != null) {
+                audits.add(audit);
+            }
+            jobs.add(new JobLine(j.id(), DigitsPackage.NAME, j.mode(), "integer", j.status(), j.assignedNode(), fee, latency,
+                    j.outputHash(), same, answer, payee, provable ? verification(j.mode(), games, audit, events) : null));
         }
         // The revocation scene's jobs pay too (those that settled under their fallback mode).
         for (MovedJob m : revocation.moved()) {
-            tally.add(client, Hash.fromHex(m.id()));
+            tally.add(client.events(EventQuery.forJob(Hash.fromHex(m.id()))));
         }
         List<NodeLine> nodes = new ArrayList<>();
         for (Devnet.ComputeNode n : net.nodes()) {
             NodeView v = client.node(n.key().publicKey());
-            nodes.add(new NodeLine(v.id(), v.stake(), v.earned(), v.penalized(), v.jobsCompleted(), v.modes()));
+            nodes.add(new NodeLine(v.id(), v.stake(), v.earned(), v.penalized(), v.jobsCompleted(), v.modes(),
+                    n.cheat() == null ? null : n.cheat().name()));
         }
+        DemoVerification.CheaterLine cheater = net.cheatingNode().map(n -> DemoVerification.cheater(client, n)).orElse(null);
         StatusView status = client.status();
-        return new Summary(jobs, nodes, new Fees(tally.paid, tally.toNodes, tally.toValidators, tally.toTreasury),
-                new ChainInfo(status.height(), status.stateRoot()), revocation);
+        return new Summary(jobs, nodes, new Fees(tally.paid, tally.toNodes, tally.toValidators, tally.toTreasury, tally.toAuditors),
+                new Verification(cheater, disputes, audits), new ChainInfo(status.height(), status.stateRoot()), revocation);
+    }
+
+    /** The node the job's fee went to (the winner of a dispute over its result, or the node that answered). */
+    private static String payee(List<EventView> events) {
+        return events.stream().filter(ev -> "JOB_SETTLED".equals(ev.type())).map(EventView::node).findFirst().orElse(null);
+    }
+
+    /** How a provable job's result was verified, in a few words. */
+    private static String verification(String mode, List<DemoVerification.DisputeLine> games, DemoVerification.AuditLine audit,
+                                       List<EventView> events) {
+        if (!games.isEmpty()) {
+            DemoVerification.DisputeLine g = games.get(games.size() - 1);
+            return (g.kind().equals("AUDIT") ? "audit disputed" : "challenged") + ": " + g.outcome()
+                    + (g.traceIndex() >= 0 ? " at trace index " + g.traceIndex() : "");
+        }
+        if (audit != null) {
+            return audit.auditor() == null ? audit.outcome() : "audited: " + audit.outcome();
+        }
+        boolean closed = events.stream().anyMatch(ev -> "RESULT_PENDING".equals(ev.type()) && ev.reason().startsWith("challenge window closed"));
+        return "OPTIMISTIC".equals(mode) && closed ? "unchallenged: the challenge window closed" : "pending";
     }
 
     /** Fees paid and how they were split, summed from the chain's events of each job. */
@@ -267,16 +330,21 @@ public final class DemoRun {
         long toNodes;
         long toValidators;
         long toTreasury;
+        long toAuditors;
 
-        /** Adds one job's payments; returns the fee it settled for (0 if it did not settle). */
-        long add(VerityClient client, Hash job) {
+        /** Adds one job's payments; returns what the client paid for it (fee and audit fee; 0 if it did not settle). */
+        long add(List<EventView> events) {
             long fee = 0;
-            for (EventView ev : client.events(EventQuery.forJob(job))) {
+            for (EventView ev : events) {
                 switch (ev.type()) {
                     case "JOB_SETTLED" -> fee += ev.amount();
                     case "NODE_PAID" -> toNodes += ev.amount();
                     case "VALIDATOR_PAID" -> toValidators += ev.amount();
                     case "TREASURY_PAID" -> toTreasury += ev.amount();
+                    case "AUDITOR_PAID" -> {
+                        toAuditors += ev.amount();
+                        fee += ev.amount();
+                    }
                     default -> { }
                 }
             }

@@ -5,6 +5,7 @@ import dev.verity.core.PrivateKey;
 import dev.verity.devtee.DevSevSnpPlatform;
 import dev.verity.inference.engine.EngineOptions;
 import dev.verity.inference.pkg.ModelPackage;
+import dev.verity.inference.trace.ProgramCommitment;
 import dev.verity.ledger.Genesis;
 import dev.verity.ledger.Params;
 import dev.verity.ledger.VerificationMode;
@@ -18,6 +19,11 @@ import dev.verity.node.consensus.SingleValidatorConsensus;
 import dev.verity.node.model.BundledModels;
 import dev.verity.node.model.ModelStore;
 import dev.verity.node.tee.DevEnclave;
+import dev.verity.node.verify.CheatMode;
+import dev.verity.node.verify.IntegerProgram;
+import dev.verity.node.verify.ProvablePrograms;
+import dev.verity.node.verify.Tracer;
+import dev.verity.node.verify.VerificationRoles;
 import dev.verity.node.worker.ComputeWorker;
 import dev.verity.node.worker.EnginePolicy;
 import dev.verity.node.worker.ModelRunners;
@@ -35,9 +41,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A whole local network in one process: one validator serving the API on loopback, compute
- * nodes with their own keys, stakes and workers (talking to the validator over HTTP like remote
- * nodes would), and a funded client account. Its keys, genesis, chain and models live under one
- * folder, so it restarts as the same network.
+ * nodes with their own keys, stakes, workers and verification roles (talking to the validator over
+ * HTTP like remote nodes would), and a funded client account. The digits model's integer program is
+ * registered, so it is served OPTIMISTIC and SAMPLED as well ({@link DevnetNodePlan} says which node
+ * does what, and which one cheats). Its keys, genesis, chain and models live under one folder, so it
+ * restarts as the same network.
  */
 public final class Devnet implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Devnet.class);
@@ -45,14 +53,42 @@ public final class Devnet implements AutoCloseable {
     /** Stakes of the compute nodes, in tokens, and which of them run a (development) enclave. */
     static final long[] STAKES = {3_000, 5_000, 2_000, 4_000, 6_000};
 
-    public record Options(Path dir, int port, long blockIntervalMillis, int computeNodes) {
+    /**
+     * Where the devnet lives and how it runs. {@code cheat} makes the fourth compute node cheat on its
+     * provable results that way (null: every node is honest); {@code watch} and {@code audit} switch the
+     * honest nodes' watchers and auditors (on by default; dispute players are always on).
+     */
+    public record Options(Path dir, int port, long blockIntervalMillis, int computeNodes, CheatMode cheat, boolean watch,
+                          boolean audit) {
+        /** Honest nodes that watch and audit. */
+        public Options(Path dir, int port, long blockIntervalMillis, int computeNodes) {
+            this(dir, port, blockIntervalMillis, computeNodes, null, true, true);
+        }
+
         public static Options defaults(Path dir) {
             return new Options(dir, 8645, 200, 3);
         }
+
+        public Options withCheat(CheatMode c) {
+            return new Options(dir, port, blockIntervalMillis, computeNodes, c, watch, audit);
+        }
+
+        public Options withRoles(boolean w, boolean a) {
+            return new Options(dir, port, blockIntervalMillis, computeNodes, cheat, w, a);
+        }
     }
 
-    /** A compute node of the devnet: its key, whether it has an enclave, and its worker. */
-    public record ComputeNode(PrivateKey key, boolean tee, ComputeWorker worker) {}
+    /** A compute node of the devnet: its key, its plan, its worker, and its verification roles (null for the enclave nodes). */
+    public record ComputeNode(PrivateKey key, DevnetNodePlan plan, ComputeWorker worker, VerificationRoles roles) {
+        public boolean tee() {
+            return plan.tee();
+        }
+
+        /** How this node cheats on its provable results; null when it is honest. */
+        public CheatMode cheat() {
+            return plan.cheat();
+        }
+    }
 
     private final ChainNode chain;
     private final SingleValidatorConsensus consensus;
@@ -65,6 +101,7 @@ public final class Devnet implements AutoCloseable {
     private final List<ComputeNode> nodes = new ArrayList<>();
     private PrivateKey governor;
     private final List<ModelRunners> runners = new ArrayList<>();
+    private Options options;
 
     private Devnet(ChainNode chain, SingleValidatorConsensus consensus, ApiServer api, VerityClient client, Wallet clientWallet,
                    Hash model) {
@@ -82,7 +119,7 @@ public final class Devnet implements AutoCloseable {
         DevSevSnpPlatform platform = DevnetPlatform.loadOrCreate(o.dir().resolve("keys").resolve("dev-sev-snp"), now);
         Measurement build = DevEnclave.buildMeasurement();
         Genesis genesis = DevnetGenesis.loadOrCreate(o.dir().resolve("genesis.bin"), keys, platform, build,
-                Params.defaults(), now);
+                DevnetGenesis.params(), now);
         ChainNode chain = ChainNode.open(new NodeConfig(o.dir().resolve("chain"), o.blockIntervalMillis(), 50_000, 5_000),
                 genesis, keys.validator());
         SingleValidatorConsensus consensus = new SingleValidatorConsensus(chain, o.blockIntervalMillis());
@@ -97,6 +134,7 @@ public final class Devnet implements AutoCloseable {
             Hash model = Hash.fromHex(miniLm.sha256Hex());
             Devnet net = new Devnet(chain, consensus, api, client, new Wallet(client, keys.client()), model);
             net.governor = keys.governor();
+            net.options = o;
             net.setUp(keys, platform, build, miniLm, DigitsPackage.install(store), store);
             LOG.info("devnet up: API at {}, {} compute nodes, model {}", net.apiUrl(), net.nodes.size(), model.hex());
             return net;
@@ -126,44 +164,77 @@ public final class Devnet implements AutoCloseable {
                     PackageRunner.inputBytes(digits)));
         }
         await(pending);
+        if (client.model(integerModel).program() == null) {
+            ProgramCommitment program = new ProgramCommitment(digits.program());
+            pending.add(clientWallet.registerProgram(integerModel, program.root(), program.leafCount(), program.stepCount()));
+        }
         List<Wallet> wallets = new ArrayList<>();
+        List<DevnetNodePlan> plans = new ArrayList<>();
         for (int i = 0; i < keys.computeNodes().size(); i++) {
             PrivateKey key = keys.computeNodes().get(i);
+            DevnetNodePlan plan = DevnetNodePlan.of(i, options.computeNodes(), options.cheat());
+            plans.add(plan);
             Wallet w = new Wallet(client, key);
             wallets.add(w);
             if (!exists(() -> client.node(key.publicKey()))) {
-                List<VerificationMode> modes = teeNode(i) ? List.of(VerificationMode.NONE, VerificationMode.TEE)
-                        : List.of(VerificationMode.NONE);
-                List<Hash> served = teeNode(i) ? List.of(model) : List.of(model, integerModel);
-                pending.add(w.registerNode(STAKES[i % STAKES.length] * Params.BASE_UNITS_PER_TOKEN, served, modes,
+                pending.add(w.registerNode(STAKES[i % STAKES.length] * Params.BASE_UNITS_PER_TOKEN, served(plan), plan.modes(),
                         Hardware.cpuOnly(System.getProperty("os.arch") + " CPU (devnet)", Runtime.getRuntime().availableProcessors())));
             }
         }
         await(pending);
         for (int i = 0; i < wallets.size(); i++) {
+            DevnetNodePlan plan = plans.get(i);
+            Wallet wallet = wallets.get(i);
             DevEnclave enclave = null;
-            if (teeNode(i)) {
+            if (plan.tee()) {
                 // A fresh enclave key on every start, as a restarted enclave would have; it replaces the old one.
-                enclave = DevEnclave.launch(platform, DevnetGenesis.CHAIN_ID, wallets.get(i).publicKey(), build);
-                pending.add(wallets.get(i).registerEnclave(enclave.publicKey(), enclave.attestation()));
+                enclave = DevEnclave.launch(platform, DevnetGenesis.CHAIN_ID, wallet.publicKey(), build);
+                pending.add(wallet.registerEnclave(enclave.publicKey(), enclave.attestation()));
             }
             // The CPU-only nodes answer every job with the bit-exact integer engine where they can.
-            ModelRunners r = new ModelRunners(store, teeNode(i) ? EnginePolicy.FAST_WHERE_TRUSTED : EnginePolicy.INTEGER_ALWAYS);
-            r.forModel(model); // load the ONNX session now, as a node loads the models it declares before it serves
-            if (!teeNode(i)) {
-                r.forModel(integerModel);
+            ModelRunners r = new ModelRunners(store, plan.tee() ? EnginePolicy.FAST_WHERE_TRUSTED : EnginePolicy.INTEGER_ALWAYS);
+            for (Hash m : served(plan)) {
+                r.forModel(m); // load the models now, as a node loads the models it declares before it serves
             }
             runners.add(r);
-            ComputeWorker worker = new ComputeWorker(client, wallets.get(i), r, enclave, ComputeWorker.Config.defaults());
-            nodes.add(new ComputeNode(keys.computeNodes().get(i), teeNode(i), worker));
+            Tracer tracer = null;
+            VerificationRoles roles = null;
+            if (plan.servesDigits()) {
+                tracer = new Tracer(client, new ProvablePrograms(store, client), wallet.publicKey(), plan.cheat(),
+                        Tracer.DEFAULT_CACHE);
+                roles = new VerificationRoles(client, wallet, tracer, roles(plan));
+            }
+            ComputeWorker worker = new ComputeWorker(client, wallet, r, enclave, tracer, ComputeWorker.Config.defaults());
+            nodes.add(new ComputeNode(keys.computeNodes().get(i), plan, worker, roles));
         }
         await(pending);
-        nodes.forEach(n -> n.worker().start());
+        for (ComputeNode n : nodes) {
+            n.worker().start();
+            if (n.roles() != null) {
+                n.roles().start();
+            }
+        }
     }
 
-    /** The first two compute nodes run an enclave; the others serve NONE only. */
-    private static boolean teeNode(int index) {
-        return index < 2;
+    /**
+     * A node's roles: it watches the models it serves, audits where it serves SAMPLED, and always plays the
+     * disputes it is a party of; each role looks at the chain about twice a block.
+     */
+    private VerificationRoles.Config roles(DevnetNodePlan plan) {
+        Duration poll = Duration.ofMillis(Math.max(50, Math.min(200, options.blockIntervalMillis() / 2)));
+        return new VerificationRoles.Config(options.watch() && plan.servesProvableModes(),
+                options.audit() && plan.modes().contains(VerificationMode.SAMPLED), true, poll);
+    }
+
+    private List<Hash> served(DevnetNodePlan plan) {
+        List<Hash> served = new ArrayList<>();
+        if (plan.servesSentenceModel()) {
+            served.add(model);
+        }
+        if (plan.servesDigits()) {
+            served.add(integerModel);
+        }
+        return served;
     }
 
     private interface Lookup {
@@ -213,6 +284,11 @@ public final class Devnet implements AutoCloseable {
         return new PackageRunner(integerPackage, EngineOptions.SCALAR, 1);
     }
 
+    /** The digits package's integer program, to re-run provable jobs here and compare with what the chain settled. */
+    public IntegerProgram integerProgram() {
+        return IntegerProgram.of(integerPackage);
+    }
+
     /** The digits model package, which the CPU-only nodes run with the integer engine. */
     public Hash integerModel() {
         return integerModel;
@@ -234,8 +310,18 @@ public final class Devnet implements AutoCloseable {
         return client.awaitReceipt(clientWallet.govern(action, List.of(governor)), Duration.ofSeconds(30));
     }
 
+    /** The node that cheats on its provable results, if this devnet has one. */
+    public java.util.Optional<ComputeNode> cheatingNode() {
+        return nodes.stream().filter(n -> n.cheat() != null).findFirst();
+    }
+
     @Override
     public void close() {
+        nodes.forEach(n -> {
+            if (n.roles() != null) {
+                n.roles().close();
+            }
+        });
         nodes.forEach(n -> n.worker().close());
         runners.forEach(ModelRunners::close);
         api.close();

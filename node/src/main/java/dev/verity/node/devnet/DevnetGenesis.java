@@ -27,7 +27,22 @@ public final class DevnetGenesis {
     public static final long CLIENT_FUNDS = 1_000_000 * Params.BASE_UNITS_PER_TOKEN;
     public static final long NODE_FUNDS = 20_000 * Params.BASE_UNITS_PER_TOKEN;
 
+    /** Blocks an OPTIMISTIC result may be challenged: a few seconds at devnet block times, time enough for a watcher. */
+    public static final long CHALLENGE_WINDOW_BLOCKS = 15;
+    /** Blocks per dispute move: a loaded two-core machine still moves in time. */
+    public static final long MOVE_DEADLINE_BLOCKS = 10;
+
     private DevnetGenesis() {}
+
+    /**
+     * The devnet's parameters: the defaults, with a challenge window and move deadlines short enough that a
+     * dispute ends within seconds, and every SAMPLED result audited, so the demo shows each part of verification.
+     */
+    public static Params params() {
+        Params d = Params.defaults();
+        return d.withVerification(CHALLENGE_WINDOW_BLOCKS, MOVE_DEADLINE_BLOCKS, d.challengerBond(), d.disputeSlashBps(),
+                d.winnerShareBps(), 10_000);
+    }
 
     public static Genesis loadOrCreate(Path file, DevnetKeys keys, DevSevSnpPlatform platform, Measurement build,
                                        Params params, long timestampMillis) {

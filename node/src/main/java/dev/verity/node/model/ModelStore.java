@@ -29,6 +29,8 @@ import java.util.regex.Pattern;
  */
 public final class ModelStore {
     public static final String MODEL_SUFFIX = ".onnx";
+    /** A model package (ONNX graph, integer program and metadata), stored under its package id. */
+    public static final String PACKAGE_SUFFIX = ".vpkg";
 
     private static final Pattern HEX = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern SUFFIX = Pattern.compile("\\.[a-z0-9]{1,16}");

@@ -5,11 +5,14 @@ import dev.verity.core.PublicKey;
 import dev.verity.ledger.VerificationMode;
 import dev.verity.ledger.evidence.TeeResultStatement;
 import dev.verity.node.tee.DevEnclave;
+import dev.verity.node.verify.JobTrace;
+import dev.verity.node.verify.Tracer;
 import dev.verity.sdk.JobQuery;
 import dev.verity.sdk.VerityApiException;
 import dev.verity.sdk.VerityClient;
 import dev.verity.sdk.Wallet;
 import dev.verity.sdk.api.JobView;
+import dev.verity.sdk.api.TransactionReceipt;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Collections;
@@ -30,7 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A compute node's worker: watches the chain for jobs assigned to its node, runs the model for
  * real, and posts the result with the evidence the job's mode needs (nothing for NONE, the
- * enclave's signature for TEE).
+ * enclave's signature for TEE, the trace claim for OPTIMISTIC and SAMPLED, whose output is the
+ * integer engine's and whose trace the {@link Tracer} keeps for a dispute).
  */
 public final class ComputeWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ComputeWorker.class);
@@ -42,11 +46,17 @@ public final class ComputeWorker implements AutoCloseable {
         }
     }
 
+    private static final int POST_ATTEMPTS = 3;
+    /** A result the chain refused when it built the block (not for a nonce gap): it is not sent again. */
+    private static final String REFUSED_IN_BLOCK = "REFUSED_IN_BLOCK";
+    private static final Duration RECEIPT_WAIT = Duration.ofSeconds(30);
+
     private final VerityClient client;
     private final Wallet wallet;
     private final PublicKey nodeId;
     private final ModelRunners runners;
     private final DevEnclave enclave;
+    private final Tracer tracer;
     private final Config config;
     private final ScheduledExecutorService poller;
     private final ExecutorService runnerPool;
@@ -61,12 +71,23 @@ public final class ComputeWorker implements AutoCloseable {
     private final AtomicLong completed = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
 
+    /** A worker for the trusted modes only (NONE, and TEE with an enclave). */
     public ComputeWorker(VerityClient client, Wallet wallet, ModelRunners runners, DevEnclave enclave, Config config) {
+        this(client, wallet, runners, enclave, null, config);
+    }
+
+    /** A worker that also answers OPTIMISTIC and SAMPLED jobs with {@code tracer}'s traces (null: it does not). */
+    public ComputeWorker(VerityClient client, Wallet wallet, ModelRunners runners, DevEnclave enclave, Tracer tracer,
+                         Config config) {
+        if (tracer != null && !tracer.self().equals(wallet.publicKey())) {
+            throw new IllegalArgumentException("the tracer must be the worker's own node's");
+        }
         this.client = client;
         this.wallet = wallet;
         this.nodeId = wallet.publicKey();
         this.runners = runners;
         this.enclave = enclave;
+        this.tracer = tracer;
         this.config = config;
         String name = "worker-" + nodeId.hex().substring(0, 8);
         this.poller = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, name + "-poll"));
@@ -136,21 +157,30 @@ public final class ComputeWorker implements AutoCloseable {
                 return;
             }
             Hash model = Hash.fromHex(job.model());
+            byte[] input = Base64.getDecoder().decode(job.input());
+            VerificationMode mode = VerificationMode.parse(job.mode());
+            if (mode == VerificationMode.OPTIMISTIC || mode == VerificationMode.SAMPLED) {
+                JobTrace trace = provable(id, model, mode, input);
+                post(id, trace.output(), trace.evidence());
+                finished.add(assignment);
+                completed.incrementAndGet();
+                return;
+            }
             Optional<ModelRunner> runner = runners.forModel(model);
             if (runner.isEmpty()) {
                 LOG.warn("job {} needs model {} which is not in this node's store", id.hex(), model.hex());
                 finished.add(assignment);
                 return;
             }
-            byte[] input = Base64.getDecoder().decode(job.input());
-            byte[] output = runner.get().run(input, VerificationMode.parse(job.mode()));
+            byte[] output = runner.get().run(input, mode);
             byte[] evidence = evidence(job, model, output);
-            wallet.submitResult(id, output, evidence);
+            post(id, output, evidence);
             finished.add(assignment);
             completed.incrementAndGet();
         } catch (VerityApiException e) {
             failures.incrementAndGet();
-            if (e.code() != null && (e.code().equals("JOB_NOT_OPEN") || e.code().equals("NOT_ASSIGNED"))) {
+            if (e.code() != null && (e.code().equals("JOB_NOT_OPEN") || e.code().equals("NOT_ASSIGNED")
+                    || e.code().equals(REFUSED_IN_BLOCK))) {
                 finished.add(assignment);
             }
             LOG.warn("job {}: result not accepted: {}", id.hex(), e.getMessage());
@@ -161,6 +191,34 @@ public final class ComputeWorker implements AutoCloseable {
         } finally {
             inFlight.remove(id);
         }
+    }
+
+    /**
+     * Posts a result and waits for its block. A transaction of this node refused in an earlier position of the
+     * same block (a challenge another watcher beat, say) leaves a nonce gap that refuses the result too; the
+     * result is then signed again with the chain's nonce, up to {@value #POST_ATTEMPTS} times.
+     */
+    private void post(Hash id, byte[] output, byte[] evidence) {
+        for (int attempt = 1; ; attempt++) {
+            TransactionReceipt r = client.awaitReceipt(wallet.submitResult(id, output, evidence), RECEIPT_WAIT);
+            if (!"REFUSED".equals(r.status())) {
+                return;
+            }
+            if (attempt == POST_ATTEMPTS || r.error() == null || !r.error().startsWith("BAD_NONCE")) {
+                throw new VerityApiException(REFUSED_IN_BLOCK, "the result was refused in its block: " + r.error(), 400);
+            }
+            LOG.info("job {}: result refused behind a refused transaction ({}); posting it again", id.hex(), r.error());
+            wallet.resetNonce();
+        }
+    }
+
+    /** The trace this node commits to for a provable job (its output is the integer engine's). */
+    private JobTrace provable(Hash id, Hash model, VerificationMode mode, byte[] input) {
+        if (tracer == null) {
+            throw new IllegalStateException("a " + mode + " job was assigned but this worker has no tracer for provable modes");
+        }
+        return tracer.ownResult(id, model, input).orElseThrow(() -> new IllegalStateException("a " + mode
+                + " job was assigned but model " + model.hex() + " has no package here whose program is the chain's"));
     }
 
     private byte[] evidence(JobView job, Hash model, byte[] output) {

@@ -15,7 +15,7 @@ import java.nio.file.Files;
  * bit-exact integer engine for provable modes (or for every mode under {@link EnginePolicy#INTEGER_ALWAYS}).
  */
 final class PackageModelRunner implements ModelRunner {
-    static final String SUFFIX = ".vpkg";
+    static final String SUFFIX = ModelStore.PACKAGE_SUFFIX;
 
     private final PackageRunner packageRunner;
     private final OnnxRuntimeRunner onnxRuntime;

@@ -126,7 +126,7 @@ class ApiLifecycleTest {
         f.produce();
         assertThat(f.client.awaitReceipt(reg, Duration.ofSeconds(5)).status()).isEqualTo("INCLUDED");
         assertThat(f.client.models()).containsExactly(new ModelView(model.hex(), ALICE.publicKey().hex(), "echo", "bytes",
-                "the same bytes", 2_000_000, 0, 1));
+                "the same bytes", 2_000_000, 0, 1, null));
         assertThat(f.client.model(model).name()).isEqualTo("echo");
 
         long stake = 2_000 * VRT;

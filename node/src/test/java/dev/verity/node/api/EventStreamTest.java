@@ -176,7 +176,7 @@ class EventStreamTest {
             doc.get("paths").fieldNames().forEachRemaining(paths::add);
             assertThat(paths).containsExactlyInAnyOrder("/v1/transactions", "/v1/transactions/{hash}", "/v1/status", "/v1/params",
                     "/v1/accounts/{id}", "/v1/nodes", "/v1/nodes/{id}", "/v1/models", "/v1/models/{id}", "/v1/jobs",
-                    "/v1/jobs/{id}", "/v1/tee", "/v1/blocks/latest", "/v1/blocks/{height}", "/v1/events", "/v1/events/stream",
+                    "/v1/jobs/{id}", "/v1/claims", "/v1/disputes", "/v1/disputes/{id}", "/v1/tee", "/v1/blocks/latest", "/v1/blocks/{height}", "/v1/events", "/v1/events/stream",
                     "/openapi.json");
             doc.get("paths").forEach(item -> item.forEach(op -> {
                 assertThat(op.has("operationId")).isTrue();
@@ -186,7 +186,8 @@ class EventStreamTest {
             JsonNode schemas = doc.get("components").get("schemas");
             for (Class<?> dto : List.of(dev.verity.sdk.api.AccountView.class, dev.verity.sdk.api.NodeView.class,
                     dev.verity.sdk.api.NodeView.UnbondingView.class, dev.verity.sdk.api.ModelView.class,
-                    dev.verity.sdk.api.JobView.class, dev.verity.sdk.api.BlockView.class, dev.verity.sdk.api.EventView.class,
+                    dev.verity.sdk.api.JobView.class, dev.verity.sdk.api.ProgramView.class, dev.verity.sdk.api.ClaimView.class,
+                    dev.verity.sdk.api.DisputeView.class, dev.verity.sdk.api.BlockView.class, dev.verity.sdk.api.EventView.class,
                     dev.verity.sdk.api.TransactionReceipt.class, dev.verity.sdk.api.StatusView.class,
                     dev.verity.sdk.api.ApiError.class, dev.verity.sdk.api.SubmitRequest.class,
                     dev.verity.sdk.api.TeePolicyView.class, dev.verity.sdk.api.TeePolicyView.CouncilView.class,
