@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
                     + "all-MiniLM-L6-v2 model (the first two with a development enclave for TEE jobs) and the digits "
                     + "model with the integer engine (NONE, OPTIMISTIC and SAMPLED; its program is registered), and a funded "
                     + "client key. The integer-engine nodes watch OPTIMISTIC results, audit SAMPLED ones and play disputes; "
-                    + "with 4 or more nodes, the fourth cheats on its OPTIMISTIC results (--cheat) so the watchers have "
+                    + "with --cheat and 4 or more nodes, the fourth cheats on its OPTIMISTIC results so the watchers have "
                     + "something to catch. Everything lives in DIR, so it restarts as the same network."})
 final class DevnetCommand extends BaseCommand {
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "devnet-data",
@@ -36,9 +36,9 @@ final class DevnetCommand extends BaseCommand {
     @Option(names = "--nodes", paramLabel = "N", defaultValue = "5", description = "Compute nodes (1 to 5, default: ${DEFAULT-VALUE}).")
     int nodes;
 
-    @Option(names = "--cheat", paramLabel = "HOW", defaultValue = "WRONG_OUTPUT",
-            description = "How the fourth node cheats on its OPTIMISTIC results, for demonstration: WRONG_OUTPUT, WRONG_TRACE, "
-                    + "or OFF for an honest network (default: ${DEFAULT-VALUE}; only on this devnet, never elsewhere).")
+    @Option(names = "--cheat", paramLabel = "HOW", defaultValue = "OFF",
+            description = "Make the fourth node cheat on its OPTIMISTIC results, for demonstration: WRONG_OUTPUT or WRONG_TRACE "
+                    + "(default: ${DEFAULT-VALUE}, an honest network; only on this devnet, never elsewhere).")
     String cheat;
 
     @Option(names = "--no-watch", description = "Switch off the nodes' watchers (OPTIMISTIC results then go unchallenged).")
