@@ -266,8 +266,7 @@ public final class DisputeRules {
             state.jobOutputs.put(d.job(), output);
             ProvableRules.settle(state, job, d.challenger(), Sha256.digest(output), 0, ctx);
         } else if (defenderLost) {
-            ProvableRules.unschedule(state, d.job(), claim.phaseEnds());
-            state.claims.remove(d.job());
+            ProvableRules.dropClaim(state, d.job());
             BlockEndRules.expire(state, job.expired(ctx.height(), job.missedBy()),
                     "both parties of the dispute over its result were wrong");
         } else if (d.kind() == DisputeKind.CHALLENGE && ctx.height() < claim.windowEnds()) {

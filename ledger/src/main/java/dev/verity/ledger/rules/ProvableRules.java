@@ -87,6 +87,15 @@ public final class ProvableRules {
                 job.mode() + " result with trace root " + root.hex() + ": " + what));
     }
 
+    /** Removes a job's claim and its pending timer, once the result is settled or refused for good. */
+    static void dropClaim(LedgerState state, Hash job) {
+        ResultClaim claim = state.claims.get(job);
+        if (claim != null) {
+            unschedule(state, job, claim.phaseEnds());
+            state.claims.remove(job);
+        }
+    }
+
     static void schedule(LedgerState state, Hash job, long height) {
         state.verificationTimers.put(new TimerKey(height, job), height);
     }
@@ -98,11 +107,7 @@ public final class ProvableRules {
     /** Settles a held result: the claim is gone and the payee is paid (with an auditor's fee already charged). */
     static void settle(LedgerState state, JobRecord job, PublicKey payee, Hash outputHash, long auditFeeCharged,
                        BlockContext ctx) {
-        ResultClaim claim = state.claims.get(job.id());
-        if (claim != null) {
-            unschedule(state, job.id(), claim.phaseEnds());
-            state.claims.remove(job.id());
-        }
+        dropClaim(state, job.id());
         JobRules.settle(state, job.settled(outputHash, ctx.height()), payee, auditFeeCharged, ctx);
     }
 }

@@ -1,11 +1,13 @@
 package dev.verity.node.verify;
 
+import dev.verity.core.DecodingException;
 import dev.verity.core.Hash;
 import dev.verity.inference.pkg.ModelPackage;
 import dev.verity.node.model.ModelStore;
 import dev.verity.sdk.VerityApiException;
 import dev.verity.sdk.VerityClient;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.Map;
 import java.util.Optional;
@@ -24,7 +26,10 @@ public final class ProvablePrograms {
 
     private final ModelStore store;
     private final VerityClient client;
+    /** Programs whose chain registration matched. */
     private final Map<Hash, IntegerProgram> ready = new ConcurrentHashMap<>();
+    /** Packages read from the store, matching the chain or not yet. */
+    private final Map<Hash, IntegerProgram> loaded = new ConcurrentHashMap<>();
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     public ProvablePrograms(ModelStore store, VerityClient client) {
@@ -42,13 +47,13 @@ public final class ProvablePrograms {
         if (!store.contains(hex, ModelStore.PACKAGE_SUFFIX)) {
             return Optional.empty();
         }
-        IntegerProgram loaded;
         String problem;
+        IntegerProgram candidate;
         try {
-            ModelPackage pkg = ModelPackage.decode(Files.readAllBytes(store.path(hex, ModelStore.PACKAGE_SUFFIX)));
-            loaded = IntegerProgram.of(pkg);
-            problem = loaded.mismatch(client.model(model).program());
-        } catch (IOException | VerityApiException | IllegalArgumentException e) {
+            // decoding and committing a package hashes every weight: done once, while the registration may come later
+            candidate = loaded.computeIfAbsent(model, m -> load(hex));
+            problem = candidate.mismatch(client.model(model).program());
+        } catch (UncheckedIOException | DecodingException | VerityApiException | IllegalArgumentException e) {
             warnOnce(model, "cannot load its package or the chain's registration: " + e.getMessage());
             return Optional.empty();
         }
@@ -56,8 +61,16 @@ public final class ProvablePrograms {
             warnOnce(model, problem);
             return Optional.empty();
         }
-        ready.putIfAbsent(model, loaded);
+        ready.putIfAbsent(model, candidate);
         return Optional.of(ready.get(model));
+    }
+
+    private IntegerProgram load(String hex) {
+        try {
+            return IntegerProgram.of(ModelPackage.decode(Files.readAllBytes(store.path(hex, ModelStore.PACKAGE_SUFFIX))));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private void warnOnce(Hash model, String problem) {

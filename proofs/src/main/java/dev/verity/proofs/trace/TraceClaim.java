@@ -1,7 +1,6 @@
 package dev.verity.proofs.trace;
 
 import dev.verity.core.Decoder;
-import dev.verity.core.DecodingException;
 import dev.verity.core.Encoder;
 import dev.verity.core.Hash;
 import dev.verity.core.PublicKey;
@@ -48,14 +47,5 @@ public record TraceClaim(Hash root, List<Hash> outputPath) {
         Hash leaf = TraceTree.leaf(job, resultNode, traceSize - 1, outputHash);
         Hash computed = TraceTree.nodeFromPath(0, traceSize, traceSize - 1, leaf, outputPath);
         return root.equals(computed);
-    }
-
-    /** Decoding that reports a malformed claim in words. */
-    public static TraceClaim parse(byte[] bytes, String what) {
-        try {
-            return decode(bytes);
-        } catch (DecodingException e) {
-            throw new DecodingException(what + " is not a trace claim (root and output path): " + e.getMessage());
-        }
     }
 }
