@@ -68,6 +68,11 @@ final class JobCommand extends GroupCommand {
                 description = "The most the job may cost, in VRT (default: ${DEFAULT-VALUE}).")
         long maxFee;
 
+        @Option(names = "--tip", paramLabel = "BASE_UNITS", defaultValue = "0",
+                description = "Tip on top of the base price, base units per 10^15 compute units; queued jobs are assigned "
+                        + "highest tip first, and the max fee cuts the tip before anything else (default: ${DEFAULT-VALUE}).")
+        long tip;
+
         @Option(names = "--deadline", paramLabel = "BLOCKS", defaultValue = "50",
                 description = "Blocks the assigned node has to deliver the result (default: ${DEFAULT-VALUE}).")
         long deadline;
@@ -84,6 +89,9 @@ final class JobCommand extends GroupCommand {
             if (deadline < 1) {
                 throw usage("--deadline must be at least 1 block, got " + deadline);
             }
+            if (tip < 0) {
+                throw usage("--tip must not be negative, got " + tip);
+            }
             if (timeoutSeconds < 1) {
                 throw usage("--timeout must be a positive number of seconds, got " + timeoutSeconds);
             }
@@ -95,7 +103,7 @@ final class JobCommand extends GroupCommand {
             try (VerityClient client = api.client()) {
                 Hash modelId = resolveModel(client, model);
                 Wallet wallet = new Wallet(client, key);
-                Wallet.Sent sent = wallet.send(new Payload.SubmitJob(modelId, bytes, mode, List.copyOf(fallback), maxFee, deadline));
+                Wallet.Sent sent = wallet.send(new Payload.SubmitJob(modelId, bytes, mode, List.copyOf(fallback), maxFee, deadline, tip));
                 Hash job = sent.hash();
                 Map<String, Object> data = new LinkedHashMap<>();
                 data.put("id", job.hex());
@@ -103,6 +111,7 @@ final class JobCommand extends GroupCommand {
                 data.put("model", modelId.hex());
                 data.put("mode", mode.name());
                 data.put("maxFee", maxFee);
+                data.put("tip", tip);
                 data.put("inputSize", bytes.length);
                 data.put("status", "PENDING");
                 out().line("submitted job " + job.hex());
@@ -275,6 +284,8 @@ final class JobCommand extends GroupCommand {
         data.put("mode", v.mode());
         data.put("node", v.assignedNode());
         data.put("fee", v.fee());
+        data.put("basePrice", v.basePrice());
+        data.put("tip", v.tip());
         data.put("maxFee", v.maxFee());
         data.put("outputHash", v.outputHash());
         data.put("outputSize", out == null ? null : out.length);
@@ -294,7 +305,8 @@ final class JobCommand extends GroupCommand {
         f.put("model", v.model());
         f.put("client", v.client());
         f.put("node", v.assignedNode());
-        f.put("fee", Output.tokens(v.fee()) + " (max " + Output.tokens(v.maxFee()) + ")");
+        f.put("fee", Output.tokens(v.fee()) + " (max " + Output.tokens(v.maxFee()) + "; base price " + v.basePrice()
+                + (v.tip() > 0 ? " + tip " + v.tip() : "") + " per 10^15 compute units)");
         f.put("submitted at", "block " + v.submittedAt());
         if (v.assignedAt() > 0) {
             f.put("assigned at", "block " + v.assignedAt() + ", result due by block " + v.deadlineHeight());

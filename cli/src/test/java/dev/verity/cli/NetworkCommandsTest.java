@@ -210,7 +210,9 @@ class NetworkCommandsTest {
         assertThat(job.get("mode").asText()).isEqualTo("NONE");
         assertThat(job.get("node").asText()).matches("[0-9a-f]{64}");
         assertThat(job.get("outputHash").asText()).matches("[0-9a-f]{64}");
-        assertThat(job.get("fee").asLong()).isEqualTo(10_617);
+        // 10.6 M multiply-accumulates at a few thousand base units per 10^15: the minimum job fee applies
+        assertThat(job.get("fee").asLong()).isEqualTo(1_000);
+        assertThat(job.get("basePrice").asLong()).isBetween(70L, 7_000L);
         assertThat(job.get("outputSize").asInt()).isEqualTo(384 * 4);
         assertThat(job.get("embeddingPrefix").size()).isEqualTo(5);
 
@@ -222,7 +224,7 @@ class NetworkCommandsTest {
 
         CliRun.Result human = run("job", "show", id, "--api", api);
         assertThat(human.exitCode()).isZero();
-        assertThat(human.out()).contains("SETTLED", "0.010617 VRT", "1536 bytes", "embedding");
+        assertThat(human.out()).contains("SETTLED", "0.001000 VRT", "base price", "1536 bytes", "embedding");
 
         CliRun.Result list = run("job", "list", "--api", api, "--status", "settled", "--limit", "50", "--json");
         assertThat(list.exitCode()).as("%s", list).isZero();

@@ -48,6 +48,7 @@ public final class Ledger {
         }
         LedgerState s = new LedgerState();
         s.setParams(g.params());
+        s.setGlobal(LedgerState.GLOBAL_BASE_PRICE, g.params().initialBasePrice());
         for (Genesis.Allocation a : g.allocations()) {
             s.accounts.put(a.account(), new Account(a.balance(), 0));
         }

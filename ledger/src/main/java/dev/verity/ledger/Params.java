@@ -16,7 +16,7 @@ public record Params(
         int maxOutputBytes,
         int maxEvidenceBytes,
         int maxAttestationBytes,
-        long feePerMegaComputeUnit,
+        long initialBasePrice,
         long minJobFee,
         long noneFeeMultiplierBps,
         long teeFeeMultiplierBps,
@@ -40,9 +40,15 @@ public record Params(
         long disputeSlashBps,
         long winnerShareBps,
         long auditProbabilityBps,
-        int maxWitnessBytes) {
+        int maxWitnessBytes,
+        long minBasePrice,
+        long targetComputeUnitsPerBlock,
+        long basePriceChangeBps,
+        long zkFeeMultiplierBps) {
 
     public static final long BASE_UNITS_PER_TOKEN = 1_000_000L;
+    /** Prices are per peta compute unit: 10^15 multiply-accumulates. */
+    public static final long COMPUTE_UNITS_PER_PRICE_UNIT = 1_000_000_000_000_000L;
 
     public static Params defaults() {
         return new Params(
@@ -53,7 +59,7 @@ public record Params(
                 64 * 1024, // maxOutputBytes
                 1024, // maxEvidenceBytes
                 16 * 1024, // maxAttestationBytes
-                1_000, // feePerMegaComputeUnit
+                7_000, // initialBasePrice: base units per 10^15 compute units, an H100-hour (3.6 x 10^17) pays 2.52 VRT
                 1_000, // minJobFee
                 10_000, // NONE pays the base price
                 12_000, // TEE pays 20% more for enclave hardware
@@ -69,7 +75,7 @@ public record Params(
                 200, // maxQueueBlocks
                 32, // maxModelsPerNode
                 10_000, // maxAssignmentsPerBlock
-                10_000, // OPTIMISTIC pays the base price: watchers are paid from slashes, not fees
+                11_000, // OPTIMISTIC pays 10% more: the node hashes every intermediate state and keeps the trace
                 10_000, // SAMPLED pays the base price; an audited job also pays its auditor the NONE price
                 10, // challengeWindowBlocks
                 5, // moveDeadlineBlocks
@@ -77,7 +83,11 @@ public record Params(
                 1_000, // disputeSlashBps: the loser of a dispute loses 10% of its stake or bond
                 5_000, // winnerShareBps: half of that goes to the winner, the rest to the treasury
                 1_000, // auditProbabilityBps: 10% of SAMPLED results are re-run
-                128 * 1024); // maxWitnessBytes
+                128 * 1024, // maxWitnessBytes
+                70, // minBasePrice: 1% of the initial price, so an idle network cannot price work at zero
+                1_000_000_000_000_000L, // targetComputeUnitsPerBlock: half of 100 H100-class GPUs (10^14 CU/s) for 200 ms
+                1_250, // basePriceChangeBps: at most 12.5% per block, EIP-1559's step
+                1_000_000); // zkFeeMultiplierBps: 100x, a validity proof costs about 100x the inference
     }
 
     /** Checks the relations between parameters; returns null when they hold, else what is wrong. */
@@ -95,8 +105,14 @@ public record Params(
             return "deadline bounds must satisfy 1 <= min <= max";
         }
         if (noneFeeMultiplierBps <= 0 || teeFeeMultiplierBps <= 0 || optimisticFeeMultiplierBps <= 0
-                || sampledFeeMultiplierBps <= 0 || feePerMegaComputeUnit < 0 || minJobFee < 0) {
+                || sampledFeeMultiplierBps <= 0 || zkFeeMultiplierBps <= 0 || minJobFee < 0) {
             return "fee parameters must be positive";
+        }
+        if (minBasePrice < 1 || initialBasePrice < minBasePrice) {
+            return "the base price must start at or above minBasePrice, which must be at least 1";
+        }
+        if (targetComputeUnitsPerBlock < 1 || basePriceChangeBps < 0 || basePriceChangeBps > 10_000) {
+            return "the compute-unit target must be positive and the base price step within 0..10000 basis points";
         }
         return verificationProblem();
     }
@@ -127,11 +143,12 @@ public record Params(
     /** These parameters with the dispute and audit parameters replaced. */
     public Params withVerification(long window, long moveDeadline, long bond, long slashBps, long winnerBps, long auditBps) {
         return new Params(minStake, unbondingBlocks, maxTransactionBytes, maxInputBytes, maxOutputBytes, maxEvidenceBytes,
-                maxAttestationBytes, feePerMegaComputeUnit, minJobFee, noneFeeMultiplierBps, teeFeeMultiplierBps,
+                maxAttestationBytes, initialBasePrice, minJobFee, noneFeeMultiplierBps, teeFeeMultiplierBps,
                 nodeShareBps, validatorShareBps, treasuryShareBps, maxReassignments, missedDeadlinePenaltyBps,
                 jailAfterMisses, jailBlocks, minDeadlineBlocks, maxDeadlineBlocks, maxQueueBlocks, maxModelsPerNode,
                 maxAssignmentsPerBlock, optimisticFeeMultiplierBps, sampledFeeMultiplierBps, window, moveDeadline, bond,
-                slashBps, winnerBps, auditBps, maxWitnessBytes);
+                slashBps, winnerBps, auditBps, maxWitnessBytes, minBasePrice, targetComputeUnitsPerBlock, basePriceChangeBps,
+                zkFeeMultiplierBps);
     }
 
     public long feeMultiplierBps(VerificationMode mode) {
@@ -140,25 +157,26 @@ public record Params(
             case TEE -> teeFeeMultiplierBps;
             case OPTIMISTIC -> optimisticFeeMultiplierBps;
             case SAMPLED -> sampledFeeMultiplierBps;
-            case ZK -> 0;
+            case ZK -> zkFeeMultiplierBps;
         };
     }
 
     public void encode(Encoder e) {
         e.u64(minStake).u64(unbondingBlocks).u32(maxTransactionBytes).u32(maxInputBytes).u32(maxOutputBytes)
-                .u32(maxEvidenceBytes).u32(maxAttestationBytes).u64(feePerMegaComputeUnit).u64(minJobFee)
+                .u32(maxEvidenceBytes).u32(maxAttestationBytes).u64(initialBasePrice).u64(minJobFee)
                 .u64(noneFeeMultiplierBps).u64(teeFeeMultiplierBps).u64(nodeShareBps).u64(validatorShareBps)
                 .u64(treasuryShareBps).u32(maxReassignments).u64(missedDeadlinePenaltyBps).u32(jailAfterMisses)
                 .u64(jailBlocks).u64(minDeadlineBlocks).u64(maxDeadlineBlocks).u64(maxQueueBlocks)
                 .u32(maxModelsPerNode).u32(maxAssignmentsPerBlock).u64(optimisticFeeMultiplierBps)
                 .u64(sampledFeeMultiplierBps).u64(challengeWindowBlocks).u64(moveDeadlineBlocks).u64(challengerBond)
-                .u64(disputeSlashBps).u64(winnerShareBps).u64(auditProbabilityBps).u32(maxWitnessBytes);
+                .u64(disputeSlashBps).u64(winnerShareBps).u64(auditProbabilityBps).u32(maxWitnessBytes)
+                .u64(minBasePrice).u64(targetComputeUnitsPerBlock).u64(basePriceChangeBps).u64(zkFeeMultiplierBps);
     }
 
     public static Params decode(Decoder d) {
         return new Params(d.u64("minStake"), d.u64("unbondingBlocks"), (int) d.u32("maxTransactionBytes"),
                 (int) d.u32("maxInputBytes"), (int) d.u32("maxOutputBytes"), (int) d.u32("maxEvidenceBytes"),
-                (int) d.u32("maxAttestationBytes"), d.u64("feePerMegaComputeUnit"), d.u64("minJobFee"),
+                (int) d.u32("maxAttestationBytes"), d.u64("initialBasePrice"), d.u64("minJobFee"),
                 d.u64("noneFeeMultiplierBps"), d.u64("teeFeeMultiplierBps"), d.u64("nodeShareBps"),
                 d.u64("validatorShareBps"), d.u64("treasuryShareBps"), (int) d.u32("maxReassignments"),
                 d.u64("missedDeadlinePenaltyBps"), (int) d.u32("jailAfterMisses"), d.u64("jailBlocks"),
@@ -166,6 +184,7 @@ public record Params(
                 (int) d.u32("maxModelsPerNode"), (int) d.u32("maxAssignmentsPerBlock"), d.u64("optimisticFeeMultiplierBps"),
                 d.u64("sampledFeeMultiplierBps"), d.u64("challengeWindowBlocks"), d.u64("moveDeadlineBlocks"),
                 d.u64("challengerBond"), d.u64("disputeSlashBps"), d.u64("winnerShareBps"), d.u64("auditProbabilityBps"),
-                (int) d.u32("maxWitnessBytes"));
+                (int) d.u32("maxWitnessBytes"), d.u64("minBasePrice"), d.u64("targetComputeUnitsPerBlock"),
+                d.u64("basePriceChangeBps"), d.u64("zkFeeMultiplierBps"));
     }
 }

@@ -56,7 +56,8 @@ import org.junit.jupiter.api.Test;
  */
 class BadInputTest {
     static final Hash MODEL = modelHash("resnet-tiny");
-    static final long COMPUTE_UNITS = 2_000_000;
+    /** 2,000 base units (rounded up) at the default base price of 7,000 per 10^15. */
+    static final long COMPUTE_UNITS = 285_714_285_714_285L;
     static final long STAKE = 2_000 * VRT;
     /** Problems {@link Ledger#decodeAndCheck} must find in a decodable transaction without looking at the state. */
     static final Set<RejectCode> STATELESS = EnumSet.of(RejectCode.WRONG_CHAIN, RejectCode.BAD_SIGNATURE);
@@ -69,7 +70,7 @@ class BadInputTest {
 
     @BeforeEach
     void setUp() {
-        chain = new TestChain(TestChain.params(Map.of("maxTransactionBytes", 8_192, "maxInputBytes", 512)));
+        chain = new TestChain(TestChain.params(Map.of("maxTransactionBytes", 8_192, "maxInputBytes", 512, "basePriceChangeBps", 0L)));
         chain.block(chain.registerModel(ALICE, MODEL, "resnet-tiny", COMPUTE_UNITS));
         chain.block(chain.registerNode(NODE_1, STAKE, List.of(MODEL), NONE),
                 chain.registerNode(NODE_2, STAKE, List.of(MODEL), TEE), chain.registerEnclave(NODE_2, ENCLAVE_2),

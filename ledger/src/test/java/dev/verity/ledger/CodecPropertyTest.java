@@ -16,6 +16,7 @@ import dev.verity.core.Hash;
 import dev.verity.core.PrivateKey;
 import dev.verity.core.PublicKey;
 import dev.verity.core.Signature;
+import dev.verity.ledger.VerificationMode;
 import dev.verity.ledger.event.EventType;
 import dev.verity.ledger.event.LedgerEvent;
 import dev.verity.ledger.governance.Approval;
@@ -272,8 +273,9 @@ class CodecPropertyTest {
     void everyStrictPrefixOfAnEventIsADecodingException() {
         Gen<LedgerEvent> events = Generate.enumValues(EventType.class).zip(HASH.toOptionals(30), KEY.toOptionals(30),
                 KEY.toOptionals(30), (t, job, node, account) -> new LedgerEvent(t, job.orElse(null), node.orElse(null),
-                        account.orElse(null), 0, "")).zip(U64, text(30),
-                (ev, amount, reason) -> new LedgerEvent(ev.type(), ev.job(), ev.node(), ev.account(), amount, reason));
+                        account.orElse(null), 0, "", null)).zip(U64, text(30), Generate.enumValues(VerificationMode.class).toOptionals(30),
+                (ev, amount, reason, mode) -> new LedgerEvent(ev.type(), ev.job(), ev.node(), ev.account(), amount, reason,
+                        mode.orElse(null)));
         qt().withExamples(300).forAll(events).checkAssert(ev -> {
             byte[] bytes = ev.encode();
             assertThat(LedgerEvent.decode(bytes)).isEqualTo(ev);

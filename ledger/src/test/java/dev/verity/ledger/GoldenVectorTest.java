@@ -46,16 +46,16 @@ import org.junit.jupiter.api.Test;
  * failure message, and paste them here.
  */
 class GoldenVectorTest {
-    static final String GENESIS_HASH = "7ad4e16c6b7fb46b249033e1d897ea5082c3e397878d6af6d22a7c9605c6bce3";
+    static final String GENESIS_HASH = "d30e0103485b92e5c3b5468497ecda8a8a4a1cca227bc1361efb7fa3c2b37e46";
     static final List<String> BLOCK_HASHES = List.of(
-            "b66c6bd3d4030458ae0146c98f2c8d675ae79f960cac0c8169b4e0ca97906553",
-            "524a169935e28aa71169d9fbf8932371742c7e3ddba268bacd182a98ed387b50",
-            "d389d262f6bdc222d3232c1470cf6e848ed4e0916a4d3a9decbce1e914f6c930",
-            "d52e1e7a1ee872e1fe4ae6e74c421f1fec6204db0c7c0bb4ea13b03025db84d7",
-            "84ba420b6d3a3aac2921c502cc34b9e3a6267de44a0d03664b91fffd47f33c6b",
-            "469d62a6391bd0cea30353822e4da3aa27c5408d5b684026eb5384e7b5e5dbb2",
-            "7d70892041778ed6c92d3b97cd073a185a51df45ceeb7ed2cfc7238aa2bd8a77");
-    static final String FINAL_STATE_ROOT = "310cb2b513e1e865f8d49a201ccd346b3c50644212ce5178d1225f2f7ff07675";
+            "15f875138f022e86c7f5342d046cb852b4c78d30de1ea79cbece2bdbc4636778",
+            "e152d9b812e65de67824a539eb777278ae707d1cb3e88d96f0d636e13aa94c3f",
+            "c0ab0e46eb1fc68a091410c81da00c637e563f2d340d916bd6ff5fd786edcc7c",
+            "1b46d5847f14c1927bb44fb94865a328b3f606f010a9ded0c8df93dc062edeaa",
+            "dccb26514684dde0c7d99908dc65d0634bda375c82e8c94e0f68c8465a051323",
+            "416d8df720462deefa6c2f2579b71d99bd9753008044bfe893a01573f082cf0e",
+            "c0262373a2044ee576a6ee9b5b999e65b365a627d3dcabd20c94025e27a05c6d");
+    static final String FINAL_STATE_ROOT = "a167179a2247296a0186e80d63a8ee3fe104e13c8f516248b4d526340a39a8fe";
 
     static final Hash LLAMA = modelHash("llama-tiny");
     static final Hash WHISPER = modelHash("whisper-tiny");

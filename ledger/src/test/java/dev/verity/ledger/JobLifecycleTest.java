@@ -43,7 +43,8 @@ import org.junit.jupiter.api.Test;
 /** Jobs from submission to settlement or expiry, with staking, penalties and jail around them. */
 class JobLifecycleTest {
     /** 1,234,567 compute units at 1,000 base units per mega unit: NONE costs 1,235, TEE 1,482; neither splits evenly. */
-    static final long COMPUTE_UNITS = 1_234_567;
+    /** About 1.8 H100-seconds of work: 1,234.8 base units at the default base price of 7,000 per 10^15. */
+    static final long COMPUTE_UNITS = 176_400_000_000_000L;
     static final Hash MODEL = modelHash("llama-tiny");
     static final Hash OTHER_MODEL = modelHash("whisper-tiny");
     static final long STAKE = 2_000 * VRT;
@@ -84,7 +85,7 @@ class JobLifecycleTest {
 
     @Test
     void noneJobIsAssignedToANodeServingTheModelAndSettlesByShares() {
-        chain = new TestChain();
+        chain = new TestChain(TestChain.params(Map.of("basePriceChangeBps", 0L))); // a steady base price
         setUp(chain.registerNode(NODE_1, STAKE, List.of(MODEL), NONE),
                 chain.registerNode(NODE_2, STAKE, List.of(OTHER_MODEL), NONE, TEE),
                 chain.registerNode(NODE_3, STAKE, List.of(MODEL), TEE));
@@ -147,7 +148,7 @@ class JobLifecycleTest {
 
     @Test
     void teeJobIsAssignedToANodeWithAnEnclaveAndSettlesByShares() {
-        chain = new TestChain();
+        chain = new TestChain(TestChain.params(Map.of("basePriceChangeBps", 0L))); // a steady base price
         setUp(chain.registerNode(NODE_1, STAKE, List.of(MODEL), NONE),
                 chain.registerNode(NODE_2, STAKE, List.of(MODEL), NONE, TEE),
                 chain.registerEnclave(NODE_2, ENCLAVE_2),

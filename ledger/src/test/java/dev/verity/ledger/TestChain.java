@@ -16,6 +16,7 @@ import dev.verity.ledger.governance.Approval;
 import dev.verity.ledger.governance.Council;
 import dev.verity.ledger.governance.GovernanceAction;
 import dev.verity.ledger.governance.GovernanceCodec;
+import dev.verity.ledger.rules.FeeMarket;
 import dev.verity.ledger.rules.Pricing;
 import dev.verity.ledger.state.Account;
 import dev.verity.ledger.state.EnclaveRecord;
@@ -351,9 +352,9 @@ final class TestChain {
         return submitJob(client, model, mode, List.of(), maxFee, DEFAULT_DEADLINE_BLOCKS);
     }
 
-    /** The price of a job on a registered model in a mode, as the ledger computes it. */
+    /** The price of a job without tip on a registered model in a mode, at the current base price. */
     long fee(Hash model, VerificationMode mode) {
-        return Pricing.jobFee(params(), ledger.state().models.get(model), mode);
+        return Pricing.fee(params(), ledger.state().models.get(model), mode, FeeMarket.basePrice(ledger.state()), 0);
     }
 
     JobRecord job(Hash jobId) {

@@ -180,7 +180,16 @@ public final class Wallet {
     /** Submits a job, escrowing {@code maxFee}; returns the job id (the transaction hash). */
     public Hash submitJob(Hash model, byte[] input, VerificationMode mode, List<VerificationMode> fallbacks, long maxFee,
                           long deadlineBlocks) {
-        return send(new Payload.SubmitJob(model, input, mode, fallbacks, maxFee, deadlineBlocks)).hash();
+        return submitJob(model, input, mode, fallbacks, maxFee, deadlineBlocks, 0);
+    }
+
+    /**
+     * Submits a job with a tip on top of the base price (base units per 10^15 compute units; queued jobs are
+     * assigned highest tip first), escrowing {@code maxFee}; returns the job id.
+     */
+    public Hash submitJob(Hash model, byte[] input, VerificationMode mode, List<VerificationMode> fallbacks, long maxFee,
+                          long deadlineBlocks, long tip) {
+        return send(new Payload.SubmitJob(model, input, mode, fallbacks, maxFee, deadlineBlocks, tip)).hash();
     }
 
     /** Posts this node's result for an assigned job with the evidence its mode needs (empty for NONE). */

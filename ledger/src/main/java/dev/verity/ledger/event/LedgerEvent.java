@@ -4,16 +4,26 @@ import dev.verity.core.Decoder;
 import dev.verity.core.Encoder;
 import dev.verity.core.Hash;
 import dev.verity.core.PublicKey;
+import dev.verity.ledger.VerificationMode;
 
 /**
  * Something the ledger did. {@code job}, {@code node} and {@code account} are null where they do
  * not apply; {@code amount} is in base units (0 where there is none); {@code reason} says why in
- * words.
+ * words. {@code mode} is the verification mode of the job an event is about where that matters to
+ * an account (submission, assignment, settlement, payments and penalties), so revenue per mode can be
+ * rebuilt from events alone; null elsewhere.
  */
-public record LedgerEvent(EventType type, Hash job, PublicKey node, PublicKey account, long amount, String reason) {
+public record LedgerEvent(EventType type, Hash job, PublicKey node, PublicKey account, long amount, String reason,
+                          VerificationMode mode) {
+    private static final int NO_MODE = 0xFF;
 
     public static LedgerEvent of(EventType type, Hash job, PublicKey node, PublicKey account, long amount, String reason) {
-        return new LedgerEvent(type, job, node, account, amount, reason);
+        return new LedgerEvent(type, job, node, account, amount, reason, null);
+    }
+
+    /** This event, tagged with the verification mode of its job. */
+    public LedgerEvent withMode(VerificationMode m) {
+        return new LedgerEvent(type, job, node, account, amount, reason, m);
     }
 
     public byte[] encode() {
@@ -32,6 +42,7 @@ public record LedgerEvent(EventType type, Hash job, PublicKey node, PublicKey ac
             e.publicKey(account);
         }
         e.u64(amount).string(reason);
+        e.u8(mode == null ? NO_MODE : mode.ordinal());
         return e.toByteArray();
     }
 
@@ -44,8 +55,11 @@ public record LedgerEvent(EventType type, Hash job, PublicKey node, PublicKey ac
         Hash job = d.bool("job present") ? d.hash("job") : null;
         PublicKey node = d.bool("node present") ? d.publicKey("node") : null;
         PublicKey account = d.bool("account present") ? d.publicKey("account") : null;
-        LedgerEvent ev = new LedgerEvent(EventType.values()[t], job, node, account, d.u64("amount"), d.string("reason", 4096));
+        long amount = d.u64("amount");
+        String reason = d.string("reason", 4096);
+        int m = d.u8("mode");
+        VerificationMode mode = m == NO_MODE ? null : VerificationMode.fromCode(m);
         d.end("event");
-        return ev;
+        return new LedgerEvent(EventType.values()[t], job, node, account, amount, reason, mode);
     }
 }

@@ -117,14 +117,14 @@ public final class AuditRules {
                         + claim.node().hex() + " should have committed)");
         if (audit.root().equals(claim.root())) {
             ModelRecord model = state.models.get(job.model());
-            long fee = Pricing.auditFee(p, model);
+            long fee = Pricing.auditFee(p, model, job.basePrice());
             Balances.credit(state, sender, fee);
             NodeRecord auditor = state.nodes.get(sender);
             state.nodes.put(sender, auditor.paid(fee));
             state.emit(LedgerEvent.of(EventType.AUDIT_PASSED, job.id(), claim.node(), job.client(), 0,
                     "auditor " + sender.hex() + " re-ran the job and reports the same trace root"));
             state.emit(LedgerEvent.of(EventType.AUDITOR_PAID, job.id(), sender, sender, fee,
-                    "audit fee (the model's NONE price) for re-running job " + job.id().hex()));
+                    "audit fee (the model's NONE price) for re-running job " + job.id().hex()).withMode(job.mode()));
             ProvableRules.settle(state, job, claim.node(), job.outputHash(), fee, ctx);
             return;
         }

@@ -14,6 +14,7 @@ import dev.verity.ledger.state.LedgerState;
 import dev.verity.ledger.state.ModelRecord;
 import dev.verity.ledger.state.NodeRecord;
 import dev.verity.ledger.state.NodeStatus;
+import dev.verity.ledger.state.QueueKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,7 @@ public final class BlockEndRules {
         processDeadlines(state, ctx);
         VerificationTimers.process(state, ctx);
         assignQueuedJobs(state, ctx);
+        FeeMarket.endBlock(state);
     }
 
     static void processDeadlines(LedgerState state, BlockContext ctx) {
@@ -54,7 +56,7 @@ public final class BlockEndRules {
             missed.add(late);
             if (job.reassignments() < p.maxReassignments()) {
                 state.jobs.put(job.id(), job.requeued(missed, ctx.height()));
-                JobRules.enqueue(state, job.id());
+                JobRules.enqueue(state, job.id(), job.tip());
                 state.emit(LedgerEvent.of(EventType.JOB_REQUEUED, job.id(), late, job.client(), 0,
                         "reassignment " + (job.reassignments() + 1) + " of " + p.maxReassignments()));
             } else {
@@ -80,7 +82,7 @@ public final class BlockEndRules {
                 active.add(n);
             }
         }
-        for (Map.Entry<Long, Hash> entry : state.queue.snapshotFrom(0L, p.maxAssignmentsPerBlock())) {
+        for (Map.Entry<QueueKey, Hash> entry : state.queue.snapshotFrom(QueueKey.FIRST, p.maxAssignmentsPerBlock())) {
             JobRecord job = state.jobs.get(entry.getValue());
             state.queue.remove(entry.getKey());
             if (job == null || job.status() != JobStatus.QUEUED) {
@@ -92,7 +94,7 @@ public final class BlockEndRules {
                             "no eligible node for model " + job.model().hex() + " in modes " + modes(job) + " within "
                                     + p.maxQueueBlocks() + " blocks");
                 } else {
-                    JobRules.enqueue(state, job.id());
+                    JobRules.enqueue(state, job.id(), job.tip());
                 }
             }
         }
@@ -111,10 +113,10 @@ public final class BlockEndRules {
         List<VerificationMode> ladder = modes(job);
         for (int i = 0; i < ladder.size(); i++) {
             VerificationMode mode = ladder.get(i);
-            long fee = Pricing.jobFee(state.params(), model, mode);
-            if (Pricing.maxCharge(state.params(), model, mode) > job.maxFee()) {
+            if (Pricing.minCharge(state.params(), model, mode, job.basePrice()) > job.maxFee()) {
                 continue;
             }
+            long fee = Pricing.cappedFee(state.params(), model, mode, job.basePrice(), job.tip(), job.maxFee());
             List<NodeRecord> candidates = candidates(active, job, mode);
             if (candidates.isEmpty()) {
                 continue;
@@ -126,10 +128,10 @@ public final class BlockEndRules {
             state.deadlines.put(new DeadlineKey(assigned.deadlineHeight(), job.id()), 0L);
             if (i > 0) {
                 state.emit(LedgerEvent.of(EventType.MODE_FALLBACK, job.id(), null, job.client(), fee,
-                        "no node serves " + job.mode() + " for this model; falling back to " + mode));
+                        "no node serves " + job.mode() + " for this model; falling back to " + mode).withMode(mode));
             }
             state.emit(LedgerEvent.of(EventType.JOB_ASSIGNED, job.id(), chosen.id(), job.client(), fee,
-                    mode + " job assigned, result due by height " + assigned.deadlineHeight()));
+                    mode + " job assigned, result due by height " + assigned.deadlineHeight()).withMode(mode));
             return true;
         }
         return false;

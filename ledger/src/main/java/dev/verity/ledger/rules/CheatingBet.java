@@ -17,10 +17,10 @@ public final class CheatingBet {
     private CheatingBet() {}
 
     /** Null when cheating on {@code model} loses on average under {@code p}; else why not, with the figures. */
-    public static String problem(Params p, ModelRecord model) {
-        long cost = Pricing.jobFee(p, model, VerificationMode.NONE);
+    public static String problem(Params p, ModelRecord model, long basePrice) {
+        long cost = Pricing.fee(p, model, VerificationMode.NONE, basePrice, 0);
         long slash = Amounts.basisPoints(p.minStake(), p.disputeSlashBps());
-        long fee = Pricing.jobFee(p, model, VerificationMode.SAMPLED);
+        long fee = Pricing.fee(p, model, VerificationMode.SAMPLED, basePrice, 0);
         long forfeited = fee - Amounts.basisPoints(fee, p.validatorShareBps()) - Amounts.basisPoints(fee, p.treasuryShareBps());
         long threshold = Amounts.multiply(cost, 10_000) / p.auditProbabilityBps();
         if (Amounts.add(slash, forfeited) > threshold) {

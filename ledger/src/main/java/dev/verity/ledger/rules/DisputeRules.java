@@ -251,7 +251,7 @@ public final class DisputeRules {
             if (reward > 0) {
                 state.emit(LedgerEvent.of(EventType.DISPUTE_REWARD, d.job(), null, winner, reward,
                         p.winnerShareBps() + " basis points of the loser's slash for winning the dispute over job "
-                                + d.job().hex()));
+                                + d.job().hex()).withMode(Slashing.modeOf(state, d.job())));
             }
         }
         Balances.creditTreasury(state, slashed - reward);

@@ -118,7 +118,7 @@ public final class GovernanceRules {
                 String problem = next.problem();
                 require(problem == null, RejectCode.INVALID_PROPOSAL, "the verification parameters are refused: " + problem);
                 for (ProgramRecord program : state.programs.view().values()) {
-                    String bet = CheatingBet.problem(next, state.models.get(program.model()));
+                    String bet = CheatingBet.problem(next, state.models.get(program.model()), FeeMarket.basePrice(state));
                     require(bet == null, RejectCode.INVALID_PROPOSAL, "the verification parameters are refused: " + bet);
                 }
                 state.setParams(next);

@@ -21,6 +21,7 @@ import dev.verity.ledger.state.JobStatus;
 import dev.verity.ledger.state.LedgerState;
 import dev.verity.ledger.state.ModelRecord;
 import dev.verity.ledger.state.NodeRecord;
+import dev.verity.ledger.state.QueueKey;
 import dev.verity.ledger.tx.Payload;
 import dev.verity.proofs.trace.TraceClaim;
 import java.util.List;
@@ -60,25 +61,30 @@ public final class JobRules {
         for (VerificationMode m : j.fallbackModes()) {
             ProvableRules.requireServable(state, model, m);
         }
-        long fee = Pricing.maxCharge(p, model, j.mode());
-        require(j.maxFee() >= fee, RejectCode.FEE_TOO_LOW,
-                "a " + j.mode() + " job on this model costs " + fee + " base units"
+        long basePrice = FeeMarket.basePrice(state);
+        long least = Pricing.minCharge(p, model, j.mode(), basePrice);
+        require(j.maxFee() >= least, RejectCode.FEE_TOO_LOW,
+                "a " + j.mode() + " job on this model costs " + least + " base units at the base price of " + basePrice
+                        + " per 10^15 compute units"
                         + (j.mode() == VerificationMode.SAMPLED ? " (its fee, and the auditor's fee in case it is audited)" : "")
                         + "; the max fee " + j.maxFee() + " is below it");
+        long fee = Pricing.cappedFee(p, model, j.mode(), basePrice, j.tip(), j.maxFee());
         Balances.debit(state, sender, j.maxFee(), "escrowing the max fee");
+        FeeMarket.recordDemand(state, model.computeUnits());
         Hash inputHash = Sha256.digest(j.input());
         state.jobs.put(jobId, new JobRecord(jobId, sender, j.model(), inputHash, j.mode(), j.fallbackModes(), j.maxFee(),
-                Pricing.jobFee(p, model, j.mode()),
+                fee, basePrice, j.tip(),
                 j.deadlineBlocks(), JobStatus.QUEUED, null, 0, 0, 0, List.of(), ctx.height(), ctx.height(), null, 0));
         state.jobInputs.put(jobId, j.input());
-        enqueue(state, jobId);
+        enqueue(state, jobId, j.tip());
         state.emit(LedgerEvent.of(EventType.JOB_SUBMITTED, jobId, null, sender, j.maxFee(),
-                "max fee escrowed for a " + j.mode() + " job on model " + model.name()));
+                "max fee escrowed for a " + j.mode() + " job on model " + model.name()).withMode(j.mode()));
     }
 
-    static void enqueue(LedgerState state, Hash jobId) {
+    /** Queues a job behind those with a higher tip and, among equal tips, those queued before it. */
+    static void enqueue(LedgerState state, Hash jobId, long tip) {
         long seq = state.global(LedgerState.GLOBAL_NEXT_QUEUE_SEQ);
-        state.queue.put(seq, jobId);
+        state.queue.put(new QueueKey(tip, seq), jobId);
         state.setGlobal(LedgerState.GLOBAL_NEXT_QUEUE_SEQ, seq + 1);
     }
 
@@ -105,7 +111,7 @@ public final class JobRules {
         Hash outputHash = Sha256.digest(output);
         verifiers.forMode(job.mode()).verify(new EvidenceContext(job, node, outputHash, evidence, state));
         state.emit(LedgerEvent.of(EventType.RESULT_POSTED, job.id(), sender, job.client(), 0,
-                job.mode() + " result with output " + outputHash.hex()));
+                job.mode() + " result with output " + outputHash.hex()).withMode(job.mode()));
         state.jobOutputs.put(job.id(), output);
         state.deadlines.remove(new DeadlineKey(job.deadlineHeight(), job.id()));
         if (ProvableRules.isProvable(job.mode())) {
@@ -137,7 +143,7 @@ public final class JobRules {
         state.jobs.put(job.id(), job);
         String id = job.id().hex();
         state.emit(LedgerEvent.of(EventType.NODE_PAID, job.id(), payee, payee, toNode,
-                "node share (" + p.nodeShareBps() + " bps of fee " + fee + ") for job " + id));
+                "node share (" + p.nodeShareBps() + " bps of fee " + fee + ") for job " + id).withMode(job.mode()));
         state.emit(LedgerEvent.of(EventType.VALIDATOR_PAID, job.id(), null, ctx.producer(), toValidator,
                 "validator share (" + p.validatorShareBps() + " bps) for including the result of job " + id));
         state.emit(LedgerEvent.of(EventType.TREASURY_PAID, job.id(), null, null, toTreasury,
@@ -147,6 +153,6 @@ public final class JobRules {
                     "unused escrow: max fee " + job.maxFee() + " minus fee " + fee
                             + (alreadyCharged > 0 ? " minus audit fee " + alreadyCharged : "")));
         }
-        state.emit(LedgerEvent.of(EventType.JOB_SETTLED, job.id(), payee, job.client(), fee, job.mode() + " job settled"));
+        state.emit(LedgerEvent.of(EventType.JOB_SETTLED, job.id(), payee, job.client(), fee, job.mode() + " job settled").withMode(job.mode()));
     }
 }

@@ -4,28 +4,45 @@ import dev.verity.core.Amounts;
 import dev.verity.ledger.Params;
 import dev.verity.ledger.VerificationMode;
 import dev.verity.ledger.state.ModelRecord;
+import java.math.BigInteger;
 
 /**
- * The price of one job: {@code max(minJobFee, ceil(computeUnits * feePerMegaComputeUnit / 10^6))},
- * times the mode's multiplier in basis points (rounded down).
+ * The price of one job. Prices are in base units per {@link Params#COMPUTE_UNITS_PER_PRICE_UNIT} (10^15)
+ * compute units: {@code max(minJobFee, ceil(computeUnits x (basePrice + tip) / 10^15))}, times the mode's
+ * multiplier in basis points (rounded down). The client's max fee caps it: the tip is what the cap cuts,
+ * a job whose fee at the base price alone does not fit is not taken.
  */
 public final class Pricing {
+    private static final BigInteger PRICE_UNIT = BigInteger.valueOf(Params.COMPUTE_UNITS_PER_PRICE_UNIT);
+
     private Pricing() {}
 
-    public static long jobFee(Params p, ModelRecord model, VerificationMode mode) {
-        long product = Amounts.multiply(model.computeUnits(), p.feePerMegaComputeUnit());
-        long base = Math.max(p.minJobFee(), product / 1_000_000 + (product % 1_000_000 == 0 ? 0 : 1));
-        return Amounts.multiply(base, p.feeMultiplierBps(mode)) / 10_000;
+    /** The fee in {@code mode} at a price per 10^15 compute units of {@code basePrice + tip}, before any cap. */
+    public static long fee(Params p, ModelRecord model, VerificationMode mode, long basePrice, long tip) {
+        BigInteger[] qr = BigInteger.valueOf(model.computeUnits())
+                .multiply(BigInteger.valueOf(Amounts.add(basePrice, tip)))
+                .divideAndRemainder(PRICE_UNIT);
+        long work = Amounts.add(qr[0].longValueExact(), qr[1].signum() == 0 ? 0 : 1);
+        return Amounts.multiply(Math.max(p.minJobFee(), work), p.feeMultiplierBps(mode)) / 10_000;
     }
 
-    /** The NONE price of the model, which an auditor earns for re-running a SAMPLED job. */
-    public static long auditFee(Params p, ModelRecord model) {
-        return jobFee(p, model, VerificationMode.NONE);
+    /** The auditor's fee for re-running a SAMPLED job: the model's NONE price at the job's base price, no tip. */
+    public static long auditFee(Params p, ModelRecord model, long basePrice) {
+        return fee(p, model, VerificationMode.NONE, basePrice, 0);
     }
 
-    /** The most a job in {@code mode} can charge the client: the fee, plus the auditor's fee for SAMPLED. */
-    public static long maxCharge(Params p, ModelRecord model, VerificationMode mode) {
-        long fee = jobFee(p, model, mode);
-        return mode == VerificationMode.SAMPLED ? Amounts.add(fee, auditFee(p, model)) : fee;
+    /** The least escrow a job in {@code mode} needs at {@code basePrice}: its fee without tip, plus the auditor's for SAMPLED. */
+    public static long minCharge(Params p, ModelRecord model, VerificationMode mode, long basePrice) {
+        long fee = fee(p, model, mode, basePrice, 0);
+        return mode == VerificationMode.SAMPLED ? Amounts.add(fee, auditFee(p, model, basePrice)) : fee;
+    }
+
+    /**
+     * What settlement will charge for a job in {@code mode}: its fee with the tip, cut so that it (and the
+     * auditor's fee for SAMPLED) fits in {@code maxFee}. Only call when {@link #minCharge} fits.
+     */
+    public static long cappedFee(Params p, ModelRecord model, VerificationMode mode, long basePrice, long tip, long maxFee) {
+        long reserved = mode == VerificationMode.SAMPLED ? auditFee(p, model, basePrice) : 0;
+        return Math.min(fee(p, model, mode, basePrice, tip), maxFee - reserved);
     }
 }

@@ -60,7 +60,7 @@ public final class ProvableRules {
         require(state.programs.contains(model.id()), RejectCode.MODE_NOT_SUPPORTED,
                 "model " + model.name() + " has no registered integer program, so it cannot be verified " + mode);
         if (mode == VerificationMode.SAMPLED) {
-            String bet = CheatingBet.problem(state.params(), model);
+            String bet = CheatingBet.problem(state.params(), model, FeeMarket.basePrice(state));
             require(bet == null, RejectCode.MODE_NOT_SUPPORTED, bet);
         }
     }

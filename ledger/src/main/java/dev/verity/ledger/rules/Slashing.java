@@ -3,8 +3,10 @@ package dev.verity.ledger.rules;
 import dev.verity.core.Amounts;
 import dev.verity.core.Hash;
 import dev.verity.core.PublicKey;
+import dev.verity.ledger.VerificationMode;
 import dev.verity.ledger.event.EventType;
 import dev.verity.ledger.event.LedgerEvent;
+import dev.verity.ledger.state.JobRecord;
 import dev.verity.ledger.state.LedgerState;
 import dev.verity.ledger.state.NodeRecord;
 import dev.verity.ledger.state.Unbonding;
@@ -45,7 +47,13 @@ final class Slashing {
         }
         state.nodes.put(nodeId, n.slashed(n.stake() - fromStake, entries, amount));
         state.emit(LedgerEvent.of(EventType.NODE_SLASHED, job, nodeId, nodeId, amount,
-                reason + " (" + bps + " basis points of stake)"));
+                reason + " (" + bps + " basis points of stake)").withMode(modeOf(state, job)));
         return amount;
+    }
+
+    /** The mode of {@code job}, for tagging its events; null when there is no such job. */
+    static VerificationMode modeOf(LedgerState state, Hash job) {
+        JobRecord record = job == null ? null : state.jobs.get(job);
+        return record == null ? null : record.mode();
     }
 }

@@ -142,7 +142,7 @@ public final class StakingRules {
         Balances.creditTreasury(state, penalty);
         state.emit(LedgerEvent.of(EventType.NODE_PENALIZED, job, nodeId, nodeId, penalty,
                 "missed the result deadline of job " + job.hex() + ": " + p.missedDeadlinePenaltyBps()
-                        + " basis points of stake to the treasury"));
+                        + " basis points of stake to the treasury").withMode(Slashing.modeOf(state, job)));
         if (misses >= p.jailAfterMisses() && n.status() == NodeStatus.ACTIVE) {
             long until = Amounts.add(ctx.height(), p.jailBlocks());
             n = n.withStatus(NodeStatus.JAILED, until, 0);

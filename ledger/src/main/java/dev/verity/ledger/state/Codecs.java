@@ -54,6 +54,12 @@ public final class Codecs {
         public Account read(Decoder d) { return new Account(d.u64("balance"), d.u64("nonce")); }
     };
 
+    /** Stored as (MAX - tip, seq) so the storage order is the queue order too. */
+    public static final Codec<QueueKey> QUEUE_KEY = new Codec<>() {
+        public void write(Encoder e, QueueKey k) { e.u64(Long.MAX_VALUE - k.tip()).u64(k.seq()); }
+        public QueueKey read(Decoder d) { return new QueueKey(Long.MAX_VALUE - d.u64("tip rank"), d.u64("seq")); }
+    };
+
     public static final Codec<DeadlineKey> DEADLINE = new Codec<>() {
         public void write(Encoder e, DeadlineKey v) { e.u64(v.height()).hash(v.job()); }
         public DeadlineKey read(Decoder d) { return new DeadlineKey(d.u64("height"), d.hash("job")); }
@@ -133,7 +139,7 @@ public final class Codecs {
         public void write(Encoder e, JobRecord j) {
             e.hash(j.id()).publicKey(j.client()).hash(j.model()).hash(j.inputHash()).u8(j.mode().ordinal());
             modes(e, j.fallbackModes());
-            e.u64(j.maxFee()).u64(j.fee()).u64(j.deadlineBlocks()).u8(j.status().ordinal());
+            e.u64(j.maxFee()).u64(j.fee()).u64(j.basePrice()).u64(j.tip()).u64(j.deadlineBlocks()).u8(j.status().ordinal());
             optionalKey(e, j.assignedNode());
             e.u64(j.assignedAt()).u64(j.deadlineHeight()).u32(j.reassignments()).list(j.missedBy(), Encoder::publicKey);
             e.u64(j.submittedAt()).u64(j.queuedAt());
@@ -143,7 +149,7 @@ public final class Codecs {
 
         public JobRecord read(Decoder d) {
             return new JobRecord(d.hash("id"), d.publicKey("client"), d.hash("model"), d.hash("input"),
-                    VerificationMode.fromCode(d.u8("mode")), modes(d), d.u64("maxFee"), d.u64("fee"), d.u64("deadlineBlocks"),
+                    VerificationMode.fromCode(d.u8("mode")), modes(d), d.u64("maxFee"), d.u64("fee"), d.u64("basePrice"), d.u64("tip"), d.u64("deadlineBlocks"),
                     enumValue(JobStatus.values(), d.u8("job status"), "job status"), optionalKey(d), d.u64("assignedAt"), d.u64("deadlineHeight"),
                     (int) d.u32("reassignments"), d.list("missedBy", MAX, x -> x.publicKey("node")), d.u64("submittedAt"),
                     d.u64("queuedAt"), optionalHash(d), d.u64("settledAt"));

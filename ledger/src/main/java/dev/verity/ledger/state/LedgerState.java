@@ -21,6 +21,10 @@ public final class LedgerState {
     public static final String GLOBAL_TREASURY = "treasury";
     public static final String GLOBAL_NEXT_QUEUE_SEQ = "nextQueueSeq";
     public static final String GLOBAL_HEIGHT = "height";
+    /** The fee market's base price per 10^15 compute units, for the next block. */
+    public static final String GLOBAL_BASE_PRICE = "basePrice";
+    /** Compute units of the jobs submitted in the block being executed. */
+    public static final String GLOBAL_BLOCK_COMPUTE_UNITS = "blockComputeUnits";
     /** The number the next governance proposal must carry (replay protection). */
     public static final String GLOBAL_NEXT_PROPOSAL = "nextProposal";
     private static final String COUNCIL_KEY = "current";
@@ -40,7 +44,7 @@ public final class LedgerState {
     public final Table<Hash, byte[]> jobInputs = table("jobInputs", Codecs.HASH, Codecs.BLOB);
     public final Table<Hash, byte[]> jobOutputs = table("jobOutputs", Codecs.HASH, Codecs.BLOB);
     public final Table<PublicKey, EnclaveRecord> enclaves = table("enclaves", Codecs.KEY, Codecs.ENCLAVE);
-    public final Table<Long, Hash> queue = table("queue", Codecs.U64, Codecs.HASH);
+    public final Table<QueueKey, Hash> queue = table("queue", Codecs.QUEUE_KEY, Codecs.HASH);
     public final Table<DeadlineKey, Long> deadlines = table("deadlines", Codecs.DEADLINE, Codecs.U64);
     public final Table<Hash, Collateral> collateral = table("collateral", Codecs.HASH, Codecs.COLLATERAL);
     public final Table<MeasurementKey, String> approvedMeasurements =

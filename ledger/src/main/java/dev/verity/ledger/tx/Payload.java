@@ -56,12 +56,21 @@ public sealed interface Payload {
         }
     }
 
-    /** Asks for one inference; escrows {@code maxFee}. The job id is the transaction hash. */
+    /**
+     * Asks for one inference; escrows {@code maxFee}. The job id is the transaction hash. {@code tip} is
+     * added to the base price (base units per 10^15 compute units); queued jobs are assigned highest tip first.
+     */
     record SubmitJob(Hash model, byte[] input, VerificationMode mode, List<VerificationMode> fallbackModes, long maxFee,
-                     long deadlineBlocks) implements Payload {
+                     long deadlineBlocks, long tip) implements Payload {
         public SubmitJob {
             input = input.clone();
             fallbackModes = List.copyOf(fallbackModes);
+        }
+
+        /** A job without a tip. */
+        public SubmitJob(Hash model, byte[] input, VerificationMode mode, List<VerificationMode> fallbackModes, long maxFee,
+                         long deadlineBlocks) {
+            this(model, input, mode, fallbackModes, maxFee, deadlineBlocks, 0);
         }
 
         @Override

@@ -82,7 +82,7 @@ public final class TransactionCodec {
             case Payload.SubmitJob j -> {
                 e.u8(9).hash(j.model()).bytes(j.input()).u8(j.mode().ordinal());
                 writeModes(e, j.fallbackModes());
-                e.u64(j.maxFee()).u64(j.deadlineBlocks());
+                e.u64(j.maxFee()).u64(j.deadlineBlocks()).u64(j.tip());
             }
             case Payload.SubmitResult r -> e.u8(10).hash(r.jobId()).bytes(r.output()).bytes(r.evidence());
             case Payload.Govern g -> {
@@ -117,7 +117,7 @@ public final class TransactionCodec {
             case 8 -> new Payload.RegisterEnclave(d.publicKey("enclave key"), d.bytes("attestation", MAX_BYTES_FIELD));
             case 9 -> new Payload.SubmitJob(d.hash("model"), d.bytes("input", MAX_BYTES_FIELD),
                     VerificationMode.fromCode(d.u8("mode")), readModes(d, "fallback modes"), d.u64("max fee"),
-                    d.u64("deadline blocks"));
+                    d.u64("deadline blocks"), d.u64("tip"));
             case 10 -> new Payload.SubmitResult(d.hash("job id"), d.bytes("output", MAX_BYTES_FIELD),
                     d.bytes("evidence", MAX_BYTES_FIELD));
             case 11 -> new Payload.Govern(d.u64("proposal"), GovernanceCodec.readAction(d),

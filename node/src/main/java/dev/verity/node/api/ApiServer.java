@@ -8,6 +8,7 @@ import dev.verity.core.PublicKey;
 import dev.verity.ledger.RejectCode;
 import dev.verity.ledger.TransactionRejectedException;
 import dev.verity.ledger.block.Block;
+import dev.verity.ledger.rules.FeeMarket;
 import dev.verity.ledger.state.Account;
 import dev.verity.ledger.state.JobRecord;
 import dev.verity.ledger.state.JobStatus;
@@ -180,7 +181,8 @@ public final class ApiServer implements AutoCloseable {
         a.get("/v1/transactions/{hash}", this::receipt);
         a.get("/v1/status", ctx -> ctx.json(chain.status()));
         a.get("/v1/params", ctx -> ctx.json(chain.read(s ->
-                ParamsDocument.build(chain.genesis().chainId(), s.params(), s.global(LedgerState.GLOBAL_TREASURY)))));
+                ParamsDocument.build(chain.genesis().chainId(), s.params(), FeeMarket.basePrice(s),
+                        s.global(LedgerState.GLOBAL_TREASURY)))));
         a.get("/v1/accounts/{id}", this::account);
         a.get("/v1/nodes", ctx -> ctx.json(chain.read(s -> s.nodes.view().values().stream().map(Views::node).toList())));
         a.get("/v1/nodes/{id}", this::node);

@@ -18,7 +18,7 @@ import java.util.Map;
 final class ParamsDocument {
     private ParamsDocument() {}
 
-    static Map<String, Object> build(String chainId, Params p, long treasuryBalance) {
+    static Map<String, Object> build(String chainId, Params p, long basePrice, long treasuryBalance) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("chainId", chainId);
         for (RecordComponent c : Params.class.getRecordComponents()) {
@@ -29,6 +29,7 @@ final class ParamsDocument {
             }
         }
         out.put("baseUnitsPerToken", Params.BASE_UNITS_PER_TOKEN);
+        out.put("basePrice", basePrice);
         out.put("treasuryBalance", treasuryBalance);
         out.put("rules", rules(p));
         return out;
@@ -38,11 +39,17 @@ final class ParamsDocument {
         List<String> r = new ArrayList<>();
         r.add("a node must stake at least minStake = " + Amounts.formatTokens(p.minStake()) + " to register and to be assigned jobs");
         r.add("unbonded stake can be withdrawn unbondingBlocks = " + p.unbondingBlocks() + " blocks after the unbond transaction");
-        r.add("a job costs max(minJobFee = " + p.minJobFee() + ", ceil(computeUnits x feePerMegaComputeUnit = "
-                + p.feePerMegaComputeUnit() + " / 1,000,000)) base units, times " + percent(p.noneFeeMultiplierBps())
-                + " for NONE, " + percent(p.teeFeeMultiplierBps()) + " for TEE, " + percent(p.optimisticFeeMultiplierBps())
-                + " for OPTIMISTIC and " + percent(p.sampledFeeMultiplierBps()) + " for SAMPLED jobs; the client escrows its max fee and "
+        r.add("a job costs max(minJobFee = " + p.minJobFee() + ", ceil(computeUnits x (basePrice + tip) / 10^15)) base units, times "
+                + percent(p.noneFeeMultiplierBps()) + " for NONE, " + percent(p.teeFeeMultiplierBps()) + " for TEE, "
+                + percent(p.optimisticFeeMultiplierBps()) + " for OPTIMISTIC, " + percent(p.sampledFeeMultiplierBps())
+                + " for SAMPLED and " + percent(p.zkFeeMultiplierBps()) + " for ZK jobs, capped by the client's max fee (the cap cuts "
+                + "the tip; a job whose fee at the base price alone does not fit is refused); the client escrows its max fee and "
                 + "gets back what the fee does not use");
+        r.add("the base price per 10^15 compute units (" + basePriceNote(p) + ") moves at the end of every block by up to "
+                + "basePriceChangeBps/100 = " + percent(p.basePriceChangeBps()) + " toward targetComputeUnitsPerBlock = "
+                + p.targetComputeUnitsPerBlock() + ": up when the block's submitted jobs used more compute units, down when less "
+                + "(EIP-1559), never below minBasePrice = " + p.minBasePrice() + "; a job pays the price of the block that took it, "
+                + "and queued jobs are assigned highest tip first");
         r.add("an OPTIMISTIC result can be challenged for challengeWindowBlocks = " + p.challengeWindowBlocks()
                 + " blocks by anyone who escrows challengerBond = " + Amounts.formatTokens(p.challengerBond())
                 + "; each bisection move is due within moveDeadlineBlocks = " + p.moveDeadlineBlocks() + " blocks");
@@ -64,6 +71,10 @@ final class ParamsDocument {
         r.add("a job's result is due " + p.minDeadlineBlocks() + " to " + p.maxDeadlineBlocks()
                 + " blocks (the job's deadlineBlocks) after it is assigned");
         return r;
+    }
+
+    private static String basePriceNote(Params p) {
+        return "initialBasePrice = " + p.initialBasePrice() + " at genesis";
     }
 
     /** 100 basis points → "1%"; 12000 → "120%"; 150 → "1.5%". */

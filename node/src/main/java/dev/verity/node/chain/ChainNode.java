@@ -5,6 +5,7 @@ import dev.verity.core.PrivateKey;
 import dev.verity.ledger.BlockContext;
 import dev.verity.ledger.Genesis;
 import dev.verity.ledger.Ledger;
+import dev.verity.ledger.rules.FeeMarket;
 import dev.verity.ledger.RejectCode;
 import dev.verity.ledger.TransactionRejectedException;
 import dev.verity.ledger.block.Block;
@@ -347,7 +348,8 @@ public final class ChainNode implements AutoCloseable {
         lock.lock();
         try {
             return new StatusView(genesis.chainId(), headHeight, headHash.hex(), ledger.state().root().hex(), headTimestamp,
-                    mempool.size(), validatorKey.publicKey().hex(), genesis.hash().hex());
+                    mempool.size(), validatorKey.publicKey().hex(), genesis.hash().hex(),
+                    FeeMarket.basePrice(ledger.state()));
         } finally {
             lock.unlock();
         }

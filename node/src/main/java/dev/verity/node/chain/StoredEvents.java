@@ -54,7 +54,7 @@ public final class StoredEvents {
 
     static EventView view(long height, int index, long ts, LedgerEvent ev) {
         return new EventView(height, index, ts, ev.type().name(), hex(ev.job()), hex(ev.node()), hex(ev.account()),
-                ev.amount(), ev.reason());
+                ev.amount(), ev.reason(), ev.mode() == null ? null : ev.mode().name());
     }
 
     private static String hex(Hash h) {

@@ -68,7 +68,7 @@ public final class Views {
         DisputeRecord dispute = s.disputes.get(j.id());
         Base64.Encoder b64 = Base64.getEncoder();
         return new JobView(j.id().hex(), j.client().hex(), j.model().hex(), j.inputHash().hex(), j.mode().name(),
-                j.fallbackModes().stream().map(Enum::name).toList(), j.maxFee(), j.fee(), j.deadlineBlocks(),
+                j.fallbackModes().stream().map(Enum::name).toList(), j.maxFee(), j.fee(), j.basePrice(), j.tip(), j.deadlineBlocks(),
                 j.status().name(), hex(j.assignedNode()), j.assignedAt(), j.deadlineHeight(), j.reassignments(), j.submittedAt(),
                 j.outputHash() == null ? null : j.outputHash().hex(), j.settledAt(), input == null ? null : b64.encodeToString(input),
                 output == null ? null : b64.encodeToString(output), claim == null ? null : claim(claim, j),

@@ -9,10 +9,11 @@ import java.util.List;
  * are final (a CANCELLED job lost its enclave to a revocation with no fallback mode left and was refunded
  * in full). Job lists leave {@code input} and {@code output} out (they are omitted from the JSON when
  * null); fetch one job to get them. {@code verification} is the pending provable result of a VERIFYING
- * or DISPUTED job and {@code dispute} the game over it while DISPUTED (each omitted otherwise).
+ * or DISPUTED job and {@code dispute} the game over it while DISPUTED (each omitted otherwise). {@code basePrice}
+ * and {@code tip} are the price per 10^15 compute units it was submitted at and the client's tip.
  */
 public record JobView(String id, String client, String model, String inputHash, String mode, List<String> fallbackModes,
-                      long maxFee, long fee, long deadlineBlocks, String status, String assignedNode, long assignedAt,
+                      long maxFee, long fee, long basePrice, long tip, long deadlineBlocks, String status, String assignedNode, long assignedAt,
                       long deadlineHeight, int reassignments, long submittedAt, String outputHash, long settledAt,
                       @JsonInclude(JsonInclude.Include.NON_NULL) String input,
                       @JsonInclude(JsonInclude.Include.NON_NULL) String output,
@@ -21,7 +22,7 @@ public record JobView(String id, String client, String model, String inputHash, 
 
     /** The same job without its input and output, as lists show it. */
     public JobView summary() {
-        return new JobView(id, client, model, inputHash, mode, fallbackModes, maxFee, fee, deadlineBlocks, status, assignedNode,
+        return new JobView(id, client, model, inputHash, mode, fallbackModes, maxFee, fee, basePrice, tip, deadlineBlocks, status, assignedNode,
                 assignedAt, deadlineHeight, reassignments, submittedAt, outputHash, settledAt, null, null, verification, dispute);
     }
 }

@@ -1,0 +1,50 @@
+package dev.verity.ledger.rules;
+
+import dev.verity.core.Amounts;
+import dev.verity.ledger.Params;
+import dev.verity.ledger.state.LedgerState;
+import java.math.BigInteger;
+
+/**
+ * The base price per 10^15 compute units, moved at the end of every block toward the target by the
+ * EIP-1559 rule: {@code base x (1 +/- changeBps/10000 x |used - target| / target)}, with {@code |used - target|}
+ * capped at the target so one block moves the price by at most {@code basePriceChangeBps}. A block counts
+ * the compute units of the jobs submitted in it (the demand it let in). The price never falls below
+ * {@code minBasePrice}, and a block above target raises it by at least one base unit.
+ */
+public final class FeeMarket {
+    private FeeMarket() {}
+
+    public static long basePrice(LedgerState state) {
+        long price = state.global(LedgerState.GLOBAL_BASE_PRICE);
+        return price == 0 ? state.params().initialBasePrice() : price;
+    }
+
+    /** Compute units submitted in the block being executed so far. */
+    public static long blockComputeUnits(LedgerState state) {
+        return state.global(LedgerState.GLOBAL_BLOCK_COMPUTE_UNITS);
+    }
+
+    static void recordDemand(LedgerState state, long computeUnits) {
+        long used = blockComputeUnits(state);
+        state.setGlobal(LedgerState.GLOBAL_BLOCK_COMPUTE_UNITS, Long.MAX_VALUE - used < computeUnits ? Long.MAX_VALUE
+                : used + computeUnits);
+    }
+
+    static void endBlock(LedgerState state) {
+        state.setGlobal(LedgerState.GLOBAL_BASE_PRICE, next(state.params(), basePrice(state), blockComputeUnits(state)));
+        state.setGlobal(LedgerState.GLOBAL_BLOCK_COMPUTE_UNITS, 0);
+    }
+
+    /** The base price after a block that let in {@code used} compute units. */
+    public static long next(Params p, long base, long used) {
+        long target = p.targetComputeUnitsPerBlock();
+        long gap = Math.min(Math.abs(used - target), target);
+        long step = BigInteger.valueOf(base).multiply(BigInteger.valueOf(gap)).multiply(BigInteger.valueOf(p.basePriceChangeBps()))
+                .divide(BigInteger.valueOf(target).multiply(BigInteger.valueOf(10_000))).longValueExact();
+        if (used > target) {
+            return Amounts.add(base, Math.max(step, 1));
+        }
+        return Math.max(p.minBasePrice(), base - step);
+    }
+}
