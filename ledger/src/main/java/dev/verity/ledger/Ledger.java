@@ -42,6 +42,14 @@ public final class Ledger {
 
     /** The state at height 0. */
     public static Ledger fromGenesis(Genesis g) {
+        return fromGenesis(g, EvidenceVerifiers.standard());
+    }
+
+    /**
+     * The state at height 0 with these evidence verifiers: a chain (or a simulation of one) that enables a
+     * mode the standard set does not.
+     */
+    public static Ledger fromGenesis(Genesis g, EvidenceVerifiers verifiers) {
         String problem = g.params().problem();
         if (problem != null) {
             throw new IllegalArgumentException("invalid genesis parameters: " + problem);
@@ -66,7 +74,7 @@ public final class Ledger {
             s.minimumTcbs.put((long) m.type().code(), m.minimum());
         }
         s.drainEvents();
-        return new Ledger(g.chainId(), s, EvidenceVerifiers.standard(), AttestationVerifiers.standard());
+        return new Ledger(g.chainId(), s, verifiers, AttestationVerifiers.standard());
     }
 
     /** A ledger over state loaded from storage (a restarting node). */
