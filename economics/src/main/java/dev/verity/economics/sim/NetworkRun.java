@@ -401,11 +401,6 @@ final class NetworkRun {
         }
         days.add(new RunResult.DaySummary(d, serving, serving == 0 ? Double.NaN : net / serving,
                 serving == 0 ? Double.NaN : rental / serving, serving == 0 ? Double.NaN : vrt / serving));
-        // The simulator never reads the state root or stored rows: forget the bookkeeping kept for them.
-        state().drainChanges((key, value) -> { });
-        if ((d + 1) % 7 == 0) {
-            state().root();
-        }
         dayDone.accept(d);
     }
 

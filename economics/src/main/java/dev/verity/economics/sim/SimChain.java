@@ -38,7 +38,8 @@ import java.util.List;
  * The simulated chain: a real {@link Ledger} from a genesis made for the simulation, fed real signed transactions
  * block by block. Blocks are not built with {@code BlockExecution.produce}: the simulator applies each transaction
  * with {@link Ledger#apply} and ends the block with {@link Ledger#endBlock}, skipping the state root (a commitment
- * that changes no balance, price or assignment) and the producer's signature. Each block's hash, the randomness of
+ * that changes no balance, price or assignment) and the producer's signature; the state does not track its changes
+ * for roots or storage ({@code LedgerState.stopTrackingChanges}). Each block's hash, the randomness of
  * the next block's assignments and audit draws, is SHA-256 over the height, the previous hash and the Merkle root
  * of the included transactions, so it depends on everything that happened, as a real block hash does.
  */
@@ -76,6 +77,8 @@ final class SimChain {
                 List.of(new Collateral(TeeType.SEV_SNP, CollateralKind.ROOT_CERTIFICATE, platform().arkDer())),
                 List.of(new Genesis.ApprovedMeasurement(TeeType.SEV_SNP, MEASUREMENT, "simulated node build")), List.of());
         this.ledger = Ledger.fromGenesis(genesis, ZkStandInVerifier.withStandard());
+        // No state root per block and nothing stored: the state need not remember which rows changed.
+        ledger.state().stopTrackingChanges();
         this.blockMillis = blockMillis;
         this.previousHash = genesis.hash();
     }

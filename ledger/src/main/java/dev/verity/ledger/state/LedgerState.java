@@ -146,6 +146,19 @@ public final class LedgerState {
         tables.get(id - 1).load(storageKey, value);
     }
 
+    /**
+     * For a state that is neither stored nor committed block by block (a simulation that applies transactions and
+     * ends blocks without computing their state roots): stops recording which rows changed since the last root
+     * and the last drain, which would otherwise grow with every write. Nothing else changes: transactions apply
+     * and roll back as before, {@link #root()} stays correct (it then hashes every row each time it is called),
+     * and {@link #drainChanges} is refused.
+     */
+    public void stopTrackingChanges() {
+        for (Table<?, ?> t : tables) {
+            t.stopTracking();
+        }
+    }
+
     /** After loading, nothing is pending for storage. */
     public void markPersisted() {
         drainChanges((k, v) -> { });

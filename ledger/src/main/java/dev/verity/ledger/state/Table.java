@@ -28,6 +28,7 @@ public final class Table<K extends Comparable<K>, V> {
     private final TreeSet<K> unhashed = new TreeSet<>();
     private final TreeSet<K> unpersisted = new TreeSet<>();
     private Hash root;
+    private boolean tracking = true;
 
     Table(String name, int id, Codec<K> keyCodec, Codec<V> valueCodec, Journal journal) {
         this.name = name;
@@ -81,8 +82,19 @@ public final class Table<K extends Comparable<K>, V> {
     }
 
     private void touched(K key) {
-        unhashed.add(key);
-        unpersisted.add(key);
+        if (tracking) {
+            unhashed.add(key);
+            unpersisted.add(key);
+        }
+    }
+
+    /** See {@link LedgerState#stopTrackingChanges()}. */
+    void stopTracking() {
+        tracking = false;
+        unhashed.clear();
+        unpersisted.clear();
+        leaves.clear();
+        root = null;
     }
 
     /** Rows in key order; callers must not write to this table while iterating. */
@@ -104,6 +116,13 @@ public final class Table<K extends Comparable<K>, V> {
 
     /** The table's Merkle root; recomputed only when a row changed since the last call. */
     public Hash root() {
+        if (!tracking) {
+            ArrayList<Hash> all = new ArrayList<>(rows.size());
+            for (Map.Entry<K, V> row : rows.entrySet()) {
+                all.add(leaf(row.getKey(), row.getValue()));
+            }
+            return Merkle.root(all);
+        }
         if (root != null && unhashed.isEmpty()) {
             return root;
         }
@@ -112,15 +131,19 @@ public final class Table<K extends Comparable<K>, V> {
             if (v == null) {
                 leaves.remove(key);
             } else {
-                Encoder e = new Encoder(128);
-                keyCodec.write(e, key);
-                valueCodec.write(e, v);
-                leaves.put(key, Merkle.leaf(e.toByteArray()));
+                leaves.put(key, leaf(key, v));
             }
         }
         unhashed.clear();
         root = Merkle.root(new ArrayList<>(leaves.values()));
         return root;
+    }
+
+    private Hash leaf(K key, V value) {
+        Encoder e = new Encoder(128);
+        keyCodec.write(e, key);
+        valueCodec.write(e, value);
+        return Merkle.leaf(e.toByteArray());
     }
 
     /** Storage key: table id byte followed by the encoded key. */
@@ -137,6 +160,9 @@ public final class Table<K extends Comparable<K>, V> {
 
     /** Hands every row written since the last call to {@code sink} (value null = deleted) and forgets them. */
     public void drainChanges(BiConsumer<byte[], byte[]> sink) {
+        if (!tracking) {
+            throw new IllegalStateException("table " + name + " does not track its changes; nothing can be stored from it");
+        }
         for (K key : unpersisted) {
             V v = rows.get(key);
             sink.accept(storageKey(key), v == null ? null : valueCodec.encode(v));
