@@ -41,6 +41,7 @@ import picocli.CommandLine;
             TeeCommand.class,
             MeasureCommand.class,
             GovernanceCommand.class,
+            EconomicsCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class VerityCli implements Runnable {
