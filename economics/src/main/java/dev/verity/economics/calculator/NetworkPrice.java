@@ -1,5 +1,7 @@
 package dev.verity.economics.calculator;
 
+import dev.verity.ledger.Params;
+
 /**
  * What the network pays a node for compute: the base price in base units per 10^15 compute units (1 VRT =
  * 1,000,000 base units) and the node's share of it in basis points. The calculator takes it as an input so that
@@ -9,8 +11,13 @@ package dev.verity.economics.calculator;
  * @param nodeShareBps                the share of the fee the node keeps, in basis points (10,000 = all)
  */
 public record NetworkPrice(long basePricePerPetaComputeUnit, long nodeShareBps) {
-    /** The chain's fee-market defaults. */
-    public static final NetworkPrice DEFAULT = new NetworkPrice(7_000, 8_000);
+    /** The chain's fee-market defaults: the genesis base price and the node share of {@link Params#defaults()}. */
+    public static final NetworkPrice DEFAULT = of(Params.defaults(), Params.defaults().initialBasePrice());
+
+    /** What a chain with {@code params} pays at {@code basePrice} (its current base price, from its API). */
+    public static NetworkPrice of(Params params, long basePrice) {
+        return new NetworkPrice(basePrice, params.nodeShareBps());
+    }
 
     /** Base units in one VRT. */
     public static final double BASE_UNITS_PER_TOKEN = 1_000_000.0;
