@@ -8,6 +8,17 @@ import dev.verity.economics.calculator.GpuSpec;
 import dev.verity.economics.calculator.NetworkPrice;
 import dev.verity.economics.calculator.OperatorCalculator;
 import dev.verity.economics.calculator.Sourced;
+import dev.verity.core.PublicKey;
+import dev.verity.economics.earnings.EarningsReport;
+import dev.verity.economics.earnings.EventHistory;
+import dev.verity.ledger.Params;
+import dev.verity.sdk.Amounts;
+import dev.verity.sdk.VerityApiException;
+import dev.verity.sdk.VerityClient;
+import dev.verity.sdk.api.NodeView;
+import dev.verity.sdk.api.StatusView;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.DoubleFunction;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -91,6 +103,18 @@ final class EconomicsCommand extends BaseCommand {
     @Option(names = "--watts", paramLabel = "W", description = "Power of a busy GPU (default: its board power).")
     Double watts;
 
+    @Option(names = "--node", paramLabel = "NODE", converter = Converters.Key.class,
+            description = "Take the revenue side from this node's earnings on the chain (at --api) over the last --days "
+                    + "days instead of an assumed utilization; the GPU and count default to what the node declares.")
+    PublicKey node;
+
+    @Option(names = "--days", paramLabel = "D", defaultValue = "30",
+            description = "With --node: the days of earnings to average, ending with the chain's last block (default: ${DEFAULT-VALUE}).")
+    int days;
+
+    @Mixin
+    ApiOptions api;
+
     @Option(names = "--idle-watts", paramLabel = "W",
             description = "Power per GPU while it waits for work, its share of the host included (default: the GPU's).")
     Double idleWatts;
@@ -105,16 +129,7 @@ final class EconomicsCommand extends BaseCommand {
             list(catalog);
             return 0;
         }
-        if (gpu == null) {
-            throw usage("give --gpu GPU (one of " + String.join(", ", catalog.ids()) + ") or --list");
-        }
-        NetworkPrice price = NetworkPrice.DEFAULT;
-        CalculatorInputs in = CalculatorInputs.builder(catalog, catalog.get(gpu), price)
-                .count(count).pricePerKwh(pricePerKwh).pue(pue).utilization(utilization)
-                .purchaseUsd(purchasePrice).years(years).boardWatts(watts).idleWatts(idleWatts)
-                .rentalUsdPerHour(rentalPrice).rentalUtilization(rentalUtilization).hostShare(hostShare)
-                .tokenPriceUsd(tokenPrice).verityUsdPerBusyHour(revenuePerHour)
-                .build();
+        CalculatorInputs in = node != null ? fromNode(catalog) : inputs(catalog, gpu, NetworkPrice.DEFAULT).build();
         CalculatorResult r = OperatorCalculator.calculate(in);
         if (out().json()) {
             out().printJson(json(r));
@@ -122,6 +137,71 @@ final class EconomicsCommand extends BaseCommand {
             human(r);
         }
         return 0;
+    }
+
+    private CalculatorInputs.Builder inputs(GpuCatalog catalog, String gpuName, NetworkPrice price) {
+        if (gpuName == null) {
+            throw usage("give --gpu GPU (one of " + String.join(", ", catalog.ids()) + "), --node NODE or --list");
+        }
+        return CalculatorInputs.builder(catalog, catalog.get(gpuName), price)
+                .count(count).pricePerKwh(pricePerKwh).pue(pue).utilization(utilization)
+                .purchaseUsd(purchasePrice).years(years).boardWatts(watts).idleWatts(idleWatts)
+                .rentalUsdPerHour(rentalPrice).rentalUtilization(rentalUtilization).hostShare(hostShare)
+                .tokenPriceUsd(tokenPrice).verityUsdPerBusyHour(revenuePerHour);
+    }
+
+    /**
+     * The revenue side from the node's earnings on chain: its net (fees, audit fees and rewards less penalties)
+     * per day over the last {@code days} days, at the token price. The chain's current base price gives what a
+     * busy hour earns; the utilization is the share of the day those earnings stand for (capped at 1, in which
+     * case the busy hour earned more than the current price pays).
+     */
+    private CalculatorInputs fromNode(GpuCatalog catalog) {
+        if (utilization != null || revenuePerHour != null) {
+            throw usage("--node takes the utilization and the revenue from the chain; leave out --utilization and --revenue-per-hour");
+        }
+        if (days < 1 || days > 3_660) {
+            throw usage("--days must be 1 to 3660, got " + days);
+        }
+        try (VerityClient client = api.client()) {
+            NodeView view;
+            try {
+                view = client.node(node);
+            } catch (VerityApiException e) {
+                if (e.status() == 404) {
+                    throw new CliException(e.code(), "no node " + node.hex() + " is registered on the chain at " + client.baseUrl()
+                            + " (verity node list shows those that are)");
+                }
+                throw e;
+            }
+            String gpuName = gpu != null ? gpu : view.gpuModel();
+            if (gpuName == null || gpuName.isBlank()) {
+                throw usage("node " + node.hex() + " declares no GPU; give --gpu");
+            }
+            if (count == null && view.gpuCount() > 0) {
+                count = view.gpuCount();
+            }
+            StatusView status = client.status();
+            NetworkPrice price = new NetworkPrice(status.basePrice(), client.params().path("nodeShareBps").asLong());
+            EventHistory.Snapshot history = EventHistory.fetch(client, node);
+            LocalDate to = Instant.ofEpochMilli(status.timestampMillis()).atZone(EarningsReport.UTC).toLocalDate();
+            LocalDate from = to.minusDays(days - 1L);
+            EarningsReport report = EarningsReport.build(history.events(), node, EarningsReport.UTC, from, to);
+            CalculatorInputs.Builder b = inputs(catalog, gpuName, price);
+            double token = tokenPrice != null ? tokenPrice : CalculatorInputs.DEFAULT_TOKEN_PRICE_USD;
+            double netTokens = report.totals().net() / (double) Params.BASE_UNITS_PER_TOKEN;
+            double usdPerGpuDay = Math.max(0, netTokens * token / days / (count == null ? 1 : count));
+            double perHour = b.derivedUsdPerBusyHour();
+            double u = perHour > 0 ? usdPerGpuDay / (24 * perHour) : 0;
+            if (u > 1) {
+                perHour = usdPerGpuDay / 24;
+                u = 1;
+            }
+            String source = "node " + Output.shortId(node.hex()) + "'s earnings on chain " + from + " to " + to + ": "
+                    + Amounts.formatTokens(report.totals().net()) + " net over " + days + " days ("
+                    + report.totals().jobs() + " jobs), at the base price of " + status.basePrice() + " per 10^15 compute units";
+            return b.measured(u, perHour, source).build();
+        }
     }
 
     // ---- the calculation

@@ -1,6 +1,7 @@
 package dev.verity.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -341,6 +342,38 @@ class NodeEarningsReplayTest {
         CliRun.Result unknownJson = CliRun.run("node", "earnings", stranger, "--api", api, "--json");
         assertThat(unknownJson.exitCode()).isEqualTo(1);
         assertThat(unknownJson.json().get("code").asText()).isEqualTo("NOT_FOUND");
+    }
+
+    @Test
+    void theCalculatorTakesTheRevenueSideFromTheNodesEarningsOnChain() throws Exception {
+        for (PrivateKey k : List.of(AUDITOR, NODE)) {
+            EarningsReport report = EarningsReport.build(EventHistory.fetch(client, k.publicKey()).events(), k.publicKey());
+            long net = report.totals().net();
+            CliRun.Result r = CliRun.run("economics", "--node", k.publicKey().hex(), "--gpu", "RTX 4090", "--days", "7",
+                    "--token-price", "2", "--api", api, "--json");
+            assertThat(r.exitCode()).as("%s", r).isZero();
+            JsonNode doc = r.json();
+            // every block of this chain is within the last 7 days; a node whose penalties exceed its earnings has no revenue
+            double expectedPerDay = Math.max(0, net / 1_000_000.0 * 2 / 7);
+            assertThat(doc.get("verity").get("revenuePerDay").asDouble()).as("net %s", net).isCloseTo(expectedPerDay, within(1e-9));
+            assertThat(doc.get("inputs").get("utilization").get("source").asText()).contains("earnings on chain", "7 days");
+            assertThat(doc.get("networkPrice").get("basePricePerPetaComputeUnit").asLong()).isEqualTo(client.status().basePrice());
+            if (k == AUDITOR) {
+                assertThat(net).isPositive();
+            } else {
+                assertThat(net).as("the node's penalties outweigh its fees").isNegative();
+            }
+        }
+
+        CliRun.Result both = CliRun.run("economics", "--node", NODE.publicKey().hex(), "--gpu", "H100", "--utilization", "0.5",
+                "--api", api);
+        assertUsage(both, "--node takes the utilization and the revenue from the chain");
+        CliRun.Result noGpu = CliRun.run("economics", "--node", NODE.publicKey().hex(), "--api", api);
+        assertThat(noGpu.exitCode()).as("the node declares a CPU only: %s", noGpu).isEqualTo(2);
+        assertThat(noGpu.err()).contains("declares no GPU; give --gpu");
+        CliRun.Result stranger = CliRun.run("economics", "--node", BOB.publicKey().hex(), "--gpu", "H100", "--api", api);
+        assertThat(stranger.exitCode()).isEqualTo(1);
+        assertThat(stranger.err()).contains("no node");
     }
 
     private static void assertUsage(CliRun.Result r, String message) {

@@ -141,6 +141,8 @@ public record CalculatorInputs(
         private Double hostShare;
         private Double tokenPriceUsd;
         private Double verityUsdPerBusyHour;
+        private Sourced<Double> measuredUtilization;
+        private Sourced<Double> measuredPerHour;
 
         private Builder(GpuCatalog catalog, GpuSpec gpu, NetworkPrice networkPrice) {
             this.catalog = Objects.requireNonNull(catalog, "catalog");
@@ -163,16 +165,31 @@ public record CalculatorInputs(
         /** The Verity revenue per busy GPU-hour in USD, instead of the one derived from the network price. */
         public Builder verityUsdPerBusyHour(Double v) { verityUsdPerBusyHour = v; return this; }
 
+        /**
+         * The revenue side measured on chain instead of assumed: the utilization and the revenue per busy hour
+         * that together give a node's actual earnings per day, both attributed to {@code source}.
+         */
+        public Builder measured(double utilizationOnChain, double usdPerBusyHour, String source) {
+            measuredUtilization = Sourced.of(utilizationOnChain, source);
+            measuredPerHour = Sourced.of(usdPerBusyHour, source);
+            return this;
+        }
+
+        /** What a busy hour earns at the network price and the token price given to this builder (or the default). */
+        public double derivedUsdPerBusyHour() {
+            return derivedRevenue(given(tokenPriceUsd, Sourced.of(DEFAULT_TOKEN_PRICE_USD, "default"))).value();
+        }
+
         /** The inputs; an {@link IllegalArgumentException} names the first bad figure. */
         public CalculatorInputs build() {
-            Sourced<Double> u = given(utilization,
+            Sourced<Double> u = measuredUtilization != null ? measuredUtilization : given(utilization,
                     Sourced.of(DEFAULT_UTILIZATION, "Verity default: busy half the time"));
             Sourced<Double> token = given(tokenPriceUsd,
                     Sourced.of(DEFAULT_TOKEN_PRICE_USD, "Verity default; set your own token price"));
             Sourced<Double> rentalU = given(rentalUtilization, Sourced.of(u.value(),
                     u.isSetByYou() ? "same as the utilization (set by you)" : "same as the utilization"));
-            Sourced<Double> perHour = verityUsdPerBusyHour != null ? Sourced.setByYou(verityUsdPerBusyHour)
-                    : derivedRevenue(token);
+            Sourced<Double> perHour = measuredPerHour != null ? measuredPerHour
+                    : verityUsdPerBusyHour != null ? Sourced.setByYou(verityUsdPerBusyHour) : derivedRevenue(token);
             return new CalculatorInputs(gpu,
                     count != null ? Sourced.setByYou(count) : Sourced.of(1, "default: one GPU"),
                     given(pricePerKwh, Sourced.of(DEFAULT_PRICE_PER_KWH,
