@@ -14,21 +14,17 @@ import dev.verity.sdk.Amounts;
 import dev.verity.sdk.VerityApiException;
 import dev.verity.sdk.VerityClient;
 import dev.verity.sdk.api.NodeView;
-import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.TypeConversionException;
 
 /** {@code verity node ...}: compute node registration, stake, listing and earnings. */
 @Command(name = "node", mixinStandardHelpOptions = true,
@@ -247,11 +243,11 @@ final class NodeCommand extends GroupCommand {
         @Parameters(paramLabel = "NODE", converter = Converters.Key.class, description = "The node id (its public key).")
         PublicKey id;
 
-        @Option(names = "--from", paramLabel = "YYYY-MM-DD", converter = DateConverter.class,
+        @Option(names = "--from", paramLabel = "YYYY-MM-DD", converter = Converters.Day.class,
                 description = "First day, inclusive (default: the node's first day with activity).")
         LocalDate from;
 
-        @Option(names = "--to", paramLabel = "YYYY-MM-DD", converter = DateConverter.class,
+        @Option(names = "--to", paramLabel = "YYYY-MM-DD", converter = Converters.Day.class,
                 description = "Last day, inclusive (default: the node's last day with activity).")
         LocalDate to;
 
@@ -259,7 +255,7 @@ final class NodeCommand extends GroupCommand {
                 description = "How to group the figures: day (default; the only grouping so far).")
         String by;
 
-        @Option(names = "--zone", paramLabel = "ZONE", converter = ZoneConverter.class, defaultValue = "UTC",
+        @Option(names = "--zone", paramLabel = "ZONE", converter = Converters.Zone.class, defaultValue = "UTC",
                 description = "Time zone that days are counted in, e.g. Europe/Paris or +02:00 (default: ${DEFAULT-VALUE}).")
         ZoneId zone;
 
@@ -362,31 +358,6 @@ final class NodeCommand extends GroupCommand {
                 }
             }
             return parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")";
-        }
-    }
-
-    /** A day as YYYY-MM-DD. */
-    static final class DateConverter implements ITypeConverter<LocalDate> {
-        @Override
-        public LocalDate convert(String value) {
-            try {
-                return LocalDate.parse(value.strip());
-            } catch (DateTimeParseException e) {
-                throw new TypeConversionException("'" + value + "' is not a date; write it as YYYY-MM-DD, e.g. 2026-01-31");
-            }
-        }
-    }
-
-    /** A time zone: a region (Europe/Paris), an offset (+02:00) or UTC. */
-    static final class ZoneConverter implements ITypeConverter<ZoneId> {
-        @Override
-        public ZoneId convert(String value) {
-            try {
-                return ZoneId.of(value.strip());
-            } catch (DateTimeException e) {
-                throw new TypeConversionException("'" + value + "' is not a time zone; give a region like Europe/Paris, "
-                        + "an offset like +02:00, or UTC");
-            }
         }
     }
 }
