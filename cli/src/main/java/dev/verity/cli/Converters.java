@@ -4,6 +4,10 @@ import dev.verity.core.Hash;
 import dev.verity.core.PublicKey;
 import dev.verity.ledger.VerificationMode;
 import dev.verity.sdk.Amounts;
+import java.time.DateTimeException;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -55,6 +59,31 @@ final class Converters {
                 return VerificationMode.parse(value);
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** A day as YYYY-MM-DD. */
+    static final class Day implements ITypeConverter<LocalDate> {
+        @Override
+        public LocalDate convert(String value) {
+            try {
+                return LocalDate.parse(value.strip());
+            } catch (DateTimeParseException e) {
+                throw new TypeConversionException("'" + value + "' is not a date; write it as YYYY-MM-DD, e.g. 2026-01-31");
+            }
+        }
+    }
+
+    /** A time zone: a region (Europe/Paris), an offset (+02:00) or UTC. */
+    static final class Zone implements ITypeConverter<ZoneId> {
+        @Override
+        public ZoneId convert(String value) {
+            try {
+                return ZoneId.of(value.strip());
+            } catch (DateTimeException e) {
+                throw new TypeConversionException("'" + value + "' is not a time zone; give a region like Europe/Paris, "
+                        + "an offset like +02:00, or UTC");
             }
         }
     }

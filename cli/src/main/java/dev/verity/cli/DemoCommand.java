@@ -174,7 +174,8 @@ final class DemoCommand extends BaseCommand {
         }
         doc.put("revocation", Output.object("target", r.target(), "reason", r.reason(), "height", r.height(),
                 "enclavesRevoked", r.enclavesRevoked(), "jobs", moved));
-        doc.put("chain", Output.object("height", s.chain().height(), "stateRoot", s.chain().stateRoot()));
+        doc.put("chain", Output.object("height", s.chain().height(), "stateRoot", s.chain().stateRoot(), "basePrice",
+                s.chain().basePrice()));
         return doc;
     }
 
@@ -242,7 +243,8 @@ final class DemoCommand extends BaseCommand {
         o.table(List.of("JOB", "MODE", "STATUS", "WHAT HAPPENED"), rows);
         o.line();
         o.line("Chain");
-        o.fields(Output.object("height", s.chain().height(), "state root", s.chain().stateRoot()));
+        o.fields(Output.object("height", s.chain().height(), "state root", s.chain().stateRoot(), "base price",
+                s.chain().basePrice() + " base units per 10^15 compute units (the fee market's price for the next block)"));
     }
 
     private void humanVerification(DemoRun.Verification v) {

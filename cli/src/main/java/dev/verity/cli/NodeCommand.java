@@ -3,24 +3,34 @@ package dev.verity.cli;
 import dev.verity.core.Hash;
 import dev.verity.core.PrivateKey;
 import dev.verity.core.PublicKey;
+import dev.verity.economics.earnings.ByMode;
+import dev.verity.economics.earnings.EarningsReport;
+import dev.verity.economics.earnings.EventHistory;
+import dev.verity.economics.earnings.Figures;
 import dev.verity.ledger.VerificationMode;
 import dev.verity.ledger.tx.Hardware;
 import dev.verity.ledger.tx.Payload;
+import dev.verity.sdk.Amounts;
+import dev.verity.sdk.VerityApiException;
 import dev.verity.sdk.VerityClient;
 import dev.verity.sdk.api.NodeView;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code verity node ...}: compute node registration, stake and listing. */
-@Command(name = "node", mixinStandardHelpOptions = true, description = "Register and manage compute nodes; list them.",
+/** {@code verity node ...}: compute node registration, stake, listing and earnings. */
+@Command(name = "node", mixinStandardHelpOptions = true,
+        description = "Register and manage compute nodes; list them; audit what one earned.",
         subcommands = {NodeCommand.Register.class, NodeCommand.Bond.class, NodeCommand.Unbond.class, NodeCommand.Withdraw.class,
-            NodeCommand.Unjail.class, NodeCommand.ListNodes.class, NodeCommand.Show.class})
+            NodeCommand.Unjail.class, NodeCommand.ListNodes.class, NodeCommand.Show.class, NodeCommand.Earnings.class})
 final class NodeCommand extends GroupCommand {
 
     /** The base of the node's signing commands. */
@@ -218,6 +228,136 @@ final class NodeCommand extends GroupCommand {
                 parts.add(n.cpuCount() + " x " + n.cpuModel());
             }
             return parts.isEmpty() ? "-" : String.join(", ", parts);
+        }
+    }
+
+    @Command(name = "earnings", mixinStandardHelpOptions = true,
+            description = {"What a node earned, day by day, rebuilt from chain events alone.", "",
+                "Jobs settled per verification mode, the node's share of their fees, audit fees, dispute rewards and "
+                        + "penalties (each with the chain's reason), and the net. Every figure is a sum of the node's "
+                        + "events (GET /v1/events), so anyone can check it against the chain; see docs/ECONOMICS.md."})
+    static final class Earnings extends BaseCommand {
+        @Mixin
+        ApiOptions api;
+
+        @Parameters(paramLabel = "NODE", converter = Converters.Key.class, description = "The node id (its public key).")
+        PublicKey id;
+
+        @Option(names = "--from", paramLabel = "YYYY-MM-DD", converter = Converters.Day.class,
+                description = "First day, inclusive (default: the node's first day with activity).")
+        LocalDate from;
+
+        @Option(names = "--to", paramLabel = "YYYY-MM-DD", converter = Converters.Day.class,
+                description = "Last day, inclusive (default: the node's last day with activity).")
+        LocalDate to;
+
+        @Option(names = "--by", paramLabel = "PERIOD", defaultValue = "day",
+                description = "How to group the figures: day (default; the only grouping so far).")
+        String by;
+
+        @Option(names = "--zone", paramLabel = "ZONE", converter = Converters.Zone.class, defaultValue = "UTC",
+                description = "Time zone that days are counted in, e.g. Europe/Paris or +02:00 (default: ${DEFAULT-VALUE}).")
+        ZoneId zone;
+
+        @Override
+        protected int execute() {
+            if (!"day".equals(by.strip().toLowerCase(Locale.ROOT))) {
+                throw usage("--by takes only 'day' for now, got '" + by + "'");
+            }
+            if (from != null && to != null && to.isBefore(from)) {
+                throw usage("--to " + to + " is before --from " + from);
+            }
+            try (VerityClient client = api.client()) {
+                try {
+                    client.node(id);
+                } catch (VerityApiException e) {
+                    if (e.status() == 404) {
+                        throw new CliException(e.code(), "no node " + id.hex() + " is registered on the chain at " + client.baseUrl()
+                                + " (verity node list shows those that are)");
+                    }
+                    throw e;
+                }
+                EventHistory.Snapshot history = EventHistory.fetch(client, id);
+                EarningsReport report = EarningsReport.build(history.events(), id, zone, from, to);
+                if (out().json()) {
+                    Map<String, Object> doc = new LinkedHashMap<>();
+                    report.document().forEach((k, v) -> {
+                        doc.put(k, v);
+                        if (k.equals("to")) {
+                            doc.put("height", history.height());
+                        }
+                    });
+                    out().printJson(doc);
+                    return 0;
+                }
+                print(report, history.height());
+            }
+            return 0;
+        }
+
+        private void print(EarningsReport r, long height) {
+            if (r.days().isEmpty()) {
+                out().line("node " + r.node() + " has no jobs, fees or penalties on this chain (read up to block " + height + ")");
+                return;
+            }
+            out().line("earnings of node " + r.node() + ", " + r.from() + " to " + r.to() + " (days in " + r.zone().getId()
+                    + "; chain read up to block " + height + "; amounts in VRT)");
+            out().line();
+            List<String> headers = new ArrayList<>(List.of("DATE"));
+            for (VerificationMode m : VerificationMode.values()) {
+                headers.add(">" + m.name());
+            }
+            headers.addAll(List.of(">FEES", ">AUDIT FEES", ">REWARDS", ">PENALTIES", ">NET"));
+            List<List<String>> rows = new ArrayList<>();
+            for (EarningsReport.Day d : r.days()) {
+                rows.add(row(d.date().toString(), d.figures()));
+            }
+            rows.add(row("total", r.totals()));
+            out().table(headers, rows);
+            out().line();
+            if (r.penalties().isEmpty()) {
+                out().line("penalties: none");
+            } else {
+                out().line("penalties:");
+                List<List<String>> p = new ArrayList<>();
+                for (EarningsReport.Penalty x : r.penalties()) {
+                    p.add(List.of(Long.toString(x.height()), x.date().toString(), x.type(), Output.shortId(x.job()),
+                            Amounts.tokens(x.amount()), x.reason() == null ? "-" : x.reason()));
+                }
+                out().table(List.of(">BLOCK", "DATE", "TYPE", "JOB", ">AMOUNT", "REASON"), p);
+            }
+            out().line();
+            Figures t = r.totals();
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("jobs", t.jobs() + perMode(t.jobsByMode(), false));
+            f.put("fees", Output.tokens(t.fees()) + perMode(t.feesByMode(), true));
+            f.put("audit fees", Output.tokens(t.auditFees()));
+            f.put("dispute rewards", Output.tokens(t.disputeRewards()));
+            f.put("penalties", Output.tokens(t.penalties()) + " (" + r.penalties().size() + ")");
+            f.put("net", Output.tokens(t.net()));
+            out().fields(f);
+        }
+
+        private static List<String> row(String label, Figures f) {
+            List<String> row = new ArrayList<>(List.of(label));
+            for (VerificationMode m : VerificationMode.values()) {
+                row.add(Long.toString(f.jobsByMode().get(m)));
+            }
+            row.addAll(List.of(Amounts.tokens(f.fees()), Amounts.tokens(f.auditFees()), Amounts.tokens(f.disputeRewards()),
+                    Amounts.tokens(f.penalties()), Amounts.tokens(f.net())));
+            return row;
+        }
+
+        /** " (NONE 3, SAMPLED 1)" for the modes that have any; "" when none has. */
+        private static String perMode(ByMode byMode, boolean tokens) {
+            List<String> parts = new ArrayList<>();
+            for (VerificationMode m : VerificationMode.values()) {
+                long v = byMode.get(m);
+                if (v != 0) {
+                    parts.add(m.name() + " " + (tokens ? Amounts.tokens(v) : Long.toString(v)));
+                }
+            }
+            return parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")";
         }
     }
 }

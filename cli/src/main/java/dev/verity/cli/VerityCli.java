@@ -41,6 +41,7 @@ import picocli.CommandLine;
             TeeCommand.class,
             MeasureCommand.class,
             GovernanceCommand.class,
+            EconomicsCommand.class,
             SimulateCommand.class,
             CommandLine.HelpCommand.class,
         })

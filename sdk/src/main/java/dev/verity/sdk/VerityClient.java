@@ -392,6 +392,7 @@ public final class VerityClient implements AutoCloseable {
                 .add("node", q.node() == null ? null : q.node().hex())
                 .add("account", q.account() == null ? null : q.account().hex())
                 .add("fromHeight", q.fromHeight())
+                .add("fromIndex", withLimit ? q.fromIndex() : null)
                 .add("limit", withLimit ? q.limit() : null)
                 .toString();
     }

@@ -16,6 +16,9 @@ class QueriesTest {
         assertThatThrownBy(() -> new EventQuery(JOB, PrivateKey.deterministic("n").publicKey(), null, null, null))
                 .hasMessageContaining("at most one");
         assertThatThrownBy(() -> EventQuery.all().withLimit(1001)).hasMessageContaining("1 to 1000");
+        assertThat(EventQuery.forJob(JOB).withLimit(10).withFromPosition(5, 3)).isEqualTo(new EventQuery(JOB, null, null, 5L, 3, 10));
+        assertThat(EventQuery.forJob(JOB).withFromPosition(5, 3).withFromHeight(6).fromIndex()).isNull();
+        assertThatThrownBy(() -> EventQuery.all().withFromPosition(1, -1)).hasMessageContaining("fromIndex");
     }
 
     @Test

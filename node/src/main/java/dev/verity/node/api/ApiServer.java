@@ -406,8 +406,12 @@ public final class ApiServer implements AutoCloseable {
     private void events(Context ctx) {
         EventStream.Filter filter = eventFilter(ctx);
         long from = RequestParams.queryLong(ctx, "fromHeight", 0L);
+        long fromIndex = RequestParams.queryLong(ctx, "fromIndex", 0L);
+        if (fromIndex > Integer.MAX_VALUE) {
+            throw ApiException.badRequest("query parameter 'fromIndex' must be at most " + Integer.MAX_VALUE + ", got " + fromIndex);
+        }
         int limit = RequestParams.limit(ctx);
-        List<EventView> events = filter.stored(chain, from, limit);
+        List<EventView> events = filter.stored(chain, from, (int) fromIndex, limit);
         ctx.json(events);
     }
 

@@ -42,8 +42,12 @@ final class EventStream implements BlockListener {
         }
 
         List<EventView> stored(ChainNode chain, long fromHeight, int limit) {
-            return kind == 0 ? chain.eventsSince(fromHeight, limit)
-                    : chain.eventsFor(kind, java.util.HexFormat.of().parseHex(idHex), fromHeight, limit);
+            return stored(chain, fromHeight, 0, limit);
+        }
+
+        List<EventView> stored(ChainNode chain, long fromHeight, int fromIndex, int limit) {
+            return kind == 0 ? chain.eventsSince(fromHeight, fromIndex, limit)
+                    : chain.eventsFor(kind, java.util.HexFormat.of().parseHex(idHex), fromHeight, fromIndex, limit);
         }
     }
 

@@ -337,11 +337,21 @@ public final class ChainNode implements AutoCloseable {
     }
 
     public List<EventView> eventsSince(long fromHeight, int limit) {
-        return store.eventsSince(fromHeight, limit).stream().map(e -> StoredEvents.view(e.bytes())).toList();
+        return eventsSince(fromHeight, 0, limit);
+    }
+
+    /** Up to {@code limit} stored events from position ({@code fromHeight}, {@code fromIndex}) on, in chain order. */
+    public List<EventView> eventsSince(long fromHeight, int fromIndex, int limit) {
+        return store.eventsSince(fromHeight, fromIndex, limit).stream().map(e -> StoredEvents.view(e.bytes())).toList();
     }
 
     public List<EventView> eventsFor(int kind, byte[] id, long fromHeight, int limit) {
-        return store.eventsFor(StoredEvents.subject(kind, id), fromHeight, limit).stream().map(StoredEvents::view).toList();
+        return eventsFor(kind, id, fromHeight, 0, limit);
+    }
+
+    /** Up to {@code limit} stored events of one subject from position ({@code fromHeight}, {@code fromIndex}) on. */
+    public List<EventView> eventsFor(int kind, byte[] id, long fromHeight, int fromIndex, int limit) {
+        return store.eventsFor(StoredEvents.subject(kind, id), fromHeight, fromIndex, limit).stream().map(StoredEvents::view).toList();
     }
 
     public StatusView status() {

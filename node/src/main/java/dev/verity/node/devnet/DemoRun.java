@@ -71,7 +71,8 @@ public final class DemoRun {
     public record Verification(DemoVerification.CheaterLine cheater, List<DemoVerification.DisputeLine> disputes,
                                List<DemoVerification.AuditLine> audits) {}
 
-    public record ChainInfo(long height, String stateRoot) {}
+    /** The chain at the end: its height, state root and the fee market's base price per 10^15 compute units. */
+    public record ChainInfo(long height, String stateRoot, long basePrice) {}
 
     /** What happened to one job that was in flight on a revoked enclave. */
     public record MovedJob(String id, String from, String to, String status, String node, long feePaid, long refunded,
@@ -301,7 +302,7 @@ public final class DemoRun {
         DemoVerification.CheaterLine cheater = net.cheatingNode().map(n -> DemoVerification.cheater(client, n)).orElse(null);
         StatusView status = client.status();
         return new Summary(jobs, nodes, new Fees(tally.paid, tally.toNodes, tally.toValidators, tally.toTreasury, tally.toAuditors),
-                new Verification(cheater, disputes, audits), new ChainInfo(status.height(), status.stateRoot()), revocation);
+                new Verification(cheater, disputes, audits), new ChainInfo(status.height(), status.stateRoot(), status.basePrice()), revocation);
     }
 
     /** The node the job's fee went to (the winner of a dispute over its result, or the node that answered). */

@@ -318,6 +318,15 @@ public final class ChainStore implements AutoCloseable {
      * {@code fromHeight}.
      */
     public List<byte[]> eventsFor(byte[] subject, long fromHeight, int limit) {
+        return eventsFor(subject, fromHeight, 0, limit);
+    }
+
+    /**
+     * Up to {@code limit} events listed under {@code subject}, in (height, index) order, starting at
+     * position ({@code fromHeight}, {@code fromIndex}): a reader paging by position never skips or repeats an
+     * event, even in a block with more of them than a page.
+     */
+    public List<byte[]> eventsFor(byte[] subject, long fromHeight, int fromIndex, int limit) {
         Objects.requireNonNull(subject, "subject");
         if (subject.length > EventWrite.MAX_SUBJECT_LENGTH) {
             throw new IllegalArgumentException("subject longer than " + EventWrite.MAX_SUBJECT_LENGTH + " bytes");
@@ -328,7 +337,7 @@ public final class ChainStore implements AutoCloseable {
             byte[] prefix = Keys.subjectPrefix(subject);
             List<byte[]> positions = new ArrayList<>();
             try (RocksIterator it = db.newIterator(eventIndex)) {
-                for (it.seek(Keys.subjectPosition(prefix, Math.max(0, fromHeight), 0));
+                for (it.seek(Keys.subjectPosition(prefix, Math.max(0, fromHeight), Math.max(0, fromIndex)));
                      it.isValid() && positions.size() < limit; it.next()) {
                     byte[] key = it.key();
                     if (!Keys.startsWith(key, prefix)) break;
@@ -344,12 +353,17 @@ public final class ChainStore implements AutoCloseable {
 
     /** Up to {@code limit} events of all blocks from {@code fromHeightInclusive} on, in (height, index) order. */
     public List<StoredEvent> eventsSince(long fromHeightInclusive, int limit) {
+        return eventsSince(fromHeightInclusive, 0, limit);
+    }
+
+    /** Up to {@code limit} events of all blocks from position ({@code fromHeightInclusive}, {@code fromIndex}) on, in order. */
+    public List<StoredEvent> eventsSince(long fromHeightInclusive, int fromIndex, int limit) {
         requireLimit(limit);
         if (limit == 0) return List.of();
         return read("read events", () -> {
             List<StoredEvent> result = new ArrayList<>();
             try (RocksIterator it = db.newIterator(events)) {
-                for (it.seek(Keys.position(Math.max(0, fromHeightInclusive), 0));
+                for (it.seek(Keys.position(Math.max(0, fromHeightInclusive), Math.max(0, fromIndex)));
                      it.isValid() && result.size() < limit; it.next()) {
                     byte[] key = it.key();
                     result.add(new StoredEvent(Keys.positionHeight(key), Keys.positionIndex(key), it.value()));

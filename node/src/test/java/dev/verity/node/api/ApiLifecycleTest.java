@@ -251,6 +251,47 @@ class ApiLifecycleTest {
         assertThat(f.client.receipt(tx.hash()).status()).isEqualTo("INCLUDED");
     }
 
+    @Test
+    void eventsArePagedByPositionThroughABlockWithMoreEventsThanAPage() throws Exception {
+        Wallet alice = f.wallet(ALICE);
+        f.produce();
+        for (int i = 1; i <= 23; i++) {
+            alice.transfer(STRANGER.publicKey(), i);
+        }
+        f.produce(); // block 2: 23 transfers to the stranger
+        f.wallet(BOB).transfer(STRANGER.publicKey(), 100);
+        f.produce();
+
+        List<EventView> all = f.client.events(EventQuery.forAccount(STRANGER.publicKey()).withLimit(1000));
+        assertThat(all).hasSize(24);
+        List<EventView> paged = new ArrayList<>();
+        long height = 0;
+        int index = 0;
+        while (true) {
+            List<EventView> page = f.client.events(EventQuery.forAccount(STRANGER.publicKey()).withFromPosition(height, index).withLimit(5));
+            paged.addAll(page);
+            if (page.size() < 5) {
+                break;
+            }
+            EventView last = page.get(page.size() - 1);
+            height = last.height();
+            index = last.index() + 1;
+        }
+        assertThat(paged).isEqualTo(all);
+        assertThat(paged.get(22).amount()).isEqualTo(23);
+
+        List<EventView> rest = f.client.events(EventQuery.all().withFromPosition(2, 20).withLimit(1000));
+        assertThat(rest.get(0).height()).isEqualTo(2);
+        assertThat(rest.get(0).index()).isEqualTo(20);
+        assertThat(error(f.get("/v1/events?fromHeight=2&fromIndex=-1"))).contains("'fromIndex'");
+        assertThat(error(f.get("/v1/events?fromHeight=2&fromIndex=4294967296"))).contains("'fromIndex'");
+    }
+
+    private String error(java.net.http.HttpResponse<String> res) throws Exception {
+        assertThat(res.statusCode()).isEqualTo(400);
+        return f.json(res.body()).get("message").asText();
+    }
+
     private int countEventsFrom(long height) {
         return f.client.events(EventQuery.all().withFromHeight(height).withLimit(1000)).size();
     }

@@ -164,7 +164,7 @@ class ChainStoreTest {
     }
 
     @Test
-    void eventsForListsOneSubjectInOrderWithFromHeightAndLimit() {
+    void eventsForListsOneSubjectInOrderFromAPositionWithALimit() {
         byte[] job = subject(1, "job-a");
         byte[] otherJob = subject(1, "job-b");
         byte[] node = subject(2, "node-a");
@@ -193,6 +193,16 @@ class ChainStoreTest {
                             tuple(1L, 0), tuple(1L, 1),
                             tuple(1L, 2), tuple(3L, 0));
             assertThatThrownBy(() -> store.eventsFor(job, 0, -1)).isInstanceOf(IllegalArgumentException.class);
+
+            // From a position (height, index): the rest of that block, then the later blocks whole.
+            assertThat(strings(store.eventsFor(job, 1, 2, 100))).containsExactly("1.2", "3.0");
+            assertThat(strings(store.eventsFor(job, 1, 3, 100))).containsExactly("3.0");
+            assertThat(strings(store.eventsFor(job, 0, 1, 1))).containsExactly("1.1");
+            assertThat(strings(store.eventsFor(job, 1, 0, 100))).isEqualTo(strings(store.eventsFor(job, 1, 100)));
+            assertThat(store.eventsSince(1, 1, 100)).extracting(StoredEvent::height, StoredEvent::index)
+                    .containsExactly(tuple(1L, 1), tuple(1L, 2), tuple(3L, 0));
+            assertThat(store.eventsSince(1, 3, 100)).extracting(StoredEvent::height, StoredEvent::index)
+                    .containsExactly(tuple(3L, 0));
         }
     }
 
