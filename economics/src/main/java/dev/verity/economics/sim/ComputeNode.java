@@ -3,6 +3,7 @@ package dev.verity.economics.sim;
 import dev.verity.core.Hash;
 import dev.verity.core.PrivateKey;
 import dev.verity.core.PublicKey;
+import dev.verity.economics.calculator.GpuSpec;
 import dev.verity.ledger.VerificationMode;
 import dev.verity.ledger.state.ClaimPhase;
 import dev.verity.ledger.state.JobRecord;
@@ -32,7 +33,7 @@ final class ComputeNode {
     final int index;
     final String name;
     final PrivateKey key;
-    final GpuKind gpu;
+    final GpuSpec gpu;
     final PrivateKey enclave;
     final long stake;
     final OperatorCosts costs;
@@ -47,7 +48,7 @@ final class ComputeNode {
     int daysBelowRental;
     long skipped;
 
-    ComputeNode(int index, GpuKind gpu, boolean hasEnclave, long stake, OperatorCosts costs, int days) {
+    ComputeNode(int index, GpuSpec gpu, boolean hasEnclave, long stake, OperatorCosts costs, int days) {
         this.index = index;
         this.name = String.format(java.util.Locale.ROOT, "node-%02d", index + 1);
         this.key = PrivateKey.deterministic("sim/" + name);

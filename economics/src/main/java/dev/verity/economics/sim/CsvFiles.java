@@ -69,7 +69,7 @@ final class CsvFiles {
         StringBuilder sb = new StringBuilder(String.join(",", operatorsHeader())).append('\n');
         for (RunResult r : runs) {
             for (RunResult.NodeDay d : r.operatorDays()) {
-                sb.append(String.join(",", r.run().id(), Integer.toString(d.day()), d.node(), csv(d.gpu().id()),
+                sb.append(String.join(",", r.run().id(), Integer.toString(d.day()), d.node(), csv(d.gpu()),
                         Boolean.toString(d.enclave()), d.status(), Integer.toString(d.results()), Integer.toString(d.audits()),
                         Numbers.fixed(d.utilization(), 4), vrt(d.vrtEarned()), vrt(d.vrtPenalized()),
                         Numbers.fixed(d.revenueUsd(), 4), Numbers.fixed(d.powerUsd(), 4), Numbers.fixed(d.depreciationUsd(), 4),

@@ -85,9 +85,9 @@ final class NetworkRun {
         int index = 0;
         for (SimulationConfig.NodeGroup g : config.fleet()) {
             for (int i = 0; i < g.count(); i++) {
-                long stake = Math.max(params.minStake(), Math.round(H100_STAKE * g.gpu().relativeThroughput()));
+                long stake = Math.max(params.minStake(), Math.round(H100_STAKE * g.gpu().relativeThroughput().value()));
                 ComputeNode n = new ComputeNode(index++, g.gpu(), g.enclave(), stake,
-                        InterimGpuCosts.of(g.gpu(), config.usdPerKwh(), config.rentalUtilization()), config.days());
+                        new OperatorCosts(g.gpu(), config.usdPerKwh(), config.rentalUtilization()), config.days());
                 nodes.add(n);
                 byKey.put(n.id(), n);
             }
@@ -340,7 +340,7 @@ final class NetworkRun {
     }
 
     private long serviceMs(ComputeNode n, VerificationMode mode) {
-        double seconds = config.computeUnitsPerJob() / n.gpu.computeUnitsPerSecond();
+        double seconds = config.computeUnitsPerJob() / Gpus.computeUnitsPerSecond(n.gpu);
         if (mode == VerificationMode.ZK) {
             seconds *= config.zkCostMultiple();
         }
@@ -381,7 +381,7 @@ final class NetworkRun {
             double depreciation = n.costs.depreciationUsdPerDay();
             double nodeNet = a.revenueUsd(d) - power - depreciation;
             double nodeRental = n.costs.rentalNetUsdPerDay();
-            nodeDays.add(new RunResult.NodeDay(d, n.name, n.gpu, n.enclave != null, served ? "serving" : "left",
+            nodeDays.add(new RunResult.NodeDay(d, n.name, n.gpu.id(), n.enclave != null, served ? "serving" : "left",
                     a.results(d), a.audits(d), u, a.earned(d), a.penalized(d), a.revenueUsd(d), power, depreciation,
                     nodeNet, nodeRental));
             if (!served) {
@@ -410,7 +410,7 @@ final class NetworkRun {
             double u = n.account.utilization(i);
             net += n.account.revenueUsd(i) - n.costs.powerUsdPerDay(u) - n.costs.depreciationUsdPerDay();
         }
-        return new RunResult.Exit(d, n.name, n.gpu, net / k, n.costs.rentalNetUsdPerDay(), k);
+        return new RunResult.Exit(d, n.name, n.gpu.id(), net / k, n.costs.rentalNetUsdPerDay(), k);
     }
 
     private RunResult.Totals totals() {

@@ -20,12 +20,12 @@ record RunResult(Scenario.Run run, List<HourStats> hours, List<DaySummary> days,
     record DaySummary(int day, int operators, double netUsdMean, double rentalNetUsdMean, double vrtEarnedMean) {}
 
     /** One node's day. Amounts in VRT base units or USD. */
-    record NodeDay(int day, String node, GpuKind gpu, boolean enclave, String status, int results, int audits,
+    record NodeDay(int day, String node, String gpu, boolean enclave, String status, int results, int audits,
                    double utilization, long vrtEarned, long vrtPenalized, double revenueUsd, double powerUsd,
                    double depreciationUsd, double netUsd, double rentalNetUsd) {}
 
     /** An operator that left at the end of {@code day}, with the averages over the days that decided it. */
-    record Exit(int day, String node, GpuKind gpu, double netUsdPerDay, double rentalNetUsdPerDay, int daysBelow) {}
+    record Exit(int day, String node, String gpu, double netUsdPerDay, double rentalNetUsdPerDay, int daysBelow) {}
 
     /**
      * Counts over the run. {@code arrivals} is every client job the simulation drew; {@code submitted} those the

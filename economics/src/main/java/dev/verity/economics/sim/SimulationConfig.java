@@ -1,5 +1,6 @@
 package dev.verity.economics.sim;
 
+import dev.verity.economics.calculator.GpuSpec;
 import java.util.List;
 
 /**
@@ -44,7 +45,7 @@ public record SimulationConfig(Scenario scenario, int days, long seed, int block
     public static final int MAX_DAYS = 366;
 
     /** A group of identical nodes: {@code count} GPUs of one kind, each its own node, with or without a TEE enclave. */
-    public record NodeGroup(GpuKind gpu, int count, boolean enclave) {}
+    public record NodeGroup(GpuSpec gpu, int count, boolean enclave) {}
 
     /** The share of jobs asking for each mode first; TEE jobs carry a fallback ladder, the others none. */
     public record ModeMix(double tee, double optimistic, double sampled, double none) {
@@ -64,9 +65,9 @@ public record SimulationConfig(Scenario scenario, int days, long seed, int block
      * 24 nodes: 3 H100, 6 A100 and 6 L40S in confidential VMs (with TEE enclaves) and 9 RTX 4090 home rigs
      * without; 8.6 H100s of compute, about 620 jobs per hour of 5 x 10^15 compute units.
      */
-    public static final List<NodeGroup> DEFAULT_FLEET = List.of(new NodeGroup(GpuKind.H100, 3, true),
-            new NodeGroup(GpuKind.A100, 6, true), new NodeGroup(GpuKind.L40S, 6, true),
-            new NodeGroup(GpuKind.RTX_4090, 9, false));
+    public static final List<NodeGroup> DEFAULT_FLEET = List.of(new NodeGroup(Gpus.get("H100"), 3, true),
+            new NodeGroup(Gpus.get("A100"), 6, true), new NodeGroup(Gpus.get("L40S"), 6, true),
+            new NodeGroup(Gpus.get("RTX 4090"), 9, false));
 
     public SimulationConfig {
         fleet = List.copyOf(fleet);
@@ -92,7 +93,7 @@ public record SimulationConfig(Scenario scenario, int days, long seed, int block
     public double fleetComputeUnitsPerSecond() {
         double cu = 0;
         for (NodeGroup g : fleet) {
-            cu += g.count() * g.gpu().computeUnitsPerSecond();
+            cu += g.count() * Gpus.computeUnitsPerSecond(g.gpu());
         }
         return cu;
     }

@@ -71,7 +71,7 @@ final class Summary {
         m.put("final_base_price", t.finalBasePrice());
         List<Map<String, Object>> exits = new ArrayList<>();
         for (RunResult.Exit e : r.exits()) {
-            exits.add(ordered("day", e.day(), "node", e.node(), "gpu", e.gpu().id(),
+            exits.add(ordered("day", e.day(), "node", e.node(), "gpu", e.gpu(),
                     "net_usd_per_day", number(e.netUsdPerDay(), 2), "rental_net_usd_per_day", number(e.rentalNetUsdPerDay(), 2),
                     "days_below_rental", e.daysBelow()));
         }

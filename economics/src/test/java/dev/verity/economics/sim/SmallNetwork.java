@@ -8,9 +8,9 @@ import java.util.List;
  * blocks so that the fee market's target is again about one job per block, as in the default network.
  */
 final class SmallNetwork {
-    static final List<SimulationConfig.NodeGroup> FLEET = List.of(new SimulationConfig.NodeGroup(GpuKind.H100, 1, true),
-            new SimulationConfig.NodeGroup(GpuKind.A100, 2, true), new SimulationConfig.NodeGroup(GpuKind.L40S, 2, true),
-            new SimulationConfig.NodeGroup(GpuKind.RTX_4090, 2, false));
+    static final List<SimulationConfig.NodeGroup> FLEET = List.of(new SimulationConfig.NodeGroup(Gpus.get("H100"), 1, true),
+            new SimulationConfig.NodeGroup(Gpus.get("A100"), 2, true), new SimulationConfig.NodeGroup(Gpus.get("L40S"), 2, true),
+            new SimulationConfig.NodeGroup(Gpus.get("RTX 4090"), 2, false));
     static final double JOBS_PER_HOUR = 145;
     static final int BLOCK_SECONDS = 40;
     private static final SimProgram PROGRAM = new SimProgram();
