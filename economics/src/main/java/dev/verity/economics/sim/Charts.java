@@ -210,7 +210,10 @@ final class Charts {
             for (XYSeries s : series) {
                 double peak = 0;
                 for (int i = 0; i < s.getItemCount(); i++) {
-                    peak = Math.max(peak, s.getY(i).doubleValue());
+                    double y = s.getY(i).doubleValue();
+                    if (y > peak) { // false for NaN: an hour without a value
+                        peak = y;
+                    }
                 }
                 if (peak > 0) {
                     lo = Math.min(lo, peak);
