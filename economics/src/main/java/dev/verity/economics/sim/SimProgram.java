@@ -26,7 +26,7 @@ import java.util.SplittableRandom;
 
 /**
  * The model every simulated job runs: a two-layer int8 network (16 inputs, 32 hidden units, 4 outputs) on the
- * real integer engine, sliced into 10 steps, so a job's trace has 12 values. Its inputs are 64 bytes, so a month
+ * real integer engine, sliced into 9 steps, so a job's trace has 11 values. Its inputs are 64 bytes, so a month
  * of jobs fits in memory. On chain it is registered with a much larger declared compute-unit count (by default
  * 5 x 10^15 per job, 50 seconds of an H100): the chain prices and the simulated nodes spend time by that figure,
  * while the evidence (outputs, trace claims, audits) is computed from this small program for real.
