@@ -136,6 +136,13 @@ class FeeMarketTest {
     }
 
     @Test
+    void aPriceAtTheTopOfTheRangeSaturatesInsteadOfFailingTheBlock() {
+        Params p = Params.defaults();
+        assertThat(FeeMarket.next(p, Long.MAX_VALUE - 1, Long.MAX_VALUE)).isEqualTo(Long.MAX_VALUE);
+        assertThat(FeeMarket.next(p, Long.MAX_VALUE, 0)).isEqualTo(Long.MAX_VALUE - Long.MAX_VALUE / 8);
+    }
+
+    @Test
     void theStepIsBoundedAndNeverLeavesTheFloor() {
         Params p = Params.defaults();
         qt().withExamples(2_000).forAll(longs().between(p.minBasePrice(), 1_000_000_000_000L),

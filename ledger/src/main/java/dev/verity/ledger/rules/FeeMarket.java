@@ -1,6 +1,5 @@
 package dev.verity.ledger.rules;
 
-import dev.verity.core.Amounts;
 import dev.verity.ledger.Params;
 import dev.verity.ledger.state.LedgerState;
 import java.math.BigInteger;
@@ -43,7 +42,8 @@ public final class FeeMarket {
         long step = BigInteger.valueOf(base).multiply(BigInteger.valueOf(gap)).multiply(BigInteger.valueOf(p.basePriceChangeBps()))
                 .divide(BigInteger.valueOf(target).multiply(BigInteger.valueOf(10_000))).longValueExact();
         if (used > target) {
-            return Amounts.add(base, Math.max(step, 1));
+            long up = Math.max(step, 1);
+            return base > Long.MAX_VALUE - up ? Long.MAX_VALUE : base + up; // saturates: block end must not throw
         }
         return Math.max(p.minBasePrice(), base - step);
     }
