@@ -10,11 +10,7 @@ import dev.verity.ledger.VerificationMode;
 import dev.verity.ledger.evidence.EvidenceContext;
 import dev.verity.ledger.evidence.EvidenceVerifier;
 import dev.verity.ledger.evidence.EvidenceVerifiers;
-import dev.verity.ledger.evidence.NoneEvidenceVerifier;
-import dev.verity.ledger.evidence.TeeEvidenceVerifier;
-import dev.verity.ledger.evidence.TraceEvidenceVerifier;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * A STAND-IN for a {@code ZK} verifier, for the simulation only. No validity prover exists for the simulated
@@ -28,9 +24,7 @@ public final class ZkStandInVerifier implements EvidenceVerifier {
 
     /** The standard verifiers (NONE, TEE, OPTIMISTIC, SAMPLED) plus this stand-in for ZK. */
     public static EvidenceVerifiers withStandard() {
-        return new EvidenceVerifiers(List.of(new NoneEvidenceVerifier(), new TeeEvidenceVerifier(),
-                new TraceEvidenceVerifier(VerificationMode.OPTIMISTIC), new TraceEvidenceVerifier(VerificationMode.SAMPLED),
-                new ZkStandInVerifier()));
+        return EvidenceVerifiers.standardWith(new ZkStandInVerifier());
     }
 
     /** The stand-in "proof" of {@code outputHash} for {@code job}. */

@@ -1,6 +1,7 @@
 package dev.verity.ledger.evidence;
 
 import dev.verity.ledger.VerificationMode;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 
@@ -15,8 +16,19 @@ public final class EvidenceVerifiers {
     }
 
     public static EvidenceVerifiers standard() {
-        return new EvidenceVerifiers(List.of(new NoneEvidenceVerifier(), new TeeEvidenceVerifier(),
-                new TraceEvidenceVerifier(VerificationMode.OPTIMISTIC), new TraceEvidenceVerifier(VerificationMode.SAMPLED)));
+        return new EvidenceVerifiers(standardList());
+    }
+
+    /** The standard verifiers plus {@code extra}, for a mode the standard set does not enable (or replacing one). */
+    public static EvidenceVerifiers standardWith(EvidenceVerifier extra) {
+        List<EvidenceVerifier> all = new ArrayList<>(standardList());
+        all.add(extra);
+        return new EvidenceVerifiers(all);
+    }
+
+    private static List<EvidenceVerifier> standardList() {
+        return List.of(new NoneEvidenceVerifier(), new TeeEvidenceVerifier(),
+                new TraceEvidenceVerifier(VerificationMode.OPTIMISTIC), new TraceEvidenceVerifier(VerificationMode.SAMPLED));
     }
 
     public boolean supports(VerificationMode mode) {
