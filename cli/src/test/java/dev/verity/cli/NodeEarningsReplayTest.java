@@ -26,9 +26,7 @@ import dev.verity.ledger.governance.Council;
 import dev.verity.ledger.tx.Hardware;
 import dev.verity.modelhub.hub.PackageRunner;
 import dev.verity.modelhub.train.Digits;
-import dev.verity.node.api.ApiServer;
 import dev.verity.node.chain.ChainNode;
-import dev.verity.node.chain.NodeConfig;
 import dev.verity.node.devnet.DigitsPackage;
 import dev.verity.node.verify.IntegerProgram;
 import dev.verity.proofs.trace.TraceClaim;
@@ -76,7 +74,7 @@ class NodeEarningsReplayTest {
 
     static Genesis genesis;
     static ChainNode chain;
-    static ApiServer server;
+    static LocalChain local;
     static VerityClient client;
     static String api;
     static ModelPackage digits;
@@ -97,10 +95,10 @@ class NodeEarningsReplayTest {
                         new Genesis.Allocation(AUDITOR.publicKey(), 100_000 * VRT),
                         new Genesis.Allocation(BOB.publicKey(), 100_000 * VRT)),
                 List.of(VALIDATOR.publicKey()), Council.single(VALIDATOR.publicKey()), List.of(), List.of(), List.of());
-        chain = ChainNode.open(NodeConfig.defaults(dir.resolve("data")), genesis, VALIDATOR);
-        server = new ApiServer(chain, 0).start();
-        api = server.url();
-        client = new VerityClient(api);
+        local = LocalChain.start(dir.resolve("data"), genesis, VALIDATOR);
+        chain = local.chain();
+        api = local.api();
+        client = local.client();
         digits = DigitsPackage.build();
         program = IntegerProgram.of(digits);
 
@@ -205,14 +203,8 @@ class NodeEarningsReplayTest {
 
     @AfterAll
     static void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-        if (chain != null) {
-            chain.close();
+        if (local != null) {
+            local.close();
         }
     }
 

@@ -45,7 +45,7 @@ final class ParamsDocument {
                 + " for SAMPLED and " + percent(p.zkFeeMultiplierBps()) + " for ZK jobs, capped by the client's max fee (the cap cuts "
                 + "the tip; a job whose fee at the base price alone does not fit is refused); the client escrows its max fee and "
                 + "gets back what the fee does not use");
-        r.add("the base price per 10^15 compute units (" + basePriceNote(p) + ") moves at the end of every block by up to "
+        r.add("the base price per 10^15 compute units (initialBasePrice = " + p.initialBasePrice() + " at genesis) moves at the end of every block by up to "
                 + "basePriceChangeBps/100 = " + percent(p.basePriceChangeBps()) + " toward targetComputeUnitsPerBlock = "
                 + p.targetComputeUnitsPerBlock() + ": up when the block's submitted jobs used more compute units, down when less "
                 + "(EIP-1559), never below minBasePrice = " + p.minBasePrice() + "; a job pays the price of the block that took it, "
@@ -71,10 +71,6 @@ final class ParamsDocument {
         r.add("a job's result is due " + p.minDeadlineBlocks() + " to " + p.maxDeadlineBlocks()
                 + " blocks (the job's deadlineBlocks) after it is assigned");
         return r;
-    }
-
-    private static String basePriceNote(Params p) {
-        return "initialBasePrice = " + p.initialBasePrice() + " at genesis";
     }
 
     /** 100 basis points → "1%"; 12000 → "120%"; 150 → "1.5%". */
