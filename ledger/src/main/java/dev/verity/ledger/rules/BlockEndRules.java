@@ -56,7 +56,7 @@ public final class BlockEndRules {
             missed.add(late);
             if (job.reassignments() < p.maxReassignments()) {
                 state.jobs.put(job.id(), job.requeued(missed, ctx.height()));
-                JobRules.enqueue(state, job.id(), job.tip());
+                JobRules.enqueue(state, job);
                 state.emit(LedgerEvent.of(EventType.JOB_REQUEUED, job.id(), late, job.client(), 0,
                         "reassignment " + (job.reassignments() + 1) + " of " + p.maxReassignments()));
             } else {
@@ -94,7 +94,7 @@ public final class BlockEndRules {
                             "no eligible node for model " + job.model().hex() + " in modes " + modes(job) + " within "
                                     + p.maxQueueBlocks() + " blocks");
                 } else {
-                    JobRules.enqueue(state, job.id(), job.tip());
+                    JobRules.enqueue(state, job);
                 }
             }
         }

@@ -72,19 +72,20 @@ public final class JobRules {
         Balances.debit(state, sender, j.maxFee(), "escrowing the max fee");
         FeeMarket.recordDemand(state, model.computeUnits());
         Hash inputHash = Sha256.digest(j.input());
-        state.jobs.put(jobId, new JobRecord(jobId, sender, j.model(), inputHash, j.mode(), j.fallbackModes(), j.maxFee(),
+        JobRecord job = new JobRecord(jobId, sender, j.model(), inputHash, j.mode(), j.fallbackModes(), j.maxFee(),
                 fee, basePrice, j.tip(),
-                j.deadlineBlocks(), JobStatus.QUEUED, null, 0, 0, 0, List.of(), ctx.height(), ctx.height(), null, 0));
+                j.deadlineBlocks(), JobStatus.QUEUED, null, 0, 0, 0, List.of(), ctx.height(), ctx.height(), null, 0);
+        state.jobs.put(jobId, job);
         state.jobInputs.put(jobId, j.input());
-        enqueue(state, jobId, j.tip());
+        enqueue(state, job);
         state.emit(LedgerEvent.of(EventType.JOB_SUBMITTED, jobId, null, sender, j.maxFee(),
                 "max fee escrowed for a " + j.mode() + " job on model " + model.name()).withMode(j.mode()));
     }
 
     /** Queues a job behind those with a higher tip and, among equal tips, those queued before it. */
-    static void enqueue(LedgerState state, Hash jobId, long tip) {
+    static void enqueue(LedgerState state, JobRecord job) {
         long seq = state.global(LedgerState.GLOBAL_NEXT_QUEUE_SEQ);
-        state.queue.put(new QueueKey(tip, seq), jobId);
+        state.queue.put(new QueueKey(job.tip(), seq), job.id());
         state.setGlobal(LedgerState.GLOBAL_NEXT_QUEUE_SEQ, seq + 1);
     }
 

@@ -71,7 +71,7 @@ final class Revocations {
                 VerificationMode next = job.fallbackModes().get(0);
                 List<VerificationMode> rest = job.fallbackModes().subList(1, job.fallbackModes().size());
                 state.jobs.put(job.id(), job.movedDown(next, rest, ctx.height()));
-                JobRules.enqueue(state, job.id(), job.tip());
+                JobRules.enqueue(state, job);
                 state.emit(LedgerEvent.of(EventType.JOB_MOVED, job.id(), node, job.client(), 0,
                         "moved from TEE to " + next + " because its enclave was revoked (" + why + ")"));
             }
