@@ -13,7 +13,6 @@ import dev.verity.economics.earnings.EarningsReport;
 import dev.verity.economics.earnings.EventHistory;
 import dev.verity.ledger.Params;
 import dev.verity.sdk.Amounts;
-import dev.verity.sdk.VerityApiException;
 import dev.verity.sdk.VerityClient;
 import dev.verity.sdk.api.NodeView;
 import dev.verity.sdk.api.StatusView;
@@ -164,16 +163,7 @@ final class EconomicsCommand extends BaseCommand {
             throw usage("--days must be 1 to 3660, got " + days);
         }
         try (VerityClient client = api.client()) {
-            NodeView view;
-            try {
-                view = client.node(node);
-            } catch (VerityApiException e) {
-                if (e.status() == 404) {
-                    throw new CliException(e.code(), "no node " + node.hex() + " is registered on the chain at " + client.baseUrl()
-                            + " (verity node list shows those that are)");
-                }
-                throw e;
-            }
+            NodeView view = NodeCommand.registered(client, node);
             String gpuName = gpu != null ? gpu : view.gpuModel();
             if (gpuName == null || gpuName.isBlank()) {
                 throw usage("node " + node.hex() + " declares no GPU; give --gpu");

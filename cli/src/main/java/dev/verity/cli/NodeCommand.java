@@ -231,6 +231,19 @@ final class NodeCommand extends GroupCommand {
         }
     }
 
+    /** The node {@code id} as the chain shows it; a clear failure when no such node is registered. */
+    static NodeView registered(VerityClient client, PublicKey id) {
+        try {
+            return client.node(id);
+        } catch (VerityApiException e) {
+            if (e.status() == 404) {
+                throw new CliException(e.code(), "no node " + id.hex() + " is registered on the chain at " + client.baseUrl()
+                        + " (verity node list shows those that are)");
+            }
+            throw e;
+        }
+    }
+
     @Command(name = "earnings", mixinStandardHelpOptions = true,
             description = {"What a node earned, day by day, rebuilt from chain events alone.", "",
                 "Jobs settled per verification mode, the node's share of their fees, audit fees, dispute rewards and "
@@ -268,15 +281,7 @@ final class NodeCommand extends GroupCommand {
                 throw usage("--to " + to + " is before --from " + from);
             }
             try (VerityClient client = api.client()) {
-                try {
-                    client.node(id);
-                } catch (VerityApiException e) {
-                    if (e.status() == 404) {
-                        throw new CliException(e.code(), "no node " + id.hex() + " is registered on the chain at " + client.baseUrl()
-                                + " (verity node list shows those that are)");
-                    }
-                    throw e;
-                }
+                registered(client, id);
                 EventHistory.Snapshot history = EventHistory.fetch(client, id);
                 EarningsReport report = EarningsReport.build(history.events(), id, zone, from, to);
                 if (out().json()) {
