@@ -4,8 +4,10 @@ import dev.verity.core.Hash;
 import dev.verity.core.PrivateKey;
 import dev.verity.inference.pkg.ModelMetadata;
 import dev.verity.inference.pkg.ModelPackage;
-import dev.verity.modelhub.hub.PackageRunner;
+import dev.verity.ledger.schema.InputSchema;
 import dev.verity.ledger.tx.Payload;
+import dev.verity.node.devnet.ShippedSchemas;
+import dev.verity.sdk.InputSchemas;
 import dev.verity.node.model.InvalidModelException;
 import dev.verity.node.model.ModelStore;
 import dev.verity.node.model.OnnxModelInfo;
@@ -80,6 +82,24 @@ final class ModelCommand extends GroupCommand {
                 description = "What a job gets back (default: the model's declared outputs).")
         String outputDescription;
 
+        @Option(names = "--input-schema", paramLabel = "SPEC",
+                description = "What the chain lets a job send, checked at every submission: " + InputSchemaSpec.FORMS
+                        + ". Default: for a package, its input tensor with any finite values; for an ONNX file, UTF-8 text "
+                        + "of 1 byte up to the chain's input limit.")
+        String inputSchema;
+
+        /** The schema given with --input-schema, or null. */
+        private InputSchema givenSchema() {
+            if (inputSchema == null) {
+                return null;
+            }
+            try {
+                return InputSchemaSpec.parse(inputSchema);
+            } catch (IllegalArgumentException e) {
+                throw usage("--input-schema: " + e.getMessage());
+            }
+        }
+
         @Override
         protected int execute() throws IOException {
             if (!Files.isRegularFile(file)) {
@@ -106,13 +126,17 @@ final class ModelCommand extends GroupCommand {
             }
             String in = text(inputDescription, describe(info.inputs()), "--input-description");
             String outDesc = text(outputDescription, describe(info.outputs()), "--output-description");
+            InputSchema given = givenSchema();
             PrivateKey key = api.loadKey();
             try (VerityClient client = api.client()) {
+                InputSchema schema = given != null ? given
+                        : new InputSchema.Utf8Text(1, client.params().path("maxInputBytes").asInt(64 * 1024));
                 return Transactions.send(out(), client, key,
-                        new Payload.RegisterModel(hash, modelName, in, outDesc, info.computeUnits()), waitOptions,
-                        "register model " + modelName + " (" + hash.hex() + "), " + info.computeUnits() + " compute units",
+                        new Payload.RegisterModel(hash, modelName, in, outDesc, info.computeUnits(), schema), waitOptions,
+                        "register model " + modelName + " (" + hash.hex() + "), " + info.computeUnits() + " compute units, inputs: "
+                                + InputSchemas.view(schema).description(),
                         Output.object("model", hash.hex(), "name", modelName, "inputDescription", in, "outputDescription", outDesc,
-                                "computeUnits", info.computeUnits()));
+                                "computeUnits", info.computeUnits(), "inputSchema", InputSchemas.view(schema)));
             }
         }
 
@@ -131,7 +155,13 @@ final class ModelCommand extends GroupCommand {
             String outDesc = text(outputDescription, LocalModels.describe(meta.outputs()) + " (float32 little-endian)",
                     "--output-description");
             long units = Math.max(1, meta.computeUnits());
-            long inputBytes = PackageRunner.inputBytes(pkg);
+            InputSchema given = givenSchema();
+            InputSchema schema;
+            try {
+                schema = given != null ? given : ShippedSchemas.forPackage(pkg, -Float.MAX_VALUE, Float.MAX_VALUE);
+            } catch (IllegalArgumentException e) {
+                throw usage("the package's input cannot be described on chain (" + e.getMessage() + "); give --input-schema");
+            }
             PrivateKey key = api.loadKey();
             ModelStore modelStore = store.open();
             String hex = modelStore.put(Files.readAllBytes(file), LocalModels.PACKAGE_SUFFIX);
@@ -142,10 +172,11 @@ final class ModelCommand extends GroupCommand {
             out().note("copied the package to " + stored);
             try (VerityClient client = api.client()) {
                 return Transactions.send(out(), client, key,
-                        new Payload.RegisterModel(id, modelName, in, outDesc, units, inputBytes), waitOptions,
-                        "register model package " + modelName + " (" + id.hex() + "), " + units + " compute units",
+                        new Payload.RegisterModel(id, modelName, in, outDesc, units, schema), waitOptions,
+                        "register model package " + modelName + " (" + id.hex() + "), " + units + " compute units, inputs: "
+                                + InputSchemas.view(schema).description(),
                         Output.object("model", id.hex(), "name", modelName, "inputDescription", in, "outputDescription", outDesc,
-                                "computeUnits", units, "inputBytes", inputBytes, "onnxHash", pkg.onnxHash().hex(),
+                                "computeUnits", units, "inputSchema", InputSchemas.view(schema), "onnxHash", pkg.onnxHash().hex(),
                                 "package", stored.toString()));
             }
         }

@@ -14,6 +14,7 @@ import dev.verity.ledger.VerificationMode;
 import dev.verity.ledger.governance.Council;
 import dev.verity.ledger.tx.Hardware;
 import dev.verity.modelhub.hub.PackageRunner;
+import dev.verity.node.devnet.ShippedSchemas;
 import dev.verity.modelhub.train.Digits;
 import dev.verity.node.chain.ChainNode;
 import dev.verity.node.devnet.DigitsPackage;
@@ -82,7 +83,7 @@ class DisputeCommandTest {
     void jobShowAndDisputeCommandsFollowAGameFromChallengeToItsEnd() {
         Wallet alice = new Wallet(client, ALICE);
         Hash model = digits.id();
-        alice.registerModel(model, "digits", "64 floats", "10 floats", 1, PackageRunner.inputBytes(digits));
+        alice.registerModel(model, "digits", "64 floats", "10 floats", 1, ShippedSchemas.digits(digits));
         chain.produceBlock();
         alice.registerProgram(model, program.commitment().root(), program.commitment().leafCount(), program.commitment().stepCount());
         new Wallet(client, NODE).registerNode(2_000 * VRT, List.of(model), List.of(VerificationMode.OPTIMISTIC),

@@ -25,6 +25,7 @@ import dev.verity.ledger.event.LedgerEvent;
 import dev.verity.ledger.governance.Council;
 import dev.verity.ledger.tx.Hardware;
 import dev.verity.modelhub.hub.PackageRunner;
+import dev.verity.node.devnet.ShippedSchemas;
 import dev.verity.modelhub.train.Digits;
 import dev.verity.node.chain.ChainNode;
 import dev.verity.node.devnet.DigitsPackage;
@@ -104,7 +105,7 @@ class NodeEarningsReplayTest {
 
         Wallet alice = wallet(ALICE);
         Hash model = digits.id();
-        alice.registerModel(model, "digits", "64 floats", "10 floats", 1, PackageRunner.inputBytes(digits));
+        alice.registerModel(model, "digits", "64 floats", "10 floats", 1, ShippedSchemas.digits(digits));
         produce();
         alice.registerProgram(model, program.commitment().root(), program.commitment().leafCount(), program.commitment().stepCount());
         wallet(NODE).registerNode(2_000 * VRT, List.of(model), List.of(VerificationMode.NONE, VerificationMode.OPTIMISTIC,

@@ -8,6 +8,7 @@ import dev.verity.ledger.rules.BlockEndRules;
 import dev.verity.ledger.rules.DisputeRules;
 import dev.verity.ledger.rules.ProvableRules;
 import dev.verity.ledger.rules.EnclaveRules;
+import dev.verity.ledger.rules.FailureRules;
 import dev.verity.ledger.rules.GovernanceRules;
 import dev.verity.ledger.rules.JobRules;
 import dev.verity.ledger.rules.ModelRules;
@@ -191,6 +192,8 @@ public final class Ledger {
             case Payload.DisputeMove m -> DisputeRules.move(state, sender, m, ctx);
             case Payload.ProveStep s -> DisputeRules.proveStep(state, sender, s, ctx);
             case Payload.AuditReport a -> AuditRules.report(state, sender, a, ctx);
+            case Payload.SubmitFailure f -> FailureRules.fail(state, sender, f, ctx);
+            case Payload.SetCapacity c -> StakingRules.setCapacity(state, sender, c);
         }
     }
 

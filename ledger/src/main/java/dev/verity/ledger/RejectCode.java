@@ -29,6 +29,10 @@ public enum RejectCode {
     INVALID_PARAMETER,
     /** A governance proposal out of order, without enough council approvals, or that changes nothing. */
     INVALID_PROPOSAL,
+    /** A job input that does not match its model's declared input schema. */
+    INVALID_INPUT,
+    /** A node at its declared capacity, or a capacity out of range. */
+    INVALID_CAPACITY,
     /** Not a ledger rule: the node's mempool has no room; retry after the next block. */
     MEMPOOL_FULL
 }

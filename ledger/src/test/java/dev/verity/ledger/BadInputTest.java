@@ -42,6 +42,7 @@ import dev.verity.proofs.attestation.Measurement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
+import dev.verity.ledger.schema.InputSchema;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -204,7 +205,7 @@ class BadInputTest {
     void unknownPayloadTagIsMalformed() {
         byte[] bytes = aJob().encoded();
         assertThat(bytes[tagOffset()]).isEqualTo((byte) 9);
-        for (int tag : new int[] {0, 17, 99, 255}) {
+        for (int tag : new int[] {0, 19, 99, 255}) {
             byte[] b = bytes.clone();
             b[tagOffset()] = (byte) tag;
             refusedBytes(b, RejectCode.MALFORMED, "unknown transaction type tag " + tag);
@@ -256,11 +257,11 @@ class BadInputTest {
 
     @Test
     void oversizedInputIsRefused() {
-        SignedTransaction tx = chain.submitJob(ALICE, MODEL, new byte[513], NONE, List.of(), 10_000, 5);
+        SignedTransaction tx = chain.submitJob(ALICE, MODEL, Bytes.utf8("a".repeat(513)), NONE, List.of(), 10_000, 5);
         assertThat(tx.size()).isLessThan(8_192);
         refused(tx, RejectCode.OVERSIZED, "input is 513 bytes", "limit of 512");
         // exactly at the limit is fine
-        chain.ledger.apply(chain.submitJob(ALICE, MODEL, new byte[512], NONE, List.of(), 10_000, 5), chain.nextContext());
+        chain.ledger.apply(chain.submitJob(ALICE, MODEL, Bytes.utf8("a".repeat(512)), NONE, List.of(), 10_000, 5), chain.nextContext());
     }
 
     // ------------------------------------------------------------------------------- signatures, chain, nonce
@@ -326,10 +327,11 @@ class BadInputTest {
     @Test
     void anInputOfTheWrongSizeForAFixedShapeModelIsRefused() {
         Hash digits = modelHash("fixed-shape digits model");
-        chain.block(chain.sign(BOB, new Payload.RegisterModel(digits, "digits", "64 float32", "10 float32", 2_368, 256)));
-        assertThat(chain.ledger.state().models.get(digits).inputBytes()).isEqualTo(256);
-        refused(chain.submitJob(ALICE, digits, new byte[40], NONE, List.of(), 10_000, 5), RejectCode.MALFORMED,
-                "exactly 256 bytes", "got 40");
+        InputSchema schema = new InputSchema.Float32Tensor(List.of(64), Float.floatToIntBits(0f), Float.floatToIntBits(1f));
+        chain.block(chain.sign(BOB, new Payload.RegisterModel(digits, "digits", "64 float32", "10 float32", 2_368, schema)));
+        assertThat(chain.ledger.state().models.get(digits).inputSchema()).isEqualTo(schema);
+        refused(chain.submitJob(ALICE, digits, new byte[40], NONE, List.of(), 10_000, 5), RejectCode.INVALID_INPUT,
+                "256 bytes", "got 40 bytes");
         chain.ledger.apply(chain.submitJob(ALICE, digits, new byte[256], NONE, List.of(), 10_000, 5), chain.nextContext());
     }
 

@@ -37,6 +37,8 @@ import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import dev.verity.ledger.schema.InputSchema;
+import dev.verity.ledger.tx.FailureReason;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -164,6 +166,11 @@ class CodecPropertyTest {
     static final Gen<Hardware> HARDWARE = text(16).zip(integers().between(0, Integer.MAX_VALUE), text(16),
             integers().between(0, Integer.MAX_VALUE), Hardware::new);
 
+    static final Gen<Integer> U31 = integers().between(0, Integer.MAX_VALUE);
+    static final Gen<InputSchema> INPUT_SCHEMA = Generate.oneOf(
+            U31.zip(U31, InputSchema.Utf8Text::new),
+            lists().of(U31).ofSizeBetween(0, InputSchema.MAX_RANK).zip(integers().all(), integers().all(), InputSchema.Float32Tensor::new),
+            U31.zip(U32, InputSchema.TokenIds::new));
     static final Gen<TeeType> TEE_TYPE = Generate.enumValues(TeeType.class);
     static final Gen<Measurement> MEASUREMENT = fixedBytes(Measurement.LENGTH).map(Measurement::new);
     static final Gen<RevocationTarget> REVOCATION_TARGET = Generate.oneOf(
@@ -188,14 +195,20 @@ class CodecPropertyTest {
     static {
         PAYLOADS.put("Transfer", KEY.zip(U64, (to, amount) -> new Payload.Transfer(to, amount)));
         PAYLOADS.put("RegisterNode", U64.zip(lists().of(HASH).ofSizeBetween(0, 5), lists().of(MODE).ofSizeBetween(0, 6),
-                HARDWARE, Payload.RegisterNode::new));
+                HARDWARE, (stake, models, modes, hw) -> new Payload.RegisterNode(stake, models, modes, hw, 1))
+                .zip(integers().between(0, Integer.MAX_VALUE),
+                        (n, cap) -> new Payload.RegisterNode(n.stake(), n.models(), n.modes(), n.hardware(), cap)));
+        PAYLOADS.put("SetCapacity", integers().between(0, Integer.MAX_VALUE).map(Payload.SetCapacity::new));
+        PAYLOADS.put("SubmitFailure", HASH.zip(Generate.enumValues(FailureReason.class), text(60), bytes(200),
+                Payload.SubmitFailure::new));
         PAYLOADS.put("Bond", U64.map(Payload.Bond::new));
         PAYLOADS.put("Unbond", U64.map(Payload.Unbond::new));
         PAYLOADS.put("Withdraw", Generate.constant(new Payload.Withdraw()));
         PAYLOADS.put("Unjail", Generate.constant(new Payload.Unjail()));
         PAYLOADS.put("RegisterModel", HASH.zip(text(40), text(40), text(40),
-                (h, name, in, out) -> new Payload.RegisterModel(h, name, in, out, 0)).zip(U64,
-                (m, cu) -> new Payload.RegisterModel(m.modelHash(), m.name(), m.inputDescription(), m.outputDescription(), cu)));
+                (h, name, in, out) -> new Payload.RegisterModel(h, name, in, out, 0)).zip(U64, INPUT_SCHEMA,
+                (m, cu, schema) -> new Payload.RegisterModel(m.modelHash(), m.name(), m.inputDescription(), m.outputDescription(), cu,
+                        schema)));
         PAYLOADS.put("RegisterEnclave", KEY.zip(bytes(300), (k, doc) -> new Payload.RegisterEnclave(k, doc)));
         PAYLOADS.put("SubmitJob", HASH.zip(bytes(120), MODE, lists().of(MODE).ofSizeBetween(0, 5),
                 (h, in, mode, fallbacks) -> new Payload.SubmitJob(h, in, mode, fallbacks, 0, 0)).zip(U64, U64,

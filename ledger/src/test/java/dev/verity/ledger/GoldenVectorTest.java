@@ -48,14 +48,14 @@ import org.junit.jupiter.api.Test;
 class GoldenVectorTest {
     static final String GENESIS_HASH = "d30e0103485b92e5c3b5468497ecda8a8a4a1cca227bc1361efb7fa3c2b37e46";
     static final List<String> BLOCK_HASHES = List.of(
-            "15f875138f022e86c7f5342d046cb852b4c78d30de1ea79cbece2bdbc4636778",
-            "e152d9b812e65de67824a539eb777278ae707d1cb3e88d96f0d636e13aa94c3f",
-            "c0ab0e46eb1fc68a091410c81da00c637e563f2d340d916bd6ff5fd786edcc7c",
-            "1b46d5847f14c1927bb44fb94865a328b3f606f010a9ded0c8df93dc062edeaa",
-            "dccb26514684dde0c7d99908dc65d0634bda375c82e8c94e0f68c8465a051323",
-            "416d8df720462deefa6c2f2579b71d99bd9753008044bfe893a01573f082cf0e",
-            "c0262373a2044ee576a6ee9b5b999e65b365a627d3dcabd20c94025e27a05c6d");
-    static final String FINAL_STATE_ROOT = "a167179a2247296a0186e80d63a8ee3fe104e13c8f516248b4d526340a39a8fe";
+            "176168e7f06efe655f2d2e999c5525380b389c4237923e93bb79fd556436b765",
+            "79debd0717d971d432eb77d3fbc880f0e94d2c5d178d1c2c5bed776ba73880c5",
+            "fe57b10c813533ebc716bf4d0f9a5a2693b003dc3e73f2cca659cc1b0bf63a35",
+            "0936aff2771ffae738683023e94108e9240281d1c50e85670085909730df1056",
+            "1d96efa03bbe9223bde7f7df9565416e259bb1f2c571118598cdd03671f167c6",
+            "ec56c8bbc3dd8eeb1b4b3d4577312288e571db5718b5f54451dbce12a0b258ee",
+            "575df4cf6560b8ae4d4ca13cd2f2138fc9c245cfa47d884725630ba1a6349bb9");
+    static final String FINAL_STATE_ROOT = "2819502455d02b342e44d9be916f9bbe28c85ce4a0260b4627850059c03f7c33";
 
     static final Hash LLAMA = modelHash("llama-tiny");
     static final Hash WHISPER = modelHash("whisper-tiny");

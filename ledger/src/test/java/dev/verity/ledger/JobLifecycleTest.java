@@ -252,7 +252,7 @@ class JobLifecycleTest {
 
     private static NodeRecord node(PrivateKey k, long stake) {
         return new NodeRecord(k.publicKey(), stake, List.of(MODEL), List.of(NONE), TestChain.hardware(), NodeStatus.ACTIVE,
-                0, 0, List.of(), null, 0, 0, 0, 0);
+                0, 0, List.of(), null, 0, 0, 0, 0, 4, 0);
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.verity.ledger.state.JobRecord;
 import dev.verity.ledger.state.ResultClaim;
 import dev.verity.ledger.tx.Payload;
 import dev.verity.ledger.tx.SignedTransaction;
+import dev.verity.ledger.schema.InputSchema;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -26,7 +27,7 @@ final class ProvableWorld {
         chain = new TestChain(TestChain.params(params));
         rnd = new Random(seed);
         chain.block(chain.sign(ALICE, new Payload.RegisterModel(MODEL, "tiny-mlp", "16 float32", "4 float32", 2_000_000,
-                4L * TinyProgram.INPUTS)));
+                new InputSchema.Float32Tensor(List.of(TinyProgram.INPUTS), Float.floatToIntBits(-1e6f), Float.floatToIntBits(1e6f)))));
         chain.block(chain.sign(ALICE, new Payload.RegisterProgram(MODEL, TinyProgram.COMMITMENT.root(),
                 TinyProgram.COMMITMENT.leafCount(), TinyProgram.COMMITMENT.stepCount())));
         SignedTransaction[] regs = new SignedTransaction[nodes.length];

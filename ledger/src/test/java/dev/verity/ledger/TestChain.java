@@ -43,6 +43,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import dev.verity.ledger.rules.StakingRules;
+import dev.verity.ledger.schema.InputSchema;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -282,15 +284,21 @@ final class TestChain {
     }
 
     SignedTransaction registerModel(PrivateKey owner, Hash model, String name, long computeUnits) {
-        return sign(owner, new Payload.RegisterModel(model, name, "text", "text", computeUnits));
+        return sign(owner, new Payload.RegisterModel(model, name, "text", "text", computeUnits,
+                new InputSchema.Utf8Text(1, ledger.state().params().maxInputBytes())));
     }
 
     static Hardware hardware() {
         return new Hardware("H100", 1, "EPYC", 16);
     }
 
+    /** A node whose capacity ({@link StakingRules#MAX_CAPACITY}) never limits a test that is not about capacity. */
     SignedTransaction registerNode(PrivateKey node, long stake, List<Hash> models, VerificationMode... modes) {
-        return sign(node, new Payload.RegisterNode(stake, models, List.of(modes), hardware()));
+        return registerNode(node, stake, StakingRules.MAX_CAPACITY, models, modes);
+    }
+
+    SignedTransaction registerNode(PrivateKey node, long stake, int capacity, List<Hash> models, VerificationMode... modes) {
+        return sign(node, new Payload.RegisterNode(stake, models, List.of(modes), hardware(), capacity));
     }
 
     /** SEV-SNP evidence from {@code platform} whose report data binds {@code enclave} to {@code node} on the test chain. */

@@ -7,6 +7,8 @@ import dev.verity.ledger.VerificationMode;
 import dev.verity.ledger.governance.Approval;
 import dev.verity.ledger.governance.GovernanceAction;
 import dev.verity.ledger.governance.GovernanceCodec;
+import dev.verity.ledger.schema.InputSchema;
+import dev.verity.ledger.tx.FailureReason;
 import dev.verity.ledger.tx.Hardware;
 import dev.verity.ledger.tx.Payload;
 import dev.verity.ledger.tx.SignedTransaction;
@@ -138,6 +140,21 @@ public final class Wallet {
     }
 
     /** Registers this account as a compute node with {@code stake} base units moved from its balance. */
+    /** Registers this account as a compute node that runs at most {@code capacity} jobs at once. */
+    public Hash registerNode(long stake, List<Hash> models, List<VerificationMode> modes, Hardware hardware, int capacity) {
+        return submit(new Payload.RegisterNode(stake, models, modes, hardware, capacity));
+    }
+
+    /** Declares a new capacity: the most jobs the chain assigns this node at once. */
+    public Hash setCapacity(int capacity) {
+        return submit(new Payload.SetCapacity(capacity));
+    }
+
+    /** Reports that this node could not run an assigned job: why, what happened, and the evidence its mode needs. */
+    public Hash submitFailure(Hash jobId, FailureReason reason, String message, byte[] evidence) {
+        return submit(new Payload.SubmitFailure(jobId, reason, message, evidence));
+    }
+
     public Hash registerNode(long stake, List<Hash> models, List<VerificationMode> modes, Hardware hardware) {
         return submit(new Payload.RegisterNode(stake, models, modes, hardware));
     }
@@ -162,9 +179,10 @@ public final class Wallet {
 
     /** Registers a model by the SHA-256 of its file. */
     /** Registers a model whose job inputs must be exactly {@code inputBytes} long (0 = any size). */
+    /** Registers a model with the schema the chain checks every job input against. */
     public Hash registerModel(Hash modelHash, String name, String inputDescription, String outputDescription,
-                              long computeUnits, long inputBytes) {
-        return submit(new Payload.RegisterModel(modelHash, name, inputDescription, outputDescription, computeUnits, inputBytes));
+                              long computeUnits, InputSchema inputSchema) {
+        return submit(new Payload.RegisterModel(modelHash, name, inputDescription, outputDescription, computeUnits, inputSchema));
     }
 
     public Hash registerModel(Hash modelHash, String name, String inputDescription, String outputDescription,

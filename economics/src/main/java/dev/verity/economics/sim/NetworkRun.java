@@ -19,6 +19,8 @@ import dev.verity.ledger.state.ModelRecord;
 import dev.verity.ledger.state.NodeRecord;
 import dev.verity.ledger.state.NodeStatus;
 import dev.verity.ledger.state.ResultClaim;
+import dev.verity.ledger.rules.StakingRules;
+import dev.verity.ledger.schema.InputSchema;
 import dev.verity.ledger.tx.Hardware;
 import dev.verity.ledger.tx.Payload;
 import dev.verity.proofs.attestation.TeeType;
@@ -151,7 +153,9 @@ final class NetworkRun {
     /** Block 1: the model and its program, every node, every enclave with its attestation. */
     private void setUp() {
         chain.submit(chain.modelOwner, new Payload.RegisterModel(SimProgram.MODEL, "simulated int8 MLP",
-                "16 float32", "4 float32", config.computeUnitsPerJob(), SimProgram.INPUT_BYTES));
+                "16 float32", "4 float32", config.computeUnitsPerJob(),
+                new InputSchema.Float32Tensor(List.of(SimProgram.INPUT_FEATURES), Float.floatToIntBits(-Float.MAX_VALUE),
+                        Float.floatToIntBits(Float.MAX_VALUE))));
         var c = program.commitment();
         chain.submit(chain.modelOwner, new Payload.RegisterProgram(SimProgram.MODEL, c.root(), c.leafCount(), c.stepCount()));
         for (ComputeNode n : nodes) {
@@ -161,7 +165,7 @@ final class NetworkRun {
             }
             modes.addAll(List.of(VerificationMode.OPTIMISTIC, VerificationMode.SAMPLED, VerificationMode.ZK));
             chain.submit(n.key, new Payload.RegisterNode(n.stake, List.of(SimProgram.MODEL), modes,
-                    new Hardware(n.gpu.id(), 1, "AMD EPYC", 16)));
+                    new Hardware(n.gpu.id(), 1, "AMD EPYC", 16), StakingRules.MAX_CAPACITY)); // throughput is simulated here
             if (n.enclave != null) {
                 chain.submit(n.key, new Payload.RegisterEnclave(n.enclave.publicKey(),
                         SimChain.attestation(n.enclave.publicKey(), n.id())));

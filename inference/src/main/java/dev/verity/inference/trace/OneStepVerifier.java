@@ -72,6 +72,26 @@ public final class OneStepVerifier {
         return step(programRoot, leafCount, stepCount, index - 1, agreedPrevious, w);
     }
 
+    /**
+     * Whether the integer engine refuses {@code jobInput} at its first step: the io leaf of the witness must prove
+     * against the program root; the input is then quantized exactly as trace index 0 does. Returns the engine's
+     * refusal, or empty when it accepts the input (and a node must answer with a result). Throws
+     * StepRejectedException when the witness does not prove.
+     */
+    public static java.util.Optional<String> inputRefusal(Hash programRoot, int leafCount, int stepCount, byte[] jobInput,
+                                                          StepWitness.InputWitness witness) {
+        if (programRoot == null || witness == null || jobInput == null) {
+            throw new StepRejectedException("the program root, the job input and the input witness are required");
+        }
+        IoLeaf io = checkIo(programRoot, leafCount, stepCount, witness.io(), witness.ioPath());
+        try {
+            IoQuantization.quantizeInput(jobInput, io.input());
+            return java.util.Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return java.util.Optional.of(e.getMessage());
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------
 
     private static Hash input(Hash root, int leafCount, int stepCount, byte[] jobInput, StepWitness.InputWitness w) {

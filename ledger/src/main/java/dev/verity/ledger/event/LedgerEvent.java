@@ -28,7 +28,7 @@ public record LedgerEvent(EventType type, Hash job, PublicKey node, PublicKey ac
 
     public byte[] encode() {
         Encoder e = new Encoder(160);
-        e.u8(type.ordinal());
+        e.u8(type.code());
         e.bool(job != null);
         if (job != null) {
             e.hash(job);
@@ -42,16 +42,13 @@ public record LedgerEvent(EventType type, Hash job, PublicKey node, PublicKey ac
             e.publicKey(account);
         }
         e.u64(amount).string(reason);
-        e.u8(mode == null ? NO_MODE : mode.ordinal());
+        e.u8(mode == null ? NO_MODE : mode.code());
         return e.toByteArray();
     }
 
     public static LedgerEvent decode(byte[] bytes) {
         Decoder d = new Decoder(bytes);
-        int t = d.u8("event type");
-        if (t >= EventType.values().length) {
-            throw new dev.verity.core.DecodingException("unknown event type " + t);
-        }
+        EventType type = EventType.fromCode(d.u8("event type"));
         Hash job = d.bool("job present") ? d.hash("job") : null;
         PublicKey node = d.bool("node present") ? d.publicKey("node") : null;
         PublicKey account = d.bool("account present") ? d.publicKey("account") : null;
@@ -60,6 +57,6 @@ public record LedgerEvent(EventType type, Hash job, PublicKey node, PublicKey ac
         int m = d.u8("mode");
         VerificationMode mode = m == NO_MODE ? null : VerificationMode.fromCode(m);
         d.end("event");
-        return new LedgerEvent(EventType.values()[t], job, node, account, amount, reason, mode);
+        return new LedgerEvent(type, job, node, account, amount, reason, mode);
     }
 }

@@ -5,6 +5,8 @@ import dev.verity.ledger.RejectCode;
 import dev.verity.ledger.TransactionRejectedException;
 import dev.verity.ledger.VerificationMode;
 import dev.verity.ledger.state.EnclaveRecord;
+import dev.verity.ledger.state.LedgerState;
+import dev.verity.ledger.state.NodeRecord;
 
 /**
  * {@code TEE}: the evidence is the 64-byte signature of the node's registered enclave key over
@@ -18,25 +20,33 @@ public final class TeeEvidenceVerifier implements EvidenceVerifier {
 
     @Override
     public void verify(EvidenceContext context) {
-        var node = context.node();
+        var job = context.job();
+        var statement = new TeeResultStatement(job.id(), job.model(), job.inputHash(), context.outputHash());
+        verifyEnclaveSignature(context.state(), context.node(), statement.signingBytes(), context.evidence(),
+                "this job, model, input and output");
+    }
+
+    /**
+     * Checks that {@code evidence} is the signature, over {@code signed}, of the enclave key registered to {@code node}
+     * (and still registered); {@code covers} says what the statement binds, for the error.
+     */
+    public static void verifyEnclaveSignature(LedgerState state, NodeRecord node, byte[] signed, byte[] evidence, String covers) {
         if (node.enclaveKey() == null) {
             throw new TransactionRejectedException(RejectCode.INVALID_EVIDENCE,
                     "node " + node.id().hex() + " has no registered enclave, so it cannot answer TEE jobs");
         }
-        EnclaveRecord enclave = context.state().enclaves.get(node.enclaveKey());
+        EnclaveRecord enclave = state.enclaves.get(node.enclaveKey());
         if (enclave == null || !enclave.node().equals(node.id())) {
             throw new TransactionRejectedException(RejectCode.INVALID_EVIDENCE,
                     "the enclave key " + node.enclaveKey().hex() + " is no longer registered to this node");
         }
-        if (context.evidence().length != Signature.LENGTH) {
+        if (evidence.length != Signature.LENGTH) {
             throw new TransactionRejectedException(RejectCode.INVALID_EVIDENCE,
-                    "TEE evidence is a 64-byte enclave signature, got " + context.evidence().length + " bytes");
+                    "TEE evidence is a 64-byte enclave signature, got " + evidence.length + " bytes");
         }
-        var job = context.job();
-        var statement = new TeeResultStatement(job.id(), job.model(), job.inputHash(), context.outputHash());
-        if (!enclave.enclaveKey().verify(statement.signingBytes(), Signature.wrap(context.evidence()))) {
+        if (!enclave.enclaveKey().verify(signed, Signature.wrap(evidence))) {
             throw new TransactionRejectedException(RejectCode.INVALID_EVIDENCE,
-                    "the enclave signature does not cover this job, model, input and output");
+                    "the enclave signature does not cover " + covers);
         }
     }
 }

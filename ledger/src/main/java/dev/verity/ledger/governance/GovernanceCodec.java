@@ -103,16 +103,13 @@ public final class GovernanceCodec {
 
     public static void writeCollateral(Encoder e, Collateral c) {
         type(e, c.type());
-        e.u8(c.kind().ordinal()).bytes(c.data());
+        e.u8(c.kind().code()).bytes(c.data());
     }
 
     public static Collateral readCollateral(Decoder d) {
         TeeType t = type(d);
-        int kind = d.u8("collateral kind");
-        if (kind >= CollateralKind.values().length) {
-            throw new DecodingException("unknown collateral kind " + kind);
-        }
-        return new Collateral(t, CollateralKind.values()[kind], d.bytes("collateral", MAX_COLLATERAL_BYTES));
+        CollateralKind kind = CollateralKind.fromCode(d.u8("collateral kind"));
+        return new Collateral(t, kind, d.bytes("collateral", MAX_COLLATERAL_BYTES));
     }
 
     public static void writeTcb(Encoder e, TcbVersion v) {

@@ -18,6 +18,7 @@ import dev.verity.ledger.state.QueueKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What happens at the end of every block, after its transactions: missed deadlines are
@@ -29,8 +30,8 @@ public final class BlockEndRules {
     public static void endBlock(LedgerState state, BlockContext ctx) {
         processDeadlines(state, ctx);
         VerificationTimers.process(state, ctx);
-        assignQueuedJobs(state, ctx);
-        FeeMarket.endBlock(state);
+        Backlog backlog = assignQueuedJobs(state, ctx);
+        FeeMarket.endBlock(state, backlog.waitingForCapacity(), backlog.capacity());
     }
 
     static void processDeadlines(LedgerState state, BlockContext ctx) {
@@ -43,26 +44,36 @@ public final class BlockEndRules {
             due.add(k);
         }
         for (DeadlineKey k : due) {
-            state.deadlines.remove(k);
             JobRecord job = state.jobs.get(k.job());
             if (job == null || job.status() != JobStatus.ASSIGNED) {
+                state.deadlines.remove(k);
                 continue;
             }
-            PublicKey late = job.assignedNode();
-            state.emit(LedgerEvent.of(EventType.DEADLINE_MISSED, job.id(), late, null, 0,
+            state.emit(LedgerEvent.of(EventType.DEADLINE_MISSED, job.id(), job.assignedNode(), null, 0,
                     "no result by height " + job.deadlineHeight()));
-            StakingRules.penalizeMissedDeadline(state, late, job.id(), ctx);
-            List<PublicKey> missed = new ArrayList<>(job.missedBy());
-            missed.add(late);
-            if (job.reassignments() < p.maxReassignments()) {
-                state.jobs.put(job.id(), job.requeued(missed, ctx.height()));
-                JobRules.enqueue(state, job);
-                state.emit(LedgerEvent.of(EventType.JOB_REQUEUED, job.id(), late, job.client(), 0,
-                        "reassignment " + (job.reassignments() + 1) + " of " + p.maxReassignments()));
-            } else {
-                expire(state, job.expired(ctx.height(), missed),
-                        "no result after " + (p.maxReassignments() + 1) + " assignments");
-            }
+            missed(state, job, ctx);
+        }
+    }
+
+    /**
+     * A job its node did not answer (deadline passed, or the node reported its own failure): closes the assignment,
+     * penalizes the node, and requeues the job for another node or, after the last reassignment, expires it.
+     */
+    static void missed(LedgerState state, JobRecord job, BlockContext ctx) {
+        Params p = state.params();
+        Assignments.close(state, job);
+        PublicKey late = job.assignedNode();
+        StakingRules.penalizeMissedDeadline(state, late, job.id(), ctx);
+        List<PublicKey> missed = new ArrayList<>(job.missedBy());
+        missed.add(late);
+        if (job.reassignments() < p.maxReassignments()) {
+            state.jobs.put(job.id(), job.requeued(missed, ctx.height()));
+            JobRules.enqueue(state, job);
+            state.emit(LedgerEvent.of(EventType.JOB_REQUEUED, job.id(), late, job.client(), 0,
+                    "reassignment " + (job.reassignments() + 1) + " of " + p.maxReassignments()));
+        } else {
+            expire(state, job.expired(ctx.height(), missed),
+                    "no result after " + (p.maxReassignments() + 1) + " assignments");
         }
     }
 
@@ -74,31 +85,50 @@ public final class BlockEndRules {
                 "full escrow returned: " + why));
     }
 
-    static void assignQueuedJobs(LedgerState state, BlockContext ctx) {
+    /** What assignment left behind: jobs that wait only because every node serving them is at capacity, and the capacity of all assignable nodes. */
+    record Backlog(long waitingForCapacity, long capacity) {}
+
+    /**
+     * Assigns queued jobs in queue order to nodes with room under their declared capacity. A job that finds no
+     * room keeps its place in the queue; one that waited {@code maxQueueBlocks} expires with its escrow refunded.
+     */
+    static Backlog assignQueuedJobs(LedgerState state, BlockContext ctx) {
         Params p = state.params();
         List<NodeRecord> active = new ArrayList<>();
+        TreeMap<PublicKey, Integer> room = new TreeMap<>();
+        long capacity = 0;
         for (NodeRecord n : state.nodes.view().values()) {
             if (n.status() == NodeStatus.ACTIVE && n.stake() >= p.minStake()) {
                 active.add(n);
+                room.put(n.id(), Math.max(0, n.capacity() - n.inFlight()));
+                capacity += n.capacity();
             }
         }
+        long waiting = 0;
         for (Map.Entry<QueueKey, Hash> entry : state.queue.snapshotFrom(QueueKey.FIRST, p.maxAssignmentsPerBlock())) {
             JobRecord job = state.jobs.get(entry.getValue());
-            state.queue.remove(entry.getKey());
             if (job == null || job.status() != JobStatus.QUEUED) {
+                state.queue.remove(entry.getKey());
                 continue;
             }
-            if (!tryAssign(state, job, active, ctx)) {
-                if (ctx.height() - job.queuedAt() >= p.maxQueueBlocks()) {
-                    expire(state, job.expired(ctx.height(), job.missedBy()),
-                            "no eligible node for model " + job.model().hex() + " in modes " + modes(job) + " within "
-                                    + p.maxQueueBlocks() + " blocks");
-                } else {
-                    JobRules.enqueue(state, job);
-                }
+            Outcome outcome = tryAssign(state, job, active, room, ctx);
+            if (outcome == Outcome.ASSIGNED) {
+                state.queue.remove(entry.getKey());
+            } else if (ctx.height() - job.queuedAt() >= p.maxQueueBlocks()) {
+                state.queue.remove(entry.getKey());
+                expire(state, job.expired(ctx.height(), job.missedBy()), outcome == Outcome.NO_ROOM
+                        ? "every node serving model " + job.model().hex() + " in modes " + modes(job) + " stayed at its capacity for "
+                                + p.maxQueueBlocks() + " blocks"
+                        : "no eligible node for model " + job.model().hex() + " in modes " + modes(job) + " within "
+                                + p.maxQueueBlocks() + " blocks");
+            } else if (outcome == Outcome.NO_ROOM) {
+                waiting++;
             }
         }
+        return new Backlog(waiting, capacity);
     }
+
+    private enum Outcome { ASSIGNED, NO_ROOM, NO_NODE }
 
     private static List<VerificationMode> modes(JobRecord job) {
         List<VerificationMode> all = new ArrayList<>();
@@ -107,8 +137,12 @@ public final class BlockEndRules {
         return all;
     }
 
-    /** Tries the job's mode, then each fallback in order; the first mode some node serves wins. */
-    private static boolean tryAssign(LedgerState state, JobRecord job, List<NodeRecord> active, BlockContext ctx) {
+    /**
+     * Tries the job's mode, then each fallback in order; the first mode some node with room serves wins. A job
+     * that some node serves but none has room for waits in its mode rather than falling to a weaker one.
+     */
+    private static Outcome tryAssign(LedgerState state, JobRecord job, List<NodeRecord> active, TreeMap<PublicKey, Integer> room,
+                                     BlockContext ctx) {
         ModelRecord model = state.models.get(job.model());
         List<VerificationMode> ladder = modes(job);
         for (int i = 0; i < ladder.size(); i++) {
@@ -117,24 +151,34 @@ public final class BlockEndRules {
                 continue;
             }
             long fee = Pricing.cappedFee(state.params(), model, mode, job.basePrice(), job.tip(), job.maxFee());
-            List<NodeRecord> candidates = candidates(active, job, mode);
-            if (candidates.isEmpty()) {
+            List<NodeRecord> serving = candidates(active, job, mode);
+            if (serving.isEmpty()) {
                 continue;
             }
+            List<NodeRecord> candidates = new ArrayList<>(serving.size());
+            for (NodeRecord n : serving) {
+                if (room.get(n.id()) > 0) {
+                    candidates.add(n);
+                }
+            }
+            if (candidates.isEmpty()) {
+                return Outcome.NO_ROOM;
+            }
             NodeRecord chosen = NodeSelection.pick(candidates, ctx.previousHash(), job.id(), job.reassignments());
+            room.put(chosen.id(), room.get(chosen.id()) - 1);
             List<VerificationMode> rest = ladder.subList(i + 1, ladder.size());
             JobRecord assigned = job.assigned(chosen.id(), ctx.height(), mode, rest, fee);
             state.jobs.put(job.id(), assigned);
-            state.deadlines.put(new DeadlineKey(assigned.deadlineHeight(), job.id()), 0L);
+            Assignments.open(state, assigned);
             if (i > 0) {
                 state.emit(LedgerEvent.of(EventType.MODE_FALLBACK, job.id(), null, job.client(), fee,
                         "no node serves " + job.mode() + " for this model; falling back to " + mode).withMode(mode));
             }
             state.emit(LedgerEvent.of(EventType.JOB_ASSIGNED, job.id(), chosen.id(), job.client(), fee,
                     mode + " job assigned, result due by height " + assigned.deadlineHeight()).withMode(mode));
-            return true;
+            return Outcome.ASSIGNED;
         }
-        return false;
+        return Outcome.NO_NODE;
     }
 
     /** Active nodes serving the model in the mode; nodes that already missed this job only if nobody else can. */

@@ -30,9 +30,29 @@ public final class FeeMarket {
                 : used + computeUnits);
     }
 
-    static void endBlock(LedgerState state) {
-        state.setGlobal(LedgerState.GLOBAL_BASE_PRICE, next(state.params(), basePrice(state), blockComputeUnits(state)));
+    /**
+     * Moves the price after a block. {@code waitingForCapacity} jobs are queued only because every node serving them
+     * is at its declared capacity ({@code capacity} is that of all assignable nodes): such a backlog counts as demand
+     * above the target in proportion to it, {@code target x (1 + min(waiting, capacity) / capacity)}, so the price
+     * rises while work waits for room, by the full step once the backlog reaches the network's capacity.
+     */
+    static void endBlock(LedgerState state, long waitingForCapacity, long capacity) {
+        Params p = state.params();
+        long used = Math.max(blockComputeUnits(state), backlogDemand(p, waitingForCapacity, capacity));
+        state.setGlobal(LedgerState.GLOBAL_BASE_PRICE, next(p, basePrice(state), used));
         state.setGlobal(LedgerState.GLOBAL_BLOCK_COMPUTE_UNITS, 0);
+    }
+
+    /** The demand a capacity backlog stands for: 0 without one, else above target by the backlog's share of capacity. */
+    static long backlogDemand(Params p, long waiting, long capacity) {
+        if (waiting <= 0) {
+            return 0;
+        }
+        long target = p.targetComputeUnitsPerBlock();
+        long share = capacity <= 0 ? 1 : Math.min(waiting, capacity);
+        long over = BigInteger.valueOf(target).multiply(BigInteger.valueOf(share))
+                .divide(BigInteger.valueOf(capacity <= 0 ? 1 : capacity)).longValueExact();
+        return target > Long.MAX_VALUE - over - 1 ? Long.MAX_VALUE : target + Math.max(over, 1);
     }
 
     /** The base price after a block that let in {@code used} compute units. */

@@ -15,7 +15,6 @@ import dev.verity.ledger.event.EventType;
 import dev.verity.ledger.event.LedgerEvent;
 import dev.verity.ledger.evidence.EvidenceContext;
 import dev.verity.ledger.evidence.EvidenceVerifiers;
-import dev.verity.ledger.state.DeadlineKey;
 import dev.verity.ledger.state.JobRecord;
 import dev.verity.ledger.state.JobStatus;
 import dev.verity.ledger.state.LedgerState;
@@ -42,8 +41,8 @@ public final class JobRules {
         }
         require(j.input().length <= p.maxInputBytes(), RejectCode.OVERSIZED,
                 "the input is " + j.input().length + " bytes, more than the limit of " + p.maxInputBytes());
-        require(model.inputBytes() == 0 || j.input().length == model.inputBytes(), RejectCode.MALFORMED,
-                "model " + model.name() + " takes inputs of exactly " + model.inputBytes() + " bytes, got " + j.input().length);
+        String inputProblem = model.inputSchema().problem(j.input());
+        require(inputProblem == null, RejectCode.INVALID_INPUT, "input refused by model " + model.name() + "'s schema: " + inputProblem);
         require(verifiers.supports(j.mode()), RejectCode.MODE_NOT_SUPPORTED, "verification mode " + j.mode() + " is not enabled on this chain");
         require(j.fallbackModes().size() <= MAX_FALLBACK_MODES, RejectCode.MALFORMED,
                 "at most " + MAX_FALLBACK_MODES + " fallback modes");
@@ -92,16 +91,7 @@ public final class JobRules {
     public static void result(LedgerState state, PublicKey sender, Payload.SubmitResult r, BlockContext ctx,
                               EvidenceVerifiers verifiers) {
         Params p = state.params();
-        JobRecord job = state.jobs.get(r.jobId());
-        if (job == null) {
-            throw reject(RejectCode.UNKNOWN_JOB, "job " + r.jobId().hex() + " does not exist");
-        }
-        require(job.status() == JobStatus.ASSIGNED, RejectCode.JOB_NOT_OPEN,
-                "job " + job.id().hex() + " is " + job.status() + "; it takes no result now");
-        require(sender.equals(job.assignedNode()), RejectCode.NOT_ASSIGNED,
-                "job " + job.id().hex() + " is assigned to node " + job.assignedNode().hex() + ", not to " + sender.hex());
-        require(ctx.height() <= job.deadlineHeight(), RejectCode.JOB_NOT_OPEN,
-                "the result deadline of job " + job.id().hex() + " was height " + job.deadlineHeight());
+        JobRecord job = answerable(state, sender, r.jobId(), ctx);
         byte[] output = r.output();
         byte[] evidence = r.evidence();
         require(output.length <= p.maxOutputBytes(), RejectCode.OVERSIZED,
@@ -114,7 +104,7 @@ public final class JobRules {
         state.emit(LedgerEvent.of(EventType.RESULT_POSTED, job.id(), sender, job.client(), 0,
                 job.mode() + " result with output " + outputHash.hex()).withMode(job.mode()));
         state.jobOutputs.put(job.id(), output);
-        state.deadlines.remove(new DeadlineKey(job.deadlineHeight(), job.id()));
+        Assignments.close(state, job);
         if (ProvableRules.isProvable(job.mode())) {
             ProvableRules.resultPosted(state, job, node.id(), TraceClaim.decode(evidence).root(), outputHash, ctx);
         } else {
@@ -122,11 +112,33 @@ public final class JobRules {
         }
     }
 
+    /** The job {@code jobId}, which must be assigned to {@code sender} and still open for its answer. */
+    static JobRecord answerable(LedgerState state, PublicKey sender, Hash jobId, BlockContext ctx) {
+        JobRecord job = state.jobs.get(jobId);
+        if (job == null) {
+            throw reject(RejectCode.UNKNOWN_JOB, "job " + jobId.hex() + " does not exist");
+        }
+        require(job.status() == JobStatus.ASSIGNED, RejectCode.JOB_NOT_OPEN,
+                "job " + job.id().hex() + " is " + job.status() + "; it takes no result now");
+        require(sender.equals(job.assignedNode()), RejectCode.NOT_ASSIGNED,
+                "job " + job.id().hex() + " is assigned to node " + job.assignedNode().hex() + ", not to " + sender.hex());
+        require(ctx.height() <= job.deadlineHeight(), RejectCode.JOB_NOT_OPEN,
+                "the result deadline of job " + job.id().hex() + " was height " + job.deadlineHeight());
+        return job;
+    }
+
+    /** Pays the fee out ({@link #pay}) and records the job settled. */
+    static void settle(LedgerState state, JobRecord job, PublicKey payee, long alreadyCharged, BlockContext ctx) {
+        pay(state, job, payee, alreadyCharged, ctx);
+        state.emit(LedgerEvent.of(EventType.JOB_SETTLED, job.id(), payee, job.client(), job.fee(), job.mode() + " job settled")
+                .withMode(job.mode()));
+    }
+
     /**
      * Pays the fee out by the chain's shares (the payee, normally the node that answered, gets the rounding
      * remainder) and refunds the escrow that neither the fee nor {@code alreadyCharged} (an auditor's fee) used.
      */
-    static void settle(LedgerState state, JobRecord job, PublicKey payee, long alreadyCharged, BlockContext ctx) {
+    static void pay(LedgerState state, JobRecord job, PublicKey payee, long alreadyCharged, BlockContext ctx) {
         Params p = state.params();
         long fee = job.fee();
         long toValidator = Amounts.basisPoints(fee, p.validatorShareBps());
@@ -154,6 +166,5 @@ public final class JobRules {
                     "unused escrow: max fee " + job.maxFee() + " minus fee " + fee
                             + (alreadyCharged > 0 ? " minus audit fee " + alreadyCharged : "")));
         }
-        state.emit(LedgerEvent.of(EventType.JOB_SETTLED, job.id(), payee, job.client(), fee, job.mode() + " job settled").withMode(job.mode()));
     }
 }

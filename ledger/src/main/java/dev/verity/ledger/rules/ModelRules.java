@@ -23,9 +23,12 @@ public final class ModelRules {
         require(!m.name().isBlank() && m.name().length() <= MAX_NAME, RejectCode.MALFORMED,
                 "a model name is 1 to " + MAX_NAME + " characters");
         require(m.computeUnits() >= 1, RejectCode.INVALID_AMOUNT, "compute units must be at least 1");
+        String schemaProblem = m.inputSchema().declarationProblem(state.params().maxInputBytes());
+        require(schemaProblem == null, RejectCode.MALFORMED, "invalid input schema: " + schemaProblem);
         state.models.put(m.modelHash(), new ModelRecord(m.modelHash(), sender, m.name(), m.inputDescription(),
-                m.outputDescription(), m.computeUnits(), m.inputBytes(), ctx.height()));
+                m.outputDescription(), m.computeUnits(), m.inputSchema(), ctx.height()));
         state.emit(LedgerEvent.of(EventType.MODEL_REGISTERED, null, null, sender, 0,
-                "model " + m.name() + " (" + m.modelHash().hex() + ") registered with " + m.computeUnits() + " compute units"));
+                "model " + m.name() + " (" + m.modelHash().hex() + ") registered with " + m.computeUnits() + " compute units; inputs: "
+                        + m.inputSchema().describe()));
     }
 }

@@ -62,8 +62,8 @@ final class Revocations {
             }
         }
         for (DeadlineKey k : affected) {
-            state.deadlines.remove(k);
             JobRecord job = state.jobs.get(k.job());
+            Assignments.close(state, job);
             PublicKey node = job.assignedNode();
             if (job.fallbackModes().isEmpty()) {
                 cancel(state, job, node, why, ctx);

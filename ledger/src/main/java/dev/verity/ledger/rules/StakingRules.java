@@ -27,6 +27,8 @@ import java.util.TreeSet;
 public final class StakingRules {
     static final int MAX_UNBONDING_ENTRIES = 16;
     static final int MAX_DEVICE_COUNT = 1024;
+    /** The most jobs a node may declare it runs at once. */
+    public static final int MAX_CAPACITY = 4096;
 
     private StakingRules() {}
 
@@ -59,11 +61,27 @@ public final class StakingRules {
         require(h.gpuCount() >= 0 && h.gpuCount() <= MAX_DEVICE_COUNT && h.cpuCount() >= 0 && h.cpuCount() <= MAX_DEVICE_COUNT,
                 RejectCode.MALFORMED, "GPU and CPU counts must be within 0.." + MAX_DEVICE_COUNT);
         require(h.gpuCount() + h.cpuCount() > 0, RejectCode.MALFORMED, "a node declares at least one GPU or CPU");
+        requireCapacity(r.capacity());
         Balances.debit(state, sender, r.stake(), "the stake");
         state.nodes.put(sender, new NodeRecord(sender, r.stake(), new ArrayList<>(new TreeSet<>(r.models())), r.modes(), h,
-                NodeStatus.ACTIVE, 0, 0, List.of(), null, ctx.height(), 0, 0, 0));
+                NodeStatus.ACTIVE, 0, 0, List.of(), null, ctx.height(), 0, 0, 0, r.capacity(), 0));
         state.emit(LedgerEvent.of(EventType.NODE_REGISTERED, null, sender, sender, r.stake(),
-                "node registered with stake " + r.stake() + ", modes " + r.modes()));
+                "node registered with stake " + r.stake() + ", modes " + r.modes() + ", capacity " + r.capacity() + " jobs at once"));
+    }
+
+    private static void requireCapacity(int capacity) {
+        require(capacity >= 1 && capacity <= MAX_CAPACITY, RejectCode.INVALID_CAPACITY,
+                "a node's capacity is 1 to " + MAX_CAPACITY + " jobs at once, got " + capacity);
+    }
+
+    /** A new capacity: the chain assigns no new job while the jobs in flight are at or above it; none is taken back. */
+    public static void setCapacity(LedgerState state, PublicKey sender, Payload.SetCapacity c) {
+        NodeRecord n = node(state, sender);
+        requireCapacity(c.capacity());
+        require(c.capacity() != n.capacity(), RejectCode.INVALID_CAPACITY, "the capacity is already " + n.capacity());
+        state.nodes.put(sender, n.withCapacity(c.capacity()));
+        state.emit(LedgerEvent.of(EventType.CAPACITY_CHANGED, null, sender, sender, 0,
+                "capacity changed from " + n.capacity() + " to " + c.capacity() + " jobs at once (" + n.inFlight() + " in flight)"));
     }
 
     public static void bond(LedgerState state, PublicKey sender, Payload.Bond b) {

@@ -8,6 +8,8 @@ import dev.verity.ledger.Params;
 import dev.verity.ledger.VerificationMode;
 import dev.verity.ledger.governance.Council;
 import dev.verity.ledger.governance.GovernanceCodec;
+import dev.verity.ledger.schema.InputSchema;
+import dev.verity.ledger.tx.FailureReason;
 import dev.verity.ledger.tx.Hardware;
 import dev.verity.proofs.attestation.Collateral;
 import dev.verity.proofs.attestation.TcbVersion;
@@ -65,13 +67,6 @@ public final class Codecs {
         public DeadlineKey read(Decoder d) { return new DeadlineKey(d.u64("height"), d.hash("job")); }
     };
 
-    static <E> E enumValue(E[] values, int code, String what) {
-        if (code >= values.length) {
-            throw new dev.verity.core.DecodingException("unknown " + what + " code " + code);
-        }
-        return values[code];
-    }
-
     static void optionalKey(Encoder e, PublicKey k) {
         e.bool(k != null);
         if (k != null) {
@@ -95,7 +90,7 @@ public final class Codecs {
     }
 
     static void modes(Encoder e, List<VerificationMode> modes) {
-        e.list(modes, (x, m) -> x.u8(m.ordinal()));
+        e.list(modes, (x, m) -> x.u8(m.code()));
     }
 
     static List<VerificationMode> modes(Decoder d) {
@@ -108,38 +103,41 @@ public final class Codecs {
             modes(e, n.modes());
             Hardware h = n.hardware();
             e.string(h.gpuModel()).u32(h.gpuCount()).string(h.cpuModel()).u32(h.cpuCount());
-            e.u8(n.status().ordinal()).u64(n.jailedUntil()).u32(n.missedDeadlines());
+            e.u8(n.status().code()).u64(n.jailedUntil()).u32(n.missedDeadlines());
             e.list(n.unbonding(), (x, u) -> x.u64(u.amount()).u64(u.releaseHeight()));
             optionalKey(e, n.enclaveKey());
-            e.u64(n.registeredAt()).u64(n.earned()).u64(n.penalized()).u64(n.jobsCompleted());
+            e.u64(n.registeredAt()).u64(n.earned()).u64(n.penalized()).u64(n.jobsCompleted()).u32(n.capacity()).u32(n.inFlight());
         }
 
         public NodeRecord read(Decoder d) {
             return new NodeRecord(d.publicKey("id"), d.u64("stake"), d.list("models", MAX, x -> x.hash("model")), modes(d),
                     new Hardware(d.string("gpu", MAX), (int) d.u32("gpus"), d.string("cpu", MAX), (int) d.u32("cpus")),
-                    enumValue(NodeStatus.values(), d.u8("node status"), "node status"), d.u64("jailedUntil"), (int) d.u32("missed"),
+                    NodeStatus.fromCode(d.u8("node status")), d.u64("jailedUntil"), (int) d.u32("missed"),
                     d.list("unbonding", MAX, x -> new Unbonding(x.u64("amount"), x.u64("release"))), optionalKey(d),
-                    d.u64("registeredAt"), d.u64("earned"), d.u64("penalized"), d.u64("jobsCompleted"));
+                    d.u64("registeredAt"), d.u64("earned"), d.u64("penalized"), d.u64("jobsCompleted"),
+                    (int) d.u32("capacity"), (int) d.u32("inFlight"));
         }
     };
 
     public static final Codec<ModelRecord> MODEL = new Codec<>() {
         public void write(Encoder e, ModelRecord m) {
             e.hash(m.id()).publicKey(m.owner()).string(m.name()).string(m.inputDescription()).string(m.outputDescription())
-                    .u64(m.computeUnits()).u32(m.inputBytes()).u64(m.registeredAt());
+                    .u64(m.computeUnits());
+            InputSchema.write(e, m.inputSchema());
+            e.u64(m.registeredAt());
         }
 
         public ModelRecord read(Decoder d) {
             return new ModelRecord(d.hash("id"), d.publicKey("owner"), d.string("name", MAX), d.string("input", MAX),
-                    d.string("output", MAX), d.u64("computeUnits"), d.u32("inputBytes"), d.u64("registeredAt"));
+                    d.string("output", MAX), d.u64("computeUnits"), InputSchema.read(d), d.u64("registeredAt"));
         }
     };
 
     public static final Codec<JobRecord> JOB = new Codec<>() {
         public void write(Encoder e, JobRecord j) {
-            e.hash(j.id()).publicKey(j.client()).hash(j.model()).hash(j.inputHash()).u8(j.mode().ordinal());
+            e.hash(j.id()).publicKey(j.client()).hash(j.model()).hash(j.inputHash()).u8(j.mode().code());
             modes(e, j.fallbackModes());
-            e.u64(j.maxFee()).u64(j.fee()).u64(j.basePrice()).u64(j.tip()).u64(j.deadlineBlocks()).u8(j.status().ordinal());
+            e.u64(j.maxFee()).u64(j.fee()).u64(j.basePrice()).u64(j.tip()).u64(j.deadlineBlocks()).u8(j.status().code());
             optionalKey(e, j.assignedNode());
             e.u64(j.assignedAt()).u64(j.deadlineHeight()).u32(j.reassignments()).list(j.missedBy(), Encoder::publicKey);
             e.u64(j.submittedAt()).u64(j.queuedAt());
@@ -150,9 +148,20 @@ public final class Codecs {
         public JobRecord read(Decoder d) {
             return new JobRecord(d.hash("id"), d.publicKey("client"), d.hash("model"), d.hash("input"),
                     VerificationMode.fromCode(d.u8("mode")), modes(d), d.u64("maxFee"), d.u64("fee"), d.u64("basePrice"), d.u64("tip"), d.u64("deadlineBlocks"),
-                    enumValue(JobStatus.values(), d.u8("job status"), "job status"), optionalKey(d), d.u64("assignedAt"), d.u64("deadlineHeight"),
+                    JobStatus.fromCode(d.u8("job status")), optionalKey(d), d.u64("assignedAt"), d.u64("deadlineHeight"),
                     (int) d.u32("reassignments"), d.list("missedBy", MAX, x -> x.publicKey("node")), d.u64("submittedAt"),
                     d.u64("queuedAt"), optionalHash(d), d.u64("settledAt"));
+        }
+    };
+
+    public static final Codec<JobFailure> JOB_FAILURE = new Codec<>() {
+        public void write(Encoder e, JobFailure f) {
+            e.u8(f.reason().code()).string(f.message()).publicKey(f.node()).u64(f.height());
+        }
+
+        public JobFailure read(Decoder d) {
+            return new JobFailure(FailureReason.fromCode(d.u8("failure reason")), d.string("failure message", MAX),
+                    d.publicKey("node"), d.u64("height"));
         }
     };
 

@@ -67,6 +67,12 @@ public record JobRecord(
                 null, 0, 0, reassignments, missedBy, submittedAt, height, outputHash, settledAt);
     }
 
+    /** Its node's failure report for the input was accepted: final, paid like a result. */
+    public JobRecord failed(long height) {
+        return new JobRecord(id, client, model, inputHash, mode, fallbackModes, maxFee, fee, basePrice, tip, deadlineBlocks, JobStatus.FAILED,
+                assignedNode, assignedAt, deadlineHeight, reassignments, missedBy, submittedAt, queuedAt, outputHash, height);
+    }
+
     public JobRecord cancelled(long height) {
         return new JobRecord(id, client, model, inputHash, mode, fallbackModes, maxFee, fee, basePrice, tip, deadlineBlocks, JobStatus.CANCELLED,
                 null, assignedAt, deadlineHeight, reassignments, missedBy, submittedAt, queuedAt, outputHash, height);

@@ -61,6 +61,8 @@ public final class LedgerState {
     public final Table<Hash, DisputeRecord> disputes = table("disputes", Codecs.HASH, VerificationCodecs.DISPUTE);
     /** Deadlines of claims and disputes, looked at the end of the block of their height. */
     public final Table<TimerKey, Long> verificationTimers = table("verificationTimers", VerificationCodecs.TIMER, Codecs.U64);
+    /** Why a FAILED job failed: its node's report, by job. */
+    public final Table<Hash, JobFailure> jobFailures = table("jobFailures", Codecs.HASH, Codecs.JOB_FAILURE);
 
     private <K extends Comparable<K>, V> Table<K, V> table(String name, Codec<K> k, Codec<V> v) {
         Table<K, V> t = new Table<>(name, tables.size() + 1, k, v, journal);

@@ -2,7 +2,8 @@ package dev.verity.ledger.state;
 
 import dev.verity.core.Hash;
 import dev.verity.core.PublicKey;
+import dev.verity.ledger.schema.InputSchema;
 
-/** A model registered by the SHA-256 of its file; {@code inputBytes} is the exact job input size, 0 for any. */
+/** A model registered by the SHA-256 of its file, with the schema every job input must match. */
 public record ModelRecord(Hash id, PublicKey owner, String name, String inputDescription, String outputDescription,
-                          long computeUnits, long inputBytes, long registeredAt) {}
+                          long computeUnits, InputSchema inputSchema, long registeredAt) {}

@@ -21,7 +21,7 @@ final class VerificationCodecs {
 
     static final Codec<ResultClaim> CLAIM = new Codec<>() {
         public void write(Encoder e, ResultClaim c) {
-            e.hash(c.job()).publicKey(c.node()).hash(c.root()).u8(c.phase().ordinal()).u64(c.postedAt()).u64(c.phaseEnds())
+            e.hash(c.job()).publicKey(c.node()).hash(c.root()).u8(c.phase().code()).u64(c.postedAt()).u64(c.phaseEnds())
                     .u64(c.windowEnds());
             Codecs.optionalKey(e, c.auditor());
             e.u32(c.auditAttempts());
@@ -29,16 +29,16 @@ final class VerificationCodecs {
 
         public ResultClaim read(Decoder d) {
             return new ResultClaim(d.hash("job"), d.publicKey("node"), d.hash("root"),
-                    Codecs.enumValue(ClaimPhase.values(), d.u8("claim phase"), "claim phase"), d.u64("posted at"),
+                    ClaimPhase.fromCode(d.u8("claim phase")), d.u64("posted at"),
                     d.u64("phase ends"), d.u64("window ends"), Codecs.optionalKey(d), (int) d.u32("audit attempts"));
         }
     };
 
     static final Codec<DisputeRecord> DISPUTE = new Codec<>() {
         public void write(Encoder e, DisputeRecord r) {
-            e.hash(r.job()).u8(r.kind().ordinal()).publicKey(r.defender()).publicKey(r.challenger()).hash(r.defenderRoot())
+            e.hash(r.job()).u8(r.kind().code()).publicKey(r.defender()).publicKey(r.challenger()).hash(r.defenderRoot())
                     .hash(r.challengerRoot()).bytes(r.challengerOutput()).u64(r.bond()).u64(r.traceSize())
-                    .u8(r.phase().ordinal()).u64(r.lo()).u64(r.hi()).hash(r.defenderNode()).hash(r.challengerNode())
+                    .u8(r.phase().code()).u64(r.lo()).u64(r.hi()).hash(r.defenderNode()).hash(r.challengerNode())
                     .u64(r.agreedLo());
             Codecs.optionalHash(e, r.agreedNode());
             move(e, r.defenderMove());
@@ -47,10 +47,10 @@ final class VerificationCodecs {
         }
 
         public DisputeRecord read(Decoder d) {
-            return new DisputeRecord(d.hash("job"), Codecs.enumValue(DisputeKind.values(), d.u8("dispute kind"), "dispute kind"),
+            return new DisputeRecord(d.hash("job"), DisputeKind.fromCode(d.u8("dispute kind")),
                     d.publicKey("defender"), d.publicKey("challenger"), d.hash("defender root"), d.hash("challenger root"),
                     d.bytes("challenger output", 1 << 24), d.u64("bond"), d.u64("trace size"),
-                    Codecs.enumValue(DisputePhase.values(), d.u8("dispute phase"), "dispute phase"), d.u64("lo"), d.u64("hi"),
+                    DisputePhase.fromCode(d.u8("dispute phase")), d.u64("lo"), d.u64("hi"),
                     d.hash("defender node"), d.hash("challenger node"), d.u64("agreed lo"), Codecs.optionalHash(d), move(d),
                     move(d), d.u64("deadline"), (int) d.u32("round"), (int) d.u32("defender moves"),
                     (int) d.u32("challenger moves"), d.u64("opened at"));

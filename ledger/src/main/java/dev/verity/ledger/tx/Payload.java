@@ -5,6 +5,7 @@ import dev.verity.core.PublicKey;
 import dev.verity.ledger.VerificationMode;
 import dev.verity.ledger.governance.Approval;
 import dev.verity.ledger.governance.GovernanceAction;
+import dev.verity.ledger.schema.InputSchema;
 import java.util.List;
 
 /** What a transaction asks the ledger to do. Each variant has a stable tag in the encoding. */
@@ -13,11 +14,45 @@ public sealed interface Payload {
     /** Moves {@code amount} base units to {@code to}. */
     record Transfer(PublicKey to, long amount) implements Payload {}
 
-    /** Registers the sender as a compute node, moving {@code stake} from its balance into stake. */
-    record RegisterNode(long stake, List<Hash> models, List<VerificationMode> modes, Hardware hardware) implements Payload {
+    /**
+     * Registers the sender as a compute node, moving {@code stake} from its balance into stake. {@code capacity} is
+     * the most jobs it runs at once: the chain never assigns it more.
+     */
+    record RegisterNode(long stake, List<Hash> models, List<VerificationMode> modes, Hardware hardware, int capacity)
+            implements Payload {
+        /** The default capacity a node declares when it says nothing: {@value}. */
+        public static final int DEFAULT_CAPACITY = 4;
+
         public RegisterNode {
             models = List.copyOf(models);
             modes = List.copyOf(modes);
+        }
+
+        public RegisterNode(long stake, List<Hash> models, List<VerificationMode> modes, Hardware hardware) {
+            this(stake, models, modes, hardware, DEFAULT_CAPACITY);
+        }
+    }
+
+    /** Changes the sender node's capacity: the most jobs the chain assigns it at once (jobs in flight stay). */
+    record SetCapacity(int capacity) implements Payload {}
+
+    /**
+     * The assigned node's answer that it could not run a job: {@code reason} says whose fault it was, {@code message}
+     * what happened (at most {@value #MAX_MESSAGE_BYTES} bytes of UTF-8). An {@link FailureReason#INPUT_REJECTED}
+     * failure carries the evidence of the job's mode (docs/SLASHING.md): nothing for NONE, the enclave's signature over
+     * a {@code TeeFailureStatement} for TEE, the integer program's input witness for OPTIMISTIC and SAMPLED, which the
+     * chain executes to see the refusal itself.
+     */
+    record SubmitFailure(Hash jobId, FailureReason reason, String message, byte[] evidence) implements Payload {
+        public static final int MAX_MESSAGE_BYTES = 256;
+
+        public SubmitFailure {
+            evidence = evidence.clone();
+        }
+
+        @Override
+        public byte[] evidence() {
+            return evidence.clone();
         }
     }
 
@@ -32,15 +67,14 @@ public sealed interface Payload {
     record Unjail() implements Payload {}
 
     /**
-     * Registers a model by the SHA-256 of its file. {@code inputBytes}, when not 0, is the exact size
-     * of every job input (a fixed-shape tensor model), so a malformed input is refused at submission
-     * instead of leaving the assigned node unable to answer.
+     * Registers a model by the SHA-256 of its file with the schema of its inputs, which the ledger checks at
+     * every submission, so an input no node could run is refused before anything is escrowed or assigned.
      */
     record RegisterModel(Hash modelHash, String name, String inputDescription, String outputDescription, long computeUnits,
-                         long inputBytes) implements Payload {
-        /** A model whose inputs may have any size (text, for example). */
+                         InputSchema inputSchema) implements Payload {
+        /** A text model: UTF-8 of 1 byte up to the default chain input limit. */
         public RegisterModel(Hash modelHash, String name, String inputDescription, String outputDescription, long computeUnits) {
-            this(modelHash, name, inputDescription, outputDescription, computeUnits, 0);
+            this(modelHash, name, inputDescription, outputDescription, computeUnits, new InputSchema.Utf8Text(1, 64 * 1024));
         }
     }
 

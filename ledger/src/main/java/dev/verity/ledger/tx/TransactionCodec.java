@@ -8,6 +8,7 @@ import dev.verity.core.Signature;
 import dev.verity.ledger.VerificationMode;
 import dev.verity.ledger.governance.Approval;
 import dev.verity.ledger.governance.GovernanceCodec;
+import dev.verity.ledger.schema.InputSchema;
 import java.util.List;
 
 /**
@@ -56,7 +57,7 @@ public final class TransactionCodec {
     }
 
     private static void writeModes(Encoder e, List<VerificationMode> modes) {
-        e.list(modes, (enc, m) -> enc.u8(m.ordinal()));
+        e.list(modes, (enc, m) -> enc.u8(m.code()));
     }
 
     private static List<VerificationMode> readModes(Decoder d, String what) {
@@ -70,17 +71,22 @@ public final class TransactionCodec {
                 e.u8(2).u64(r.stake()).list(r.models(), Encoder::hash);
                 writeModes(e, r.modes());
                 Hardware h = r.hardware();
-                e.string(h.gpuModel()).u32(h.gpuCount()).string(h.cpuModel()).u32(h.cpuCount());
+                e.string(h.gpuModel()).u32(h.gpuCount()).string(h.cpuModel()).u32(h.cpuCount()).u32(r.capacity());
             }
+            case Payload.SetCapacity c -> e.u8(18).u32(c.capacity());
+            case Payload.SubmitFailure f -> e.u8(17).hash(f.jobId()).u8(f.reason().code()).string(f.message()).bytes(f.evidence());
             case Payload.Bond b -> e.u8(3).u64(b.amount());
             case Payload.Unbond u -> e.u8(4).u64(u.amount());
             case Payload.Withdraw w -> e.u8(5);
             case Payload.Unjail u -> e.u8(6);
-            case Payload.RegisterModel m -> e.u8(7).hash(m.modelHash()).string(m.name()).string(m.inputDescription())
-                    .string(m.outputDescription()).u64(m.computeUnits()).u32(m.inputBytes());
+            case Payload.RegisterModel m -> {
+                e.u8(7).hash(m.modelHash()).string(m.name()).string(m.inputDescription())
+                    .string(m.outputDescription()).u64(m.computeUnits());
+                InputSchema.write(e, m.inputSchema());
+            }
             case Payload.RegisterEnclave r -> e.u8(8).publicKey(r.enclaveKey()).bytes(r.attestation());
             case Payload.SubmitJob j -> {
-                e.u8(9).hash(j.model()).bytes(j.input()).u8(j.mode().ordinal());
+                e.u8(9).hash(j.model()).bytes(j.input()).u8(j.mode().code());
                 writeModes(e, j.fallbackModes());
                 e.u64(j.maxFee()).u64(j.deadlineBlocks()).u64(j.tip());
             }
@@ -100,20 +106,28 @@ public final class TransactionCodec {
         }
     }
 
+    private static int u31(Decoder d, String what) {
+        long v = d.u32(what);
+        if (v > Integer.MAX_VALUE) {
+            throw new DecodingException(what + " " + v + " is out of range");
+        }
+        return (int) v;
+    }
+
     private static Payload readPayload(Decoder d) {
         int tag = d.u8("payload tag");
         return switch (tag) {
             case 1 -> new Payload.Transfer(d.publicKey("recipient"), d.u64("amount"));
             case 2 -> new Payload.RegisterNode(d.u64("stake"), d.list("models", MAX_LIST, x -> x.hash("model")),
                     readModes(d, "modes"), new Hardware(d.string("gpu model", Hardware.MAX_NAME_LENGTH),
-                            (int) d.u32("gpu count"), d.string("cpu model", Hardware.MAX_NAME_LENGTH), (int) d.u32("cpu count")));
+                            (int) d.u32("gpu count"), d.string("cpu model", Hardware.MAX_NAME_LENGTH), (int) d.u32("cpu count")), u31(d, "capacity"));
             case 3 -> new Payload.Bond(d.u64("amount"));
             case 4 -> new Payload.Unbond(d.u64("amount"));
             case 5 -> new Payload.Withdraw();
             case 6 -> new Payload.Unjail();
             case 7 -> new Payload.RegisterModel(d.hash("model hash"), d.string("model name", MAX_TEXT),
                     d.string("input description", MAX_TEXT), d.string("output description", MAX_TEXT), d.u64("compute units"),
-                    d.u32("input bytes"));
+                    InputSchema.read(d));
             case 8 -> new Payload.RegisterEnclave(d.publicKey("enclave key"), d.bytes("attestation", MAX_BYTES_FIELD));
             case 9 -> new Payload.SubmitJob(d.hash("model"), d.bytes("input", MAX_BYTES_FIELD),
                     VerificationMode.fromCode(d.u8("mode")), readModes(d, "fallback modes"), d.u64("max fee"),
@@ -131,6 +145,9 @@ public final class TransactionCodec {
                     d.list("previous path", MAX_LIST, x -> x.hash("sibling")), d.bytes("witness", MAX_BYTES_FIELD));
             case 16 -> new Payload.AuditReport(d.hash("job id"), d.bytes("output", MAX_BYTES_FIELD),
                     d.bytes("evidence", MAX_BYTES_FIELD));
+            case 17 -> new Payload.SubmitFailure(d.hash("job id"), FailureReason.fromCode(d.u8("failure reason")),
+                    d.string("failure message", Payload.SubmitFailure.MAX_MESSAGE_BYTES), d.bytes("evidence", MAX_BYTES_FIELD));
+            case 18 -> new Payload.SetCapacity(u31(d, "capacity"));
             default -> throw new DecodingException("unknown transaction type tag " + tag);
         };
     }

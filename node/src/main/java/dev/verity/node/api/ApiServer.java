@@ -184,7 +184,7 @@ public final class ApiServer implements AutoCloseable {
                 ParamsDocument.build(chain.genesis().chainId(), s.params(), FeeMarket.basePrice(s),
                         s.global(LedgerState.GLOBAL_TREASURY)))));
         a.get("/v1/accounts/{id}", this::account);
-        a.get("/v1/nodes", ctx -> ctx.json(chain.read(s -> s.nodes.view().values().stream().map(Views::node).toList())));
+        a.get("/v1/nodes", ctx -> ctx.json(chain.read(s -> s.nodes.view().values().stream().map(n -> Views.node(s, n)).toList())));
         a.get("/v1/nodes/{id}", this::node);
         a.get("/v1/models", ctx -> ctx.json(chain.read(s -> s.models.view().values().stream().map(m -> Views.model(s, m)).toList())));
         a.get("/v1/models/{id}", this::model);
@@ -288,7 +288,7 @@ public final class ApiServer implements AutoCloseable {
 
     private void node(Context ctx) {
         PublicKey id = RequestParams.pathKey(ctx, "id", "a node id");
-        Optional<NodeView> n = chain.read(s -> s.nodes.find(id).map(Views::node));
+        Optional<NodeView> n = chain.read(s -> s.nodes.find(id).map(r -> Views.node(s, r)));
         ctx.json(n.orElseThrow(() -> ApiException.notFound("no node " + id.hex() + " on this chain")));
     }
 

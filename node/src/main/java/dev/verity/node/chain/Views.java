@@ -8,6 +8,7 @@ import dev.verity.ledger.governance.Council;
 import dev.verity.ledger.governance.RevocationTarget;
 import dev.verity.ledger.state.DisputeRecord;
 import dev.verity.ledger.state.EnclaveRecord;
+import dev.verity.ledger.state.JobFailure;
 import dev.verity.ledger.state.JobRecord;
 import dev.verity.ledger.state.LedgerState;
 import dev.verity.ledger.state.ModelRecord;
@@ -20,6 +21,7 @@ import dev.verity.proofs.attestation.Collateral;
 import dev.verity.proofs.attestation.CollateralKind;
 import dev.verity.proofs.attestation.TcbVersion;
 import dev.verity.proofs.attestation.TeeType;
+import dev.verity.sdk.InputSchemas;
 import dev.verity.sdk.api.BlockView;
 import dev.verity.sdk.api.ClaimView;
 import dev.verity.sdk.api.DisputeView;
@@ -39,18 +41,23 @@ import org.bouncycastle.asn1.x509.Certificate;
 public final class Views {
     private Views() {}
 
-    public static NodeView node(NodeRecord n) {
+    /** A node with its assignability judged under {@code s}'s parameters and height. */
+    public static NodeView node(LedgerState s, NodeRecord n) {
+        return node(n, n.notAssignableBecause(s.params().minStake(), s.height()));
+    }
+
+    static NodeView node(NodeRecord n, String notAssignableBecause) {
         return new NodeView(n.id().hex(), n.stake(), n.models().stream().map(Hash::hex).toList(),
                 n.modes().stream().map(Enum::name).toList(), n.hardware().gpuModel(), n.hardware().gpuCount(),
                 n.hardware().cpuModel(), n.hardware().cpuCount(), n.status().name(), n.jailedUntil(), n.missedDeadlines(),
                 n.unbonding().stream().map(u -> new NodeView.UnbondingView(u.amount(), u.releaseHeight())).toList(),
                 n.enclaveKey() == null ? null : n.enclaveKey().hex(), n.registeredAt(), n.earned(), n.penalized(),
-                n.jobsCompleted());
+                n.jobsCompleted(), n.capacity(), n.inFlight(), notAssignableBecause == null, notAssignableBecause);
     }
 
     public static ModelView model(ModelRecord m, ProgramRecord program) {
         return new ModelView(m.id().hex(), m.owner().hex(), m.name(), m.inputDescription(), m.outputDescription(),
-                m.computeUnits(), m.inputBytes(), m.registeredAt(), program == null ? null : program(program));
+                m.computeUnits(), InputSchemas.view(m.inputSchema()), m.registeredAt(), program == null ? null : program(program));
     }
 
     /** A model with its program, if it has one, from {@code s}. */
@@ -72,7 +79,11 @@ public final class Views {
                 j.status().name(), hex(j.assignedNode()), j.assignedAt(), j.deadlineHeight(), j.reassignments(), j.submittedAt(),
                 j.outputHash() == null ? null : j.outputHash().hex(), j.settledAt(), input == null ? null : b64.encodeToString(input),
                 output == null ? null : b64.encodeToString(output), claim == null ? null : claim(claim, j),
-                dispute == null ? null : dispute(dispute, j));
+                dispute == null ? null : dispute(dispute, j), failure(s.jobFailures.get(j.id())));
+    }
+
+    static JobView.FailureView failure(JobFailure f) {
+        return f == null ? null : new JobView.FailureView(f.reason().name(), f.message(), f.node().hex(), f.height());
     }
 
     public static ClaimView claim(ResultClaim c, JobRecord j) {

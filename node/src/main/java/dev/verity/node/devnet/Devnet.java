@@ -155,13 +155,13 @@ public final class Devnet implements AutoCloseable {
         integerPackage = digits;
         if (!exists(() -> client.model(model))) {
             pending.add(clientWallet.registerModel(model, miniLm.name(), miniLm.inputDescription(), miniLm.outputDescription(),
-                    miniLm.info().computeUnits()));
+                    miniLm.info().computeUnits(), ShippedSchemas.SENTENCE_TEXT));
         }
         if (!exists(() -> client.model(integerModel))) {
             pending.add(clientWallet.registerModel(integerModel, DigitsPackage.NAME,
                     "64 float32 little-endian: an 8x8 digit, pixels 0..16 scaled to 0..1",
                     "10 float32 little-endian: a score per digit 0..9", Math.max(1, digits.metadata().computeUnits()),
-                    PackageRunner.inputBytes(digits)));
+                    ShippedSchemas.digits(digits)));
         }
         await(pending);
         if (client.model(integerModel).program() == null) {

@@ -21,6 +21,8 @@ import dev.verity.ledger.tx.Payload;
 import dev.verity.sdk.EventQuery;
 import dev.verity.sdk.EventSubscription;
 import dev.verity.sdk.JobQuery;
+import dev.verity.ledger.schema.InputSchema;
+import dev.verity.sdk.InputSchemas;
 import dev.verity.sdk.Wallet;
 import dev.verity.sdk.api.AccountView;
 import dev.verity.sdk.api.BlockView;
@@ -126,7 +128,7 @@ class ApiLifecycleTest {
         f.produce();
         assertThat(f.client.awaitReceipt(reg, Duration.ofSeconds(5)).status()).isEqualTo("INCLUDED");
         assertThat(f.client.models()).containsExactly(new ModelView(model.hex(), ALICE.publicKey().hex(), "echo", "bytes",
-                "the same bytes", 2_000_000, 0, 1, null));
+                "the same bytes", 2_000_000, InputSchemas.view(new InputSchema.Utf8Text(1, 64 * 1024)), 1, null));
         assertThat(f.client.model(model).name()).isEqualTo("echo");
 
         long stake = 2_000 * VRT;

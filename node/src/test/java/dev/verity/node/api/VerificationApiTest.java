@@ -14,6 +14,7 @@ import dev.verity.inference.trace.TraceValues;
 import dev.verity.ledger.VerificationMode;
 import dev.verity.ledger.tx.Hardware;
 import dev.verity.modelhub.hub.PackageRunner;
+import dev.verity.node.devnet.ShippedSchemas;
 import dev.verity.modelhub.train.Digits;
 import dev.verity.node.devnet.DigitsPackage;
 import dev.verity.node.model.ModelStore;
@@ -77,7 +78,7 @@ class VerificationApiTest {
     private Hash provableModel() {
         Wallet alice = f.wallet(ALICE);
         Hash model = digits.id();
-        alice.registerModel(model, "digits", "64 floats", "10 floats", 1, PackageRunner.inputBytes(digits));
+        alice.registerModel(model, "digits", "64 floats", "10 floats", 1, ShippedSchemas.digits(digits));
         f.produce();
         alice.registerProgram(model, program.commitment().root(), program.commitment().leafCount(),
                 program.commitment().stepCount());

@@ -19,6 +19,6 @@ public record Collateral(TeeType type, CollateralKind kind, byte[] data) {
     }
 
     public Hash id() {
-        return Sha256.digest(new Encoder(data.length + 8).u8(type.code()).u8(kind.ordinal()).fixed(data).toByteArray());
+        return Sha256.digest(new Encoder(data.length + 8).u8(type.code()).u8(kind.code()).fixed(data).toByteArray());
     }
 }
