@@ -4,7 +4,9 @@ import dev.verity.core.Hash;
 import dev.verity.core.PrivateKey;
 import dev.verity.core.PublicKey;
 import dev.verity.ledger.VerificationMode;
+import dev.verity.ledger.schema.InputSchema;
 import dev.verity.ledger.tx.Payload;
+import dev.verity.sdk.InputSchemas;
 import dev.verity.sdk.Amounts;
 import dev.verity.sdk.EventQuery;
 import dev.verity.sdk.JobQuery;
@@ -38,12 +40,13 @@ final class JobCommand extends GroupCommand {
     /** Every job status, as the API names them. */
     static final List<String> STATUSES = List.of("QUEUED", "ASSIGNED", "VERIFYING", "DISPUTED", "SETTLED", "EXPIRED", "CANCELLED");
     /** Statuses a job never leaves: --wait stops at them. */
-    static final List<String> FINAL_STATUSES = List.of("SETTLED", "EXPIRED", "CANCELLED");
+    static final List<String> FINAL_STATUSES = List.of("SETTLED", "FAILED", "EXPIRED", "CANCELLED");
 
     @Command(name = "submit", mixinStandardHelpOptions = true,
             description = {"Submit a job: run MODEL on the bytes of FILE, verified by MODE.", "",
-                "The max fee is escrowed; what the job's price does not use is refunded. With --wait, waits until "
-                        + "the job is SETTLED, EXPIRED or CANCELLED (exit 1 unless SETTLED)."})
+                "The input is checked against the model's input schema before anything is sent, and no more of FILE is read "
+                        + "than the schema allows. The max fee is escrowed; what the job's price does not use is refunded. With "
+                        + "--wait, waits until the job is SETTLED, FAILED, EXPIRED or CANCELLED (exit 1 unless SETTLED)."})
     static final class Submit extends BaseCommand {
         @Mixin
         ApiOptions api;
@@ -98,10 +101,11 @@ final class JobCommand extends GroupCommand {
             if (!Files.isRegularFile(input)) {
                 throw new CliException("NO_SUCH_FILE", Files.exists(input) ? input + " is not a file" : "no such file: " + input);
             }
-            byte[] bytes = Files.readAllBytes(input);
             PrivateKey key = api.loadKey();
             try (VerityClient client = api.client()) {
-                Hash modelId = resolveModel(client, model);
+                ModelView modelView = client.model(resolveModel(client, model));
+                Hash modelId = Hash.fromHex(modelView.id());
+                byte[] bytes = checkedInput(input, modelView, client.params().path("maxInputBytes").asLong(Long.MAX_VALUE));
                 Wallet wallet = new Wallet(client, key);
                 Wallet.Sent sent = wallet.send(new Payload.SubmitJob(modelId, bytes, mode, List.copyOf(fallback), maxFee, deadline, tip));
                 Hash job = sent.hash();
@@ -145,11 +149,41 @@ final class JobCommand extends GroupCommand {
                     }
                     return 0;
                 }
-                String why = isFinal(v) ? "job " + job.hex() + " " + v.status() + " without a result; its escrow was refunded"
+                String why = "FAILED".equals(v.status()) && v.failure() != null
+                        ? "job " + job.hex() + " FAILED: its node reported " + v.failure().reason() + " (" + v.failure().message()
+                                + "); the node was paid its fee and the rest of the escrow refunded"
+                        : isFinal(v) ? "job " + job.hex() + " " + v.status() + " without a result; its escrow was refunded"
                         : "job " + job.hex() + " is still " + v.status() + " after " + timeoutSeconds + " s (see: verity job show "
                         + job.hex() + ")";
                 throw new CliException(isFinal(v) ? "JOB_" + v.status() : "TIMEOUT", why, data);
             }
+        }
+
+        /**
+         * The input file's bytes, read only up to the model's (and the chain's) input limit, checked against the model's
+         * schema with the ledger's own check, so a bad input is refused here with the same words the chain would use.
+         */
+        static byte[] checkedInput(Path file, ModelView model, long chainLimit) throws java.io.IOException {
+            InputSchema schema = InputSchemas.fromView(model.inputSchema());
+            long limit = Math.min(schema.byteLimit(), chainLimit);
+            long size = Files.size(file);
+            if (size > limit) {
+                throw new CliException("INVALID_INPUT", file + " is " + size + " bytes; model " + model.name() + " takes at most "
+                        + limit + " (" + model.inputSchema().description() + ")");
+            }
+            byte[] bytes;
+            try (java.io.InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes((int) limit + 1);
+            }
+            if (bytes.length > limit) {
+                throw new CliException("INVALID_INPUT", file + " grew past the model's limit of " + limit + " bytes while it was read");
+            }
+            String problem = schema.problem(bytes);
+            if (problem != null) {
+                throw new CliException("INVALID_INPUT", file + " does not match the input schema of model " + model.name() + " ("
+                        + model.inputSchema().description() + "): " + problem);
+            }
+            return bytes;
         }
 
         private static boolean isFinal(JobView v) {
@@ -294,6 +328,9 @@ final class JobCommand extends GroupCommand {
             data.put("embeddingPrefix", prefix);
         }
         data.put("settledAt", v.settledAt());
+        if (v.failure() != null) {
+            data.put("failure", v.failure());
+        }
     }
 
     static Map<String, Object> humanFields(JobView v) {
@@ -315,7 +352,11 @@ final class JobCommand extends GroupCommand {
             f.put("reassignments", v.reassignments());
         }
         if (v.settledAt() > 0) {
-            f.put("settled at", "block " + v.settledAt());
+            f.put("FAILED".equals(v.status()) ? "failed at" : "settled at", "block " + v.settledAt());
+        }
+        if (v.failure() != null) {
+            f.put("failure", v.failure().reason() + ": " + v.failure().message() + ("INPUT_REJECTED".equals(v.failure().reason())
+                    ? " (the input's fault: the node was paid its fee, the rest of the escrow refunded)" : ""));
         }
         f.put("input hash", v.inputHash());
         byte[] out = output(v);

@@ -19,6 +19,7 @@ import dev.verity.sdk.api.JobView;
 import dev.verity.sdk.api.ModelView;
 import dev.verity.sdk.api.NodeView;
 import dev.verity.sdk.api.StatusView;
+import dev.verity.sdk.api.SupplyView;
 import dev.verity.sdk.api.SubmitRequest;
 import dev.verity.sdk.api.TeePolicyView;
 import dev.verity.sdk.api.TransactionReceipt;
@@ -257,6 +258,11 @@ public final class VerityClient implements AutoCloseable {
      */
     public TeePolicyView teePolicy() {
         return get("/v1/tee", TeePolicyView.class);
+    }
+
+    /** Where every base unit is now (balances, stakes, unbonding, treasury, escrow, bonds); the total never changes. */
+    public SupplyView supply() {
+        return get("/v1/supply", SupplyView.class);
     }
 
     /** Stored events matching the query, in chain order. */

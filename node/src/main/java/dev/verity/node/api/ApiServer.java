@@ -13,6 +13,7 @@ import dev.verity.ledger.state.Account;
 import dev.verity.ledger.state.JobRecord;
 import dev.verity.ledger.state.JobStatus;
 import dev.verity.ledger.state.LedgerState;
+import dev.verity.ledger.state.Supply;
 import dev.verity.node.chain.ChainNode;
 import dev.verity.node.chain.StoredEvents;
 import dev.verity.node.chain.Views;
@@ -22,6 +23,7 @@ import dev.verity.sdk.api.EventView;
 import dev.verity.sdk.api.JobView;
 import dev.verity.sdk.api.ModelView;
 import dev.verity.sdk.api.NodeView;
+import dev.verity.sdk.api.SupplyView;
 import dev.verity.sdk.api.TransactionReceipt;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -183,6 +185,10 @@ public final class ApiServer implements AutoCloseable {
         a.get("/v1/params", ctx -> ctx.json(chain.read(s ->
                 ParamsDocument.build(chain.genesis().chainId(), s.params(), FeeMarket.basePrice(s),
                         s.global(LedgerState.GLOBAL_TREASURY)))));
+        a.get("/v1/supply", ctx -> ctx.json(chain.read(s -> {
+            Supply x = Supply.of(s);
+            return new SupplyView(s.height(), x.balances(), x.stakes(), x.unbonding(), x.treasury(), x.escrow(), x.bonds(), x.total());
+        })));
         a.get("/v1/accounts/{id}", this::account);
         a.get("/v1/nodes", ctx -> ctx.json(chain.read(s -> s.nodes.view().values().stream().map(n -> Views.node(s, n)).toList())));
         a.get("/v1/nodes/{id}", this::node);
