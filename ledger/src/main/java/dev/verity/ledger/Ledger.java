@@ -131,19 +131,68 @@ public final class Ledger {
     /** Applies one transaction in a block; on refusal the state is unchanged. */
     public void apply(SignedTransaction tx, BlockContext ctx) {
         checkStateless(tx);
-        applyChecked(tx, ctx, state.account(tx.body().sender()).nonce(), false);
+        applyChecked(tx, ctx, state.account(tx.body().sender()).nonce(), 0, false);
     }
 
     /**
      * Checks that a transaction would apply now, as its sender's {@code expectedNonce}-th
      * transaction (the mempool passes the next nonce after its pending ones), without changing
      * anything. The signature must already have been checked.
+     *
+     * @return how many base units it takes from the sender's balance, as {@link #dryRun(SignedTransaction,
+     *         BlockContext, long, long, int)}
      */
-    public void dryRun(SignedTransaction tx, BlockContext ctx, long expectedNonce) {
-        applyChecked(tx, ctx, expectedNonce, true);
+    public long dryRun(SignedTransaction tx, BlockContext ctx, long expectedNonce) {
+        return dryRun(tx, ctx, expectedNonce, 0, 0);
     }
 
-    private void applyChecked(SignedTransaction tx, BlockContext ctx, long expectedNonce, boolean dryRun) {
+    /**
+     * Checks, without changing anything, that a transaction would apply now as its sender's
+     * {@code expectedNonce}-th transaction after the sender's pending transactions have taken
+     * {@code reserved} base units from its balance. The signature must already have been checked.
+     *
+     * <p>Inside the dry run the sender's balance is lowered by {@code reserved} before the transaction
+     * is dispatched. A transaction that would apply on the balance as it is, but not on what the
+     * pending transactions leave of it, is refused with {@link RejectCode#INSUFFICIENT_FUNDS} and a
+     * message naming the amount they hold; any other refusal is the one the transaction meets on its own.
+     *
+     * @param reserved   base units that {@code pendingTransactions} pending transactions of the sender take from
+     *                   its balance when they apply (their credits are not counted)
+     * @param pendingTransactions how many pending transactions hold {@code reserved}; for the message only
+     * @return how many base units the transaction takes from the sender's balance (the balance before it
+     *         minus the balance after it; 0 when the balance does not go down), for example a transfer's
+     *         amount, a job's max fee or a registration's stake
+     */
+    public long dryRun(SignedTransaction tx, BlockContext ctx, long expectedNonce, long reserved, int pendingTransactions) {
+        if (reserved < 0) {
+            throw new IllegalArgumentException("negative reserved amount " + reserved);
+        }
+        if (reserved == 0) {
+            return applyChecked(tx, ctx, expectedNonce, 0, true);
+        }
+        try {
+            return applyChecked(tx, ctx, expectedNonce, reserved, true);
+        } catch (TransactionRejectedException e) {
+            if (e.code() != RejectCode.INSUFFICIENT_FUNDS) {
+                throw e;
+            }
+            // Refused with the pending transactions' share set aside: say so only when that share is
+            // the reason, that is when the transaction applies on the balance as it is.
+            long alone = applyChecked(tx, ctx, expectedNonce, 0, true);
+            PublicKey sender = tx.body().sender();
+            long balance = state.account(sender).balance();
+            String held = reserved + " base units are already held by " + pendingTransactions + " pending transaction"
+                    + (pendingTransactions == 1 ? "" : "s") + " of this account";
+            throw new TransactionRejectedException(RejectCode.INSUFFICIENT_FUNDS, balance < reserved
+                    ? "the balance of " + sender.hex() + " is " + balance + " base units, and " + held
+                            + "; wait until they are in a block"
+                    : "the transaction takes " + alone + " base units but only " + (balance - reserved) + " of the balance of "
+                            + sender.hex() + " (" + balance + ") are free: " + held + "; wait until they are in a block");
+        }
+    }
+
+    /** Applies or dry-runs the transaction; returns how much it took from the sender's balance. */
+    private long applyChecked(SignedTransaction tx, BlockContext ctx, long expectedNonce, long reserved, boolean dryRun) {
         PublicKey sender = tx.body().sender();
         long nonce = tx.body().nonce();
         if (nonce != expectedNonce) {
@@ -155,11 +204,19 @@ public final class Ledger {
             throw new TransactionRejectedException(RejectCode.INSUFFICIENT_FUNDS,
                     "account " + sender.hex() + " has never received funds; fund it first");
         }
+        long debit;
         state.journal().begin();
         try {
             Account a = state.account(sender);
-            state.accounts.put(sender, new Account(a.balance(), nonce + 1));
+            if (a.balance() < reserved) {
+                throw new TransactionRejectedException(RejectCode.INSUFFICIENT_FUNDS, "the balance of " + sender.hex() + " is "
+                        + a.balance() + " base units, less than the " + reserved + " its pending transactions hold");
+            }
+            long before = a.balance() - reserved;
+            state.accounts.put(sender, new Account(before, nonce + 1));
             dispatch(tx, sender, ctx);
+            long after = state.account(sender).balance();
+            debit = after < before ? before - after : 0;
         } catch (ArithmeticException e) {
             state.journal().rollback();
             throw new TransactionRejectedException(RejectCode.INVALID_AMOUNT, "amount out of range: " + e.getMessage());
@@ -172,6 +229,7 @@ public final class Ledger {
         } else {
             state.journal().commit();
         }
+        return debit;
     }
 
     private void dispatch(SignedTransaction tx, PublicKey sender, BlockContext ctx) {

@@ -18,14 +18,13 @@ import dev.verity.node.storage.BlockCommit;
 import dev.verity.node.storage.ByteKey;
 import dev.verity.node.storage.ChainStore;
 import dev.verity.node.storage.EventWrite;
+import dev.verity.node.storage.StoredRefusal;
 import dev.verity.node.storage.TxLocation;
 import dev.verity.sdk.api.EventView;
 import dev.verity.sdk.api.StatusView;
 import dev.verity.sdk.api.TransactionReceipt;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -41,10 +40,16 @@ import org.slf4j.LoggerFactory;
  * block, its state changes, events and indexes are committed in one synced batch. After a crash
  * the node reloads the committed state and the stored mempool, so nothing acknowledged is lost.
  * Height 0 of the store holds the genesis document.
+ *
+ * <p>Admission: a transaction is dry-run on the committed state with what its sender's pending
+ * transactions already take from the balance set aside, so everything acknowledged can apply in
+ * order in the next blocks unless the state moves under it by another path. A transaction refused
+ * later (in its block, or when the stored mempool is reloaded) leaves the stored mempool in the same
+ * synced batch that stores its refusal, which its receipt answers until the store's bound on kept
+ * refusals ({@link ChainStore#DEFAULT_MAX_REFUSALS}, the newest) lets it go.
  */
 public final class ChainNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChainNode.class);
-    private static final int REFUSED_MEMORY = 10_000;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final NodeConfig config;
@@ -54,12 +59,6 @@ public final class ChainNode implements AutoCloseable {
     private final Mempool mempool;
     private final PrivateKey validatorKey;
     private final List<BlockListener> listeners = new CopyOnWriteArrayList<>();
-    private final Map<Hash, String> refused = new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Hash, String> eldest) {
-            return size() > REFUSED_MEMORY;
-        }
-    };
     private long headHeight;
     private Hash headHash;
     private long headTimestamp;
@@ -148,8 +147,12 @@ public final class ChainNode implements AutoCloseable {
         return node;
     }
 
-    /** Re-admits the stored mempool in arrival order; drops what no longer applies (already included, stale nonce). */
+    /**
+     * Re-admits the stored mempool in arrival order, as {@link #submit} would; drops what no longer applies
+     * (already included, stale nonce, more than the balance leaves) and stores its refusal in one synced batch.
+     */
     private void reloadMempool() {
+        List<StoredRefusal> dropped = new ArrayList<>();
         for (byte[] bytes : store.mempoolTransactions()) {
             SignedTransaction tx = TransactionCodec.decode(bytes);
             try {
@@ -157,14 +160,22 @@ public final class ChainNode implements AutoCloseable {
                     throw new TransactionRejectedException(RejectCode.BAD_NONCE, "already included");
                 }
                 ledger.checkStateless(tx);
-                ledger.dryRun(tx, nextContext(), expectedNonce(tx));
-                mempool.add(tx);
+                mempool.add(tx, dryRunAfterPending(tx));
             } catch (TransactionRejectedException e) {
-                store.removeMempool(tx.hash().bytes());
-                refused.put(tx.hash(), e.code() + ": " + e.getMessage());
+                dropped.add(new StoredRefusal(tx.hash().bytes(), headHeight, e.code() + ": " + e.getMessage()));
                 LOG.warn("dropped stored transaction {}: {}", tx.hash().hex(), e.getMessage());
             }
         }
+        store.refuse(dropped);
+    }
+
+    /**
+     * Dry-runs a transaction on the committed state as the next one of its sender after its pending
+     * transactions, with what they take from the balance set aside; returns what it takes itself.
+     */
+    private long dryRunAfterPending(SignedTransaction tx) {
+        Mempool.Held held = mempool.held(tx.body().sender());
+        return ledger.dryRun(tx, nextContext(), expectedNonce(tx), held.amount(), held.transactions());
     }
 
     private long expectedNonce(SignedTransaction tx) {
@@ -194,8 +205,9 @@ public final class ChainNode implements AutoCloseable {
     }
 
     /**
-     * Admits a transaction: decodes it, checks signature, nonce order and that it would apply now,
-     * and syncs it to the stored mempool. Returns its hash once it is durable (acknowledged).
+     * Admits a transaction: decodes it, checks signature, nonce order and that it would apply now after
+     * its sender's pending transactions (what they take from the balance is set aside; their credits are not
+     * counted), and syncs it to the stored mempool. Returns its hash once it is durable (acknowledged).
      */
     public Hash submit(byte[] bytes) {
         SignedTransaction tx = ledger.decodeAndCheck(bytes);
@@ -209,9 +221,9 @@ public final class ChainNode implements AutoCloseable {
                 throw new TransactionRejectedException(RejectCode.MEMPOOL_FULL,
                         "the mempool is full (" + config.mempoolCapacity() + " transactions); retry after the next block");
             }
-            ledger.dryRun(tx, nextContext(), expectedNonce(tx));
+            long debit = dryRunAfterPending(tx);
             store.putMempool(tx.hash().bytes(), tx.encoded());
-            mempool.add(tx);
+            mempool.add(tx, debit);
             return tx.hash();
         } finally {
             lock.unlock();
@@ -244,16 +256,17 @@ public final class ChainNode implements AutoCloseable {
                 txHashes.add(tx.hash().bytes());
                 done.add(tx.hash());
             }
+            List<StoredRefusal> refusals = new ArrayList<>(produced.refused().size());
             for (BlockExecution.Refused r : produced.refused()) {
-                refused.put(r.transaction().hash(), r.reason().code() + ": " + r.reason().getMessage());
-                store.removeMempool(r.transaction().hash().bytes());
+                refusals.add(new StoredRefusal(r.transaction().hash().bytes(), block.height(),
+                        r.reason().code() + ": " + r.reason().getMessage()));
                 done.add(r.transaction().hash());
                 LOG.info("refused transaction {} in block {}: {}", r.transaction().hash().hex(), block.height(),
                         r.reason().getMessage());
             }
             try {
                 store.commitBlock(new BlockCommit(block.height(), block.hash().bytes(), block.encode(), txHashes, writes,
-                        eventWrites, null));
+                        eventWrites, null, refusals));
             } catch (RuntimeException e) {
                 // Memory is ahead of disk now; the only safe course is to stop and restart from disk.
                 LOG.error("could not commit block {}; stopping so the node restarts from its last committed block",
@@ -314,17 +327,18 @@ public final class ChainNode implements AutoCloseable {
         return store.block(height).map(Block::decode);
     }
 
+    /**
+     * Where a transaction stands: PENDING, INCLUDED (with its block), REFUSED (with the height at which it was
+     * refused and why; the newest {@link ChainStore#DEFAULT_MAX_REFUSALS} refusals are kept, across restarts), or
+     * UNKNOWN. A refused transaction sent again and included answers INCLUDED.
+     */
     public TransactionReceipt receipt(Hash tx) {
-        // Mempool first, under the lock: a transaction leaves the mempool only after its block is
-        // committed, so one that is not pending is already findable in the store (or was refused).
+        // Mempool first, under the lock: a transaction leaves the mempool only in the batch that commits
+        // its block or stores its refusal, so one that is not pending is already findable in the store.
         lock.lock();
         try {
             if (mempool.contains(tx)) {
                 return new TransactionReceipt(tx.hex(), "PENDING", 0, null);
-            }
-            String why = refused.get(tx);
-            if (why != null) {
-                return new TransactionReceipt(tx.hex(), "REFUSED", 0, why);
             }
         } finally {
             lock.unlock();
@@ -332,6 +346,10 @@ public final class ChainNode implements AutoCloseable {
         Optional<TxLocation> at = store.transaction(tx.bytes());
         if (at.isPresent()) {
             return new TransactionReceipt(tx.hex(), "INCLUDED", at.get().height(), null);
+        }
+        Optional<StoredRefusal> refusal = store.refusal(tx.bytes());
+        if (refusal.isPresent()) {
+            return new TransactionReceipt(tx.hex(), "REFUSED", refusal.get().height(), refusal.get().reason());
         }
         return new TransactionReceipt(tx.hex(), "UNKNOWN", 0, "no transaction " + tx.hex() + " is known to this node");
     }

@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param stateWrites state changes: key bytes to new value bytes, or to {@code null} to delete the key
  * @param events      the block's events in order (the list position is the event index)
  * @param headMeta    opaque bytes describing the new head, returned by {@link ChainStore#headMeta()}; may be null
+ * @param refusals    transactions refused while the block was built: they leave the mempool and their refusals are
+ *                    stored (see {@link ChainStore#refusal})
  */
 public record BlockCommit(
         long height,
@@ -25,7 +27,8 @@ public record BlockCommit(
         List<byte[]> txHashes,
         Map<ByteKey, byte[]> stateWrites,
         List<EventWrite> events,
-        byte[] headMeta) {
+        byte[] headMeta,
+        List<StoredRefusal> refusals) {
 
     public BlockCommit {
         if (height < 0) throw new IllegalArgumentException("negative height " + height);
@@ -37,5 +40,12 @@ public record BlockCommit(
         stateWrites = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(stateWrites, "stateWrites")));
         stateWrites.keySet().forEach(k -> Objects.requireNonNull(k, "state key"));
         events = List.copyOf(events);
+        refusals = List.copyOf(refusals);
+    }
+
+    /** A block that refused nothing. */
+    public BlockCommit(long height, byte[] blockHash, byte[] blockBytes, List<byte[]> txHashes,
+                       Map<ByteKey, byte[]> stateWrites, List<EventWrite> events, byte[] headMeta) {
+        this(height, blockHash, blockBytes, txHashes, stateWrites, events, headMeta, List.of());
     }
 }

@@ -33,7 +33,13 @@ import org.rocksdb.WriteOptions;
  * <p>Column families: {@code blocks} (height → block), {@code blockHashes} (hash → height), {@code transactions}
  * (tx hash → height u64, index u32), {@code state} (key → value), {@code events} (height u64, index u32 → event),
  * {@code eventIndex} (subject length u16, subject, height u64, index u32 → empty), {@code mempool} (tx hash →
- * sequence u64, tx bytes), {@code mempoolOrder} (sequence u64 → tx hash) and {@code meta} (name → value).
+ * sequence u64, tx bytes), {@code mempoolOrder} (sequence u64 → tx hash), {@code meta} (name → value),
+ * {@code refusals} (tx hash → height u64, sequence u64, reason UTF-8) and {@code refusalOrder} (sequence u64 → tx
+ * hash). The two refusal families were added later; opening an older store creates them empty and leaves the rest as
+ * it was.
+ *
+ * <p>Refusals are bounded: the store keeps the newest {@code maxRefusals} of them (by the order they were stored) and
+ * deletes older ones in the batch that stores new ones. A refusal beyond the bound is simply no longer known.
  *
  * <p>Every write is synced to disk before the method returns; {@link #commitBlock} is a single atomic batch.
  * All methods are thread-safe. Using the store after {@link #close()} throws {@link IllegalStateException}.
@@ -51,8 +57,12 @@ public final class ChainStore implements AutoCloseable {
     private static final byte[] HEAD_META = Keys.utf8("head.meta");
     private static final byte[] EMPTY = new byte[0];
 
+    /** How many refusals a store keeps unless told otherwise: the newest 100,000. */
+    public static final int DEFAULT_MAX_REFUSALS = 100_000;
+
     private static final List<String> COLUMN_FAMILIES = List.of(
-            "blocks", "blockHashes", "transactions", "state", "events", "eventIndex", "mempool", "mempoolOrder", "meta");
+            "blocks", "blockHashes", "transactions", "state", "events", "eventIndex", "mempool", "mempoolOrder", "meta",
+            "refusals", "refusalOrder");
 
     static {
         RocksDB.loadLibrary();
@@ -75,6 +85,9 @@ public final class ChainStore implements AutoCloseable {
     private final ColumnFamilyHandle mempool;
     private final ColumnFamilyHandle mempoolOrder;
     private final ColumnFamilyHandle meta;
+    private final ColumnFamilyHandle refusals;
+    private final ColumnFamilyHandle refusalOrder;
+    private final int maxRefusals;
 
     /** Read lock: any use of the native handles. Write lock: closing them. */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
@@ -84,9 +97,12 @@ public final class ChainStore implements AutoCloseable {
     private boolean closed;
     private volatile long headHeight;
     private long nextMempoolSequence;
+    /** Sequence of the next refusal stored, and the lowest one that may still be stored (all below are deleted). */
+    private long nextRefusalSequence;
+    private long firstRefusalSequence;
 
     private ChainStore(Path dataDir, RocksDB db, DBOptions dbOptions, ColumnFamilyOptions cfOptions,
-                       BloomFilter bloomFilter, List<ColumnFamilyHandle> handles) {
+                       BloomFilter bloomFilter, List<ColumnFamilyHandle> handles, int maxRefusals) {
         this.dataDir = dataDir;
         this.db = db;
         this.dbOptions = dbOptions;
@@ -104,6 +120,9 @@ public final class ChainStore implements AutoCloseable {
         this.mempool = handles.get(7);
         this.mempoolOrder = handles.get(8);
         this.meta = handles.get(9);
+        this.refusals = handles.get(10);
+        this.refusalOrder = handles.get(11);
+        this.maxRefusals = maxRefusals;
     }
 
     /**
@@ -113,6 +132,17 @@ public final class ChainStore implements AutoCloseable {
      * @throws StorageException            if the database cannot be created or opened
      */
     public static ChainStore open(Path dataDir) {
+        return open(dataDir, DEFAULT_MAX_REFUSALS);
+    }
+
+    /**
+     * Opens the store in {@code dataDir} keeping at most {@code maxRefusals} refusals (the newest).
+     *
+     * @throws DataDirectoryInUseException if another open store holds the directory
+     * @throws StorageException            if the database cannot be created or opened
+     */
+    public static ChainStore open(Path dataDir, int maxRefusals) {
+        if (maxRefusals < 1) throw new IllegalArgumentException("maxRefusals must be at least 1, was " + maxRefusals);
         Path dbDir = dataDir.resolve("db");
         try {
             Files.createDirectories(dbDir);
@@ -141,7 +171,7 @@ public final class ChainStore implements AutoCloseable {
             if (isLockHeld(e)) throw new DataDirectoryInUseException(dataDir, e);
             throw new StorageException("cannot open store in " + dataDir + ": " + e.getMessage(), e);
         }
-        ChainStore store = new ChainStore(dataDir, db, dbOptions, cfOptions, bloomFilter, handles);
+        ChainStore store = new ChainStore(dataDir, db, dbOptions, cfOptions, bloomFilter, handles, maxRefusals);
         try {
             store.loadCounters();
         } catch (RuntimeException | RocksDBException e) {
@@ -167,6 +197,13 @@ public final class ChainStore implements AutoCloseable {
             nextMempoolSequence = it.isValid() ? Keys.u64(it.key()) + 1 : 0;
             it.status();
         }
+        try (RocksIterator it = db.newIterator(refusalOrder)) {
+            it.seekToLast();
+            nextRefusalSequence = it.isValid() ? Keys.u64(it.key()) + 1 : 0;
+            it.seekToFirst();
+            firstRefusalSequence = it.isValid() ? Keys.u64(it.key()) : nextRefusalSequence;
+            it.status();
+        }
     }
 
     public Path dataDir() {
@@ -178,7 +215,7 @@ public final class ChainStore implements AutoCloseable {
     /**
      * Writes a block and everything it changes in one synced, atomic batch: the block and its hash, the locations of
      * its transactions (which leave the mempool), the state writes and deletes, the events with their subject
-     * index, and the new head.
+     * index, the new head, and the block's refusals (which leave the mempool too; see {@link #refusal}).
      *
      * @throws IllegalArgumentException if the height is not above the current head height
      */
@@ -220,7 +257,9 @@ public final class ChainStore implements AutoCloseable {
                 } else {
                     batch.put(meta, HEAD_META, commit.headMeta());
                 }
+                long refusalsEnd = addRefusals(batch, commit.refusals());
                 db.write(syncWrite, batch);
+                advanceRefusals(refusalsEnd);
             }
             headHeight = height;
             return null;
@@ -447,6 +486,77 @@ public final class ChainStore implements AutoCloseable {
         batch.delete(mempool, txHash);
         batch.delete(mempoolOrder, Keys.u64(Keys.mempoolSequence(entry)));
         return true;
+    }
+
+    // ---------------------------------------------------------------- refusals
+
+    /**
+     * Drops transactions from the mempool and stores their refusals, in one synced batch (a node that finds stored
+     * transactions no longer apply when it restarts). A block's refusals go with the block: {@link BlockCommit#refusals()}.
+     */
+    public void refuse(List<StoredRefusal> refused) {
+        List<StoredRefusal> list = List.copyOf(refused);
+        if (list.isEmpty()) return;
+        write("store refusals", () -> {
+            try (WriteBatch batch = new WriteBatch()) {
+                long end = addRefusals(batch, list);
+                db.write(syncWrite, batch);
+                advanceRefusals(end);
+            }
+            return null;
+        });
+    }
+
+    /** The stored refusal of a transaction, if it was refused and is still among the newest {@code maxRefusals}. */
+    public Optional<StoredRefusal> refusal(byte[] txHash) {
+        Objects.requireNonNull(txHash, "txHash");
+        return read("read refusal", () -> {
+            byte[] entry = db.get(refusals, txHash);
+            return entry == null
+                    ? Optional.<StoredRefusal>empty()
+                    : Optional.of(new StoredRefusal(txHash.clone(), Keys.refusalHeight(entry), Keys.refusalReason(entry)));
+        });
+    }
+
+    /**
+     * Adds to {@code batch}: the refused transactions leave the mempool, their refusals are stored under new
+     * sequences (replacing an older refusal of the same transaction), and the refusals that fall out of the newest
+     * {@code maxRefusals} are deleted. Returns the next sequence once the batch is written.
+     */
+    private long addRefusals(WriteBatch batch, List<StoredRefusal> list) throws RocksDBException {
+        if (list.isEmpty()) return nextRefusalSequence;
+        long end = nextRefusalSequence + list.size();
+        long keepFrom = end - maxRefusals;
+        if (keepFrom > firstRefusalSequence) {
+            // Deletes first: the puts below come later in the batch, so a transaction refused again keeps its new entry.
+            try (RocksIterator it = db.newIterator(refusalOrder)) {
+                for (it.seek(Keys.u64(firstRefusalSequence)); it.isValid(); it.next()) {
+                    long sequence = Keys.u64(it.key());
+                    if (sequence >= keepFrom) break;
+                    batch.delete(refusalOrder, it.key());
+                    byte[] hash = it.value();
+                    byte[] entry = db.get(refusals, hash);
+                    if (entry != null && Keys.refusalSequence(entry) == sequence) batch.delete(refusals, hash);
+                }
+                it.status();
+            }
+        }
+        long sequence = nextRefusalSequence;
+        for (StoredRefusal r : list) {
+            deleteFromMempool(batch, r.txHash());
+            byte[] previous = db.get(refusals, r.txHash());
+            if (previous != null) batch.delete(refusalOrder, Keys.u64(Keys.refusalSequence(previous)));
+            batch.put(refusals, r.txHash(), Keys.refusalEntry(r.height(), sequence, r.reason()));
+            batch.put(refusalOrder, Keys.u64(sequence), r.txHash());
+            sequence++;
+        }
+        return end;
+    }
+
+    /** Records that the refusals up to {@code end} were written (and those below the bound deleted). */
+    private void advanceRefusals(long end) {
+        nextRefusalSequence = end;
+        firstRefusalSequence = Math.max(firstRefusalSequence, end - maxRefusals);
     }
 
     // ---------------------------------------------------------------- meta

@@ -72,6 +72,24 @@ final class Keys {
         return Arrays.copyOfRange(entry, 8, entry.length);
     }
 
+    /** {@code refusals} value: height u64, sequence u64, then the reason in UTF-8. */
+    static byte[] refusalEntry(long height, long sequence, String reason) {
+        byte[] text = utf8(reason);
+        return ByteBuffer.allocate(16 + text.length).putLong(height).putLong(sequence).put(text).array();
+    }
+
+    static long refusalHeight(byte[] entry) {
+        return ByteBuffer.wrap(entry).getLong();
+    }
+
+    static long refusalSequence(byte[] entry) {
+        return ByteBuffer.wrap(entry, 8, 8).getLong();
+    }
+
+    static String refusalReason(byte[] entry) {
+        return new String(entry, 16, entry.length - 16, StandardCharsets.UTF_8);
+    }
+
     static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

@@ -42,7 +42,7 @@ final class Submissions {
         return true;
     }
 
-    /** Whether the chain refused {@code tx} in its block, or no longer knows it (a restarted node forgets refusals). */
+    /** Whether the chain refused {@code tx} in its block, or no longer knows it (a node keeps only its newest refusals). */
     private boolean refused(Hash tx) {
         try {
             return "REFUSED".equals(client.receipt(tx).status());
