@@ -43,6 +43,7 @@ import picocli.CommandLine;
             GovernanceCommand.class,
             EconomicsCommand.class,
             SimulateCommand.class,
+            OverloadCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class VerityCli implements Runnable {

@@ -177,16 +177,15 @@ public final class Wallet {
         return submit(new Payload.Unjail());
     }
 
-    /** Registers a model by the SHA-256 of its file. */
-    /** Registers a model whose job inputs must be exactly {@code inputBytes} long (0 = any size). */
-    /** Registers a model with the schema the chain checks every job input against. */
+    /** Registers a model by the SHA-256 of its file with the schema the chain checks every job input against. */
     public Hash registerModel(Hash modelHash, String name, String inputDescription, String outputDescription,
                               long computeUnits, InputSchema inputSchema) {
         return submit(new Payload.RegisterModel(modelHash, name, inputDescription, outputDescription, computeUnits, inputSchema));
     }
 
+    /** Registers a text model: UTF-8 of 1 byte up to 64 KiB. */
     public Hash registerModel(Hash modelHash, String name, String inputDescription, String outputDescription,
-                                            long computeUnits) {
+                              long computeUnits) {
         return submit(new Payload.RegisterModel(modelHash, name, inputDescription, outputDescription, computeUnits));
     }
 

@@ -37,8 +37,8 @@ public final class DevnetProcess implements AutoCloseable {
         Files.createDirectories(dir);
         Path log = dir.resolve("devnet.log");
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "-Xmx2g", "-cp",
-                System.getProperty("java.class.path"), "dev.verity.cli.VerityCli", "devnet", "--json", "--port", "0",
+        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector", "-Xmx2g", "-cp",
+                classPath(), "dev.verity.cli.VerityCli", "devnet", "--json", "--port", "0",
                 "--nodes", Integer.toString(nodes), "--data-dir", dir.resolve("data").toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(log.toFile());
         Process p = pb.start();
@@ -56,6 +56,12 @@ public final class DevnetProcess implements AutoCloseable {
             destroy(p);
             throw e;
         }
+    }
+
+    /** This JVM's class path (under Maven Surefire, the test class path it records; its own is a manifest jar). */
+    private static String classPath() {
+        String tests = System.getProperty("surefire.test.class.path");
+        return tests != null && !tests.isBlank() ? tests : System.getProperty("java.class.path");
     }
 
     /** Reads stdout until one whole JSON document has been printed; null if the process ends first. */
