@@ -334,7 +334,8 @@ final class ModelCommand extends GroupCommand {
 
         private static Map<String, Object> chainFields(ModelView m) {
             return Output.object("model", m.id(), "name", m.name(), "owner", m.owner(), "input", m.inputDescription(),
-                    "output", m.outputDescription(), "compute units", m.computeUnits(), "registered at", "block " + m.registeredAt(),
+                    "output", m.outputDescription(), "input schema", m.inputSchema() == null ? "none" : m.inputSchema().description()
+                            + " (checked by the chain at submission)", "compute units", m.computeUnits(), "registered at", "block " + m.registeredAt(),
                     "program", m.program() == null ? "none (served NONE and TEE only)" : "root " + m.program().root() + ", "
                             + m.program().leafCount() + " leaves, " + m.program().stepCount() + " steps (registered at block "
                             + m.program().registeredAt() + "; served OPTIMISTIC and SAMPLED too)");

@@ -236,6 +236,52 @@ class NetworkCommandsTest {
     }
 
     @Test
+    void jobSubmitChecksTheInputAgainstTheModelsSchemaBeforeSendingAndReadsNoMoreThanItsLimit() throws Exception {
+        long balance = client.account(KeyFiles.load(Path.of(clientKey)).publicKey()).balance();
+        long height = client.status().height();
+
+        Path badText = dir.resolve("bad-utf8.txt");
+        Files.write(badText, new byte[] {'h', 'i', (byte) 0xC3, (byte) 0x28});
+        CliRun.Result r = run("job", "submit", "--api", api, "--key", clientKey, "--model", net.model().hex(), "--mode", "NONE",
+                "--input", badText.toString(), "--json");
+        assertThat(r.exitCode()).as("%s", r).isEqualTo(1);
+        assertThat(r.json().get("code").asText()).isEqualTo("INVALID_INPUT");
+        assertThat(r.json().get("message").asText()).contains("byte 3", "UTF-8");
+
+        // 50 MB: refused from its size, long before the request-size limit; the file is not read
+        Path huge = dir.resolve("huge.bin");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+            f.setLength(50L * 1024 * 1024);
+        }
+        CliRun.Result big = run("job", "submit", "--api", api, "--key", clientKey, "--model", net.model().hex(), "--mode", "NONE",
+                "--input", huge.toString());
+        assertThat(big.exitCode()).as("%s", big).isEqualTo(1);
+        assertThat(big.err()).contains("52428800 bytes", "at most 8192");
+
+        Path nan = dir.resolve("nan.bin");
+        float[] pixels = new float[64];
+        pixels[7] = Float.NaN;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(256).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (float x : pixels) {
+            b.putFloat(x);
+        }
+        Files.write(nan, b.array());
+        CliRun.Result poisoned = run("job", "submit", "--api", api, "--key", clientKey, "--model", net.integerModel().hex(),
+                "--mode", "OPTIMISTIC", "--input", nan.toString());
+        assertThat(poisoned.exitCode()).as("%s", poisoned).isEqualTo(1);
+        assertThat(poisoned.err()).contains("element 7 of 64 is NaN");
+
+        assertThat(client.account(KeyFiles.load(Path.of(clientKey)).publicKey()).balance()).as("nothing escrowed")
+                .isEqualTo(balance);
+        assertThat(client.model(net.integerModel()).inputSchema().kind()).isEqualTo("FLOAT32_TENSOR");
+        assertThat(client.model(net.integerModel()).inputSchema().max()).isEqualTo(1f);
+        CliRun.Result show = run("model", "show", net.model().hex(), "--api", api);
+        assertThat(show.exitCode()).as("%s", show).isZero();
+        assertThat(show.out()).contains("UTF-8 text, 1 to 8192 bytes");
+        assertThat(client.status().height()).isGreaterThanOrEqualTo(height);
+    }
+
+    @Test
     void jobSubmitFindsTheModelByName() throws Exception {
         Path input = dir.resolve("input2.txt");
         Files.writeString(input, "The cat sits on the mat.", StandardCharsets.UTF_8);
