@@ -189,7 +189,8 @@ final class EconomicsCommand extends BaseCommand {
             }
             String source = "node " + Output.shortId(node.hex()) + "'s earnings on chain " + from + " to " + to + ": "
                     + Amounts.formatTokens(report.totals().net()) + " net over " + days + " days ("
-                    + report.totals().jobs() + " jobs), at the base price of " + status.basePrice() + " per 10^15 compute units";
+                    + report.totals().jobsSettled() + " jobs settled, " + report.totals().audits() + " audits), at the "
+                    + "base price of " + status.basePrice() + " per 10^15 compute units";
             return b.measured(u, perHour, source).build();
         }
     }
