@@ -394,6 +394,8 @@ class NodeEarningsReplayTest {
             assertThat(doc.get("verity").get("revenuePerDay").asDouble()).as("net %s", net).isCloseTo(expectedPerDay, within(1e-9));
             assertThat(doc.get("inputs").get("utilization").get("source").asText()).contains("earnings on chain", "7 days");
             assertThat(doc.get("networkPrice").get("basePricePerPetaComputeUnit").asLong()).isEqualTo(client.status().basePrice());
+            assertThat(doc.get("networkPrice").get("source").asText()).isEqualTo("chain at " + api + ": base price "
+                    + client.status().basePrice() + " at height " + client.status().height() + ", node share 80%");
             assertThat(doc.get("inputs").get("utilization").get("source").asText()).contains(" jobs settled, ", " audits)");
             if (k == AUDITOR) {
                 assertThat(net).isPositive();
