@@ -18,6 +18,12 @@ final class ApiOptions {
             description = "Key file to sign with, or whose account to show (default: $VERITY_KEY).")
     Path key;
 
+    /** Whether the environment names a node's API ({@code VERITY_API} set and not blank). */
+    static boolean fromEnvironment() {
+        String env = System.getenv("VERITY_API");
+        return env != null && !env.isBlank();
+    }
+
     /** A client of the node at {@code --api}; close it after use. */
     VerityClient client() {
         return new VerityClient(api == null || api.isBlank() ? DEFAULT_API : api);

@@ -220,7 +220,8 @@ final class DemoCommand extends BaseCommand {
             rows.add(List.of(Output.shortId(n.id()), String.join(",", n.modes()), Output.tokens(n.stake()), Output.tokens(n.earned()),
                     Output.tokens(n.penalized()), Long.toString(n.jobsCompleted()), n.cheat() == null ? "" : "cheats: " + n.cheat()));
         }
-        o.table(List.of("NODE", "MODES", ">STAKE", ">EARNED", ">PENALIZED", ">JOBS", "NOTE"), rows);
+        // the chain's jobsCompleted: jobs settled plus audits (verity node show and node earnings show them apart)
+        o.table(List.of("NODE", "MODES", ">STAKE", ">EARNED", ">PENALIZED", ">JOBS+AUDITS", "NOTE"), rows);
         o.line();
         humanVerification(s.verification());
         o.line();

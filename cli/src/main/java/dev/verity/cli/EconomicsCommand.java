@@ -8,11 +8,13 @@ import dev.verity.economics.calculator.GpuSpec;
 import dev.verity.economics.calculator.NetworkPrice;
 import dev.verity.economics.calculator.OperatorCalculator;
 import dev.verity.economics.calculator.Sourced;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.verity.core.PublicKey;
 import dev.verity.economics.earnings.EarningsReport;
 import dev.verity.economics.earnings.EventHistory;
 import dev.verity.ledger.Params;
 import dev.verity.sdk.Amounts;
+import dev.verity.sdk.VerityApiException;
 import dev.verity.sdk.VerityClient;
 import dev.verity.sdk.api.NodeView;
 import dev.verity.sdk.api.StatusView;
@@ -31,32 +33,61 @@ import picocli.CommandLine.Option;
 /**
  * {@code verity economics}: the operator calculator. What GPUs earn serving Verity jobs against renting them out
  * on a marketplace, after electricity and depreciation, with every assumption's source.
+ *
+ * <p>The network price (base price and node share) is a live chain's when one is asked for: {@code --api} given,
+ * or {@code VERITY_API} set (and not {@code --offline}), or {@code --node}. A chain asked for that does not
+ * answer is an error (exit 1), never a silent fall-back to the defaults. Otherwise the price is the chain's
+ * fee-market defaults, and the output says so.
  */
 @Command(name = "economics", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"The operator calculator: what GPUs earn on Verity against renting them out, per day, after "
                 + "electricity and depreciation; break-even utilization and payback.", "",
             "Defaults come from the bundled GPU data (each figure with its source and date); any option you give "
                     + "replaces one and is reported as 'set by you'. The Verity revenue per busy GPU-hour is "
-                    + "derived from the network price (the chain's fee-market defaults), the GPU's throughput and "
-                    + "the token price, unless --revenue-per-hour is given. Fees are paid in VRT; USD are at the "
-                    + "token price you set.", "",
+                    + "derived from the network price, the GPU's throughput and the token price, unless "
+                    + "--revenue-per-hour is given. Fees are paid in VRT; USD are at the token price you set.", "",
+            "The network price is a live chain's current base price and node share when --api is given or "
+                    + "VERITY_API is set; if that chain does not answer, the command fails (exit 1) rather than "
+                    + "fall back. Without a chain (or with --offline) it is the chain's fee-market defaults (genesis "
+                    + "base price 7,000, node share 80%%). The output names the price's source either way.", "",
+            "A GPU that is not listed: --gpu custom with --watts, --purchase-price, --throughput and "
+                    + "--rental-price (all required); its idle power, PUE, years and host share are defaults with "
+                    + "their sources (see --list), each replaceable by its option.", "",
             "Examples:",
             "  verity economics --gpu H100",
             "  verity economics --gpu 4090 --price-per-kwh 0.30 --utilization 0.7",
+            "  verity economics --gpu H100 --api http://127.0.0.1:8645",
+            "  verity economics --gpu custom --watts 350 --purchase-price 1500 \\",
+            "      --throughput 8e13 --rental-price 0.40",
             "  verity economics --list", "",
             "Amounts are US dollars, in JSON too.", "",
             "JSON: {\"gpu\", \"count\", \"tokenPriceUsd\", \"inputs\": {NAME: {\"value\", \"source\", \"date\"}}, "
-                    + "\"networkPrice\", \"verity\": {...}, \"rental\": {...}, \"paysMore\": \"verity\"|\"rental\"|"
+                    + "\"networkPrice\": {\"basePricePerPetaComputeUnit\", \"nodeShareBps\", \"source\", \"api\", "
+                    + "\"height\", \"used\"}, \"verity\": {...}, \"rental\": {...}, \"paysMore\": \"verity\"|\"rental\"|"
                     + "\"equal\", \"differencePerDay\", \"differencePerMonth\"}; with --list {\"h100ComputeUnitsPerSecond\", "
-                    + "\"gpus\": [...]}."})
+                    + "\"gpus\": [...], \"custom\": {...}}."})
 final class EconomicsCommand extends BaseCommand {
     private static final int DAYS_PER_MONTH = 30;
 
+    /** The options a custom GPU needs, with what each gives. */
+    private static final Map<String, String> CUSTOM_OPTIONS = new LinkedHashMap<>();
+
+    static {
+        CUSTOM_OPTIONS.put("--watts", "power of a busy GPU, W");
+        CUSTOM_OPTIONS.put("--purchase-price", "purchase price per GPU, USD");
+        CUSTOM_OPTIONS.put("--throughput", "compute units (multiply-accumulates) per second of a busy GPU");
+        CUSTOM_OPTIONS.put("--rental-price", "what a renter pays per GPU-hour on a marketplace, USD");
+    }
+
+    private static final String CUSTOM_FORM = "--gpu " + GpuSpec.CUSTOM + " --watts W --purchase-price USD "
+            + "--throughput CU_PER_S --rental-price USD_PER_H";
+
     @Option(names = "--gpu", paramLabel = "GPU",
-            description = "The GPU: H100, H200, A100, L40S, RTX 4090 or RTX 3090 (any case; '4090' will do).")
+            description = "The GPU: H100, H200, A100, L40S, RTX 4090 or RTX 3090 (any case; '4090' will do), or "
+                    + "'custom' with --watts, --purchase-price, --throughput and --rental-price.")
     String gpu;
 
-    @Option(names = "--list", description = "List the known GPUs and their figures with sources.")
+    @Option(names = "--list", description = "List the known GPUs and their figures with sources, and the custom form.")
     boolean list;
 
     @Option(names = "--count", paramLabel = "N", description = "How many GPUs (default 1).")
@@ -67,21 +98,24 @@ final class EconomicsCommand extends BaseCommand {
 
     @Option(names = "--pue", paramLabel = "X",
             description = "Power usage effectiveness: facility power / IT power (default: the GPU's, 1.3 data centre, "
-                    + "1.1 home rig).")
+                    + "1.1 home rig; a custom GPU's the H100's).")
     Double pue;
 
     @Option(names = "--utilization", paramLabel = "U",
             description = "Share of the time the GPUs do Verity work, 0 to 1 (default 0.5).")
     Double utilization;
 
-    @Option(names = "--purchase-price", paramLabel = "USD", description = "Purchase price per GPU (default: the GPU's).")
+    @Option(names = "--purchase-price", paramLabel = "USD",
+            description = "Purchase price per GPU (default: the GPU's; required with --gpu custom).")
     Double purchasePrice;
 
-    @Option(names = "--years", paramLabel = "Y", description = "Years to write a GPU off over (default 5).")
+    @Option(names = "--years", paramLabel = "Y",
+            description = "Years to write a GPU off over (default: the GPU's, 5; a custom GPU's the H100's).")
     Double years;
 
     @Option(names = "--rental-price", paramLabel = "USD_PER_H",
-            description = "What a renter pays per GPU-hour on a marketplace (default: the GPU's Vast.ai median).")
+            description = "What a renter pays per GPU-hour on a marketplace (default: the GPU's Vast.ai median; "
+                    + "required with --gpu custom).")
     Double rentalPrice;
 
     @Option(names = "--rental-utilization", paramLabel = "U",
@@ -99,8 +133,14 @@ final class EconomicsCommand extends BaseCommand {
             description = "Verity revenue per busy GPU-hour in USD, instead of the one derived from the network price.")
     Double revenuePerHour;
 
-    @Option(names = "--watts", paramLabel = "W", description = "Power of a busy GPU (default: its board power).")
+    @Option(names = "--watts", paramLabel = "W",
+            description = "Power of a busy GPU (default: its board power; required with --gpu custom).")
     Double watts;
+
+    @Option(names = "--throughput", paramLabel = "CU_PER_S",
+            description = "Compute units (multiply-accumulates) per second of one busy GPU, e.g. 8e13 (default: the "
+                    + "H100's 1e14 × the GPU's relative throughput; required with --gpu custom).")
+    Double throughput;
 
     @Option(names = "--node", paramLabel = "NODE", converter = Converters.Key.class,
             description = "Take the revenue side from this node's earnings on the chain (at --api) over the last --days "
@@ -114,9 +154,18 @@ final class EconomicsCommand extends BaseCommand {
     @Mixin
     ApiOptions api;
 
+    @Option(names = "--offline",
+            description = "Price at the chain's fee-market defaults without asking a chain, even when VERITY_API is set.")
+    boolean offline;
+
     @Option(names = "--idle-watts", paramLabel = "W",
-            description = "Power per GPU while it waits for work, its share of the host included (default: the GPU's).")
+            description = "Power per GPU while it waits for work, its share of the host included (default: the GPU's; "
+                    + "a custom GPU's a share of --watts).")
     Double idleWatts;
+
+    /** Where the network price was read: the API and the block height; both null for the defaults. */
+    private String priceApi;
+    private Long priceHeight;
 
     @Override
     protected int execute() {
@@ -128,7 +177,26 @@ final class EconomicsCommand extends BaseCommand {
             list(catalog);
             return 0;
         }
-        CalculatorInputs in = node != null ? fromNode(catalog) : inputs(catalog, gpu, NetworkPrice.DEFAULT).build();
+        boolean apiGiven = spec.commandLine().getParseResult().hasMatchedOption("--api");
+        if (offline && node != null) {
+            throw usage("--node reads the node's earnings from a chain; leave out --offline");
+        }
+        if (offline && apiGiven) {
+            throw usage("--offline asks no chain; leave out --api (or --offline)");
+        }
+        CalculatorInputs in;
+        if (node != null) {
+            in = fromNode(catalog);
+        } else {
+            GpuSpec g = gpuSpec(catalog, gpu);
+            NetworkPrice price = NetworkPrice.DEFAULT;
+            if (!offline && (apiGiven || ApiOptions.fromEnvironment())) {
+                try (VerityClient client = api.client()) {
+                    price = chainPrice(client, readStatus(client));
+                }
+            }
+            in = inputs(catalog, g, price).build();
+        }
         CalculatorResult r = OperatorCalculator.calculate(in);
         if (out().json()) {
             out().printJson(json(r));
@@ -138,15 +206,80 @@ final class EconomicsCommand extends BaseCommand {
         return 0;
     }
 
-    private CalculatorInputs.Builder inputs(GpuCatalog catalog, String gpuName, NetworkPrice price) {
-        if (gpuName == null) {
-            throw usage("give --gpu GPU (one of " + String.join(", ", catalog.ids()) + "), --node NODE or --list");
+    /** The GPU named {@code name}: one of the data file, or a custom one from the options; bad usage otherwise. */
+    private GpuSpec gpuSpec(GpuCatalog catalog, String name) {
+        if (name == null) {
+            throw usage("give --gpu GPU (one of " + String.join(", ", catalog.ids()) + ", or custom), --node NODE or --list");
         }
-        return CalculatorInputs.builder(catalog, catalog.get(gpuName), price)
+        if (throughput != null) {
+            positive("--throughput", throughput);
+        }
+        if (!GpuCatalog.isCustom(name)) {
+            return catalog.find(name).orElseThrow(() -> usage("unknown GPU '" + name + "'; known GPUs: "
+                    + String.join(", ", catalog.ids()) + "; for another GPU give " + CUSTOM_FORM));
+        }
+        Map<String, Double> given = new LinkedHashMap<>();
+        given.put("--watts", watts);
+        given.put("--purchase-price", purchasePrice);
+        given.put("--throughput", throughput);
+        given.put("--rental-price", rentalPrice);
+        List<String> missing = given.entrySet().stream().filter(e -> e.getValue() == null).map(Map.Entry::getKey).toList();
+        if (!missing.isEmpty()) {
+            throw usage("--gpu " + GpuSpec.CUSTOM + " needs the GPU's figures; missing " + String.join(", ", missing)
+                    + " (" + CUSTOM_FORM + ")");
+        }
+        given.forEach(this::positive);
+        return catalog.custom(watts, purchasePrice, throughput, rentalPrice);
+    }
+
+    /** Bad usage naming {@code option} unless {@code value} is a positive number. */
+    private void positive(String option, double value) {
+        if (!Double.isFinite(value) || value <= 0) {
+            throw usage(option + " must be a positive number, got " + (Double.isFinite(value) ? num(value) : Double.toString(value)));
+        }
+    }
+
+    private CalculatorInputs.Builder inputs(GpuCatalog catalog, GpuSpec gpuSpec, NetworkPrice price) {
+        return CalculatorInputs.builder(catalog, gpuSpec, price)
                 .count(count).pricePerKwh(pricePerKwh).pue(pue).utilization(utilization)
                 .purchaseUsd(purchasePrice).years(years).boardWatts(watts).idleWatts(idleWatts)
                 .rentalUsdPerHour(rentalPrice).rentalUtilization(rentalUtilization).hostShare(hostShare)
-                .tokenPriceUsd(tokenPrice).verityUsdPerBusyHour(revenuePerHour);
+                .tokenPriceUsd(tokenPrice).verityUsdPerBusyHour(revenuePerHour).computeUnitsPerSecond(throughput);
+    }
+
+    /** The chain's head; a clear failure (exit 1) naming the chain when it does not answer. */
+    private StatusView readStatus(VerityClient client) {
+        try {
+            return client.status();
+        } catch (VerityApiException e) {
+            throw noPrice(client, e);
+        }
+    }
+
+    /**
+     * The chain's current network price: its base price at its head and the node share of its parameters, the
+     * source naming the chain and the height.
+     */
+    private NetworkPrice chainPrice(VerityClient client, StatusView status) {
+        JsonNode share;
+        try {
+            share = client.params().get("nodeShareBps");
+        } catch (VerityApiException e) {
+            throw noPrice(client, e);
+        }
+        if (share == null || !share.canConvertToLong()) {
+            throw new CliException("BAD_RESPONSE", "the chain at " + client.baseUrl() + " does not give its nodeShareBps in "
+                    + "GET /v1/params; cannot price at it (--offline prices at the fee-market defaults)");
+        }
+        priceApi = client.baseUrl().toString();
+        priceHeight = status.height();
+        return NetworkPrice.fromChain(priceApi, status.height(), status.basePrice(), share.asLong());
+    }
+
+    private static CliException noPrice(VerityClient client, VerityApiException e) {
+        return new CliException(e.code(), "cannot read the network price from the chain at " + client.baseUrl() + ": "
+                + Errors.message(e) + " (give the --api of a running node, or --offline to price at the fee-market "
+                + "defaults)", null, e);
     }
 
     /**
@@ -168,16 +301,17 @@ final class EconomicsCommand extends BaseCommand {
             if (gpuName == null || gpuName.isBlank()) {
                 throw usage("node " + node.hex() + " declares no GPU; give --gpu");
             }
+            GpuSpec gpuSpec = gpuSpec(catalog, gpuName);
             if (count == null && view.gpuCount() > 0) {
                 count = view.gpuCount();
             }
-            StatusView status = client.status();
-            NetworkPrice price = new NetworkPrice(status.basePrice(), client.params().path("nodeShareBps").asLong());
+            StatusView status = readStatus(client);
+            NetworkPrice price = chainPrice(client, status);
             EventHistory.Snapshot history = EventHistory.fetch(client, node);
             LocalDate to = Instant.ofEpochMilli(status.timestampMillis()).atZone(EarningsReport.UTC).toLocalDate();
             LocalDate from = to.minusDays(days - 1L);
             EarningsReport report = EarningsReport.build(history.events(), node, EarningsReport.UTC, from, to);
-            CalculatorInputs.Builder b = inputs(catalog, gpuName, price);
+            CalculatorInputs.Builder b = inputs(catalog, gpuSpec, price);
             double token = tokenPrice != null ? tokenPrice : CalculatorInputs.DEFAULT_TOKEN_PRICE_USD;
             double netTokens = report.totals().net() / (double) Params.BASE_UNITS_PER_TOKEN;
             double usdPerGpuDay = Math.max(0, netTokens * token / days / (count == null ? 1 : count));
@@ -189,7 +323,8 @@ final class EconomicsCommand extends BaseCommand {
             }
             String source = "node " + Output.shortId(node.hex()) + "'s earnings on chain " + from + " to " + to + ": "
                     + Amounts.formatTokens(report.totals().net()) + " net over " + days + " days ("
-                    + report.totals().jobs() + " jobs), at the base price of " + status.basePrice() + " per 10^15 compute units";
+                    + report.totals().jobsSettled() + " jobs settled, " + report.totals().audits() + " audits), at the "
+                    + "base price of " + status.basePrice() + " per 10^15 compute units at height " + status.height();
             return b.measured(u, perHour, source).build();
         }
     }
@@ -215,10 +350,14 @@ final class EconomicsCommand extends BaseCommand {
         a.add(new Assumption("tokenPriceUsd", "token price", in.tokenPriceUsd(),
                 usd(in.tokenPriceUsd().value(), 2) + " per VRT"));
         if (!in.verityUsdPerBusyHour().isSetByYou()) {
-            a.add(new Assumption("relativeThroughput", "throughput relative to H100", in.gpu().relativeThroughput(),
-                    num(in.gpu().relativeThroughput().value())));
-            a.add(new Assumption("h100ComputeUnitsPerSecond", "H100 compute units/s", in.h100ComputeUnitsPerSecond(),
-                    CalculatorInputs.scientific(in.h100ComputeUnitsPerSecond().value())));
+            a.add(new Assumption("computeUnitsPerSecond", "throughput", in.computeUnitsPerSecond(),
+                    CalculatorInputs.scientific(in.computeUnitsPerSecond().value()) + " compute units/s"));
+            if (!in.computeUnitsPerSecond().isSetByYou()) {
+                a.add(new Assumption("relativeThroughput", "throughput relative to H100", in.gpu().relativeThroughput(),
+                        num(in.gpu().relativeThroughput().value())));
+                a.add(new Assumption("h100ComputeUnitsPerSecond", "H100 compute units/s", in.h100ComputeUnitsPerSecond(),
+                        CalculatorInputs.scientific(in.h100ComputeUnitsPerSecond().value())));
+            }
         }
         a.add(new Assumption("rentalUsdPerHour", "rental price (renter pays)", in.rentalUsdPerHour(),
                 usd(in.rentalUsdPerHour().value(), 2) + "/h"));
@@ -234,6 +373,13 @@ final class EconomicsCommand extends BaseCommand {
         o.line("Operator calculator: " + in.count().value() + " × " + in.gpu().name());
         o.line("token price: " + usd(in.tokenPriceUsd().value(), 2) + " per VRT (" + in.tokenPriceUsd().source()
                 + "); fees are paid in VRT, the USD figures are at this price");
+        NetworkPrice p = in.networkPrice();
+        o.line("network price: " + String.format(Locale.ROOT, "%,d", p.basePricePerPetaComputeUnit())
+                + " base units per 10^15 compute units, node share " + num(p.nodeShareBps() / 100.0) + "% (" + p.source()
+                + ")" + (in.verityUsdPerBusyHour().isSetByYou() ? "; not used: --revenue-per-hour is set" : ""));
+        if (p.isDefault()) {
+            o.line("  to price at a live chain's current base price, give --api URL or set VERITY_API");
+        }
         o.line("Verity revenue per busy GPU-hour: " + usd(in.verityUsdPerBusyHour().value(), 3) + " ("
                 + in.verityUsdPerBusyHour().source() + ")");
         o.line("rent it out: " + usd(in.rentalUsdPerHour().value(), 2) + "/h renter pays × "
@@ -287,7 +433,7 @@ final class EconomicsCommand extends BaseCommand {
         return x == null ? "never" : f.apply(x);
     }
 
-    private static Map<String, Object> json(CalculatorResult r) {
+    private Map<String, Object> json(CalculatorResult r) {
         CalculatorInputs in = r.inputs();
         Map<String, Object> inputs = new LinkedHashMap<>();
         for (Assumption a : assumptions(in)) {
@@ -301,7 +447,9 @@ final class EconomicsCommand extends BaseCommand {
                 "inputs", inputs,
                 "networkPrice", Output.object("basePricePerPetaComputeUnit", p.basePricePerPetaComputeUnit(),
                         "nodeShareBps", p.nodeShareBps(),
-                        "source", p.equals(NetworkPrice.DEFAULT) ? "the chain's fee-market defaults" : "given",
+                        "source", p.source(),
+                        "api", priceApi,
+                        "height", priceHeight,
                         "used", !in.verityUsdPerBusyHour().isSetByYou()),
                 "verity", figures(r.verity()),
                 "rental", figures(r.rental()),
@@ -370,7 +518,7 @@ final class EconomicsCommand extends BaseCommand {
                 gpus.add(m);
             }
             out().printJson(Output.object("h100ComputeUnitsPerSecond", sourced(catalog.h100ComputeUnitsPerSecond()),
-                    "gpus", gpus));
+                    "gpus", gpus, "custom", customJson(catalog)));
             return;
         }
         Output o = out();
@@ -389,6 +537,40 @@ final class EconomicsCommand extends BaseCommand {
         o.line();
         Sourced<Double> h = catalog.h100ComputeUnitsPerSecond();
         o.line("H100 compute units per second: " + CalculatorInputs.scientific(h.value()) + " (" + h.provenance() + ")");
+        o.line();
+        o.line("Another GPU: " + CUSTOM_FORM);
+        List<List<String>> req = new ArrayList<>();
+        CUSTOM_OPTIONS.forEach((option, what) -> req.add(List.of("  " + option, what, "required, positive")));
+        GpuSpec sample = customSample(catalog);
+        req.add(List.of("  --idle-watts", "idle power", sample.idleWatts().source()));
+        for (String field : List.of("pue", "depreciationYears", "marketplaceHostShare")) {
+            Sourced<Double> f = sample.figure(field);
+            req.add(List.of("  " + CUSTOM_DEFAULT_OPTIONS.get(field), FIGURE_LABELS.get(field) + " " + shown(field, f.value()),
+                    f.provenance()));
+        }
+        o.table(List.of("  option", "figure", "source"), req);
+    }
+
+    /** The options that replace a custom GPU's defaults, by figure. */
+    private static final Map<String, String> CUSTOM_DEFAULT_OPTIONS = Map.of("pue", "--pue", "depreciationYears", "--years",
+            "marketplaceHostShare", "--host-share");
+
+    /** A custom GPU with unit figures, to show the defaults every custom GPU gets. */
+    private static GpuSpec customSample(GpuCatalog catalog) {
+        return catalog.custom(1, 1, 1, 1);
+    }
+
+    private static Map<String, Object> customJson(GpuCatalog catalog) {
+        GpuSpec sample = customSample(catalog);
+        Map<String, Object> defaults = new LinkedHashMap<>();
+        defaults.put("idleWatts", Output.object("shareOfWatts", catalog.idleShareOfBusyPower(),
+                "source", sample.idleWatts().source(), "option", "--idle-watts"));
+        for (String field : List.of("pue", "depreciationYears", "marketplaceHostShare")) {
+            Map<String, Object> m = sourced(sample.figure(field));
+            m.put("option", CUSTOM_DEFAULT_OPTIONS.get(field));
+            defaults.put(field, m);
+        }
+        return Output.object("gpu", GpuSpec.CUSTOM, "usage", CUSTOM_FORM, "required", CUSTOM_OPTIONS, "defaults", defaults);
     }
 
     private static String quoted(String id) {

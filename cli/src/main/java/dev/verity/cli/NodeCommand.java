@@ -172,13 +172,21 @@ final class NodeCommand extends GroupCommand {
                             Output.tokens(n.earned()), Output.tokens(n.penalized()), Long.toString(n.jobsCompleted()),
                             Integer.toString(n.models().size())));
                 }
-                out().table(List.of("NODE", "STATUS", "MODES", ">STAKE", ">EARNED", ">PENALIZED", ">JOBS", ">MODELS"), rows);
+                // jobsCompleted is the chain's counter: jobs settled plus audits (see node show and node earnings)
+                out().table(List.of("NODE", "STATUS", "MODES", ">STAKE", ">EARNED", ">PENALIZED", ">JOBS+AUDITS", ">MODELS"), rows);
             }
             return 0;
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one compute node.")
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = {"Show one compute node.", "",
+                "Its work is counted from chain events as verity node earnings counts it: jobs settled (per "
+                        + "verification mode) and audits passed as auditor of another node's SAMPLED result, apart. "
+                        + "The chain's own counter jobsCompleted (in --json, and the JOBS+AUDITS column of node list) is "
+                        + "their sum.", "",
+                "JSON: the node as GET /v1/nodes/ID gives it, plus \"jobsSettled\": {\"total\", NONE, TEE, "
+                        + "OPTIMISTIC, SAMPLED, ZK}, \"audits\" and \"height\" (the block the events were read up to)."})
     static final class Show extends BaseCommand {
         @Mixin
         ApiOptions api;
@@ -189,9 +197,15 @@ final class NodeCommand extends GroupCommand {
         @Override
         protected int execute() {
             try (VerityClient client = api.client()) {
-                NodeView n = client.node(id);
+                NodeView n = registered(client, id);
+                EventHistory.Snapshot history = EventHistory.fetch(client, id);
+                Figures work = EarningsReport.build(history.events(), id).totals();
                 if (out().json()) {
-                    out().printJson(n);
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> doc = Output.JSON.convertValue(n, LinkedHashMap.class);
+                    doc.putAll(work.counts());
+                    doc.put("height", history.height());
+                    out().printJson(doc);
                     return 0;
                 }
                 Map<String, Object> f = new LinkedHashMap<>();
@@ -203,7 +217,8 @@ final class NodeCommand extends GroupCommand {
                 f.put("hardware", hardware(n));
                 f.put("enclave key", n.enclaveKey());
                 f.put("registered at", "block " + n.registeredAt());
-                f.put("jobs completed", n.jobsCompleted());
+                f.put("jobs settled", work.jobsSettled() + perMode(work.jobsByMode(), false));
+                f.put("audits", work.audits());
                 f.put("earned", Output.tokens(n.earned()));
                 f.put("penalized", Output.tokens(n.penalized()));
                 f.put("missed deadlines", n.missedDeadlines());
@@ -231,6 +246,18 @@ final class NodeCommand extends GroupCommand {
         }
     }
 
+    /** " (NONE 3, SAMPLED 1)" for the modes that have any; "" when none has. */
+    static String perMode(ByMode byMode, boolean tokens) {
+        List<String> parts = new ArrayList<>();
+        for (VerificationMode m : VerificationMode.values()) {
+            long v = byMode.get(m);
+            if (v != 0) {
+                parts.add(m.name() + " " + (tokens ? Amounts.tokens(v) : Long.toString(v)));
+            }
+        }
+        return parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")";
+    }
+
     /** The node {@code id} as the chain shows it; a clear failure when no such node is registered. */
     static NodeView registered(VerityClient client, PublicKey id) {
         try {
@@ -246,8 +273,9 @@ final class NodeCommand extends GroupCommand {
 
     @Command(name = "earnings", mixinStandardHelpOptions = true,
             description = {"What a node earned, day by day, rebuilt from chain events alone.", "",
-                "Jobs settled per verification mode, the node's share of their fees, audit fees, dispute rewards and "
-                        + "penalties (each with the chain's reason), and the net. Every figure is a sum of the node's "
+                "Jobs settled per verification mode, audits passed as auditor, the node's share of the jobs' fees, "
+                        + "audit fees, dispute rewards and penalties (each with the chain's reason), and the net. Jobs "
+                        + "settled and audits are counted as verity node show counts them. Every figure is a sum of the node's "
                         + "events (GET /v1/events), so anyone can check it against the chain; see docs/ECONOMICS.md."})
     static final class Earnings extends BaseCommand {
         @Mixin
@@ -306,13 +334,13 @@ final class NodeCommand extends GroupCommand {
                 return;
             }
             out().line("earnings of node " + r.node() + ", " + r.from() + " to " + r.to() + " (days in " + r.zone().getId()
-                    + "; chain read up to block " + height + "; amounts in VRT)");
+                    + "; chain read up to block " + height + "; NONE to ZK: jobs settled per mode; amounts in VRT)");
             out().line();
             List<String> headers = new ArrayList<>(List.of("DATE"));
             for (VerificationMode m : VerificationMode.values()) {
                 headers.add(">" + m.name());
             }
-            headers.addAll(List.of(">FEES", ">AUDIT FEES", ">REWARDS", ">PENALTIES", ">NET"));
+            headers.addAll(List.of(">AUDITS", ">FEES", ">AUDIT FEES", ">REWARDS", ">PENALTIES", ">NET"));
             List<List<String>> rows = new ArrayList<>();
             for (EarningsReport.Day d : r.days()) {
                 rows.add(row(d.date().toString(), d.figures()));
@@ -334,7 +362,8 @@ final class NodeCommand extends GroupCommand {
             out().line();
             Figures t = r.totals();
             Map<String, Object> f = new LinkedHashMap<>();
-            f.put("jobs", t.jobs() + perMode(t.jobsByMode(), false));
+            f.put("jobs settled", t.jobsSettled() + perMode(t.jobsByMode(), false));
+            f.put("audits", t.audits());
             f.put("fees", Output.tokens(t.fees()) + perMode(t.feesByMode(), true));
             f.put("audit fees", Output.tokens(t.auditFees()));
             f.put("dispute rewards", Output.tokens(t.disputeRewards()));
@@ -348,21 +377,9 @@ final class NodeCommand extends GroupCommand {
             for (VerificationMode m : VerificationMode.values()) {
                 row.add(Long.toString(f.jobsByMode().get(m)));
             }
-            row.addAll(List.of(Amounts.tokens(f.fees()), Amounts.tokens(f.auditFees()), Amounts.tokens(f.disputeRewards()),
+            row.addAll(List.of(Long.toString(f.audits()), Amounts.tokens(f.fees()), Amounts.tokens(f.auditFees()), Amounts.tokens(f.disputeRewards()),
                     Amounts.tokens(f.penalties()), Amounts.tokens(f.net())));
             return row;
-        }
-
-        /** " (NONE 3, SAMPLED 1)" for the modes that have any; "" when none has. */
-        private static String perMode(ByMode byMode, boolean tokens) {
-            List<String> parts = new ArrayList<>();
-            for (VerificationMode m : VerificationMode.values()) {
-                long v = byMode.get(m);
-                if (v != 0) {
-                    parts.add(m.name() + " " + (tokens ? Amounts.tokens(v) : Long.toString(v)));
-                }
-            }
-            return parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")";
         }
     }
 }

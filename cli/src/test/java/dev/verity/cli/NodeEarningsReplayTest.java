@@ -237,7 +237,8 @@ class NodeEarningsReplayTest {
         assertThat(t.jobsByMode().none()).isEqualTo(2);
         assertThat(t.jobsByMode().optimistic()).isEqualTo(1); // the one it lost was paid to BOB
         assertThat(t.jobsByMode().sampled()).isPositive();
-        assertThat(t.jobs()).isEqualTo(t.jobsByMode().total());
+        assertThat(t.jobsSettled()).isEqualTo(t.jobsByMode().total());
+        assertThat(t.audits()).as("NODE audited one of AUDITOR's SAMPLED results").isPositive();
         assertThat(t.fees()).isPositive().isEqualTo(t.feesByMode().total());
         assertThat(t.feesByMode().none()).isPositive();
         assertThat(t.feesByMode().optimistic()).isPositive();
@@ -272,6 +273,49 @@ class NodeEarningsReplayTest {
         assertThat(bob.disputeRewards()).isPositive();
         assertThat(EarningsReport.build(replayed, BOB.publicKey()).penalties()).singleElement()
                 .satisfies(p -> assertThat(p.type()).isEqualTo("BOND_SLASHED"));
+    }
+
+    /**
+     * NODE settled jobs and audited AUDITOR's results, AUDITOR the other way round: the chain's own counter
+     * ({@code jobsCompleted}) counts both, and {@code node show} and {@code node earnings} show them apart under the
+     * same names, with the same numbers.
+     */
+    @Test
+    void nodeShowAndNodeEarningsCountJobsSettledAndAuditsAlike() {
+        for (PrivateKey k : List.of(NODE, AUDITOR)) {
+            String id = k.publicKey().hex();
+            CliRun.Result show = CliRun.run("node", "show", id, "--api", api, "--json");
+            assertThat(show.exitCode()).as("%s", show).isZero();
+            CliRun.Result earnings = CliRun.run("node", "earnings", id, "--api", api, "--json");
+            assertThat(earnings.exitCode()).as("%s", earnings).isZero();
+            JsonNode s = show.json();
+            JsonNode totals = earnings.json().get("totals");
+
+            assertThat(s.get("jobsSettled")).as("jobs settled of %s", id).isEqualTo(totals.get("jobsSettled"));
+            assertThat(s.get("audits")).as("audits of %s", id).isEqualTo(totals.get("audits"));
+            long settled = s.get("jobsSettled").get("total").asLong();
+            long audits = s.get("audits").asLong();
+            assertThat(settled).as("%s settled jobs", id).isPositive();
+            assertThat(audits).as("%s audited results", id).isPositive();
+            // the ledger's counter goes up for both; it is their sum, not the jobs settled
+            assertThat(s.get("jobsCompleted").asLong()).isEqualTo(settled + audits).isEqualTo(client.node(k.publicKey()).jobsCompleted());
+            assertThat(s.get("height").asLong()).isEqualTo(earnings.json().get("height").asLong());
+
+            CliRun.Result showText = CliRun.run("node", "show", id, "--api", api);
+            CliRun.Result earningsText = CliRun.run("node", "earnings", id, "--api", api);
+            String settledLine = line(showText.out(), "jobs settled:");
+            assertThat(settledLine).isEqualTo(line(earningsText.out(), "jobs settled:")).contains(" " + settled + " (");
+            assertThat(line(showText.out(), "audits:")).isEqualTo(line(earningsText.out(), "audits:")).endsWith(" " + audits);
+            assertThat(showText.out()).doesNotContain("jobs completed");
+        }
+        CliRun.Result list = CliRun.run("node", "list", "--api", api);
+        assertThat(list.out()).contains("JOBS+AUDITS");
+    }
+
+    /** The line of {@code text} that starts with {@code label}, its padding collapsed. */
+    private static String line(String text, String label) {
+        return text.lines().filter(l -> l.startsWith(label)).map(l -> l.replaceAll(" +", " ")).findFirst()
+                .orElseThrow(() -> new AssertionError("no '" + label + "' in:\n" + text));
     }
 
     @Test
@@ -351,6 +395,9 @@ class NodeEarningsReplayTest {
             assertThat(doc.get("verity").get("revenuePerDay").asDouble()).as("net %s", net).isCloseTo(expectedPerDay, within(1e-9));
             assertThat(doc.get("inputs").get("utilization").get("source").asText()).contains("earnings on chain", "7 days");
             assertThat(doc.get("networkPrice").get("basePricePerPetaComputeUnit").asLong()).isEqualTo(client.status().basePrice());
+            assertThat(doc.get("networkPrice").get("source").asText()).isEqualTo("chain at " + api + ": base price "
+                    + client.status().basePrice() + " at height " + client.status().height() + ", node share 80%");
+            assertThat(doc.get("inputs").get("utilization").get("source").asText()).contains(" jobs settled, ", " audits)");
             if (k == AUDITOR) {
                 assertThat(net).isPositive();
             } else {

@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param verityUsdPerBusyHour      what a GPU earns on Verity per busy hour, USD (not negative)
  * @param networkPrice              the network price the default {@code verityUsdPerBusyHour} derives from
  * @param h100ComputeUnitsPerSecond compute units per second of one H100 (the data file's figure)
+ * @param computeUnitsPerSecond     compute units per second of one busy GPU (positive): by default the H100's
+ *                                  times the GPU's relative throughput
  */
 public record CalculatorInputs(
         GpuSpec gpu,
@@ -41,7 +43,8 @@ public record CalculatorInputs(
         Sourced<Double> tokenPriceUsd,
         Sourced<Double> verityUsdPerBusyHour,
         NetworkPrice networkPrice,
-        Sourced<Double> h100ComputeUnitsPerSecond) {
+        Sourced<Double> h100ComputeUnitsPerSecond,
+        Sourced<Double> computeUnitsPerSecond) {
 
     public static final double DEFAULT_PRICE_PER_KWH = 0.15;
     public static final double DEFAULT_UTILIZATION = 0.5;
@@ -65,6 +68,7 @@ public record CalculatorInputs(
         share("the rental utilization", rentalUtilization);
         share("the host share", hostShare);
         atLeast("the token price", tokenPriceUsd, 0);
+        positive("the throughput (compute units per second)", computeUnitsPerSecond);
         atLeast("the revenue per busy hour", verityUsdPerBusyHour, 0);
     }
 
@@ -141,6 +145,7 @@ public record CalculatorInputs(
         private Double hostShare;
         private Double tokenPriceUsd;
         private Double verityUsdPerBusyHour;
+        private Double computeUnitsPerSecond;
         private Sourced<Double> measuredUtilization;
         private Sourced<Double> measuredPerHour;
 
@@ -164,6 +169,8 @@ public record CalculatorInputs(
         public Builder tokenPriceUsd(Double v) { tokenPriceUsd = v; return this; }
         /** The Verity revenue per busy GPU-hour in USD, instead of the one derived from the network price. */
         public Builder verityUsdPerBusyHour(Double v) { verityUsdPerBusyHour = v; return this; }
+        /** Compute units per second of one busy GPU, instead of the H100's times the GPU's relative throughput. */
+        public Builder computeUnitsPerSecond(Double v) { computeUnitsPerSecond = v; return this; }
 
         /**
          * The revenue side measured on chain instead of assumed: the utilization and the revenue per busy hour
@@ -206,23 +213,35 @@ public record CalculatorInputs(
                     token,
                     perHour,
                     networkPrice,
-                    catalog.h100ComputeUnitsPerSecond());
+                    catalog.h100ComputeUnitsPerSecond(),
+                    throughput());
+        }
+
+        /** The GPU's compute units per second: set by you, or the H100's times the GPU's relative throughput. */
+        private Sourced<Double> throughput() {
+            if (computeUnitsPerSecond != null) {
+                return Sourced.setByYou(computeUnitsPerSecond);
+            }
+            double h100 = catalog.h100ComputeUnitsPerSecond().value();
+            return Sourced.of(h100 * gpu.relativeThroughput().value(), "the H100's " + scientific(h100)
+                    + " × relative throughput " + trim(gpu.relativeThroughput().value()));
         }
 
         private Sourced<Double> derivedRevenue(Sourced<Double> token) {
             if (!Double.isFinite(token.value()) || token.value() < 0) {
                 return token; // the constructor reports the token price
             }
-            double cus = catalog.h100ComputeUnitsPerSecond().value() * gpu.relativeThroughput().value();
-            double usd = networkPrice.usdPerBusyHour(cus, token.value());
+            Sourced<Double> cus = throughput();
+            if (!Double.isFinite(cus.value()) || cus.value() <= 0) {
+                return cus; // the constructor reports the throughput
+            }
+            double usd = networkPrice.usdPerBusyHour(cus.value(), token.value());
             String source = String.format(Locale.ROOT, "derived from the network price: %,d base units per 10^15 "
-                            + "compute units, node share %s%%%s; %s compute units/s (H100 %s × relative "
-                            + "throughput %s); token price %.2f USD",
+                            + "compute units, node share %s%% (%s); %s compute units/s (%s); token price %.2f USD",
                     networkPrice.basePricePerPetaComputeUnit(),
                     trim(networkPrice.nodeShareBps() / 100.0),
-                    networkPrice.equals(NetworkPrice.DEFAULT) ? " (the chain's fee-market defaults)" : "",
-                    scientific(cus), scientific(catalog.h100ComputeUnitsPerSecond().value()),
-                    trim(gpu.relativeThroughput().value()), token.value());
+                    networkPrice.source(),
+                    scientific(cus.value()), cus.source(), token.value());
             return Sourced.of(usd, source);
         }
 

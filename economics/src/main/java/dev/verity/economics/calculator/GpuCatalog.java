@@ -125,6 +125,9 @@ public record GpuCatalog(Sourced<Double> h100ComputeUnitsPerSecond, List<GpuSpec
             all.addAll(aliases);
             for (String n : all) {
                 String key = GpuSpec.normalize(n);
+                if (key.equals(GpuSpec.CUSTOM)) {
+                    throw new InvalidGpuDataException(where + "the name '" + n + "' is reserved for a custom GPU");
+                }
                 String other = names.putIfAbsent(key, id);
                 if (other != null && !other.equals(id)) {
                     throw new InvalidGpuDataException(where + "the name '" + n + "' is also a name of GPU " + other);
@@ -219,6 +222,66 @@ public record GpuCatalog(Sourced<Double> h100ComputeUnitsPerSecond, List<GpuSpec
             return Optional.empty();
         }
         return gpus.stream().filter(g -> g.matches(name)).findFirst();
+    }
+
+    /** Whether {@code name} asks for a custom GPU ({@link GpuSpec#CUSTOM}, any case). */
+    public static boolean isCustom(String name) {
+        return name != null && GpuSpec.normalize(name).equals(GpuSpec.CUSTOM);
+    }
+
+    /** The GPU of the data file that custom GPUs take their defaults from, and whose throughput is the unit. */
+    public GpuSpec reference() {
+        return find("H100").orElse(gpus.get(0));
+    }
+
+    /**
+     * The share of the busy power a GPU of the data file draws while it waits for work (idle GPU and its share of
+     * the host): the average of their idle power over their board power, to the percent (0.34 for the bundled data).
+     */
+    public double idleShareOfBusyPower() {
+        double mean = gpus.stream().mapToDouble(g -> g.idleWatts().value() / g.boardWatts().value()).average().orElseThrow();
+        return Math.round(mean * 100) / 100.0;
+    }
+
+    /**
+     * A GPU that is not in the data file, from the figures the operator gives (each "set by you"): its busy power,
+     * purchase price, throughput and the rental price a renter pays for it. The throughput becomes a throughput
+     * relative to the H100's; the other figures are defaults, each with its source: the idle power is
+     * {@link #idleShareOfBusyPower()} of the busy power, and the PUE, the years to write it off over and the host
+     * share of a rental are the {@link #reference() H100's}.
+     *
+     * @throws IllegalArgumentException when a figure is not a positive number (the message names it)
+     */
+    public GpuSpec custom(double boardWatts, double purchaseUsd, double computeUnitsPerSecond, double rentalUsdPerHour) {
+        positive("the busy power (watts)", boardWatts);
+        positive("the purchase price", purchaseUsd);
+        positive("the throughput (compute units per second)", computeUnitsPerSecond);
+        positive("the rental price per hour", rentalUsdPerHour);
+        GpuSpec ref = reference();
+        double idleShare = idleShareOfBusyPower();
+        double h100 = h100ComputeUnitsPerSecond.value();
+        String asRef = "default for a custom GPU, as the " + ref.id() + "'s: ";
+        return new GpuSpec(GpuSpec.CUSTOM, "custom GPU", List.of(),
+                Sourced.setByYou(boardWatts),
+                Sourced.of(Math.round(boardWatts * idleShare * 10) / 10.0, String.format(java.util.Locale.ROOT,
+                        "default for a custom GPU: %.0f%% "
+                        + "of the busy power, the average share of the GPU data's idle estimates (idle GPU plus its "
+                        + "share of the host)", idleShare * 100)),
+                Sourced.of(ref.pue().value(), asRef + ref.pue().source(), ref.pue().date()),
+                Sourced.setByYou(purchaseUsd),
+                Sourced.of(ref.depreciationYears().value(), asRef + ref.depreciationYears().source(),
+                        ref.depreciationYears().date()),
+                Sourced.setByYou(rentalUsdPerHour),
+                Sourced.of(ref.marketplaceHostShare().value(), asRef + ref.marketplaceHostShare().source(),
+                        ref.marketplaceHostShare().date()),
+                Sourced.of(computeUnitsPerSecond / h100, "your throughput " + CalculatorInputs.scientific(computeUnitsPerSecond)
+                        + " compute units/s over the H100's " + CalculatorInputs.scientific(h100)));
+    }
+
+    private static void positive(String what, double v) {
+        if (!Double.isFinite(v) || v <= 0) {
+            throw new IllegalArgumentException(what + " of a custom GPU must be a positive number, got " + v);
+        }
     }
 
     /** The GPU named {@code name}, or an {@link IllegalArgumentException} listing the known GPUs. */

@@ -32,6 +32,9 @@ public record GpuSpec(
         Sourced<Double> marketplaceHostShare,
         Sourced<Double> relativeThroughput) {
 
+    /** The name that asks for a GPU not in the data file, its figures given by the operator ({@link GpuCatalog#custom}). */
+    public static final String CUSTOM = "custom";
+
     /** The names of the figures, in data-file order (the JSON field names). */
     public static final List<String> FIGURES = List.of("boardWatts", "idleWatts", "pue", "purchaseUsd",
             "depreciationYears", "rentalUsdPerHour", "marketplaceHostShare", "relativeThroughput");

@@ -101,7 +101,7 @@ public record EarningsReport(String node, ZoneId zone, LocalDate from, LocalDate
             f = switch (type) {
                 case JOB_SETTLED -> f.withJob(mode);
                 case NODE_PAID -> f.withFee(mode, ev.amount());
-                case AUDITOR_PAID -> f.withAuditFee(ev.amount());
+                case AUDITOR_PAID -> f.withAudit(ev.amount());
                 case DISPUTE_REWARD -> f.withDisputeReward(ev.amount());
                 case NODE_PENALIZED, NODE_SLASHED, BOND_SLASHED -> {
                     penalties.add(new Penalty(ev.height(), ev.index(), ev.timestampMillis(), date, ev.type(), ev.job(), ev.mode(),
@@ -184,7 +184,7 @@ public record EarningsReport(String node, ZoneId zone, LocalDate from, LocalDate
         }
     }
 
-    /** Whether the range holds no job, fee, audit fee, reward or penalty at all. */
+    /** Whether the range holds no job, audit, fee, reward or penalty at all. */
     public boolean isEmpty() {
         return totals.isZero();
     }

@@ -111,5 +111,33 @@ class GpuCatalogTest {
         assertThatThrownBy(() -> GpuCatalog.parse("{\"gpus\": []}", "t.json"))
                 .hasMessage("t.json: missing figure 'h100ComputeUnitsPerSecond'");
         assertThatThrownBy(() -> GpuCatalog.parse("{", "t.json")).hasMessageStartingWith("t.json: not valid JSON");
+        assertThatThrownBy(() -> GpuCatalog.parse(file(gpu("Custom", FIGURE)), "t.json"))
+                .hasMessage("t.json: GPU Custom: the name 'Custom' is reserved for a custom GPU");
+    }
+
+    @Test
+    void aCustomGpuHasTheFiguresGivenAndDefaultsWithTheirSources() {
+        assertThat(GpuCatalog.isCustom("Custom")).isTrue();
+        assertThat(GpuCatalog.isCustom("H100")).isFalse();
+        assertThat(CATALOG.idleShareOfBusyPower()).isEqualTo(0.34);
+        GpuSpec g = CATALOG.custom(350, 1_500, 8e13, 0.40);
+        assertThat(g.id()).isEqualTo("custom");
+        assertThat(g.boardWatts()).isEqualTo(Sourced.setByYou(350.0));
+        assertThat(g.purchaseUsd()).isEqualTo(Sourced.setByYou(1_500.0));
+        assertThat(g.rentalUsdPerHour()).isEqualTo(Sourced.setByYou(0.40));
+        assertThat(g.relativeThroughput().value()).isEqualTo(0.8);
+        assertThat(g.idleWatts().value()).isEqualTo(119.0);
+        assertThat(g.idleWatts().source()).contains("34% of the busy power");
+        GpuSpec h100 = CATALOG.get("H100");
+        for (String field : java.util.List.of("pue", "depreciationYears", "marketplaceHostShare")) {
+            assertThat(g.figure(field).value()).as(field).isEqualTo(h100.figure(field).value());
+            assertThat(g.figure(field).date()).as(field).isEqualTo(h100.figure(field).date());
+            assertThat(g.figure(field).source()).as(field).startsWith("default for a custom GPU, as the H100's: ")
+                    .endsWith(h100.figure(field).source());
+        }
+        assertThatThrownBy(() -> CATALOG.custom(0, 1_500, 8e13, 0.40)).hasMessageContaining("busy power");
+        assertThatThrownBy(() -> CATALOG.custom(350, -1, 8e13, 0.40)).hasMessageContaining("purchase price");
+        assertThatThrownBy(() -> CATALOG.custom(350, 1_500, Double.NaN, 0.40)).hasMessageContaining("throughput");
+        assertThatThrownBy(() -> CATALOG.custom(350, 1_500, 8e13, Double.POSITIVE_INFINITY)).hasMessageContaining("rental price");
     }
 }

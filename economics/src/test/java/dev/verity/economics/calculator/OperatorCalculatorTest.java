@@ -105,6 +105,33 @@ class OperatorCalculatorTest {
                 .isCloseTo(1.008, within(1e-9));
         assertThat(CalculatorInputs.builder(CATALOG, CATALOG.get("H100"), new NetworkPrice(14_000, 10_000)).build()
                 .verityUsdPerBusyHour().value()).isCloseTo(5.04, within(1e-9));
+        assertThat(h100.networkPrice().isDefault()).isTrue();
+        assertThat(h100.verityUsdPerBusyHour().source()).contains(NetworkPrice.DEFAULT_SOURCE);
+        assertThat(h100.computeUnitsPerSecond().value()).isEqualTo(1e14);
+        assertThat(h100.computeUnitsPerSecond().source()).isEqualTo("the H100's 1e14 × relative throughput 1");
+    }
+
+    @Test
+    void aLiveChainsPriceIsUsedAndNamedInTheSource() {
+        NetworkPrice chain = NetworkPrice.fromChain("http://127.0.0.1:8645", 1_234, 70, 8_000);
+        assertThat(chain.source()).isEqualTo("chain at http://127.0.0.1:8645: base price 70 at height 1234, node share 80%");
+        assertThat(chain.isDefault()).isFalse();
+        assertThat(NetworkPrice.fromChain("http://x", 1, 7_000, 8_000).isDefault()).as("the default's figures, but from a chain")
+                .isFalse();
+        CalculatorInputs in = CalculatorInputs.builder(CATALOG, CATALOG.get("H100"), chain).build();
+        assertThat(in.verityUsdPerBusyHour().value()).isCloseTo(0.02016, within(1e-12)); // 1/100 of the default
+        assertThat(in.verityUsdPerBusyHour().source()).contains("70 base units").contains(chain.source());
+    }
+
+    @Test
+    void aThroughputGivenReplacesTheDerivedOne() {
+        CalculatorInputs in = inputs("A100").computeUnitsPerSecond(5e13).build();
+        assertThat(in.computeUnitsPerSecond()).isEqualTo(Sourced.setByYou(5e13));
+        assertThat(in.verityUsdPerBusyHour().value()).isCloseTo(1.008, within(1e-9));
+        assertThatThrownBy(() -> inputs("A100").computeUnitsPerSecond(0.0).build())
+                .hasMessage("the throughput (compute units per second) must be positive, got 0");
+        assertThatThrownBy(() -> inputs("A100").computeUnitsPerSecond(Double.NaN).build())
+                .hasMessage("the throughput (compute units per second) must be a number, got NaN");
     }
 
     @Test

@@ -55,10 +55,10 @@ class EarningsReportTest {
         assertThat(r.days()).extracting(EarningsReport.Day::date)
                 .containsExactly(LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-02"));
         assertThat(r.days().get(0).figures().fees()).isEqualTo(800);
-        assertThat(r.days().get(0).figures().jobs()).isEqualTo(1);
+        assertThat(r.days().get(0).figures().jobsSettled()).isEqualTo(1);
         assertThat(r.days().get(1).figures().fees()).isEqualTo(700);
         assertThat(r.totals().fees()).isEqualTo(1500);
-        assertThat(r.totals().jobs()).isEqualTo(2);
+        assertThat(r.totals().jobsSettled()).isEqualTo(2);
     }
 
     @Test
@@ -124,6 +124,9 @@ class EarningsReportTest {
         Figures t = r.totals();
         assertThat(t.fees()).isEqualTo(1_000);
         assertThat(t.auditFees()).isEqualTo(300);
+        // the audit is counted apart from the jobs the node settled (the chain's jobsCompleted counts both)
+        assertThat(t.audits()).isEqualTo(1);
+        assertThat(t.jobsSettled()).isEqualTo(1);
         assertThat(t.disputeRewards()).isEqualTo(5_000);
         assertThat(t.penalties()).isEqualTo(120_007);
         assertThat(t.gross()).isEqualTo(6_300);
@@ -176,7 +179,7 @@ class EarningsReportTest {
 
         Figures t = EarningsReport.build(events, NODE).totals();
         assertThat(t.jobsByMode()).isEqualTo(new ByMode(2, 1, 1, 1, 3));
-        assertThat(t.jobs()).isEqualTo(8).isEqualTo(t.jobsByMode().total());
+        assertThat(t.jobsSettled()).isEqualTo(8).isEqualTo(t.jobsByMode().total());
         assertThat(t.feesByMode()).isEqualTo(new ByMode(200, 200, 300, 400, 1_500));
         assertThat(t.fees()).isEqualTo(2_600).isEqualTo(t.feesByMode().total());
         for (VerificationMode m : VerificationMode.values()) {
@@ -258,7 +261,8 @@ class EarningsReportTest {
         List<Map<String, Object>> days = (List<Map<String, Object>>) doc.get("days");
         assertThat(days).singleElement().satisfies(d -> {
             assertThat(d.get("date")).isEqualTo("2026-03-02");
-            assertThat(d.get("jobs")).isEqualTo(Map.of("total", 1L, "NONE", 0L, "TEE", 0L, "OPTIMISTIC", 1L, "SAMPLED", 0L, "ZK", 0L));
+            assertThat(d.get("jobsSettled")).isEqualTo(Map.of("total", 1L, "NONE", 0L, "TEE", 0L, "OPTIMISTIC", 1L, "SAMPLED", 0L, "ZK", 0L));
+            assertThat(d.get("audits")).isEqualTo(0L);
             assertThat(d.get("fees")).isEqualTo(Map.of("total", 1_234_567L, "NONE", 0L, "TEE", 0L, "OPTIMISTIC", 1_234_567L,
                     "SAMPLED", 0L, "ZK", 0L));
             assertThat(d.get("penalties")).isEqualTo(20_000_000L);
