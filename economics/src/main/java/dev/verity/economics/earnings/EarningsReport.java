@@ -100,6 +100,7 @@ public record EarningsReport(String node, ZoneId zone, LocalDate from, LocalDate
             VerificationMode mode = mode(ev);
             f = switch (type) {
                 case JOB_SETTLED -> f.withJob(mode);
+                case JOB_FAILED -> ev.amount() > 0 ? f.withJob(mode) : f; // a paid input refusal counts as a job paid for
                 case NODE_PAID -> f.withFee(mode, ev.amount());
                 case AUDITOR_PAID -> f.withAudit(ev.amount());
                 case DISPUTE_REWARD -> f.withDisputeReward(ev.amount());
@@ -134,7 +135,7 @@ public record EarningsReport(String node, ZoneId zone, LocalDate from, LocalDate
     /** Whether an event of {@code type} is one of the node's figures: matched on the field the rules fill with it. */
     private static boolean concerns(EventType type, EventView ev, String key) {
         return switch (type) {
-            case JOB_SETTLED, NODE_PAID, AUDITOR_PAID, NODE_PENALIZED, NODE_SLASHED -> key.equalsIgnoreCase(ev.node());
+            case JOB_SETTLED, JOB_FAILED, NODE_PAID, AUDITOR_PAID, NODE_PENALIZED, NODE_SLASHED -> key.equalsIgnoreCase(ev.node());
             case DISPUTE_REWARD, BOND_SLASHED -> key.equalsIgnoreCase(ev.account());
             default -> false;
         };

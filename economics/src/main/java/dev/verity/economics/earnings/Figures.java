@@ -11,7 +11,8 @@ import java.util.Map;
  * when the node is paid for a job it settled and when it is paid for an audit; here the two are apart:
  * {@code jobsCompleted = jobsSettled + audits} over a node's whole history.
  *
- * @param jobsSettled jobs the node settled and was paid for ({@code JOB_SETTLED} naming it as the payee)
+ * @param jobsSettled jobs the node settled and was paid for ({@code JOB_SETTLED} naming it as the payee), and jobs whose
+ *     input it refused and was paid for all the same ({@code JOB_FAILED} with the fee as its amount)
  * @param jobsByMode the same per verification mode
  * @param audits audits the node passed and was paid for as auditor of another node's SAMPLED result
  *     ({@code AUDITOR_PAID} naming it); not jobs settled
