@@ -20,6 +20,7 @@ import dev.verity.ledger.block.BlockExecution;
 import dev.verity.ledger.event.EventType;
 import dev.verity.ledger.event.LedgerEvent;
 import dev.verity.ledger.state.JobStatus;
+import dev.verity.ledger.tx.FailureReason;
 import dev.verity.ledger.tx.Payload;
 import dev.verity.ledger.tx.SignedTransaction;
 import java.util.List;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A golden vector for the whole state transition: a fixed sequence of transactions from fixed keys,
- * produced into seven blocks with fixed heights and timestamps on the fixed test genesis, must give
+ * produced into nine blocks with fixed heights and timestamps on the fixed test genesis, must give
  * exactly these block hashes and this final state root.
  *
  * <p>What it covers: the genesis and parameter encoding (the genesis hash), transfers (including to
@@ -36,14 +37,19 @@ import org.junit.jupiter.api.Test;
  * NONE and TEE (two TEE jobs with a NONE fallback they do not need, one of them escrowing exactly the
  * TEE price), stake-weighted assignment seeded by the previous block hash, results with NONE and
  * TEE evidence, settlement with the fee split and refunds, one missed deadline (penalty to the
- * treasury, requeue to another node, then a result from that node), an unbond, the state encoding of
- * every table, the Merkle state root, the events root and the block header encoding and signature.
+ * treasury, requeue to another node, then a result from that node), an unbond, a capacity change
+ * ({@code SetCapacity}), an input refusal of a NONE job paid from its escrow ({@code SubmitFailure}, the
+ * {@code jobFailures} table), the state encoding of every table, the Merkle state root, the events root and the block header encoding and signature.
  *
  * <p><b>A change to the state transition or to any encoding that changes these values must update
  * this vector on purpose</b>, in the same change, saying why: nodes running the old and new code would
  * disagree on every block after the one where they diverge. If this test fails and you did not mean to
  * change consensus, the change is a bug. To update: run the test, read the actual values from the
  * failure message, and paste them here.
+ *
+ * <p>History: blocks 8 and 9 (a {@code SetCapacity}, a seventh job and its {@code INPUT_REJECTED} failure) were
+ * appended on purpose when failure results and declared capacity were added; the genesis hash and the first seven
+ * block hashes did not change, the two new block hashes and the final state root are new.
  */
 class GoldenVectorTest {
     static final String GENESIS_HASH = "d30e0103485b92e5c3b5468497ecda8a8a4a1cca227bc1361efb7fa3c2b37e46";
@@ -54,8 +60,10 @@ class GoldenVectorTest {
             "0936aff2771ffae738683023e94108e9240281d1c50e85670085909730df1056",
             "1d96efa03bbe9223bde7f7df9565416e259bb1f2c571118598cdd03671f167c6",
             "ec56c8bbc3dd8eeb1b4b3d4577312288e571db5718b5f54451dbce12a0b258ee",
-            "575df4cf6560b8ae4d4ca13cd2f2138fc9c245cfa47d884725630ba1a6349bb9");
-    static final String FINAL_STATE_ROOT = "2819502455d02b342e44d9be916f9bbe28c85ce4a0260b4627850059c03f7c33";
+            "575df4cf6560b8ae4d4ca13cd2f2138fc9c245cfa47d884725630ba1a6349bb9",
+            "20f96795c06350ddce0faa6796fc22a1652071de0826fc808f744eb6b6601ddb",
+            "7a60d75ee66217890a0007b24472cfeeb8c026a1545fc3ea65a8621beab43981");
+    static final String FINAL_STATE_ROOT = "f37c3bd7831c6d522053da4a6c459b95d78d69a4654b6ee5b5c4f968d0db3a9d";
 
     static final Hash LLAMA = modelHash("llama-tiny");
     static final Hash WHISPER = modelHash("whisper-tiny");
@@ -88,15 +96,26 @@ class GoldenVectorTest {
         c.block(c.postResult(j5.hash(), Bytes.utf8("answer 5")));
         // block 7: a last transfer
         c.block(c.transfer(CAROL, ALICE, 1));
+        // block 8: a node declares a smaller capacity; a seventh job
+        SignedTransaction j7 = c.submitJob(ALICE, LLAMA, Bytes.utf8("prompt 7"), NONE, List.of(), 5_000, 3);
+        c.block(c.sign(NODE_2, new Payload.SetCapacity(8)), j7);
+        // block 9: its node refuses the input, and is paid from the escrow
+        c.block(c.sign(TestChain.privateKeyOf(c.assignedNode(j7.hash())), new Payload.SubmitFailure(j7.hash(),
+                FailureReason.INPUT_REJECTED, "prompt refused by the tokenizer", new byte[0])));
         return c;
     }
 
     @Test
     void theSequenceDoesWhatTheVectorClaims() {
         TestChain c = run();
-        assertThat(c.blocks).hasSize(7);
-        assertThat(c.ledger.state().jobs.view().values()).hasSize(6)
-                .allSatisfy(j -> assertThat(j.status()).isEqualTo(JobStatus.SETTLED));
+        assertThat(c.blocks).hasSize(9);
+        assertThat(c.ledger.state().jobs.view().values()).hasSize(7)
+                .allSatisfy(j -> assertThat(j.status()).isIn(JobStatus.SETTLED, JobStatus.FAILED));
+        assertThat(c.ledger.state().jobs.view().values().stream().filter(j -> j.status() == JobStatus.FAILED)).hasSize(1);
+        assertThat(c.ledger.state().jobFailures.size()).isEqualTo(1);
+        assertThat(c.node(NODE_2).capacity()).isEqualTo(8);
+        assertThat(c.events(EventType.CAPACITY_CHANGED)).hasSize(1);
+        assertThat(c.events(EventType.JOB_FAILED)).singleElement().satisfies(e -> assertThat(e.amount()).isPositive());
         assertThat(c.events(EventType.DEADLINE_MISSED)).hasSize(1);
         assertThat(c.events(EventType.NODE_PENALIZED)).hasSize(1);
         assertThat(c.events(EventType.JOB_REQUEUED)).hasSize(1);
@@ -110,6 +129,7 @@ class GoldenVectorTest {
         assertThat(requeued.reassignments()).isEqualTo(1);
         assertThat(requeued.assignedNode()).isNotEqualTo(requeued.missedBy().get(0));
         assertThat(c.ledger.state().jobs.view().values().stream().filter(j -> j.mode() == TEE).count()).isEqualTo(3);
+        assertThat(c.ledger.state().nodes.view().values()).allSatisfy(n -> assertThat(n.inFlight()).isZero());
         assertThat(c.supplyHistory).containsOnly(c.supplyHistory.get(0));
         assertThat(c.treasury()).isPositive();
     }
