@@ -15,6 +15,7 @@ final class Verifications {
         String phase = switch (c.phase()) {
             case "CHALLENGE_WINDOW" -> "open to challenge until block " + c.phaseEnds();
             case "AWAITING_AUDIT_DRAW" -> "the hash of block " + (c.phaseEnds() - 1) + " decides whether it is audited";
+            case "AWAITING_AUDITOR" -> "drawn for audit; every node that could audit it is at its capacity, so it waits for room";
             case "AUDITING" -> "audited by " + Output.shortId(c.auditor()) + ", report due by block " + c.phaseEnds();
             case "DISPUTED" -> "disputed" + (c.windowEnds() > 0 ? " (challenge window until block " + c.windowEnds() + ")" : "");
             default -> c.phase();

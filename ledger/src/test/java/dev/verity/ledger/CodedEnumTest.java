@@ -64,7 +64,7 @@ class CodedEnumTest {
                     "JOB_FAILED", 40)),
             new Pinned<>(FailureReason.class, FailureReason::fromCode, "failure reason", table("INPUT_REJECTED", 1, "NODE_FAULT", 2)),
             new Pinned<>(ClaimPhase.class, ClaimPhase::fromCode, "claim phase",
-                    table("CHALLENGE_WINDOW", 0, "AWAITING_AUDIT_DRAW", 1, "AUDITING", 2, "DISPUTED", 3)),
+                    table("CHALLENGE_WINDOW", 0, "AWAITING_AUDIT_DRAW", 1, "AUDITING", 2, "DISPUTED", 3, "AWAITING_AUDITOR", 4)),
             new Pinned<>(DisputeKind.class, DisputeKind::fromCode, "dispute kind", table("CHALLENGE", 0, "AUDIT", 1)),
             new Pinned<>(DisputePhase.class, DisputePhase::fromCode, "dispute phase", table("BISECT", 0, "STEP", 1)),
             new Pinned<>(CollateralKind.class, CollateralKind::fromCode, "collateral kind", table("ROOT_CERTIFICATE", 0,

@@ -5,7 +5,7 @@ import dev.verity.core.PublicKey;
 
 /**
  * Which pending provable results {@link VerityClient#claims} lists: every filter is optional (null = any).
- * {@code phase} is CHALLENGE_WINDOW, AWAITING_AUDIT_DRAW, AUDITING or DISPUTED; {@code node} the node that
+ * {@code phase} is CHALLENGE_WINDOW, AWAITING_AUDIT_DRAW, AWAITING_AUDITOR, AUDITING or DISPUTED; {@code node} the node that
  * posted the result; {@code auditor} the node assigned to audit it. Claims come soonest phase end first.
  */
 public record ClaimQuery(String phase, Hash model, PublicKey node, PublicKey auditor, Integer limit) {

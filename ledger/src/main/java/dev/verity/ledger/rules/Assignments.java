@@ -8,7 +8,7 @@ import dev.verity.ledger.state.NodeRecord;
 
 /**
  * The open assignments: a job waiting for its node's answer has exactly one deadline entry, and counts once in
- * that node's {@code inFlight}. Every rule that assigns a job or takes it back goes through here, so a node's
+ * that node's {@code inFlight}; an open audit counts once in its auditor's. Every rule that assigns a job or takes it back goes through here, so a node's
  * count of jobs in flight (which its capacity bounds) never drifts from the jobs it really holds.
  */
 final class Assignments {
@@ -26,6 +26,15 @@ final class Assignments {
             state.deadlines.remove(key);
             adjust(state, job.assignedNode(), -1);
         }
+    }
+
+    /** An audit is work in flight too: it takes room under the auditor's capacity until it is reported or missed. */
+    static void openAudit(LedgerState state, PublicKey auditor) {
+        adjust(state, auditor, +1);
+    }
+
+    static void closeAudit(LedgerState state, PublicKey auditor) {
+        adjust(state, auditor, -1);
     }
 
     private static void adjust(LedgerState state, PublicKey nodeId, int delta) {

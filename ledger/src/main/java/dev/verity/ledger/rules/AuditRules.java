@@ -74,16 +74,37 @@ public final class AuditRules {
             ProvableRules.settle(state, job, claim.node(), job.outputHash(), 0, ctx);
             return;
         }
-        NodeRecord auditor = NodeSelection.pick(candidates, ctx.previousHash(), job.id(), 1_000 + attempt);
+        List<NodeRecord> withRoom = new ArrayList<>();
+        for (NodeRecord n : candidates) {
+            if (n.inFlight() < n.capacity()) {
+                withRoom.add(n);
+            }
+        }
+        if (withRoom.isEmpty()) {
+            // Never more work than a node declared: the audit waits for room (audits are assigned before queued jobs).
+            long next = Amounts.add(ctx.height(), 1);
+            state.claims.put(job.id(), new ResultClaim(claim.job(), claim.node(), claim.root(), ClaimPhase.AWAITING_AUDITOR,
+                    claim.postedAt(), next, claim.windowEnds(), claim.auditor(), attempt));
+            ProvableRules.schedule(state, job.id(), next);
+            return;
+        }
+        NodeRecord auditor = NodeSelection.pick(withRoom, ctx.previousHash(), job.id(), 1_000 + attempt);
         long due = Amounts.add(ctx.height(), job.deadlineBlocks());
+        Assignments.openAudit(state, auditor.id());
         state.claims.put(job.id(), claim.auditedBy(auditor.id(), due, attempt));
         ProvableRules.schedule(state, job.id(), due);
         state.emit(LedgerEvent.of(EventType.AUDIT_ASSIGNED, job.id(), auditor.id(), job.client(), 0,
                 why + "; auditor " + auditor.id().hex() + " must report by height " + due));
     }
 
+    /** A drawn audit that waited a block for a node with room tries again. */
+    static void retryAssign(LedgerState state, JobRecord job, ResultClaim claim, BlockContext ctx) {
+        assign(state, job, claim, claim.auditAttempts(), "drawn for audit (waited for an auditor with room)", ctx);
+    }
+
     /** The auditor let its deadline pass: it is penalized like a node that misses a result, and the audit moves on. */
     static void auditorMissed(LedgerState state, JobRecord job, ResultClaim claim, BlockContext ctx) {
+        Assignments.closeAudit(state, claim.auditor());
         StakingRules.penalizeMissedDeadline(state, claim.auditor(), job.id(), ctx);
         if (claim.auditAttempts() < state.params().maxReassignments()) {
             assign(state, job, claim, claim.auditAttempts() + 1,
@@ -110,6 +131,7 @@ public final class AuditRules {
         require(output.length <= p.maxOutputBytes(), RejectCode.OVERSIZED,
                 "the output is " + output.length + " bytes, more than the limit of " + p.maxOutputBytes());
         TraceClaim audit = DisputeRules.claimOf(r.evidence(), "the audit's evidence");
+        Assignments.closeAudit(state, sender);
         ProgramRecord program = state.programs.get(job.model());
         Hash outputHash = Sha256.digest(output);
         require(audit.bindsOutput(job.id(), claim.node(), program.traceSize(), outputHash), RejectCode.INVALID_EVIDENCE,

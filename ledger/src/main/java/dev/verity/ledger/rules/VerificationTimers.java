@@ -49,6 +49,7 @@ final class VerificationTimers {
                 }
                 case AWAITING_AUDIT_DRAW -> AuditRules.draw(state, job, claim, ctx);
                 case AUDITING -> AuditRules.auditorMissed(state, job, claim, ctx);
+                case AWAITING_AUDITOR -> AuditRules.retryAssign(state, job, claim, ctx);
                 case DISPUTED -> { }
             }
         }

@@ -11,7 +11,9 @@ public enum ClaimPhase implements Coded {
     /** {@code SAMPLED}: an auditor must re-run the job and report its trace root. */
     AUDITING(2),
     /** A bisection game is running over the result's trace. */
-    DISPUTED(3);
+    DISPUTED(3),
+    /** {@code SAMPLED}: drawn for audit; every node that could audit it is at its capacity, so it waits a block. */
+    AWAITING_AUDITOR(4);
 
     private final int code;
 
