@@ -8,6 +8,7 @@ import dev.verity.economics.earnings.EarningsReport;
 import dev.verity.economics.earnings.EventHistory;
 import dev.verity.economics.earnings.Figures;
 import dev.verity.ledger.VerificationMode;
+import dev.verity.ledger.rules.StakingRules;
 import dev.verity.ledger.tx.Hardware;
 import dev.verity.ledger.tx.Payload;
 import dev.verity.sdk.Amounts;
@@ -30,7 +31,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "node", mixinStandardHelpOptions = true,
         description = "Register and manage compute nodes; list them; audit what one earned.",
         subcommands = {NodeCommand.Register.class, NodeCommand.Bond.class, NodeCommand.Unbond.class, NodeCommand.Withdraw.class,
-            NodeCommand.Unjail.class, NodeCommand.ListNodes.class, NodeCommand.Show.class, NodeCommand.Earnings.class})
+            NodeCommand.Unjail.class, NodeCommand.ListNodes.class, NodeCommand.Show.class, NodeCommand.Earnings.class,
+            NodeCommand.SetCapacity.class})
 final class NodeCommand extends GroupCommand {
 
     /** The base of the node's signing commands. */
@@ -77,14 +79,23 @@ final class NodeCommand extends GroupCommand {
         @Option(names = "--cpu-count", paramLabel = "N", description = "Number of CPU cores.")
         Integer cpuCount;
 
+        @Option(names = "--capacity", paramLabel = "N", defaultValue = "" + Payload.RegisterNode.DEFAULT_CAPACITY,
+                description = "The most jobs the node runs at once; the chain never assigns it more (1 to "
+                        + StakingRules.MAX_CAPACITY + ", default: ${DEFAULT-VALUE}). Give its worker as many threads.")
+        int capacity;
+
         @Override
         protected int execute() {
+            if (capacityProblem(capacity) != null) {
+                throw usage(capacityProblem(capacity));
+            }
             Hardware hw = hardware();
             List<String> modeNames = modes.stream().map(Enum::name).toList();
-            return send(new Payload.RegisterNode(stake, List.copyOf(models), List.copyOf(modes), hw),
-                    "register node with stake " + Output.tokens(stake) + ", modes " + String.join(",", modeNames),
+            return send(new Payload.RegisterNode(stake, List.copyOf(models), List.copyOf(modes), hw, capacity),
+                    "register node with stake " + Output.tokens(stake) + ", modes " + String.join(",", modeNames)
+                            + ", capacity " + capacity,
                     Output.object("stake", stake, "models", models.stream().map(Hash::hex).toList(), "modes", modeNames,
-                            "hardware", hw));
+                            "hardware", hw, "capacity", capacity));
         }
 
         private Hardware hardware() {
@@ -105,6 +116,29 @@ final class NodeCommand extends GroupCommand {
                 throw usage("hardware names are at most " + Hardware.MAX_NAME_LENGTH + " characters");
             }
             return new Hardware(gpuName, gpus, cpuName, cpus);
+        }
+    }
+
+    /** Null when {@code capacity} is one the chain takes; else why not. */
+    static String capacityProblem(int capacity) {
+        return capacity >= 1 && capacity <= StakingRules.MAX_CAPACITY ? null
+                : "the capacity is 1 to " + StakingRules.MAX_CAPACITY + " jobs at once, got " + capacity;
+    }
+
+    @Command(name = "set-capacity", mixinStandardHelpOptions = true,
+            description = {"Declare how many jobs the node of --key runs at once.", "",
+                "The chain assigns no new job while the node's jobs in flight are at or above it; none is taken back."})
+    static final class SetCapacity extends Signing {
+        @Parameters(paramLabel = "N", description = "The most jobs at once (1 to " + StakingRules.MAX_CAPACITY + ").")
+        int capacity;
+
+        @Override
+        protected int execute() {
+            if (capacityProblem(capacity) != null) {
+                throw usage(capacityProblem(capacity));
+            }
+            return send(new Payload.SetCapacity(capacity), "set capacity to " + capacity + " jobs at once",
+                    Output.object("capacity", capacity));
         }
     }
 
@@ -170,10 +204,12 @@ final class NodeCommand extends GroupCommand {
                 for (NodeView n : nodes) {
                     rows.add(List.of(n.id(), n.status(), String.join(",", n.modes()), Output.tokens(n.stake()),
                             Output.tokens(n.earned()), Output.tokens(n.penalized()), Long.toString(n.jobsCompleted()),
-                            Integer.toString(n.models().size())));
+                            Integer.toString(n.models().size()), n.jobsInFlight() + "/" + n.capacity(),
+                            n.assignable() ? "yes" : "no: " + n.notAssignableBecause()));
                 }
-                // jobsCompleted is the chain's counter: jobs settled plus audits (see node show and node earnings)
-                out().table(List.of("NODE", "STATUS", "MODES", ">STAKE", ">EARNED", ">PENALIZED", ">JOBS+AUDITS", ">MODELS"), rows);
+                // jobsCompleted is the chain's counter: jobs paid for plus audits (see node show and node earnings)
+                out().table(List.of("NODE", "STATUS", "MODES", ">STAKE", ">EARNED", ">PENALIZED", ">JOBS+AUDITS", ">MODELS",
+                        ">IN FLIGHT", "ASSIGNABLE"), rows);
             }
             return 0;
         }
@@ -222,6 +258,9 @@ final class NodeCommand extends GroupCommand {
                 f.put("earned", Output.tokens(n.earned()));
                 f.put("penalized", Output.tokens(n.penalized()));
                 f.put("missed deadlines", n.missedDeadlines());
+                f.put("capacity", n.capacity() + " jobs at once");
+                f.put("jobs in flight", n.jobsInFlight());
+                f.put("assignable", n.assignable() ? "yes" : "no: " + n.notAssignableBecause());
                 List<String> unbonding = new ArrayList<>();
                 if (n.unbonding() != null) {
                     for (NodeView.UnbondingView u : n.unbonding()) {

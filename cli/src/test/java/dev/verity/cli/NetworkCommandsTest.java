@@ -295,20 +295,68 @@ class NetworkCommandsTest {
     void nodeListShowsTheComputeNodes() {
         CliRun.Result r = run("node", "list", "--api", api, "--json");
         assertThat(r.exitCode()).as("%s", r).isZero();
-        JsonNode nodes = r.json();
-        assertThat(nodes.size()).isEqualTo(3);
+        List<String> devnetNodes = net.nodes().stream().map(n -> n.key().publicKey().hex()).toList();
+        List<JsonNode> nodes = new java.util.ArrayList<>();
+        r.json().forEach(n -> {
+            if (devnetNodes.contains(n.get("id").asText())) {
+                nodes.add(n);
+            }
+        });
+        assertThat(nodes).hasSize(3);
         for (JsonNode n : nodes) {
             assertThat(n.get("id").asText()).matches("[0-9a-f]{64}");
             assertThat(n.get("stake").asLong()).isGreaterThanOrEqualTo(1_000 * Params.BASE_UNITS_PER_TOKEN);
             assertThat(n.get("status").asText()).isEqualTo("ACTIVE");
+            assertThat(n.get("capacity").asInt()).as("registered with its worker's threads").isEqualTo(Devnet.WORKER_CAPACITY);
+            assertThat(n.get("jobsInFlight").asInt()).isBetween(0, Devnet.WORKER_CAPACITY);
+            assertThat(n.has("assignable")).isTrue();
         }
         String first = nodes.get(0).get("id").asText();
         CliRun.Result show = run("node", "show", first, "--api", api);
         assertThat(show.exitCode()).isZero();
-        assertThat(show.out()).contains(first, "ACTIVE", "VRT");
+        assertThat(show.out()).contains(first, "ACTIVE", "VRT", "capacity", Devnet.WORKER_CAPACITY + " jobs at once",
+                "jobs in flight", "assignable");
 
         CliRun.Result human = run("node", "list", "--api", api);
-        assertThat(human.out()).contains("NODE", "STAKE", first);
+        assertThat(human.out()).contains("NODE", "STAKE", first, "IN FLIGHT", "/" + Devnet.WORKER_CAPACITY, "ASSIGNABLE");
+    }
+
+    @Test
+    void nodeRegisterDeclaresACapacityAndSetCapacityChangesIt() throws Exception {
+        Path file = dir.resolve("keys/capacity-node.json");
+        CliRun.Result made = run("keys", "new", "--out", file.toString(), "--json");
+        assertThat(made.exitCode()).as("%s", made).isZero();
+        String id = made.json().get("publicKey").asText();
+        assertThat(run("transfer", "--api", api, "--key", clientKey, "--to", id, "--amount", "1500", "--wait").exitCode()).isZero();
+        // A model nobody sends jobs to, so this node without a worker is never assigned one.
+        dev.verity.core.Hash idle = dev.verity.core.Sha256.digest(dev.verity.core.Bytes.utf8("capacity test model"));
+        String reg = net.clientWallet().registerModel(idle, "idle", "text", "text", 1_000).hex();
+        assertThat(client.awaitReceipt(dev.verity.core.Hash.fromHex(reg), java.time.Duration.ofSeconds(30)).status())
+                .isEqualTo("INCLUDED");
+
+        CliRun.Result zero = run("node", "register", "--api", api, "--key", file.toString(), "--stake", "1000", "--model",
+                idle.hex(), "--capacity", "0");
+        assertThat(zero.exitCode()).as("%s", zero).isEqualTo(2);
+        assertThat(zero.err()).contains("capacity is 1 to");
+
+        CliRun.Result r = run("node", "register", "--api", api, "--key", file.toString(), "--stake", "1000", "--model",
+                idle.hex(), "--capacity", "2", "--wait", "--json");
+        assertThat(r.exitCode()).as("%s", r).isZero();
+        assertThat(client.node(dev.verity.core.PublicKey.fromHex(id)).capacity()).isEqualTo(2);
+
+        CliRun.Result set = run("node", "set-capacity", "6", "--api", api, "--key", file.toString(), "--wait");
+        assertThat(set.exitCode()).as("%s", set).isZero();
+        CliRun.Result show = run("node", "show", id, "--api", api, "--json");
+        assertThat(show.json().get("capacity").asInt()).isEqualTo(6);
+        assertThat(show.json().get("jobsInFlight").asInt()).isZero();
+        assertThat(show.json().get("assignable").asBoolean()).isTrue();
+        assertThat(show.json().has("notAssignableBecause")).isFalse();
+        assertThat(run("node", "show", id, "--api", api).out()).contains("6 jobs at once", "assignable", "yes");
+
+        CliRun.Result same = run("node", "set-capacity", "6", "--api", api, "--key", file.toString(), "--wait");
+        assertThat(same.exitCode()).as("%s", same).isEqualTo(1);
+        assertThat(same.err()).contains("already 6");
+        assertThat(run("node", "set-capacity", "0", "--api", api, "--key", file.toString()).exitCode()).isEqualTo(2);
     }
 
     @Test

@@ -203,15 +203,45 @@ public final class VerityClient implements AutoCloseable {
         return get("/v1/models/" + model.hex(), ModelView.class);
     }
 
-    /** Jobs matching the query, newest first, without their input and output (see {@link #job}). */
+    /**
+     * Jobs matching the query in its order (newest first by default), without their input and output (see {@link #job}).
+     * For the deadline order, {@link #jobPage} also gives the cursor of the next page.
+     */
     public List<JobView> jobs(JobQuery q) {
-        Query query = new Query()
+        return get("/v1/jobs" + jobQuery(q), new TypeReference<List<JobView>>() {});
+    }
+
+    /**
+     * One page of jobs matching the query and the cursor of the next page. In the deadline order
+     * ({@link JobQuery#byDeadline()}) {@link JobPage#next()} is the cursor to pass to {@link JobQuery#after} for the
+     * next page, null on the last page; in the newest-first order there is one page only (next is null).
+     */
+    public JobPage jobPage(JobQuery q) {
+        HttpResponse<byte[]> res = exchange(request("/v1/jobs" + jobQuery(q)).GET().build());
+        List<JobView> jobs = read(res, json.getTypeFactory().constructCollectionType(List.class, JobView.class));
+        String next = res.headers().firstValue(JobPage.NEXT_CURSOR_HEADER).filter(v -> !v.isBlank()).orElse(null);
+        return new JobPage(jobs, next);
+    }
+
+    /**
+     * The jobs assigned to {@code node} that wait for its answer, earliest deadline first: at most {@code limit} (1 to
+     * 1000) from just after {@code cursor} (null: from the first), with the cursor of the next page (null when none is
+     * left). A worker walks every page each time it looks for work, so no assigned job stays unseen.
+     */
+    public JobPage assignedJobs(PublicKey node, String cursor, int limit) {
+        return jobPage(JobQuery.assignedByDeadline(node).withLimit(limit).after(cursor));
+    }
+
+    private static String jobQuery(JobQuery q) {
+        return new Query()
                 .add("status", q.status())
                 .add("node", q.node() == null ? null : q.node().hex())
                 .add("client", q.client() == null ? null : q.client().hex())
                 .add("model", q.model() == null ? null : q.model().hex())
-                .add("limit", q.limit());
-        return get("/v1/jobs" + query, new TypeReference<List<JobView>>() {});
+                .add("limit", q.limit())
+                .add("order", q.order())
+                .add("after", q.after())
+                .toString();
     }
 
     /** One job with its input and output (base64). @throws VerityApiException NOT_FOUND when there is no such job */

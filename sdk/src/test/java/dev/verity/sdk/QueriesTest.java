@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.verity.core.Hash;
 import dev.verity.core.PrivateKey;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class QueriesTest {
@@ -27,6 +28,25 @@ class QueriesTest {
         assertThat(JobQuery.assignedTo(node)).isEqualTo(new JobQuery("ASSIGNED", node, null, null, null));
         assertThat(JobQuery.all().withStatus("SETTLED").withLimit(3)).isEqualTo(new JobQuery("SETTLED", null, null, null, 3));
         assertThatThrownBy(() -> JobQuery.all().withLimit(0)).hasMessageContaining("1 to 1000");
+    }
+
+    @Test
+    void deadlineQueriesCarryTheirCursor() {
+        var node = PrivateKey.deterministic("n").publicKey();
+        String cursor = "17:" + JOB.hex();
+        assertThat(JobQuery.assignedByDeadline(node)).isEqualTo(new JobQuery("ASSIGNED", node, null, null, null, "deadline", null));
+        assertThat(JobQuery.assignedByDeadline(node).withLimit(5).after(cursor).withModel(JOB))
+                .isEqualTo(new JobQuery("ASSIGNED", node, null, JOB, 5, "deadline", cursor));
+        assertThat(JobQuery.all().after(null).order()).isEqualTo(JobQuery.DEADLINE);
+        assertThat(new JobQuery(null, null, null, null, null, " Newest ", null).order()).isEqualTo(JobQuery.NEWEST);
+        assertThatThrownBy(() -> new JobQuery(null, null, null, null, null, "oldest", null)).hasMessageContaining("oldest");
+        assertThatThrownBy(() -> new JobQuery(null, null, null, null, null, null, cursor)).hasMessageContaining("byDeadline");
+        for (String bad : List.of("17", ":" + JOB.hex(), "-1:" + JOB.hex(), "17:" + JOB.hex().substring(2), "17:zz" + JOB.hex().substring(2))) {
+            assertThatThrownBy(() -> JobQuery.all().after(bad)).as(bad).hasMessageContaining("<deadlineHeight>:<jobId>");
+        }
+        assertThat(JobPage.cursor(17, JOB)).isEqualTo(cursor);
+        JobPage last = new JobPage(List.of(), null);
+        assertThat(last.hasNext()).isFalse();
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.verity.ledger.TransactionRejectedException;
 import dev.verity.ledger.block.Block;
 import dev.verity.ledger.rules.FeeMarket;
 import dev.verity.ledger.state.Account;
+import dev.verity.ledger.state.DeadlineKey;
 import dev.verity.ledger.state.JobRecord;
 import dev.verity.ledger.state.JobStatus;
 import dev.verity.ledger.state.LedgerState;
@@ -17,6 +18,8 @@ import dev.verity.ledger.state.Supply;
 import dev.verity.node.chain.ChainNode;
 import dev.verity.node.chain.StoredEvents;
 import dev.verity.node.chain.Views;
+import dev.verity.sdk.JobPage;
+import dev.verity.sdk.JobQuery;
 import dev.verity.sdk.api.AccountView;
 import dev.verity.sdk.api.ApiError;
 import dev.verity.sdk.api.EventView;
@@ -36,6 +39,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
@@ -44,10 +48,12 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -305,20 +311,29 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void jobs(Context ctx) {
-        String statusText = RequestParams.query(ctx, "status");
-        JobStatus status = null;
-        if (statusText != null) {
-            try {
-                status = JobStatus.valueOf(statusText.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest("query parameter 'status' must be one of QUEUED, ASSIGNED, VERIFYING, DISPUTED, "
-                        + "SETTLED, EXPIRED, CANCELLED, got '" + RequestParams.shorten(statusText) + "'");
-            }
-        }
+        JobStatus status = statusParam(ctx);
         PublicKey node = RequestParams.queryKey(ctx, "node", "a node id");
         PublicKey client = RequestParams.queryKey(ctx, "client", "a client account");
         Hash model = RequestParams.queryHash(ctx, "model", "a model id");
         int limit = RequestParams.limit(ctx);
+        boolean byDeadline = deadlineOrder(ctx);
+        String afterText = RequestParams.query(ctx, "after");
+        if (!byDeadline && afterText != null) {
+            throw ApiException.badRequest("query parameter 'after' is a cursor of the deadline order; add order=deadline");
+        }
+        if (byDeadline) {
+            if (status != null && status != JobStatus.ASSIGNED) {
+                throw ApiException.badRequest("order=deadline lists assigned jobs, the only ones with a deadline; leave 'status' "
+                        + "out or give ASSIGNED, got '" + status + "'");
+            }
+            DeadlineKey after = afterText == null ? null : cursor(afterText);
+            DeadlinePage page = chain.read(s -> byDeadline(s, after, node, client, model, limit));
+            if (page.next() != null) {
+                ctx.header(JobPage.NEXT_CURSOR_HEADER, page.next());
+            }
+            ctx.json(page.jobs());
+            return;
+        }
         JobStatus wanted = status;
         // Newest first: keep the `limit` newest matches in a heap ordered oldest-first.
         Comparator<JobRecord> newestFirst = Comparator.comparingLong(JobRecord::submittedAt).reversed()
@@ -339,6 +354,92 @@ public final class ApiServer implements AutoCloseable {
             return picked.stream().map(j -> Views.job(s, j, null, null)).toList();
         });
         ctx.json(out);
+    }
+
+    private static JobStatus statusParam(Context ctx) {
+        String text = RequestParams.query(ctx, "status");
+        if (text == null) {
+            return null;
+        }
+        try {
+            return JobStatus.valueOf(text.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("query parameter 'status' must be one of " + Arrays.stream(JobStatus.values())
+                    .map(Enum::name).collect(Collectors.joining(", ")) + ", got '" + RequestParams.shorten(text) + "'");
+        }
+    }
+
+    /** {@code order}: {@code newest} (the default) or {@code deadline}; true for the deadline order. */
+    private static boolean deadlineOrder(Context ctx) {
+        String text = RequestParams.query(ctx, "order");
+        if (text == null || text.equalsIgnoreCase(JobQuery.NEWEST)) {
+            return false;
+        }
+        if (text.equalsIgnoreCase(JobQuery.DEADLINE)) {
+            return true;
+        }
+        throw ApiException.badRequest("query parameter 'order' must be '" + JobQuery.NEWEST + "' (the default: newest first) or '"
+                + JobQuery.DEADLINE + "' (assigned jobs, earliest deadline first, page by page), got '"
+                + RequestParams.shorten(text) + "'");
+    }
+
+    /** A cursor {@code <deadlineHeight>:<jobId>}: the last job of the page before, as {@link JobPage#cursorOf} makes it. */
+    private static DeadlineKey cursor(String text) {
+        int colon = text.indexOf(':');
+        String problem = null;
+        long height = -1;
+        if (colon < 1) {
+            problem = "it has no ':'";
+        } else {
+            try {
+                height = Long.parseLong(text.substring(0, colon));
+            } catch (NumberFormatException e) {
+                height = -1;
+            }
+            if (height < 0) {
+                problem = "'" + RequestParams.shorten(text.substring(0, colon)) + "' is not a block height (a whole number >= 0)";
+            }
+        }
+        if (problem != null) {
+            throw ApiException.badRequest("query parameter 'after' must be a cursor <deadlineHeight>:<jobId>, as the "
+                    + JobPage.NEXT_CURSOR_HEADER + " header of the page before gives it, got '" + RequestParams.shorten(text)
+                    + "': " + problem);
+        }
+        Hash job = RequestParams.hash(text.substring(colon + 1), "the job id of query parameter 'after'",
+                "a job id (the cursor is <deadlineHeight>:<jobId>)");
+        return new DeadlineKey(height, job);
+    }
+
+    /** One page of a deadline-ordered listing, and the cursor of the next page (null when this page is the last). */
+    private record DeadlinePage(List<JobView> jobs, String next) {}
+
+    /**
+     * Assigned jobs matching the filters in the deadlines table's order (deadline height, then job id), from just after
+     * {@code after} (null: from the start). The table holds open assignments only, so a page costs a walk over them, not
+     * over every job ever stored.
+     */
+    private static DeadlinePage byDeadline(LedgerState s, DeadlineKey after, PublicKey node, PublicKey client, Hash model,
+                                           int limit) {
+        SortedMap<DeadlineKey, Long> rows = after == null ? s.deadlines.view() : s.deadlines.view().tailMap(after);
+        List<JobView> page = new ArrayList<>();
+        DeadlineKey last = null;
+        for (DeadlineKey k : rows.keySet()) {
+            if (k.equals(after)) {
+                continue;
+            }
+            JobRecord j = s.jobs.get(k.job());
+            if (j == null || j.status() != JobStatus.ASSIGNED || j.deadlineHeight() != k.height()
+                    || (node != null && !node.equals(j.assignedNode())) || (client != null && !client.equals(j.client()))
+                    || (model != null && !model.equals(j.model()))) {
+                continue;
+            }
+            if (page.size() == limit) {
+                return new DeadlinePage(page, JobPage.cursor(last.height(), last.job()));
+            }
+            page.add(Views.job(s, j, null, null));
+            last = k;
+        }
+        return new DeadlinePage(page, null);
     }
 
     /**

@@ -10,6 +10,8 @@ import dev.verity.ledger.Genesis;
 import dev.verity.ledger.Params;
 import dev.verity.ledger.VerificationMode;
 import dev.verity.ledger.governance.GovernanceAction;
+import dev.verity.ledger.rules.StakingRules;
+import dev.verity.ledger.tx.FailureReason;
 import dev.verity.ledger.tx.Hardware;
 import dev.verity.modelhub.hub.PackageRunner;
 import dev.verity.node.api.ApiServer;
@@ -35,7 +37,9 @@ import dev.verity.sdk.api.TransactionReceipt;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,12 +58,31 @@ public final class Devnet implements AutoCloseable {
     static final long[] STAKES = {3_000, 5_000, 2_000, 4_000, 6_000};
 
     /**
+     * How many jobs each compute node runs at once: its worker's threads, and the capacity it declares on chain, so the
+     * chain never assigns it more than it runs.
+     */
+    public static final int WORKER_CAPACITY = 4;
+
+    /**
      * Where the devnet lives and how it runs. {@code cheat} makes the fourth compute node cheat on its
      * provable results that way (null: every node is honest); {@code watch} and {@code audit} switch the
-     * honest nodes' watchers and auditors (on by default; dispute players are always on).
+     * honest nodes' watchers and auditors (on by default; dispute players are always on); {@code workerCapacity}
+     * is each compute node's worker threads and declared capacity ({@value #WORKER_CAPACITY} by default).
      */
     public record Options(Path dir, int port, long blockIntervalMillis, int computeNodes, CheatMode cheat, boolean watch,
-                          boolean audit) {
+                          boolean audit, int workerCapacity) {
+        public Options {
+            if (workerCapacity < 1 || workerCapacity > StakingRules.MAX_CAPACITY) {
+                throw new IllegalArgumentException("a compute node's capacity is 1 to " + StakingRules.MAX_CAPACITY
+                        + " jobs at once, got " + workerCapacity);
+            }
+        }
+
+        public Options(Path dir, int port, long blockIntervalMillis, int computeNodes, CheatMode cheat, boolean watch,
+                       boolean audit) {
+            this(dir, port, blockIntervalMillis, computeNodes, cheat, watch, audit, WORKER_CAPACITY);
+        }
+
         /** Honest nodes that watch and audit. */
         public Options(Path dir, int port, long blockIntervalMillis, int computeNodes) {
             this(dir, port, blockIntervalMillis, computeNodes, null, true, true);
@@ -70,11 +93,15 @@ public final class Devnet implements AutoCloseable {
         }
 
         public Options withCheat(CheatMode c) {
-            return new Options(dir, port, blockIntervalMillis, computeNodes, c, watch, audit);
+            return new Options(dir, port, blockIntervalMillis, computeNodes, c, watch, audit, workerCapacity);
         }
 
         public Options withRoles(boolean w, boolean a) {
-            return new Options(dir, port, blockIntervalMillis, computeNodes, cheat, w, a);
+            return new Options(dir, port, blockIntervalMillis, computeNodes, cheat, w, a, workerCapacity);
+        }
+
+        public Options withWorkerCapacity(int c) {
+            return new Options(dir, port, blockIntervalMillis, computeNodes, cheat, watch, audit, c);
         }
     }
 
@@ -176,9 +203,13 @@ public final class Devnet implements AutoCloseable {
             plans.add(plan);
             Wallet w = new Wallet(client, key);
             wallets.add(w);
+            int capacity = options.workerCapacity();
             if (!exists(() -> client.node(key.publicKey()))) {
                 pending.add(w.registerNode(STAKES[i % STAKES.length] * Params.BASE_UNITS_PER_TOKEN, served(plan), plan.modes(),
-                        Hardware.cpuOnly(System.getProperty("os.arch") + " CPU (devnet)", Runtime.getRuntime().availableProcessors())));
+                        Hardware.cpuOnly(System.getProperty("os.arch") + " CPU (devnet)", Runtime.getRuntime().availableProcessors()),
+                        capacity));
+            } else if (client.node(key.publicKey()).capacity() != capacity) {
+                pending.add(w.setCapacity(capacity)); // a restart with another capacity declares it
             }
         }
         await(pending);
@@ -204,7 +235,8 @@ public final class Devnet implements AutoCloseable {
                         Tracer.DEFAULT_CACHE);
                 roles = new VerificationRoles(client, wallet, tracer, roles(plan));
             }
-            ComputeWorker worker = new ComputeWorker(client, wallet, r, enclave, tracer, ComputeWorker.Config.defaults());
+            ComputeWorker worker = new ComputeWorker(client, wallet, r, enclave, tracer,
+                    ComputeWorker.Config.defaults().withCapacity(options.workerCapacity()));
             nodes.add(new ComputeNode(keys.computeNodes().get(i), plan, worker, roles));
         }
         await(pending);
@@ -308,6 +340,15 @@ public final class Devnet implements AutoCloseable {
      */
     public TransactionReceipt govern(GovernanceAction action) {
         return client.awaitReceipt(clientWallet.govern(action, List.of(governor)), Duration.ofSeconds(30));
+    }
+
+    /** Failure reports the compute nodes' workers posted, by reason, summed over the nodes. */
+    public Map<FailureReason, Long> failuresPosted() {
+        Map<FailureReason, Long> total = new EnumMap<>(FailureReason.class);
+        for (ComputeNode n : nodes) {
+            n.worker().failuresPosted().forEach((r, c) -> total.merge(r, c, Long::sum));
+        }
+        return total;
     }
 
     /** The node that cheats on its provable results, if this devnet has one. */

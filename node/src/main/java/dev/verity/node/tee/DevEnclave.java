@@ -3,6 +3,7 @@ package dev.verity.node.tee;
 import dev.verity.core.PrivateKey;
 import dev.verity.core.PublicKey;
 import dev.verity.devtee.DevSevSnpPlatform;
+import dev.verity.ledger.evidence.TeeFailureStatement;
 import dev.verity.ledger.evidence.TeeResultStatement;
 import dev.verity.proofs.attestation.AttestationEvidence;
 import dev.verity.proofs.attestation.EnclaveBinding;
@@ -15,7 +16,7 @@ import java.util.List;
  * produces the real formats: a fresh signing key made inside the enclave, a SEV-SNP attestation
  * report whose report data binds that key to the node on this chain, signed by a development
  * VCEK under a development ARK/ASK (created at devnet genesis and trusted only by that genesis),
- * and signatures over result statements. The ledger checks them with the same verifier as reports
+ * and signatures over result and failure statements. The ledger checks them with the same verifier as reports
  * from AMD hardware.
  */
 public final class DevEnclave {
@@ -67,6 +68,14 @@ public final class DevEnclave {
 
     /** The TEE evidence for a result: the enclave's signature over the statement. */
     public byte[] sign(TeeResultStatement statement) {
+        return enclaveKey.sign(statement.signingBytes()).bytes();
+    }
+
+    /**
+     * The TEE evidence for a failure report: the enclave's signature over the statement that it refused the job's input
+     * (job, model, input hash, reason and message), as it signs a result.
+     */
+    public byte[] sign(TeeFailureStatement statement) {
         return enclaveKey.sign(statement.signingBytes()).bytes();
     }
 }

@@ -5,10 +5,12 @@ import dev.verity.inference.engine.EngineOptions;
 import dev.verity.inference.engine.IntegerEngine;
 import dev.verity.inference.pkg.ModelPackage;
 import dev.verity.inference.trace.OneStepProver;
+import dev.verity.inference.trace.OneStepVerifier;
 import dev.verity.inference.trace.ProgramCommitment;
 import dev.verity.inference.trace.StepWitness;
 import dev.verity.inference.trace.TraceValues;
 import dev.verity.sdk.api.ProgramView;
+import java.util.Optional;
 
 /**
  * A model package's integer program, ready to trace jobs: the engine that runs it and the commitment the
@@ -46,6 +48,21 @@ public final class IntegerProgram {
     /** The witness that proves trace index {@code index} of the job with this input. */
     public StepWitness witness(byte[] jobInput, int index) {
         return OneStepProver.witness(engine, commitment, jobInput, index);
+    }
+
+    /** The witness of trace index 0: the program's io leaf and its path to the program root (no job input in it). */
+    public StepWitness.InputWitness inputWitness() {
+        return new StepWitness.InputWitness(commitment.ioLeaf(), commitment.ioPath());
+    }
+
+    /**
+     * Why the integer engine refuses {@code jobInput}, decided exactly as the chain decides a provable job's input
+     * refusal (trace index 0 executed against this program's root with {@link #inputWitness()}); empty when the engine
+     * takes the input, and the job must be answered with a result.
+     */
+    public Optional<String> inputRefusal(byte[] jobInput) {
+        return OneStepVerifier.inputRefusal(commitment.root(), commitment.leafCount(), commitment.stepCount(), jobInput,
+                inputWitness());
     }
 
     /** Null when the chain's registration is this program; else what differs, in words. */

@@ -2,12 +2,18 @@ package dev.verity.node.worker;
 
 import dev.verity.core.Hash;
 import dev.verity.core.PublicKey;
+import dev.verity.core.Sha256;
 import dev.verity.ledger.VerificationMode;
+import dev.verity.ledger.evidence.TeeFailureStatement;
 import dev.verity.ledger.evidence.TeeResultStatement;
+import dev.verity.ledger.rules.StakingRules;
+import dev.verity.ledger.tx.FailureReason;
+import dev.verity.ledger.tx.Payload;
 import dev.verity.node.tee.DevEnclave;
+import dev.verity.node.verify.IntegerProgram;
 import dev.verity.node.verify.JobTrace;
 import dev.verity.node.verify.Tracer;
-import dev.verity.sdk.JobQuery;
+import dev.verity.sdk.JobPage;
 import dev.verity.sdk.VerityApiException;
 import dev.verity.sdk.VerityClient;
 import dev.verity.sdk.Wallet;
@@ -16,40 +22,103 @@ import dev.verity.sdk.api.TransactionReceipt;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A compute node's worker: watches the chain for jobs assigned to its node, runs the model for
- * real, and posts the result with the evidence the job's mode needs (nothing for NONE, the
- * enclave's signature for TEE, the trace claim for OPTIMISTIC and SAMPLED, whose output is the
- * integer engine's and whose trace the {@link Tracer} keeps for a dispute).
+ * A compute node's worker: watches the chain for jobs assigned to its node, runs the model for real, and answers every
+ * one of them, with a result or with a signed failure report (docs/ARCHITECTURE.md, "A job's path"):
+ * <ul>
+ *   <li>Each poll reads every job assigned to the node, page by page, earliest deadline first
+ *       ({@link VerityClient#assignedJobs}), and queues those not yet answered; the pool runs up to {@code capacity}
+ *       of them at once (the capacity the node declared on chain), always the earliest deadline next.</li>
+ *   <li>A result carries the evidence of the job's mode: nothing for NONE, the enclave's signature for TEE, the trace
+ *       claim for OPTIMISTIC and SAMPLED (whose output is the integer engine's and whose trace the {@link Tracer}
+ *       keeps for a dispute).</li>
+ *   <li>An input the runtime or the model refuses ({@link FailureClassifier}) is answered {@code INPUT_REJECTED} with
+ *       the mode's evidence (nothing for NONE, the enclave's signature over the {@link TeeFailureStatement} for TEE,
+ *       the program's input witness for OPTIMISTIC and SAMPLED, sent only when the integer engine refuses the input at
+ *       trace index 0 exactly as the chain checks it); the node is paid its fee.</li>
+ *   <li>Anything that is the node's own fault (a model it lacks or cannot load, no enclave or tracer for the mode, out
+ *       of memory, a run over {@code jobTimeout}, an internal error, an answer the chain refused) is answered
+ *       {@code NODE_FAULT}: a missed job, which frees the job for another node at once instead of at its deadline.</li>
+ * </ul>
+ * Only a job that is no longer this node's (answered, reassigned, past its deadline) or an answer that could not be
+ * sent (the node's API unreachable, the mempool full) is left, and the next poll takes the latter up again.
  */
 public final class ComputeWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ComputeWorker.class);
 
-    /** How often to look for new assignments, and how many jobs to run at once. */
-    public record Config(Duration pollInterval, int threads) {
+    /**
+     * How the worker runs. {@code capacity} is the most jobs it runs at once, its pool's size: register the node with
+     * the same capacity so that the chain never assigns it more than it runs. {@code pageSize} is how many assigned
+     * jobs each request of a poll reads (1 to 1000); {@code jobTimeout} how long one job may run before the worker
+     * gives up on it and reports {@code NODE_FAULT}.
+     */
+    public record Config(Duration pollInterval, int capacity, int pageSize, Duration jobTimeout) {
+        public static final int DEFAULT_PAGE_SIZE = 100;
+        public static final Duration DEFAULT_JOB_TIMEOUT = Duration.ofMinutes(5);
+
+        public Config {
+            if (pollInterval.isNegative() || pollInterval.isZero()) {
+                throw new IllegalArgumentException("the poll interval must be positive, got " + pollInterval);
+            }
+            if (capacity < 1 || capacity > StakingRules.MAX_CAPACITY) {
+                throw new IllegalArgumentException("the capacity is 1 to " + StakingRules.MAX_CAPACITY + " jobs at once, got "
+                        + capacity);
+            }
+            if (pageSize < 1 || pageSize > 1000) {
+                throw new IllegalArgumentException("the page size is 1 to 1000 jobs, got " + pageSize);
+            }
+            if (jobTimeout.isNegative() || jobTimeout.isZero()) {
+                throw new IllegalArgumentException("the job timeout must be positive, got " + jobTimeout);
+            }
+        }
+
+        /** Pages of {@value #DEFAULT_PAGE_SIZE} jobs, and the default job timeout. */
+        public Config(Duration pollInterval, int capacity) {
+            this(pollInterval, capacity, DEFAULT_PAGE_SIZE, DEFAULT_JOB_TIMEOUT);
+        }
+
+        /** A poll every 100 ms and the chain's default capacity ({@link Payload.RegisterNode#DEFAULT_CAPACITY}). */
         public static Config defaults() {
-            return new Config(Duration.ofMillis(100), 2);
+            return new Config(Duration.ofMillis(100), Payload.RegisterNode.DEFAULT_CAPACITY);
+        }
+
+        public Config withCapacity(int c) {
+            return new Config(pollInterval, c, pageSize, jobTimeout);
+        }
+
+        public Config withPageSize(int p) {
+            return new Config(pollInterval, capacity, p, jobTimeout);
+        }
+
+        public Config withJobTimeout(Duration t) {
+            return new Config(pollInterval, capacity, pageSize, t);
         }
     }
 
     private static final int POST_ATTEMPTS = 3;
-    /** A result the chain refused when it built the block (not for a nonce gap): it is not sent again. */
+    /** An answer the chain refused when it built the block, with no reject code in its error: it is not sent again. */
     private static final String REFUSED_IN_BLOCK = "REFUSED_IN_BLOCK";
     private static final Duration RECEIPT_WAIT = Duration.ofSeconds(30);
+    /** Codes that say the job is no longer this node's to answer. */
+    private static final Set<String> NOT_OURS = Set.of("JOB_NOT_OPEN", "NOT_ASSIGNED", "UNKNOWN_JOB");
 
     private final VerityClient client;
     private final Wallet wallet;
@@ -59,7 +128,8 @@ public final class ComputeWorker implements AutoCloseable {
     private final Tracer tracer;
     private final Config config;
     private final ScheduledExecutorService poller;
-    private final ExecutorService runnerPool;
+    private final ScheduledExecutorService watchdog;
+    private final ThreadPoolExecutor runnerPool;
     private final Set<Hash> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean paused = new AtomicBoolean();
     private final Set<String> finished = Collections.synchronizedSet(Collections.newSetFromMap(new LinkedHashMap<>() {
@@ -69,7 +139,8 @@ public final class ComputeWorker implements AutoCloseable {
         }
     }));
     private final AtomicLong completed = new AtomicLong();
-    private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong unaccepted = new AtomicLong();
+    private final Map<FailureReason, AtomicLong> failuresPosted = new EnumMap<>(FailureReason.class);
 
     /** A worker for the trusted modes only (NONE, and TEE with an enclave). */
     public ComputeWorker(VerityClient client, Wallet wallet, ModelRunners runners, DevEnclave enclave, Config config) {
@@ -89,9 +160,15 @@ public final class ComputeWorker implements AutoCloseable {
         this.enclave = enclave;
         this.tracer = tracer;
         this.config = config;
+        for (FailureReason r : FailureReason.values()) {
+            failuresPosted.put(r, new AtomicLong());
+        }
         String name = "worker-" + nodeId.hex().substring(0, 8);
         this.poller = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, name + "-poll"));
-        this.runnerPool = Executors.newFixedThreadPool(config.threads(), r -> daemon(r, name + "-run"));
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, name + "-watchdog"));
+        // Queued jobs wait in deadline order (JobTask's order), so a free thread always takes the earliest deadline.
+        this.runnerPool = new ThreadPoolExecutor(config.capacity(), config.capacity(), 0L, TimeUnit.MILLISECONDS,
+                new PriorityBlockingQueue<>(), r -> daemon(r, name + "-run"));
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -104,13 +181,31 @@ public final class ComputeWorker implements AutoCloseable {
         return nodeId;
     }
 
+    public Config config() {
+        return config;
+    }
+
     public void start() {
+        warnOnCapacityMismatch();
         poller.scheduleWithFixedDelay(this::poll, 0, config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    private void warnOnCapacityMismatch() {
+        try {
+            int declared = client.node(nodeId).capacity();
+            if (declared != config.capacity()) {
+                LOG.warn("node {} declared a capacity of {} jobs on chain but its worker runs {} at once; jobs beyond that "
+                        + "wait in deadline order (verity node set-capacity changes the declaration)", nodeId.hex(), declared,
+                        config.capacity());
+            }
+        } catch (VerityApiException e) {
+            LOG.debug("cannot read node {}'s declared capacity: {}", nodeId.hex(), e.getMessage());
+        }
+    }
+
     /**
-     * One assignment of a job: a job that a revocation moved down its fallback ladder can come back to
-     * this node under another mode, and must then be answered again.
+     * One assignment of a job: a job that a revocation moved down its fallback ladder, or that another node's fault
+     * sent back to the queue, can come back to this node, and must then be answered again.
      */
     private static String assignment(JobView job) {
         return job.id() + "@" + job.assignedAt() + "/" + job.mode();
@@ -125,23 +220,34 @@ public final class ComputeWorker implements AutoCloseable {
         paused.set(false);
     }
 
+    /** Results posted and included. */
     public long completed() {
         return completed.get();
     }
 
-    public long failures() {
-        return failures.get();
+    /** Answers that the chain refused or that could not be sent (the job then went unanswered or fell back to NODE_FAULT). */
+    public long unaccepted() {
+        return unaccepted.get();
+    }
+
+    /** Failure reports posted and included with {@code reason}. */
+    public long failuresPosted(FailureReason reason) {
+        return failuresPosted.get(reason).get();
+    }
+
+    /** Failure reports posted and included, by reason (every reason present). */
+    public Map<FailureReason, Long> failuresPosted() {
+        Map<FailureReason, Long> out = new EnumMap<>(FailureReason.class);
+        failuresPosted.forEach((r, n) -> out.put(r, n.get()));
+        return out;
     }
 
     private void poll() {
+        if (paused.get()) {
+            return;
+        }
         try {
-            for (JobView job : client.jobs(JobQuery.assignedTo(nodeId))) {
-                Hash id = Hash.fromHex(job.id());
-                String assignment = assignment(job);
-                if (!paused.get() && !finished.contains(assignment) && inFlight.add(id)) {
-                    runnerPool.execute(() -> process(id, assignment));
-                }
-            }
+            dispatchAssigned();
         } catch (VerityApiException e) {
             LOG.debug("poll failed: {}", e.getMessage());
         } catch (RuntimeException e) {
@@ -149,101 +255,289 @@ public final class ComputeWorker implements AutoCloseable {
         }
     }
 
-    private void process(Hash id, String assignment) {
+    /**
+     * Reads every job assigned to this node, page by page, earliest deadline first, and queues each one not yet
+     * answered nor running.
+     */
+    private void dispatchAssigned() {
+        String cursor = null;
+        do {
+            JobPage page = client.assignedJobs(nodeId, cursor, config.pageSize());
+            page.jobs().forEach(this::dispatch);
+            cursor = page.next();
+        } while (cursor != null);
+    }
+
+    private void dispatch(JobView job) {
+        String assignment = assignment(job);
+        if (paused.get() || finished.contains(assignment)) {
+            return;
+        }
+        Hash id = Hash.fromHex(job.id());
+        if (inFlight.add(id)) {
+            runnerPool.execute(new JobTask(id, assignment, job.deadlineHeight()));
+        }
+    }
+
+    /** A queued job; the pool's queue takes the earliest deadline first (then the smaller id, as the chain orders them). */
+    private final class JobTask implements Runnable, Comparable<JobTask> {
+        final Hash id;
+        final String assignment;
+        final long deadline;
+
+        JobTask(Hash id, String assignment, long deadline) {
+            this.id = id;
+            this.assignment = assignment;
+            this.deadline = deadline;
+        }
+
+        @Override
+        public int compareTo(JobTask o) {
+            int c = Long.compare(deadline, o.deadline);
+            return c != 0 ? c : id.compareTo(o.id);
+        }
+
+        @Override
+        public void run() {
+            process(this);
+        }
+    }
+
+    /** What the worker answers a job with. */
+    private sealed interface Answer {
+        record Result(byte[] output, byte[] evidence) implements Answer {}
+
+        /** {@code message} fits the chain's limit. */
+        record Failure(FailureReason reason, String message, byte[] evidence) implements Answer {}
+    }
+
+    private static Answer.Failure fault(String message) {
+        return new Answer.Failure(FailureReason.NODE_FAULT, FailureClassifier.fit(message), new byte[0]);
+    }
+
+    private void process(JobTask task) {
+        boolean release = true;
         try {
-            JobView job = client.job(id);
-            if (!"ASSIGNED".equals(job.status()) || !nodeId.hex().equals(job.assignedNode())) {
-                finished.add(assignment);
+            JobView job = client.job(task.id);
+            if (!"ASSIGNED".equals(job.status()) || !nodeId.hex().equals(job.assignedNode())
+                    || !assignment(job).equals(task.assignment)) {
+                finished.add(task.assignment);
                 return;
             }
-            Hash model = Hash.fromHex(job.model());
-            byte[] input = Base64.getDecoder().decode(job.input());
-            VerificationMode mode = VerificationMode.parse(job.mode());
-            if (mode == VerificationMode.OPTIMISTIC || mode == VerificationMode.SAMPLED) {
-                JobTrace trace = provable(id, model, mode, input);
-                post(id, trace.output(), trace.evidence());
-                finished.add(assignment);
-                completed.incrementAndGet();
+            AtomicBoolean answered = new AtomicBoolean();
+            ScheduledFuture<?> timer = watchdog.schedule(() -> timedOut(task, job, answered), config.jobTimeout().toMillis(),
+                    TimeUnit.MILLISECONDS);
+            Answer answer;
+            try {
+                answer = answer(job);
+            } finally {
+                timer.cancel(false);
+            }
+            if (!answered.compareAndSet(false, true)) {
+                release = false; // the watchdog answered (NODE_FAULT) and frees the job when it is done
+                LOG.info("job {} finished after its timeout; its NODE_FAULT report stands", task.id.hex());
                 return;
             }
-            Optional<ModelRunner> runner = runners.forModel(model);
-            if (runner.isEmpty()) {
-                LOG.warn("job {} needs model {} which is not in this node's store", id.hex(), model.hex());
-                finished.add(assignment);
-                return;
-            }
-            byte[] output = runner.get().run(input, mode);
-            byte[] evidence = evidence(job, model, output);
-            post(id, output, evidence);
-            finished.add(assignment);
-            completed.incrementAndGet();
+            deliver(job, answer, task.assignment);
         } catch (VerityApiException e) {
-            failures.incrementAndGet();
-            if (e.code() != null && (e.code().equals("JOB_NOT_OPEN") || e.code().equals("NOT_ASSIGNED")
-                    || e.code().equals(REFUSED_IN_BLOCK))) {
-                finished.add(assignment);
-            }
-            LOG.warn("job {}: result not accepted: {}", id.hex(), e.getMessage());
+            LOG.debug("job {}: cannot read it from the node: {}", task.id.hex(), e.getMessage());
         } catch (RuntimeException e) {
-            failures.incrementAndGet();
-            finished.add(assignment);
-            LOG.warn("job {} failed: {}", id.hex(), e.getMessage());
+            LOG.warn("job {} failed", task.id.hex(), e);
         } finally {
-            inFlight.remove(id);
+            if (release) {
+                inFlight.remove(task.id);
+            }
+        }
+    }
+
+    /** The watchdog's answer to a job that ran over {@code jobTimeout}: the node's fault. */
+    private void timedOut(JobTask task, JobView job, AtomicBoolean answered) {
+        if (!answered.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            LOG.warn("job {} ran over its timeout of {}; reporting NODE_FAULT", task.id.hex(), config.jobTimeout());
+            deliver(job, fault("timed out: the job ran over the worker's limit of " + config.jobTimeout().toMillis() + " ms"),
+                    task.assignment);
+        } catch (RuntimeException e) {
+            LOG.warn("job {}: the timeout report failed", task.id.hex(), e);
+        } finally {
+            inFlight.remove(task.id);
+        }
+    }
+
+    /** Computes the answer to {@code job}; every problem of the node or of the input becomes a failure, never an exception. */
+    private Answer answer(JobView job) {
+        Hash id = Hash.fromHex(job.id());
+        Hash model = Hash.fromHex(job.model());
+        VerificationMode mode = VerificationMode.parse(job.mode());
+        byte[] input = Base64.getDecoder().decode(job.input());
+        return switch (mode) {
+            case NONE, TEE -> trusted(job, id, model, mode, input);
+            case OPTIMISTIC, SAMPLED -> provable(id, model, mode, input);
+            case ZK -> fault("this worker does not prove ZK jobs");
+        };
+    }
+
+    private Answer trusted(JobView job, Hash id, Hash model, VerificationMode mode, byte[] input) {
+        if (mode == VerificationMode.TEE && enclave == null) {
+            return fault("a TEE job was assigned but this node runs no enclave");
+        }
+        Optional<ModelRunner> runner;
+        try {
+            runner = runners.forModel(model);
+        } catch (RuntimeException | Error e) {
+            LOG.warn("job {}: cannot load model {}", id.hex(), model.hex(), e);
+            return fault("cannot load model " + model.hex() + ": " + FailureClassifier.describe(e));
+        }
+        if (runner.isEmpty()) {
+            LOG.warn("job {} needs model {} which is not in this node's store", id.hex(), model.hex());
+            return fault("model " + model.hex() + " is not in this node's model store");
+        }
+        byte[] output;
+        try {
+            output = runner.get().run(input, mode);
+        } catch (RuntimeException | Error e) {
+            FailureReason reason = FailureClassifier.classify(e);
+            LOG.info("job {}: the runner threw ({}): {}", id.hex(), reason, FailureClassifier.describe(e));
+            if (reason == FailureReason.NODE_FAULT) {
+                return fault("the model run failed: " + FailureClassifier.describe(e));
+            }
+            String message = FailureClassifier.fit("the runtime refused the input: " + FailureClassifier.describe(e));
+            byte[] evidence = mode == VerificationMode.TEE
+                    ? enclave.sign(new TeeFailureStatement(id, model, Hash.fromHex(job.inputHash()), reason, message))
+                    : new byte[0];
+            return new Answer.Failure(reason, message, evidence);
+        }
+        byte[] evidence = mode == VerificationMode.TEE
+                ? enclave.sign(new TeeResultStatement(id, model, Hash.fromHex(job.inputHash()), Sha256.digest(output)))
+                : new byte[0];
+        return new Answer.Result(output, evidence);
+    }
+
+    /**
+     * A provable job: the integer engine's output with the trace this node commits to, or, when the engine refuses the
+     * input at trace index 0 (checked here exactly as the chain checks it), an input refusal with the program's input
+     * witness as evidence.
+     */
+    private Answer provable(Hash id, Hash model, VerificationMode mode, byte[] input) {
+        if (tracer == null) {
+            return fault("a " + mode + " job was assigned but this worker has no tracer for provable modes");
+        }
+        Optional<IntegerProgram> program;
+        try {
+            program = tracer.programs().forModel(model);
+        } catch (RuntimeException | Error e) {
+            return fault("cannot load the integer program of model " + model.hex() + ": " + FailureClassifier.describe(e));
+        }
+        if (program.isEmpty()) {
+            return fault("model " + model.hex() + " has no package here whose program is the chain's");
+        }
+        try {
+            Optional<String> refusal = program.get().inputRefusal(input);
+            if (refusal.isPresent()) {
+                LOG.info("job {}: the integer engine refuses the input: {}", id.hex(), refusal.get());
+                return new Answer.Failure(FailureReason.INPUT_REJECTED,
+                        FailureClassifier.fit("the integer engine refuses the input: " + refusal.get()),
+                        program.get().inputWitness().encode());
+            }
+            Optional<JobTrace> trace = tracer.ownResult(id, model, input);
+            if (trace.isEmpty()) {
+                return fault("model " + model.hex() + " has no package here whose program is the chain's");
+            }
+            return new Answer.Result(trace.get().output(), trace.get().evidence());
+        } catch (RuntimeException | Error e) {
+            // The engine took the input at its first step, so whatever failed later is the node's.
+            LOG.warn("job {}: tracing failed", id.hex(), e);
+            return fault("tracing failed: " + FailureClassifier.describe(e));
         }
     }
 
     /**
-     * Posts a result and waits for its block. A transaction of this node refused in an earlier position of the
-     * same block (a challenge another watcher beat, say) leaves a nonce gap that refuses the result too; the
-     * result is then signed again with the chain's nonce, up to {@value #POST_ATTEMPTS} times.
+     * Posts the answer and counts it. A job no longer this node's is dropped; an answer the chain refuses for good is
+     * replaced by a NODE_FAULT report, so the job goes to another node now rather than at its deadline; an answer that
+     * could not be sent is left for the next poll.
      */
-    private void post(Hash id, byte[] output, byte[] evidence) {
+    private void deliver(JobView job, Answer answer, String assignment) {
+        Hash id = Hash.fromHex(job.id());
+        try {
+            switch (answer) {
+                case Answer.Result r -> {
+                    post(id, "result", () -> wallet.submitResult(id, r.output(), r.evidence()));
+                    completed.incrementAndGet();
+                }
+                case Answer.Failure f -> {
+                    post(id, f.reason() + " failure", () -> wallet.submitFailure(id, f.reason(), f.message(), f.evidence()));
+                    failuresPosted.get(f.reason()).incrementAndGet();
+                    LOG.info("job {}: posted {} ({})", id.hex(), f.reason(), f.message());
+                }
+            }
+            finished.add(assignment);
+        } catch (VerityApiException e) {
+            unaccepted.incrementAndGet();
+            if (e.code() != null && NOT_OURS.contains(e.code())) {
+                finished.add(assignment);
+                LOG.info("job {}: no longer this node's to answer: {}", id.hex(), e.getMessage());
+                return;
+            }
+            // Refused for good; a nonce race (BAD_NONCE after the retries) is tried again at the next poll instead.
+            boolean refused = e.httpStatus() == 400 && !"BAD_NONCE".equals(e.code());
+            boolean isFault = answer instanceof Answer.Failure f && f.reason() == FailureReason.NODE_FAULT;
+            if (refused && !isFault) {
+                LOG.warn("job {}: the chain refused this node's answer ({}); reporting NODE_FAULT", id.hex(), e.getMessage());
+                deliver(job, fault("the chain refused this node's answer: " + e.getMessage()), assignment);
+                return;
+            }
+            if (refused) {
+                finished.add(assignment);
+            }
+            LOG.warn("job {}: answer not accepted{}: {}", id.hex(), refused ? "" : " (tried again at the next poll)",
+                    e.getMessage());
+        }
+    }
+
+    /**
+     * Sends an answer and waits for its block. A transaction of this node refused in an earlier position of the same
+     * block (a challenge another watcher beat, say) leaves a nonce gap that refuses the answer too; it is then signed
+     * again with the chain's nonce, up to {@value #POST_ATTEMPTS} times. A refusal for another reason throws with the
+     * ledger's reject code and HTTP status 400, as a refusal at submission does.
+     */
+    private void post(Hash id, String what, Supplier<Hash> send) {
         for (int attempt = 1; ; attempt++) {
-            TransactionReceipt r = client.awaitReceipt(wallet.submitResult(id, output, evidence), RECEIPT_WAIT);
+            TransactionReceipt r = client.awaitReceipt(send.get(), RECEIPT_WAIT);
             if (!"REFUSED".equals(r.status())) {
                 return;
             }
             if (attempt == POST_ATTEMPTS || r.error() == null || !r.error().startsWith("BAD_NONCE")) {
-                throw new VerityApiException(REFUSED_IN_BLOCK, "the result was refused in its block: " + r.error(), 400);
+                throw new VerityApiException(rejectCode(r.error()), "the " + what + " was refused in its block: " + r.error(), 400);
             }
-            LOG.info("job {}: result refused behind a refused transaction ({}); posting it again", id.hex(), r.error());
+            LOG.info("job {}: {} refused behind a refused transaction ({}); posting it again", id.hex(), what, r.error());
             wallet.resetNonce();
         }
     }
 
-    /** The trace this node commits to for a provable job (its output is the integer engine's). */
-    private JobTrace provable(Hash id, Hash model, VerificationMode mode, byte[] input) {
-        if (tracer == null) {
-            throw new IllegalStateException("a " + mode + " job was assigned but this worker has no tracer for provable modes");
+    /** The reject code that starts a receipt's error ({@code "JOB_NOT_OPEN: ..."}), or {@value #REFUSED_IN_BLOCK}. */
+    private static String rejectCode(String error) {
+        if (error == null) {
+            return REFUSED_IN_BLOCK;
         }
-        return tracer.ownResult(id, model, input).orElseThrow(() -> new IllegalStateException("a " + mode
-                + " job was assigned but model " + model.hex() + " has no package here whose program is the chain's"));
-    }
-
-    private byte[] evidence(JobView job, Hash model, byte[] output) {
-        VerificationMode mode = VerificationMode.parse(job.mode());
-        return switch (mode) {
-            case NONE -> new byte[0];
-            case TEE -> {
-                if (enclave == null) {
-                    throw new IllegalStateException("a TEE job was assigned but this node runs no enclave");
-                }
-                yield enclave.sign(new TeeResultStatement(Hash.fromHex(job.id()), model, Hash.fromHex(job.inputHash()),
-                        dev.verity.core.Sha256.digest(output)));
-            }
-            default -> throw new IllegalStateException("mode " + mode + " is not served by this worker yet");
-        };
+        int end = 0;
+        while (end < error.length() && (Character.isUpperCase(error.charAt(end)) || error.charAt(end) == '_')) {
+            end++;
+        }
+        return end > 0 && end < error.length() && error.charAt(end) == ':' ? error.substring(0, end) : REFUSED_IN_BLOCK;
     }
 
     @Override
     public void close() {
         poller.shutdownNow();
+        runnerPool.getQueue().clear(); // jobs not started stay unanswered; running ones finish
         runnerPool.shutdown();
         try {
             runnerPool.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        watchdog.shutdownNow();
     }
 }

@@ -37,8 +37,27 @@ public final class ModelRunners implements AutoCloseable {
         return store;
     }
 
-    /** The runner for a model, loading it on first use; empty when the model is not in the store. */
+    /**
+     * Serves {@code model} with {@code runner} instead of a file from the store (a model built in code, or a test's);
+     * returns this. The runner is closed with the others.
+     */
+    public ModelRunners with(Hash model, ModelRunner runner) {
+        ModelRunner old = loaded.put(model, runner);
+        if (old != null && old != runner) {
+            old.close();
+        }
+        return this;
+    }
+
+    /**
+     * The runner for a model, loading it on first use; empty when the model is not in the store. Throws when the model
+     * is there but cannot be loaded (a damaged file, a runtime that refuses the graph).
+     */
     public Optional<ModelRunner> forModel(Hash model) {
+        ModelRunner given = loaded.get(model);
+        if (given != null) {
+            return Optional.of(given);
+        }
         String hex = model.hex();
         if (store.contains(hex, PackageModelRunner.SUFFIX)) {
             return Optional.of(loaded.computeIfAbsent(model, m -> PackageModelRunner.load(store, hex, policy)));

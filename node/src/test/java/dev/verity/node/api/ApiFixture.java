@@ -25,38 +25,39 @@ import java.util.List;
 
 /**
  * A real chain (RocksDB in a temporary directory) behind a real API server on a free loopback
- * port, with an SDK client. Blocks are produced only when a test calls {@link #produce()}.
+ * port, with an SDK client. Blocks are produced only when a test calls {@link #produce()}. Public for the tests of
+ * the node's other parts that talk to a chain over HTTP (the compute worker's).
  */
-final class ApiFixture implements AutoCloseable {
-    static final String CHAIN_ID = "verity-test";
+public final class ApiFixture implements AutoCloseable {
+    public static final String CHAIN_ID = "verity-test";
     /** 2026-01-01T00:00:00Z. */
-    static final long GENESIS_TIME = 1_767_225_600_000L;
-    static final long VRT = Params.BASE_UNITS_PER_TOKEN;
-    static final long INITIAL_BALANCE = 100_000 * VRT;
+    public static final long GENESIS_TIME = 1_767_225_600_000L;
+    public static final long VRT = Params.BASE_UNITS_PER_TOKEN;
+    public static final long INITIAL_BALANCE = 100_000 * VRT;
 
-    static final PrivateKey VALIDATOR = PrivateKey.deterministic("api-validator");
-    static final PrivateKey GOVERNOR = PrivateKey.deterministic("api-governor");
-    static final PrivateKey ALICE = PrivateKey.deterministic("api-alice");
-    static final PrivateKey BOB = PrivateKey.deterministic("api-bob");
-    static final PrivateKey NODE = PrivateKey.deterministic("api-node-1");
+    public static final PrivateKey VALIDATOR = PrivateKey.deterministic("api-validator");
+    public static final PrivateKey GOVERNOR = PrivateKey.deterministic("api-governor");
+    public static final PrivateKey ALICE = PrivateKey.deterministic("api-alice");
+    public static final PrivateKey BOB = PrivateKey.deterministic("api-bob");
+    public static final PrivateKey NODE = PrivateKey.deterministic("api-node-1");
     /** Holds nothing at genesis. */
-    static final PrivateKey STRANGER = PrivateKey.deterministic("api-stranger");
+    public static final PrivateKey STRANGER = PrivateKey.deterministic("api-stranger");
 
-    final ChainNode chain;
-    final ApiServer server;
-    final VerityClient client;
+    public final ChainNode chain;
+    public final ApiServer server;
+    public final VerityClient client;
     private final HttpClient raw = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final ObjectMapper json = new ObjectMapper();
 
-    ApiFixture(Path dir) {
+    public ApiFixture(Path dir) {
         this(dir, ApiServer.DEFAULT_KEEP_ALIVE, VerityClient.DEFAULT_REQUEST_TIMEOUT);
     }
 
-    ApiFixture(Path dir, Duration keepAlive, Duration clientRequestTimeout) {
+    public ApiFixture(Path dir, Duration keepAlive, Duration clientRequestTimeout) {
         this(dir, keepAlive, clientRequestTimeout, NodeConfig.defaults(dir.resolve("data")).mempoolCapacity());
     }
 
-    ApiFixture(Path dir, Duration keepAlive, Duration clientRequestTimeout, int mempoolCapacity) {
+    public ApiFixture(Path dir, Duration keepAlive, Duration clientRequestTimeout, int mempoolCapacity) {
         NodeConfig d = NodeConfig.defaults(dir.resolve("data"));
         chain = ChainNode.open(new NodeConfig(d.dataDir(), d.blockIntervalMillis(), mempoolCapacity, d.maxTransactionsPerBlock()),
                 genesis(), VALIDATOR);
@@ -69,7 +70,7 @@ final class ApiFixture implements AutoCloseable {
         client = new VerityClient(URI.create(server.url()), VerityClient.DEFAULT_CONNECT_TIMEOUT, clientRequestTimeout);
     }
 
-    static Genesis genesis() {
+    public static Genesis genesis() {
         List<Genesis.Allocation> allocations = List.of(
                 new Genesis.Allocation(ALICE.publicKey(), INITIAL_BALANCE),
                 new Genesis.Allocation(BOB.publicKey(), INITIAL_BALANCE),
@@ -78,16 +79,16 @@ final class ApiFixture implements AutoCloseable {
                 Council.single(GOVERNOR.publicKey()), List.of(), List.of(), List.of());
     }
 
-    Wallet wallet(PrivateKey key) {
+    public Wallet wallet(PrivateKey key) {
         return new Wallet(client, key);
     }
 
-    Block produce() {
+    public Block produce() {
         return chain.produceBlock();
     }
 
     /** A request outside the SDK, for what the SDK never sends. */
-    HttpResponse<String> request(String method, String path, String contentType, byte[] body) throws IOException, InterruptedException {
+    public HttpResponse<String> request(String method, String path, String contentType, byte[] body) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.url() + path)).timeout(Duration.ofSeconds(30));
         if (contentType != null) {
             b.header("Content-Type", contentType);
@@ -96,11 +97,11 @@ final class ApiFixture implements AutoCloseable {
         return raw.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return request("GET", path, null, null);
     }
 
-    JsonNode json(String body) throws IOException {
+    public JsonNode json(String body) throws IOException {
         return json.readTree(body);
     }
 

@@ -186,7 +186,8 @@ class EventStreamTest {
             JsonNode schemas = doc.get("components").get("schemas");
             for (Class<?> dto : List.of(dev.verity.sdk.api.AccountView.class, dev.verity.sdk.api.NodeView.class,
                     dev.verity.sdk.api.NodeView.UnbondingView.class, dev.verity.sdk.api.ModelView.class,
-                    dev.verity.sdk.api.JobView.class, dev.verity.sdk.api.ProgramView.class, dev.verity.sdk.api.ClaimView.class,
+                    dev.verity.sdk.api.JobView.class, dev.verity.sdk.api.JobView.FailureView.class,
+                    dev.verity.sdk.api.InputSchemaView.class, dev.verity.sdk.api.ProgramView.class, dev.verity.sdk.api.ClaimView.class,
                     dev.verity.sdk.api.DisputeView.class, dev.verity.sdk.api.BlockView.class, dev.verity.sdk.api.EventView.class,
                     dev.verity.sdk.api.TransactionReceipt.class, dev.verity.sdk.api.StatusView.class,
                     dev.verity.sdk.api.ApiError.class, dev.verity.sdk.api.SubmitRequest.class,
