@@ -210,6 +210,7 @@ class HonestOperatorsTest {
 
     JobView awaitFinal(Hash id, Duration timeout) throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();
+        assertThat(client.awaitReceipt(id, timeout).status()).as("job " + id.hex() + " is in a block").isEqualTo("INCLUDED");
         JobView v = client.job(id);
         while (!JobCommand.FINAL_STATUSES.contains(v.status()) && System.nanoTime() < end) {
             Thread.sleep(200);
