@@ -32,19 +32,28 @@ public final class FeeMarket {
 
     /**
      * Moves the price after a block. {@code waitingForCapacity} jobs are queued only because every node serving them
-     * is at its declared capacity ({@code capacity} is that of all assignable nodes): such a backlog counts as demand
-     * above the target in proportion to it, {@code target x (1 + min(waiting, capacity) / capacity)}, so the price
-     * rises while work waits for room, by the full step once the backlog reaches the network's capacity.
+     * is at its declared capacity ({@code capacity} is that of all assignable nodes). When that backlog grew in this
+     * block, the growth counts as demand above the target in proportion to it,
+     * {@code target x (1 + min(growth, capacity) / capacity)}: the price rises while work arrives faster than the
+     * network's declared capacity takes it, by the full step once a block adds a whole capacity's worth. A backlog that
+     * only waits to drain (its jobs already escrowed at their own price) does not push the price further, so a burst
+     * does not leave the network priced out long after it stopped arriving.
      */
     static void endBlock(LedgerState state, long waitingForCapacity, long capacity) {
         Params p = state.params();
-        long used = Math.max(blockComputeUnits(state), backlogDemand(p, waitingForCapacity, capacity));
+        long previous = state.global(LedgerState.GLOBAL_WAITING_FOR_CAPACITY);
+        long growth = waitingForCapacity - previous;
+        if (growth != 0) {
+            state.setGlobal(LedgerState.GLOBAL_WAITING_FOR_CAPACITY, waitingForCapacity);
+        }
+        long used = Math.max(blockComputeUnits(state), backlogDemand(p, growth, capacity));
         state.setGlobal(LedgerState.GLOBAL_BASE_PRICE, next(p, basePrice(state), used));
         state.setGlobal(LedgerState.GLOBAL_BLOCK_COMPUTE_UNITS, 0);
     }
 
-    /** The demand a capacity backlog stands for: 0 without one, else above target by the backlog's share of capacity. */
-    static long backlogDemand(Params p, long waiting, long capacity) {
+    /** The demand a growing capacity backlog stands for: 0 unless it grew, else above target by the growth's share of capacity. */
+    static long backlogDemand(Params p, long growth, long capacity) {
+        long waiting = growth;
         if (waiting <= 0) {
             return 0;
         }

@@ -25,6 +25,8 @@ public final class LedgerState {
     public static final String GLOBAL_BASE_PRICE = "basePrice";
     /** Compute units of the jobs submitted in the block being executed. */
     public static final String GLOBAL_BLOCK_COMPUTE_UNITS = "blockComputeUnits";
+    /** Jobs left waiting for capacity at the end of the last block: the fee market prices the backlog's growth. */
+    public static final String GLOBAL_WAITING_FOR_CAPACITY = "waitingForCapacity";
     /** The number the next governance proposal must carry (replay protection). */
     public static final String GLOBAL_NEXT_PROPOSAL = "nextProposal";
     private static final String COUNCIL_KEY = "current";
