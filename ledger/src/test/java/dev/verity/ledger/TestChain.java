@@ -44,6 +44,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import dev.verity.ledger.rules.StakingRules;
+import dev.verity.ledger.state.Supply;
 import dev.verity.ledger.schema.InputSchema;
 import java.util.List;
 import java.util.Map;
@@ -219,7 +220,11 @@ final class TestChain {
         events.addAll(p.events());
         pendingNonces.clear();
         pendingProposals = 0;
-        supplyHistory.add(totalSupply(ledger.state()));
+        long supply = totalSupply(ledger.state());
+        if (Supply.of(ledger.state()).total() != supply) {
+            throw new AssertionError("Supply.of disagrees with the test's own count at height " + height);
+        }
+        supplyHistory.add(supply);
         return p;
     }
 
