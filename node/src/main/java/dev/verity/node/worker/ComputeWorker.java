@@ -2,16 +2,11 @@ package dev.verity.node.worker;
 
 import dev.verity.core.Hash;
 import dev.verity.core.PublicKey;
-import dev.verity.core.Sha256;
-import dev.verity.ledger.VerificationMode;
 import dev.verity.ledger.evidence.TeeFailureStatement;
-import dev.verity.ledger.evidence.TeeResultStatement;
 import dev.verity.ledger.rules.StakingRules;
 import dev.verity.ledger.tx.FailureReason;
 import dev.verity.ledger.tx.Payload;
 import dev.verity.node.tee.DevEnclave;
-import dev.verity.node.verify.IntegerProgram;
-import dev.verity.node.verify.JobTrace;
 import dev.verity.node.verify.Tracer;
 import dev.verity.sdk.JobPage;
 import dev.verity.sdk.VerityApiException;
@@ -20,12 +15,10 @@ import dev.verity.sdk.Wallet;
 import dev.verity.sdk.api.JobView;
 import dev.verity.sdk.api.TransactionReceipt;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -123,9 +116,7 @@ public final class ComputeWorker implements AutoCloseable {
     private final VerityClient client;
     private final Wallet wallet;
     private final PublicKey nodeId;
-    private final ModelRunners runners;
-    private final DevEnclave enclave;
-    private final Tracer tracer;
+    private final JobAnswerer answerer;
     private final Config config;
     private final ScheduledExecutorService poller;
     private final ScheduledExecutorService watchdog;
@@ -156,9 +147,7 @@ public final class ComputeWorker implements AutoCloseable {
         this.client = client;
         this.wallet = wallet;
         this.nodeId = wallet.publicKey();
-        this.runners = runners;
-        this.enclave = enclave;
-        this.tracer = tracer;
+        this.answerer = new JobAnswerer(runners, enclave, tracer);
         this.config = config;
         for (FailureReason r : FailureReason.values()) {
             failuresPosted.put(r, new AtomicLong());
@@ -303,18 +292,6 @@ public final class ComputeWorker implements AutoCloseable {
         }
     }
 
-    /** What the worker answers a job with. */
-    private sealed interface Answer {
-        record Result(byte[] output, byte[] evidence) implements Answer {}
-
-        /** {@code message} fits the chain's limit. */
-        record Failure(FailureReason reason, String message, byte[] evidence) implements Answer {}
-    }
-
-    private static Answer.Failure fault(String message) {
-        return new Answer.Failure(FailureReason.NODE_FAULT, FailureClassifier.fit(message), new byte[0]);
-    }
-
     private void process(JobTask task) {
         boolean release = true;
         try {
@@ -329,7 +306,7 @@ public final class ComputeWorker implements AutoCloseable {
                     TimeUnit.MILLISECONDS);
             Answer answer;
             try {
-                answer = answer(job);
+                answer = answerer.answer(job);
             } finally {
                 timer.cancel(false);
             }
@@ -357,99 +334,12 @@ public final class ComputeWorker implements AutoCloseable {
         }
         try {
             LOG.warn("job {} ran over its timeout of {}; reporting NODE_FAULT", task.id.hex(), config.jobTimeout());
-            deliver(job, fault("timed out: the job ran over the worker's limit of " + config.jobTimeout().toMillis() + " ms"),
+            deliver(job, Answer.fault("timed out: the job ran over the worker's limit of " + config.jobTimeout().toMillis() + " ms"),
                     task.assignment);
         } catch (RuntimeException e) {
             LOG.warn("job {}: the timeout report failed", task.id.hex(), e);
         } finally {
             inFlight.remove(task.id);
-        }
-    }
-
-    /** Computes the answer to {@code job}; every problem of the node or of the input becomes a failure, never an exception. */
-    private Answer answer(JobView job) {
-        Hash id = Hash.fromHex(job.id());
-        Hash model = Hash.fromHex(job.model());
-        VerificationMode mode = VerificationMode.parse(job.mode());
-        byte[] input = Base64.getDecoder().decode(job.input());
-        return switch (mode) {
-            case NONE, TEE -> trusted(job, id, model, mode, input);
-            case OPTIMISTIC, SAMPLED -> provable(id, model, mode, input);
-            case ZK -> fault("this worker does not prove ZK jobs");
-        };
-    }
-
-    private Answer trusted(JobView job, Hash id, Hash model, VerificationMode mode, byte[] input) {
-        if (mode == VerificationMode.TEE && enclave == null) {
-            return fault("a TEE job was assigned but this node runs no enclave");
-        }
-        Optional<ModelRunner> runner;
-        try {
-            runner = runners.forModel(model);
-        } catch (RuntimeException | Error e) {
-            LOG.warn("job {}: cannot load model {}", id.hex(), model.hex(), e);
-            return fault("cannot load model " + model.hex() + ": " + FailureClassifier.describe(e));
-        }
-        if (runner.isEmpty()) {
-            LOG.warn("job {} needs model {} which is not in this node's store", id.hex(), model.hex());
-            return fault("model " + model.hex() + " is not in this node's model store");
-        }
-        byte[] output;
-        try {
-            output = runner.get().run(input, mode);
-        } catch (RuntimeException | Error e) {
-            FailureReason reason = FailureClassifier.classify(e);
-            LOG.info("job {}: the runner threw ({}): {}", id.hex(), reason, FailureClassifier.describe(e));
-            if (reason == FailureReason.NODE_FAULT) {
-                return fault("the model run failed: " + FailureClassifier.describe(e));
-            }
-            String message = FailureClassifier.fit("the runtime refused the input: " + FailureClassifier.describe(e));
-            byte[] evidence = mode == VerificationMode.TEE
-                    ? enclave.sign(new TeeFailureStatement(id, model, Hash.fromHex(job.inputHash()), reason, message))
-                    : new byte[0];
-            return new Answer.Failure(reason, message, evidence);
-        }
-        byte[] evidence = mode == VerificationMode.TEE
-                ? enclave.sign(new TeeResultStatement(id, model, Hash.fromHex(job.inputHash()), Sha256.digest(output)))
-                : new byte[0];
-        return new Answer.Result(output, evidence);
-    }
-
-    /**
-     * A provable job: the integer engine's output with the trace this node commits to, or, when the engine refuses the
-     * input at trace index 0 (checked here exactly as the chain checks it), an input refusal with the program's input
-     * witness as evidence.
-     */
-    private Answer provable(Hash id, Hash model, VerificationMode mode, byte[] input) {
-        if (tracer == null) {
-            return fault("a " + mode + " job was assigned but this worker has no tracer for provable modes");
-        }
-        Optional<IntegerProgram> program;
-        try {
-            program = tracer.programs().forModel(model);
-        } catch (RuntimeException | Error e) {
-            return fault("cannot load the integer program of model " + model.hex() + ": " + FailureClassifier.describe(e));
-        }
-        if (program.isEmpty()) {
-            return fault("model " + model.hex() + " has no package here whose program is the chain's");
-        }
-        try {
-            Optional<String> refusal = program.get().inputRefusal(input);
-            if (refusal.isPresent()) {
-                LOG.info("job {}: the integer engine refuses the input: {}", id.hex(), refusal.get());
-                return new Answer.Failure(FailureReason.INPUT_REJECTED,
-                        FailureClassifier.fit("the integer engine refuses the input: " + refusal.get()),
-                        program.get().inputWitness().encode());
-            }
-            Optional<JobTrace> trace = tracer.ownResult(id, model, input);
-            if (trace.isEmpty()) {
-                return fault("model " + model.hex() + " has no package here whose program is the chain's");
-            }
-            return new Answer.Result(trace.get().output(), trace.get().evidence());
-        } catch (RuntimeException | Error e) {
-            // The engine took the input at its first step, so whatever failed later is the node's.
-            LOG.warn("job {}: tracing failed", id.hex(), e);
-            return fault("tracing failed: " + FailureClassifier.describe(e));
         }
     }
 
@@ -485,7 +375,7 @@ public final class ComputeWorker implements AutoCloseable {
             boolean isFault = answer instanceof Answer.Failure f && f.reason() == FailureReason.NODE_FAULT;
             if (refused && !isFault) {
                 LOG.warn("job {}: the chain refused this node's answer ({}); reporting NODE_FAULT", id.hex(), e.getMessage());
-                deliver(job, fault("the chain refused this node's answer: " + e.getMessage()), assignment);
+                deliver(job, Answer.fault("the chain refused this node's answer: " + e.getMessage()), assignment);
                 return;
             }
             if (refused) {
