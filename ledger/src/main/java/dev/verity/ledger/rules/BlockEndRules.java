@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * What happens at the end of every block, after its transactions: missed deadlines are
@@ -105,14 +106,23 @@ public final class BlockEndRules {
             }
         }
         long waiting = 0;
+        long roomLeft = 0;
+        for (int r : room.values()) {
+            roomLeft += r;
+        }
+        ServedModes served = new ServedModes(active);
         for (Map.Entry<QueueKey, Hash> entry : state.queue.snapshotFrom(QueueKey.FIRST, p.maxAssignmentsPerBlock())) {
             JobRecord job = state.jobs.get(entry.getValue());
             if (job == null || job.status() != JobStatus.QUEUED) {
                 state.queue.remove(entry.getKey());
                 continue;
             }
-            Outcome outcome = tryAssign(state, job, active, room, ctx);
+            // With no room left anywhere the rest of the queue only waits (or expires): it is classified without a
+            // search, to the same outcome a search would give, so a long queue costs a lookup per job.
+            Outcome outcome = roomLeft > 0 ? tryAssign(state, job, active, room, ctx)
+                    : served.anyFor(state, job) ? Outcome.NO_ROOM : Outcome.NO_NODE;
             if (outcome == Outcome.ASSIGNED) {
+                roomLeft--;
                 state.queue.remove(entry.getKey());
             } else if (ctx.height() - job.queuedAt() >= p.maxQueueBlocks()) {
                 state.queue.remove(entry.getKey());
@@ -129,6 +139,43 @@ public final class BlockEndRules {
     }
 
     private enum Outcome { ASSIGNED, NO_ROOM, NO_NODE }
+
+    /** Which modes some active node serves each model in, for classifying jobs once no node has room. */
+    private static final class ServedModes {
+        private final List<NodeRecord> active;
+        private TreeMap<Hash, TreeSet<VerificationMode>> byModel;
+
+        ServedModes(List<NodeRecord> active) {
+            this.active = active;
+        }
+
+        /** Whether some active node serves the job's model in a mode of its ladder whose price fits its max fee. */
+        boolean anyFor(LedgerState state, JobRecord job) {
+            if (byModel == null) {
+                byModel = new TreeMap<>();
+                for (NodeRecord n : active) {
+                    for (Hash m : n.models()) {
+                        for (VerificationMode mode : n.modes()) {
+                            if (n.serves(m, mode)) {
+                                byModel.computeIfAbsent(m, k -> new TreeSet<>()).add(mode);
+                            }
+                        }
+                    }
+                }
+            }
+            TreeSet<VerificationMode> modes = byModel.get(job.model());
+            if (modes == null) {
+                return false;
+            }
+            ModelRecord model = state.models.get(job.model());
+            for (VerificationMode mode : modes(job)) {
+                if (modes.contains(mode) && Pricing.minCharge(state.params(), model, mode, job.basePrice()) <= job.maxFee()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
 
     private static List<VerificationMode> modes(JobRecord job) {
         List<VerificationMode> all = new ArrayList<>();
