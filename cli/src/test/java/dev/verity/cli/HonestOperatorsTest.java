@@ -177,6 +177,16 @@ class HonestOperatorsTest {
             }
         }
 
+        // A token-id model (registered here; no node serves it yet): ids outside its vocabulary are refused too.
+        Hash tokensId = dev.verity.core.Sha256.digest(Bytes.utf8("token model for poisoned inputs"));
+        assertThat(client.awaitReceipt(wallet.registerModel(tokensId, "tokens-16", "u32 token ids", "text", 1_000,
+                new dev.verity.ledger.schema.InputSchema.TokenIds(16, 1_000)), Duration.ofSeconds(30)).status()).isEqualTo("INCLUDED");
+        assertRefused(tokensId, ids(999, 1_000), VerificationMode.NONE, "token id at the vocabulary size");
+        assertRefused(tokensId, ids(-1), VerificationMode.NONE, "token id 2^32-1");
+        assertRefused(tokensId, new byte[0], VerificationMode.NONE, "no tokens");
+        assertRefused(tokensId, new byte[] {1, 0, 0}, VerificationMode.NONE, "a partial token id");
+        assertRefused(tokensId, ids(new int[17]), VerificationMode.NONE, "more tokens than the model takes");
+
         // Edge inputs the schema accepts run and settle: subnormals, the range's ends, the maximum size.
         List<Hash> accepted = new ArrayList<>();
         float[] edges = digit(1);
@@ -196,6 +206,14 @@ class HonestOperatorsTest {
             assertThat(v.status()).as("job " + id.hex()).isIn("SETTLED", "FAILED");
         }
         assertNoHonestNodeHarmed(before);
+    }
+
+    static byte[] ids(int... ids) {
+        ByteBuffer b = ByteBuffer.allocate(4 * ids.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (int id : ids) {
+            b.putInt(id);
+        }
+        return b.array();
     }
 
     void assertRefused(Hash model, byte[] input, VerificationMode mode, String what) {
