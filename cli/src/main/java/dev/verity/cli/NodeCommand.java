@@ -32,7 +32,7 @@ import picocli.CommandLine.Parameters;
         description = "Register and manage compute nodes; list them; audit what one earned.",
         subcommands = {NodeCommand.Register.class, NodeCommand.Bond.class, NodeCommand.Unbond.class, NodeCommand.Withdraw.class,
             NodeCommand.Unjail.class, NodeCommand.ListNodes.class, NodeCommand.Show.class, NodeCommand.Earnings.class,
-            NodeCommand.SetCapacity.class})
+            NodeCommand.SetCapacity.class, NodeRunCommand.class})
 final class NodeCommand extends GroupCommand {
 
     /** The base of the node's signing commands. */

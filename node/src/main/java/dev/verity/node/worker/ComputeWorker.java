@@ -209,6 +209,11 @@ public final class ComputeWorker implements AutoCloseable {
         paused.set(false);
     }
 
+    /** Jobs taken and not yet answered (running or queued in this worker). */
+    public int running() {
+        return inFlight.size();
+    }
+
     /** Results posted and included. */
     public long completed() {
         return completed.get();

@@ -1,0 +1,82 @@
+package dev.verity.cli;
+
+import dev.verity.node.compute.ComputeNodeProgram;
+import dev.verity.node.worker.EnginePolicy;
+import dev.verity.sdk.KeyFiles;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code verity node run}: a compute node in the foreground, on the operator's own machine. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Run a compute node in the foreground: answer the jobs the chain assigns to the node of --key.", "",
+            "Refuses to start, saying what to do, when the key is not a registered node, when a model the node declares is "
+                    + "not in the store, or when it declares a mode this program cannot serve. Ctrl-C (SIGTERM) stops taking "
+                    + "jobs and lets the running ones finish for up to --stop-timeout seconds."})
+final class NodeRunCommand extends BaseCommand {
+    @Option(names = "--api", paramLabel = "URL", split = ",",
+            description = "Validator API URL(s), tried in order at start (default: $VERITY_API, else " + ApiOptions.DEFAULT_API + ").")
+    List<String> apis = new ArrayList<>();
+
+    @Option(names = "--key", paramLabel = "FILE", defaultValue = "${env:VERITY_KEY}", description = "The node's key file (default: $VERITY_KEY).")
+    Path key;
+
+    @Mixin
+    LocalModels.StoreOption store;
+
+    @Option(names = "--capacity", paramLabel = "N", defaultValue = "0",
+            description = "Jobs at once; declared on chain when it differs (default: the capacity the node declared).")
+    int capacity;
+
+    @Option(names = "--engine", paramLabel = "fast|integer", defaultValue = "fast",
+            description = "fast: ONNX Runtime for NONE jobs; integer: the bit-exact integer engine wherever a package allows "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String engine;
+
+    @Option(names = "--stop-timeout", paramLabel = "S", defaultValue = "30",
+            description = "Seconds the running jobs may take to finish after a stop (default: ${DEFAULT-VALUE}).")
+    long stopTimeout;
+
+    @Override
+    protected int execute() throws Exception {
+        if (key == null || key.toString().isBlank()) {
+            throw usage("give the node's key file with --key FILE or set VERITY_KEY");
+        }
+        if (capacity < 0 || stopTimeout < 0) {
+            throw usage("--capacity and --stop-timeout must not be negative");
+        }
+        EnginePolicy policy = switch (engine) {
+            case "fast" -> EnginePolicy.FAST_WHERE_TRUSTED;
+            case "integer" -> EnginePolicy.INTEGER_ALWAYS;
+            default -> throw usage("--engine is fast or integer, got '" + engine + "'");
+        };
+        List<String> urls = new ArrayList<>(apis);
+        if (urls.isEmpty()) {
+            String env = System.getenv("VERITY_API");
+            urls.add(env == null || env.isBlank() ? ApiOptions.DEFAULT_API : env.strip());
+        }
+        ComputeNodeProgram program;
+        try {
+            program = ComputeNodeProgram.start(new ComputeNodeProgram.Options(urls, KeyFiles.load(key), store.open(), capacity,
+                    policy, Duration.ofSeconds(stopTimeout)));
+        } catch (ComputeNodeProgram.CannotStartException e) {
+            throw new CliException(e.code(), e.getMessage());
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            program.stop(Duration.ofSeconds(stopTimeout));
+            stopped.countDown();
+        }, "verity-node-stop"));
+        out().fields(Output.object("node", program.node().id(), "validator", program.apiUrl(), "models",
+                String.join(", ", program.node().models()), "modes", String.join(", ", program.node().modes()), "capacity",
+                program.worker().config().capacity() + " jobs at once"));
+        out().line("Running; press Ctrl-C to stop.");
+        stopped.await();
+        return 0;
+    }
+}

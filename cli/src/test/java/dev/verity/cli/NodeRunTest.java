@@ -1,0 +1,131 @@
+package dev.verity.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.verity.core.Bytes;
+import dev.verity.core.Hash;
+import dev.verity.core.PrivateKey;
+import dev.verity.ledger.Params;
+import dev.verity.ledger.VerificationMode;
+import dev.verity.ledger.tx.Hardware;
+import dev.verity.node.compute.ComputeNodeProgram;
+import dev.verity.node.devnet.Devnet;
+import dev.verity.node.model.ModelStore;
+import dev.verity.node.worker.EnginePolicy;
+import dev.verity.sdk.KeyFiles;
+import dev.verity.sdk.VerityClient;
+import dev.verity.sdk.Wallet;
+import dev.verity.sdk.api.JobView;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code verity node run}: an operator's compute node, outside the devnet, against a running network. It refuses to
+ * start with what to do when it is not registered or lacks a model, and otherwise answers the jobs the chain assigns it.
+ */
+class NodeRunTest {
+    @TempDir
+    static Path dir;
+
+    static Devnet net;
+    static VerityClient client;
+    static PrivateKey operator;
+    static Path operatorKey;
+
+    @BeforeAll
+    static void startDevnetAndRegisterAnOperator() throws Exception {
+        net = Devnet.start(new Devnet.Options(dir.resolve("devnet"), 0, 100, 1));
+        client = net.client();
+        operator = KeyFiles.generate();
+        operatorKey = dir.resolve("operator.json");
+        KeyFiles.save(operatorKey, operator);
+        Wallet bank = net.clientWallet();
+        assertThat(client.awaitReceipt(bank.transfer(operator.publicKey(), 40_000 * Params.BASE_UNITS_PER_TOKEN),
+                Duration.ofSeconds(30)).status()).isEqualTo("INCLUDED");
+        // Ten times the devnet node's stake: most jobs are assigned to the operator's node.
+        Wallet node = new Wallet(client, operator);
+        assertThat(client.awaitReceipt(node.registerNode(30_000 * Params.BASE_UNITS_PER_TOKEN, List.of(net.model()),
+                List.of(VerificationMode.NONE), Hardware.cpuOnly("operator CPU", 2), 2), Duration.ofSeconds(30)).status())
+                .isEqualTo("INCLUDED");
+    }
+
+    @AfterAll
+    static void stopDevnet() {
+        if (net != null) {
+            net.close();
+        }
+    }
+
+    @Test
+    void aKeyThatIsNoRegisteredNodeIsRefusedWithWhatToDo() throws Exception {
+        Path stranger = dir.resolve("stranger.json");
+        KeyFiles.save(stranger, KeyFiles.generate());
+        CliRun.Result r = CliRun.run("node", "run", "--api", net.apiUrl(), "--key", stranger.toString(), "--store",
+                dir.resolve("empty-store").toString(), "--json");
+        assertThat(r.exitCode()).as("%s", r).isEqualTo(1);
+        assertThat(r.json().get("code").asText()).isEqualTo("NOT_REGISTERED");
+        assertThat(r.json().get("message").asText()).contains("verity node register");
+    }
+
+    @Test
+    void aNodeWithoutItsModelsRefusesToStartAndSaysWhichAreMissing() {
+        CliRun.Result r = CliRun.run("node", "run", "--api", net.apiUrl(), "--key", operatorKey.toString(), "--store",
+                dir.resolve("empty-store").toString());
+        assertThat(r.exitCode()).as("%s", r).isEqualTo(1);
+        assertThat(r.err()).contains(net.model().hex(), "lacks model");
+    }
+
+    @Test
+    void noValidatorAnsweringIsSaidPlainly() {
+        CliRun.Result r = CliRun.run("node", "run", "--api", "http://127.0.0.1:1", "--key", operatorKey.toString());
+        assertThat(r.exitCode()).as("%s", r).isEqualTo(1);
+        assertThat(r.err()).contains("no validator answers", "127.0.0.1:1");
+    }
+
+    @Test
+    void theOperatorsNodeAnswersTheJobsAssignedToItAndStopsCleanly() throws Exception {
+        ModelStore store = new ModelStore(dir.resolve("devnet/models"));
+        assertThat(Files.isDirectory(store.dir())).isTrue();
+        try (ComputeNodeProgram program = ComputeNodeProgram.start(new ComputeNodeProgram.Options(
+                List.of("http://127.0.0.1:1", net.apiUrl()), operator, store, 0, EnginePolicy.FAST_WHERE_TRUSTED,
+                Duration.ofSeconds(10)))) {
+            assertThat(program.apiUrl()).as("fails over past a validator that does not answer").isEqualTo(net.apiUrl());
+            List<Hash> jobs = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                jobs.add(net.clientWallet().submitJob(net.model(), Bytes.utf8("operator job " + i), VerificationMode.NONE, List.of(),
+                        Params.BASE_UNITS_PER_TOKEN, 50));
+            }
+            long byOperator = 0;
+            for (Hash id : jobs) {
+                JobView v = awaitSettled(id);
+                assertThat(v.status()).isEqualTo("SETTLED");
+                if (operator.publicKey().hex().equals(v.assignedNode())) {
+                    byOperator++;
+                }
+            }
+            assertThat(byOperator).as("jobs settled by the operator's node").isPositive();
+            assertThat(program.worker().completed()).isEqualTo(byOperator);
+            program.stop(Duration.ofSeconds(5));
+            assertThat(program.worker().running()).isZero();
+        }
+        assertThat(client.node(operator.publicKey()).penalized()).isZero();
+    }
+
+    static JobView awaitSettled(Hash id) throws InterruptedException {
+        assertThat(client.awaitReceipt(id, Duration.ofSeconds(30)).status()).isEqualTo("INCLUDED");
+        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        JobView v = client.job(id);
+        while (!JobCommand.FINAL_STATUSES.contains(v.status()) && System.nanoTime() < end) {
+            Thread.sleep(100);
+            v = client.job(id);
+        }
+        return v;
+    }
+}
