@@ -11,6 +11,7 @@ public final class CorruptStoreException extends StorageException {
     private final String table;
     private final String entry;
     private final boolean repairable;
+    private final String why;
 
     public CorruptStoreException(Path dataDir, String table, String entry, String why, boolean repairable, Throwable cause) {
         super(message(dataDir, table, entry, why, repairable), cause);
@@ -18,6 +19,7 @@ public final class CorruptStoreException extends StorageException {
         this.table = table;
         this.entry = entry;
         this.repairable = repairable;
+        this.why = why;
     }
 
     /** A stored mempool entry that cannot be read; {@code verity chain repair} drops it. */
@@ -61,6 +63,11 @@ public final class CorruptStoreException extends StorageException {
     /** The entry: a key in hex, or "at height N". */
     public String entry() {
         return entry;
+    }
+
+    /** Why the entry is unreadable. */
+    public String why() {
+        return why;
     }
 
     /** True when {@code verity chain repair} can fix it (by dropping the entry). */
