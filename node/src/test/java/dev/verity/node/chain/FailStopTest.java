@@ -11,11 +11,14 @@ import dev.verity.ledger.governance.Council;
 import dev.verity.ledger.tx.Payload;
 import dev.verity.ledger.tx.SignedTransaction;
 import dev.verity.ledger.tx.TransactionBody;
+import dev.verity.node.consensus.SingleValidatorConsensus;
 import dev.verity.node.storage.DiskFull;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -122,6 +125,22 @@ class FailStopTest {
             assertThat(chain.height()).isZero();
             assertThat(chain.status().mempoolSize()).isZero();
             assertThat(chain.receipt(tx.hash()).status()).isEqualTo("UNKNOWN");
+        }
+    }
+
+    @Test
+    void blockProductionStopsAndTellsItsFailureHandler() throws Exception {
+        NodeConfig config = NodeConfig.defaults(dir.resolve("data"));
+        try (ChainNode chain = ChainNode.open(config, genesis(), VALIDATOR, false, DiskFull.atCommit(3));
+             SingleValidatorConsensus consensus = new SingleValidatorConsensus(chain, 5)) {
+            CompletableFuture<RuntimeException> stopped = new CompletableFuture<>();
+            consensus.onFailure(stopped::complete);
+            consensus.start();
+            RuntimeException e = stopped.get(10, TimeUnit.SECONDS);
+            assertThat(e).isInstanceOf(NodeHaltedException.class);
+            assertThat(consensus.failed()).isTrue();
+            assertThat(chain.height()).isEqualTo(1);
+            assertThat(chain.failure()).isPresent();
         }
     }
 }
