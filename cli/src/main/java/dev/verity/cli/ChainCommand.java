@@ -1,16 +1,19 @@
 package dev.verity.cli;
 
+import dev.verity.node.chain.ChainRepair;
 import dev.verity.node.chain.ChainVerifier;
 import dev.verity.node.storage.DataDirectoryInUseException;
+import dev.verity.node.storage.StorageException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code verity chain verify --data-dir DIR}. */
-@Command(name = "chain", mixinStandardHelpOptions = true, description = "Check a node's stored chain.",
-        subcommands = {ChainCommand.Verify.class})
+/** {@code verity chain verify --data-dir DIR}, {@code verity chain repair --data-dir DIR}. */
+@Command(name = "chain", mixinStandardHelpOptions = true, description = "Check or repair a node's stored chain.",
+        subcommands = {ChainCommand.Verify.class, ChainCommand.Repair.class})
 final class ChainCommand extends GroupCommand {
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
@@ -66,6 +69,60 @@ final class ChainCommand extends GroupCommand {
                 throw new CliException("NO_CHAIN", "no such directory: " + dir);
             }
             throw new CliException("NO_CHAIN", dir + " holds no chain (no db directory in it or in " + dir.resolve("chain") + ")");
+        }
+    }
+
+    @Command(name = "repair", mixinStandardHelpOptions = true,
+            description = {"Repair a stopped node's store so that it starts again.", "",
+                "Drops every stored mempool entry that cannot be read and reports each, with its key and why. A truncated "
+                        + "or corrupt write-ahead log is accepted: the store keeps every write up to the damaged record, "
+                        + "and transactions acknowledged after it may be missing (re-submit those whose receipt is UNKNOWN). "
+                        + "Unreadable blocks or state rows, and a state that is not the head block's, cannot be repaired "
+                        + "here: it reports them and you restore the directory from a backup or re-sync it. Back the "
+                        + "directory up first. The node must be stopped. Exit 0 when the store is clean afterwards, 1 when "
+                        + "something could not be repaired."})
+    static final class Repair extends BaseCommand {
+        @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "The node's data directory.")
+        Path dataDir;
+
+        @Override
+        protected int execute() {
+            Path dir = Verify.chainDirectory(dataDir);
+            ChainRepair.Report r;
+            try {
+                r = ChainRepair.repair(dir);
+            } catch (DataDirectoryInUseException e) {
+                throw new CliException("DATA_DIR_IN_USE", "data directory " + dir + " is in use by a running node; stop the node first");
+            } catch (StorageException e) {
+                throw new CliException("CANNOT_REPAIR", "cannot repair the store in " + dir + ": " + Errors.message(e)
+                        + "; restore the data directory from a backup or re-sync it");
+            }
+            List<Map<String, Object>> fixed = r.fixed().stream()
+                    .map(f -> Output.object("table", f.table(), "entry", f.entry(), "why", f.why())).toList();
+            List<Map<String, Object>> problems = r.problems().stream()
+                    .map(p -> Output.object("table", p.table(), "entry", p.entry(), "why", p.why(), "advice", p.advice())).toList();
+            Map<String, Object> data = Output.object("dataDir", dir.toAbsolutePath().toString(), "headHeight", r.headHeight(),
+                    "walLossAccepted", r.walLossAccepted(), "fixed", fixed, "problems", problems, "clean", r.clean());
+            if (!out().json()) {
+                out().fields(Output.object("data directory", dir.toAbsolutePath(), "head height", r.headHeight()));
+                for (ChainRepair.Fixed f : r.fixed()) {
+                    out().line("FIXED " + f.table() + " " + f.entry() + ": " + f.why());
+                }
+                for (ChainRepair.Problem p : r.problems()) {
+                    out().line("NOT REPAIRED " + p.table() + " " + p.entry() + ": " + p.why() + "; " + p.advice());
+                }
+            }
+            if (!r.clean()) {
+                throw new CliException("REPAIR_INCOMPLETE", r.problems().size() + " problem(s) in " + dir
+                        + " cannot be repaired here: restore the data directory from a backup or re-sync it", data);
+            }
+            if (out().json()) {
+                out().printJson(data);
+            } else {
+                out().line(r.fixed().isEmpty() ? "OK: nothing to repair; the store is clean"
+                        : "OK: repaired " + r.fixed().size() + " problem(s); the store is clean");
+            }
+            return 0;
         }
     }
 }

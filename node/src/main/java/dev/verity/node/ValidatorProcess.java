@@ -6,27 +6,63 @@ import dev.verity.node.api.ApiServer;
 import dev.verity.node.chain.ChainNode;
 import dev.verity.node.chain.NodeConfig;
 import dev.verity.node.consensus.SingleValidatorConsensus;
+import dev.verity.node.storage.StoreFaults;
 import dev.verity.sdk.KeyFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A validator node as its own process: {@code --data-dir DIR --key FILE [--genesis FILE]
- * [--port P] [--block-interval MS]}. Prints {@code VERITY-NODE READY port=P} once it serves the
+ * [--port P] [--block-interval MS] [--accept-wal-loss]}. Prints {@code VERITY-NODE READY port=P} once it serves the
  * API. Used by multi-process tests and by {@code verity validator}.
+ *
+ * <p>Fail-stop: when the chain halts after a storage failure the process logs the cause and exits with
+ * {@link #EXIT_STORAGE_FAILED}; when block production stops for another reason it exits with
+ * {@link #EXIT_BLOCK_PRODUCTION_FAILED}. Restarted on the same data directory, it continues from the last committed
+ * block with every acknowledged transaction.
  */
 public final class ValidatorProcess implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ValidatorProcess.class);
+
     public static final String READY = "VERITY-NODE READY port=";
+    /** Exit status after a failed write to the store (a full disk, an I/O error): fix the disk and restart. */
+    public static final int EXIT_STORAGE_FAILED = 74;
+    /** Exit status after block production failed for another reason. */
+    public static final int EXIT_BLOCK_PRODUCTION_FAILED = 70;
+    /** Exit status of {@link #main} when the node cannot start (a damaged store, a bad key file, a bad option). */
+    public static final int EXIT_CANNOT_START = 3;
 
     private final ChainNode chain;
     private final SingleValidatorConsensus consensus;
     private final ApiServer api;
+    private final AtomicBoolean exiting = new AtomicBoolean();
 
     public ValidatorProcess(Path dataDir, PrivateKey key, Genesis genesis, int port, long blockIntervalMillis) {
-        chain = ChainNode.open(NodeConfig.defaults(dataDir).withBlockInterval(blockIntervalMillis), genesis, key);
+        this(dataDir, key, genesis, port, blockIntervalMillis, false);
+    }
+
+    /**
+     * Starts the node; {@code acceptWalLoss} starts it even when the store's write-ahead log is damaged, keeping
+     * what precedes the damage (otherwise such a store refuses to start, naming the loss and how to recover).
+     */
+    public ValidatorProcess(Path dataDir, PrivateKey key, Genesis genesis, int port, long blockIntervalMillis,
+                            boolean acceptWalLoss) {
+        chain = ChainNode.open(NodeConfig.defaults(dataDir).withBlockInterval(blockIntervalMillis), genesis, key,
+                acceptWalLoss, StoreFaults.NONE);
         consensus = new SingleValidatorConsensus(chain, blockIntervalMillis);
+        chain.onHalt(reason -> exit(EXIT_STORAGE_FAILED, "the validator stopped after a storage failure: " + reason
+                + ". Nothing acknowledged is lost: fix the cause (free disk space, check the disk) and restart it on "
+                + dataDir + "."));
+        consensus.onFailure(e -> {
+            if (chain.isHealthy()) {
+                exit(EXIT_BLOCK_PRODUCTION_FAILED, "the validator stopped producing blocks: " + e.getMessage());
+            }
+        });
         api = new ApiServer(chain, port);
         api.start();
         consensus.start();
@@ -34,6 +70,24 @@ public final class ValidatorProcess implements AutoCloseable {
 
     public int port() {
         return api.port();
+    }
+
+    /** The chain this process serves (for health checks: {@link ChainNode#failure()}). */
+    public ChainNode chain() {
+        return chain;
+    }
+
+    /** Logs the cause loudly and exits the JVM with {@code status} from a fresh thread (shutdown hooks take the locks). */
+    private void exit(int status, String message) {
+        if (!exiting.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.error("FATAL: {} Exiting with status {}.", message, status);
+        System.err.println("verity validator: FATAL: " + message + " Exiting with status " + status + ".");
+        System.err.flush();
+        Thread t = new Thread(() -> System.exit(status), "verity-validator-exit");
+        t.setDaemon(false);
+        t.start();
     }
 
     @Override
@@ -49,7 +103,12 @@ public final class ValidatorProcess implements AutoCloseable {
         Path genesisFile = null;
         int port = 8645;
         long interval = 500;
+        boolean acceptWalLoss = false;
         for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--accept-wal-loss")) {
+                acceptWalLoss = true;
+                continue;
+            }
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
                 case "--data-dir" -> dataDir = Path.of(value);
@@ -62,10 +121,20 @@ public final class ValidatorProcess implements AutoCloseable {
             i++;
         }
         if (dataDir == null || keyFile == null) {
-            throw new IllegalArgumentException("usage: --data-dir DIR --key FILE [--genesis FILE] [--port P] [--block-interval MS]");
+            throw new IllegalArgumentException("usage: --data-dir DIR --key FILE [--genesis FILE] [--port P] [--block-interval MS]"
+                    + " [--accept-wal-loss]");
         }
-        Genesis genesis = genesisFile == null ? null : Genesis.decode(Files.readAllBytes(genesisFile));
-        ValidatorProcess node = new ValidatorProcess(dataDir, KeyFiles.load(keyFile), genesis, port, interval);
+        ValidatorProcess node;
+        try {
+            Genesis genesis = genesisFile == null ? null : Genesis.decode(Files.readAllBytes(genesisFile));
+            node = new ValidatorProcess(dataDir, KeyFiles.load(keyFile), genesis, port, interval, acceptWalLoss);
+        } catch (RuntimeException e) {
+            LOG.error("cannot start the validator", e);
+            System.err.println("verity validator: cannot start: " + e.getMessage());
+            System.err.flush();
+            System.exit(EXIT_CANNOT_START);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(node::close));
         System.out.println(READY + node.port());
         System.out.flush();

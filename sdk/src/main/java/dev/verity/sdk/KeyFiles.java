@@ -19,18 +19,25 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.Set;
 
 /**
  * Ed25519 key files: JSON {@code {"publicKey": "<64 hex>", "seed": "<64 hex>"}}. The seed is the
  * secret; files are written readable by their owner only where the file system has POSIX
- * permissions.
+ * permissions, and a key file that its group or others may read or write is refused on load
+ * (unless {@value #ALLOW_SHARED_KEYS_ENV}=1 is set in the environment).
  */
 public final class KeyFiles {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Environment variable that, set to {@code 1}, lets {@link #load} use key files that others may read. */
+    public static final String ALLOW_SHARED_KEYS_ENV = "VERITY_ALLOW_SHARED_KEYS";
+    private static final Set<PosixFilePermission> SHARED = EnumSet.of(
+            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
 
     private KeyFiles() {}
 
@@ -108,10 +115,22 @@ public final class KeyFiles {
     /**
      * Reads a key file written by {@link #save}.
      *
-     * @throws KeyFileException when the file is missing or unreadable, is not JSON, lacks a field,
+     * @throws KeyFileException when the file is missing or unreadable, its group or others may read
+     *     or write it (unless {@value #ALLOW_SHARED_KEYS_ENV}=1), is not JSON, lacks a field,
      *     holds a seed that is not 32 bytes of hex, or names a public key that is not the seed's
      */
     public static PrivateKey load(Path path) {
+        return load(path, "1".equals(System.getenv(ALLOW_SHARED_KEYS_ENV)));
+    }
+
+    /**
+     * As {@link #load(Path)}; {@code allowShared} accepts a key file that its group or others may
+     * read or write (the {@value #ALLOW_SHARED_KEYS_ENV}=1 override).
+     */
+    public static PrivateKey load(Path path, boolean allowShared) {
+        if (!allowShared) {
+            requireOwnerOnly(path);
+        }
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(path);
@@ -151,6 +170,28 @@ public final class KeyFiles {
                     + " is not the key of its seed (" + key.publicKey().hex() + "); the file may be corrupted or edited");
         }
         return key;
+    }
+
+    /** Refuses a key file whose POSIX permissions let its group or others read or write it. */
+    static void requireOwnerOnly(Path path) {
+        Set<PosixFilePermission> permissions;
+        try {
+            permissions = Files.getPosixFilePermissions(path);
+        } catch (UnsupportedOperationException e) {
+            return; // no POSIX permissions on this file system
+        } catch (NoSuchFileException e) {
+            throw new KeyFileException("no key file at " + path + "; check the path, or create a key first");
+        } catch (IOException e) {
+            throw new KeyFileException("cannot read the permissions of key file " + path + ": " + e, e);
+        }
+        Set<PosixFilePermission> shared = EnumSet.noneOf(PosixFilePermission.class);
+        shared.addAll(permissions);
+        shared.retainAll(SHARED);
+        if (!shared.isEmpty()) {
+            throw new KeyFileException("key file " + path + " is readable or writable by others (permissions "
+                    + PosixFilePermissions.toString(permissions) + "); its seed is a secret. Run `chmod 600 " + path
+                    + "` (and check who may have copied it), or set " + ALLOW_SHARED_KEYS_ENV + "=1 to use it anyway");
+        }
     }
 
     private static String text(JsonNode node, String field, Path path) {

@@ -80,9 +80,29 @@ class KeyFilesTest {
                 .hasMessageContaining("inconsistent").hasMessageContaining(otherPublic).hasMessageContaining(key.publicKey().hex());
     }
 
+    @Test
+    void keyFilesOthersMayReadAreRefusedUnlessAllowed() throws Exception {
+        PrivateKey key = PrivateKey.deterministic("shared-key");
+        for (String mode : new String[] {"rw-r--r--", "rw-r-----", "rw----r--", "rw--w----"}) {
+            Path file = dir.resolve("shared-" + mode.replace('-', '_') + ".json");
+            KeyFiles.save(file, key);
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(mode));
+            assertThatThrownBy(() -> KeyFiles.load(file)).as(mode).isInstanceOf(KeyFileException.class)
+                    .hasMessageContaining("key file " + file + " is readable or writable by others (permissions " + mode + ")")
+                    .hasMessageContaining("chmod 600 " + file)
+                    .hasMessageContaining(KeyFiles.ALLOW_SHARED_KEYS_ENV + "=1");
+            assertThat(KeyFiles.load(file, true).publicKey()).isEqualTo(key.publicKey());
+        }
+        Path ownerOnly = dir.resolve("fixed.json");
+        KeyFiles.save(ownerOnly, key);
+        Files.setPosixFilePermissions(ownerOnly, PosixFilePermissions.fromString("r--------"));
+        assertThat(KeyFiles.load(ownerOnly).publicKey()).isEqualTo(key.publicKey());
+    }
+
     private Path write(String name, String content) throws Exception {
         Path p = dir.resolve(name);
         Files.writeString(p, content, StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-------"));
         return p;
     }
 }

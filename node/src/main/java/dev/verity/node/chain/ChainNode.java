@@ -17,6 +17,8 @@ import dev.verity.ledger.tx.TransactionCodec;
 import dev.verity.node.storage.BlockCommit;
 import dev.verity.node.storage.ByteKey;
 import dev.verity.node.storage.ChainStore;
+import dev.verity.node.storage.CorruptStoreException;
+import dev.verity.node.storage.StoreFaults;
 import dev.verity.node.storage.EventWrite;
 import dev.verity.node.storage.StoredRefusal;
 import dev.verity.node.storage.TxLocation;
@@ -29,6 +31,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.HexFormat;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +51,12 @@ import org.slf4j.LoggerFactory;
  * later (in its block, or when the stored mempool is reloaded) leaves the stored mempool in the same
  * synced batch that stores its refusal, which its receipt answers until the store's bound on kept
  * refusals ({@link ChainStore#DEFAULT_MAX_REFUSALS}, the newest) lets it go.
+ *
+ * <p>Fail-stop: when a write fails (a block commit on a full disk leaves memory ahead of disk) the node halts at once:
+ * it refuses every transaction, every read of the in-memory state and every block with {@link NodeHaltedException},
+ * reports the cause through {@link #failure()} (for a readiness check) and tells its halt listeners
+ * ({@link #onHalt}), so the process can exit and restart from the last committed block. Reads that come from the
+ * store itself (blocks, events, receipts) keep answering: they only ever show committed data.
  */
 public final class ChainNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChainNode.class);
@@ -62,6 +72,8 @@ public final class ChainNode implements AutoCloseable {
     private long headHeight;
     private Hash headHash;
     private long headTimestamp;
+    private volatile String failure;
+    private final List<Consumer<String>> haltListeners = new CopyOnWriteArrayList<>();
 
     private ChainNode(NodeConfig config, ChainStore store, Genesis genesis, Ledger ledger, PrivateKey validatorKey) {
         this.config = config;
@@ -77,7 +89,19 @@ public final class ChainNode implements AutoCloseable {
      * reloads its committed state (and must have been started from the same genesis).
      */
     public static ChainNode open(NodeConfig config, Genesis genesis, PrivateKey validatorKey) {
-        ChainStore store = ChainStore.open(config.dataDir());
+        return open(config, genesis, validatorKey, false, StoreFaults.NONE);
+    }
+
+    /**
+     * As {@link #open(NodeConfig, Genesis, PrivateKey)}, with the store's write-ahead log policy and fault layer.
+     *
+     * @param acceptWalLoss start even when the write-ahead log is damaged, keeping what precedes the damage (see
+     *                      {@link ChainStore#open(java.nio.file.Path, int, boolean, StoreFaults)}); false refuses to start
+     * @param faults        {@link StoreFaults#NONE}, or a fault layer for tests
+     */
+    public static ChainNode open(NodeConfig config, Genesis genesis, PrivateKey validatorKey, boolean acceptWalLoss,
+                                 StoreFaults faults) {
+        ChainStore store = ChainStore.open(config.dataDir(), ChainStore.DEFAULT_MAX_REFUSALS, acceptWalLoss, faults);
         try {
             Optional<byte[]> stored = store.meta(ChainStore.META_GENESIS);
             ChainNode node;
@@ -123,7 +147,13 @@ public final class ChainNode implements AutoCloseable {
 
     private static ChainNode restore(NodeConfig config, ChainStore store, Genesis genesis, PrivateKey key) {
         LedgerState state = new LedgerState();
-        store.forEachState(state::load);
+        store.forEachState((k, v) -> {
+            try {
+                state.load(k, v);
+            } catch (RuntimeException e) {
+                throw CorruptStoreException.stateRow(config.dataDir(), HexFormat.of().formatHex(k), why(e), e);
+            }
+        });
         state.markPersisted();
         Ledger ledger = Ledger.restore(genesis, state);
         ChainNode node = new ChainNode(config, store, genesis, ledger, key);
@@ -132,13 +162,15 @@ public final class ChainNode implements AutoCloseable {
             node.headHash = genesis.hash();
             node.headTimestamp = genesis.timestampMillis();
         } else {
-            Block head = Block.decode(store.block(node.headHeight).orElseThrow());
+            Block head = readBlock(config, store, node.headHeight);
             node.headHash = head.hash();
             node.headTimestamp = head.header().timestampMillis();
             Hash root = state.root();
             if (!root.equals(head.header().stateRoot())) {
-                throw new IllegalStateException("stored state root " + root.hex() + " differs from block " + node.headHeight
-                        + " root " + head.header().stateRoot().hex() + "; run `verity chain verify`");
+                throw new IllegalStateException("data directory " + config.dataDir() + ": stored state root " + root.hex()
+                        + " differs from block " + node.headHeight + " root " + head.header().stateRoot().hex()
+                        + "; run `verity chain verify --data-dir " + config.dataDir() + "`, then restore the directory from a "
+                        + "backup or re-sync it");
             }
         }
         node.reloadMempool();
@@ -147,14 +179,48 @@ public final class ChainNode implements AutoCloseable {
         return node;
     }
 
+    private static Block readBlock(NodeConfig config, ChainStore store, long height) {
+        byte[] bytes = store.block(height).orElseThrow(
+                () -> CorruptStoreException.block(config.dataDir(), height, "the head names it but it is not stored", null));
+        try {
+            return Block.decode(bytes);
+        } catch (RuntimeException e) {
+            throw CorruptStoreException.block(config.dataDir(), height, why(e), e);
+        }
+    }
+
+    private static String why(Throwable e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
+    /**
+     * Reads one stored mempool entry: the transaction must decode and its hash must be the entry's key.
+     *
+     * @throws CorruptStoreException naming the data directory and the entry otherwise
+     */
+    static SignedTransaction readMempoolEntry(java.nio.file.Path dataDir, byte[] key, byte[] bytes) {
+        SignedTransaction tx;
+        try {
+            tx = TransactionCodec.decode(bytes);
+        } catch (RuntimeException e) {
+            throw CorruptStoreException.mempoolEntry(dataDir, HexFormat.of().formatHex(key), why(e), e);
+        }
+        if (!java.util.Arrays.equals(tx.hash().bytes(), key)) {
+            throw CorruptStoreException.mempoolEntry(dataDir, HexFormat.of().formatHex(key),
+                    "it holds transaction " + tx.hash().hex() + ", not the one its key names", null);
+        }
+        return tx;
+    }
+
     /**
      * Re-admits the stored mempool in arrival order, as {@link #submit} would; drops what no longer applies
      * (already included, stale nonce, more than the balance leaves) and stores its refusal in one synced batch.
      */
     private void reloadMempool() {
         List<StoredRefusal> dropped = new ArrayList<>();
-        for (byte[] bytes : store.mempoolTransactions()) {
-            SignedTransaction tx = TransactionCodec.decode(bytes);
+        for (ChainStore.MempoolEntry entry : store.mempoolEntries()) {
+            SignedTransaction tx = readMempoolEntry(config.dataDir(), entry.txHash(), entry.txBytes());
             try {
                 if (store.transaction(tx.hash().bytes()).isPresent()) {
                     throw new TransactionRejectedException(RejectCode.BAD_NONCE, "already included");
@@ -188,6 +254,66 @@ public final class ChainNode implements AutoCloseable {
                 validatorKey.publicKey());
     }
 
+    /**
+     * Why the node halted, if it did: a write failed and the node accepts nothing until it is restarted. Empty while
+     * the node is healthy. For a readiness check ({@code /readyz}).
+     */
+    public Optional<String> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    /** True until the node halts after a storage failure; see {@link #failure()}. */
+    public boolean isHealthy() {
+        return failure == null;
+    }
+
+    /**
+     * Calls {@code listener} with the reason once the node halts (at once, on the calling thread, if it already has).
+     * The listener runs outside the chain lock; a validator process exits from it.
+     */
+    public void onHalt(Consumer<String> listener) {
+        haltListeners.add(listener);
+        String f = failure;
+        if (f != null) {
+            listener.accept(f);
+        }
+    }
+
+    /** Halts the node (first reason wins) and returns the exception that callers see from now on. */
+    private NodeHaltedException halt(String reason, Throwable cause) {
+        boolean first;
+        synchronized (haltListeners) {
+            first = failure == null;
+            if (first) {
+                failure = reason;
+            }
+        }
+        if (first) {
+            LOG.error("NODE HALTED: {}; it refuses every transaction and read of its state until it is restarted from {}",
+                    reason, config.dataDir(), cause);
+        }
+        return new NodeHaltedException(failure);
+    }
+
+    private void notifyHalted() {
+        String f = failure;
+        if (f == null) return;
+        for (Consumer<String> l : haltListeners) {
+            try {
+                l.accept(f);
+            } catch (RuntimeException e) {
+                LOG.warn("halt listener failed", e);
+            }
+        }
+    }
+
+    private void requireRunning() {
+        String f = failure;
+        if (f != null) {
+            throw new NodeHaltedException(f);
+        }
+    }
+
     public void addListener(BlockListener l) {
         listeners.add(l);
     }
@@ -210,9 +336,12 @@ public final class ChainNode implements AutoCloseable {
      * counted), and syncs it to the stored mempool. Returns its hash once it is durable (acknowledged).
      */
     public Hash submit(byte[] bytes) {
+        requireRunning();
         SignedTransaction tx = ledger.decodeAndCheck(bytes);
+        NodeHaltedException halted = null;
         lock.lock();
         try {
+            requireRunning();
             if (mempool.contains(tx.hash()) || store.transaction(tx.hash().bytes()).isPresent()) {
                 throw new TransactionRejectedException(RejectCode.BAD_NONCE,
                         "transaction " + tx.hash().hex() + " was already submitted (a replay?)");
@@ -222,20 +351,37 @@ public final class ChainNode implements AutoCloseable {
                         "the mempool is full (" + config.mempoolCapacity() + " transactions); retry after the next block");
             }
             long debit = dryRunAfterPending(tx);
-            store.putMempool(tx.hash().bytes(), tx.encoded());
-            mempool.add(tx, debit);
-            return tx.hash();
+            try {
+                store.putMempool(tx.hash().bytes(), tx.encoded());
+            } catch (RuntimeException e) {
+                // Not acknowledged; but a store that cannot write cannot commit blocks either: stop now.
+                halted = halt("could not store transaction " + tx.hash().hex() + " in the mempool of " + config.dataDir()
+                        + ": " + why(e), e);
+            }
+            if (halted == null) {
+                mempool.add(tx, debit);
+                return tx.hash();
+            }
         } finally {
             lock.unlock();
         }
+        notifyHalted();
+        throw halted;
     }
 
-    /** Produces, commits and announces the next block; returns it. */
+    /**
+     * Produces, commits and announces the next block; returns it.
+     *
+     * @throws NodeHaltedException when the block cannot be committed (the node halts) or the node already halted
+     */
     public Block produceBlock() {
+        requireRunning();
         Block block;
         List<EventView> views;
+        NodeHaltedException halted = null;
         lock.lock();
         try {
+            requireRunning();
             List<SignedTransaction> candidates = mempool.take(config.maxTransactionsPerBlock());
             BlockContext ctx = nextContext();
             BlockExecution.Produced produced = BlockExecution.produce(ledger, candidates, ctx.height(), ctx.previousHash(),
@@ -268,17 +414,23 @@ public final class ChainNode implements AutoCloseable {
                 store.commitBlock(new BlockCommit(block.height(), block.hash().bytes(), block.encode(), txHashes, writes,
                         eventWrites, null, refusals));
             } catch (RuntimeException e) {
-                // Memory is ahead of disk now; the only safe course is to stop and restart from disk.
-                LOG.error("could not commit block {}; stopping so the node restarts from its last committed block",
-                        block.height(), e);
-                throw new IllegalStateException("block commit failed", e);
+                // Memory is ahead of disk now; the only safe course is to stop and restart from disk, where the
+                // stored mempool still holds every transaction of this block.
+                halted = halt("could not commit block " + block.height() + " to " + config.dataDir() + ": " + why(e)
+                        + "; restart the node from its last committed block " + headHeight, e);
             }
-            mempool.removeAll(done);
-            headHeight = block.height();
-            headHash = block.hash();
-            headTimestamp = ctx.timestampMillis();
+            if (halted == null) {
+                mempool.removeAll(done);
+                headHeight = block.height();
+                headHash = block.hash();
+                headTimestamp = ctx.timestampMillis();
+            }
         } finally {
             lock.unlock();
+        }
+        if (halted != null) {
+            notifyHalted();
+            throw halted;
         }
         for (BlockListener l : listeners) {
             try {
@@ -290,10 +442,15 @@ public final class ChainNode implements AutoCloseable {
         return block;
     }
 
-    /** Runs a query on the current state under the chain lock. */
+    /**
+     * Runs a query on the current state under the chain lock.
+     *
+     * @throws NodeHaltedException once the node halted: its state in memory may be ahead of what was committed
+     */
     public <T> T read(Function<LedgerState, T> query) {
         lock.lock();
         try {
+            requireRunning();
             return query.apply(ledger.state());
         } finally {
             lock.unlock();
@@ -304,6 +461,7 @@ public final class ChainNode implements AutoCloseable {
     public long nextNonce(dev.verity.core.PublicKey account) {
         lock.lock();
         try {
+            requireRunning();
             long pending = mempool.pendingNextNonce(account);
             return pending >= 0 ? pending : ledger.state().account(account).nonce();
         } finally {
@@ -375,6 +533,7 @@ public final class ChainNode implements AutoCloseable {
     public StatusView status() {
         lock.lock();
         try {
+            requireRunning();
             return new StatusView(genesis.chainId(), headHeight, headHash.hex(), ledger.state().root().hex(), headTimestamp,
                     mempool.size(), validatorKey.publicKey().hex(), genesis.hash().hex(),
                     FeeMarket.basePrice(ledger.state()));

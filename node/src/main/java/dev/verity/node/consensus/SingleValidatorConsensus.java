@@ -4,10 +4,15 @@ import dev.verity.node.chain.ChainNode;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One validator that produces a block every interval. */
+/**
+ * One validator that produces a block every interval. The first block that fails stops production for good (the
+ * chain may be ahead of its store); the failure is logged at ERROR and handed to the {@link #onFailure} handler, so
+ * that a validator process exits instead of running on without producing blocks.
+ */
 public final class SingleValidatorConsensus implements Consensus {
     private static final Logger LOG = LoggerFactory.getLogger(SingleValidatorConsensus.class);
 
@@ -19,6 +24,7 @@ public final class SingleValidatorConsensus implements Consensus {
         return t;
     });
     private volatile boolean failed;
+    private volatile Consumer<RuntimeException> onFailure = e -> { };
 
     public SingleValidatorConsensus(ChainNode chain, long intervalMillis) {
         if (intervalMillis < 1) {
@@ -41,8 +47,18 @@ public final class SingleValidatorConsensus implements Consensus {
             chain.produceBlock();
         } catch (RuntimeException e) {
             failed = true;
-            LOG.error("block production stopped: {}", e.getMessage(), e);
+            LOG.error("BLOCK PRODUCTION STOPPED: {}", e.getMessage(), e);
+            try {
+                onFailure.accept(e);
+            } catch (RuntimeException handlerFailure) {
+                LOG.warn("block production failure handler failed", handlerFailure);
+            }
         }
+    }
+
+    /** Called once, on the block producer's thread, with the failure that stopped block production. */
+    public void onFailure(Consumer<RuntimeException> handler) {
+        this.onFailure = handler == null ? e -> { } : handler;
     }
 
     public boolean failed() {

@@ -11,7 +11,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.HexFormat;
 import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;
@@ -24,6 +27,7 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Snapshot;
 import org.rocksdb.Status;
+import org.rocksdb.WALRecoveryMode;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
@@ -43,8 +47,15 @@ import org.rocksdb.WriteOptions;
  *
  * <p>Every write is synced to disk before the method returns; {@link #commitBlock} is a single atomic batch.
  * All methods are thread-safe. Using the store after {@link #close()} throws {@link IllegalStateException}.
+ *
+ * <p>The write-ahead log is replayed with {@link WALRecoveryMode#AbsoluteConsistency}: a truncated or corrupt log
+ * makes {@link #open} fail with {@link WalCorruptionException} instead of dropping the writes after the damage
+ * silently, unless the caller accepts the loss ({@code acceptWalLoss}), in which case the store recovers to the last
+ * intact record ({@link WALRecoveryMode#PointInTimeRecovery}), logs the loss at ERROR and reports it through
+ * {@link #walLossAccepted()}.
  */
 public final class ChainStore implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ChainStore.class);
 
     /** Meta name under which the caller may keep the genesis description. */
     public static final String META_GENESIS = "genesis";
@@ -88,6 +99,8 @@ public final class ChainStore implements AutoCloseable {
     private final ColumnFamilyHandle refusals;
     private final ColumnFamilyHandle refusalOrder;
     private final int maxRefusals;
+    private final StoreFaults faults;
+    private final boolean walLossAccepted;
 
     /** Read lock: any use of the native handles. Write lock: closing them. */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
@@ -102,7 +115,8 @@ public final class ChainStore implements AutoCloseable {
     private long firstRefusalSequence;
 
     private ChainStore(Path dataDir, RocksDB db, DBOptions dbOptions, ColumnFamilyOptions cfOptions,
-                       BloomFilter bloomFilter, List<ColumnFamilyHandle> handles, int maxRefusals) {
+                       BloomFilter bloomFilter, List<ColumnFamilyHandle> handles, int maxRefusals, StoreFaults faults,
+                       boolean walLossAccepted) {
         this.dataDir = dataDir;
         this.db = db;
         this.dbOptions = dbOptions;
@@ -123,6 +137,8 @@ public final class ChainStore implements AutoCloseable {
         this.refusals = handles.get(10);
         this.refusalOrder = handles.get(11);
         this.maxRefusals = maxRefusals;
+        this.faults = faults;
+        this.walLossAccepted = walLossAccepted;
     }
 
     /**
@@ -142,6 +158,33 @@ public final class ChainStore implements AutoCloseable {
      * @throws StorageException            if the database cannot be created or opened
      */
     public static ChainStore open(Path dataDir, int maxRefusals) {
+        return open(dataDir, maxRefusals, false, StoreFaults.NONE);
+    }
+
+    /**
+     * Opens the store in {@code dataDir} keeping at most {@code maxRefusals} refusals.
+     *
+     * @param acceptWalLoss when the write-ahead log is truncated or corrupt: false refuses to open
+     *                      ({@link WalCorruptionException}); true recovers every write up to the damaged record, drops the
+     *                      rest and logs it loudly (the operator's explicit choice, as {@code verity chain repair} makes)
+     * @param faults        {@link StoreFaults#NONE}, or a fault layer for tests
+     * @throws WalCorruptionException      if the write-ahead log is damaged and {@code acceptWalLoss} is false
+     * @throws DataDirectoryInUseException if another open store holds the directory
+     * @throws StorageException            if the database cannot be created or opened
+     */
+    public static ChainStore open(Path dataDir, int maxRefusals, boolean acceptWalLoss, StoreFaults faults) {
+        Objects.requireNonNull(faults, "faults");
+        try {
+            return open(dataDir, maxRefusals, WALRecoveryMode.AbsoluteConsistency, faults);
+        } catch (WalCorruptionException e) {
+            if (!acceptWalLoss) throw e;
+            LOG.error("{} ACCEPTING THE LOSS as asked: recovering the store up to the last intact record of the log",
+                    e.getMessage());
+            return open(dataDir, maxRefusals, WALRecoveryMode.PointInTimeRecovery, faults);
+        }
+    }
+
+    private static ChainStore open(Path dataDir, int maxRefusals, WALRecoveryMode recovery, StoreFaults faults) {
         if (maxRefusals < 1) throw new IllegalArgumentException("maxRefusals must be at least 1, was " + maxRefusals);
         Path dbDir = dataDir.resolve("db");
         try {
@@ -155,7 +198,8 @@ public final class ChainStore implements AutoCloseable {
         DBOptions dbOptions = new DBOptions()
                 .setCreateIfMissing(true)
                 .setCreateMissingColumnFamilies(true)
-                .setKeepLogFileNum(5);
+                .setKeepLogFileNum(5)
+                .setWalRecoveryMode(recovery);
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
         descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
         COLUMN_FAMILIES.forEach(name -> descriptors.add(new ColumnFamilyDescriptor(Keys.utf8(name), cfOptions)));
@@ -169,9 +213,11 @@ public final class ChainStore implements AutoCloseable {
             cfOptions.close();
             bloomFilter.close();
             if (isLockHeld(e)) throw new DataDirectoryInUseException(dataDir, e);
+            if (isWalCorruption(e, recovery)) throw new WalCorruptionException(dataDir, e.getMessage(), e);
             throw new StorageException("cannot open store in " + dataDir + ": " + e.getMessage(), e);
         }
-        ChainStore store = new ChainStore(dataDir, db, dbOptions, cfOptions, bloomFilter, handles, maxRefusals);
+        ChainStore store = new ChainStore(dataDir, db, dbOptions, cfOptions, bloomFilter, handles, maxRefusals, faults,
+                recovery != WALRecoveryMode.AbsoluteConsistency);
         try {
             store.loadCounters();
         } catch (RuntimeException | RocksDBException e) {
@@ -189,21 +235,47 @@ public final class ChainStore implements AutoCloseable {
         return status != null && status.getCode() == Status.Code.IOError && message != null && message.contains("LOCK");
     }
 
+    /** A replay with absolute consistency that stopped at a damaged (truncated or corrupt) record of the log. */
+    private static boolean isWalCorruption(RocksDBException e, WALRecoveryMode recovery) {
+        if (recovery != WALRecoveryMode.AbsoluteConsistency) return false;
+        Status status = e.getStatus();
+        String message = e.getMessage() == null ? "" : e.getMessage().toLowerCase(java.util.Locale.ROOT);
+        boolean corruption = status != null && status.getCode() == Status.Code.Corruption;
+        return corruption || message.contains("corruption") || message.contains("truncated");
+    }
+
+    /** True when this store was opened accepting the loss of a damaged write-ahead log's tail. */
+    public boolean walLossAccepted() {
+        return walLossAccepted;
+    }
+
     private void loadCounters() throws RocksDBException {
         byte[] height = db.get(meta, HEAD_HEIGHT);
         headHeight = height == null ? -1 : Keys.u64(height);
         try (RocksIterator it = db.newIterator(mempoolOrder)) {
             it.seekToLast();
-            nextMempoolSequence = it.isValid() ? Keys.u64(it.key()) + 1 : 0;
+            nextMempoolSequence = it.isValid() ? sequenceKey(it.key(), "mempoolOrder") + 1 : 0;
             it.status();
         }
         try (RocksIterator it = db.newIterator(refusalOrder)) {
             it.seekToLast();
-            nextRefusalSequence = it.isValid() ? Keys.u64(it.key()) + 1 : 0;
+            nextRefusalSequence = it.isValid() ? sequenceKey(it.key(), "refusalOrder") + 1 : 0;
             it.seekToFirst();
-            firstRefusalSequence = it.isValid() ? Keys.u64(it.key()) : nextRefusalSequence;
+            firstRefusalSequence = it.isValid() ? sequenceKey(it.key(), "refusalOrder") : nextRefusalSequence;
             it.status();
         }
+    }
+
+    private long sequenceKey(byte[] key, String table) {
+        if (key.length != 8) {
+            throw new CorruptStoreException(dataDir, table, hex(key), "a sequence key must be 8 bytes, this one has " + key.length,
+                    table.startsWith("mempool"), null);
+        }
+        return Keys.u64(key);
+    }
+
+    static String hex(byte[] bytes) {
+        return HexFormat.of().formatHex(bytes);
     }
 
     public Path dataDir() {
@@ -258,6 +330,7 @@ public final class ChainStore implements AutoCloseable {
                     batch.put(meta, HEAD_META, commit.headMeta());
                 }
                 long refusalsEnd = addRefusals(batch, commit.refusals());
+                faults.beforeWrite("commit block");
                 db.write(syncWrite, batch);
                 advanceRefusals(refusalsEnd);
             }
@@ -432,6 +505,7 @@ public final class ChainStore implements AutoCloseable {
             try (WriteBatch batch = new WriteBatch()) {
                 batch.put(mempool, txHash, Keys.mempoolEntry(sequence, txBytes));
                 batch.put(mempoolOrder, Keys.u64(sequence), txHash);
+                faults.beforeWrite("add to mempool");
                 db.write(syncWrite, batch);
             }
             nextMempoolSequence = sequence + 1;
@@ -444,7 +518,10 @@ public final class ChainStore implements AutoCloseable {
         Objects.requireNonNull(txHash, "txHash");
         write("remove from mempool", () -> {
             try (WriteBatch batch = new WriteBatch()) {
-                if (deleteFromMempool(batch, txHash)) db.write(syncWrite, batch);
+                if (deleteFromMempool(batch, txHash)) {
+                    faults.beforeWrite("remove from mempool");
+                    db.write(syncWrite, batch);
+                }
             }
             return null;
         });
@@ -455,8 +532,15 @@ public final class ChainStore implements AutoCloseable {
         return read("read mempool", () -> db.get(mempool, txHash) != null);
     }
 
-    /** The bytes of the mempool's transactions, in the order they were added. */
-    public List<byte[]> mempoolTransactions() {
+    /** One stored mempool entry: its key (the transaction's hash, as stored) and the transaction's bytes. */
+    public record MempoolEntry(byte[] txHash, byte[] txBytes) {}
+
+    /**
+     * The mempool's entries in the order they were added.
+     *
+     * @throws CorruptStoreException naming the entry when one cannot be read (too short to hold its sequence)
+     */
+    public List<MempoolEntry> mempoolEntries() {
         return read("read mempool", () -> {
             Snapshot snapshot = db.getSnapshot();
             try (ReadOptions options = new ReadOptions().setSnapshot(snapshot);
@@ -466,17 +550,92 @@ public final class ChainStore implements AutoCloseable {
                     hashes.add(it.value());
                 }
                 it.status();
-                if (hashes.isEmpty()) return List.<byte[]>of();
+                if (hashes.isEmpty()) return List.<MempoolEntry>of();
                 List<byte[]> entries = db.multiGetAsList(options, Collections.nCopies(hashes.size(), mempool), hashes);
-                List<byte[]> result = new ArrayList<>(entries.size());
-                for (byte[] entry : entries) {
-                    if (entry != null) result.add(Keys.mempoolTx(entry));
+                List<MempoolEntry> result = new ArrayList<>(entries.size());
+                for (int i = 0; i < entries.size(); i++) {
+                    byte[] entry = entries.get(i);
+                    if (entry == null) continue;
+                    if (entry.length < 8) {
+                        throw CorruptStoreException.mempoolEntry(dataDir, hex(hashes.get(i)), "the entry has " + entry.length
+                                + " bytes, fewer than its 8-byte sequence", null);
+                    }
+                    result.add(new MempoolEntry(hashes.get(i), Keys.mempoolTx(entry)));
                 }
                 return result;
             } finally {
                 db.releaseSnapshot(snapshot);
             }
         });
+    }
+
+    /**
+     * Every row of the {@code mempool} table, key and raw value (sequence u64, then the transaction), in key order,
+     * whether or not it can be read: for {@code verity chain repair}.
+     */
+    public void forEachRawMempoolEntry(BiConsumer<byte[], byte[]> consumer) {
+        Objects.requireNonNull(consumer, "consumer");
+        read("iterate mempool", () -> {
+            try (RocksIterator it = db.newIterator(mempool)) {
+                for (it.seekToFirst(); it.isValid(); it.next()) {
+                    consumer.accept(it.key(), it.value());
+                }
+                it.status();
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Drops one mempool row by its key, whatever its value holds, with every {@code mempoolOrder} row that points at
+     * it, in one synced batch. Returns how many rows were deleted. For {@code verity chain repair}.
+     */
+    public int dropMempoolEntry(byte[] key) {
+        Objects.requireNonNull(key, "key");
+        return write("drop mempool entry", () -> {
+            int deleted = 0;
+            try (WriteBatch batch = new WriteBatch()) {
+                if (db.get(mempool, key) != null) {
+                    batch.delete(mempool, key);
+                    deleted++;
+                }
+                try (RocksIterator it = db.newIterator(mempoolOrder)) {
+                    for (it.seekToFirst(); it.isValid(); it.next()) {
+                        if (java.util.Arrays.equals(it.value(), key)) {
+                            batch.delete(mempoolOrder, it.key());
+                            deleted++;
+                        }
+                    }
+                    it.status();
+                }
+                if (deleted > 0) {
+                    faults.beforeWrite("remove from mempool");
+                    db.write(syncWrite, batch);
+                }
+            }
+            return deleted;
+        });
+    }
+
+    /** Passes every stored block to {@code consumer} as (height, bytes), in height order: for {@code verity chain repair}. */
+    public void forEachBlock(BiConsumer<Long, byte[]> consumer) {
+        Objects.requireNonNull(consumer, "consumer");
+        read("iterate blocks", () -> {
+            try (RocksIterator it = db.newIterator(blocks)) {
+                for (it.seekToFirst(); it.isValid(); it.next()) {
+                    byte[] key = it.key();
+                    long height = key.length == 8 ? Keys.u64(key) : -1;
+                    consumer.accept(height, it.value());
+                }
+                it.status();
+            }
+            return null;
+        });
+    }
+
+    /** The bytes of the mempool's transactions, in the order they were added (see {@link #mempoolEntries()}). */
+    public List<byte[]> mempoolTransactions() {
+        return mempoolEntries().stream().map(MempoolEntry::txBytes).toList();
     }
 
     /** Adds the deletion of {@code txHash} from the mempool to {@code batch}; false when it is not in the mempool. */
@@ -500,6 +659,7 @@ public final class ChainStore implements AutoCloseable {
         write("store refusals", () -> {
             try (WriteBatch batch = new WriteBatch()) {
                 long end = addRefusals(batch, list);
+                faults.beforeWrite("store refusals");
                 db.write(syncWrite, batch);
                 advanceRefusals(end);
             }
@@ -569,6 +729,7 @@ public final class ChainStore implements AutoCloseable {
             throw new IllegalArgumentException("meta name " + name + " is reserved for the chain head");
         }
         write("write meta", () -> {
+            faults.beforeWrite("write meta");
             db.put(meta, syncWrite, Keys.utf8(name), value);
             return null;
         });
