@@ -6,6 +6,8 @@ import dev.verity.node.api.ApiServer;
 import dev.verity.node.chain.ChainNode;
 import dev.verity.node.chain.NodeConfig;
 import dev.verity.node.consensus.SingleValidatorConsensus;
+import dev.verity.node.metrics.ReadinessCheck;
+import dev.verity.node.metrics.ValidatorMetrics;
 import dev.verity.sdk.KeyFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,6 +29,8 @@ public final class ValidatorProcess implements AutoCloseable {
     public ValidatorProcess(Path dataDir, PrivateKey key, Genesis genesis, int port, long blockIntervalMillis) {
         chain = ChainNode.open(NodeConfig.defaults(dataDir).withBlockInterval(blockIntervalMillis), genesis, key);
         consensus = new SingleValidatorConsensus(chain, blockIntervalMillis);
+        ValidatorMetrics.of(chain).addReadinessCheck(ReadinessCheck.unless(consensus::failed,
+                "block production stopped after an error; the log says why"));
         api = new ApiServer(chain, port);
         api.start();
         consensus.start();

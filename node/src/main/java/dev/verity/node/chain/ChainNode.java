@@ -234,6 +234,7 @@ public final class ChainNode implements AutoCloseable {
     public Block produceBlock() {
         Block block;
         List<EventView> views;
+        List<RejectCode> refusedCodes = new ArrayList<>();
         lock.lock();
         try {
             List<SignedTransaction> candidates = mempool.take(config.maxTransactionsPerBlock());
@@ -261,6 +262,7 @@ public final class ChainNode implements AutoCloseable {
                 refusals.add(new StoredRefusal(r.transaction().hash().bytes(), block.height(),
                         r.reason().code() + ": " + r.reason().getMessage()));
                 done.add(r.transaction().hash());
+                refusedCodes.add(r.reason().code());
                 LOG.info("refused transaction {} in block {}: {}", r.transaction().hash().hex(), block.height(),
                         r.reason().getMessage());
             }
@@ -283,6 +285,7 @@ public final class ChainNode implements AutoCloseable {
         for (BlockListener l : listeners) {
             try {
                 l.onBlock(block, views);
+                refusedCodes.forEach(code -> l.onRefused(block, code));
             } catch (RuntimeException e) {
                 LOG.warn("block listener failed", e);
             }
