@@ -10,18 +10,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** A strict reader of the Prometheus text exposition format (0.0.4): every line is a comment or a sample that parses. */
-final class PrometheusText {
+public final class PrometheusText {
     private static final Pattern SAMPLE = Pattern.compile(
             "([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{((?:[a-zA-Z_][a-zA-Z0-9_]*=\"(?:[^\"\\\\\\n]|\\\\.)*\",?)*)\\})? (\\S+)(?: -?\\d+)?");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\\\n]|\\\\.)*)\"");
     private static final Pattern COMMENT = Pattern.compile("# (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]* .*");
 
-    record Sample(String name, Map<String, String> labels, double value) {}
+    public record Sample(String name, Map<String, String> labels, double value) {}
 
     private PrometheusText() {}
 
     /** Parses every line, failing the test on one that is neither a HELP/TYPE comment nor a sample. */
-    static List<Sample> parse(String text) {
+    public static List<Sample> parse(String text) {
         List<Sample> out = new ArrayList<>();
         assertThat(text).endsWith("\n");
         for (String line : text.split("\n")) {
@@ -62,13 +62,13 @@ final class PrometheusText {
     }
 
     /** The value of the one sample named {@code name} whose labels include {@code labels} (k1, v1, k2, v2...); NaN if none. */
-    static double value(List<Sample> samples, String name, String... labels) {
+    public static double value(List<Sample> samples, String name, String... labels) {
         List<Sample> found = find(samples, name, labels);
         assertThat(found.size()).as("samples %s %s", name, List.of(labels)).isLessThanOrEqualTo(1);
         return found.isEmpty() ? Double.NaN : found.get(0).value();
     }
 
-    static List<Sample> find(List<Sample> samples, String name, String... labels) {
+    public static List<Sample> find(List<Sample> samples, String name, String... labels) {
         List<Sample> out = new ArrayList<>();
         for (Sample s : samples) {
             if (!s.name().equals(name)) {
