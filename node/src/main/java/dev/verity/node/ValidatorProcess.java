@@ -7,6 +7,8 @@ import dev.verity.node.chain.ChainNode;
 import dev.verity.node.chain.NodeConfig;
 import dev.verity.node.consensus.SingleValidatorConsensus;
 import dev.verity.node.storage.StoreFaults;
+import dev.verity.node.metrics.ReadinessCheck;
+import dev.verity.node.metrics.ValidatorMetrics;
 import dev.verity.sdk.KeyFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -63,6 +65,8 @@ public final class ValidatorProcess implements AutoCloseable {
                 exit(EXIT_BLOCK_PRODUCTION_FAILED, "the validator stopped producing blocks: " + e.getMessage());
             }
         });
+        ValidatorMetrics.of(chain).addReadinessCheck(ReadinessCheck.unless(consensus::failed,
+                "block production stopped after an error; the log says why"));
         api = new ApiServer(chain, port);
         api.start();
         consensus.start();

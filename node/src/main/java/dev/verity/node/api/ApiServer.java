@@ -18,6 +18,7 @@ import dev.verity.ledger.state.Supply;
 import dev.verity.node.chain.ChainNode;
 import dev.verity.node.chain.StoredEvents;
 import dev.verity.node.chain.Views;
+import dev.verity.node.metrics.MetricsRoutes;
 import dev.verity.sdk.JobPage;
 import dev.verity.sdk.JobQuery;
 import dev.verity.sdk.api.AccountView;
@@ -212,6 +213,7 @@ public final class ApiServer implements AutoCloseable {
         a.get("/v1/events", this::events);
         a.get("/v1/events/stream", this::stream);
         a.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
+        MetricsRoutes.install(a, chain); // /healthz, /readyz, /metrics and the request counts
     }
 
     private void submit(Context ctx) {

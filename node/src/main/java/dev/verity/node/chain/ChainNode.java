@@ -379,6 +379,7 @@ public final class ChainNode implements AutoCloseable {
         Block block;
         List<EventView> views;
         NodeHaltedException halted = null;
+        List<RejectCode> refusedCodes = new ArrayList<>();
         lock.lock();
         try {
             requireRunning();
@@ -407,6 +408,7 @@ public final class ChainNode implements AutoCloseable {
                 refusals.add(new StoredRefusal(r.transaction().hash().bytes(), block.height(),
                         r.reason().code() + ": " + r.reason().getMessage()));
                 done.add(r.transaction().hash());
+                refusedCodes.add(r.reason().code());
                 LOG.info("refused transaction {} in block {}: {}", r.transaction().hash().hex(), block.height(),
                         r.reason().getMessage());
             }
@@ -435,6 +437,7 @@ public final class ChainNode implements AutoCloseable {
         for (BlockListener l : listeners) {
             try {
                 l.onBlock(block, views);
+                refusedCodes.forEach(code -> l.onRefused(block, code));
             } catch (RuntimeException e) {
                 LOG.warn("block listener failed", e);
             }

@@ -18,6 +18,9 @@ import dev.verity.node.api.ApiServer;
 import dev.verity.node.chain.ChainNode;
 import dev.verity.node.chain.NodeConfig;
 import dev.verity.node.consensus.SingleValidatorConsensus;
+import dev.verity.node.metrics.ReadinessCheck;
+import dev.verity.node.metrics.ValidatorMetrics;
+import dev.verity.node.metrics.WorkerMetrics;
 import dev.verity.node.model.BundledModels;
 import dev.verity.node.model.ModelStore;
 import dev.verity.node.tee.DevEnclave;
@@ -153,6 +156,8 @@ public final class Devnet implements AutoCloseable {
         ApiServer api = null;
         try {
             consensus.start();
+            ValidatorMetrics.of(chain).addReadinessCheck(ReadinessCheck.unless(consensus::failed, 
+                    "block production stopped after an error; the log says why"));
             api = new ApiServer(chain, o.port());
             api.start();
             VerityClient client = new VerityClient("http://127.0.0.1:" + api.port());
@@ -237,6 +242,7 @@ public final class Devnet implements AutoCloseable {
             }
             ComputeWorker worker = new ComputeWorker(client, wallet, r, enclave, tracer,
                     ComputeWorker.Config.defaults().withCapacity(options.workerCapacity()));
+            worker.metrics(new WorkerMetrics(ValidatorMetrics.of(chain).registry())); // served on the API's /metrics
             nodes.add(new ComputeNode(keys.computeNodes().get(i), plan, worker, roles));
         }
         await(pending);

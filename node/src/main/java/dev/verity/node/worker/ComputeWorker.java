@@ -6,6 +6,7 @@ import dev.verity.ledger.evidence.TeeFailureStatement;
 import dev.verity.ledger.rules.StakingRules;
 import dev.verity.ledger.tx.FailureReason;
 import dev.verity.ledger.tx.Payload;
+import dev.verity.node.metrics.WorkerMetrics;
 import dev.verity.node.tee.DevEnclave;
 import dev.verity.node.verify.Tracer;
 import dev.verity.sdk.JobPage;
@@ -132,6 +133,7 @@ public final class ComputeWorker implements AutoCloseable {
     private final AtomicLong completed = new AtomicLong();
     private final AtomicLong unaccepted = new AtomicLong();
     private final Map<FailureReason, AtomicLong> failuresPosted = new EnumMap<>(FailureReason.class);
+    private volatile WorkerMetrics metrics = WorkerMetrics.NONE;
 
     /** A worker for the trusted modes only (NONE, and TEE with an enclave). */
     public ComputeWorker(VerityClient client, Wallet wallet, ModelRunners runners, DevEnclave enclave, Config config) {
@@ -177,6 +179,26 @@ public final class ComputeWorker implements AutoCloseable {
     public void start() {
         warnOnCapacityMismatch();
         poller.scheduleWithFixedDelay(this::poll, 0, config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+        if (metrics.enabled()) {
+            poller.scheduleWithFixedDelay(this::readNodeView, 0, WorkerMetrics.NODE_VIEW_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Records this worker's metrics in {@code m} (call before {@link #start()}); returns this. */
+    public ComputeWorker metrics(WorkerMetrics m) {
+        m.bind(nodeId.hex(), inFlight::size, () -> runnerPool.getQueue().size());
+        this.metrics = m;
+        return this;
+    }
+
+    /** Reads the node's earnings and penalties from the chain into the metrics. */
+    void readNodeView() {
+        try {
+            var n = client.node(nodeId);
+            metrics.nodeView(n.earned(), n.penalized(), n.jobsCompleted());
+        } catch (RuntimeException e) {
+            LOG.debug("cannot read node {} for its metrics: {}", nodeId.hex(), e.getMessage());
+        }
     }
 
     private void warnOnCapacityMismatch() {
@@ -310,10 +332,12 @@ public final class ComputeWorker implements AutoCloseable {
             ScheduledFuture<?> timer = watchdog.schedule(() -> timedOut(task, job, answered), config.jobTimeout().toMillis(),
                     TimeUnit.MILLISECONDS);
             Answer answer;
+            long started = System.nanoTime();
             try {
                 answer = answerer.answer(job);
             } finally {
                 timer.cancel(false);
+                metrics.inference(job.model(), job.mode(), System.nanoTime() - started);
             }
             if (!answered.compareAndSet(false, true)) {
                 release = false; // the watchdog answered (NODE_FAULT) and frees the job when it is done
@@ -360,16 +384,19 @@ public final class ComputeWorker implements AutoCloseable {
                 case Answer.Result r -> {
                     post(id, "result", () -> wallet.submitResult(id, r.output(), r.evidence()));
                     completed.incrementAndGet();
+                    metrics.result(job.mode());
                 }
                 case Answer.Failure f -> {
                     post(id, f.reason() + " failure", () -> wallet.submitFailure(id, f.reason(), f.message(), f.evidence()));
                     failuresPosted.get(f.reason()).incrementAndGet();
+                    metrics.failure(job.mode(), f.reason().name());
                     LOG.info("job {}: posted {} ({})", id.hex(), f.reason(), f.message());
                 }
             }
             finished.add(assignment);
         } catch (VerityApiException e) {
             unaccepted.incrementAndGet();
+            metrics.unaccepted(job.mode(), e.code());
             if (e.code() != null && NOT_OURS.contains(e.code())) {
                 finished.add(assignment);
                 LOG.info("job {}: no longer this node's to answer: {}", id.hex(), e.getMessage());

@@ -176,4 +176,37 @@ class DevnetVerificationTest {
         assertThat(auditor.earned()).isGreaterThanOrEqualTo(paid.amount());
         assertThat(auditor.penalized()).isZero();
     }
+
+    @Test
+    void theApisMetricsShowTheChainAndTheComputeWorkersOfTheDevnet() throws Exception {
+        Hash job = net.clientWallet().submitJob(net.integerModel(), digit(7), VerificationMode.SAMPLED, List.of(),
+                Params.BASE_UNITS_PER_TOKEN, 20);
+        JobView settled = awaitFinal(job, Duration.ofSeconds(30));
+        assertThat(settled.status()).isEqualTo("SETTLED");
+        String node = settled.assignedNode().substring(0, 16);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        List<dev.verity.node.metrics.PrometheusText.Sample> samples = null;
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        do {
+            String body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(net.apiUrl() + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            samples = dev.verity.node.metrics.PrometheusText.parse(body);
+        } while (dev.verity.node.metrics.PrometheusText.value(samples, "verity_worker_results_total", "node", node, "mode",
+                "SAMPLED") < 1 && System.nanoTime() < end && sleep20());
+        assertThat(dev.verity.node.metrics.PrometheusText.value(samples, "verity_worker_results_total", "node", node, "mode",
+                "SAMPLED")).isGreaterThanOrEqualTo(1);
+        assertThat(dev.verity.node.metrics.PrometheusText.value(samples, "verity_jobs", "status", "SETTLED", "mode", "SAMPLED"))
+                .isGreaterThanOrEqualTo(1);
+        assertThat(dev.verity.node.metrics.PrometheusText.find(samples, "verity_worker_inference_seconds_count", "node", node,
+                "mode", "SAMPLED")).isNotEmpty();
+        assertThat(dev.verity.node.metrics.PrometheusText.value(samples, "verity_chain_height")).isPositive();
+        java.net.http.HttpResponse<String> ready = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(net.apiUrl() + "/readyz")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+    }
+
+    private static boolean sleep20() throws InterruptedException {
+        Thread.sleep(20);
+        return true;
+    }
 }
