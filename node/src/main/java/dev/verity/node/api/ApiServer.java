@@ -16,6 +16,7 @@ import dev.verity.ledger.state.JobStatus;
 import dev.verity.ledger.state.LedgerState;
 import dev.verity.ledger.state.Supply;
 import dev.verity.node.chain.ChainNode;
+import dev.verity.node.chain.NodeHaltedException;
 import dev.verity.node.chain.StoredEvents;
 import dev.verity.node.chain.Views;
 import dev.verity.node.metrics.MetricsRoutes;
@@ -592,6 +593,7 @@ public final class ApiServer implements AutoCloseable {
 
     private void errors(Javalin a) {
         a.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
+        a.exception(NodeHaltedException.class, (e, ctx) -> error(ctx, 503, NodeHaltedException.CODE, e.getMessage()));
         a.exception(TransactionRejectedException.class, (e, ctx) -> {
             if (e.code() == RejectCode.MEMPOOL_FULL) {
                 ctx.header("Retry-After", "1");

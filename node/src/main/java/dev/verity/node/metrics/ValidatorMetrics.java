@@ -70,6 +70,8 @@ public final class ValidatorMetrics implements BlockListener {
         this.chain = new WeakReference<>(chain);
         this.blockIntervalMillis = Math.max(1, chain.config().blockIntervalMillis());
         this.lastBlockAt = clock.getAsLong();
+        // Fail-stop storage: a halted node must not be sent traffic (docs/ARCHITECTURE.md, "Storage").
+        checks.add(() -> chain.failure().map(why -> "the node halted after a storage failure: " + why));
         gauge("verity.chain.height", "the height of the last committed block", s -> s.height());
         gauge("verity.mempool.size", "transactions acknowledged and waiting for a block", s -> s.mempoolSize());
         gauge("verity.base.price", "the fee market's base price (base units per 10^15 compute units)", s -> s.basePrice());
