@@ -200,7 +200,7 @@ final class ModelFileRoutes {
             last = size - 1;
         } else {
             first = number(a, header);
-            last = b.isEmpty() ? size - 1 : number(b, header);
+            last = b.isEmpty() ? Long.MAX_VALUE : number(b, header);
             if (last < first) {
                 throw malformed(header);
             }
