@@ -111,8 +111,9 @@ class ModelPullerTest {
             ModelPuller.Result r = puller(flaky.url(), f.server.url()).pull(model);
             assertThat(flaky.ranges).containsExactly("");
             assertThat(r.source()).isEqualTo(f.server.url());
-            assertThat(r.resumedFrom()).isEqualTo(1_500_000);
-            assertThat(r.downloaded()).isEqualTo(SIZE - 1_500_000);
+            // What arrived before the break (the HTTP client may drop the last buffers it had not handed over yet).
+            assertThat(r.resumedFrom()).isPositive().isLessThanOrEqualTo(1_500_000);
+            assertThat(r.downloaded()).isEqualTo(SIZE - r.resumedFrom());
             assertThat(Files.readAllBytes(r.path())).isEqualTo(content);
         }
     }
@@ -123,15 +124,18 @@ class ModelPullerTest {
             flaky.cutAfter = 700_000;
             assertThatThrownBy(() -> puller(flaky.url()).pull(model))
                     .isInstanceOf(ModelPullException.class)
-                    .hasMessageContaining("broke off after 700000 of " + SIZE)
-                    .hasMessageContaining("700000 bytes are kept in " + local.partFile(model.hex()));
-            assertThat(Files.size(local.partFile(model.hex()))).isEqualTo(700_000);
+                    .hasMessageContaining("broke off after")
+                    .hasMessageContaining(" of " + SIZE + " bytes")
+                    .hasMessageContaining("bytes are kept in " + local.partFile(model.hex()));
+            // What arrived before the break (the HTTP client may drop the last buffers it had not handed over yet).
+            long kept = Files.size(local.partFile(model.hex()));
+            assertThat(kept).isPositive().isLessThanOrEqualTo(700_000);
             flaky.cutAfter = -1;
             flaky.bytesSent = 0;
             ModelPuller.Result r = puller(flaky.url()).pull(model);
-            assertThat(flaky.ranges).containsExactly("", "bytes=700000-");
-            assertThat(flaky.bytesSent).isEqualTo(SIZE - 700_000);
-            assertThat(r.resumedFrom()).isEqualTo(700_000);
+            assertThat(flaky.ranges).containsExactly("", "bytes=" + kept + "-");
+            assertThat(flaky.bytesSent).isEqualTo(SIZE - kept);
+            assertThat(r.resumedFrom()).isEqualTo(kept);
             assertThat(Files.readAllBytes(r.path())).isEqualTo(content);
         }
     }

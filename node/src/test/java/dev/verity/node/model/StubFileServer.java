@@ -89,6 +89,13 @@ final class StubFileServer implements AutoCloseable {
         out.write(body, (int) first, (int) send);
         out.flush();
         bytesSent += send;
+        if (send < length) {
+            try {
+                Thread.sleep(300); // let the client take in what was sent before the connection drops
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     @Override
