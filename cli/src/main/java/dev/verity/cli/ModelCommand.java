@@ -9,6 +9,8 @@ import dev.verity.ledger.tx.Payload;
 import dev.verity.node.devnet.ShippedSchemas;
 import dev.verity.sdk.InputSchemas;
 import dev.verity.node.model.InvalidModelException;
+import dev.verity.node.model.ModelPullException;
+import dev.verity.node.model.ModelPuller;
 import dev.verity.node.model.ModelStore;
 import dev.verity.node.model.OnnxModelInfo;
 import dev.verity.node.model.OnnxModelInspector;
@@ -37,12 +39,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code verity model register|list|show|import|run|conformance|train}. */
+/** {@code verity model register|list|show|pull|import|run|conformance|train}. */
 @Command(name = "model", mixinStandardHelpOptions = true,
         description = {"Register models on chain and list them; import ONNX models into packages, run and test them locally.", "",
             "Local packages live in a content-addressed store (--store DIR, default $VERITY_MODELS, else ~/.verity/models) "
                     + "as <id>.vpkg, the id being the SHA-256 of the package."},
-        subcommands = {ModelCommand.Register.class, ModelCommand.ListModels.class, ModelCommand.Show.class,
+        subcommands = {ModelCommand.Register.class, ModelCommand.ListModels.class, ModelCommand.Show.class, ModelCommand.Pull.class,
             ModelHubCommands.Import.class, ModelHubCommands.Run.class, ModelHubCommands.Conformance.class,
             ModelHubCommands.Train.class})
 final class ModelCommand extends GroupCommand {
@@ -339,6 +341,71 @@ final class ModelCommand extends GroupCommand {
                     "program", m.program() == null ? "none (served NONE and TEE only)" : "root " + m.program().root() + ", "
                             + m.program().leafCount() + " leaves, " + m.program().stepCount() + " steps (registered at block "
                             + m.program().registeredAt() + "; served OPTIMISTIC and SAMPLED too)");
+        }
+    }
+
+    @Command(name = "pull", mixinStandardHelpOptions = true,
+            description = {"Pull a model's file (ONNX model or package) by its id from validators into the local store.", "",
+                "The file comes from GET /v1/models/ID/file of the first validator that has it (repeat --api to fail over "
+                        + "in order). An interrupted download is resumed from where it stopped; the SHA-256 of the whole "
+                        + "file must equal the id, or the file is refused and deleted. A copy already in the store is "
+                        + "checked first: intact, nothing is downloaded; damaged, it is replaced. Progress goes to stderr."})
+    static final class Pull extends BaseCommand {
+        @Parameters(paramLabel = "ID", description = "The model id (the SHA-256 of its file or package).")
+        String id;
+
+        @Option(names = "--api", paramLabel = "URL", split = ",",
+                description = "A validator's API to pull from; repeat it (or separate URLs with commas) to try several in "
+                        + "order (default: $VERITY_API, else " + ApiOptions.DEFAULT_API + ").")
+        List<String> apis;
+
+        @Mixin
+        LocalModels.StoreOption store;
+
+        @Override
+        protected int execute() {
+            if (!LocalModels.isId(id)) {
+                throw usage("'" + id + "' is not a model id (64 hex characters: the SHA-256 of the model file)");
+            }
+            Hash model = Hash.fromHex(id.strip().toLowerCase(Locale.ROOT));
+            List<String> urls = new ArrayList<>();
+            if (apis != null) {
+                apis.stream().map(String::strip).filter(u -> !u.isEmpty()).forEach(urls::add);
+            }
+            if (urls.isEmpty()) {
+                String env = System.getenv("VERITY_API");
+                urls.add(env != null && !env.isBlank() ? env.strip() : ApiOptions.DEFAULT_API);
+            }
+            ModelPuller puller = new ModelPuller(store.open(), urls, VerityClient.DEFAULT_CONNECT_TIMEOUT,
+                    VerityClient.DEFAULT_REQUEST_TIMEOUT, (m, source, done, total) -> out().note(String.format(Locale.ROOT,
+                            "pulled %.1f%s MB from %s", done / 1e6, total >= 0 ? String.format(Locale.ROOT, " of %.1f", total / 1e6)
+                                    : "", source)));
+            ModelPuller.Result r;
+            try {
+                r = puller.ensure(model);
+            } catch (ModelPullException e) {
+                throw new CliException(e.hashMismatch() ? "HASH_MISMATCH" : "PULL_FAILED", e.getMessage(),
+                        Output.object("model", model.hex()), e);
+            }
+            Map<String, Object> doc = Output.object("model", model.hex(), "path", r.path().toString(), "bytes", r.bytes(),
+                    "downloaded", r.downloaded(), "resumedFrom", r.resumedFrom(),
+                    "seconds", Math.round(r.seconds() * 1000) / 1000.0,
+                    "megabytesPerSecond", Math.round(r.megabytesPerSecond() * 10) / 10.0,
+                    "source", r.source(), "alreadyPresent", r.alreadyPresent(), "repaired", r.repaired());
+            if (out().json()) {
+                out().printJson(doc);
+                return 0;
+            }
+            if (r.alreadyPresent()) {
+                out().line("model " + model.hex() + " is already in the store, intact: " + r.path());
+                return 0;
+            }
+            out().line(String.format(Locale.ROOT, "pulled model %s: %,d bytes in %.2f s (%.1f MB/s) from %s%s%s", model.hex(),
+                    r.bytes(), r.seconds(), r.megabytesPerSecond(), r.source(),
+                    r.resumedFrom() > 0 ? String.format(Locale.ROOT, ", resumed after %,d bytes", r.resumedFrom()) : "",
+                    r.repaired() ? ", replacing a damaged copy" : ""));
+            out().line("stored at " + r.path());
+            return 0;
         }
     }
 }

@@ -9,6 +9,7 @@ import dev.verity.node.consensus.SingleValidatorConsensus;
 import dev.verity.node.storage.StoreFaults;
 import dev.verity.node.metrics.ReadinessCheck;
 import dev.verity.node.metrics.ValidatorMetrics;
+import dev.verity.node.model.ModelStore;
 import dev.verity.sdk.KeyFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A validator node as its own process: {@code --data-dir DIR --key FILE [--genesis FILE]
- * [--port P] [--block-interval MS] [--accept-wal-loss]}. Prints {@code VERITY-NODE READY port=P} once it serves the
+ * [--port P] [--block-interval MS] [--models DIR] [--accept-wal-loss]} ({@code --models}: a model store whose files it serves
+ * by hash). Prints {@code VERITY-NODE READY port=P} once it serves the
  * API. Used by multi-process tests and by {@code verity validator}.
  *
  * <p>Fail-stop: when the chain halts after a storage failure the process logs the cause and exits with
@@ -45,14 +47,15 @@ public final class ValidatorProcess implements AutoCloseable {
     private final AtomicBoolean exiting = new AtomicBoolean();
 
     public ValidatorProcess(Path dataDir, PrivateKey key, Genesis genesis, int port, long blockIntervalMillis) {
-        this(dataDir, key, genesis, port, blockIntervalMillis, false);
+        this(dataDir, key, genesis, port, blockIntervalMillis, null, false);
     }
 
     /**
-     * Starts the node; {@code acceptWalLoss} starts it even when the store's write-ahead log is damaged, keeping
-     * what precedes the damage (otherwise such a store refuses to start, naming the loss and how to recover).
+     * Starts the node, serving the model files of the store in {@code modelDir} (null: none) by their hash;
+     * {@code acceptWalLoss} starts it even when the store's write-ahead log is damaged, keeping what precedes the
+     * damage (otherwise such a store refuses to start, naming the loss and how to recover).
      */
-    public ValidatorProcess(Path dataDir, PrivateKey key, Genesis genesis, int port, long blockIntervalMillis,
+    public ValidatorProcess(Path dataDir, PrivateKey key, Genesis genesis, int port, long blockIntervalMillis, Path modelDir,
                             boolean acceptWalLoss) {
         chain = ChainNode.open(NodeConfig.defaults(dataDir).withBlockInterval(blockIntervalMillis), genesis, key,
                 acceptWalLoss, StoreFaults.NONE);
@@ -67,7 +70,7 @@ public final class ValidatorProcess implements AutoCloseable {
         });
         ValidatorMetrics.of(chain).addReadinessCheck(ReadinessCheck.unless(consensus::failed,
                 "block production stopped after an error; the log says why"));
-        api = new ApiServer(chain, port);
+        api = new ApiServer(chain, port).serveModelFiles(modelDir == null ? null : new ModelStore(modelDir));
         api.start();
         consensus.start();
     }
@@ -108,6 +111,7 @@ public final class ValidatorProcess implements AutoCloseable {
         int port = 8645;
         long interval = 500;
         boolean acceptWalLoss = false;
+        Path models = null;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--accept-wal-loss")) {
                 acceptWalLoss = true;
@@ -120,18 +124,19 @@ public final class ValidatorProcess implements AutoCloseable {
                 case "--genesis" -> genesisFile = Path.of(value);
                 case "--port" -> port = Integer.parseInt(value);
                 case "--block-interval" -> interval = Long.parseLong(value);
+                case "--models" -> models = Path.of(value);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
             i++;
         }
         if (dataDir == null || keyFile == null) {
             throw new IllegalArgumentException("usage: --data-dir DIR --key FILE [--genesis FILE] [--port P] [--block-interval MS]"
-                    + " [--accept-wal-loss]");
+                    + " [--models DIR] [--accept-wal-loss]");
         }
         ValidatorProcess node;
         try {
             Genesis genesis = genesisFile == null ? null : Genesis.decode(Files.readAllBytes(genesisFile));
-            node = new ValidatorProcess(dataDir, KeyFiles.load(keyFile), genesis, port, interval, acceptWalLoss);
+            node = new ValidatorProcess(dataDir, KeyFiles.load(keyFile), genesis, port, interval, models, acceptWalLoss);
         } catch (RuntimeException e) {
             LOG.error("cannot start the validator", e);
             System.err.println("verity validator: cannot start: " + e.getMessage());

@@ -300,6 +300,39 @@ public final class VerityClient implements AutoCloseable {
         return get("/v1/events" + eventQuery(q, true), new TypeReference<List<EventView>>() {});
     }
 
+    /**
+     * Opens {@code GET /v1/models/{id}/file} from byte {@code from} on ({@code 0}: the whole file; otherwise with
+     * {@code Range: bytes=from-}). The answer is 200 (the whole file) or 206 (from {@code from}, with
+     * {@code Content-Range}); the caller reads the body as it comes and closes it. Waits at most the request timeout
+     * for the headers, not for the body.
+     *
+     * @throws VerityApiException when the node answers an error (NOT_FOUND: the chain does not know the model or this
+     *         node holds no copy; 416 RANGE_NOT_SATISFIABLE: {@code from} is at or past the end) or cannot be reached
+     */
+    public HttpResponse<InputStream> modelFile(Hash model, long from) {
+        if (from < 0) {
+            throw new IllegalArgumentException("the first byte must be >= 0, got " + from);
+        }
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseText + "/v1/models/" + model.hex() + "/file"))
+                .timeout(requestTimeout)
+                .header("Accept", "application/octet-stream")
+                .header("User-Agent", "verity-sdk-java");
+        if (from > 0) {
+            b.header("Range", "bytes=" + from + "-");
+        }
+        HttpResponse<InputStream> res = send(b.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        if (res.statusCode() != 200 && res.statusCode() != 206) {
+            byte[] body;
+            try (InputStream in = res.body()) {
+                body = in.readNBytes(64 * 1024);
+            } catch (IOException e) {
+                body = new byte[0];
+            }
+            throw error(res.statusCode(), body);
+        }
+        return res;
+    }
+
     /** The node's OpenAPI document. */
     public JsonNode openApi() {
         return get("/openapi.json", JsonNode.class);

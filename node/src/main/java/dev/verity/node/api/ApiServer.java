@@ -20,6 +20,7 @@ import dev.verity.node.chain.NodeHaltedException;
 import dev.verity.node.chain.StoredEvents;
 import dev.verity.node.chain.Views;
 import dev.verity.node.metrics.MetricsRoutes;
+import dev.verity.node.model.ModelStore;
 import dev.verity.sdk.JobPage;
 import dev.verity.sdk.JobQuery;
 import dev.verity.sdk.api.AccountView;
@@ -86,6 +87,7 @@ public final class ApiServer implements AutoCloseable {
     private final byte[] openApi;
     private Javalin app;
     private volatile boolean closed;
+    private volatile ModelStore modelStore;
 
     /** A server for {@code chain} on 127.0.0.1:{@code port} (0 = any free port); call {@link #start()}. */
     public ApiServer(ChainNode chain, int port) {
@@ -118,6 +120,12 @@ public final class ApiServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Serves the files of {@code store} at {@code GET /v1/models/{id}/file} (null: none, 404); returns this. */
+    public ApiServer serveModelFiles(ModelStore store) {
+        this.modelStore = store;
+        return this;
     }
 
     /** Binds the port and starts serving; returns this. */
@@ -215,6 +223,7 @@ public final class ApiServer implements AutoCloseable {
         a.get("/v1/events/stream", this::stream);
         a.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
         MetricsRoutes.install(a, chain); // /healthz, /readyz, /metrics and the request counts
+        new ModelFileRoutes(chain, () -> modelStore).register(a);
     }
 
     private void submit(Context ctx) {

@@ -162,6 +162,7 @@ public final class Devnet implements AutoCloseable {
             api.start();
             VerityClient client = new VerityClient("http://127.0.0.1:" + api.port());
             ModelStore store = new ModelStore(o.dir().resolve("models"));
+            api.serveModelFiles(store);
             BundledModels.BundledModel miniLm = BundledModels.installMiniLm(store);
             Hash model = Hash.fromHex(miniLm.sha256Hex());
             Devnet net = new Devnet(chain, consensus, api, client, new Wallet(client, keys.client()), model);

@@ -142,6 +142,74 @@ public final class ModelStore {
         return file;
     }
 
+    /** The suffixes a file served by hash may have, in the order they are looked for: an ONNX model, then a package. */
+    public static final java.util.List<String> SERVED_SUFFIXES = java.util.List.of(MODEL_SUFFIX, PACKAGE_SUFFIX);
+    /** The suffix of a download under way ({@code <hex>.part}); never a model's own suffix. */
+    public static final String PART_SUFFIX = ".part";
+
+    /**
+     * The stored file with this hash under one of {@link #SERVED_SUFFIXES} (the first present), without checking its
+     * content; empty when there is none.
+     */
+    public Optional<Path> find(String sha256Hex) {
+        checkHex(sha256Hex);
+        for (String suffix : SERVED_SUFFIXES) {
+            Path f = file(sha256Hex, suffix);
+            if (Files.isRegularFile(f)) {
+                return Optional.of(f);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Where a download of the file with this hash is kept while under way: {@code <dir>/<hex>.part}. */
+    public Path partFile(String sha256Hex) {
+        return file(checkHex(sha256Hex), PART_SUFFIX);
+    }
+
+    /**
+     * Moves a complete download into place as {@code <hex><suffix>}, after checking that its content hashes to
+     * {@code sha256Hex}; the move is atomic where the file system allows it. A file whose content differs is deleted and
+     * refused with a message naming both hashes.
+     *
+     * @throws ModelStoreException if the content does not hash to {@code sha256Hex}
+     */
+    public Path adopt(Path download, String sha256Hex, String suffix) {
+        checkHex(sha256Hex);
+        checkSuffix(suffix);
+        String actual = sha256(download);
+        if (!actual.equals(sha256Hex)) {
+            deleteQuietly(download);
+            throw new ModelStoreException("refused the download of model " + sha256Hex + ": its content hashes to " + actual
+                    + " (expected " + sha256Hex + "); the partial file was deleted");
+        }
+        return adoptVerified(download, sha256Hex, suffix);
+    }
+
+    /** As {@link #adopt}, for a file the caller has already hashed to {@code sha256Hex} while writing it. */
+    public Path adoptVerified(Path download, String sha256Hex, String suffix) {
+        checkHex(sha256Hex);
+        checkSuffix(suffix);
+        Path target = file(sha256Hex, suffix);
+        try {
+            moveIntoPlace(download, target);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot move " + download + " to " + target + ": " + e.getMessage(), e);
+        }
+        return target;
+    }
+
+    /** Deletes the file with this hash and suffix (a copy found damaged, say); false when there was none. */
+    public boolean discard(String sha256Hex, String suffix) {
+        checkHex(sha256Hex);
+        checkSuffix(suffix);
+        try {
+            return Files.deleteIfExists(file(sha256Hex, suffix));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + file(sha256Hex, suffix) + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Stores (or replaces) a companion file {@code <hex>.<name>} of the model with this hash. */
     public Path putCompanion(String sha256Hex, String name, byte[] bytes) {
         Objects.requireNonNull(bytes, "bytes");
