@@ -95,6 +95,61 @@ public record ApiServerConfig(String host, int port, Duration keepAlive, Duratio
         return loopback(port).withListen(host, port);
     }
 
+    /**
+     * Parses {@code HOST:PORT} ({@code 127.0.0.1:8645}, {@code 0.0.0.0:8645}, {@code [::1]:8645},
+     * {@code localhost:0}); throws IllegalArgumentException with a message that says what is wrong.
+     */
+    public static ListenAddress parseListen(String text) {
+        String usage = "give HOST:PORT, such as 127.0.0.1:8645 (this machine only), 0.0.0.0:8645 (every interface) "
+                + "or [::1]:8645 (IPv6 in brackets)";
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("the listen address is empty; " + usage);
+        }
+        String t = text.strip();
+        int colon = t.lastIndexOf(':');
+        if (colon < 0) {
+            throw new IllegalArgumentException("'" + t + "' has no port; " + usage);
+        }
+        String host = t.substring(0, colon);
+        String portText = t.substring(colon + 1);
+        if (host.startsWith("[")) {
+            if (!host.endsWith("]") || host.length() < 3) {
+                throw new IllegalArgumentException("'" + t + "' has an unclosed IPv6 bracket; " + usage);
+            }
+            host = host.substring(1, host.length() - 1);
+        } else if (host.indexOf(':') >= 0) {
+            throw new IllegalArgumentException("'" + t + "': put an IPv6 address in brackets, as [::1]:8645; " + usage);
+        }
+        if (host.isBlank()) {
+            throw new IllegalArgumentException("'" + t + "' has no host; " + usage);
+        }
+        if (!host.matches("[A-Za-z0-9._:%-]+")) {
+            throw new IllegalArgumentException("'" + host + "' is not a host name or IP address; " + usage);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(portText);
+        } catch (NumberFormatException e) {
+            port = -1;
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("'" + portText + "' is not a port (0 to 65535; 0 = any free port); " + usage);
+        }
+        return new ListenAddress(host, port);
+    }
+
+    /** A parsed {@code HOST:PORT}. */
+    public record ListenAddress(String host, int port) {
+        public boolean isLoopback() {
+            return ApiServerConfig.isLoopback(host);
+        }
+
+        @Override
+        public String toString() {
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        }
+    }
+
     public ApiServerConfig withListen(String host, int port) {
         return new ApiServerConfig(host, port, keepAlive, idleTimeout, minRequestDataRate, maxThreads, queueCapacity,
                 maxConnections, maxRequestHeaderBytes, maxStreams, maxConnectionsPerClient, requestsPerSecond, requestBurst,
