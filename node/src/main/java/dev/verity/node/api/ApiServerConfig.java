@@ -58,8 +58,8 @@ public record ApiServerConfig(String host, int port, Duration keepAlive, Duratio
         if (minRequestDataRate < 0) {
             throw new IllegalArgumentException("minRequestDataRate must be 0 (none) or more bytes per second, got " + minRequestDataRate);
         }
-        if (maxThreads < 8) {
-            throw new IllegalArgumentException("maxThreads must be at least 8 (Jetty's selectors and acceptors need some), got "
+        if (maxThreads < 16) {
+            throw new IllegalArgumentException("maxThreads must be at least 16 (Jetty's acceptors and selectors take up to 8), got "
                     + maxThreads);
         }
         positive(queueCapacity, "queueCapacity");
