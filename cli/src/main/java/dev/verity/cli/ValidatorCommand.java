@@ -3,6 +3,7 @@ package dev.verity.cli;
 import dev.verity.core.PrivateKey;
 import dev.verity.ledger.Genesis;
 import dev.verity.node.ValidatorProcess;
+import dev.verity.node.api.ApiServerConfig;
 import dev.verity.sdk.KeyFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +14,9 @@ import picocli.CommandLine.Option;
 /** {@code verity validator}: a validator node in the foreground, serving the API. */
 @Command(name = "validator", mixinStandardHelpOptions = true,
         description = {"Run a validator node in the foreground (Ctrl-C stops it).", "",
-            "It produces blocks and serves the API on 127.0.0.1. A new data directory needs --genesis; an existing "
+            "It produces blocks and serves the API on 127.0.0.1 (this machine only) unless --listen names another "
+                    + "address: --listen 0.0.0.0:8645 makes it a public server, reachable from other machines, with "
+                    + "per-client limits (docs/ARCHITECTURE.md). A new data directory needs --genesis; an existing "
                     + "one restarts from its stored chain. Prints '" + ValidatorProcess.READY + "P' once it serves the API."})
 final class ValidatorCommand extends BaseCommand {
     @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "Where the node keeps its chain.")
@@ -25,8 +28,17 @@ final class ValidatorCommand extends BaseCommand {
     @Option(names = "--genesis", paramLabel = "FILE", description = "Genesis file (canonical encoding) for a new data directory.")
     Path genesisFile;
 
-    @Option(names = "--port", paramLabel = "P", defaultValue = "8645", description = "API port (default: ${DEFAULT-VALUE}; 0 = any free port).")
-    int port;
+    static final int DEFAULT_PORT = 8645;
+
+    @Option(names = "--port", paramLabel = "P",
+            description = "API port on 127.0.0.1 (default: " + DEFAULT_PORT + "; 0 = any free port). Same as --listen 127.0.0.1:P.")
+    Integer port;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT",
+            description = "Address and port of the API (default: 127.0.0.1:" + DEFAULT_PORT + ", this machine only). "
+                    + "0.0.0.0:PORT listens on every interface, an interface's address on that one ([::1]:PORT for IPv6): "
+                    + "a public server.")
+    String listen;
 
     @Option(names = "--block-interval", paramLabel = "MS", defaultValue = "500",
             description = "Milliseconds between blocks (default: ${DEFAULT-VALUE}).")
@@ -34,9 +46,7 @@ final class ValidatorCommand extends BaseCommand {
 
     @Override
     protected int execute() throws Exception {
-        if (port < 0 || port > 65535) {
-            throw usage("--port must be 0 to 65535, got " + port);
-        }
+        ApiServerConfig apiConfig = apiConfig();
         if (blockInterval < 1) {
             throw usage("--block-interval must be at least 1 ms, got " + blockInterval);
         }
@@ -52,18 +62,54 @@ final class ValidatorCommand extends BaseCommand {
                 throw new CliException("BAD_GENESIS", genesisFile + " is not a genesis file: " + Errors.message(e));
             }
         }
-        ValidatorProcess node = new ValidatorProcess(dataDir, key, genesis, port, blockInterval);
+        ValidatorProcess node = new ValidatorProcess(dataDir, key, genesis, apiConfig, blockInterval);
         Runtime.getRuntime().addShutdownHook(new Thread(node::close, "verity-validator-shutdown"));
-        String url = "http://127.0.0.1:" + node.port();
+        String url = node.url();
+        boolean isPublic = !apiConfig.isLoopback();
+        String listening = new ApiServerConfig.ListenAddress(apiConfig.host(), node.port()).toString();
         if (out().json()) {
-            out().printJson(Output.object("api", url, "port", node.port(), "validator", key.publicKey().hex(),
-                    "dataDir", dataDir.toAbsolutePath().toString()));
+            out().printJson(Output.object("api", url, "port", node.port(), "listen", listening, "public", isPublic,
+                    "validator", key.publicKey().hex(), "dataDir", dataDir.toAbsolutePath().toString()));
         } else {
             out().out().println(ValidatorProcess.READY + node.port());
             out().out().flush();
             out().note("validator " + key.publicKey().hex() + " serving the API at " + url + " (Ctrl-C to stop)");
+            out().note(isPublic
+                    ? "PUBLIC: listening on " + listening + ", reachable from other machines; each client is limited to "
+                            + apiConfig.maxConnectionsPerClient() + " connections, " + formatRate(apiConfig.requestsPerSecond())
+                            + " requests per second and " + apiConfig.maxStreamsPerClient() + " event streams"
+                    : "listening on " + listening + ": this machine only (--listen 0.0.0.0:PORT serves other machines)");
         }
-        new CountDownLatch(1).await();
+        try {
+            new CountDownLatch(1).await();
+        } finally {
+            node.close(); // interrupted (embedded use); a signal closes it through the shutdown hook
+        }
         return 0;
+    }
+
+    /** The API's listen address from --listen or --port (127.0.0.1:8645 when neither is given). */
+    ApiServerConfig apiConfig() {
+        if (listen != null && port != null) {
+            throw usage("give --listen HOST:PORT or --port P, not both (--port P is --listen 127.0.0.1:P)");
+        }
+        if (listen != null) {
+            ApiServerConfig.ListenAddress a;
+            try {
+                a = ApiServerConfig.parseListen(listen);
+            } catch (IllegalArgumentException e) {
+                throw usage("--listen: " + e.getMessage());
+            }
+            return ApiServerConfig.listen(a.host(), a.port());
+        }
+        int p = port == null ? DEFAULT_PORT : port;
+        if (p < 0 || p > 65535) {
+            throw usage("--port must be 0 to 65535, got " + p);
+        }
+        return ApiServerConfig.loopback(p);
+    }
+
+    private static String formatRate(double rate) {
+        return rate == Math.rint(rate) ? Long.toString((long) rate) : Double.toString(rate);
     }
 }

@@ -3,6 +3,7 @@ package dev.verity.node;
 import dev.verity.core.PrivateKey;
 import dev.verity.ledger.Genesis;
 import dev.verity.node.api.ApiServer;
+import dev.verity.node.api.ApiServerConfig;
 import dev.verity.node.chain.ChainNode;
 import dev.verity.node.chain.NodeConfig;
 import dev.verity.node.consensus.SingleValidatorConsensus;
@@ -21,9 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A validator node as its own process: {@code --data-dir DIR --key FILE [--genesis FILE]
- * [--port P] [--block-interval MS] [--models DIR] [--accept-wal-loss]} ({@code --models}: a model store whose files it serves
- * by hash). Prints {@code VERITY-NODE READY port=P} once it serves the
- * API. Used by multi-process tests and by {@code verity validator}.
+ * [--port P | --listen HOST:PORT] [--block-interval MS] [--models DIR] [--accept-wal-loss]}. The API listens on
+ * 127.0.0.1 unless {@code --listen} names another address; {@code --models} is a model store whose files it serves by
+ * hash. Prints {@code VERITY-NODE READY port=P} once it serves the API. Used by multi-process tests and by
+ * {@code verity validator}.
  *
  * <p>Fail-stop: when the chain halts after a storage failure the process logs the cause and exits with
  * {@link #EXIT_STORAGE_FAILED}; when block production stops for another reason it exits with
@@ -45,9 +47,15 @@ public final class ValidatorProcess implements AutoCloseable {
     private final SingleValidatorConsensus consensus;
     private final ApiServer api;
     private final AtomicBoolean exiting = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     public ValidatorProcess(Path dataDir, PrivateKey key, Genesis genesis, int port, long blockIntervalMillis) {
-        this(dataDir, key, genesis, port, blockIntervalMillis, null, false);
+        this(dataDir, key, genesis, ApiServerConfig.loopback(port), blockIntervalMillis, null, false);
+    }
+
+    /** A validator whose API listens and limits clients as {@code apiConfig} says. */
+    public ValidatorProcess(Path dataDir, PrivateKey key, Genesis genesis, ApiServerConfig apiConfig, long blockIntervalMillis) {
+        this(dataDir, key, genesis, apiConfig, blockIntervalMillis, null, false);
     }
 
     /**
@@ -55,23 +63,28 @@ public final class ValidatorProcess implements AutoCloseable {
      * {@code acceptWalLoss} starts it even when the store's write-ahead log is damaged, keeping what precedes the
      * damage (otherwise such a store refuses to start, naming the loss and how to recover).
      */
-    public ValidatorProcess(Path dataDir, PrivateKey key, Genesis genesis, int port, long blockIntervalMillis, Path modelDir,
-                            boolean acceptWalLoss) {
+    public ValidatorProcess(Path dataDir, PrivateKey key, Genesis genesis, ApiServerConfig apiConfig, long blockIntervalMillis,
+                            Path modelDir, boolean acceptWalLoss) {
         chain = ChainNode.open(NodeConfig.defaults(dataDir).withBlockInterval(blockIntervalMillis), genesis, key,
                 acceptWalLoss, StoreFaults.NONE);
-        consensus = new SingleValidatorConsensus(chain, blockIntervalMillis);
-        chain.onHalt(reason -> exit(EXIT_STORAGE_FAILED, "the validator stopped after a storage failure: " + reason
-                + ". Nothing acknowledged is lost: fix the cause (free disk space, check the disk) and restart it on "
-                + dataDir + "."));
-        consensus.onFailure(e -> {
-            if (chain.isHealthy()) {
-                exit(EXIT_BLOCK_PRODUCTION_FAILED, "the validator stopped producing blocks: " + e.getMessage());
-            }
-        });
-        ValidatorMetrics.of(chain).addReadinessCheck(ReadinessCheck.unless(consensus::failed,
-                "block production stopped after an error; the log says why"));
-        api = new ApiServer(chain, port).serveModelFiles(modelDir == null ? null : new ModelStore(modelDir));
-        api.start();
+        try {
+            consensus = new SingleValidatorConsensus(chain, blockIntervalMillis);
+            chain.onHalt(reason -> exit(EXIT_STORAGE_FAILED, "the validator stopped after a storage failure: " + reason
+                    + ". Nothing acknowledged is lost: fix the cause (free disk space, check the disk) and restart it on "
+                    + dataDir + "."));
+            consensus.onFailure(e -> {
+                if (chain.isHealthy()) {
+                    exit(EXIT_BLOCK_PRODUCTION_FAILED, "the validator stopped producing blocks: " + e.getMessage());
+                }
+            });
+            ValidatorMetrics.of(chain).addReadinessCheck(ReadinessCheck.unless(consensus::failed,
+                    "block production stopped after an error; the log says why"));
+            api = new ApiServer(chain, apiConfig).serveModelFiles(modelDir == null ? null : new ModelStore(modelDir));
+            api.start();
+        } catch (RuntimeException e) {
+            chain.close();
+            throw e;
+        }
         consensus.start();
     }
 
@@ -97,8 +110,23 @@ public final class ValidatorProcess implements AutoCloseable {
         t.start();
     }
 
+
+    /** A URL of the API that works from this machine. */
+    public String url() {
+        return api.url();
+    }
+
+    /** Where the API listens and what it allows clients. */
+    public ApiServerConfig apiConfig() {
+        return api.config();
+    }
+
+    /** Stops the API, block production and the chain; a second call does nothing. */
     @Override
     public void close() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
         api.close();
         consensus.close();
         chain.close();
@@ -109,6 +137,7 @@ public final class ValidatorProcess implements AutoCloseable {
         Path keyFile = null;
         Path genesisFile = null;
         int port = 8645;
+        ApiServerConfig.ListenAddress listen = null;
         long interval = 500;
         boolean acceptWalLoss = false;
         Path models = null;
@@ -123,6 +152,7 @@ public final class ValidatorProcess implements AutoCloseable {
                 case "--key" -> keyFile = Path.of(value);
                 case "--genesis" -> genesisFile = Path.of(value);
                 case "--port" -> port = Integer.parseInt(value);
+                case "--listen" -> listen = ApiServerConfig.parseListen(value);
                 case "--block-interval" -> interval = Long.parseLong(value);
                 case "--models" -> models = Path.of(value);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -130,13 +160,15 @@ public final class ValidatorProcess implements AutoCloseable {
             i++;
         }
         if (dataDir == null || keyFile == null) {
-            throw new IllegalArgumentException("usage: --data-dir DIR --key FILE [--genesis FILE] [--port P] [--block-interval MS]"
-                    + " [--models DIR] [--accept-wal-loss]");
+            throw new IllegalArgumentException("usage: --data-dir DIR --key FILE [--genesis FILE] [--port P | --listen HOST:PORT]"
+                    + " [--block-interval MS] [--models DIR] [--accept-wal-loss]");
         }
         ValidatorProcess node;
         try {
             Genesis genesis = genesisFile == null ? null : Genesis.decode(Files.readAllBytes(genesisFile));
-            node = new ValidatorProcess(dataDir, KeyFiles.load(keyFile), genesis, port, interval, models, acceptWalLoss);
+            ApiServerConfig apiConfig = listen == null ? ApiServerConfig.loopback(port)
+                    : ApiServerConfig.listen(listen.host(), listen.port());
+            node = new ValidatorProcess(dataDir, KeyFiles.load(keyFile), genesis, apiConfig, interval, models, acceptWalLoss);
         } catch (RuntimeException e) {
             LOG.error("cannot start the validator", e);
             System.err.println("verity validator: cannot start: " + e.getMessage());

@@ -37,9 +37,17 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.sse.SseClient;
 import io.javalin.json.JavalinJackson;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -52,34 +60,62 @@ import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.SortedMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import org.eclipse.jetty.http.BadMessageException;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.ConnectionLimit;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's HTTP API on 127.0.0.1: JSON under {@code /v1}, a Server-Sent Events stream of ledger
- * events, and the OpenAPI document at {@code /openapi.json}. Every error is an {@link ApiError}
- * JSON body {@code {"code", "message"}}: a transaction the ledger refuses is 400 with the reject code
- * (503 {@code MEMPOOL_FULL} when the mempool is full), an unknown id 404 {@code NOT_FOUND}, a
- * malformed parameter 400 {@code BAD_REQUEST} naming it, a body over the limit 413
- * {@code PAYLOAD_TOO_LARGE}, anything unexpected 500 {@code INTERNAL} (details only in the log).
- * State queries run under {@link ChainNode#read}, so each answer is one consistent snapshot.
+ * The node's HTTP API (on 127.0.0.1 unless {@link ApiServerConfig#host()} says otherwise): JSON
+ * under {@code /v1}, a Server-Sent Events stream of ledger events, and the OpenAPI document at
+ * {@code /openapi.json}. Every error is an {@link ApiError} JSON body {@code {"code", "message"}}: a
+ * transaction the ledger refuses is 400 with the reject code (503 {@code MEMPOOL_FULL} when the
+ * mempool is full), an unknown id 404 {@code NOT_FOUND}, a malformed parameter 400
+ * {@code BAD_REQUEST} naming it, a body over the limit 413 {@code PAYLOAD_TOO_LARGE}, an unknown
+ * path 404, a wrong method on a known path 405 {@code METHOD_NOT_ALLOWED}, a URL or headers over the
+ * limit 414 {@code URI_TOO_LONG} / 431 {@code HEADERS_TOO_LARGE}, a body that arrives too slowly
+ * 408 {@code REQUEST_TIMEOUT}, a client over its limits 429 {@code RATE_LIMITED} with Retry-After,
+ * anything unexpected 500 {@code INTERNAL} (details only in the log). State queries run under
+ * {@link ChainNode#read}, so each answer is one consistent snapshot.
+ *
+ * <p>As a public server it bounds what one client can take ({@link ApiServerConfig}): an idle timeout
+ * and a minimum data rate on request bodies (so slow senders cannot hold the worker threads), a
+ * bounded worker pool and queue, a cap on connections, and per-address limits on connections,
+ * requests per second and event streams.
  */
 public final class ApiServer implements AutoCloseable {
-    public static final String HOST = "127.0.0.1";
-    public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(15);
-    /** Concurrent event streams at most; more are refused with 503 TOO_MANY_STREAMS. */
-    public static final int MAX_STREAMS = 256;
+    public static final String HOST = ApiServerConfig.LOOPBACK;
+    public static final Duration DEFAULT_KEEP_ALIVE = ApiServerConfig.DEFAULT_KEEP_ALIVE;
+    /** Concurrent event streams at most by default; more are refused with 503 TOO_MANY_STREAMS. */
+    public static final int MAX_STREAMS = ApiServerConfig.DEFAULT_MAX_STREAMS;
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private static final String OPENAPI_RESOURCE = "/openapi.json";
     private static final AtomicInteger STREAM_THREADS = new AtomicInteger();
 
     private final ChainNode chain;
-    private final int requestedPort;
+    private final ApiServerConfig config;
+    private final ClientLimiter limiter;
+    /** Connections opened while their address was at its connection limit: answered 429 and closed. */
+    private final Set<EndPoint> overLimit = ConcurrentHashMap.newKeySet();
+    /** The address each counted connection came from (a closed endpoint no longer says). */
+    private final java.util.Map<Connection, String> counted = new ConcurrentHashMap<>();
     private final long keepAliveMillis;
     private final ObjectMapper json;
     private final Set<EventStream> streams = ConcurrentHashMap.newKeySet();
@@ -96,12 +132,16 @@ public final class ApiServer implements AutoCloseable {
 
     /** As {@link #ApiServer(ChainNode, int)}, with the interval between keep-alive comments on event streams. */
     public ApiServer(ChainNode chain, int port, Duration keepAliveInterval) {
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("the API port must be 0 to 65535, got " + port);
-        }
+        this(chain, ApiServerConfig.loopback(port).withKeepAlive(keepAliveInterval));
+    }
+
+    /** A server for {@code chain} listening and limiting clients as {@code config} says; call {@link #start()}. */
+    public ApiServer(ChainNode chain, ApiServerConfig config) {
         this.chain = chain;
-        this.requestedPort = port;
-        this.keepAliveMillis = Math.max(1, keepAliveInterval.toMillis());
+        this.config = Objects.requireNonNull(config, "config");
+        this.limiter = new ClientLimiter(config.maxConnectionsPerClient(), config.requestsPerSecond(), config.requestBurst(),
+                config.maxStreamsPerClient());
+        this.keepAliveMillis = Math.max(1, config.keepAlive().toMillis());
         this.json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
         this.openApi = loadOpenApi();
         this.streamExecutor = Executors.newCachedThreadPool(r -> {
@@ -138,20 +178,52 @@ public final class ApiServer implements AutoCloseable {
             config.startupWatcherEnabled = false;
             config.jsonMapper(new JavalinJackson(json, false));
             config.http.maxRequestSize = Long.MAX_VALUE; // bodies are limited in readBody, with a clear message
+            config.http.prefer405over404 = true;
             config.router.ignoreTrailingSlashes = true;
+            configureJetty(config.jetty);
         });
+        a.before(this::admit);
         routes(a);
         errors(a);
         try {
-            a.start(HOST, requestedPort);
+            a.start();
         } catch (RuntimeException e) {
             a.stop();
-            throw new IllegalStateException("cannot start the API server on " + HOST + ":" + requestedPort + ": "
-                    + rootMessage(e) + (requestedPort != 0 ? " (is another program using the port?)" : ""), e);
+            throw new IllegalStateException("cannot start the API server on " + config.host() + ":" + config.port() + ": "
+                    + rootMessage(e) + (config.port() != 0 ? " (is another program using the port?)" : ""), e);
         }
         app = a;
-        LOG.info("API listening on {}", url());
+        LOG.info("API listening on {}{}", url(), config.isLoopback() ? " (this machine only)"
+                : " (public: reachable from other machines)");
         return this;
+    }
+
+    /** Jetty as a public server needs it: bounded threads and queue, timeouts, a minimum body rate, size and connection caps. */
+    private void configureJetty(io.javalin.config.JettyConfig jetty) {
+        QueuedThreadPool pool = new QueuedThreadPool(config.maxThreads(), Math.min(8, config.maxThreads()), 60_000,
+                new ArrayBlockingQueue<>(config.queueCapacity()));
+        pool.setName("verity-api");
+        jetty.threadPool = pool;
+        ErrorHandler jsonErrors = new JsonErrorHandler();
+        jetty.modifyServer(server -> {
+            server.setErrorHandler(jsonErrors);
+            server.addBean(new ConnectionLimit(config.maxConnections(), server));
+        });
+        jetty.modifyServletContextHandler(context -> context.setErrorHandler(jsonErrors));
+        jetty.modifyHttpConfiguration(http -> {
+            http.setIdleTimeout(config.idleTimeout().toMillis());
+            http.setMinRequestDataRate(config.minRequestDataRate());
+            http.setRequestHeaderSize(config.maxRequestHeaderBytes());
+            http.setSendServerVersion(false);
+        });
+        jetty.addConnector((server, http) -> {
+            ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+            connector.setHost(config.host());
+            connector.setPort(config.port());
+            connector.setIdleTimeout(config.idleTimeout().toMillis());
+            connector.addBean(new ClientConnections());
+            return connector;
+        });
     }
 
     /** The port the server listens on (the chosen one when started with port 0). */
@@ -162,9 +234,23 @@ public final class ApiServer implements AutoCloseable {
         return app.port();
     }
 
-    /** {@code http://127.0.0.1:<port>}. */
+    /** What the server was configured with. */
+    public ApiServerConfig config() {
+        return config;
+    }
+
+    /**
+     * {@code http://<host>:<port>}, a URL a client on this machine can use: the loopback address when
+     * the server listens on every interface (0.0.0.0 or ::).
+     */
     public String url() {
-        return "http://" + HOST + ":" + port();
+        String h = config.host();
+        if (h.equals("0.0.0.0") || h.equals("::") || h.equals("[::]")) {
+            h = HOST;
+        } else if (h.indexOf(':') >= 0 && !h.startsWith("[")) {
+            h = "[" + h + "]";
+        }
+        return "http://" + h + ":" + port();
     }
 
     /** Event streams open now. */
@@ -229,21 +315,86 @@ public final class ApiServer implements AutoCloseable {
     private void submit(Context ctx) {
         int maxTx = chain.read(s -> s.params().maxTransactionBytes());
         long limit = base64Length(maxTx) + 4096;
-        byte[] body = readBody(ctx, limit);
         String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
-        byte[] tx;
-        if (type.startsWith("application/octet-stream")) {
-            tx = body;
-        } else if (type.isEmpty() || type.startsWith("application/json") || type.contains("+json")) {
-            tx = transactionFromJson(body);
-        } else {
+        boolean raw = type.startsWith("application/octet-stream");
+        if (!raw && !(type.isEmpty() || type.startsWith("application/json") || type.contains("+json"))) {
             throw new ApiException(415, ApiException.UNSUPPORTED_MEDIA_TYPE, "send the transaction as Content-Type "
                     + "application/json with {\"transaction\": \"<base64>\"}, or as application/octet-stream raw bytes; got '"
                     + RequestParams.shorten(ctx.contentType()) + "'");
         }
-        Hash hash = chain.submit(tx);
-        ctx.status(202).header("Location", "/v1/transactions/" + hash.hex())
-                .json(new TransactionReceipt(hash.hex(), "PENDING", 0, null));
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > limit) {
+            throw tooLarge(declared, limit);
+        }
+        // The body is read without holding a thread while it arrives: a slow sender costs a connection, not a worker.
+        ctx.future(() -> readBodyAsync(ctx, limit).thenAccept(body -> {
+            byte[] tx = raw ? body : transactionFromJson(body);
+            Hash hash = chain.submit(tx);
+            ctx.status(202).header("Location", "/v1/transactions/" + hash.hex())
+                    .json(new TransactionReceipt(hash.hex(), "PENDING", 0, null));
+        }));
+    }
+
+    /**
+     * Reads the request body with a servlet {@link ReadListener}: no thread waits while it arrives. Completes with
+     * 413 over {@code limit} bytes, and with Jetty's 408 when the body comes slower than the minimum data rate or
+     * pauses past the idle timeout.
+     */
+    private static CompletableFuture<byte[]> readBodyAsync(Context ctx, long limit) {
+        CompletableFuture<byte[]> done = new CompletableFuture<>();
+        ServletInputStream in;
+        try {
+            in = ctx.req().getInputStream();
+        } catch (IOException e) {
+            throw ApiException.badRequest("could not read the request body: " + e.getMessage());
+        }
+        in.setReadListener(new ReadListener() {
+            private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+            private final byte[] chunk = new byte[16 * 1024];
+
+            @Override
+            public void onDataAvailable() {
+                try {
+                    while (!done.isDone() && in.isReady()) {
+                        int n = in.read(chunk);
+                        if (n < 0) {
+                            return;
+                        }
+                        body.write(chunk, 0, n);
+                        if (body.size() > limit) {
+                            done.completeExceptionally(tooLarge(-1, limit));
+                            return;
+                        }
+                    }
+                } catch (IOException | RuntimeException e) {
+                    done.completeExceptionally(bodyFailure(e));
+                }
+            }
+
+            @Override
+            public void onAllDataRead() {
+                done.complete(body.toByteArray());
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                done.completeExceptionally(bodyFailure(t));
+            }
+        });
+        return done;
+    }
+
+    /** Why a request body could not be read, as the error to answer. */
+    private static RuntimeException bodyFailure(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof BadMessageException bad) {
+                return bad; // a body too slow (408) or malformed: answered as Jetty's status says
+            }
+            if (c instanceof TimeoutException || c instanceof java.net.SocketTimeoutException) {
+                return new BadMessageException(408, "idle timeout");
+            }
+        }
+        return ApiException.badRequest("could not read the request body: " + (t.getMessage() == null ? t.toString() : t.getMessage()));
     }
 
     private byte[] transactionFromJson(byte[] body) {
@@ -267,23 +418,6 @@ public final class ApiServer implements AutoCloseable {
 
     private static long base64Length(long n) {
         return (n + 2) / 3 * 4;
-    }
-
-    /** Reads the request body, refusing one over {@code limit} bytes with 413. */
-    private static byte[] readBody(Context ctx, long limit) {
-        long declared = ctx.req().getContentLengthLong();
-        if (declared > limit) {
-            throw tooLarge(declared, limit);
-        }
-        try (InputStream in = ctx.req().getInputStream()) {
-            byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
-            if (b.length > limit) {
-                throw tooLarge(-1, limit);
-            }
-            return b;
-        } catch (IOException e) {
-            throw ApiException.badRequest("could not read the request body: " + e.getMessage());
-        }
     }
 
     private static ApiException tooLarge(long size, long limit) {
@@ -562,14 +696,20 @@ public final class ApiServer implements AutoCloseable {
         if (closed) {
             throw new ApiException(503, "SHUTTING_DOWN", "the node is shutting down");
         }
-        if (streams.size() >= MAX_STREAMS) {
-            throw new ApiException(503, ApiException.TOO_MANY_STREAMS, "this node already serves " + MAX_STREAMS
+        if (streams.size() >= config.maxStreams()) {
+            throw new ApiException(503, ApiException.TOO_MANY_STREAMS, "this node already serves " + config.maxStreams()
                     + " event streams; retry later or poll /v1/events");
+        }
+        String client = limited(ctx) ? clientAddress(ctx) : null;
+        if (client != null && !limiter.tryOpenStream(client)) {
+            throw ApiException.rateLimited(5, "this address already has " + limiter.maxStreams() + " event streams open, "
+                    + "the most one client may; close one, or poll /v1/events");
         }
         EventStream stream = new EventStream(chain, filter, from, resumeHeight, resumeIndex, keepAliveMillis);
         // Listen before the response starts: a client that has seen the headers misses no later block.
         streams.add(stream);
         chain.addListener(stream);
+        boolean started = false;
         try {
             HttpServletResponse res = ctx.res();
             res.setStatus(200);
@@ -585,9 +725,13 @@ public final class ApiServer implements AutoCloseable {
                 try {
                     stream.run(new SseClient(ctx));
                 } finally {
+                    if (client != null) {
+                        limiter.streamClosed(client);
+                    }
                     streams.remove(stream);
                 }
             });
+            started = true;
         } catch (IOException | RuntimeException e) {
             chain.removeListener(stream);
             streams.remove(stream);
@@ -595,13 +739,106 @@ public final class ApiServer implements AutoCloseable {
                 throw new UncheckedIOException(io);
             }
             throw (RuntimeException) e;
+        } finally {
+            if (!started && client != null) {
+                limiter.streamClosed(client);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ client limits
+
+    /** Refuses a request over its client's limits (429 RATE_LIMITED with Retry-After); runs before every route. */
+    private void admit(Context ctx) {
+        if (!limited(ctx)) {
+            return;
+        }
+        EndPoint endPoint = endPoint(ctx);
+        if (endPoint != null && overLimit.contains(endPoint)) {
+            ctx.header("Connection", "close");
+            throw ApiException.rateLimited(1, "this address already has " + limiter.maxConnections() + " connections open, "
+                    + "the most one client may; reuse a connection (keep-alive) or close some");
+        }
+        long waitMillis = limiter.tryRequest(clientAddress(ctx));
+        if (waitMillis > 0) {
+            throw ApiException.rateLimited((waitMillis + 999) / 1000, "too many requests from this address: at most "
+                    + RequestParams.shorten(formatRate(limiter.ratePerSecond())) + " per second (bursts of " + limiter.burst()
+                    + "); retry after the Retry-After header's seconds");
+        }
+    }
+
+    private static String formatRate(double rate) {
+        return rate == Math.rint(rate) ? Long.toString((long) rate) : Double.toString(rate);
+    }
+
+    /** Whether the per-client limits apply to this request's client (not to loopback unless configured). */
+    private boolean limited(Context ctx) {
+        return config.limitLoopback() || !isLoopback(remote(endPoint(ctx)));
+    }
+
+    private static EndPoint endPoint(Context ctx) {
+        Request base = Request.getBaseRequest(ctx.req());
+        return base == null || base.getHttpChannel() == null ? null : base.getHttpChannel().getEndPoint();
+    }
+
+    private static String clientAddress(Context ctx) {
+        String a = address(remote(endPoint(ctx)));
+        return a != null ? a : ctx.req().getRemoteAddr();
+    }
+
+    private static SocketAddress remote(EndPoint endPoint) {
+        return endPoint == null ? null : endPoint.getRemoteSocketAddress();
+    }
+
+    private static String address(SocketAddress remote) {
+        if (remote instanceof InetSocketAddress inet) {
+            return inet.getAddress() != null ? inet.getAddress().getHostAddress() : inet.getHostString();
+        }
+        return null;
+    }
+
+    private static boolean isLoopback(SocketAddress remote) {
+        return remote instanceof InetSocketAddress inet && inet.getAddress() != null && inet.getAddress().isLoopbackAddress();
+    }
+
+    /** Counts each client address's open connections; one over the limit is marked, to be answered 429 and closed. */
+    private final class ClientConnections implements Connection.Listener {
+        @Override
+        public void onOpened(Connection connection) {
+            SocketAddress remote = remote(connection.getEndPoint());
+            String address = address(remote);
+            if (address == null || (!config.limitLoopback() && isLoopback(remote))) {
+                return;
+            }
+            counted.put(connection, address);
+            if (!limiter.connectionOpened(address)) {
+                overLimit.add(connection.getEndPoint());
+            }
+        }
+
+        @Override
+        public void onClosed(Connection connection) {
+            String address = counted.remove(connection);
+            if (address != null) {
+                overLimit.remove(connection.getEndPoint());
+                limiter.connectionClosed(address);
+            }
         }
     }
 
     // ------------------------------------------------------------------ errors
 
     private void errors(Javalin a) {
-        a.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
+        a.exception(ApiException.class, (e, ctx) -> {
+            if (e.retryAfterSeconds() > 0) {
+                ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+            }
+            error(ctx, e.status(), e.code(), e.getMessage());
+        });
+        a.exception(BadMessageException.class, (e, ctx) -> {
+            int status = e.getCode();
+            error(ctx, status, codeOf(status), messageOf(status, e.getReason()));
+        });
         a.exception(NodeHaltedException.class, (e, ctx) -> error(ctx, 503, NodeHaltedException.CODE, e.getMessage()));
         a.exception(TransactionRejectedException.class, (e, ctx) -> {
             if (e.code() == RejectCode.MEMPOOL_FULL) {
@@ -613,15 +850,10 @@ public final class ApiServer implements AutoCloseable {
         });
         a.exception(HttpResponseException.class, (e, ctx) -> {
             int status = e.getStatus();
-            String code = switch (status) {
-                case 404 -> ApiException.NOT_FOUND;
-                case 405 -> "METHOD_NOT_ALLOWED";
-                case 413 -> ApiException.PAYLOAD_TOO_LARGE;
-                case 400 -> ApiException.BAD_REQUEST;
-                default -> status >= 500 ? ApiException.INTERNAL : "HTTP_" + status;
-            };
-            String message = status == 404 ? notFoundRoute(ctx) : e.getMessage();
-            error(ctx, status, code, message);
+            String message = status == 404 ? notFoundRoute(ctx)
+                    : status == 405 ? wrongMethod(ctx, e.getDetails())
+                    : e.getMessage();
+            error(ctx, status, codeOf(status), message);
         });
         a.exception(Exception.class, (e, ctx) -> {
             LOG.error("internal error answering {} {}", ctx.method(), ctx.path(), e);
@@ -633,6 +865,84 @@ public final class ApiServer implements AutoCloseable {
                 error(ctx, 404, ApiException.NOT_FOUND, notFoundRoute(ctx));
             }
         });
+    }
+
+    /** The code of an HTTP-level error by its status. */
+    static String codeOf(int status) {
+        return switch (status) {
+            case 400 -> ApiException.BAD_REQUEST;
+            case 404 -> ApiException.NOT_FOUND;
+            case 405 -> ApiException.METHOD_NOT_ALLOWED;
+            case 408 -> ApiException.REQUEST_TIMEOUT;
+            case 413 -> ApiException.PAYLOAD_TOO_LARGE;
+            case 414 -> ApiException.URI_TOO_LONG;
+            case 415 -> ApiException.UNSUPPORTED_MEDIA_TYPE;
+            case 429 -> ApiException.RATE_LIMITED;
+            case 431 -> ApiException.HEADERS_TOO_LARGE;
+            case 503 -> ApiException.SERVICE_UNAVAILABLE;
+            default -> status >= 500 ? ApiException.INTERNAL : "HTTP_" + status;
+        };
+    }
+
+    /** A message a user can act on for an error Jetty raised (a malformed or oversized request, a slow body). */
+    private String messageOf(int status, String reason) {
+        return switch (status) {
+            case 408 -> "the request was not received in time: a request body must arrive at " + config.minRequestDataRate()
+                    + " bytes per second or more, with no pause over " + config.idleTimeout().toSeconds() + " s";
+            case 414 -> "the request URL is too long: the request line and headers may take " + config.maxRequestHeaderBytes()
+                    + " bytes at most";
+            case 431 -> "the request headers are too large: the request line and headers may take "
+                    + config.maxRequestHeaderBytes() + " bytes at most";
+            case 413 -> "the request body is too large";
+            default -> "the request is not valid HTTP" + (reason == null || reason.isBlank() ? ""
+                    : ": " + RequestParams.shorten(reason));
+        };
+    }
+
+    private static String wrongMethod(Context ctx, java.util.Map<String, String> details) {
+        String allowed = details == null ? null : details.getOrDefault("availableMethods", null);
+        if (allowed != null && !allowed.isBlank()) {
+            ctx.header("Allow", allowed);
+        }
+        return "method " + ctx.method() + " is not allowed on " + RequestParams.shorten(ctx.path())
+                + (allowed == null || allowed.isBlank() ? "" : "; this path answers " + allowed) + " (see /openapi.json)";
+    }
+
+    /**
+     * Errors that Jetty answers itself, before a request reaches the routes (bad headers, a URL or headers
+     * over the limit, a body too slow): the same JSON {@code {"code", "message"}} as every other error.
+     */
+    private final class JsonErrorHandler extends ErrorHandler {
+        @Override
+        public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+            fields.put(HttpHeader.CONTENT_TYPE, "application/json");
+            fields.put(HttpHeader.CONNECTION, "close");
+            return ByteBuffer.wrap(body(status, reason));
+        }
+
+        @Override
+        protected void generateAcceptableResponse(Request baseRequest, jakarta.servlet.http.HttpServletRequest request,
+                                                  HttpServletResponse response, int code, String message) throws IOException {
+            baseRequest.setHandled(true);
+            response.setContentType("application/json");
+            response.getOutputStream().write(body(code, message));
+        }
+
+        @Override
+        protected Writer getAcceptableWriter(Request baseRequest, jakarta.servlet.http.HttpServletRequest request,
+                                             HttpServletResponse response) throws IOException {
+            response.setContentType("application/json");
+            return response.getWriter();
+        }
+
+        private byte[] body(int status, String reason) {
+            try {
+                return json.writeValueAsBytes(new ApiError(codeOf(status), messageOf(status, reason)));
+            } catch (IOException e) {
+                return ("{\"code\":\"" + codeOf(status) + "\",\"message\":\"HTTP " + status + "\"}")
+                        .getBytes(StandardCharsets.UTF_8);
+            }
+        }
     }
 
     private static String notFoundRoute(Context ctx) {

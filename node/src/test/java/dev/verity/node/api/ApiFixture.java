@@ -58,11 +58,20 @@ public final class ApiFixture implements AutoCloseable {
     }
 
     public ApiFixture(Path dir, Duration keepAlive, Duration clientRequestTimeout, int mempoolCapacity) {
+        this(dir, ApiServerConfig.loopback(0).withKeepAlive(keepAlive), clientRequestTimeout, mempoolCapacity);
+    }
+
+    /** A fixture whose server listens and limits clients as {@code config} says. */
+    public ApiFixture(Path dir, ApiServerConfig config) {
+        this(dir, config, VerityClient.DEFAULT_REQUEST_TIMEOUT, NodeConfig.defaults(dir.resolve("data")).mempoolCapacity());
+    }
+
+    private ApiFixture(Path dir, ApiServerConfig config, Duration clientRequestTimeout, int mempoolCapacity) {
         NodeConfig d = NodeConfig.defaults(dir.resolve("data"));
         chain = ChainNode.open(new NodeConfig(d.dataDir(), d.blockIntervalMillis(), mempoolCapacity, d.maxTransactionsPerBlock()),
                 genesis(), VALIDATOR);
         try {
-            server = new ApiServer(chain, 0, keepAlive).start();
+            server = new ApiServer(chain, config).start();
         } catch (RuntimeException e) {
             chain.close();
             throw e;
