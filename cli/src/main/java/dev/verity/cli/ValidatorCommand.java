@@ -40,6 +40,15 @@ final class ValidatorCommand extends BaseCommand {
                     + "a public server.")
     String listen;
 
+    @Option(names = "--models", paramLabel = "DIR",
+            description = "A model store whose files the API serves by hash (GET /v1/models/{id}/file), for compute nodes to pull.")
+    Path models;
+
+    @Option(names = "--accept-wal-loss",
+            description = "Start even when the store's write-ahead log is damaged, keeping what precedes the damage (the "
+                    + "writes after it are lost; see docs/OPERATOR.md).")
+    boolean acceptWalLoss;
+
     @Option(names = "--block-interval", paramLabel = "MS", defaultValue = "500",
             description = "Milliseconds between blocks (default: ${DEFAULT-VALUE}).")
     long blockInterval;
@@ -62,7 +71,7 @@ final class ValidatorCommand extends BaseCommand {
                 throw new CliException("BAD_GENESIS", genesisFile + " is not a genesis file: " + Errors.message(e));
             }
         }
-        ValidatorProcess node = new ValidatorProcess(dataDir, key, genesis, apiConfig, blockInterval);
+        ValidatorProcess node = new ValidatorProcess(dataDir, key, genesis, apiConfig, blockInterval, models, acceptWalLoss);
         Runtime.getRuntime().addShutdownHook(new Thread(node::close, "verity-validator-shutdown"));
         String url = node.url();
         boolean isPublic = !apiConfig.isLoopback();
