@@ -75,11 +75,13 @@ class NodeRunTest {
     }
 
     @Test
-    void aNodeWithoutItsModelsRefusesToStartAndSaysWhichAreMissing() {
-        CliRun.Result r = CliRun.run("node", "run", "--api", net.apiUrl(), "--key", operatorKey.toString(), "--store",
-                dir.resolve("empty-store").toString());
+    void aNodeThatCannotHaveItsModelsRefusesToStartAndNamesThem() {
+        // The first validator does not answer; the devnet serves the ONNX file by hash but not the tokenizer beside it,
+        // so the model is pulled and still cannot be loaded: the node refuses to start and names it.
+        CliRun.Result r = CliRun.run("node", "run", "--api", "http://127.0.0.1:1," + net.apiUrl(), "--key", operatorKey.toString(),
+                "--store", dir.resolve("empty-store").toString());
         assertThat(r.exitCode()).as("%s", r).isEqualTo(1);
-        assertThat(r.err()).contains(net.model().hex(), "lacks model");
+        assertThat(r.err()).contains(net.model().hex());
     }
 
     @Test

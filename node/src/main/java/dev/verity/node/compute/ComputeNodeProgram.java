@@ -3,6 +3,7 @@ package dev.verity.node.compute;
 import dev.verity.core.Hash;
 import dev.verity.core.PrivateKey;
 import dev.verity.ledger.VerificationMode;
+import dev.verity.node.model.ModelPuller;
 import dev.verity.node.model.ModelStore;
 import dev.verity.node.verify.ProvablePrograms;
 import dev.verity.node.verify.Tracer;
@@ -122,16 +123,21 @@ public final class ComputeNodeProgram implements AutoCloseable {
                     + "NONE, OPTIMISTIC and SAMPLED (an enclave for TEE is not available here yet): register a node without "
                     + "TEE and ZK");
         }
+        // Every declared model in the store, intact: pulled by hash from the validators when missing or damaged.
+        ModelPuller puller = new ModelPuller(o.store(), o.apiUrls());
         List<String> missing = new ArrayList<>();
         for (String m : node.models()) {
-            if (!o.store().contains(m) && !o.store().contains(m, ".vpkg")) {
-                missing.add(m);
+            try {
+                puller.ensure(Hash.fromHex(m));
+            } catch (RuntimeException e) {
+                missing.add(m + " (" + e.getMessage() + ")");
             }
         }
         if (!missing.isEmpty()) {
-            throw new CannotStartException("MODEL_MISSING", "the store " + o.store().dir() + " lacks model(s) " + missing
-                    + " that node " + id + " declares: copy each file there as <hash> (an ONNX model with its tokenizer.json "
-                    + "beside it) or <hash>.vpkg (a package)");
+            throw new CannotStartException("MODEL_MISSING", "the store " + o.store().dir() + " lacks model(s) that node " + id
+                    + " declares and no validator served them: " + String.join("; ", missing) + ". Copy each file there as "
+                    + "<hash> (an ONNX model with its tokenizer.json beside it) or <hash>.vpkg (a package), or run a validator "
+                    + "that serves it (verity validator --models DIR)");
         }
         Wallet wallet = new Wallet(client, o.key());
         int capacity = node.capacity();
