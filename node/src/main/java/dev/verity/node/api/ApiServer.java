@@ -327,11 +327,22 @@ public final class ApiServer implements AutoCloseable {
             throw tooLarge(declared, limit);
         }
         // The body is read without holding a thread while it arrives: a slow sender costs a connection, not a worker.
-        ctx.future(() -> readBodyAsync(ctx, limit).thenAccept(body -> {
-            byte[] tx = raw ? body : transactionFromJson(body);
-            Hash hash = chain.submit(tx);
-            ctx.status(202).header("Location", "/v1/transactions/" + hash.hex())
-                    .json(new TransactionReceipt(hash.hex(), "PENDING", 0, null));
+        ctx.future(() -> readBodyAsync(ctx, limit).handle((body, failure) -> {
+            try {
+                if (failure != null) {
+                    throw failure instanceof java.util.concurrent.CompletionException c && c.getCause() != null ? c.getCause()
+                            : failure;
+                }
+                byte[] tx = raw ? body : transactionFromJson(body);
+                Hash hash = chain.submit(tx);
+                ctx.status(202).header("Location", "/v1/transactions/" + hash.hex())
+                        .json(new TransactionReceipt(hash.hex(), "PENDING", 0, null));
+            } catch (Exception e) {
+                answerFailure(e, ctx); // answered here, so the after-handlers count it like any other answer
+            } catch (Throwable t) {
+                throw new java.util.concurrent.CompletionException(t);
+            }
+            return null;
         }));
     }
 
@@ -829,25 +840,10 @@ public final class ApiServer implements AutoCloseable {
     // ------------------------------------------------------------------ errors
 
     private void errors(Javalin a) {
-        a.exception(ApiException.class, (e, ctx) -> {
-            if (e.retryAfterSeconds() > 0) {
-                ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
-            }
-            error(ctx, e.status(), e.code(), e.getMessage());
-        });
-        a.exception(BadMessageException.class, (e, ctx) -> {
-            int status = e.getCode();
-            error(ctx, status, codeOf(status), messageOf(status, e.getReason()));
-        });
-        a.exception(NodeHaltedException.class, (e, ctx) -> error(ctx, 503, NodeHaltedException.CODE, e.getMessage()));
-        a.exception(TransactionRejectedException.class, (e, ctx) -> {
-            if (e.code() == RejectCode.MEMPOOL_FULL) {
-                ctx.header("Retry-After", "1");
-                error(ctx, 503, ApiException.MEMPOOL_FULL, e.getMessage());
-            } else {
-                error(ctx, 400, e.code().name(), e.getMessage());
-            }
-        });
+        a.exception(ApiException.class, this::answerFailure);
+        a.exception(BadMessageException.class, this::answerFailure);
+        a.exception(NodeHaltedException.class, this::answerFailure);
+        a.exception(TransactionRejectedException.class, this::answerFailure);
         a.exception(HttpResponseException.class, (e, ctx) -> {
             int status = e.getStatus();
             String message = status == 404 ? notFoundRoute(ctx)
@@ -855,16 +851,39 @@ public final class ApiServer implements AutoCloseable {
                     : e.getMessage();
             error(ctx, status, codeOf(status), message);
         });
-        a.exception(Exception.class, (e, ctx) -> {
-            LOG.error("internal error answering {} {}", ctx.method(), ctx.path(), e);
-            error(ctx, 500, ApiException.INTERNAL, "the node failed to answer " + ctx.method() + " " + ctx.path()
-                    + "; the node's log has the details");
-        });
+        a.exception(Exception.class, this::answerFailure);
         a.error(404, ctx -> {
             if (ctx.result() == null || ctx.result().isEmpty()) {
                 error(ctx, 404, ApiException.NOT_FOUND, notFoundRoute(ctx));
             }
         });
+    }
+
+    /**
+     * The JSON error answer for a failure of a handler: also called by asynchronous handlers, whose failures would
+     * otherwise skip the after-handlers (the request counters).
+     */
+    private void answerFailure(Exception e, Context ctx) {
+        switch (e) {
+            case ApiException api -> {
+                if (api.retryAfterSeconds() > 0) {
+                    ctx.header("Retry-After", Long.toString(api.retryAfterSeconds()));
+                }
+                error(ctx, api.status(), api.code(), api.getMessage());
+            }
+            case NodeHaltedException halted -> error(ctx, 503, NodeHaltedException.CODE, halted.getMessage());
+            case TransactionRejectedException rejected when rejected.code() == RejectCode.MEMPOOL_FULL -> {
+                ctx.header("Retry-After", "1");
+                error(ctx, 503, ApiException.MEMPOOL_FULL, rejected.getMessage());
+            }
+            case TransactionRejectedException rejected -> error(ctx, 400, rejected.code().name(), rejected.getMessage());
+            case BadMessageException bad -> error(ctx, bad.getCode(), codeOf(bad.getCode()), messageOf(bad.getCode(), bad.getReason()));
+            default -> {
+                LOG.error("internal error answering {} {}", ctx.method(), ctx.path(), e);
+                error(ctx, 500, ApiException.INTERNAL, "the node failed to answer " + ctx.method() + " " + ctx.path()
+                        + "; the node's log has the details");
+            }
+        }
     }
 
     /** The code of an HTTP-level error by its status. */
@@ -949,7 +968,11 @@ public final class ApiServer implements AutoCloseable {
         return "no endpoint " + ctx.method() + " " + RequestParams.shorten(ctx.path()) + "; see /openapi.json for the API";
     }
 
+    /** The request attribute that carries an error answer's code, for the request counters (node/metrics). */
+    public static final String ERROR_CODE_ATTRIBUTE = "verity.errorCode";
+
     private static void error(Context ctx, int status, String code, String message) {
+        ctx.attribute(ERROR_CODE_ATTRIBUTE, code);
         ctx.status(status).json(new ApiError(code, message));
     }
 

@@ -62,6 +62,10 @@ public final class MetricsRoutes {
 
     /** The {@code code} of an error body ({@code {"code","message"}}), or null. */
     private static String errorCode(Context ctx) {
+        Object set = ctx.attribute(dev.verity.node.api.ApiServer.ERROR_CODE_ATTRIBUTE);
+        if (set instanceof String code) {
+            return code; // an asynchronous answer's body is not readable back here
+        }
         try {
             String body = ctx.result();
             if (body == null || body.isEmpty() || body.charAt(0) != '{') {
