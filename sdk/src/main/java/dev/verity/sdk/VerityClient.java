@@ -322,15 +322,20 @@ public final class VerityClient implements AutoCloseable {
         }
         HttpResponse<InputStream> res = send(b.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
         if (res.statusCode() != 200 && res.statusCode() != 206) {
-            byte[] body;
-            try (InputStream in = res.body()) {
-                body = in.readNBytes(64 * 1024);
-            } catch (IOException e) {
-                body = new byte[0];
-            }
-            throw error(res.statusCode(), body);
+            throw streamedError(res);
         }
         return res;
+    }
+
+    /** The API error a streamed response carries instead of its content (its first 64 KiB are read, then it is closed). */
+    private VerityApiException streamedError(HttpResponse<InputStream> res) {
+        byte[] body;
+        try (InputStream in = res.body()) {
+            body = in.readNBytes(64 * 1024);
+        } catch (IOException e) {
+            body = new byte[0];
+        }
+        return error(res.statusCode(), body);
     }
 
     /** The node's OpenAPI document. */
@@ -361,13 +366,7 @@ public final class VerityClient implements AutoCloseable {
                 .build();
         HttpResponse<InputStream> res = send(req, HttpResponse.BodyHandlers.ofInputStream());
         if (res.statusCode() != 200) {
-            byte[] body;
-            try (InputStream in = res.body()) {
-                body = in.readNBytes(64 * 1024);
-            } catch (IOException e) {
-                body = new byte[0];
-            }
-            throw error(res.statusCode(), body);
+            throw streamedError(res);
         }
         EventSubscription sub = new EventSubscription(res.body());
         subscriptions.add(sub);
