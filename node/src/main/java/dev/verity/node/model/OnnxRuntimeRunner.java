@@ -18,10 +18,15 @@ public final class OnnxRuntimeRunner implements AutoCloseable {
     private final long[] inputShape;
 
     public OnnxRuntimeRunner(byte[] onnx, String inputName, int[] inputShape) {
+        this(onnx, inputName, inputShape, new Device.Cpu());
+    }
+
+    public OnnxRuntimeRunner(byte[] onnx, String inputName, int[] inputShape, Device device) {
         try {
             OrtSession.SessionOptions options = new OrtSession.SessionOptions();
             options.setIntraOpNumThreads(1);
             options.setInterOpNumThreads(1);
+            device.configure(options);
             this.session = env.createSession(onnx, options);
         } catch (OrtException e) {
             throw new InvalidModelException("ONNX Runtime cannot load the model: " + e.getMessage(), e);

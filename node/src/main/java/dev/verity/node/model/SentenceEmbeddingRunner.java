@@ -58,7 +58,12 @@ public final class SentenceEmbeddingRunner implements AutoCloseable {
     }
 
     public static SentenceEmbeddingRunner open(Path onnxModel, Path tokenizerJson, int intraOpThreads) {
-        return new SentenceEmbeddingRunner(onnxModel, WordPieceTokenizer.load(tokenizerJson), intraOpThreads);
+        return new SentenceEmbeddingRunner(onnxModel, WordPieceTokenizer.load(tokenizerJson), intraOpThreads, new Device.Cpu());
+    }
+
+    /** Opens a model with one intra-op thread on {@code device}. */
+    public static SentenceEmbeddingRunner open(Path onnxModel, Path tokenizerJson, Device device) {
+        return new SentenceEmbeddingRunner(onnxModel, WordPieceTokenizer.load(tokenizerJson), 1, device);
     }
 
     /**
@@ -66,6 +71,10 @@ public final class SentenceEmbeddingRunner implements AutoCloseable {
      *                               BERT-style encoder
      */
     public SentenceEmbeddingRunner(Path onnxModel, WordPieceTokenizer tokenizer, int intraOpThreads) {
+        this(onnxModel, tokenizer, intraOpThreads, new Device.Cpu());
+    }
+
+    public SentenceEmbeddingRunner(Path onnxModel, WordPieceTokenizer tokenizer, int intraOpThreads, Device device) {
         Objects.requireNonNull(onnxModel, "onnxModel");
         this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
         if (intraOpThreads < 1) {
@@ -77,6 +86,7 @@ public final class SentenceEmbeddingRunner implements AutoCloseable {
             options.setIntraOpNumThreads(intraOpThreads);
             options.setInterOpNumThreads(1);
             options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            device.configure(options);
             s = env.createSession(onnxModel.toString(), options);
             this.inputNames = List.copyOf(s.getInputNames());
             for (String name : inputNames) {

@@ -2,6 +2,7 @@ package dev.verity.node.worker;
 
 import dev.verity.core.Hash;
 import dev.verity.node.model.BundledModels;
+import dev.verity.node.model.Device;
 import dev.verity.node.model.ModelStore;
 import dev.verity.node.model.SentenceEmbeddingRunner;
 import java.nio.file.Path;
@@ -19,14 +20,25 @@ public final class ModelRunners implements AutoCloseable {
     private final ModelStore store;
     private final Map<Hash, ModelRunner> loaded = new ConcurrentHashMap<>();
     private final EnginePolicy policy;
+    private final Device device;
 
     public ModelRunners(ModelStore store) {
         this(store, EnginePolicy.FAST_WHERE_TRUSTED);
     }
 
     public ModelRunners(ModelStore store, EnginePolicy policy) {
+        this(store, policy, new Device.Cpu());
+    }
+
+    /** Runners whose ONNX Runtime sessions run on {@code device} (the integer engine stays on the CPU). */
+    public ModelRunners(ModelStore store, EnginePolicy policy, Device device) {
         this.store = store;
         this.policy = policy;
+        this.device = device;
+    }
+
+    public Device device() {
+        return device;
     }
 
     public EnginePolicy policy() {
@@ -60,7 +72,7 @@ public final class ModelRunners implements AutoCloseable {
         }
         String hex = model.hex();
         if (store.contains(hex, PackageModelRunner.SUFFIX)) {
-            return Optional.of(loaded.computeIfAbsent(model, m -> PackageModelRunner.load(store, hex, policy)));
+            return Optional.of(loaded.computeIfAbsent(model, m -> PackageModelRunner.load(store, hex, policy, device)));
         }
         if (!store.contains(hex)) {
             return Optional.empty();
@@ -72,7 +84,7 @@ public final class ModelRunners implements AutoCloseable {
         Path onnx = store.path(hex);
         Path tokenizer = store.companion(hex, BundledModels.TOKENIZER_COMPANION).orElseThrow(() ->
                 new IllegalStateException("model " + hex + " has no tokenizer.json beside it; only sentence-embedding models run yet"));
-        SentenceEmbeddingRunner runner = SentenceEmbeddingRunner.open(onnx, tokenizer);
+        SentenceEmbeddingRunner runner = SentenceEmbeddingRunner.open(onnx, tokenizer, device);
         return new ModelRunner() {
             @Override
             public byte[] run(byte[] input, dev.verity.ledger.VerificationMode mode) {

@@ -4,6 +4,7 @@ import dev.verity.inference.engine.EngineOptions;
 import dev.verity.inference.pkg.ModelPackage;
 import dev.verity.ledger.VerificationMode;
 import dev.verity.modelhub.hub.PackageRunner;
+import dev.verity.node.model.Device;
 import dev.verity.node.model.ModelStore;
 import dev.verity.node.model.OnnxRuntimeRunner;
 import java.io.IOException;
@@ -28,7 +29,7 @@ final class PackageModelRunner implements ModelRunner {
     }
 
     /** Loads {@code <hex>.vpkg} from the store; the store checks the file still hashes to its id. */
-    static PackageModelRunner load(ModelStore store, String hex, EnginePolicy policy) {
+    static PackageModelRunner load(ModelStore store, String hex, EnginePolicy policy, Device device) {
         ModelPackage pkg;
         try {
             pkg = ModelPackage.decode(Files.readAllBytes(store.path(hex, SUFFIX)));
@@ -38,7 +39,7 @@ final class PackageModelRunner implements ModelRunner {
         PackageRunner runner = new PackageRunner(pkg, EngineOptions.VECTORIZED, 1);
         var input = pkg.metadata().inputs().get(0);
         OnnxRuntimeRunner ort = policy == EnginePolicy.INTEGER_ALWAYS ? null
-                : new OnnxRuntimeRunner(pkg.onnx(), input.name(), shapeOf(runner));
+                : new OnnxRuntimeRunner(pkg.onnx(), input.name(), shapeOf(runner), device);
         return new PackageModelRunner(runner, ort, policy);
     }
 
