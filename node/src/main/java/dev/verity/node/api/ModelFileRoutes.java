@@ -13,6 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,6 +35,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The file is hashed before it is first served and again whenever its size or modification time changes; a copy
  * that no longer hashes to its id is not served (404 naming both hashes). Clients check the hash themselves anyway.
+ *
+ * <p>{@code GET /v1/models/{id}/companions} lists the companion files this validator holds beside the model (name,
+ * size, SHA-256; only names in {@link ModelStore#SERVED_COMPANIONS}, such as {@code tokenizer.json}), and
+ * {@code GET /v1/models/{id}/companions/{name}} serves one whole. Any other name is 404, so a name can never reach
+ * outside the store. Companions are not content-addressed: the listed hash is what this validator holds, no more.
  */
 final class ModelFileRoutes {
     static final String RANGE_NOT_SATISFIABLE = "RANGE_NOT_SATISFIABLE";
@@ -60,10 +68,12 @@ final class ModelFileRoutes {
     void register(Javalin a) {
         a.get("/v1/models/{id}/file", this::file);
         a.head("/v1/models/{id}/file", this::file);
+        a.get("/v1/models/{id}/companions", this::companions);
+        a.get("/v1/models/{id}/companions/{name}", this::companion);
     }
 
-    private void file(Context ctx) throws IOException {
-        Hash id = RequestParams.pathHash(ctx, "id", "a model id (the SHA-256 of the model file)");
+    /** The model's store, after checking that the chain knows the model. */
+    private ModelStore storeFor(Hash id) {
         if (chain.read(s -> s.models.find(id).isEmpty())) {
             throw ApiException.notFound("no model " + id.hex() + " on this chain");
         }
@@ -71,6 +81,60 @@ final class ModelFileRoutes {
         if (s == null) {
             throw ApiException.notFound("this validator holds no model files; ask another validator for model " + id.hex());
         }
+        return s;
+    }
+
+    /**
+     * {@code GET /v1/models/{id}/companions}: name, size and SHA-256 of each companion file (of the names in
+     * {@link ModelStore#SERVED_COMPANIONS}) this validator holds beside the model; an empty list when it holds none.
+     */
+    private void companions(Context ctx) {
+        Hash id = RequestParams.pathHash(ctx, "id", "a model id (the SHA-256 of the model file)");
+        ModelStore s = storeFor(id);
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (String name : ModelStore.SERVED_COMPANIONS) {
+            Optional<Path> file = s.companion(id.hex(), name);
+            if (file.isPresent()) {
+                Map<String, Object> item = new LinkedHashMap<>();
+                item.put("name", name);
+                item.put("size", size(file.get()));
+                item.put("sha256", ModelStore.sha256(file.get()));
+                out.add(item);
+            }
+        }
+        ctx.json(out);
+    }
+
+    /** {@code GET /v1/models/{id}/companions/{name}}: one companion file, whole; only the names in the served set. */
+    private void companion(Context ctx) throws IOException {
+        Hash id = RequestParams.pathHash(ctx, "id", "a model id (the SHA-256 of the model file)");
+        String name = ctx.pathParam("name");
+        if (!ModelStore.SERVED_COMPANIONS.contains(name)) {
+            throw ApiException.notFound("no companion file '" + RequestParams.shorten(name) + "'; companions served are "
+                    + String.join(", ", ModelStore.SERVED_COMPANIONS));
+        }
+        ModelStore s = storeFor(id);
+        Path file = s.companion(id.hex(), name).orElseThrow(() -> ApiException.notFound(
+                "this validator holds no " + name + " beside model " + id.hex()));
+        long size = size(file);
+        ctx.status(200);
+        ctx.contentType(name.endsWith(".json") ? "application/json" : "application/octet-stream");
+        ctx.header("Content-Disposition", "attachment; filename=\"" + name + "\"");
+        ctx.res().setContentLengthLong(size);
+        stream(ctx, file, 0, size);
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void file(Context ctx) throws IOException {
+        Hash id = RequestParams.pathHash(ctx, "id", "a model id (the SHA-256 of the model file)");
+        ModelStore s = storeFor(id);
         Optional<Path> found = s.find(id.hex());
         if (found.isEmpty()) {
             throw ApiException.notFound("this validator does not hold the file of model " + id.hex()

@@ -1,5 +1,7 @@
 package dev.verity.node.model;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.verity.core.Hash;
 import dev.verity.sdk.VerityApiException;
 import dev.verity.sdk.VerityClient;
@@ -8,6 +10,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +46,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A file already in the store is checked ({@link ModelStore#path}) before it is used; one that no longer hashes
  * to its name is deleted and pulled again. One puller per store and model at a time.
+ *
+ * <p>{@link #ensure} also pulls the model's companion files, such as the {@code tokenizer.json} a sentence-embedding
+ * model needs beside it ({@link #ensureCompanions}).
  */
 public final class ModelPuller {
     /** The first bytes of every model package. */
@@ -50,6 +57,8 @@ public final class ModelPuller {
     private static final Logger LOG = LoggerFactory.getLogger(ModelPuller.class);
     private static final int BUFFER = 256 * 1024;
     private static final long PROGRESS_EVERY_NANOS = 250_000_000L;
+    private static final long MAX_COMPANION_BYTES = 64L * 1024 * 1024;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Told how a download goes: bytes in the part so far, and the whole file's size (-1 when unknown). */
     @FunctionalInterface
@@ -133,6 +142,11 @@ public final class ModelPuller {
             String suffix = file.getFileName().toString().substring(hex.length());
             try {
                 Path ok = store.path(hex, suffix);
+                try {
+                    ensureCompanions(model);
+                } catch (ModelPullException e) {
+                    LOG.warn("model {} is present but its companion files could not be pulled: {}", hex, e.getMessage());
+                }
                 return new Result(model, ok, size(ok), 0, 0, Duration.ofNanos(System.nanoTime() - started), null, true, false);
             } catch (ModelStoreException e) {
                 LOG.warn("{}; deleting it and pulling the model again", e.getMessage());
@@ -141,6 +155,7 @@ public final class ModelPuller {
             }
         }
         Result r = pull(model);
+        ensureCompanions(model);
         return repaired ? new Result(r.model(), r.path(), r.bytes(), r.downloaded(), r.resumedFrom(), r.elapsed(), r.source(),
                 false, true) : r;
     }
@@ -243,6 +258,124 @@ public final class ModelPuller {
                 return r;
             }
         }
+    }
+
+    /**
+     * Pulls the companion files of the model ({@link ModelStore#SERVED_COMPANIONS}, its {@code tokenizer.json} say) that
+     * the store lacks: the first validator that lists any of them ({@code GET /v1/models/{id}/companions}) sends each
+     * ({@code GET /v1/models/{id}/companions/{name}}), whose size and SHA-256 must match its listing before it is placed
+     * beside the model as {@code <id>.<name>}. A validator that lists none (or answers 404) hands over to the next; when
+     * none lists any, the model has none and nothing is pulled.
+     *
+     * <p>The listing comes from the same validator as the file, so the check catches damage in transit and a short
+     * read, not a validator that serves the wrong companion on purpose: unlike the model, a companion is not named by
+     * its hash on the chain.
+     *
+     * @return the names placed (empty when none were missing or none are offered)
+     * @throws ModelPullException when no validator answered, or a listed companion could not be had intact from any
+     *         that answered
+     */
+    public List<String> ensureCompanions(Hash model) {
+        String hex = model.hex();
+        List<String> missing = ModelStore.SERVED_COMPANIONS.stream().filter(n -> store.companion(hex, n).isEmpty()).toList();
+        if (missing.isEmpty()) {
+            return List.of();
+        }
+        List<String> failures = new ArrayList<>();
+        boolean answered = false;
+        boolean offeredButBad = false;
+        HttpClient http = HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER)
+                .version(HttpClient.Version.HTTP_1_1).build();
+        for (URI source : sources) {
+            try {
+                List<String> placed = companionsFrom(http, model, source, missing);
+                answered = true;
+                if (!placed.isEmpty()) {
+                    return placed;
+                }
+            } catch (BadCompanion e) {
+                offeredButBad = true;
+                failures.add(source + ": " + e.getMessage());
+                LOG.warn("pulling the companion files of model {} from {}: {}", hex, source, e.getMessage());
+            } catch (IOException | RuntimeException e) {
+                String why = e.getMessage() == null ? e.toString() : e.getMessage();
+                failures.add(source + ": " + why);
+                LOG.warn("pulling the companion files of model {} from {}: {}", hex, source, why);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ModelPullException("interrupted while pulling the companion files of model " + hex, false);
+            }
+        }
+        if (answered && !offeredButBad) {
+            return List.of(); // no validator that answered offers any: the model has none
+        }
+        throw new ModelPullException("could not pull the companion files of model " + hex + ": " + String.join("; ", failures),
+                offeredButBad);
+    }
+
+    /** A validator listed a companion but could not send it intact. */
+    private static final class BadCompanion extends IOException {
+        BadCompanion(String message) {
+            super(message);
+        }
+    }
+
+    private List<String> companionsFrom(HttpClient http, Hash model, URI source, List<String> missing)
+            throws IOException, InterruptedException {
+        String base = source.toString().replaceAll("/+$", "") + "/v1/models/" + model.hex() + "/companions";
+        HttpResponse<byte[]> list = http.send(HttpRequest.newBuilder(URI.create(base)).timeout(requestTimeout)
+                .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (list.statusCode() == 404) {
+            return List.of(); // the validator does not hold the model's companions
+        }
+        if (list.statusCode() != 200) {
+            throw new IOException("listing the companions answered HTTP " + list.statusCode());
+        }
+        JsonNode items = JSON.readTree(list.body());
+        if (!items.isArray()) {
+            throw new IOException("the companion listing is not a JSON array");
+        }
+        record Listed(String name, long size, String sha256) {}
+        List<Listed> wanted = new ArrayList<>();
+        for (JsonNode item : items) {
+            String name = item.path("name").asText("");
+            if (missing.contains(name)) {
+                long size = item.path("size").asLong(-1);
+                String sha = item.path("sha256").asText("");
+                if (size < 0 || size > MAX_COMPANION_BYTES || !sha.matches("[0-9a-f]{64}")) {
+                    throw new IOException("the listing of companion " + name + " is unusable (size " + size + ", sha256 '"
+                            + sha + "')");
+                }
+                wanted.add(new Listed(name, size, sha));
+            }
+        }
+        // Fetch and check every one before placing any, so a bad source leaves nothing behind.
+        List<byte[]> contents = new ArrayList<>();
+        for (Listed c : wanted) {
+            HttpResponse<InputStream> res = http.send(HttpRequest.newBuilder(URI.create(base + "/" + c.name()))
+                    .timeout(requestTimeout).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+            byte[] bytes;
+            try (InputStream in = res.body()) {
+                if (res.statusCode() != 200) {
+                    throw new BadCompanion("companion " + c.name() + " answered HTTP " + res.statusCode());
+                }
+                bytes = in.readNBytes((int) c.size() + 1);
+            }
+            String actual = HexFormat.of().formatHex(newSha256().digest(bytes));
+            if (bytes.length != c.size() || !actual.equals(c.sha256())) {
+                throw new BadCompanion("companion " + c.name() + " arrived as " + bytes.length + " bytes hashing to " + actual
+                        + ", but was listed as " + c.size() + " bytes hashing to " + c.sha256() + ": refused");
+            }
+            contents.add(bytes);
+        }
+        List<String> placed = new ArrayList<>();
+        for (int i = 0; i < wanted.size(); i++) {
+            Path file = store.putCompanion(model.hex(), wanted.get(i).name(), contents.get(i));
+            LOG.info("model {}: companion {} ({} bytes) from {} into {}", model.hex(), wanted.get(i).name(),
+                    contents.get(i).length, source, file);
+            placed.add(wanted.get(i).name());
+        }
+        return placed;
     }
 
     /** Appends (or writes afresh) the body to the part, hashing as it goes; returns the bytes written. */

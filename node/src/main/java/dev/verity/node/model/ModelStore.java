@@ -144,6 +144,8 @@ public final class ModelStore {
 
     /** The suffixes a file served by hash may have, in the order they are looked for: an ONNX model, then a package. */
     public static final java.util.List<String> SERVED_SUFFIXES = java.util.List.of(MODEL_SUFFIX, PACKAGE_SUFFIX);
+    /** The companion files validators serve beside a model ({@code GET /v1/models/{id}/companions/{name}}). */
+    public static final java.util.List<String> SERVED_COMPANIONS = java.util.List.of("tokenizer.json");
     /** The suffix of a download under way ({@code <hex>.part}); never a model's own suffix. */
     public static final String PART_SUFFIX = ".part";
 

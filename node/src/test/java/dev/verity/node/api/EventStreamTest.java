@@ -175,7 +175,8 @@ class EventStreamTest {
             List<String> paths = new ArrayList<>();
             doc.get("paths").fieldNames().forEachRemaining(paths::add);
             assertThat(paths).containsExactlyInAnyOrder("/v1/transactions", "/v1/transactions/{hash}", "/v1/status", "/v1/params", "/v1/supply",
-                    "/v1/accounts/{id}", "/v1/nodes", "/v1/nodes/{id}", "/v1/models", "/v1/models/{id}", "/v1/models/{id}/file", "/v1/jobs",
+                    "/v1/accounts/{id}", "/v1/nodes", "/v1/nodes/{id}", "/v1/models", "/v1/models/{id}", "/v1/models/{id}/file", "/v1/models/{id}/companions",
+                    "/v1/models/{id}/companions/{name}", "/v1/jobs",
                     "/v1/jobs/{id}", "/v1/claims", "/v1/disputes", "/v1/disputes/{id}", "/v1/tee", "/v1/blocks/latest", "/v1/blocks/{height}", "/v1/events", "/v1/events/stream",
                     "/openapi.json", "/healthz", "/readyz", "/metrics");
             doc.get("paths").forEach(item -> item.forEach(op -> {

@@ -213,4 +213,53 @@ class ModelFileApiTest {
         assertThat(path.path("get").path("responses").has("206")).isTrue();
         assertThat(path.path("get").path("responses").has("416")).isTrue();
     }
+
+    private HttpResponse<byte[]> getPath(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(f.server.url() + path)).timeout(Duration.ofSeconds(30)).GET()
+                .build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    @Test
+    void listsAndServesTheCompanionsTheValidatorHolds() throws Exception {
+        String prefix = "/v1/models/" + model.hex() + "/companions";
+        HttpResponse<byte[]> empty = getPath(prefix);
+        assertThat(empty.statusCode()).isEqualTo(200);
+        assertThat(json.readTree(empty.body()).size()).isZero();
+
+        byte[] tokenizer = "{\"model\":{\"vocab\":{}}}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        store.putCompanion(model.hex(), "tokenizer.json", tokenizer);
+        HttpResponse<byte[]> list = getPath(prefix);
+        assertThat(list.statusCode()).isEqualTo(200);
+        JsonNode items = json.readTree(list.body());
+        assertThat(items.size()).isEqualTo(1);
+        assertThat(items.get(0).path("name").asText()).isEqualTo("tokenizer.json");
+        assertThat(items.get(0).path("size").asLong()).isEqualTo(tokenizer.length);
+        assertThat(items.get(0).path("sha256").asText()).isEqualTo(Sha256.digest(tokenizer).hex());
+
+        HttpResponse<byte[]> file = getPath(prefix + "/tokenizer.json");
+        assertThat(file.statusCode()).isEqualTo(200);
+        assertThat(file.body()).isEqualTo(tokenizer);
+        assertThat(header(file, "Content-Length")).isEqualTo(String.valueOf(tokenizer.length));
+    }
+
+    @Test
+    void unknownCompanionsModelsAndPathsOutsideTheStoreAre404() throws Exception {
+        String prefix = "/v1/models/" + model.hex() + "/companions";
+        store.putCompanion(model.hex(), "tokenizer.json", new byte[] {'{', '}'});
+        store.putCompanion(model.hex(), "secret.txt", new byte[] {'x'}); // held, but not a served name
+        Files.writeString(dir.resolve("models").resolve("outside.json"), "{}");
+        assertThat(getPath(prefix + "/secret.txt").statusCode()).isEqualTo(404);
+        assertThat(getPath(prefix + "/vocab.txt").statusCode()).isEqualTo(404);
+        assertThat(getPath(prefix + "/onnx").statusCode()).isEqualTo(404);
+        for (String traversal : new String[] {"..%2Foutside.json", "..%2F..%2Fchain", "%2E%2E%2F" + model.hex() + ".onnx",
+                "..%5Coutside.json", "tokenizer.json%00"}) {
+            HttpResponse<byte[]> r = getPath(prefix + "/" + traversal);
+            assertThat(r.statusCode()).as(traversal).isIn(400, 404);
+            assertThat(new String(r.body())).as(traversal).doesNotContain("\"x\"");
+        }
+        Hash unknown = Sha256.digest(new byte[] {1, 2, 3});
+        assertThat(getPath("/v1/models/" + unknown.hex() + "/companions").statusCode()).isEqualTo(404);
+        assertThat(getPath("/v1/models/" + unknown.hex() + "/companions/tokenizer.json").statusCode()).isEqualTo(404);
+        assertThat(json.readTree(getPath(prefix).body()).size()).isEqualTo(1); // only the served name is listed
+    }
 }

@@ -225,4 +225,61 @@ class ModelPullerTest {
             return s.getLocalPort();
         }
     }
+
+    @Test
+    void aPulledSentenceEmbeddingModelComesWithItsTokenizerAndLoads() throws IOException {
+        BundledModels.BundledModel minilm = BundledModels.installMiniLm(served);
+        Hash id = Hash.fromHex(minilm.sha256Hex());
+        f.wallet(ALICE).registerModel(id, BundledModels.MINILM_NAME, "text", "embedding", 1_000);
+        f.produce();
+
+        ModelPuller.Result r = puller(f.server.url()).ensure(id);
+        assertThat(r.alreadyPresent()).isFalse();
+        Path tokenizer = local.companion(id.hex(), BundledModels.TOKENIZER_COMPANION).orElseThrow();
+        assertThat(tokenizer).isEqualTo(local.dir().resolve(id.hex() + ".tokenizer.json"));
+        assertThat(Files.readAllBytes(tokenizer)).isEqualTo(Files.readAllBytes(minilm.tokenizerPath()));
+
+        try (dev.verity.node.worker.ModelRunners runners = new dev.verity.node.worker.ModelRunners(local)) {
+            byte[] out = runners.forModel(id).orElseThrow().run("The cat sits on the mat".getBytes(),
+                    dev.verity.ledger.VerificationMode.NONE);
+            assertThat(out).isNotEmpty();
+        }
+        // Present and complete: nothing more to pull.
+        assertThat(puller(f.server.url()).ensureCompanions(id)).isEmpty();
+    }
+
+    @Test
+    void aModelPulledBeforeCompanionsWereServedGetsItsTokenizerOnTheNextEnsure() throws IOException {
+        BundledModels.BundledModel minilm = BundledModels.installMiniLm(served);
+        Hash id = Hash.fromHex(minilm.sha256Hex());
+        f.wallet(ALICE).registerModel(id, BundledModels.MINILM_NAME, "text", "embedding", 1_000);
+        f.produce();
+        local.put(Files.readAllBytes(minilm.modelPath()), ModelStore.MODEL_SUFFIX);
+        assertThat(local.companion(id.hex(), BundledModels.TOKENIZER_COMPANION)).isEmpty();
+
+        assertThat(puller(f.server.url()).ensure(id).alreadyPresent()).isTrue();
+        assertThat(local.companion(id.hex(), BundledModels.TOKENIZER_COMPANION)).isPresent();
+    }
+
+    @Test
+    void theListedHashChecksTransitNotTheValidatorsHonesty() throws IOException {
+        BundledModels.BundledModel minilm = BundledModels.installMiniLm(served);
+        Hash id = Hash.fromHex(minilm.sha256Hex());
+        f.wallet(ALICE).registerModel(id, BundledModels.MINILM_NAME, "text", "embedding", 1_000);
+        f.produce();
+        local.put(Files.readAllBytes(minilm.modelPath()), ModelStore.MODEL_SUFFIX);
+        try (ApiFixture other = new ApiFixture(dir.resolve("chain2"))) {
+            ModelStore lying = new ModelStore(dir.resolve("lying"));
+            lying.put(Files.readAllBytes(minilm.modelPath()), ModelStore.MODEL_SUFFIX);
+            lying.putCompanion(id.hex(), BundledModels.TOKENIZER_COMPANION, "{}".getBytes());
+            other.server.serveModelFiles(lying);
+            other.wallet(ALICE).registerModel(id, BundledModels.MINILM_NAME, "text", "embedding", 1_000);
+            other.produce();
+            List<String> placed = puller(other.server.url(), f.server.url()).ensureCompanions(id);
+            // The first validator's tokenizer is consistent with its own listing (the check proves transit, not truth).
+            assertThat(placed).containsExactly(BundledModels.TOKENIZER_COMPANION);
+            assertThat(Files.readAllBytes(local.companion(id.hex(), BundledModels.TOKENIZER_COMPANION).orElseThrow()))
+                    .isEqualTo("{}".getBytes());
+        }
+    }
 }
