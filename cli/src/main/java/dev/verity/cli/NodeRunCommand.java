@@ -29,6 +29,11 @@ final class NodeRunCommand extends BaseCommand {
     @Mixin
     LocalModels.StoreOption store;
 
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "Where the node keeps the answers it computed and the chain has not yet accepted, sent again after "
+                    + "a restart (default: node-state next to the model store, e.g. ~/.verity/node-state).")
+    Path stateDir;
+
     @Option(names = "--capacity", paramLabel = "N", defaultValue = "0",
             description = "Jobs at once; declared on chain when it differs (default: the capacity the node declared).")
     int capacity;
@@ -41,6 +46,15 @@ final class NodeRunCommand extends BaseCommand {
     @Option(names = "--stop-timeout", paramLabel = "S", defaultValue = "30",
             description = "Seconds the running jobs may take to finish after a stop (default: ${DEFAULT-VALUE}).")
     long stopTimeout;
+
+    /** --state-dir, else node-state beside the model store's folder. */
+    Path stateDir() {
+        if (stateDir != null) {
+            return stateDir;
+        }
+        Path models = store.dir().toAbsolutePath();
+        return models.getParent() == null ? models.resolve("node-state") : models.resolveSibling("node-state");
+    }
 
     @Override
     protected int execute() throws Exception {
@@ -63,7 +77,7 @@ final class NodeRunCommand extends BaseCommand {
         ComputeNodeProgram program;
         try {
             program = ComputeNodeProgram.start(new ComputeNodeProgram.Options(urls, KeyFiles.load(key), store.open(), capacity,
-                    policy, Duration.ofSeconds(stopTimeout)));
+                    policy, Duration.ofSeconds(stopTimeout), stateDir()));
         } catch (ComputeNodeProgram.CannotStartException e) {
             throw new CliException(e.code(), e.getMessage());
         }

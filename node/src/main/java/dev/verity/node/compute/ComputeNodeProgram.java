@@ -8,6 +8,7 @@ import dev.verity.node.model.ModelStore;
 import dev.verity.node.verify.ProvablePrograms;
 import dev.verity.node.verify.Tracer;
 import dev.verity.node.verify.VerificationRoles;
+import dev.verity.node.worker.AnswerJournal;
 import dev.verity.node.worker.ComputeWorker;
 import dev.verity.node.worker.EnginePolicy;
 import dev.verity.node.worker.ModelRunners;
@@ -16,6 +17,7 @@ import dev.verity.sdk.VerityClient;
 import dev.verity.sdk.Wallet;
 import dev.verity.sdk.api.NodeView;
 import dev.verity.sdk.api.TransactionReceipt;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,9 +34,18 @@ import org.slf4j.LoggerFactory;
 public final class ComputeNodeProgram implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ComputeNodeProgram.class);
 
-    /** How the node runs; {@code capacity} 0 keeps the capacity declared on chain. */
+    /**
+     * How the node runs; {@code capacity} 0 keeps the capacity declared on chain. {@code stateDir} holds the worker's
+     * {@link AnswerJournal} (answers computed and not yet accepted, sent again after a restart); null keeps none.
+     */
     public record Options(List<String> apiUrls, PrivateKey key, ModelStore store, int capacity, EnginePolicy policy,
-                          Duration stopTimeout) {
+                          Duration stopTimeout, Path stateDir) {
+        /** Options without a state folder: answers in flight are lost with the process. */
+        public Options(List<String> apiUrls, PrivateKey key, ModelStore store, int capacity, EnginePolicy policy,
+                       Duration stopTimeout) {
+            this(apiUrls, key, store, capacity, policy, stopTimeout, null);
+        }
+
         public Options {
             apiUrls = List.copyOf(apiUrls);
             if (apiUrls.isEmpty()) {
@@ -169,7 +180,8 @@ public final class ComputeNodeProgram implements AutoCloseable {
                     true, Duration.ofMillis(250)));
         }
         ComputeWorker worker = new ComputeWorker(client, wallet, runners, null, tracer,
-                ComputeWorker.Config.defaults().withCapacity(capacity));
+                ComputeWorker.Config.defaults().withCapacity(capacity),
+                o.stateDir() == null ? null : new AnswerJournal(o.stateDir().resolve("answers")));
         worker.start();
         if (roles != null) {
             roles.start();

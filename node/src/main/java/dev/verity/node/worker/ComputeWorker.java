@@ -6,6 +6,7 @@ import dev.verity.ledger.evidence.TeeFailureStatement;
 import dev.verity.ledger.rules.StakingRules;
 import dev.verity.ledger.tx.FailureReason;
 import dev.verity.ledger.tx.Payload;
+import dev.verity.ledger.tx.SignedTransaction;
 import dev.verity.node.metrics.WorkerMetrics;
 import dev.verity.node.tee.DevEnclave;
 import dev.verity.node.verify.Tracer;
@@ -30,7 +31,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +55,11 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Only a job that is no longer this node's (answered, reassigned, past its deadline) or an answer that could not be
  * sent (the node's API unreachable, the mempool full) is left, and the next poll takes the latter up again.
+ *
+ * <p>With an {@link AnswerJournal}, every signed answer is journaled durably before it is sent and forgotten once the
+ * chain included it, refused it for good, or the job is no longer this node's. An answer journaled for a job's current
+ * assignment is sent again (the same transaction, or the same payload signed with a fresh nonce when the node's nonce
+ * moved past it) instead of running the model again: at start, before the first poll, and whenever a poll finds it.
  */
 public final class ComputeWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ComputeWorker.class);
@@ -134,6 +140,8 @@ public final class ComputeWorker implements AutoCloseable {
     private final AtomicLong unaccepted = new AtomicLong();
     private final Map<FailureReason, AtomicLong> failuresPosted = new EnumMap<>(FailureReason.class);
     private volatile WorkerMetrics metrics = WorkerMetrics.NONE;
+    private final AnswerJournal journal;
+    private volatile Consumer<Hash> afterJournaling = id -> {};
 
     /** A worker for the trusted modes only (NONE, and TEE with an enclave). */
     public ComputeWorker(VerityClient client, Wallet wallet, ModelRunners runners, DevEnclave enclave, Config config) {
@@ -143,6 +151,15 @@ public final class ComputeWorker implements AutoCloseable {
     /** A worker that also answers OPTIMISTIC and SAMPLED jobs with {@code tracer}'s traces (null: it does not). */
     public ComputeWorker(VerityClient client, Wallet wallet, ModelRunners runners, DevEnclave enclave, Tracer tracer,
                          Config config) {
+        this(client, wallet, runners, enclave, tracer, config, null);
+    }
+
+    /**
+     * A worker that journals its answers in {@code journal} (null: it does not) before sending them, so that an answer
+     * computed and not yet accepted survives the process and is sent again after a restart.
+     */
+    public ComputeWorker(VerityClient client, Wallet wallet, ModelRunners runners, DevEnclave enclave, Tracer tracer,
+                         Config config, AnswerJournal journal) {
         if (tracer != null && !tracer.self().equals(wallet.publicKey())) {
             throw new IllegalArgumentException("the tracer must be the worker's own node's");
         }
@@ -151,6 +168,7 @@ public final class ComputeWorker implements AutoCloseable {
         this.nodeId = wallet.publicKey();
         this.answerer = new JobAnswerer(runners, enclave, tracer);
         this.config = config;
+        this.journal = journal;
         for (FailureReason r : FailureReason.values()) {
             failuresPosted.put(r, new AtomicLong());
         }
@@ -178,6 +196,9 @@ public final class ComputeWorker implements AutoCloseable {
 
     public void start() {
         warnOnCapacityMismatch();
+        if (journal != null) {
+            poller.execute(this::resendJournaled); // the same single thread: before the first poll
+        }
         poller.scheduleWithFixedDelay(this::poll, 0, config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
         if (metrics.enabled()) {
             poller.scheduleWithFixedDelay(this::readNodeView, 0, WorkerMetrics.NODE_VIEW_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
@@ -220,6 +241,52 @@ public final class ComputeWorker implements AutoCloseable {
      */
     private static String assignment(JobView job) {
         return job.id() + "@" + job.assignedAt() + "/" + job.mode();
+    }
+
+    /** Test hook: runs right after an answer is journaled and before it is sent (a throw stops the answer there). */
+    void afterJournaling(Consumer<Hash> hook) {
+        this.afterJournaling = hook;
+    }
+
+    /**
+     * Sends again every journaled answer whose job is still assigned to this node in the assignment it answers, and
+     * forgets the others. An answer that cannot be sent now stays journaled for the next poll.
+     */
+    void resendJournaled() {
+        for (AnswerJournal.Entry e : journal.entries()) {
+            Hash id = e.jobId();
+            try {
+                JobView job = client.job(id);
+                if (!ours(job) || !assignment(job).equals(e.assignment())) {
+                    LOG.info("job {}: forgetting its journaled answer, the job is no longer this node's to answer ({})",
+                            id.hex(), job.status());
+                    journal.delete(id);
+                    continue;
+                }
+                if (!inFlight.add(id)) {
+                    continue;
+                }
+                try {
+                    LOG.info("job {}: sending again the answer journaled before the restart", id.hex());
+                    deliver(job, e.transaction().payload(), e.assignment(), e.transaction());
+                } finally {
+                    inFlight.remove(id);
+                }
+            } catch (VerityApiException ex) {
+                if (ex.httpStatus() == 404 || (ex.code() != null && NOT_OURS.contains(ex.code()))) {
+                    journal.delete(id);
+                } else {
+                    LOG.warn("job {}: cannot send its journaled answer now ({}); the next poll tries again", id.hex(),
+                            ex.getMessage());
+                }
+            } catch (RuntimeException ex) {
+                LOG.warn("job {}: sending its journaled answer failed", id.hex(), ex);
+            }
+        }
+    }
+
+    private boolean ours(JobView job) {
+        return "ASSIGNED".equals(job.status()) && nodeId.hex().equals(job.assignedNode());
     }
 
     /** Stops taking new jobs (jobs already running finish); {@link #resume()} takes them up again. */
@@ -323,10 +390,20 @@ public final class ComputeWorker implements AutoCloseable {
         boolean release = true;
         try {
             JobView job = client.job(task.id);
-            if (!"ASSIGNED".equals(job.status()) || !nodeId.hex().equals(job.assignedNode())
-                    || !assignment(job).equals(task.assignment)) {
+            if (!ours(job) || !assignment(job).equals(task.assignment)) {
+                if (journal != null && !ours(job)) {
+                    journal.delete(task.id);
+                }
                 finished.add(task.assignment);
                 return;
+            }
+            AnswerJournal.Entry saved = journal == null ? null : journal.read(task.id);
+            if (saved != null) {
+                if (saved.assignment().equals(task.assignment)) {
+                    deliver(job, saved.transaction().payload(), task.assignment, saved.transaction());
+                    return; // answered already: sent again, not run again
+                }
+                journal.delete(task.id); // an answer to an earlier assignment of the job
             }
             AtomicBoolean answered = new AtomicBoolean();
             ScheduledFuture<?> timer = watchdog.schedule(() -> timedOut(task, job, answered), config.jobTimeout().toMillis(),
@@ -375,36 +452,49 @@ public final class ComputeWorker implements AutoCloseable {
     /**
      * Posts the answer and counts it. A job no longer this node's is dropped; an answer the chain refuses for good is
      * replaced by a NODE_FAULT report, so the job goes to another node now rather than at its deadline; an answer that
-     * could not be sent is left for the next poll.
+     * could not be sent is left for the next poll (which sends its journaled transaction again, if any).
      */
     private void deliver(JobView job, Answer answer, String assignment) {
         Hash id = Hash.fromHex(job.id());
+        Payload payload = switch (answer) {
+            case Answer.Result r -> new Payload.SubmitResult(id, r.output(), r.evidence());
+            case Answer.Failure f -> new Payload.SubmitFailure(id, f.reason(), f.message(), f.evidence());
+        };
+        deliver(job, payload, assignment, null);
+    }
+
+    /** Posts {@code payload}, or first {@code journaled} (its transaction as signed before) when there is one. */
+    private void deliver(JobView job, Payload payload, String assignment, SignedTransaction journaled) {
+        Hash id = Hash.fromHex(job.id());
+        Payload.SubmitFailure failure = payload instanceof Payload.SubmitFailure f ? f : null;
+        String what = failure == null ? "result" : failure.reason() + " failure";
         try {
-            switch (answer) {
-                case Answer.Result r -> {
-                    post(id, "result", () -> wallet.submitResult(id, r.output(), r.evidence()));
-                    completed.incrementAndGet();
-                    metrics.result(job.mode());
-                }
-                case Answer.Failure f -> {
-                    post(id, f.reason() + " failure", () -> wallet.submitFailure(id, f.reason(), f.message(), f.evidence()));
-                    failuresPosted.get(f.reason()).incrementAndGet();
-                    metrics.failure(job.mode(), f.reason().name());
-                    LOG.info("job {}: posted {} ({})", id.hex(), f.reason(), f.message());
-                }
+            post(id, what, assignment, payload, journaled);
+            forget(id);
+            if (failure == null) {
+                completed.incrementAndGet();
+                metrics.result(job.mode());
+            } else {
+                failuresPosted.get(failure.reason()).incrementAndGet();
+                metrics.failure(job.mode(), failure.reason().name());
+                LOG.info("job {}: posted {} ({})", id.hex(), failure.reason(), failure.message());
             }
             finished.add(assignment);
         } catch (VerityApiException e) {
             unaccepted.incrementAndGet();
             metrics.unaccepted(job.mode(), e.code());
             if (e.code() != null && NOT_OURS.contains(e.code())) {
+                forget(id);
                 finished.add(assignment);
                 LOG.info("job {}: no longer this node's to answer: {}", id.hex(), e.getMessage());
                 return;
             }
             // Refused for good; a nonce race (BAD_NONCE after the retries) is tried again at the next poll instead.
             boolean refused = e.httpStatus() == 400 && !"BAD_NONCE".equals(e.code());
-            boolean isFault = answer instanceof Answer.Failure f && f.reason() == FailureReason.NODE_FAULT;
+            boolean isFault = failure != null && failure.reason() == FailureReason.NODE_FAULT;
+            if (refused) {
+                forget(id);
+            }
             if (refused && !isFault) {
                 LOG.warn("job {}: the chain refused this node's answer ({}); reporting NODE_FAULT", id.hex(), e.getMessage());
                 deliver(job, Answer.fault("the chain refused this node's answer: " + e.getMessage()), assignment);
@@ -418,15 +508,22 @@ public final class ComputeWorker implements AutoCloseable {
         }
     }
 
+    private void forget(Hash id) {
+        if (journal != null) {
+            journal.delete(id);
+        }
+    }
+
     /**
      * Sends an answer and waits for its block. A transaction of this node refused in an earlier position of the same
      * block (a challenge another watcher beat, say) leaves a nonce gap that refuses the answer too; it is then signed
      * again with the chain's nonce, up to {@value #POST_ATTEMPTS} times. A refusal for another reason throws with the
      * ledger's reject code and HTTP status 400, as a refusal at submission does.
      */
-    private void post(Hash id, String what, Supplier<Hash> send) {
+    private void post(Hash id, String what, String assignment, Payload payload, SignedTransaction journaled) {
+        Hash hash = journaled != null ? resend(id, assignment, journaled) : send(id, assignment, payload);
         for (int attempt = 1; ; attempt++) {
-            TransactionReceipt r = client.awaitReceipt(send.get(), RECEIPT_WAIT);
+            TransactionReceipt r = client.awaitReceipt(hash, RECEIPT_WAIT);
             if (!"REFUSED".equals(r.status())) {
                 return;
             }
@@ -435,6 +532,82 @@ public final class ComputeWorker implements AutoCloseable {
             }
             LOG.info("job {}: {} refused behind a refused transaction ({}); posting it again", id.hex(), what, r.error());
             wallet.resetNonce();
+            hash = send(id, assignment, payload);
+        }
+    }
+
+    /**
+     * Signs {@code payload} with the wallet's next nonce, journals it, and submits it; on BAD_NONCE signs it once more
+     * with the chain's nonce (as {@link Wallet#send} does). Holds the wallet's lock, so no other transaction of the
+     * node takes the nonce meanwhile; the wallet reads the nonce from the chain again afterwards.
+     */
+    private Hash send(Hash id, String assignment, Payload payload) {
+        synchronized (wallet) {
+            try {
+                long nonce = wallet.nextNonce();
+                SignedTransaction tx = signAndJournal(id, assignment, payload, nonce);
+                try {
+                    client.submit(tx);
+                } catch (VerityApiException e) {
+                    if (!"BAD_NONCE".equals(e.code())) {
+                        throw e;
+                    }
+                    long fresh = client.account(nodeId).nextNonce();
+                    if (fresh == nonce) {
+                        throw e;
+                    }
+                    tx = signAndJournal(id, assignment, payload, fresh);
+                    client.submit(tx);
+                }
+                return tx.hash();
+            } finally {
+                wallet.resetNonce();
+            }
+        }
+    }
+
+    private SignedTransaction signAndJournal(Hash id, String assignment, Payload payload, long nonce) {
+        SignedTransaction tx = wallet.sign(payload, nonce);
+        if (journal != null) {
+            journal.write(id, assignment, tx);
+            afterJournaling.accept(id);
+        }
+        return tx;
+    }
+
+    /**
+     * Sends a journaled answer again, never twice: a transaction the chain holds (pending, included or refused in its
+     * block) is only awaited; one it does not know is submitted again as it is (a replay answers BAD_NONCE
+     * "already submitted") while its nonce is still the node's next one, and otherwise its payload is signed again with
+     * a fresh nonce.
+     */
+    private Hash resend(Hash id, String assignment, SignedTransaction tx) {
+        try {
+            client.receipt(tx.hash());
+            return tx.hash(); // PENDING, INCLUDED or REFUSED: the receipt wait takes it from there
+        } catch (VerityApiException e) {
+            if (e.httpStatus() != 404) {
+                throw e;
+            }
+        }
+        synchronized (wallet) {
+            long next = client.account(nodeId).nextNonce();
+            if (next != tx.body().nonce()) {
+                LOG.info("job {}: the journaled answer's nonce {} is stale (the node's next is {}); signing it again", id.hex(),
+                        tx.body().nonce(), next);
+                wallet.resetNonce();
+                return send(id, assignment, tx.payload());
+            }
+            try {
+                client.submit(tx);
+            } catch (VerityApiException e) {
+                if (!"BAD_NONCE".equals(e.code()) || e.getMessage() == null || !e.getMessage().contains("already submitted")) {
+                    throw e;
+                }
+            } finally {
+                wallet.resetNonce();
+            }
+            return tx.hash();
         }
     }
 

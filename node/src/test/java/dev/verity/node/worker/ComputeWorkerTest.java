@@ -472,6 +472,84 @@ class ComputeWorkerTest {
     }
 
     @Test
+    void aJournaledAnswerLostWithTheProcessIsSentAfterTheRestartAsItWasSignedWithoutRunningTheModelAgain() throws Exception {
+        restartAfterJournaling(false);
+    }
+
+    @Test
+    void aJournaledAnswerWhoseNonceWentStaleIsSignedAgainAfterTheRestartWithoutRunningTheModelAgain() throws Exception {
+        restartAfterJournaling(true);
+    }
+
+    /**
+     * A worker computes a result, journals it and "dies" before sending it; a new worker on the same journal sends it
+     * without running the model again, and the job settles once. With {@code nonceMoved}, the node sends another
+     * transaction in between, so the journaled one's nonce is stale and its payload is signed again.
+     */
+    private void restartAfterJournaling(boolean nonceMoved) throws Exception {
+        registerModel(model);
+        registerNode(2, List.of(model), VerificationMode.NONE);
+        Hash job = submit("long job", VerificationMode.NONE, 200);
+        included(job);
+        Path folder = dir.resolve("node-state/answers");
+
+        blocks = new SingleValidatorConsensus(f.chain, BLOCK_MILLIS);
+        blocks.start();
+        ComputeWorker first = new ComputeWorker(f.client, new Wallet(f.client, NODE), runners, null, null, config(2, 100),
+                new AnswerJournal(folder));
+        workers.add(first);
+        java.util.concurrent.CountDownLatch journaled = new java.util.concurrent.CountDownLatch(1);
+        first.afterJournaling(id -> {
+            first.pause();
+            journaled.countDown();
+            throw new IllegalStateException("killed after journaling (test)");
+        });
+        first.start();
+        assertThat(journaled.await(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        first.close();
+
+        AnswerJournal.Entry entry = new AnswerJournal(folder).read(job);
+        assertThat(entry).isNotNull();
+        assertThat(entry.transaction().payload()).isInstanceOf(dev.verity.ledger.tx.Payload.SubmitResult.class);
+        assertThat(runner.started).containsExactly("long job");
+        assertThatThrownBy(() -> f.client.receipt(entry.transaction().hash())).as("never sent")
+                .isInstanceOf(dev.verity.sdk.VerityApiException.class);
+        assertThat(f.client.job(job).status()).isEqualTo("ASSIGNED");
+        if (nonceMoved) {
+            Hash other = f.wallet(NODE).transfer(ALICE.publicKey(), 1);
+            assertThat(f.client.awaitReceipt(other, WAIT).status()).isEqualTo("INCLUDED");
+            assertThat(f.client.account(NODE.publicKey()).nextNonce()).isGreaterThan(entry.transaction().body().nonce());
+        }
+
+        ComputeWorker second = new ComputeWorker(f.client, new Wallet(f.client, NODE), runners, null, null, config(2, 100),
+                new AnswerJournal(folder));
+        workers.add(second);
+        second.start();
+        JobView settled = await(job, Set.of("SETTLED", "FAILED", "EXPIRED"));
+        assertThat(settled.status()).isEqualTo("SETTLED");
+        assertThat(new String(java.util.Base64.getDecoder().decode(settled.output()), StandardCharsets.UTF_8))
+                .isEqualTo("echo long job");
+        awaitCount(second::completed, 1);
+        assertThat(runner.started).as("the model ran once, before the restart").containsExactly("long job");
+        if (nonceMoved) {
+            assertThatThrownBy(() -> f.client.receipt(entry.transaction().hash())).as("signed again, the stale one never sent")
+                    .isInstanceOf(dev.verity.sdk.VerityApiException.class);
+        } else {
+            assertThat(f.client.receipt(entry.transaction().hash()).status()).as("the very bytes journaled")
+                    .isEqualTo("INCLUDED");
+        }
+        assertThat(f.client.events(EventQuery.forJob(job)).stream().filter(e -> e.type().equals("JOB_SETTLED")).count())
+                .isEqualTo(1);
+        assertThat(node().jobsCompleted()).isEqualTo(1);
+        assertThat(node().jobsInFlight()).isZero();
+        assertThat(second.unaccepted()).isZero();
+        assertThat(new AnswerJournal(folder).entries()).as("forgotten once included").isEmpty();
+        sleep(300); // more polls change nothing
+        assertThat(runner.started).hasSize(1);
+        assertThat(second.completed()).isEqualTo(1);
+    }
+
+    @Test
     void failureMessagesAreClassifiedAndFitTheChainsLimit() {
         assertThat(FailureClassifier.classify(new IllegalArgumentException("bad UTF-8"))).isEqualTo(FailureReason.INPUT_REJECTED);
         assertThat(FailureClassifier.classify(new NumberFormatException("x"))).isEqualTo(FailureReason.INPUT_REJECTED);
