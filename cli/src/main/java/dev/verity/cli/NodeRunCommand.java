@@ -1,6 +1,7 @@
 package dev.verity.cli;
 
 import dev.verity.node.compute.ComputeNodeProgram;
+import dev.verity.node.model.Device;
 import dev.verity.node.worker.EnginePolicy;
 import dev.verity.sdk.KeyFiles;
 import java.nio.file.Path;
@@ -43,6 +44,12 @@ final class NodeRunCommand extends BaseCommand {
                     + "(default: ${DEFAULT-VALUE}).")
     String engine;
 
+    @Option(names = "--device", paramLabel = "auto|cpu|cuda[:N]", defaultValue = "auto",
+            description = "Where ONNX Runtime runs the models: auto (an NVIDIA GPU when the GPU build of ONNX Runtime and CUDA "
+                    + "are installed, else the CPU; the log says which and why), cpu, or cuda[:N]. The integer engine always "
+                    + "runs on the CPU (default: ${DEFAULT-VALUE}).")
+    String device;
+
     @Option(names = "--stop-timeout", paramLabel = "S", defaultValue = "30",
             description = "Seconds the running jobs may take to finish after a stop (default: ${DEFAULT-VALUE}).")
     long stopTimeout;
@@ -74,10 +81,17 @@ final class NodeRunCommand extends BaseCommand {
             String env = System.getenv("VERITY_API");
             urls.add(env == null || env.isBlank() ? ApiOptions.DEFAULT_API : env.strip());
         }
+        Device.Choice deviceChoice;
+        try {
+            deviceChoice = Device.choose(device);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("DEVICE_UNAVAILABLE", e.getMessage());
+        }
+        out().note("device: " + deviceChoice.device().describe() + " (" + deviceChoice.why() + ")");
         ComputeNodeProgram program;
         try {
             program = ComputeNodeProgram.start(new ComputeNodeProgram.Options(urls, KeyFiles.load(key), store.open(), capacity,
-                    policy, Duration.ofSeconds(stopTimeout), stateDir()));
+                    policy, Duration.ofSeconds(stopTimeout), stateDir(), deviceChoice.device()));
         } catch (ComputeNodeProgram.CannotStartException e) {
             throw new CliException(e.code(), e.getMessage());
         }

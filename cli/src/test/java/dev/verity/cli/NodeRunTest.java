@@ -75,13 +75,33 @@ class NodeRunTest {
     }
 
     @Test
-    void aNodeThatCannotHaveItsModelsRefusesToStartAndNamesThem() {
-        // The first validator does not answer; the devnet serves the ONNX file by hash but not the tokenizer beside it,
-        // so the model is pulled and still cannot be loaded: the node refuses to start and names it.
-        CliRun.Result r = CliRun.run("node", "run", "--api", "http://127.0.0.1:1," + net.apiUrl(), "--key", operatorKey.toString(),
-                "--store", dir.resolve("empty-store").toString());
+    void aNodeWhoseModelNoValidatorHoldsRefusesToStartAndNamesIt() throws Exception {
+        // A model on chain whose file no validator holds, and a node that declares it.
+        Hash orphan = dev.verity.core.Sha256.digest(Bytes.utf8("a model file nobody serves"));
+        assertThat(client.awaitReceipt(net.clientWallet().registerModel(orphan, "orphan", "text", "text", 1_000),
+                Duration.ofSeconds(30)).status()).isEqualTo("INCLUDED");
+        PrivateKey lonely = KeyFiles.generate();
+        Path lonelyKey = dir.resolve("lonely.json");
+        KeyFiles.save(lonelyKey, lonely);
+        assertThat(client.awaitReceipt(net.clientWallet().transfer(lonely.publicKey(), 2_000 * Params.BASE_UNITS_PER_TOKEN),
+                Duration.ofSeconds(30)).status()).isEqualTo("INCLUDED");
+        assertThat(client.awaitReceipt(new Wallet(client, lonely).registerNode(1_500 * Params.BASE_UNITS_PER_TOKEN, List.of(orphan),
+                List.of(VerificationMode.NONE), Hardware.cpuOnly("operator CPU", 2), 1), Duration.ofSeconds(30)).status())
+                .isEqualTo("INCLUDED");
+        CliRun.Result r = CliRun.run("node", "run", "--api", net.apiUrl(), "--key", lonelyKey.toString(),
+                "--store", dir.resolve("lonely-store").toString(), "--state-dir", dir.resolve("lonely-state").toString(), "--json");
         assertThat(r.exitCode()).as("%s", r).isEqualTo(1);
-        assertThat(r.err()).contains(net.model().hex());
+        assertThat(r.json().get("code").asText()).isEqualTo("MODEL_MISSING");
+        assertThat(r.json().get("message").asText()).contains(orphan.hex(), "verity validator --models");
+    }
+
+    @Test
+    void anUnavailableDeviceIsRefusedWithWhatToInstall() {
+        CliRun.Result r = CliRun.run("node", "run", "--api", net.apiUrl(), "--key", operatorKey.toString(), "--device", "cuda:0",
+                "--json");
+        assertThat(r.exitCode()).as("%s", r).isEqualTo(1);
+        assertThat(r.json().get("code").asText()).isEqualTo("DEVICE_UNAVAILABLE");
+        assertThat(r.json().get("message").asText()).contains("onnxruntime_gpu");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.verity.node.compute;
 import dev.verity.core.Hash;
 import dev.verity.core.PrivateKey;
 import dev.verity.ledger.VerificationMode;
+import dev.verity.node.model.Device;
 import dev.verity.node.model.ModelPuller;
 import dev.verity.node.model.ModelStore;
 import dev.verity.node.verify.ProvablePrograms;
@@ -39,11 +40,11 @@ public final class ComputeNodeProgram implements AutoCloseable {
      * {@link AnswerJournal} (answers computed and not yet accepted, sent again after a restart); null keeps none.
      */
     public record Options(List<String> apiUrls, PrivateKey key, ModelStore store, int capacity, EnginePolicy policy,
-                          Duration stopTimeout, Path stateDir) {
-        /** Options without a state folder: answers in flight are lost with the process. */
+                          Duration stopTimeout, Path stateDir, Device device) {
+        /** Options without a state folder (answers in flight are lost with the process), on the CPU. */
         public Options(List<String> apiUrls, PrivateKey key, ModelStore store, int capacity, EnginePolicy policy,
                        Duration stopTimeout) {
-            this(apiUrls, key, store, capacity, policy, stopTimeout, null);
+            this(apiUrls, key, store, capacity, policy, stopTimeout, null, new Device.Cpu());
         }
 
         public Options {
@@ -159,7 +160,7 @@ public final class ComputeNodeProgram implements AutoCloseable {
             }
             capacity = o.capacity();
         }
-        ModelRunners runners = new ModelRunners(o.store(), o.policy());
+        ModelRunners runners = new ModelRunners(o.store(), o.policy(), o.device());
         for (String m : node.models()) {
             try {
                 runners.forModel(Hash.fromHex(m));
@@ -186,7 +187,8 @@ public final class ComputeNodeProgram implements AutoCloseable {
         if (roles != null) {
             roles.start();
         }
-        LOG.info("node {} runs against {}: models {}, modes {}, capacity {}", id, url, node.models(), node.modes(), capacity);
+        LOG.info("node {} runs against {}: models {}, modes {}, capacity {}, ONNX Runtime on {}", id, url, node.models(),
+                node.modes(), capacity, o.device().describe());
         return new ComputeNodeProgram(client, url, node, runners, worker, roles);
     }
 
