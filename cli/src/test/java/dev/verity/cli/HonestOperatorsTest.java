@@ -124,14 +124,6 @@ class HonestOperatorsTest {
         assertThat(after.supply()).as("token supply").isEqualTo(before.supply());
     }
 
-    static byte[] floats(float... values) {
-        ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-        for (float v : values) {
-            b.putFloat(v);
-        }
-        return b.array();
-    }
-
     static float[] digit(int i) {
         return Digits.split().test().inputs()[i].clone();
     }
@@ -148,15 +140,15 @@ class HonestOperatorsTest {
         Hash digitsId = Hash.fromHex(digits.id());
         Hash textId = Hash.fromHex(text.id());
         Map<String, byte[]> refusedDigits = new LinkedHashMap<>();
-        refusedDigits.put("NaN", floats(with(digit(0), 3, Float.NaN)));
-        refusedDigits.put("signalling NaN", floats(with(digit(0), 5, Float.intBitsToFloat(0x7F80_0001))));
-        refusedDigits.put("+Inf", floats(with(digit(0), 0, Float.POSITIVE_INFINITY)));
-        refusedDigits.put("-Inf", floats(with(digit(0), 63, Float.NEGATIVE_INFINITY)));
-        refusedDigits.put("out of range above", floats(with(digit(0), 10, 1.5f)));
-        refusedDigits.put("out of range below", floats(with(digit(0), 10, -0.25f)));
+        refusedDigits.put("NaN", PackageRunner.encode(with(digit(0), 3, Float.NaN)));
+        refusedDigits.put("signalling NaN", PackageRunner.encode(with(digit(0), 5, Float.intBitsToFloat(0x7F80_0001))));
+        refusedDigits.put("+Inf", PackageRunner.encode(with(digit(0), 0, Float.POSITIVE_INFINITY)));
+        refusedDigits.put("-Inf", PackageRunner.encode(with(digit(0), 63, Float.NEGATIVE_INFINITY)));
+        refusedDigits.put("out of range above", PackageRunner.encode(with(digit(0), 10, 1.5f)));
+        refusedDigits.put("out of range below", PackageRunner.encode(with(digit(0), 10, -0.25f)));
         refusedDigits.put("empty", new byte[0]);
-        refusedDigits.put("wrong length", floats(Arrays.copyOf(digit(0), 63)));
-        refusedDigits.put("too long", floats(Arrays.copyOf(digit(0), 65)));
+        refusedDigits.put("wrong length", PackageRunner.encode(Arrays.copyOf(digit(0), 63)));
+        refusedDigits.put("too long", PackageRunner.encode(Arrays.copyOf(digit(0), 65)));
         Map<String, byte[]> refusedText = new LinkedHashMap<>();
         refusedText.put("invalid UTF-8", new byte[] {'h', 'i', (byte) 0xC3, (byte) 0x28});
         refusedText.put("overlong UTF-8", new byte[] {(byte) 0xC0, (byte) 0xAF});
@@ -195,7 +187,7 @@ class HonestOperatorsTest {
         edges[2] = -0f;
         edges[3] = 1f;
         for (VerificationMode mode : List.of(VerificationMode.NONE, VerificationMode.OPTIMISTIC, VerificationMode.SAMPLED)) {
-            accepted.add(wallet.submitJob(digitsId, floats(edges), mode, List.of(), Params.BASE_UNITS_PER_TOKEN, 50));
+            accepted.add(wallet.submitJob(digitsId, PackageRunner.encode(edges), mode, List.of(), Params.BASE_UNITS_PER_TOKEN, 50));
         }
         byte[] longest = Bytes.utf8("é".repeat((int) text.inputSchema().maxInputBytes() / 2));
         for (VerificationMode mode : List.of(VerificationMode.NONE, VerificationMode.TEE)) {

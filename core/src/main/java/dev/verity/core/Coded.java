@@ -2,7 +2,7 @@ package dev.verity.core;
 
 /**
  * A value with an explicit, stable code in consensus bytes. Enums that reach encodings implement it
- * instead of relying on {@code ordinal()}, so reordering or inserting a constant never changes bytes.
+ * instead of relying on their declaration order, so reordering or inserting a constant never changes bytes.
  */
 public interface Coded {
     int code();

@@ -45,6 +45,15 @@ public final class Decoder {
         return v;
     }
 
+    /** A u32 that must fit a non-negative {@code int} (a count, a size, an index). */
+    public int u31(String what) {
+        long v = u32(what);
+        if (v > Integer.MAX_VALUE) {
+            throw new DecodingException(what + " " + v + " is out of range (above 2^31-1)");
+        }
+        return (int) v;
+    }
+
     public long u64(String what) {
         need(8, what);
         long v = 0;

@@ -57,8 +57,8 @@ public record IoLeaf(TensorSpec input, TensorSpec output, List<String> outputNam
         TensorSpec input = ProgramCodec.readSpec(d);
         TensorSpec output = ProgramCodec.readSpec(d);
         List<String> outputs = ProgramCodec.list(d, "io leaf output names", 5, x -> ProgramCodec.name(x, "output name"));
-        int steps = Names.u31(d, "io leaf step count");
-        int ops = Names.u31(d, "io leaf op count");
+        int steps = d.u31("io leaf step count");
+        int ops = d.u31("io leaf op count");
         d.end("io leaf");
         return ProgramCodec.guard("io leaf", () -> new IoLeaf(input, output, outputs, steps, ops));
     }

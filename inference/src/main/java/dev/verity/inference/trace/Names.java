@@ -29,12 +29,4 @@ final class Names {
         }
     }
 
-    /** A u32 that must fit a non-negative int. */
-    static int u31(Decoder d, String what) {
-        long v = d.u32(what);
-        if (v > Integer.MAX_VALUE) {
-            throw new DecodingException(what + " " + v + " is above 2^31-1");
-        }
-        return (int) v;
-    }
 }

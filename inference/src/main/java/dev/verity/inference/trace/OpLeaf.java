@@ -147,10 +147,10 @@ public record OpLeaf(int opIndex, int firstStep, int sliceCount, int sliceElemen
     public static OpLeaf decode(byte[] bytes) {
         Decoder d = new Decoder(bytes);
         Names.tag(d, TAG, "op leaf");
-        int opIndex = Names.u31(d, "op leaf op index");
-        int firstStep = Names.u31(d, "op leaf first step");
-        int sliceCount = Names.u31(d, "op leaf slice count");
-        int sliceElements = Names.u31(d, "op leaf slice elements");
+        int opIndex = d.u31("op leaf op index");
+        int firstStep = d.u31("op leaf first step");
+        int sliceCount = d.u31("op leaf slice count");
+        int sliceElements = d.u31("op leaf slice elements");
         Op op = ProgramCodec.readOp(d);
         List<TensorSpec> inputs = ProgramCodec.list(d, "op leaf inputs", 22, ProgramCodec::readSpec);
         TensorSpec output = ProgramCodec.readSpec(d);

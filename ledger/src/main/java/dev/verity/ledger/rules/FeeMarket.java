@@ -53,12 +53,11 @@ public final class FeeMarket {
 
     /** The demand a growing capacity backlog stands for: 0 unless it grew, else above target by the growth's share of capacity. */
     static long backlogDemand(Params p, long growth, long capacity) {
-        long waiting = growth;
-        if (waiting <= 0) {
+        if (growth <= 0) {
             return 0;
         }
         long target = p.targetComputeUnitsPerBlock();
-        long share = capacity <= 0 ? 1 : Math.min(waiting, capacity);
+        long share = capacity <= 0 ? 1 : Math.min(growth, capacity);
         long over = BigInteger.valueOf(target).multiply(BigInteger.valueOf(share))
                 .divide(BigInteger.valueOf(capacity <= 0 ? 1 : capacity)).longValueExact();
         return target > Long.MAX_VALUE - over - 1 ? Long.MAX_VALUE : target + Math.max(over, 1);

@@ -212,23 +212,16 @@ public sealed interface InputSchema {
     static InputSchema read(Decoder d) {
         int kind = d.u8("input schema kind");
         return switch (kind) {
-            case Utf8Text.KIND -> new Utf8Text(u31(d, "min bytes"), u31(d, "max bytes"));
+            case Utf8Text.KIND -> new Utf8Text(d.u31("min bytes"), d.u31("max bytes"));
             case Float32Tensor.KIND -> {
-                List<Integer> shape = new ArrayList<>(d.list("shape", MAX_RANK, x -> u31(x, "dimension")));
+                List<Integer> shape = new ArrayList<>(d.list("shape", MAX_RANK, x -> x.u31("dimension")));
                 yield new Float32Tensor(shape, (int) d.u32("min"), (int) d.u32("max"));
             }
-            case TokenIds.KIND -> new TokenIds(u31(d, "max tokens"), d.u32("vocabulary size"));
+            case TokenIds.KIND -> new TokenIds(d.u31("max tokens"), d.u32("vocabulary size"));
             default -> throw new DecodingException("unknown input schema kind " + kind);
         };
     }
 
-    private static int u31(Decoder d, String what) {
-        long v = d.u32(what);
-        if (v > Integer.MAX_VALUE) {
-            throw new DecodingException(what + " " + v + " is out of range");
-        }
-        return (int) v;
-    }
 
     /** The canonical bytes of a schema. */
     static byte[] encode(InputSchema s) {

@@ -106,13 +106,6 @@ public final class TransactionCodec {
         }
     }
 
-    private static int u31(Decoder d, String what) {
-        long v = d.u32(what);
-        if (v > Integer.MAX_VALUE) {
-            throw new DecodingException(what + " " + v + " is out of range");
-        }
-        return (int) v;
-    }
 
     private static Payload readPayload(Decoder d) {
         int tag = d.u8("payload tag");
@@ -120,7 +113,7 @@ public final class TransactionCodec {
             case 1 -> new Payload.Transfer(d.publicKey("recipient"), d.u64("amount"));
             case 2 -> new Payload.RegisterNode(d.u64("stake"), d.list("models", MAX_LIST, x -> x.hash("model")),
                     readModes(d, "modes"), new Hardware(d.string("gpu model", Hardware.MAX_NAME_LENGTH),
-                            (int) d.u32("gpu count"), d.string("cpu model", Hardware.MAX_NAME_LENGTH), (int) d.u32("cpu count")), u31(d, "capacity"));
+                            (int) d.u32("gpu count"), d.string("cpu model", Hardware.MAX_NAME_LENGTH), (int) d.u32("cpu count")), d.u31("capacity"));
             case 3 -> new Payload.Bond(d.u64("amount"));
             case 4 -> new Payload.Unbond(d.u64("amount"));
             case 5 -> new Payload.Withdraw();
@@ -147,7 +140,7 @@ public final class TransactionCodec {
                     d.bytes("evidence", MAX_BYTES_FIELD));
             case 17 -> new Payload.SubmitFailure(d.hash("job id"), FailureReason.fromCode(d.u8("failure reason")),
                     d.string("failure message", Payload.SubmitFailure.MAX_MESSAGE_BYTES), d.bytes("evidence", MAX_BYTES_FIELD));
-            case 18 -> new Payload.SetCapacity(u31(d, "capacity"));
+            case 18 -> new Payload.SetCapacity(d.u31("capacity"));
             default -> throw new DecodingException("unknown transaction type tag " + tag);
         };
     }

@@ -103,25 +103,6 @@ public final class PackageRunner implements AutoCloseable {
         return new FloatTensor(inputShape, values);
     }
 
-    /**
-     * The exact job input size of a package, in bytes (4 per value of its single input, batch 1), or 0
-     * when it has another number of inputs or an open dimension beyond the batch.
-     */
-    public static long inputBytes(ModelPackage pkg) {
-        if (pkg.metadata().inputs().size() != 1) {
-            return 0;
-        }
-        int[] shape = pkg.metadata().inputs().get(0).shape();
-        long n = 1;
-        for (int i = 0; i < shape.length; i++) {
-            if (shape[i] < 0 && i > 0) {
-                return 0;
-            }
-            n *= Math.max(1, shape[i]);
-        }
-        return 4 * n;
-    }
-
     public static byte[] encode(float[] values) {
         ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(values);
