@@ -3,6 +3,7 @@ package dev.verity.node.model;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.verity.core.Hash;
+import dev.verity.core.Sha256;
 import dev.verity.sdk.VerityApiException;
 import dev.verity.sdk.VerityClient;
 import java.io.IOException;
@@ -17,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -205,7 +205,7 @@ public final class ModelPuller {
                     throw e;
                 }
                 // The part is as long as the file, or longer: finish with it if it is whole, else start over.
-                if (sha256(part).equals(hex)) {
+                if (ModelStore.sha256(part).equals(hex)) {
                     LOG.info("model {}: the part file {} is already complete", hex, part);
                     Path placed = store.adoptVerified(part, hex, suffixOf(placedHead(part)));
                     return new Result(model, placed, size(placed), 0, have, Duration.ofNanos(System.nanoTime() - started),
@@ -231,7 +231,7 @@ public final class ModelPuller {
                     total = res.headers().firstValueAsLong("Content-Length").orElse(-1);
                     resumedFrom = 0; // the whole file: whatever the part held is replaced
                 }
-                MessageDigest sha = newSha256();
+                MessageDigest sha = Sha256.newDigest();
                 if (resumedFrom > 0) {
                     hashInto(part, sha);
                     LOG.info("model {}: resuming from byte {} of {} from {}", hex, resumedFrom, total, source);
@@ -361,7 +361,7 @@ public final class ModelPuller {
                 }
                 bytes = in.readNBytes((int) c.size() + 1);
             }
-            String actual = HexFormat.of().formatHex(newSha256().digest(bytes));
+            String actual = Sha256.digest(bytes).hex();
             if (bytes.length != c.size() || !actual.equals(c.sha256())) {
                 throw new BadCompanion("companion " + c.name() + " arrived as " + bytes.length + " bytes hashing to " + actual
                         + ", but was listed as " + c.size() + " bytes hashing to " + c.sha256() + ": refused");
@@ -426,9 +426,6 @@ public final class ModelPuller {
         }
     }
 
-    private static String sha256(Path file) {
-        return ModelStore.sha256(file);
-    }
 
     private static long size(Path file) {
         try {
@@ -438,11 +435,4 @@ public final class ModelPuller {
         }
     }
 
-    private static MessageDigest newSha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-        }
-    }
 }

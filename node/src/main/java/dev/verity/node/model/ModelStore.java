@@ -1,5 +1,6 @@
 package dev.verity.node.model;
 
+import dev.verity.core.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
@@ -70,7 +70,7 @@ public final class ModelStore {
     public String put(byte[] bytes, String suffix) {
         Objects.requireNonNull(bytes, "bytes");
         checkSuffix(suffix);
-        String hex = HexFormat.of().formatHex(newSha256().digest(bytes));
+        String hex = HexFormat.of().formatHex(Sha256.newDigest().digest(bytes));
         Path target = file(hex, suffix);
         if (!matches(target, hex)) {
             writeAtomically(target, out -> out.write(bytes));
@@ -88,7 +88,7 @@ public final class ModelStore {
         Path temp = null;
         try {
             temp = Files.createTempFile(dir, ".incoming-", ".tmp");
-            MessageDigest sha = newSha256();
+            MessageDigest sha = Sha256.newDigest();
             try (OutputStream out = new DigestOutputStream(Files.newOutputStream(temp), sha)) {
                 content.transferTo(out);
             }
@@ -235,7 +235,7 @@ public final class ModelStore {
 
     /** The SHA-256 of a file's content in lower-case hex, read in a streaming fashion. */
     public static String sha256(Path file) {
-        MessageDigest sha = newSha256();
+        MessageDigest sha = Sha256.newDigest();
         byte[] buffer = new byte[1 << 16];
         try (InputStream in = Files.newInputStream(file)) {
             int n;
@@ -325,11 +325,4 @@ public final class ModelStore {
         }
     }
 
-    private static MessageDigest newSha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-        }
-    }
 }
