@@ -8,7 +8,7 @@ import dev.verity.core.Signature;
 import dev.verity.devtee.DevSevSnpPlatform;
 import dev.verity.devtee.SeededRandom;
 import dev.verity.ledger.evidence.TeeResultStatement;
-import dev.verity.node.tee.VendorRoots;
+import dev.verity.compute.tee.VendorRoots;
 import dev.verity.proofs.attestation.AttestationEvidence;
 import dev.verity.proofs.attestation.AttestationVerdict;
 import dev.verity.proofs.attestation.AttestationVerifiers;

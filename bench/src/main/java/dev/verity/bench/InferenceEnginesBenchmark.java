@@ -15,7 +15,7 @@ import dev.verity.modelhub.hub.ModelImporter;
 import dev.verity.modelhub.onnx.OnnxLimits;
 import dev.verity.modelhub.onnx.OnnxParser;
 import dev.verity.modelhub.quantize.QuantizedModel;
-import dev.verity.node.model.OnnxRuntimeRunner;
+import dev.verity.compute.model.OnnxRuntimeRunner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

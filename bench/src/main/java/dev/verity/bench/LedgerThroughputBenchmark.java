@@ -2,8 +2,8 @@ package dev.verity.bench;
 
 import dev.verity.ledger.Ledger;
 import dev.verity.ledger.block.BlockExecution;
-import dev.verity.ledger.tx.SignedTransaction;
-import dev.verity.ledger.tx.TransactionCodec;
+import dev.verity.protocol.tx.SignedTransaction;
+import dev.verity.protocol.tx.TransactionCodec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -1,9 +1,9 @@
 package dev.verity.cli;
 
-import dev.verity.node.chain.ChainRepair;
-import dev.verity.node.chain.ChainVerifier;
-import dev.verity.node.storage.DataDirectoryInUseException;
-import dev.verity.node.storage.StorageException;
+import dev.verity.validator.chain.ChainRepair;
+import dev.verity.validator.chain.ChainVerifier;
+import dev.verity.validator.storage.DataDirectoryInUseException;
+import dev.verity.validator.storage.StorageException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.verity.cli;
 
 import dev.verity.core.Hash;
 import dev.verity.core.PublicKey;
-import dev.verity.ledger.VerificationMode;
+import dev.verity.protocol.VerificationMode;
 import dev.verity.sdk.Amounts;
 import java.time.DateTimeException;
 import java.time.LocalDate;

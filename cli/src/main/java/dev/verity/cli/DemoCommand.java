@@ -1,11 +1,11 @@
 package dev.verity.cli;
 
-import dev.verity.node.devnet.DemoRun;
-import dev.verity.node.devnet.DemoVerification;
-import dev.verity.node.devnet.Devnet;
-import dev.verity.node.devnet.DevnetNodePlan;
-import dev.verity.node.storage.DataDirectoryInUseException;
-import dev.verity.node.verify.CheatMode;
+import dev.verity.devnet.DemoRun;
+import dev.verity.devnet.DemoVerification;
+import dev.verity.devnet.Devnet;
+import dev.verity.devnet.DevnetNodePlan;
+import dev.verity.validator.storage.DataDirectoryInUseException;
+import dev.verity.devnet.CheatMode;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;

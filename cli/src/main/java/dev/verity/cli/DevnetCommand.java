@@ -1,9 +1,9 @@
 package dev.verity.cli;
 
-import dev.verity.node.devnet.Devnet;
-import dev.verity.node.devnet.DigitsPackage;
-import dev.verity.node.storage.DataDirectoryInUseException;
-import dev.verity.node.verify.CheatMode;
+import dev.verity.devnet.Devnet;
+import dev.verity.devnet.DigitsPackage;
+import dev.verity.validator.storage.DataDirectoryInUseException;
+import dev.verity.devnet.CheatMode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

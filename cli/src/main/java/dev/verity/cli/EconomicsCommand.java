@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.verity.core.PublicKey;
 import dev.verity.economics.earnings.EarningsReport;
 import dev.verity.economics.earnings.EventHistory;
-import dev.verity.ledger.Params;
+import dev.verity.protocol.Params;
 import dev.verity.sdk.Amounts;
 import dev.verity.sdk.VerityApiException;
 import dev.verity.sdk.VerityClient;

@@ -1,8 +1,8 @@
 package dev.verity.cli;
 
-import dev.verity.node.model.InvalidModelException;
-import dev.verity.node.storage.DataDirectoryInUseException;
-import dev.verity.node.storage.StorageException;
+import dev.verity.compute.model.InvalidModelException;
+import dev.verity.validator.storage.DataDirectoryInUseException;
+import dev.verity.validator.storage.StorageException;
 import dev.verity.sdk.KeyFileException;
 import dev.verity.sdk.VerityApiException;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.verity.cli;
 
-import dev.verity.ledger.schema.InputSchema;
+import dev.verity.protocol.schema.InputSchema;
 import dev.verity.sdk.InputSchemas;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.verity.cli;
 
-import dev.verity.node.tee.BuildMeasurement.Measurement;
-import dev.verity.node.tee.BuildMeasurement;
+import dev.verity.compute.tee.BuildMeasurement.Measurement;
+import dev.verity.compute.tee.BuildMeasurement;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package dev.verity.cli;
 
-import dev.verity.node.compute.ComputeNodeProgram;
-import dev.verity.node.model.Device;
-import dev.verity.node.worker.EnginePolicy;
+import dev.verity.compute.ComputeNodeProgram;
+import dev.verity.compute.model.Device;
+import dev.verity.compute.worker.EnginePolicy;
 import dev.verity.sdk.KeyFiles;
 import java.nio.file.Path;
 import java.time.Duration;

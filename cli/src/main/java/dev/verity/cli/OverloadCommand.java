@@ -4,7 +4,7 @@ import dev.verity.cli.load.DevnetProcess;
 import dev.verity.cli.load.OverloadReport;
 import dev.verity.cli.load.OverloadScenario;
 import dev.verity.core.Hash;
-import dev.verity.node.devnet.DigitsPackage;
+import dev.verity.devnet.DigitsPackage;
 import dev.verity.sdk.KeyFiles;
 import dev.verity.sdk.VerityClient;
 import dev.verity.sdk.api.ModelView;

@@ -2,7 +2,7 @@ package dev.verity.cli;
 
 import dev.verity.core.Hash;
 import dev.verity.core.PrivateKey;
-import dev.verity.ledger.tx.Payload;
+import dev.verity.protocol.tx.Payload;
 import dev.verity.sdk.VerityClient;
 import dev.verity.sdk.Wallet;
 import dev.verity.sdk.api.TransactionReceipt;

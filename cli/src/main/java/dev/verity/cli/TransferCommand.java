@@ -2,7 +2,7 @@ package dev.verity.cli;
 
 import dev.verity.core.PrivateKey;
 import dev.verity.core.PublicKey;
-import dev.verity.ledger.tx.Payload;
+import dev.verity.protocol.tx.Payload;
 import dev.verity.sdk.VerityClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -2,8 +2,8 @@ package dev.verity.cli;
 
 import dev.verity.core.PrivateKey;
 import dev.verity.ledger.Genesis;
-import dev.verity.node.ValidatorProcess;
-import dev.verity.node.api.ApiServerConfig;
+import dev.verity.validator.ValidatorProcess;
+import dev.verity.validator.api.ApiServerConfig;
 import dev.verity.sdk.KeyFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.verity.cli;
 
+import dev.verity.testkit.TestGenesis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,16 +8,16 @@ import dev.verity.core.Hash;
 import dev.verity.core.PrivateKey;
 import dev.verity.core.Sha256;
 import dev.verity.ledger.Genesis;
-import dev.verity.ledger.Params;
-import dev.verity.ledger.governance.Council;
-import dev.verity.ledger.tx.Payload;
-import dev.verity.ledger.tx.SignedTransaction;
-import dev.verity.ledger.tx.TransactionBody;
-import dev.verity.node.chain.ChainNode;
-import dev.verity.node.chain.NodeConfig;
-import dev.verity.node.storage.BlockCommit;
-import dev.verity.node.storage.ByteKey;
-import dev.verity.node.storage.ChainStore;
+import dev.verity.protocol.Params;
+import dev.verity.protocol.governance.Council;
+import dev.verity.protocol.tx.Payload;
+import dev.verity.protocol.tx.SignedTransaction;
+import dev.verity.protocol.tx.TransactionBody;
+import dev.verity.validator.chain.ChainNode;
+import dev.verity.validator.chain.NodeConfig;
+import dev.verity.validator.storage.BlockCommit;
+import dev.verity.validator.storage.ByteKey;
+import dev.verity.validator.storage.ChainStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,9 +44,7 @@ class ChainRepairCommandTest {
     @BeforeEach
     void stoppedNodeWithAPendingTransaction() {
         data = dir.resolve("node");
-        Genesis genesis = new Genesis(CHAIN_ID, 1_767_225_600_000L, Params.defaults(),
-                List.of(new Genesis.Allocation(CLIENT.publicKey(), 1_000 * Params.BASE_UNITS_PER_TOKEN)),
-                List.of(VALIDATOR.publicKey()), Council.single(VALIDATOR.publicKey()), List.of(), List.of(), List.of());
+        Genesis genesis = TestGenesis.chain(CHAIN_ID).fund(CLIENT, 1_000 * TestGenesis.VRT).validator(VALIDATOR).build();
         pending = SignedTransaction.sign(new TransactionBody(CHAIN_ID, CLIENT.publicKey(), 0,
                 new Payload.Transfer(VALIDATOR.publicKey(), 5)), CLIENT);
         try (ChainNode chain = ChainNode.open(NodeConfig.defaults(data), genesis, VALIDATOR)) {

@@ -1,5 +1,7 @@
 package dev.verity.cli;
 
+import dev.verity.testkit.TestGenesis;
+import dev.verity.validator.LocalChain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,16 +11,16 @@ import dev.verity.core.Sha256;
 import dev.verity.inference.pkg.ModelPackage;
 import dev.verity.inference.trace.TraceValues;
 import dev.verity.ledger.Genesis;
-import dev.verity.ledger.Params;
-import dev.verity.ledger.VerificationMode;
-import dev.verity.ledger.governance.Council;
-import dev.verity.ledger.tx.Hardware;
+import dev.verity.protocol.Params;
+import dev.verity.protocol.VerificationMode;
+import dev.verity.protocol.governance.Council;
+import dev.verity.protocol.tx.Hardware;
 import dev.verity.modelhub.hub.PackageRunner;
-import dev.verity.node.devnet.ShippedSchemas;
+import dev.verity.devnet.ShippedSchemas;
 import dev.verity.modelhub.train.Digits;
-import dev.verity.node.chain.ChainNode;
-import dev.verity.node.devnet.DigitsPackage;
-import dev.verity.node.verify.IntegerProgram;
+import dev.verity.validator.chain.ChainNode;
+import dev.verity.devnet.DigitsPackage;
+import dev.verity.compute.verify.IntegerProgram;
 import dev.verity.proofs.trace.TraceClaim;
 import dev.verity.proofs.trace.TraceTree;
 import dev.verity.sdk.VerityClient;
@@ -56,10 +58,8 @@ class DisputeCommandTest {
 
     @BeforeAll
     static void start() {
-        Genesis genesis = new Genesis("verity-cli-test", 1_767_225_600_000L, Params.defaults(),
-                List.of(new Genesis.Allocation(ALICE.publicKey(), 100_000 * VRT), new Genesis.Allocation(NODE.publicKey(), 100_000 * VRT),
-                        new Genesis.Allocation(BOB.publicKey(), 100_000 * VRT)),
-                List.of(VALIDATOR.publicKey()), Council.single(VALIDATOR.publicKey()), List.of(), List.of(), List.of());
+        Genesis genesis = TestGenesis.chain("verity-cli-test").fund(ALICE, 100_000 * VRT).fund(NODE, 100_000 * VRT).fund(BOB, 100_000 * VRT)
+                .validator(VALIDATOR).build();
         local = LocalChain.start(dir.resolve("data"), genesis, VALIDATOR);
         chain = local.chain();
         api = local.api();

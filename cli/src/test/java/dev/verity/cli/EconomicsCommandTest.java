@@ -1,5 +1,7 @@
 package dev.verity.cli;
 
+import dev.verity.testkit.TestGenesis;
+import dev.verity.validator.LocalChain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -7,8 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.verity.core.PrivateKey;
 import dev.verity.economics.calculator.NetworkPrice;
 import dev.verity.ledger.Genesis;
-import dev.verity.ledger.Params;
-import dev.verity.ledger.governance.Council;
+import dev.verity.protocol.Params;
+import dev.verity.protocol.governance.Council;
 import dev.verity.sdk.api.StatusView;
 import java.lang.reflect.RecordComponent;
 import java.net.ServerSocket;
@@ -193,8 +195,7 @@ class EconomicsCommandTest {
     void withAChainThePriceIsItsCurrentBasePriceAndNodeShare() {
         PrivateKey validator = PrivateKey.deterministic("economics-validator");
         Params params = withNodeShare(Params.defaults(), 9_000, 500, 500);
-        Genesis genesis = new Genesis("verity-economics-test", 1_767_225_600_000L, params, List.of(),
-                List.of(validator.publicKey()), Council.single(validator.publicKey()), List.of(), List.of(), List.of());
+        Genesis genesis = TestGenesis.chain("verity-economics-test").params(params).validator(validator).build();
         try (LocalChain chain = LocalChain.start(dir.resolve("data"), genesis, validator)) {
             for (int i = 0; i < 5; i++) {
                 chain.chain().produceBlock(); // empty blocks: the base price falls a step each

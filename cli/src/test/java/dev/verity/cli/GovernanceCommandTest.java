@@ -1,16 +1,18 @@
 package dev.verity.cli;
 
+import dev.verity.testkit.TeeVectors;
+import dev.verity.testkit.TestGenesis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.verity.core.PrivateKey;
 import dev.verity.ledger.Genesis;
-import dev.verity.ledger.Params;
-import dev.verity.ledger.governance.Council;
-import dev.verity.node.api.ApiServer;
-import dev.verity.node.chain.ChainNode;
-import dev.verity.node.chain.NodeConfig;
-import dev.verity.node.consensus.SingleValidatorConsensus;
+import dev.verity.protocol.Params;
+import dev.verity.protocol.governance.Council;
+import dev.verity.validator.api.ApiServer;
+import dev.verity.validator.chain.ChainNode;
+import dev.verity.validator.chain.NodeConfig;
+import dev.verity.validator.consensus.SingleValidatorConsensus;
 import dev.verity.sdk.KeyFiles;
 import dev.verity.sdk.VerityClient;
 import dev.verity.sdk.api.TeePolicyView;
@@ -46,10 +48,8 @@ class GovernanceCommandTest {
 
     @BeforeAll
     static void startNode() {
-        Genesis genesis = new Genesis("verity-cli-governance", System.currentTimeMillis(), Params.defaults(),
-                List.of(new Genesis.Allocation(CLIENT.publicKey(), 1_000 * Params.BASE_UNITS_PER_TOKEN),
-                        new Genesis.Allocation(STRANGER.publicKey(), 1_000 * Params.BASE_UNITS_PER_TOKEN)),
-                List.of(VALIDATOR.publicKey()), Council.single(GOVERNOR.publicKey()), List.of(), List.of(), List.of());
+        Genesis genesis = TestGenesis.chain("verity-cli-governance").at(System.currentTimeMillis()).fund(CLIENT, 1_000 * TestGenesis.VRT)
+                .fund(STRANGER, 1_000 * TestGenesis.VRT).validator(VALIDATOR).governor(GOVERNOR).build();
         chain = ChainNode.open(NodeConfig.defaults(dir.resolve("chain")).withBlockInterval(50), genesis, VALIDATOR);
         consensus = new SingleValidatorConsensus(chain, 50);
         consensus.start();
@@ -88,7 +88,7 @@ class GovernanceCommandTest {
     }
 
     private static Path resource(String name) throws Exception {
-        return Path.of(GovernanceCommandTest.class.getResource("/tee/" + name).toURI());
+        return TeeVectors.file(name);
     }
 
     @Test

@@ -8,11 +8,11 @@ import dev.verity.cli.load.OverloadReport;
 import dev.verity.cli.load.OverloadScenario;
 import dev.verity.core.Bytes;
 import dev.verity.core.Hash;
-import dev.verity.ledger.Params;
-import dev.verity.ledger.VerificationMode;
+import dev.verity.protocol.Params;
+import dev.verity.protocol.VerificationMode;
 import dev.verity.modelhub.hub.PackageRunner;
 import dev.verity.modelhub.train.Digits;
-import dev.verity.node.devnet.DigitsPackage;
+import dev.verity.devnet.DigitsPackage;
 import dev.verity.sdk.KeyFiles;
 import dev.verity.sdk.VerityApiException;
 import dev.verity.sdk.VerityClient;
@@ -172,7 +172,7 @@ class HonestOperatorsTest {
         // A token-id model (registered here; no node serves it yet): ids outside its vocabulary are refused too.
         Hash tokensId = dev.verity.core.Sha256.digest(Bytes.utf8("token model for poisoned inputs"));
         assertThat(client.awaitReceipt(wallet.registerModel(tokensId, "tokens-16", "u32 token ids", "text", 1_000,
-                new dev.verity.ledger.schema.InputSchema.TokenIds(16, 1_000)), Duration.ofSeconds(30)).status()).isEqualTo("INCLUDED");
+                new dev.verity.protocol.schema.InputSchema.TokenIds(16, 1_000)), Duration.ofSeconds(30)).status()).isEqualTo("INCLUDED");
         assertRefused(tokensId, ids(999, 1_000), VerificationMode.NONE, "token id at the vocabulary size");
         assertRefused(tokensId, ids(-1), VerificationMode.NONE, "token id 2^32-1");
         assertRefused(tokensId, new byte[0], VerificationMode.NONE, "no tokens");

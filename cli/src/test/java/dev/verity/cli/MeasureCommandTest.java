@@ -3,7 +3,7 @@ package dev.verity.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.verity.node.tee.BuildMeasurement;
+import dev.verity.compute.tee.BuildMeasurement;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -82,7 +82,7 @@ class ModelHubCommandsTest {
         Path file = store.resolve(id + ".vpkg");
         assertThat(file).isRegularFile();
         assertThat(imported.get("path").asText()).isEqualTo(file.toString());
-        assertThat(dev.verity.node.model.ModelStore.sha256(file)).isEqualTo(id);
+        assertThat(dev.verity.service.model.ModelStore.sha256(file)).isEqualTo(id);
         assertThat(imported.get("name").asText()).isEqualTo("digits-mlp");
         assertThat(imported.get("operators").toString()).isEqualTo("[\"Gemm\",\"Relu\"]");
         assertThat(imported.get("computeUnits").asLong()).isPositive();

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.verity.core.Sha256;
-import dev.verity.node.devnet.Devnet;
-import dev.verity.node.model.ModelStore;
+import dev.verity.devnet.Devnet;
+import dev.verity.service.model.ModelStore;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

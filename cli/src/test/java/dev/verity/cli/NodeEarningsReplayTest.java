@@ -1,5 +1,7 @@
 package dev.verity.cli;
 
+import dev.verity.testkit.TestGenesis;
+import dev.verity.validator.LocalChain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -17,19 +19,19 @@ import dev.verity.inference.pkg.ModelPackage;
 import dev.verity.inference.trace.TraceValues;
 import dev.verity.ledger.Genesis;
 import dev.verity.ledger.Ledger;
-import dev.verity.ledger.Params;
-import dev.verity.ledger.VerificationMode;
+import dev.verity.protocol.Params;
+import dev.verity.protocol.VerificationMode;
 import dev.verity.ledger.block.Block;
 import dev.verity.ledger.block.BlockExecution;
 import dev.verity.ledger.event.LedgerEvent;
-import dev.verity.ledger.governance.Council;
-import dev.verity.ledger.tx.Hardware;
+import dev.verity.protocol.governance.Council;
+import dev.verity.protocol.tx.Hardware;
 import dev.verity.modelhub.hub.PackageRunner;
-import dev.verity.node.devnet.ShippedSchemas;
+import dev.verity.devnet.ShippedSchemas;
 import dev.verity.modelhub.train.Digits;
-import dev.verity.node.chain.ChainNode;
-import dev.verity.node.devnet.DigitsPackage;
-import dev.verity.node.verify.IntegerProgram;
+import dev.verity.validator.chain.ChainNode;
+import dev.verity.devnet.DigitsPackage;
+import dev.verity.compute.verify.IntegerProgram;
 import dev.verity.proofs.trace.TraceClaim;
 import dev.verity.proofs.trace.TraceTree;
 import dev.verity.sdk.VerityApiException;
@@ -91,11 +93,8 @@ class NodeEarningsReplayTest {
         Params d = Params.defaults();
         Params params = d.withVerification(d.challengeWindowBlocks(), d.moveDeadlineBlocks(), d.challengerBond(),
                 d.disputeSlashBps(), d.winnerShareBps(), 10_000); // every SAMPLED result is audited
-        genesis = new Genesis("verity-earnings-test", 1_767_225_600_000L, params,
-                List.of(new Genesis.Allocation(ALICE.publicKey(), 100_000 * VRT), new Genesis.Allocation(NODE.publicKey(), 100_000 * VRT),
-                        new Genesis.Allocation(AUDITOR.publicKey(), 100_000 * VRT),
-                        new Genesis.Allocation(BOB.publicKey(), 100_000 * VRT)),
-                List.of(VALIDATOR.publicKey()), Council.single(VALIDATOR.publicKey()), List.of(), List.of(), List.of());
+        genesis = TestGenesis.chain("verity-earnings-test").params(params).fund(ALICE, 100_000 * VRT).fund(NODE, 100_000 * VRT)
+                .fund(AUDITOR, 100_000 * VRT).fund(BOB, 100_000 * VRT).validator(VALIDATOR).build();
         local = LocalChain.start(dir.resolve("data"), genesis, VALIDATOR);
         chain = local.chain();
         api = local.api();

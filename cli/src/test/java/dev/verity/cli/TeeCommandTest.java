@@ -1,5 +1,6 @@
 package dev.verity.cli;
 
+import dev.verity.testkit.TeeVectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,7 +17,7 @@ class TeeCommandTest {
     private static final String TDX_TIME = "2023-06-20T00:00:00Z";
 
     private static Path resource(String name) throws Exception {
-        return Path.of(TeeCommandTest.class.getResource("/tee/" + name).toURI());
+        return TeeVectors.file(name);
     }
 
     private static Path snpDir() throws Exception {

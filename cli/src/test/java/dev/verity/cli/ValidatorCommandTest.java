@@ -1,5 +1,6 @@
 package dev.verity.cli;
 
+import dev.verity.testkit.TestGenesis;
 import static dev.verity.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,10 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.verity.core.PrivateKey;
 import dev.verity.ledger.Genesis;
-import dev.verity.ledger.Params;
-import dev.verity.ledger.governance.Council;
-import dev.verity.node.ValidatorProcess;
-import dev.verity.node.api.ApiServerConfig;
+import dev.verity.protocol.Params;
+import dev.verity.protocol.governance.Council;
+import dev.verity.validator.ValidatorProcess;
+import dev.verity.validator.api.ApiServerConfig;
 import dev.verity.sdk.KeyFiles;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -78,8 +79,7 @@ class ValidatorCommandTest {
         Path key = dir.resolve("validator.key");
         if (!Files.exists(key)) {
             KeyFiles.save(key, VALIDATOR);
-            Genesis genesis = new Genesis("verity-validator-command", System.currentTimeMillis(), Params.defaults(), List.of(),
-                    List.of(VALIDATOR.publicKey()), Council.single(VALIDATOR.publicKey()), List.of(), List.of(), List.of());
+            Genesis genesis = TestGenesis.chain("verity-validator-command").at(System.currentTimeMillis()).validator(VALIDATOR).build();
             Files.write(dir.resolve("genesis.bin"), genesis.encode());
         }
         StringWriter out = new StringWriter();
@@ -136,8 +136,7 @@ class ValidatorCommandTest {
         // Text mode: READY on stdout, the notes on stderr.
         Path key = dir.resolve("validator.key");
         KeyFiles.save(key, VALIDATOR);
-        Genesis genesis = new Genesis("verity-validator-command", System.currentTimeMillis(), Params.defaults(), List.of(),
-                List.of(VALIDATOR.publicKey()), Council.single(VALIDATOR.publicKey()), List.of(), List.of(), List.of());
+        Genesis genesis = TestGenesis.chain("verity-validator-command").at(System.currentTimeMillis()).validator(VALIDATOR).build();
         Files.write(dir.resolve("genesis.bin"), genesis.encode());
         for (String listen : List.of("127.0.0.1:0", "0.0.0.0:0")) {
             StringWriter out = new StringWriter();

@@ -1,12 +1,14 @@
 package dev.verity.ledger;
 
+import dev.verity.protocol.Params;
+
 import dev.verity.core.Decoder;
 import dev.verity.core.Encoder;
 import dev.verity.core.Hash;
 import dev.verity.core.PublicKey;
 import dev.verity.core.Sha256;
-import dev.verity.ledger.governance.Council;
-import dev.verity.ledger.governance.GovernanceCodec;
+import dev.verity.protocol.governance.Council;
+import dev.verity.protocol.governance.GovernanceCodec;
 import dev.verity.proofs.attestation.Collateral;
 import dev.verity.proofs.attestation.Measurement;
 import dev.verity.proofs.attestation.TcbVersion;

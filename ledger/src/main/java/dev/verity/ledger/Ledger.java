@@ -1,5 +1,7 @@
 package dev.verity.ledger;
 
+import dev.verity.protocol.Params;
+
 import dev.verity.core.DecodingException;
 import dev.verity.core.PublicKey;
 import dev.verity.ledger.evidence.EvidenceVerifiers;
@@ -17,9 +19,9 @@ import dev.verity.ledger.rules.TransferRules;
 import dev.verity.ledger.state.Account;
 import dev.verity.ledger.state.LedgerState;
 import dev.verity.ledger.state.MeasurementKey;
-import dev.verity.ledger.tx.Payload;
-import dev.verity.ledger.tx.SignedTransaction;
-import dev.verity.ledger.tx.TransactionCodec;
+import dev.verity.protocol.tx.Payload;
+import dev.verity.protocol.tx.SignedTransaction;
+import dev.verity.protocol.tx.TransactionCodec;
 import dev.verity.proofs.attestation.AttestationVerifiers;
 import dev.verity.proofs.attestation.Collateral;
 

@@ -1,5 +1,9 @@
 package dev.verity.ledger;
 
+import dev.verity.protocol.VerificationMode;
+
+import dev.verity.protocol.Params;
+
 import static dev.verity.ledger.TestChain.ALICE;
 import static dev.verity.ledger.TestChain.BOB;
 import static dev.verity.ledger.TestChain.CAROL;
@@ -10,9 +14,9 @@ import static dev.verity.ledger.TestChain.NODE_3;
 import static dev.verity.ledger.TestChain.NODE_4;
 import static dev.verity.ledger.TestChain.VRT;
 import static dev.verity.ledger.TestChain.modelHash;
-import static dev.verity.ledger.VerificationMode.NONE;
-import static dev.verity.ledger.VerificationMode.OPTIMISTIC;
-import static dev.verity.ledger.VerificationMode.TEE;
+import static dev.verity.protocol.VerificationMode.NONE;
+import static dev.verity.protocol.VerificationMode.OPTIMISTIC;
+import static dev.verity.protocol.VerificationMode.TEE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.quicktheories.QuickTheory.qt;
@@ -25,8 +29,8 @@ import dev.verity.core.PublicKey;
 import dev.verity.ledger.block.BlockExecution;
 import dev.verity.ledger.event.EventType;
 import dev.verity.ledger.event.LedgerEvent;
-import dev.verity.ledger.governance.GovernanceAction;
-import dev.verity.ledger.governance.RevocationTarget;
+import dev.verity.protocol.governance.GovernanceAction;
+import dev.verity.protocol.governance.RevocationTarget;
 import dev.verity.ledger.rules.FeeMarket;
 import dev.verity.ledger.rules.StakingRules;
 import dev.verity.ledger.state.JobRecord;
@@ -35,9 +39,9 @@ import dev.verity.ledger.state.LedgerState;
 import dev.verity.ledger.state.NodeRecord;
 import dev.verity.ledger.state.NodeStatus;
 import dev.verity.ledger.state.QueueKey;
-import dev.verity.ledger.tx.FailureReason;
-import dev.verity.ledger.tx.Payload;
-import dev.verity.ledger.tx.SignedTransaction;
+import dev.verity.protocol.tx.FailureReason;
+import dev.verity.protocol.tx.Payload;
+import dev.verity.protocol.tx.SignedTransaction;
 import dev.verity.proofs.attestation.TeeType;
 import java.math.BigInteger;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package dev.verity.ledger;
 
+import dev.verity.protocol.VerificationMode;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,7 +18,7 @@ import dev.verity.ledger.state.DisputePhase;
 import dev.verity.ledger.state.JobFailure;
 import dev.verity.ledger.state.JobStatus;
 import dev.verity.ledger.state.NodeStatus;
-import dev.verity.ledger.tx.FailureReason;
+import dev.verity.protocol.tx.FailureReason;
 import dev.verity.proofs.attestation.CollateralKind;
 import java.util.Arrays;
 import java.util.HashSet;

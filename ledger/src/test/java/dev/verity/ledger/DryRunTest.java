@@ -1,5 +1,7 @@
 package dev.verity.ledger;
 
+import dev.verity.protocol.VerificationMode;
+
 import static dev.verity.ledger.TestChain.ALICE;
 import static dev.verity.ledger.TestChain.BOB;
 import static dev.verity.ledger.TestChain.INITIAL_BALANCE;
@@ -13,8 +15,8 @@ import dev.verity.core.Bytes;
 import dev.verity.core.Hash;
 import dev.verity.core.PrivateKey;
 import dev.verity.ledger.state.Account;
-import dev.verity.ledger.tx.Payload;
-import dev.verity.ledger.tx.SignedTransaction;
+import dev.verity.protocol.tx.Payload;
+import dev.verity.protocol.tx.SignedTransaction;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

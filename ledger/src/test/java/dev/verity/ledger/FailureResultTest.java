@@ -1,5 +1,9 @@
 package dev.verity.ledger;
 
+import dev.verity.protocol.VerificationMode;
+
+import dev.verity.protocol.Params;
+
 import static dev.verity.ledger.TestChain.ALICE;
 import static dev.verity.ledger.TestChain.BOB;
 import static dev.verity.ledger.TestChain.CAROL;
@@ -13,10 +17,10 @@ import static dev.verity.ledger.TestChain.NODE_4;
 import static dev.verity.ledger.TestChain.VALIDATOR;
 import static dev.verity.ledger.TestChain.VRT;
 import static dev.verity.ledger.TestChain.modelHash;
-import static dev.verity.ledger.VerificationMode.NONE;
-import static dev.verity.ledger.VerificationMode.OPTIMISTIC;
-import static dev.verity.ledger.VerificationMode.SAMPLED;
-import static dev.verity.ledger.VerificationMode.TEE;
+import static dev.verity.protocol.VerificationMode.NONE;
+import static dev.verity.protocol.VerificationMode.OPTIMISTIC;
+import static dev.verity.protocol.VerificationMode.SAMPLED;
+import static dev.verity.protocol.VerificationMode.TEE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -36,7 +40,7 @@ import dev.verity.ledger.event.EventType;
 import dev.verity.ledger.event.LedgerEvent;
 import dev.verity.ledger.evidence.TeeFailureStatement;
 import dev.verity.ledger.rules.StakingRules;
-import dev.verity.ledger.schema.InputSchema;
+import dev.verity.protocol.schema.InputSchema;
 import dev.verity.ledger.state.Account;
 import dev.verity.ledger.state.ClaimPhase;
 import dev.verity.ledger.state.JobFailure;
@@ -45,10 +49,10 @@ import dev.verity.ledger.state.JobStatus;
 import dev.verity.ledger.state.NodeRecord;
 import dev.verity.ledger.state.NodeStatus;
 import dev.verity.ledger.state.ResultClaim;
-import dev.verity.ledger.tx.FailureReason;
-import dev.verity.ledger.tx.Payload;
-import dev.verity.ledger.tx.SignedTransaction;
-import dev.verity.ledger.tx.TransactionCodec;
+import dev.verity.protocol.tx.FailureReason;
+import dev.verity.protocol.tx.Payload;
+import dev.verity.protocol.tx.SignedTransaction;
+import dev.verity.protocol.tx.TransactionCodec;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;

@@ -1,12 +1,16 @@
 package dev.verity.ledger;
 
+import dev.verity.protocol.VerificationMode;
+
+import dev.verity.protocol.Params;
+
 import static dev.verity.ledger.TestChain.ALICE;
 import static dev.verity.ledger.TestChain.BOB;
 import static dev.verity.ledger.TestChain.NODE_1;
 import static dev.verity.ledger.TestChain.VRT;
 import static dev.verity.ledger.TestChain.modelHash;
-import static dev.verity.ledger.VerificationMode.NONE;
-import static dev.verity.ledger.VerificationMode.TEE;
+import static dev.verity.protocol.VerificationMode.NONE;
+import static dev.verity.protocol.VerificationMode.TEE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.quicktheories.QuickTheory.qt;
@@ -17,8 +21,8 @@ import dev.verity.ledger.event.EventType;
 import dev.verity.ledger.rules.FeeMarket;
 import dev.verity.ledger.rules.Pricing;
 import dev.verity.ledger.state.JobRecord;
-import dev.verity.ledger.tx.Payload;
-import dev.verity.ledger.tx.SignedTransaction;
+import dev.verity.protocol.tx.Payload;
+import dev.verity.protocol.tx.SignedTransaction;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;

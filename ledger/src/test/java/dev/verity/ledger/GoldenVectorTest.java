@@ -1,5 +1,9 @@
 package dev.verity.ledger;
 
+import dev.verity.protocol.VerificationMode;
+
+import dev.verity.protocol.Params;
+
 import static dev.verity.ledger.TestChain.ALICE;
 import static dev.verity.ledger.TestChain.BOB;
 import static dev.verity.ledger.TestChain.CAROL;
@@ -9,8 +13,8 @@ import static dev.verity.ledger.TestChain.NODE_2;
 import static dev.verity.ledger.TestChain.NODE_3;
 import static dev.verity.ledger.TestChain.VRT;
 import static dev.verity.ledger.TestChain.modelHash;
-import static dev.verity.ledger.VerificationMode.NONE;
-import static dev.verity.ledger.VerificationMode.TEE;
+import static dev.verity.protocol.VerificationMode.NONE;
+import static dev.verity.protocol.VerificationMode.TEE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.verity.core.Bytes;
@@ -20,9 +24,9 @@ import dev.verity.ledger.block.BlockExecution;
 import dev.verity.ledger.event.EventType;
 import dev.verity.ledger.event.LedgerEvent;
 import dev.verity.ledger.state.JobStatus;
-import dev.verity.ledger.tx.FailureReason;
-import dev.verity.ledger.tx.Payload;
-import dev.verity.ledger.tx.SignedTransaction;
+import dev.verity.protocol.tx.FailureReason;
+import dev.verity.protocol.tx.Payload;
+import dev.verity.protocol.tx.SignedTransaction;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,9 @@
 package dev.verity.ledger;
 
+import dev.verity.protocol.VerificationMode;
+
+import dev.verity.protocol.Params;
+
 import static dev.verity.ledger.TestChain.ALICE;
 import static dev.verity.ledger.TestChain.BOB;
 import static dev.verity.ledger.TestChain.CAROL;
@@ -20,13 +24,13 @@ import dev.verity.core.Signature;
 import dev.verity.devtee.DevSevSnpPlatform;
 import dev.verity.ledger.block.BlockExecution;
 import dev.verity.ledger.event.EventType;
-import dev.verity.ledger.governance.Approval;
-import dev.verity.ledger.governance.Council;
-import dev.verity.ledger.governance.GovernanceAction;
-import dev.verity.ledger.governance.RevocationTarget;
+import dev.verity.protocol.governance.Approval;
+import dev.verity.protocol.governance.Council;
+import dev.verity.protocol.governance.GovernanceAction;
+import dev.verity.protocol.governance.RevocationTarget;
 import dev.verity.ledger.state.MeasurementKey;
-import dev.verity.ledger.tx.Payload;
-import dev.verity.ledger.tx.SignedTransaction;
+import dev.verity.protocol.tx.Payload;
+import dev.verity.protocol.tx.SignedTransaction;
 import dev.verity.proofs.attestation.AttestationEvidence;
 import dev.verity.proofs.attestation.Collateral;
 import dev.verity.proofs.attestation.CollateralKind;
@@ -91,7 +95,7 @@ class GovernanceTest {
                 .contains("INVALID_PROPOSAL", "0 approvals; the council needs 1");
         chain.forgetPendingNonces();
         Payload.Govern otherChain = new Payload.Govern(0, action, List.of(new Approval(GOVERNOR.publicKey(),
-                GOVERNOR.sign(dev.verity.ledger.governance.GovernanceCodec.signingBytes("another-chain", 0, action)))));
+                GOVERNOR.sign(dev.verity.protocol.governance.GovernanceCodec.signingBytes("another-chain", 0, action)))));
         assertThat(refusal(chain, chain.sign(ALICE, otherChain))).contains("BAD_SIGNATURE", "does not verify");
         chain.forgetPendingNonces();
         Payload.Govern forged = new Payload.Govern(0, action, List.of(new Approval(GOVERNOR.publicKey(),

@@ -1,5 +1,9 @@
 package dev.verity.ledger;
 
+import dev.verity.protocol.VerificationMode;
+
+import dev.verity.protocol.Params;
+
 import static dev.verity.ledger.TestChain.ALICE;
 import static dev.verity.ledger.TestChain.BOB;
 import static dev.verity.ledger.TestChain.CAROL;
@@ -11,8 +15,8 @@ import static dev.verity.ledger.TestChain.NODE_3;
 import static dev.verity.ledger.TestChain.VALIDATOR;
 import static dev.verity.ledger.TestChain.VRT;
 import static dev.verity.ledger.TestChain.modelHash;
-import static dev.verity.ledger.VerificationMode.NONE;
-import static dev.verity.ledger.VerificationMode.TEE;
+import static dev.verity.protocol.VerificationMode.NONE;
+import static dev.verity.protocol.VerificationMode.TEE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.verity.core.Amounts;
@@ -30,8 +34,8 @@ import dev.verity.ledger.state.JobStatus;
 import dev.verity.ledger.state.NodeRecord;
 import dev.verity.ledger.state.NodeStatus;
 import dev.verity.ledger.state.Unbonding;
-import dev.verity.ledger.tx.Payload;
-import dev.verity.ledger.tx.SignedTransaction;
+import dev.verity.protocol.tx.Payload;
+import dev.verity.protocol.tx.SignedTransaction;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;

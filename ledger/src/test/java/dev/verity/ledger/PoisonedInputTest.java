@@ -1,12 +1,14 @@
 package dev.verity.ledger;
 
+import dev.verity.protocol.VerificationMode;
+
 import static dev.verity.ledger.TestChain.ALICE;
 import static dev.verity.ledger.TestChain.BOB;
 import static dev.verity.ledger.TestChain.CAROL;
 import static dev.verity.ledger.TestChain.NODE_1;
 import static dev.verity.ledger.TestChain.VRT;
 import static dev.verity.ledger.TestChain.modelHash;
-import static dev.verity.ledger.VerificationMode.NONE;
+import static dev.verity.protocol.VerificationMode.NONE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -16,11 +18,11 @@ import dev.verity.core.PrivateKey;
 import dev.verity.core.PublicKey;
 import dev.verity.ledger.block.BlockExecution;
 import dev.verity.ledger.event.EventType;
-import dev.verity.ledger.schema.InputSchema;
+import dev.verity.protocol.schema.InputSchema;
 import dev.verity.ledger.state.Account;
 import dev.verity.ledger.state.JobStatus;
-import dev.verity.ledger.tx.Payload;
-import dev.verity.ledger.tx.SignedTransaction;
+import dev.verity.protocol.tx.Payload;
+import dev.verity.protocol.tx.SignedTransaction;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.LinkedHashMap;

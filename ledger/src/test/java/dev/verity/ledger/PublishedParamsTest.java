@@ -1,5 +1,7 @@
 package dev.verity.ledger;
 
+import dev.verity.protocol.Params;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class PurityTest {
 
-    static final List<String> PURE_PACKAGES = List.of("dev.verity.core", "dev.verity.inference", "dev.verity.proofs", "dev.verity.ledger");
+    static final List<String> PURE_PACKAGES = List.of("dev.verity.core", "dev.verity.inference", "dev.verity.proofs", "dev.verity.protocol", "dev.verity.ledger");
 
     @Test
     void deterministicCoreIsPure() throws Exception {

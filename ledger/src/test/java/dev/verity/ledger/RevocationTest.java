@@ -1,5 +1,7 @@
 package dev.verity.ledger;
 
+import dev.verity.protocol.VerificationMode;
+
 import static dev.verity.ledger.TestChain.ALICE;
 import static dev.verity.ledger.TestChain.BOB;
 import static dev.verity.ledger.TestChain.ENCLAVE_1;
@@ -16,11 +18,11 @@ import dev.verity.core.PrivateKey;
 import dev.verity.ledger.block.BlockExecution;
 import dev.verity.ledger.event.EventType;
 import dev.verity.ledger.event.LedgerEvent;
-import dev.verity.ledger.governance.GovernanceAction;
-import dev.verity.ledger.governance.RevocationTarget;
+import dev.verity.protocol.governance.GovernanceAction;
+import dev.verity.protocol.governance.RevocationTarget;
 import dev.verity.ledger.state.JobRecord;
 import dev.verity.ledger.state.JobStatus;
-import dev.verity.ledger.tx.SignedTransaction;
+import dev.verity.protocol.tx.SignedTransaction;
 import dev.verity.proofs.attestation.TcbVersion;
 import dev.verity.proofs.attestation.TeeType;
 import java.util.ArrayList;
@@ -89,7 +91,7 @@ class RevocationTest {
             BlockExecution.Produced p = chain.produce(txs);
             assertThat(p.refused()).as("refused in block %d", chain.height).isEmpty();
             for (SignedTransaction tx : txs) {
-                if (tx.payload() instanceof dev.verity.ledger.tx.Payload.SubmitJob) {
+                if (tx.payload() instanceof dev.verity.protocol.tx.Payload.SubmitJob) {
                     jobs.add(tx.hash());
                 }
             }

@@ -1,5 +1,9 @@
 package dev.verity.ledger;
 
+import dev.verity.protocol.VerificationMode;
+
+import dev.verity.protocol.Params;
+
 import dev.verity.core.Bytes;
 import dev.verity.core.Hash;
 import dev.verity.core.PrivateKey;
@@ -12,10 +16,10 @@ import dev.verity.ledger.block.BlockExecution;
 import dev.verity.ledger.event.EventType;
 import dev.verity.ledger.event.LedgerEvent;
 import dev.verity.ledger.evidence.TeeResultStatement;
-import dev.verity.ledger.governance.Approval;
-import dev.verity.ledger.governance.Council;
-import dev.verity.ledger.governance.GovernanceAction;
-import dev.verity.ledger.governance.GovernanceCodec;
+import dev.verity.protocol.governance.Approval;
+import dev.verity.protocol.governance.Council;
+import dev.verity.protocol.governance.GovernanceAction;
+import dev.verity.protocol.governance.GovernanceCodec;
 import dev.verity.ledger.rules.FeeMarket;
 import dev.verity.ledger.rules.Pricing;
 import dev.verity.ledger.state.Account;
@@ -26,10 +30,10 @@ import dev.verity.ledger.state.JobStatus;
 import dev.verity.ledger.state.LedgerState;
 import dev.verity.ledger.state.NodeRecord;
 import dev.verity.ledger.state.Unbonding;
-import dev.verity.ledger.tx.Hardware;
-import dev.verity.ledger.tx.Payload;
-import dev.verity.ledger.tx.SignedTransaction;
-import dev.verity.ledger.tx.TransactionBody;
+import dev.verity.protocol.tx.Hardware;
+import dev.verity.protocol.tx.Payload;
+import dev.verity.protocol.tx.SignedTransaction;
+import dev.verity.protocol.tx.TransactionBody;
 import dev.verity.proofs.attestation.AttestationEvidence;
 import dev.verity.proofs.attestation.Collateral;
 import dev.verity.proofs.attestation.CollateralKind;
@@ -45,7 +49,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import dev.verity.ledger.rules.StakingRules;
 import dev.verity.ledger.state.Supply;
-import dev.verity.ledger.schema.InputSchema;
+import dev.verity.protocol.schema.InputSchema;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;

@@ -10,7 +10,7 @@ import dev.verity.inference.program.Tensor;
 import dev.verity.inference.trace.OneStepProver;
 import dev.verity.inference.trace.TraceValues;
 import dev.verity.ledger.state.DisputeRecord;
-import dev.verity.ledger.tx.Payload;
+import dev.verity.protocol.tx.Payload;
 import dev.verity.proofs.trace.TraceClaim;
 import dev.verity.proofs.trace.TraceTree;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.verity.sdk;
 
-import dev.verity.ledger.Params;
+import dev.verity.protocol.Params;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 

@@ -1,6 +1,6 @@
 package dev.verity.sdk;
 
-import dev.verity.ledger.schema.InputSchema;
+import dev.verity.protocol.schema.InputSchema;
 import dev.verity.sdk.api.InputSchemaView;
 import java.util.List;
 

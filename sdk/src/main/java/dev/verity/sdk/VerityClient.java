@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.verity.core.Hash;
 import dev.verity.core.PublicKey;
-import dev.verity.ledger.tx.SignedTransaction;
+import dev.verity.protocol.tx.SignedTransaction;
 import dev.verity.sdk.api.AccountView;
 import dev.verity.sdk.api.ApiError;
 import dev.verity.sdk.api.BlockView;

@@ -2,8 +2,8 @@ package dev.verity.cli.load;
 
 import dev.verity.core.Hash;
 import dev.verity.core.PrivateKey;
-import dev.verity.ledger.Params;
-import dev.verity.ledger.VerificationMode;
+import dev.verity.protocol.Params;
+import dev.verity.protocol.VerificationMode;
 import dev.verity.modelhub.hub.PackageRunner;
 import dev.verity.modelhub.train.Digits;
 import dev.verity.sdk.EventQuery;

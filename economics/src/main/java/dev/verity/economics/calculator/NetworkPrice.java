@@ -1,6 +1,6 @@
 package dev.verity.economics.calculator;
 
-import dev.verity.ledger.Params;
+import dev.verity.protocol.Params;
 import java.util.Locale;
 import java.util.Objects;
 

@@ -1,7 +1,7 @@
 package dev.verity.economics.earnings;
 
 import dev.verity.core.PublicKey;
-import dev.verity.ledger.VerificationMode;
+import dev.verity.protocol.VerificationMode;
 import dev.verity.ledger.event.EventType;
 import dev.verity.sdk.api.EventView;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package dev.verity.economics.earnings;
 
-import dev.verity.ledger.VerificationMode;
+import dev.verity.protocol.VerificationMode;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

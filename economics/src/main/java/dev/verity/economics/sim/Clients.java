@@ -2,7 +2,7 @@ package dev.verity.economics.sim;
 
 import dev.verity.core.PrivateKey;
 import dev.verity.ledger.Genesis;
-import dev.verity.ledger.VerificationMode;
+import dev.verity.protocol.VerificationMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

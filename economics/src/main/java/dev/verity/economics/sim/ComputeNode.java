@@ -4,7 +4,7 @@ import dev.verity.core.Hash;
 import dev.verity.core.PrivateKey;
 import dev.verity.core.PublicKey;
 import dev.verity.economics.calculator.GpuSpec;
-import dev.verity.ledger.VerificationMode;
+import dev.verity.protocol.VerificationMode;
 import dev.verity.ledger.state.ClaimPhase;
 import dev.verity.ledger.state.JobRecord;
 import dev.verity.ledger.state.JobStatus;

@@ -1,6 +1,6 @@
 package dev.verity.economics.sim;
 
-import dev.verity.ledger.VerificationMode;
+import dev.verity.protocol.VerificationMode;
 import java.util.List;
 
 /**

@@ -1,6 +1,6 @@
 package dev.verity.economics.sim;
 
-import dev.verity.ledger.VerificationMode;
+import dev.verity.protocol.VerificationMode;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

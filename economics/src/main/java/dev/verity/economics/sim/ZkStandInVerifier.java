@@ -6,7 +6,7 @@ import dev.verity.core.Hash;
 import dev.verity.core.Sha256;
 import dev.verity.ledger.RejectCode;
 import dev.verity.ledger.TransactionRejectedException;
-import dev.verity.ledger.VerificationMode;
+import dev.verity.protocol.VerificationMode;
 import dev.verity.ledger.evidence.EvidenceContext;
 import dev.verity.ledger.evidence.EvidenceVerifier;
 import dev.verity.ledger.evidence.EvidenceVerifiers;

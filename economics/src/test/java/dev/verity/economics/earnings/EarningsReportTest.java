@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.verity.core.PrivateKey;
 import dev.verity.core.PublicKey;
-import dev.verity.ledger.VerificationMode;
+import dev.verity.protocol.VerificationMode;
 import dev.verity.sdk.api.EventView;
 import java.time.LocalDate;
 import java.time.ZoneId;

@@ -2,7 +2,7 @@ package dev.verity.economics.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.verity.ledger.VerificationMode;
+import dev.verity.protocol.VerificationMode;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

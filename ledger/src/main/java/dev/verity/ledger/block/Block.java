@@ -6,8 +6,8 @@ import dev.verity.core.Hash;
 import dev.verity.core.Merkle;
 import dev.verity.core.Signature;
 import dev.verity.ledger.event.LedgerEvent;
-import dev.verity.ledger.tx.SignedTransaction;
-import dev.verity.ledger.tx.TransactionCodec;
+import dev.verity.protocol.tx.SignedTransaction;
+import dev.verity.protocol.tx.TransactionCodec;
 import java.util.ArrayList;
 import java.util.List;
 

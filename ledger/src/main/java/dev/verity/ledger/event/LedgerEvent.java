@@ -4,7 +4,7 @@ import dev.verity.core.Decoder;
 import dev.verity.core.Encoder;
 import dev.verity.core.Hash;
 import dev.verity.core.PublicKey;
-import dev.verity.ledger.VerificationMode;
+import dev.verity.protocol.VerificationMode;
 
 /**
  * Something the ledger did. {@code job}, {@code node} and {@code account} are null where they do

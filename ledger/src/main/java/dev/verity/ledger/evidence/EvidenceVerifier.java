@@ -1,6 +1,6 @@
 package dev.verity.ledger.evidence;
 
-import dev.verity.ledger.VerificationMode;
+import dev.verity.protocol.VerificationMode;
 
 /** Checks the evidence that comes with a result, for one verification mode. */
 public interface EvidenceVerifier {

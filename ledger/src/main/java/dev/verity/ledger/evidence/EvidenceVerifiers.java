@@ -1,6 +1,6 @@
 package dev.verity.ledger.evidence;
 
-import dev.verity.ledger.VerificationMode;
+import dev.verity.protocol.VerificationMode;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;

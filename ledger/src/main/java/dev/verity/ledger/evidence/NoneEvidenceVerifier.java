@@ -2,7 +2,7 @@ package dev.verity.ledger.evidence;
 
 import dev.verity.ledger.RejectCode;
 import dev.verity.ledger.TransactionRejectedException;
-import dev.verity.ledger.VerificationMode;
+import dev.verity.protocol.VerificationMode;
 
 /**
  * {@code NONE}: the result transaction is signed by the assigned node (checked before any

@@ -3,7 +3,7 @@ package dev.verity.ledger.evidence;
 import dev.verity.core.Signature;
 import dev.verity.ledger.RejectCode;
 import dev.verity.ledger.TransactionRejectedException;
-import dev.verity.ledger.VerificationMode;
+import dev.verity.protocol.VerificationMode;
 import dev.verity.ledger.state.EnclaveRecord;
 import dev.verity.ledger.state.LedgerState;
 import dev.verity.ledger.state.NodeRecord;

@@ -4,7 +4,7 @@ import dev.verity.core.Bytes;
 import dev.verity.core.Encoder;
 import dev.verity.core.Hash;
 import dev.verity.core.Sha256;
-import dev.verity.ledger.tx.FailureReason;
+import dev.verity.protocol.tx.FailureReason;
 
 /**
  * What an enclave signs when it refuses a {@code TEE} job's input, as it signs a result:

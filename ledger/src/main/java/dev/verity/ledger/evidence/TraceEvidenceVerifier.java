@@ -3,7 +3,7 @@ package dev.verity.ledger.evidence;
 import dev.verity.core.DecodingException;
 import dev.verity.ledger.RejectCode;
 import dev.verity.ledger.TransactionRejectedException;
-import dev.verity.ledger.VerificationMode;
+import dev.verity.protocol.VerificationMode;
 import dev.verity.ledger.state.ProgramRecord;
 import dev.verity.proofs.trace.TraceClaim;
 

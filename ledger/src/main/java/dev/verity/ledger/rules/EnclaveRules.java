@@ -14,7 +14,7 @@ import dev.verity.ledger.state.LedgerState;
 import dev.verity.ledger.state.MeasurementKey;
 import dev.verity.ledger.state.NodeRecord;
 import dev.verity.ledger.state.RevocationRecord;
-import dev.verity.ledger.tx.Payload;
+import dev.verity.protocol.tx.Payload;
 import dev.verity.proofs.attestation.AttestationVerdict;
 import dev.verity.proofs.attestation.AttestationVerifiers;
 import dev.verity.proofs.attestation.EnclaveBinding;

@@ -19,8 +19,8 @@ import dev.verity.ledger.state.JobRecord;
 import dev.verity.ledger.state.LedgerState;
 import dev.verity.ledger.state.NodeRecord;
 import dev.verity.ledger.state.ProgramRecord;
-import dev.verity.ledger.tx.FailureReason;
-import dev.verity.ledger.tx.Payload;
+import dev.verity.protocol.tx.FailureReason;
+import dev.verity.protocol.tx.Payload;
 import java.util.Optional;
 
 /**

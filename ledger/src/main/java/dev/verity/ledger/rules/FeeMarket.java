@@ -1,6 +1,6 @@
 package dev.verity.ledger.rules;
 
-import dev.verity.ledger.Params;
+import dev.verity.protocol.Params;
 import dev.verity.ledger.state.LedgerState;
 import java.math.BigInteger;
 

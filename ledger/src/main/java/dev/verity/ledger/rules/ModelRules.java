@@ -9,7 +9,7 @@ import dev.verity.ledger.event.EventType;
 import dev.verity.ledger.event.LedgerEvent;
 import dev.verity.ledger.state.LedgerState;
 import dev.verity.ledger.state.ModelRecord;
-import dev.verity.ledger.tx.Payload;
+import dev.verity.protocol.tx.Payload;
 
 /** Registration of models by content hash. */
 public final class ModelRules {

@@ -1,8 +1,8 @@
 package dev.verity.ledger.rules;
 
 import dev.verity.core.Amounts;
-import dev.verity.ledger.Params;
-import dev.verity.ledger.VerificationMode;
+import dev.verity.protocol.Params;
+import dev.verity.protocol.VerificationMode;
 import dev.verity.ledger.state.ModelRecord;
 import java.math.BigInteger;
 

@@ -6,9 +6,9 @@ import dev.verity.core.Amounts;
 import dev.verity.core.Hash;
 import dev.verity.core.PublicKey;
 import dev.verity.ledger.BlockContext;
-import dev.verity.ledger.Params;
+import dev.verity.protocol.Params;
 import dev.verity.ledger.RejectCode;
-import dev.verity.ledger.VerificationMode;
+import dev.verity.protocol.VerificationMode;
 import dev.verity.ledger.event.EventType;
 import dev.verity.ledger.event.LedgerEvent;
 import dev.verity.ledger.state.ClaimPhase;
@@ -19,7 +19,7 @@ import dev.verity.ledger.state.ModelRecord;
 import dev.verity.ledger.state.ProgramRecord;
 import dev.verity.ledger.state.ResultClaim;
 import dev.verity.ledger.state.TimerKey;
-import dev.verity.ledger.tx.Payload;
+import dev.verity.protocol.tx.Payload;
 
 /** Programs of models, and what happens when an {@code OPTIMISTIC} or {@code SAMPLED} result is posted. */
 public final class ProvableRules {

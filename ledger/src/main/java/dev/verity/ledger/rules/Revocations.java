@@ -3,7 +3,7 @@ package dev.verity.ledger.rules;
 import dev.verity.core.Hash;
 import dev.verity.core.PublicKey;
 import dev.verity.ledger.BlockContext;
-import dev.verity.ledger.VerificationMode;
+import dev.verity.protocol.VerificationMode;
 import dev.verity.ledger.event.EventType;
 import dev.verity.ledger.event.LedgerEvent;
 import dev.verity.ledger.state.DeadlineKey;

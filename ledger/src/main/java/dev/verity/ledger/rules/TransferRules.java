@@ -4,7 +4,7 @@ import dev.verity.core.PublicKey;
 import dev.verity.ledger.event.EventType;
 import dev.verity.ledger.event.LedgerEvent;
 import dev.verity.ledger.state.LedgerState;
-import dev.verity.ledger.tx.Payload;
+import dev.verity.protocol.tx.Payload;
 
 /** Plain transfers between accounts. */
 public final class TransferRules {

@@ -2,7 +2,7 @@ package dev.verity.ledger.state;
 
 import dev.verity.core.Hash;
 import dev.verity.core.PublicKey;
-import dev.verity.ledger.VerificationMode;
+import dev.verity.protocol.VerificationMode;
 import java.util.List;
 
 /**

@@ -2,8 +2,8 @@ package dev.verity.ledger.state;
 
 import dev.verity.core.Hash;
 import dev.verity.core.PublicKey;
-import dev.verity.ledger.VerificationMode;
-import dev.verity.ledger.tx.Hardware;
+import dev.verity.protocol.VerificationMode;
+import dev.verity.protocol.tx.Hardware;
 import java.util.List;
 
 /**

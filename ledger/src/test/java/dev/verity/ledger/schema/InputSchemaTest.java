@@ -1,4 +1,4 @@
-package dev.verity.ledger.schema;
+package dev.verity.protocol.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

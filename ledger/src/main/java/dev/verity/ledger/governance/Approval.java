@@ -1,7 +1,0 @@
-package dev.verity.ledger.governance;
-
-import dev.verity.core.PublicKey;
-import dev.verity.core.Signature;
-
-/** A council member's signature over a proposal's {@link GovernanceCodec#signingBytes signing bytes}. */
-public record Approval(PublicKey member, Signature signature) {}

@@ -1,6 +1,0 @@
-package dev.verity.ledger.tx;
-
-import dev.verity.core.PublicKey;
-
-/** The signed part of a transaction. */
-public record TransactionBody(String chainId, PublicKey sender, long nonce, Payload payload) {}

@@ -1,9 +1,0 @@
-package dev.verity.node.storage;
-
-/** The store could not be read or written. */
-public class StorageException extends RuntimeException {
-
-    public StorageException(String message, Throwable cause) {
-        super(message, cause);
-    }
-}

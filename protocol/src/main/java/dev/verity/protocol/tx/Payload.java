@@ -1,0 +1,208 @@
+package dev.verity.protocol.tx;
+
+import dev.verity.core.Hash;
+import dev.verity.core.PublicKey;
+import dev.verity.protocol.VerificationMode;
+import dev.verity.protocol.governance.Approval;
+import dev.verity.protocol.governance.GovernanceAction;
+import dev.verity.protocol.schema.InputSchema;
+import java.util.List;
+
+/** What a transaction asks the ledger to do. Each variant has a stable tag in the encoding. */
+public sealed interface Payload {
+
+    /** Moves {@code amount} base units to {@code to}. */
+    record Transfer(PublicKey to, long amount) implements Payload {}
+
+    /**
+     * Registers the sender as a compute node, moving {@code stake} from its balance into stake. {@code capacity} is
+     * the most jobs it runs at once: the chain never assigns it more.
+     */
+    record RegisterNode(long stake, List<Hash> models, List<VerificationMode> modes, Hardware hardware, int capacity)
+            implements Payload {
+        /** The default capacity a node declares when it says nothing: {@value}. */
+        public static final int DEFAULT_CAPACITY = 4;
+
+        public RegisterNode {
+            models = List.copyOf(models);
+            modes = List.copyOf(modes);
+        }
+
+        public RegisterNode(long stake, List<Hash> models, List<VerificationMode> modes, Hardware hardware) {
+            this(stake, models, modes, hardware, DEFAULT_CAPACITY);
+        }
+    }
+
+    /** Changes the sender node's capacity: the most jobs the chain assigns it at once (jobs in flight stay). */
+    record SetCapacity(int capacity) implements Payload {}
+
+    /**
+     * The assigned node's answer that it could not run a job: {@code reason} says whose fault it was, {@code message}
+     * what happened (at most {@value #MAX_MESSAGE_BYTES} bytes of UTF-8). An {@link FailureReason#INPUT_REJECTED}
+     * failure carries the evidence of the job's mode (docs/SLASHING.md): nothing for NONE, the enclave's signature over
+     * a {@code TeeFailureStatement} for TEE, the integer program's input witness for OPTIMISTIC and SAMPLED, which the
+     * chain executes to see the refusal itself.
+     */
+    record SubmitFailure(Hash jobId, FailureReason reason, String message, byte[] evidence) implements Payload {
+        public static final int MAX_MESSAGE_BYTES = 256;
+
+        public SubmitFailure {
+            evidence = evidence.clone();
+        }
+
+        @Override
+        public byte[] evidence() {
+            return evidence.clone();
+        }
+    }
+
+    record Bond(long amount) implements Payload {}
+
+    /** Moves stake into an unbonding entry that can be withdrawn after the unbonding period. */
+    record Unbond(long amount) implements Payload {}
+
+    /** Moves every matured unbonding entry back to the balance. */
+    record Withdraw() implements Payload {}
+
+    record Unjail() implements Payload {}
+
+    /**
+     * Registers a model by the SHA-256 of its file with the schema of its inputs, which the ledger checks at
+     * every submission, so an input no node could run is refused before anything is escrowed or assigned.
+     */
+    record RegisterModel(Hash modelHash, String name, String inputDescription, String outputDescription, long computeUnits,
+                         InputSchema inputSchema) implements Payload {
+        /** A text model: UTF-8 of 1 byte up to the default chain input limit. */
+        public RegisterModel(Hash modelHash, String name, String inputDescription, String outputDescription, long computeUnits) {
+            this(modelHash, name, inputDescription, outputDescription, computeUnits, new InputSchema.Utf8Text(1, 64 * 1024));
+        }
+    }
+
+    /** Registers the sender node's enclave key with an attestation document that binds it. */
+    record RegisterEnclave(PublicKey enclaveKey, byte[] attestation) implements Payload {
+        public RegisterEnclave {
+            attestation = attestation.clone();
+        }
+
+        @Override
+        public byte[] attestation() {
+            return attestation.clone();
+        }
+    }
+
+    /**
+     * Asks for one inference; escrows {@code maxFee}. The job id is the transaction hash. {@code tip} is
+     * added to the base price (base units per 10^15 compute units); queued jobs are assigned highest tip first.
+     */
+    record SubmitJob(Hash model, byte[] input, VerificationMode mode, List<VerificationMode> fallbackModes, long maxFee,
+                     long deadlineBlocks, long tip) implements Payload {
+        public SubmitJob {
+            input = input.clone();
+            fallbackModes = List.copyOf(fallbackModes);
+        }
+
+        /** A job without a tip. */
+        public SubmitJob(Hash model, byte[] input, VerificationMode mode, List<VerificationMode> fallbackModes, long maxFee,
+                         long deadlineBlocks) {
+            this(model, input, mode, fallbackModes, maxFee, deadlineBlocks, 0);
+        }
+
+        @Override
+        public byte[] input() {
+            return input.clone();
+        }
+    }
+
+    /** The assigned node's answer to a job with the evidence its mode needs. */
+    record SubmitResult(Hash jobId, byte[] output, byte[] evidence) implements Payload {
+        public SubmitResult {
+            output = output.clone();
+            evidence = evidence.clone();
+        }
+
+        @Override
+        public byte[] output() {
+            return output.clone();
+        }
+
+        @Override
+        public byte[] evidence() {
+            return evidence.clone();
+        }
+    }
+
+    /**
+     * A governance proposal: {@code proposal} must be the chain's next proposal number, and at least
+     * the council's threshold of its members must approve it. Anyone may submit it.
+     */
+    record Govern(long proposal, GovernanceAction action, List<Approval> approvals) implements Payload {
+        public Govern {
+            approvals = List.copyOf(approvals);
+        }
+    }
+
+    /**
+     * Attaches an integer program to a model the sender owns, so the model can be served in the provable
+     * modes: the program root, its leaf count and the engine's step count (docs/PROTOCOL.md). Set once.
+     */
+    record RegisterProgram(Hash model, Hash programRoot, long leafCount, long stepCount) implements Payload {}
+
+    /**
+     * Disputes an {@code OPTIMISTIC} result inside its challenge window: {@code output} is what the challenger
+     * says is right and {@code evidence} the trace claim (root and output path) of the tree the result's node
+     * should have committed. Escrows the chain's challenger bond.
+     */
+    record Challenge(Hash jobId, byte[] output, byte[] evidence) implements Payload {
+        public Challenge {
+            output = output.clone();
+            evidence = evidence.clone();
+        }
+
+        @Override
+        public byte[] output() {
+            return output.clone();
+        }
+
+        @Override
+        public byte[] evidence() {
+            return evidence.clone();
+        }
+    }
+
+    /** A party's bisection move in the dispute over job {@code jobId}: its node values of the two halves of the range. */
+    record DisputeMove(Hash jobId, Hash left, Hash right) implements Payload {}
+
+    /**
+     * The proof of a dispute's single step: the agreed trace value before it ({@code previousValue}, zero for
+     * index 0) with its top-down path inside the agreed range, and the step's witness (docs/PROTOCOL.md).
+     */
+    record ProveStep(Hash jobId, Hash previousValue, List<Hash> previousPath, byte[] witness) implements Payload {
+        public ProveStep {
+            previousPath = List.copyOf(previousPath);
+            witness = witness.clone();
+        }
+
+        @Override
+        public byte[] witness() {
+            return witness.clone();
+        }
+    }
+
+    /** The assigned auditor's re-run of a {@code SAMPLED} job: its output and the trace claim for the result's node. */
+    record AuditReport(Hash jobId, byte[] output, byte[] evidence) implements Payload {
+        public AuditReport {
+            output = output.clone();
+            evidence = evidence.clone();
+        }
+
+        @Override
+        public byte[] output() {
+            return output.clone();
+        }
+
+        @Override
+        public byte[] evidence() {
+            return evidence.clone();
+        }
+    }
+}

@@ -1,0 +1,557 @@
+package dev.verity.validator.chain;
+
+import dev.verity.core.Hash;
+import dev.verity.core.PrivateKey;
+import dev.verity.ledger.BlockContext;
+import dev.verity.ledger.Genesis;
+import dev.verity.ledger.Ledger;
+import dev.verity.ledger.rules.FeeMarket;
+import dev.verity.ledger.RejectCode;
+import dev.verity.ledger.TransactionRejectedException;
+import dev.verity.ledger.block.Block;
+import dev.verity.ledger.block.BlockExecution;
+import dev.verity.ledger.event.LedgerEvent;
+import dev.verity.ledger.state.LedgerState;
+import dev.verity.protocol.tx.SignedTransaction;
+import dev.verity.protocol.tx.TransactionCodec;
+import dev.verity.validator.storage.BlockCommit;
+import dev.verity.validator.storage.ByteKey;
+import dev.verity.validator.storage.ChainStore;
+import dev.verity.validator.storage.CorruptStoreException;
+import dev.verity.validator.storage.StoreFaults;
+import dev.verity.validator.storage.EventWrite;
+import dev.verity.validator.storage.StoredRefusal;
+import dev.verity.validator.storage.TxLocation;
+import dev.verity.sdk.api.EventView;
+import dev.verity.sdk.api.StatusView;
+import dev.verity.sdk.api.TransactionReceipt;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.HexFormat;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A validator node's chain: the ledger in memory, RocksDB underneath, the mempool in front.
+ *
+ * <p>Durability: a transaction is acknowledged only after it is synced into the stored mempool; a
+ * block, its state changes, events and indexes are committed in one synced batch. After a crash
+ * the node reloads the committed state and the stored mempool, so nothing acknowledged is lost.
+ * Height 0 of the store holds the genesis document.
+ *
+ * <p>Admission: a transaction is dry-run on the committed state with what its sender's pending
+ * transactions already take from the balance set aside, so everything acknowledged can apply in
+ * order in the next blocks unless the state moves under it by another path. A transaction refused
+ * later (in its block, or when the stored mempool is reloaded) leaves the stored mempool in the same
+ * synced batch that stores its refusal, which its receipt answers until the store's bound on kept
+ * refusals ({@link ChainStore#DEFAULT_MAX_REFUSALS}, the newest) lets it go.
+ *
+ * <p>Fail-stop: when a write fails (a block commit on a full disk leaves memory ahead of disk) the node halts at once:
+ * it refuses every transaction, every read of the in-memory state and every block with {@link NodeHaltedException},
+ * reports the cause through {@link #failure()} (for a readiness check) and tells its halt listeners
+ * ({@link #onHalt}), so the process can exit and restart from the last committed block. Reads that come from the
+ * store itself (blocks, events, receipts) keep answering: they only ever show committed data.
+ */
+public final class ChainNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ChainNode.class);
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final NodeConfig config;
+    private final ChainStore store;
+    private final Genesis genesis;
+    private final Ledger ledger;
+    private final Mempool mempool;
+    private final PrivateKey validatorKey;
+    private final List<BlockListener> listeners = new CopyOnWriteArrayList<>();
+    private long headHeight;
+    private Hash headHash;
+    private long headTimestamp;
+    private volatile String failure;
+    private final List<Consumer<String>> haltListeners = new CopyOnWriteArrayList<>();
+
+    private ChainNode(NodeConfig config, ChainStore store, Genesis genesis, Ledger ledger, PrivateKey validatorKey) {
+        this.config = config;
+        this.store = store;
+        this.genesis = genesis;
+        this.ledger = ledger;
+        this.validatorKey = validatorKey;
+        this.mempool = new Mempool(config.mempoolCapacity());
+    }
+
+    /**
+     * Opens the node's data directory: a new one starts from {@code genesis}; an existing one
+     * reloads its committed state (and must have been started from the same genesis).
+     */
+    public static ChainNode open(NodeConfig config, Genesis genesis, PrivateKey validatorKey) {
+        return open(config, genesis, validatorKey, false, StoreFaults.NONE);
+    }
+
+    /**
+     * As {@link #open(NodeConfig, Genesis, PrivateKey)}, with the store's write-ahead log policy and fault layer.
+     *
+     * @param acceptWalLoss start even when the write-ahead log is damaged, keeping what precedes the damage (see
+     *                      {@link ChainStore#open(java.nio.file.Path, int, boolean, StoreFaults)}); false refuses to start
+     * @param faults        {@link StoreFaults#NONE}, or a fault layer for tests
+     */
+    public static ChainNode open(NodeConfig config, Genesis genesis, PrivateKey validatorKey, boolean acceptWalLoss,
+                                 StoreFaults faults) {
+        ChainStore store = ChainStore.open(config.dataDir(), ChainStore.DEFAULT_MAX_REFUSALS, acceptWalLoss, faults);
+        try {
+            Optional<byte[]> stored = store.meta(ChainStore.META_GENESIS);
+            ChainNode node;
+            if (stored.isEmpty()) {
+                node = startFresh(config, store, genesis, validatorKey);
+            } else {
+                Genesis g = Genesis.decode(stored.get());
+                if (genesis != null && !g.hash().equals(genesis.hash())) {
+                    throw new IllegalStateException("data directory " + config.dataDir() + " belongs to another chain (genesis "
+                            + g.hash().hex() + ")");
+                }
+                node = restore(config, store, g, validatorKey);
+            }
+            return node;
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /** Opens an existing data directory with the genesis it stores. */
+    public static ChainNode open(NodeConfig config, PrivateKey validatorKey) {
+        return open(config, null, validatorKey);
+    }
+
+    private static ChainNode startFresh(NodeConfig config, ChainStore store, Genesis genesis, PrivateKey key) {
+        if (genesis == null) {
+            throw new IllegalStateException("data directory " + config.dataDir() + " holds no chain; give a genesis to start one");
+        }
+        Ledger ledger = Ledger.fromGenesis(genesis);
+        TreeMap<ByteKey, byte[]> writes = new TreeMap<>();
+        ledger.state().drainChanges((k, v) -> writes.put(ByteKey.of(k), v));
+        byte[] encoded = genesis.encode();
+        store.putMeta(ChainStore.META_GENESIS, encoded);
+        store.commitBlock(new BlockCommit(0, genesis.hash().bytes(), encoded, List.of(), writes, List.of(), null));
+        ChainNode node = new ChainNode(config, store, genesis, ledger, key);
+        node.headHeight = 0;
+        node.headHash = genesis.hash();
+        node.headTimestamp = genesis.timestampMillis();
+        LOG.info("started chain {} from genesis {}", genesis.chainId(), genesis.hash().hex());
+        return node;
+    }
+
+    private static ChainNode restore(NodeConfig config, ChainStore store, Genesis genesis, PrivateKey key) {
+        LedgerState state = new LedgerState();
+        store.forEachState((k, v) -> {
+            try {
+                state.load(k, v);
+            } catch (RuntimeException e) {
+                throw CorruptStoreException.stateRow(config.dataDir(), HexFormat.of().formatHex(k), why(e), e);
+            }
+        });
+        state.markPersisted();
+        Ledger ledger = Ledger.restore(genesis, state);
+        ChainNode node = new ChainNode(config, store, genesis, ledger, key);
+        node.headHeight = store.headHeight();
+        if (node.headHeight == 0) {
+            node.headHash = genesis.hash();
+            node.headTimestamp = genesis.timestampMillis();
+        } else {
+            Block head = readBlock(config, store, node.headHeight);
+            node.headHash = head.hash();
+            node.headTimestamp = head.header().timestampMillis();
+            Hash root = state.root();
+            if (!root.equals(head.header().stateRoot())) {
+                throw new IllegalStateException("data directory " + config.dataDir() + ": stored state root " + root.hex()
+                        + " differs from block " + node.headHeight + " root " + head.header().stateRoot().hex()
+                        + "; run `verity chain verify --data-dir " + config.dataDir() + "`, then restore the directory from a "
+                        + "backup or re-sync it");
+            }
+        }
+        node.reloadMempool();
+        LOG.info("restored chain {} at height {} with {} pending transactions", genesis.chainId(), node.headHeight,
+                node.mempool.size());
+        return node;
+    }
+
+    private static Block readBlock(NodeConfig config, ChainStore store, long height) {
+        byte[] bytes = store.block(height).orElseThrow(
+                () -> CorruptStoreException.block(config.dataDir(), height, "the head names it but it is not stored", null));
+        try {
+            return Block.decode(bytes);
+        } catch (RuntimeException e) {
+            throw CorruptStoreException.block(config.dataDir(), height, why(e), e);
+        }
+    }
+
+    private static String why(Throwable e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
+    /**
+     * Reads one stored mempool entry: the transaction must decode and its hash must be the entry's key.
+     *
+     * @throws CorruptStoreException naming the data directory and the entry otherwise
+     */
+    static SignedTransaction readMempoolEntry(java.nio.file.Path dataDir, byte[] key, byte[] bytes) {
+        SignedTransaction tx;
+        try {
+            tx = TransactionCodec.decode(bytes);
+        } catch (RuntimeException e) {
+            throw CorruptStoreException.mempoolEntry(dataDir, HexFormat.of().formatHex(key), why(e), e);
+        }
+        if (!java.util.Arrays.equals(tx.hash().bytes(), key)) {
+            throw CorruptStoreException.mempoolEntry(dataDir, HexFormat.of().formatHex(key),
+                    "it holds transaction " + tx.hash().hex() + ", not the one its key names", null);
+        }
+        return tx;
+    }
+
+    /**
+     * Re-admits the stored mempool in arrival order, as {@link #submit} would; drops what no longer applies
+     * (already included, stale nonce, more than the balance leaves) and stores its refusal in one synced batch.
+     */
+    private void reloadMempool() {
+        List<StoredRefusal> dropped = new ArrayList<>();
+        for (ChainStore.MempoolEntry entry : store.mempoolEntries()) {
+            SignedTransaction tx = readMempoolEntry(config.dataDir(), entry.txHash(), entry.txBytes());
+            try {
+                if (store.transaction(tx.hash().bytes()).isPresent()) {
+                    throw new TransactionRejectedException(RejectCode.BAD_NONCE, "already included");
+                }
+                ledger.checkStateless(tx);
+                mempool.add(tx, dryRunAfterPending(tx));
+            } catch (TransactionRejectedException e) {
+                dropped.add(new StoredRefusal(tx.hash().bytes(), headHeight, e.code() + ": " + e.getMessage()));
+                LOG.warn("dropped stored transaction {}: {}", tx.hash().hex(), e.getMessage());
+            }
+        }
+        store.refuse(dropped);
+    }
+
+    /**
+     * Dry-runs a transaction on the committed state as the next one of its sender after its pending
+     * transactions, with what they take from the balance set aside; returns what it takes itself.
+     */
+    private long dryRunAfterPending(SignedTransaction tx) {
+        Mempool.Held held = mempool.held(tx.body().sender());
+        return ledger.dryRun(tx, nextContext(), expectedNonce(tx), held.amount(), held.transactions());
+    }
+
+    private long expectedNonce(SignedTransaction tx) {
+        long pending = mempool.pendingNextNonce(tx.body().sender());
+        return pending >= 0 ? pending : ledger.state().account(tx.body().sender()).nonce();
+    }
+
+    private BlockContext nextContext() {
+        return new BlockContext(headHeight + 1, headHash, Math.max(headTimestamp, System.currentTimeMillis()),
+                validatorKey.publicKey());
+    }
+
+    /**
+     * Why the node halted, if it did: a write failed and the node accepts nothing until it is restarted. Empty while
+     * the node is healthy. For a readiness check ({@code /readyz}).
+     */
+    public Optional<String> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    /** True until the node halts after a storage failure; see {@link #failure()}. */
+    public boolean isHealthy() {
+        return failure == null;
+    }
+
+    /**
+     * Calls {@code listener} with the reason once the node halts (at once, on the calling thread, if it already has).
+     * The listener runs outside the chain lock; a validator process exits from it.
+     */
+    public void onHalt(Consumer<String> listener) {
+        haltListeners.add(listener);
+        String f = failure;
+        if (f != null) {
+            listener.accept(f);
+        }
+    }
+
+    /** Halts the node (first reason wins) and returns the exception that callers see from now on. */
+    private NodeHaltedException halt(String reason, Throwable cause) {
+        boolean first;
+        synchronized (haltListeners) {
+            first = failure == null;
+            if (first) {
+                failure = reason;
+            }
+        }
+        if (first) {
+            LOG.error("NODE HALTED: {}; it refuses every transaction and read of its state until it is restarted from {}",
+                    reason, config.dataDir(), cause);
+        }
+        return new NodeHaltedException(failure);
+    }
+
+    private void notifyHalted() {
+        String f = failure;
+        if (f == null) return;
+        for (Consumer<String> l : haltListeners) {
+            try {
+                l.accept(f);
+            } catch (RuntimeException e) {
+                LOG.warn("halt listener failed", e);
+            }
+        }
+    }
+
+    private void requireRunning() {
+        String f = failure;
+        if (f != null) {
+            throw new NodeHaltedException(f);
+        }
+    }
+
+    public void addListener(BlockListener l) {
+        listeners.add(l);
+    }
+
+    public void removeListener(BlockListener l) {
+        listeners.remove(l);
+    }
+
+    public Genesis genesis() {
+        return genesis;
+    }
+
+    public NodeConfig config() {
+        return config;
+    }
+
+    /**
+     * Admits a transaction: decodes it, checks signature, nonce order and that it would apply now after
+     * its sender's pending transactions (what they take from the balance is set aside; their credits are not
+     * counted), and syncs it to the stored mempool. Returns its hash once it is durable (acknowledged).
+     */
+    public Hash submit(byte[] bytes) {
+        requireRunning();
+        SignedTransaction tx = ledger.decodeAndCheck(bytes);
+        NodeHaltedException halted = null;
+        lock.lock();
+        try {
+            requireRunning();
+            if (mempool.contains(tx.hash()) || store.transaction(tx.hash().bytes()).isPresent()) {
+                throw new TransactionRejectedException(RejectCode.BAD_NONCE,
+                        "transaction " + tx.hash().hex() + " was already submitted (a replay?)");
+            }
+            if (mempool.full()) {
+                throw new TransactionRejectedException(RejectCode.MEMPOOL_FULL,
+                        "the mempool is full (" + config.mempoolCapacity() + " transactions); retry after the next block");
+            }
+            long debit = dryRunAfterPending(tx);
+            try {
+                store.putMempool(tx.hash().bytes(), tx.encoded());
+            } catch (RuntimeException e) {
+                // Not acknowledged; but a store that cannot write cannot commit blocks either: stop now.
+                halted = halt("could not store transaction " + tx.hash().hex() + " in the mempool of " + config.dataDir()
+                        + ": " + why(e), e);
+            }
+            if (halted == null) {
+                mempool.add(tx, debit);
+                return tx.hash();
+            }
+        } finally {
+            lock.unlock();
+        }
+        notifyHalted();
+        throw halted;
+    }
+
+    /**
+     * Produces, commits and announces the next block; returns it.
+     *
+     * @throws NodeHaltedException when the block cannot be committed (the node halts) or the node already halted
+     */
+    public Block produceBlock() {
+        requireRunning();
+        Block block;
+        List<EventView> views;
+        NodeHaltedException halted = null;
+        List<RejectCode> refusedCodes = new ArrayList<>();
+        lock.lock();
+        try {
+            requireRunning();
+            List<SignedTransaction> candidates = mempool.take(config.maxTransactionsPerBlock());
+            BlockContext ctx = nextContext();
+            BlockExecution.Produced produced = BlockExecution.produce(ledger, candidates, ctx.height(), ctx.previousHash(),
+                    ctx.timestampMillis(), validatorKey);
+            block = produced.block();
+            views = new ArrayList<>(produced.events().size());
+            List<EventWrite> eventWrites = new ArrayList<>(produced.events().size());
+            for (int i = 0; i < produced.events().size(); i++) {
+                LedgerEvent ev = produced.events().get(i);
+                eventWrites.add(StoredEvents.write(block.height(), i, ctx.timestampMillis(), ev));
+                views.add(StoredEvents.view(block.height(), i, ctx.timestampMillis(), ev));
+            }
+            TreeMap<ByteKey, byte[]> writes = new TreeMap<>();
+            ledger.state().drainChanges((k, v) -> writes.put(ByteKey.of(k), v));
+            List<byte[]> txHashes = new ArrayList<>();
+            List<Hash> done = new ArrayList<>();
+            for (SignedTransaction tx : block.transactions()) {
+                txHashes.add(tx.hash().bytes());
+                done.add(tx.hash());
+            }
+            List<StoredRefusal> refusals = new ArrayList<>(produced.refused().size());
+            for (BlockExecution.Refused r : produced.refused()) {
+                refusals.add(new StoredRefusal(r.transaction().hash().bytes(), block.height(),
+                        r.reason().code() + ": " + r.reason().getMessage()));
+                done.add(r.transaction().hash());
+                refusedCodes.add(r.reason().code());
+                LOG.info("refused transaction {} in block {}: {}", r.transaction().hash().hex(), block.height(),
+                        r.reason().getMessage());
+            }
+            try {
+                store.commitBlock(new BlockCommit(block.height(), block.hash().bytes(), block.encode(), txHashes, writes,
+                        eventWrites, null, refusals));
+            } catch (RuntimeException e) {
+                // Memory is ahead of disk now; the only safe course is to stop and restart from disk, where the
+                // stored mempool still holds every transaction of this block.
+                halted = halt("could not commit block " + block.height() + " to " + config.dataDir() + ": " + why(e)
+                        + "; restart the node from its last committed block " + headHeight, e);
+            }
+            if (halted == null) {
+                mempool.removeAll(done);
+                headHeight = block.height();
+                headHash = block.hash();
+                headTimestamp = ctx.timestampMillis();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (halted != null) {
+            notifyHalted();
+            throw halted;
+        }
+        for (BlockListener l : listeners) {
+            try {
+                l.onBlock(block, views);
+                refusedCodes.forEach(code -> l.onRefused(block, code));
+            } catch (RuntimeException e) {
+                LOG.warn("block listener failed", e);
+            }
+        }
+        return block;
+    }
+
+    /**
+     * Runs a query on the current state under the chain lock.
+     *
+     * @throws NodeHaltedException once the node halted: its state in memory may be ahead of what was committed
+     */
+    public <T> T read(Function<LedgerState, T> query) {
+        lock.lock();
+        try {
+            requireRunning();
+            return query.apply(ledger.state());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The next nonce of an account, counting its pending transactions. */
+    public long nextNonce(dev.verity.core.PublicKey account) {
+        lock.lock();
+        try {
+            requireRunning();
+            long pending = mempool.pendingNextNonce(account);
+            return pending >= 0 ? pending : ledger.state().account(account).nonce();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public long height() {
+        lock.lock();
+        try {
+            return headHeight;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public Optional<Block> block(long height) {
+        if (height < 1) {
+            return Optional.empty();
+        }
+        return store.block(height).map(Block::decode);
+    }
+
+    /**
+     * Where a transaction stands: PENDING, INCLUDED (with its block), REFUSED (with the height at which it was
+     * refused and why; the newest {@link ChainStore#DEFAULT_MAX_REFUSALS} refusals are kept, across restarts), or
+     * UNKNOWN. A refused transaction sent again and included answers INCLUDED.
+     */
+    public TransactionReceipt receipt(Hash tx) {
+        // Mempool first, under the lock: a transaction leaves the mempool only in the batch that commits
+        // its block or stores its refusal, so one that is not pending is already findable in the store.
+        lock.lock();
+        try {
+            if (mempool.contains(tx)) {
+                return new TransactionReceipt(tx.hex(), "PENDING", 0, null);
+            }
+        } finally {
+            lock.unlock();
+        }
+        Optional<TxLocation> at = store.transaction(tx.bytes());
+        if (at.isPresent()) {
+            return new TransactionReceipt(tx.hex(), "INCLUDED", at.get().height(), null);
+        }
+        Optional<StoredRefusal> refusal = store.refusal(tx.bytes());
+        if (refusal.isPresent()) {
+            return new TransactionReceipt(tx.hex(), "REFUSED", refusal.get().height(), refusal.get().reason());
+        }
+        return new TransactionReceipt(tx.hex(), "UNKNOWN", 0, "no transaction " + tx.hex() + " is known to this node");
+    }
+
+    public List<EventView> eventsSince(long fromHeight, int limit) {
+        return eventsSince(fromHeight, 0, limit);
+    }
+
+    /** Up to {@code limit} stored events from position ({@code fromHeight}, {@code fromIndex}) on, in chain order. */
+    public List<EventView> eventsSince(long fromHeight, int fromIndex, int limit) {
+        return store.eventsSince(fromHeight, fromIndex, limit).stream().map(e -> StoredEvents.view(e.bytes())).toList();
+    }
+
+    public List<EventView> eventsFor(int kind, byte[] id, long fromHeight, int limit) {
+        return eventsFor(kind, id, fromHeight, 0, limit);
+    }
+
+    /** Up to {@code limit} stored events of one subject from position ({@code fromHeight}, {@code fromIndex}) on. */
+    public List<EventView> eventsFor(int kind, byte[] id, long fromHeight, int fromIndex, int limit) {
+        return store.eventsFor(StoredEvents.subject(kind, id), fromHeight, fromIndex, limit).stream().map(StoredEvents::view).toList();
+    }
+
+    public StatusView status() {
+        lock.lock();
+        try {
+            requireRunning();
+            return new StatusView(genesis.chainId(), headHeight, headHash.hex(), ledger.state().root().hex(), headTimestamp,
+                    mempool.size(), validatorKey.publicKey().hex(), genesis.hash().hex(),
+                    FeeMarket.basePrice(ledger.state()));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            store.close();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.verity.validator.chain;
+
+import dev.verity.core.Decoder;
+import dev.verity.core.Encoder;
+import dev.verity.core.Hash;
+import dev.verity.core.PublicKey;
+import dev.verity.ledger.event.LedgerEvent;
+import dev.verity.validator.storage.EventWrite;
+import dev.verity.sdk.api.EventView;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How events are stored: {@code height u64, index u32, timestamp u64, event}, indexed under the
+ * job, node and account they concern (subject = kind byte || id).
+ */
+public final class StoredEvents {
+    public static final int JOB = 1;
+    public static final int NODE = 2;
+    public static final int ACCOUNT = 3;
+
+    private StoredEvents() {}
+
+    public static byte[] subject(int kind, byte[] id) {
+        byte[] s = new byte[id.length + 1];
+        s[0] = (byte) kind;
+        System.arraycopy(id, 0, s, 1, id.length);
+        return s;
+    }
+
+    static EventWrite write(long height, int index, long timestamp, LedgerEvent ev) {
+        byte[] bytes = new Encoder(200).u64(height).u32(index).u64(timestamp).fixed(ev.encode()).toByteArray();
+        List<byte[]> subjects = new ArrayList<>(3);
+        if (ev.job() != null) {
+            subjects.add(subject(JOB, ev.job().bytes()));
+        }
+        if (ev.node() != null) {
+            subjects.add(subject(NODE, ev.node().bytes()));
+        }
+        if (ev.account() != null) {
+            subjects.add(subject(ACCOUNT, ev.account().bytes()));
+        }
+        return new EventWrite(bytes, subjects);
+    }
+
+    public static EventView view(byte[] stored) {
+        Decoder d = new Decoder(stored);
+        long height = d.u64("height");
+        int index = (int) d.u32("index");
+        long ts = d.u64("timestamp");
+        LedgerEvent ev = LedgerEvent.decode(d.fixed(d.remaining(), "event"));
+        return view(height, index, ts, ev);
+    }
+
+    static EventView view(long height, int index, long ts, LedgerEvent ev) {
+        return new EventView(height, index, ts, ev.type().name(), hex(ev.job()), hex(ev.node()), hex(ev.account()),
+                ev.amount(), ev.reason(), ev.mode() == null ? null : ev.mode().name());
+    }
+
+    private static String hex(Hash h) {
+        return h == null ? null : h.hex();
+    }
+
+    private static String hex(PublicKey k) {
+        return k == null ? null : k.hex();
+    }
+}
