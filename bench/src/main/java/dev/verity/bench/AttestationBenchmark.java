@@ -1,5 +1,6 @@
 package dev.verity.bench;
 
+import dev.verity.compute.tee.VendorRoots;
 import dev.verity.core.Hash;
 import dev.verity.core.PrivateKey;
 import dev.verity.core.PublicKey;
@@ -8,7 +9,6 @@ import dev.verity.core.Signature;
 import dev.verity.devtee.DevSevSnpPlatform;
 import dev.verity.devtee.SeededRandom;
 import dev.verity.ledger.evidence.TeeResultStatement;
-import dev.verity.compute.tee.VendorRoots;
 import dev.verity.proofs.attestation.AttestationEvidence;
 import dev.verity.proofs.attestation.AttestationVerdict;
 import dev.verity.proofs.attestation.AttestationVerifiers;
@@ -17,8 +17,8 @@ import dev.verity.proofs.attestation.CollateralKind;
 import dev.verity.proofs.attestation.EnclaveBinding;
 import dev.verity.proofs.attestation.SevSnpReport;
 import dev.verity.proofs.attestation.SevSnpVerifier;
-import dev.verity.proofs.attestation.TdxQuote;
 import dev.verity.proofs.attestation.TdxCollateral;
+import dev.verity.proofs.attestation.TdxQuote;
 import dev.verity.proofs.attestation.TdxVerifier;
 import dev.verity.proofs.attestation.TeeType;
 import dev.verity.proofs.attestation.TrustAnchors;

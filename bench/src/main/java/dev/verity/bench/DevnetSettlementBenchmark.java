@@ -2,9 +2,9 @@ package dev.verity.bench;
 
 import dev.verity.core.Bytes;
 import dev.verity.core.Hash;
+import dev.verity.devnet.Devnet;
 import dev.verity.protocol.Params;
 import dev.verity.protocol.VerificationMode;
-import dev.verity.devnet.Devnet;
 import dev.verity.sdk.EventQuery;
 import dev.verity.sdk.EventSubscription;
 import java.io.IOException;

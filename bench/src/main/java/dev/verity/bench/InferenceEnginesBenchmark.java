@@ -1,5 +1,6 @@
 package dev.verity.bench;
 
+import dev.verity.compute.model.OnnxRuntimeRunner;
 import dev.verity.inference.engine.EngineOptions;
 import dev.verity.inference.engine.IntegerEngine;
 import dev.verity.inference.engine.Kernels;
@@ -15,7 +16,6 @@ import dev.verity.modelhub.hub.ModelImporter;
 import dev.verity.modelhub.onnx.OnnxLimits;
 import dev.verity.modelhub.onnx.OnnxParser;
 import dev.verity.modelhub.quantize.QuantizedModel;
-import dev.verity.compute.model.OnnxRuntimeRunner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,11 +1,11 @@
 package dev.verity.cli;
 
+import dev.verity.devnet.CheatMode;
 import dev.verity.devnet.DemoRun;
 import dev.verity.devnet.DemoVerification;
 import dev.verity.devnet.Devnet;
 import dev.verity.devnet.DevnetNodePlan;
 import dev.verity.validator.storage.DataDirectoryInUseException;
-import dev.verity.devnet.CheatMode;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
 /** {@code verity demo}: a local network, real AI jobs end to end, and who earned what. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run AI jobs end to end on a local network; show who earned what.", "",
-            "Starts a local network (1 validator, " + DemoCommand.NODES + " compute nodes, 1 client), runs sentence-embedding "
+            "Starts a local network (1 validator, " + DemoCommand.NODES + " compute nodes, 1 client; each its own process, "
+                    + "the same verity validator and verity node run an operator runs), runs sentence-embedding "
                     + "jobs (all-MiniLM-L6-v2 with ONNX Runtime) across the NONE and TEE verification modes and digit-recognition "
                     + "jobs (integer engine) across NONE, OPTIMISTIC and SAMPLED, while one node cheats on its OPTIMISTIC results. "
                     + "Waits until each job settles, and shows the jobs, what every node earned or lost, how the cheat was caught "
@@ -70,7 +71,8 @@ final class DemoCommand extends BaseCommand {
         try {
             out().note("starting a local network (1 validator, " + NODES + " compute nodes, 1 client; node " + (DevnetNodePlan.CHEATING_NODE + 1)
                     + " cheats " + CHEAT + ") in " + dir.toAbsolutePath() + " ...");
-            try (Devnet net = Devnet.start(new Devnet.Options(dir, port, 200, NODES).withCheat(CHEAT))) {
+            try (Devnet net = Devnet.start(new Devnet.Options(dir, port, 200, NODES).withCheat(CHEAT)
+                    .withLauncher(VerityCli.programLauncher()))) {
                 out().note("network up at " + net.apiUrl() + "; running " + jobs + " sentence-embedding jobs (NONE and TEE, ONNX Runtime) and "
                         + (DemoRun.DIGIT_JOBS + 2 * DemoRun.PROVABLE_JOBS_PER_MODE) + " digit-recognition jobs (integer engine; NONE, "
                         + "OPTIMISTIC and SAMPLED) ...");

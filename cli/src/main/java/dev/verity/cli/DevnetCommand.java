@@ -1,9 +1,9 @@
 package dev.verity.cli;
 
+import dev.verity.devnet.CheatMode;
 import dev.verity.devnet.Devnet;
 import dev.verity.devnet.DigitsPackage;
 import dev.verity.validator.storage.DataDirectoryInUseException;
-import dev.verity.devnet.CheatMode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,10 +12,12 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code verity devnet}: a whole local network in this process, until Ctrl-C. */
+/** {@code verity devnet}: a whole local network of separate processes, until Ctrl-C. */
 @Command(name = "devnet", mixinStandardHelpOptions = true,
         description = {"Run a local network until Ctrl-C.", "",
-            "One validator serving the API, compute nodes with stakes and workers running the bundled "
+            "The programs an operator runs, each its own process over HTTP on loopback: one `verity validator` serving "
+                    + "the API and the model files, and one `verity node run` per compute node (logs in DIR/logs). Compute "
+                    + "nodes with stakes and workers running the bundled "
                     + "all-MiniLM-L6-v2 model (the first two with a development enclave for TEE jobs) and the digits "
                     + "model with the integer engine (NONE, OPTIMISTIC and SAMPLED; its program is registered), and a funded "
                     + "client key. The integer-engine nodes watch OPTIMISTIC results, audit SAMPLED ones and play disputes; "
@@ -75,7 +77,8 @@ final class DevnetCommand extends BaseCommand {
                 + (nodes == 1 ? "" : "s") + ", 1 client)...");
         Devnet net;
         try {
-            net = Devnet.start(new Devnet.Options(dir, port, blockInterval, nodes).withCheat(cheatMode).withRoles(!noWatch, !noAudit));
+            net = Devnet.start(new Devnet.Options(dir, port, blockInterval, nodes).withCheat(cheatMode).withRoles(!noWatch, !noAudit)
+                    .withLauncher(VerityCli.programLauncher()));
         } catch (DataDirectoryInUseException e) {
             throw new CliException("DATA_DIR_IN_USE", "the devnet in " + dir + " is already running (its data directory is in use)");
         }

@@ -1,5 +1,7 @@
 package dev.verity.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.verity.core.PublicKey;
 import dev.verity.economics.calculator.CalculatorInputs;
 import dev.verity.economics.calculator.CalculatorResult;
 import dev.verity.economics.calculator.Figures;
@@ -8,8 +10,6 @@ import dev.verity.economics.calculator.GpuSpec;
 import dev.verity.economics.calculator.NetworkPrice;
 import dev.verity.economics.calculator.OperatorCalculator;
 import dev.verity.economics.calculator.Sourced;
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.verity.core.PublicKey;
 import dev.verity.economics.earnings.EarningsReport;
 import dev.verity.economics.earnings.EventHistory;
 import dev.verity.protocol.Params;

@@ -1,10 +1,10 @@
 package dev.verity.cli;
 
 import dev.verity.compute.model.InvalidModelException;
-import dev.verity.validator.storage.DataDirectoryInUseException;
-import dev.verity.validator.storage.StorageException;
 import dev.verity.sdk.KeyFileException;
 import dev.verity.sdk.VerityApiException;
+import dev.verity.validator.storage.DataDirectoryInUseException;
+import dev.verity.validator.storage.StorageException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;

@@ -1,5 +1,6 @@
 package dev.verity.cli;
 
+import dev.verity.compute.model.OnnxRuntimeRunner;
 import dev.verity.core.Sha256;
 import dev.verity.inference.engine.EngineOptions;
 import dev.verity.inference.engine.RunResult;
@@ -24,7 +25,6 @@ import dev.verity.modelhub.train.ModelTraining;
 import dev.verity.modelhub.train.TrainedModel;
 import dev.verity.modelhub.train.TrainingOptions;
 import dev.verity.service.model.ModelStore;
-import dev.verity.compute.model.OnnxRuntimeRunner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;

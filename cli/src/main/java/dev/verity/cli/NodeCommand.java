@@ -7,8 +7,8 @@ import dev.verity.economics.earnings.ByMode;
 import dev.verity.economics.earnings.EarningsReport;
 import dev.verity.economics.earnings.EventHistory;
 import dev.verity.economics.earnings.Figures;
-import dev.verity.protocol.VerificationMode;
 import dev.verity.ledger.rules.StakingRules;
+import dev.verity.protocol.VerificationMode;
 import dev.verity.protocol.tx.Hardware;
 import dev.verity.protocol.tx.Payload;
 import dev.verity.sdk.Amounts;
@@ -32,7 +32,7 @@ import picocli.CommandLine.Parameters;
         description = "Register and manage compute nodes; list them; audit what one earned.",
         subcommands = {NodeCommand.Register.class, NodeCommand.Bond.class, NodeCommand.Unbond.class, NodeCommand.Withdraw.class,
             NodeCommand.Unjail.class, NodeCommand.ListNodes.class, NodeCommand.Show.class, NodeCommand.Earnings.class,
-            NodeCommand.SetCapacity.class, NodeRunCommand.class})
+            NodeCommand.SetCapacity.class, NodeRunCommand.class, NodeEnclaveCommand.class})
 final class NodeCommand extends GroupCommand {
 
     /** The base of the node's signing commands. */
@@ -55,29 +55,8 @@ final class NodeCommand extends GroupCommand {
             description = {"Register the account of --key as a compute node.", "",
                 "Stakes tokens from its balance. Without --gpu/--cpu, declares this machine's CPUs."})
     static final class Register extends Signing {
-        @Option(names = "--stake", required = true, paramLabel = "TOKENS", converter = Converters.Tokens.class,
-                description = "Stake to lock, in VRT (at least the chain's minStake; see verity params).")
-        long stake;
-
-        @Option(names = "--model", required = true, paramLabel = "HASH", converter = Converters.Sha.class,
-                description = "A model the node serves (repeat for more).")
-        List<Hash> models;
-
-        @Option(names = "--mode", split = ",", paramLabel = "MODE", converter = Converters.Mode.class, defaultValue = "NONE",
-                description = "Verification modes the node offers, e.g. NONE or NONE,TEE (default: ${DEFAULT-VALUE}).")
-        List<VerificationMode> modes;
-
-        @Option(names = "--gpu", paramLabel = "NAME", description = "GPU model, e.g. 'NVIDIA H100'.")
-        String gpu;
-
-        @Option(names = "--gpu-count", paramLabel = "N", description = "Number of GPUs (default: 1 with --gpu).")
-        Integer gpuCount;
-
-        @Option(names = "--cpu", paramLabel = "NAME", description = "CPU model.")
-        String cpu;
-
-        @Option(names = "--cpu-count", paramLabel = "N", description = "Number of CPU cores.")
-        Integer cpuCount;
+        @Mixin
+        RegistrationOptions registration;
 
         @Option(names = "--capacity", paramLabel = "N", defaultValue = "" + Payload.RegisterNode.DEFAULT_CAPACITY,
                 description = "The most jobs the node runs at once; the chain never assigns it more (1 to "
@@ -89,33 +68,16 @@ final class NodeCommand extends GroupCommand {
             if (capacityProblem(capacity) != null) {
                 throw usage(capacityProblem(capacity));
             }
-            Hardware hw = hardware();
-            List<String> modeNames = modes.stream().map(Enum::name).toList();
-            return send(new Payload.RegisterNode(stake, List.copyOf(models), List.copyOf(modes), hw, capacity),
+            registration.requireStakeAndModels("node register", this::usage);
+            Hardware hw = registration.hardware(this::usage);
+            long stake = registration.stake;
+            List<Hash> models = registration.models;
+            List<String> modeNames = registration.modes.stream().map(Enum::name).toList();
+            return send(new Payload.RegisterNode(stake, List.copyOf(models), List.copyOf(registration.modes), hw, capacity),
                     "register node with stake " + Output.tokens(stake) + ", modes " + String.join(",", modeNames)
                             + ", capacity " + capacity,
                     Output.object("stake", stake, "models", models.stream().map(Hash::hex).toList(), "modes", modeNames,
                             "hardware", hw, "capacity", capacity));
-        }
-
-        private Hardware hardware() {
-            boolean anyGpu = gpu != null || gpuCount != null;
-            boolean anyCpu = cpu != null || cpuCount != null;
-            String local = System.getProperty("os.arch") + " CPU";
-            if (!anyGpu && !anyCpu) {
-                return Hardware.cpuOnly(local, Runtime.getRuntime().availableProcessors());
-            }
-            String gpuName = gpu == null ? (anyGpu ? "GPU" : "") : gpu;
-            int gpus = gpuCount != null ? gpuCount : (gpu != null ? 1 : 0);
-            String cpuName = cpu == null ? (anyCpu ? local : "") : cpu;
-            int cpus = cpuCount != null ? cpuCount : (cpu != null ? 1 : 0);
-            if (gpus < 0 || cpus < 0) {
-                throw usage("--gpu-count and --cpu-count must not be negative");
-            }
-            if (gpuName.length() > Hardware.MAX_NAME_LENGTH || cpuName.length() > Hardware.MAX_NAME_LENGTH) {
-                throw usage("hardware names are at most " + Hardware.MAX_NAME_LENGTH + " characters");
-            }
-            return new Hardware(gpuName, gpus, cpuName, cpus);
         }
     }
 

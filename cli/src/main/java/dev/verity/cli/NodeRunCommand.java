@@ -3,6 +3,7 @@ package dev.verity.cli;
 import dev.verity.compute.ComputeNodeProgram;
 import dev.verity.compute.model.Device;
 import dev.verity.compute.worker.EnginePolicy;
+import dev.verity.protocol.tx.Payload;
 import dev.verity.sdk.KeyFiles;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,6 +55,29 @@ final class NodeRunCommand extends BaseCommand {
             description = "Seconds the running jobs may take to finish after a stop (default: ${DEFAULT-VALUE}).")
     long stopTimeout;
 
+    @Option(names = "--register", description = "Register the key as a compute node first when it is not one, declaring "
+            + "--stake, --model (repeat), --mode, the hardware (--gpu/--cpu, else this machine's CPUs) and --capacity.")
+    boolean register;
+
+    @Mixin
+    RegistrationOptions registration;
+
+    @Mixin
+    EnclaveOptions enclave;
+
+    @Option(names = "--no-watch", description = "Do not watch OPTIMISTIC results for fraud (the node still plays its own disputes).")
+    boolean noWatch;
+
+    @Option(names = "--no-audit", description = "Do not re-run SAMPLED jobs picked for audit.")
+    boolean noAudit;
+
+    @Option(names = "--poll-ms", paramLabel = "MS", defaultValue = "250", hidden = true,
+            description = "How often the verification roles look at the chain.")
+    long pollMillis;
+
+    /** Printed once the node takes jobs, for scripts and the devnet that start it. */
+    static final String READY = "VERITY-COMPUTE READY node=";
+
     /** --state-dir, else node-state beside the model store's folder. */
     Path stateDir() {
         if (stateDir != null) {
@@ -88,10 +112,24 @@ final class NodeRunCommand extends BaseCommand {
             throw new CliException("DEVICE_UNAVAILABLE", e.getMessage());
         }
         out().note("device: " + deviceChoice.device().describe() + " (" + deviceChoice.why() + ")");
+        ComputeNodeProgram.Extras extras = ComputeNodeProgram.Extras.NONE
+                .withRoles(!noWatch, !noAudit, Duration.ofMillis(Math.max(20, pollMillis)))
+                .withCheat(enclave.cheat);
+        if (register) {
+            registration.requireStakeAndModels("node run --register", this::usage);
+            extras = extras.withRegistration(new ComputeNodeProgram.NodeRegistration(registration.stake, registration.models,
+                    registration.modes, registration.hardware(this::usage),
+                    capacity > 0 ? capacity : Payload.RegisterNode.DEFAULT_CAPACITY));
+        }
+        try {
+            extras = extras.withEnclaves(enclave.launcher(stateDir()));
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
         ComputeNodeProgram program;
         try {
             program = ComputeNodeProgram.start(new ComputeNodeProgram.Options(urls, KeyFiles.load(key), store.open(), capacity,
-                    policy, Duration.ofSeconds(stopTimeout), stateDir(), deviceChoice.device()));
+                    policy, Duration.ofSeconds(stopTimeout), stateDir(), deviceChoice.device()).with(extras));
         } catch (ComputeNodeProgram.CannotStartException e) {
             throw new CliException(e.code(), e.getMessage());
         }
@@ -104,6 +142,8 @@ final class NodeRunCommand extends BaseCommand {
                 String.join(", ", program.node().models()), "modes", String.join(", ", program.node().modes()), "capacity",
                 program.worker().config().capacity() + " jobs at once"));
         out().line("Running; press Ctrl-C to stop.");
+        System.err.println(READY + program.node().id());
+        System.err.flush();
         stopped.await();
         return 0;
     }

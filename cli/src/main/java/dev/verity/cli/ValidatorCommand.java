@@ -2,9 +2,9 @@ package dev.verity.cli;
 
 import dev.verity.core.PrivateKey;
 import dev.verity.ledger.Genesis;
+import dev.verity.sdk.KeyFiles;
 import dev.verity.validator.ValidatorProcess;
 import dev.verity.validator.api.ApiServerConfig;
-import dev.verity.sdk.KeyFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -81,6 +81,7 @@ final class ValidatorCommand extends BaseCommand {
                     "validator", key.publicKey().hex(), "dataDir", dataDir.toAbsolutePath().toString()));
         } else {
             out().out().println(ValidatorProcess.READY + node.port());
+            out().out().flush();
             out().out().flush();
             out().note("validator " + key.publicKey().hex() + " serving the API at " + url + " (Ctrl-C to stop)");
             out().note(isPublic

@@ -1,5 +1,6 @@
 package dev.verity.cli;
 
+import dev.verity.devnet.ProgramLauncher;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import picocli.CommandLine.Command;
@@ -111,12 +112,29 @@ public final class VerityCli implements Runnable {
 
     public static void main(String[] args) {
         configureLogging(args);
+        exitWithParent(System.getenv(ProgramLauncher.PARENT_PID_ENV));
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         int code = commandLine(out, err).execute(args);
         out.flush();
         err.flush();
         System.exit(code);
+    }
+
+    /**
+     * A program the devnet started stops (gracefully, through the shutdown hooks) when the devnet's process ends, even
+     * one killed with SIGKILL that could not stop its children itself.
+     */
+    static void exitWithParent(String parentPid) {
+        if (parentPid == null || parentPid.isBlank()) {
+            return;
+        }
+        try {
+            ProcessHandle.of(Long.parseLong(parentPid.strip())).ifPresentOrElse(
+                    parent -> parent.onExit().thenRun(() -> System.exit(143)), () -> System.exit(143));
+        } catch (NumberFormatException e) {
+            System.err.println("warning: ignoring " + ProgramLauncher.PARENT_PID_ENV + "='" + parentPid + "' (not a process id)");
+        }
     }
 
     /**
@@ -136,5 +154,14 @@ public final class VerityCli implements Runnable {
         public String[] getVersion() {
             return new String[] {"verity " + VERSION, "Java " + Runtime.version()};
         }
+    }
+
+    /**
+     * Starts this CLI's programs ({@code verity validator}, {@code verity node run}) as separate processes on this JVM's
+     * java and class path: how the devnet and the demo run the same programs an operator runs. Each gets a modest heap
+     * (the models live in native memory) and the serial collector, so five nodes fit a small machine.
+     */
+    static ProgramLauncher programLauncher() {
+        return ProgramLauncher.thisJvm(VerityCli.class.getName(), "-Xmx768m", "-XX:+UseSerialGC");
     }
 }

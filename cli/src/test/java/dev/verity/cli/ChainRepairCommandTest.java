@@ -1,6 +1,5 @@
 package dev.verity.cli;
 
-import dev.verity.testkit.TestGenesis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,6 +12,7 @@ import dev.verity.protocol.governance.Council;
 import dev.verity.protocol.tx.Payload;
 import dev.verity.protocol.tx.SignedTransaction;
 import dev.verity.protocol.tx.TransactionBody;
+import dev.verity.testkit.TestGenesis;
 import dev.verity.validator.chain.ChainNode;
 import dev.verity.validator.chain.NodeConfig;
 import dev.verity.validator.storage.BlockCommit;

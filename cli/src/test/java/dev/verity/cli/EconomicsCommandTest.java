@@ -1,7 +1,5 @@
 package dev.verity.cli;
 
-import dev.verity.testkit.TestGenesis;
-import dev.verity.validator.LocalChain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -12,6 +10,8 @@ import dev.verity.ledger.Genesis;
 import dev.verity.protocol.Params;
 import dev.verity.protocol.governance.Council;
 import dev.verity.sdk.api.StatusView;
+import dev.verity.testkit.TestGenesis;
+import dev.verity.validator.LocalChain;
 import java.lang.reflect.RecordComponent;
 import java.net.ServerSocket;
 import java.nio.file.Path;

@@ -1,7 +1,5 @@
 package dev.verity.cli;
 
-import dev.verity.testkit.TeeVectors;
-import dev.verity.testkit.TestGenesis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,13 +7,15 @@ import dev.verity.core.PrivateKey;
 import dev.verity.ledger.Genesis;
 import dev.verity.protocol.Params;
 import dev.verity.protocol.governance.Council;
+import dev.verity.sdk.KeyFiles;
+import dev.verity.sdk.VerityClient;
+import dev.verity.sdk.api.TeePolicyView;
+import dev.verity.testkit.TeeVectors;
+import dev.verity.testkit.TestGenesis;
 import dev.verity.validator.api.ApiServer;
 import dev.verity.validator.chain.ChainNode;
 import dev.verity.validator.chain.NodeConfig;
 import dev.verity.validator.consensus.SingleValidatorConsensus;
-import dev.verity.sdk.KeyFiles;
-import dev.verity.sdk.VerityClient;
-import dev.verity.sdk.api.TeePolicyView;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;

@@ -2,20 +2,25 @@ package dev.verity.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.verity.compute.ComputeNodeProgram;
+import dev.verity.compute.worker.EnginePolicy;
 import dev.verity.core.Bytes;
 import dev.verity.core.Hash;
 import dev.verity.core.PrivateKey;
+import dev.verity.devnet.DevEnclave;
+import dev.verity.devnet.Devnet;
+import dev.verity.devtee.DevSevSnpPlatform;
 import dev.verity.protocol.Params;
 import dev.verity.protocol.VerificationMode;
 import dev.verity.protocol.tx.Hardware;
-import dev.verity.compute.ComputeNodeProgram;
-import dev.verity.devnet.Devnet;
-import dev.verity.service.model.ModelStore;
-import dev.verity.compute.worker.EnginePolicy;
 import dev.verity.sdk.KeyFiles;
 import dev.verity.sdk.VerityClient;
 import dev.verity.sdk.Wallet;
 import dev.verity.sdk.api.JobView;
+import dev.verity.sdk.api.NodeView;
+import dev.verity.service.model.ModelStore;
+import dev.verity.testkit.TestGenesis;
+import dev.verity.validator.LocalChain;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -140,6 +145,118 @@ class NodeRunTest {
             assertThat(program.worker().completed()).isEqualTo(byOperator);
         }
         assertThat(client.node(operator.publicKey()).penalized()).isZero();
+    }
+
+    @Test
+    void registerRegistersAnUnregisteredKeyWithWhatItDeclaresThenServes() throws Exception {
+        PrivateKey fresh = fundedKey("fresh", 3_000);
+        ComputeNodeProgram.NodeRegistration declared = new ComputeNodeProgram.NodeRegistration(2_000 * Params.BASE_UNITS_PER_TOKEN,
+                List.of(net.model()), List.of(VerificationMode.NONE), Hardware.cpuOnly("fresh CPU", 2), 3);
+        ModelStore store = new ModelStore(dir.resolve("fresh-store"));
+        try (ComputeNodeProgram program = ComputeNodeProgram.start(new ComputeNodeProgram.Options(List.of(net.apiUrl()), fresh,
+                store, 0, EnginePolicy.FAST_WHERE_TRUSTED, Duration.ofSeconds(5), dir.resolve("fresh-state"),
+                new dev.verity.compute.model.Device.Cpu()).with(ComputeNodeProgram.Extras.NONE.withRegistration(declared)))) {
+            NodeView node = client.node(fresh.publicKey());
+            assertThat(node.stake()).isEqualTo(2_000 * Params.BASE_UNITS_PER_TOKEN);
+            assertThat(node.capacity()).isEqualTo(3);
+            assertThat(node.models()).containsExactly(net.model().hex());
+            assertThat(program.worker().config().capacity()).isEqualTo(3);
+            assertThat(store.contains(net.model().hex())).as("the model was pulled from the validator").isTrue();
+        }
+    }
+
+    @Test
+    void registerNeedsAStakeAndAModel() {
+        Path key = dir.resolve("no-stake.json");
+        KeyFiles.save(key, KeyFiles.generate());
+        CliRun.Result r = CliRun.run("node", "run", "--api", net.apiUrl(), "--key", key.toString(), "--register", "--json");
+        assertThat(r.exitCode()).as("%s", r).isEqualTo(2);
+        assertThat(r.err() + r.out()).contains("--stake", "--model");
+    }
+
+    @Test
+    void aTeeNodeRegistersItsEnclaveAtStartAndAnswersTeeJobs() throws Exception {
+        PrivateKey tee = fundedKey("tee", 40_000);
+        assertThat(client.awaitReceipt(new Wallet(client, tee).registerNode(30_000 * Params.BASE_UNITS_PER_TOKEN,
+                List.of(net.model()), List.of(VerificationMode.NONE, VerificationMode.TEE), Hardware.cpuOnly("tee CPU", 2), 2),
+                Duration.ofSeconds(30)).status()).isEqualTo("INCLUDED");
+        CliRun.Result refused = CliRun.run("node", "run", "--api", net.apiUrl(), "--key", keyFile("tee", tee).toString(),
+                "--store", dir.resolve("devnet/models").toString(), "--state-dir", dir.resolve("tee-state").toString(), "--json");
+        assertThat(refused.exitCode()).as("%s", refused).isEqualTo(1);
+        assertThat(refused.json().get("code").asText()).isEqualTo("NO_ENCLAVE");
+        assertThat(refused.json().get("message").asText()).contains("--tee tsm");
+
+        DevSevSnpPlatform platform = DevSevSnpPlatform.load(dir.resolve("devnet/keys/dev-sev-snp"));
+        ComputeNodeProgram.EnclaveLauncher dev = (chain, node) -> DevEnclave.launch(platform, chain, node, DevEnclave.buildMeasurement());
+        try (ComputeNodeProgram program = ComputeNodeProgram.start(new ComputeNodeProgram.Options(List.of(net.apiUrl()), tee,
+                new ModelStore(dir.resolve("devnet/models")), 0, EnginePolicy.FAST_WHERE_TRUSTED, Duration.ofSeconds(5))
+                .with(ComputeNodeProgram.Extras.NONE.withEnclaves(dev)))) {
+            String enclave = client.node(tee.publicKey()).enclaveKey();
+            assertThat(enclave).as("registered at start").isNotNull();
+            List<Hash> jobs = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                jobs.add(net.clientWallet().submitJob(net.model(), Bytes.utf8("tee job " + i), VerificationMode.TEE, List.of(),
+                        Params.BASE_UNITS_PER_TOKEN, 50));
+            }
+            long byTee = 0;
+            for (Hash id : jobs) {
+                JobView v = awaitSettled(id);
+                assertThat(v.status()).isEqualTo("SETTLED");
+                byTee += tee.publicKey().hex().equals(v.assignedNode()) ? 1 : 0;
+            }
+            assertThat(byTee).as("TEE jobs answered from the node's enclave").isPositive();
+            program.stop(Duration.ofSeconds(5));
+        }
+        assertThat(client.node(tee.publicKey()).penalized()).isZero();
+    }
+
+    @Test
+    void enclaveRegisterOffAConfidentialVmSaysWhatIsMissing() {
+        CliRun.Result r = CliRun.run("node", "enclave", "register", "--api", net.apiUrl(), "--key", operatorKey.toString(),
+                "--tee", "tsm", "--tsm-root", dir.resolve("no-tsm").toString(), "--state-dir", dir.resolve("enclave-state").toString(),
+                "--json");
+        assertThat(r.exitCode()).as("%s", r).isEqualTo(1);
+        assertThat(r.json().get("code").asText()).isEqualTo("NO_ENCLAVE");
+        assertThat(r.json().get("message").asText()).contains("not a confidential VM");
+        assertThat(dir.resolve("enclave-state").resolve(EnclaveOptions.ENCLAVE_KEY_FILE)).as("the enclave key is kept").exists();
+    }
+
+    @Test
+    void aDevelopmentEnclaveIsRefusedOffTheDevnet() throws Exception {
+        PrivateKey validator = PrivateKey.deterministic("run-test-validator");
+        PrivateKey teeNode = PrivateKey.deterministic("run-test-tee");
+        try (LocalChain other = LocalChain.start(dir.resolve("other-chain"), TestGenesis.chain("verity-other")
+                .fund(teeNode, 10_000 * Params.BASE_UNITS_PER_TOKEN).validator(validator).build(), validator)) {
+            Wallet wallet = new Wallet(other.client(), teeNode);
+            Hash model = wallet.registerModel(net.model(), "embeddings", "text", "vector", 1_000);
+            other.chain().produceBlock();
+            assertThat(other.client().awaitReceipt(model, Duration.ofSeconds(10)).status()).isEqualTo("INCLUDED");
+            Hash tx = wallet.registerNode(2_000 * Params.BASE_UNITS_PER_TOKEN, List.of(net.model()),
+                    List.of(VerificationMode.TEE), Hardware.cpuOnly("cpu", 2), 1);
+            other.chain().produceBlock();
+            assertThat(other.client().awaitReceipt(tx, Duration.ofSeconds(10)).status()).isEqualTo("INCLUDED");
+            CliRun.Result r = CliRun.run("node", "run", "--api", other.api(), "--key", keyFile("other-tee", teeNode).toString(),
+                    "--store", dir.resolve("devnet/models").toString(), "--dev-enclave", dir.resolve("devnet/keys/dev-sev-snp").toString(),
+                    "--json");
+            assertThat(r.exitCode()).as("%s", r).isEqualTo(1);
+            assertThat(r.json().get("message").asText()).contains("for the devnet", "verity-other");
+        }
+    }
+
+    private static PrivateKey fundedKey(String name, long tokens) {
+        PrivateKey key = KeyFiles.generate();
+        assertThat(client.awaitReceipt(net.clientWallet().transfer(key.publicKey(), tokens * Params.BASE_UNITS_PER_TOKEN),
+                Duration.ofSeconds(30)).status()).isEqualTo("INCLUDED");
+        keyFile(name, key);
+        return key;
+    }
+
+    private static Path keyFile(String name, PrivateKey key) {
+        Path file = dir.resolve(name + ".json");
+        if (!Files.exists(file)) {
+            KeyFiles.save(file, key);
+        }
+        return file;
     }
 
     static JobView awaitSettled(Hash id) throws InterruptedException {

@@ -1,9 +1,9 @@
 package dev.verity.cli;
 
-import dev.verity.testkit.TeeVectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.verity.testkit.TeeVectors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;

@@ -1,6 +1,5 @@
 package dev.verity.cli;
 
-import dev.verity.testkit.TestGenesis;
 import static dev.verity.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,9 +9,10 @@ import dev.verity.core.PrivateKey;
 import dev.verity.ledger.Genesis;
 import dev.verity.protocol.Params;
 import dev.verity.protocol.governance.Council;
+import dev.verity.sdk.KeyFiles;
+import dev.verity.testkit.TestGenesis;
 import dev.verity.validator.ValidatorProcess;
 import dev.verity.validator.api.ApiServerConfig;
-import dev.verity.sdk.KeyFiles;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;

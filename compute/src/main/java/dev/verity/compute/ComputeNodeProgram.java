@@ -1,23 +1,27 @@
 package dev.verity.compute;
 
-import dev.verity.core.Hash;
-import dev.verity.core.PrivateKey;
-import dev.verity.protocol.VerificationMode;
 import dev.verity.compute.model.Device;
 import dev.verity.compute.model.ModelPuller;
-import dev.verity.service.model.ModelStore;
+import dev.verity.compute.tee.Enclave;
 import dev.verity.compute.verify.ProvablePrograms;
+import dev.verity.compute.verify.TraceCheat;
 import dev.verity.compute.verify.Tracer;
 import dev.verity.compute.verify.VerificationRoles;
 import dev.verity.compute.worker.AnswerJournal;
 import dev.verity.compute.worker.ComputeWorker;
 import dev.verity.compute.worker.EnginePolicy;
 import dev.verity.compute.worker.ModelRunners;
+import dev.verity.core.Hash;
+import dev.verity.core.PrivateKey;
+import dev.verity.core.PublicKey;
+import dev.verity.protocol.VerificationMode;
+import dev.verity.protocol.tx.Hardware;
 import dev.verity.sdk.VerityApiException;
 import dev.verity.sdk.VerityClient;
 import dev.verity.sdk.Wallet;
 import dev.verity.sdk.api.NodeView;
 import dev.verity.sdk.api.TransactionReceipt;
+import dev.verity.service.model.ModelStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,13 +42,19 @@ public final class ComputeNodeProgram implements AutoCloseable {
     /**
      * How the node runs; {@code capacity} 0 keeps the capacity declared on chain. {@code stateDir} holds the worker's
      * {@link AnswerJournal} (answers computed and not yet accepted, sent again after a restart); null keeps none.
+     * {@code extras} are the optional parts: registration, enclave, roles, and (on the devnet only) a cheat.
      */
     public record Options(List<String> apiUrls, PrivateKey key, ModelStore store, int capacity, EnginePolicy policy,
-                          Duration stopTimeout, Path stateDir, Device device) {
+                          Duration stopTimeout, Path stateDir, Device device, Extras extras) {
         /** Options without a state folder (answers in flight are lost with the process), on the CPU. */
         public Options(List<String> apiUrls, PrivateKey key, ModelStore store, int capacity, EnginePolicy policy,
                        Duration stopTimeout) {
-            this(apiUrls, key, store, capacity, policy, stopTimeout, null, new Device.Cpu());
+            this(apiUrls, key, store, capacity, policy, stopTimeout, null, new Device.Cpu(), Extras.NONE);
+        }
+
+        public Options(List<String> apiUrls, PrivateKey key, ModelStore store, int capacity, EnginePolicy policy,
+                       Duration stopTimeout, Path stateDir, Device device) {
+            this(apiUrls, key, store, capacity, policy, stopTimeout, stateDir, device, Extras.NONE);
         }
 
         public Options {
@@ -56,6 +66,54 @@ public final class ComputeNodeProgram implements AutoCloseable {
                 throw new IllegalArgumentException("the capacity and the stop timeout must not be negative");
             }
         }
+
+        public Options with(Extras e) {
+            return new Options(apiUrls, key, store, capacity, policy, stopTimeout, stateDir, device, e);
+        }
+    }
+
+    /**
+     * The optional parts of a node. {@code registration}: register the key as a node when it is not one (null: refuse
+     * to start instead). {@code enclaves}: how to launch the enclave a TEE node answers from (null: a node that declares
+     * TEE cannot start). {@code cheat}: the devnet's dishonest answers (null: honest; refused on other chains).
+     * {@code watch}: watch the OPTIMISTIC results for the models it serves (a node serving OPTIMISTIC or SAMPLED has their
+     * programs); {@code audit}: audit where it serves SAMPLED; {@code poll}:
+     * how often the roles look at the chain.
+     */
+    public record Extras(NodeRegistration registration, EnclaveLauncher enclaves, TraceCheat cheat, boolean watch,
+                         boolean audit, Duration poll) {
+        public static final Extras NONE = new Extras(null, null, null, true, true, Duration.ofMillis(250));
+
+        public Extras withRegistration(NodeRegistration r) {
+            return new Extras(r, enclaves, cheat, watch, audit, poll);
+        }
+
+        public Extras withEnclaves(EnclaveLauncher e) {
+            return new Extras(registration, e, cheat, watch, audit, poll);
+        }
+
+        public Extras withCheat(TraceCheat c) {
+            return new Extras(registration, enclaves, c, watch, audit, poll);
+        }
+
+        public Extras withRoles(boolean w, boolean a, Duration p) {
+            return new Extras(registration, enclaves, cheat, w, a, p);
+        }
+    }
+
+    /** What {@code RegisterNode} declares when the node registers itself at start. */
+    public record NodeRegistration(long stake, List<Hash> models, List<VerificationMode> modes, Hardware hardware,
+                                   int capacity) {
+        public NodeRegistration {
+            models = List.copyOf(models);
+            modes = List.copyOf(modes);
+        }
+    }
+
+    /** Launches the enclave of node {@code node} on chain {@code chainId}. */
+    @FunctionalInterface
+    public interface EnclaveLauncher {
+        Enclave launch(String chainId, PublicKey node);
     }
 
     /** Why the node cannot start, and what the operator should do. */
@@ -120,20 +178,15 @@ public final class ComputeNodeProgram implements AutoCloseable {
 
     private static ComputeNodeProgram start(Options o, VerityClient client, String url) {
         String id = o.key().publicKey().hex();
-        NodeView node;
-        try {
-            node = client.node(o.key().publicKey());
-        } catch (VerityApiException e) {
-            if ("NOT_FOUND".equals(e.code())) {
-                throw new CannotStartException("NOT_REGISTERED", "account " + id + " is not a registered node on the chain at " + url
-                        + ": register it first (verity node register --key FILE --stake VRT --model HASH --mode MODES --capacity N)");
-            }
-            throw e;
-        }
-        if (node.modes().contains(VerificationMode.TEE.name()) || node.modes().contains(VerificationMode.ZK.name())) {
+        Wallet wallet = new Wallet(client, o.key());
+        NodeView node = registered(o, client, wallet, url);
+        Enclave enclave = null;
+        if (node.modes().contains(VerificationMode.ZK.name())) {
             throw new CannotStartException("MODE_NOT_SERVED", "node " + id + " declares " + node.modes() + "; this program serves "
-                    + "NONE, OPTIMISTIC and SAMPLED (an enclave for TEE is not available here yet): register a node without "
-                    + "TEE and ZK");
+                    + "NONE, TEE, OPTIMISTIC and SAMPLED: register a node without ZK");
+        }
+        if (node.modes().contains(VerificationMode.TEE.name())) {
+            enclave = launchEnclave(o, client, wallet, node);
         }
         // Every declared model in the store, intact: pulled by hash from the validators when missing or damaged.
         ModelPuller puller = new ModelPuller(o.store(), o.apiUrls());
@@ -151,7 +204,6 @@ public final class ComputeNodeProgram implements AutoCloseable {
                     + "<hash> (an ONNX model with its tokenizer.json beside it) or <hash>.vpkg (a package), or run a validator "
                     + "that serves it (verity validator --models DIR)");
         }
-        Wallet wallet = new Wallet(client, o.key());
         int capacity = node.capacity();
         if (o.capacity() > 0 && o.capacity() != node.capacity()) {
             TransactionReceipt r = client.awaitReceipt(wallet.setCapacity(o.capacity()), Duration.ofSeconds(60));
@@ -175,12 +227,14 @@ public final class ComputeNodeProgram implements AutoCloseable {
         Tracer tracer = null;
         VerificationRoles roles = null;
         if (provable) {
-            tracer = new Tracer(client, new ProvablePrograms(o.store(), client), o.key().publicKey());
+            Extras x = o.extras();
+            tracer = new Tracer(client, new ProvablePrograms(o.store(), client), o.key().publicKey(), x.cheat(),
+                    Tracer.DEFAULT_CACHE);
             roles = new VerificationRoles(client, wallet, tracer, new VerificationRoles.Config(
-                    node.modes().contains(VerificationMode.OPTIMISTIC.name()), node.modes().contains(VerificationMode.SAMPLED.name()),
-                    true, Duration.ofMillis(250)));
+                    x.watch(), // watches every OPTIMISTIC result for the models it serves, whichever modes it takes itself
+                    x.audit() && node.modes().contains(VerificationMode.SAMPLED.name()), true, x.poll()));
         }
-        ComputeWorker worker = new ComputeWorker(client, wallet, runners, null, tracer,
+        ComputeWorker worker = new ComputeWorker(client, wallet, runners, enclave, tracer,
                 ComputeWorker.Config.defaults().withCapacity(capacity),
                 o.stateDir() == null ? null : new AnswerJournal(o.stateDir().resolve("answers")));
         worker.start();
@@ -190,6 +244,59 @@ public final class ComputeNodeProgram implements AutoCloseable {
         LOG.info("node {} runs against {}: models {}, modes {}, capacity {}, ONNX Runtime on {}", id, url, node.models(),
                 node.modes(), capacity, o.device().describe());
         return new ComputeNodeProgram(client, url, node, runners, worker, roles);
+    }
+
+    /** The node as the chain knows it, registering it first when it is not registered and registration was asked for. */
+    private static NodeView registered(Options o, VerityClient client, Wallet wallet, String url) {
+        String id = o.key().publicKey().hex();
+        try {
+            return client.node(o.key().publicKey());
+        } catch (VerityApiException e) {
+            if (!"NOT_FOUND".equals(e.code())) {
+                throw e;
+            }
+        }
+        NodeRegistration r = o.extras().registration();
+        if (r == null) {
+            throw new CannotStartException("NOT_REGISTERED", "account " + id + " is not a registered node on the chain at " + url
+                    + ": register it first (verity node register --key FILE --stake VRT --model HASH --mode MODES --capacity N),"
+                    + " or start with --register and the same options");
+        }
+        TransactionReceipt receipt = client.awaitReceipt(wallet.registerNode(r.stake(), r.models(), r.modes(), r.hardware(),
+                r.capacity()), Duration.ofSeconds(60));
+        if (!"INCLUDED".equals(receipt.status())) {
+            throw new CannotStartException("REGISTRATION_REFUSED", "registering node " + id + " failed: " + receipt.error());
+        }
+        LOG.info("registered node {} with stake {} base units, models {}, modes {}", id, r.stake(), r.models(), r.modes());
+        return client.node(o.key().publicKey());
+    }
+
+    /**
+     * A TEE node's enclave, launched fresh and registered on chain (a restarted enclave has a new key; registering it
+     * replaces the old one).
+     */
+    private static Enclave launchEnclave(Options o, VerityClient client, Wallet wallet, NodeView node) {
+        EnclaveLauncher launcher = o.extras().enclaves();
+        if (launcher == null) {
+            throw new CannotStartException("NO_ENCLAVE", "node " + node.id() + " declares TEE but no enclave was given: on a "
+                    + "confidential VM start with --tee tsm (evidence through configfs-tsm), or register the node without TEE");
+        }
+        Enclave enclave;
+        try {
+            enclave = launcher.launch(client.status().chainId(), o.key().publicKey());
+        } catch (RuntimeException e) {
+            throw new CannotStartException("NO_ENCLAVE", "node " + node.id() + " declares TEE but its enclave cannot start: "
+                    + e.getMessage());
+        }
+        TransactionReceipt receipt = client.awaitReceipt(wallet.registerEnclave(enclave.publicKey(), enclave.attestation()),
+                Duration.ofSeconds(60));
+        if (!"INCLUDED".equals(receipt.status())) {
+            throw new CannotStartException("ENCLAVE_REFUSED", "the chain refused the enclave of node " + node.id() + ": "
+                    + receipt.error());
+        }
+        LOG.info("enclave {} registered for node {} (measurement {})", enclave.publicKey().hex(), node.id(),
+                enclave.measurement().hex());
+        return enclave;
     }
 
     public String apiUrl() {

@@ -1,10 +1,10 @@
 package dev.verity.devnet;
 
+import dev.verity.compute.verify.TraceCheat;
 import dev.verity.core.Bytes;
 import dev.verity.core.Encoder;
 import dev.verity.core.Hash;
 import dev.verity.core.Sha256;
-import dev.verity.compute.verify.TraceCheat;
 import dev.verity.inference.trace.TraceValues;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

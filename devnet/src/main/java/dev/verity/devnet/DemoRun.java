@@ -1,17 +1,17 @@
 package dev.verity.devnet;
 
+import dev.verity.compute.verify.IntegerProgram;
 import dev.verity.core.Bytes;
 import dev.verity.core.Hash;
 import dev.verity.core.Sha256;
+import dev.verity.modelhub.hub.PackageRunner;
+import dev.verity.modelhub.train.Dataset;
+import dev.verity.modelhub.train.Digits;
+import dev.verity.proofs.attestation.TeeType;
 import dev.verity.protocol.Params;
 import dev.verity.protocol.VerificationMode;
 import dev.verity.protocol.governance.GovernanceAction;
 import dev.verity.protocol.governance.RevocationTarget;
-import dev.verity.modelhub.hub.PackageRunner;
-import dev.verity.modelhub.train.Dataset;
-import dev.verity.modelhub.train.Digits;
-import dev.verity.compute.verify.IntegerProgram;
-import dev.verity.proofs.attestation.TeeType;
 import dev.verity.sdk.EventQuery;
 import dev.verity.sdk.VerityApiException;
 import dev.verity.sdk.VerityClient;
@@ -159,8 +159,7 @@ public final class DemoRun {
      */
     static Revocation revocationScene(Devnet net, Duration timeout) {
         VerityClient client = net.client();
-        List<Devnet.ComputeNode> teeNodes = net.nodes().stream().filter(Devnet.ComputeNode::tee).toList();
-        teeNodes.forEach(n -> n.worker().pause());
+        net.pauseTeeNodes();
         List<Hash> jobs = new ArrayList<>();
         try {
             for (int i = 0; i <= REVOCATION_JOBS_WITH_FALLBACK; i++) {
@@ -178,7 +177,7 @@ public final class DemoRun {
             if (receipt.error() != null) {
                 throw new IllegalStateException("the revocation was refused: " + receipt.error());
             }
-            teeNodes.forEach(n -> n.worker().resume());
+            net.resumeTeeNodes();
             Map<Hash, Long> none = new LinkedHashMap<>();
             jobs.forEach(j -> none.put(j, 0L));
             Map<String, Long> done = new ConcurrentHashMap<>();
@@ -209,7 +208,7 @@ public final class DemoRun {
             net.govern(new GovernanceAction.Reinstate(target));
             return new Revocation(target.describe(), reason, receipt.height(), revoked, moved);
         } finally {
-            teeNodes.forEach(n -> n.worker().resume());
+            net.resumeTeeNodes();
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.verity.devnet;
 
 import dev.verity.compute.tee.BuildMeasurement;
-
 import dev.verity.compute.tee.Enclave;
 import dev.verity.core.PrivateKey;
 import dev.verity.core.PublicKey;

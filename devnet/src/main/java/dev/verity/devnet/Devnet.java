@@ -1,28 +1,7 @@
 package dev.verity.devnet;
 
-import dev.verity.core.Hash;
-import dev.verity.core.PrivateKey;
-import dev.verity.devtee.DevSevSnpPlatform;
-import dev.verity.inference.engine.EngineOptions;
-import dev.verity.inference.pkg.ModelPackage;
-import dev.verity.inference.trace.ProgramCommitment;
-import dev.verity.ledger.Genesis;
-import dev.verity.protocol.Params;
-import dev.verity.protocol.VerificationMode;
-import dev.verity.protocol.governance.GovernanceAction;
-import dev.verity.ledger.rules.StakingRules;
-import dev.verity.protocol.tx.FailureReason;
-import dev.verity.protocol.tx.Hardware;
-import dev.verity.modelhub.hub.PackageRunner;
-import dev.verity.validator.api.ApiServer;
-import dev.verity.validator.chain.ChainNode;
-import dev.verity.validator.chain.NodeConfig;
-import dev.verity.validator.consensus.SingleValidatorConsensus;
-import dev.verity.service.metrics.ReadinessCheck;
-import dev.verity.validator.metrics.ValidatorMetrics;
 import dev.verity.compute.metrics.WorkerMetrics;
 import dev.verity.compute.model.BundledModels;
-import dev.verity.service.model.ModelStore;
 import dev.verity.compute.verify.IntegerProgram;
 import dev.verity.compute.verify.ProvablePrograms;
 import dev.verity.compute.verify.Tracer;
@@ -30,11 +9,33 @@ import dev.verity.compute.verify.VerificationRoles;
 import dev.verity.compute.worker.ComputeWorker;
 import dev.verity.compute.worker.EnginePolicy;
 import dev.verity.compute.worker.ModelRunners;
+import dev.verity.core.Hash;
+import dev.verity.core.PrivateKey;
+import dev.verity.devtee.DevSevSnpPlatform;
+import dev.verity.inference.engine.EngineOptions;
+import dev.verity.inference.pkg.ModelPackage;
+import dev.verity.inference.trace.ProgramCommitment;
+import dev.verity.ledger.Genesis;
+import dev.verity.ledger.rules.StakingRules;
+import dev.verity.modelhub.hub.PackageRunner;
 import dev.verity.proofs.attestation.Measurement;
+import dev.verity.protocol.Params;
+import dev.verity.protocol.VerificationMode;
+import dev.verity.protocol.governance.GovernanceAction;
+import dev.verity.protocol.tx.FailureReason;
+import dev.verity.protocol.tx.Hardware;
 import dev.verity.sdk.VerityApiException;
 import dev.verity.sdk.VerityClient;
 import dev.verity.sdk.Wallet;
 import dev.verity.sdk.api.TransactionReceipt;
+import dev.verity.service.metrics.ReadinessCheck;
+import dev.verity.service.model.ModelStore;
+import dev.verity.validator.ValidatorProcess;
+import dev.verity.validator.api.ApiServer;
+import dev.verity.validator.chain.ChainNode;
+import dev.verity.validator.chain.NodeConfig;
+import dev.verity.validator.consensus.SingleValidatorConsensus;
+import dev.verity.validator.metrics.ValidatorMetrics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,7 +72,7 @@ public final class Devnet implements AutoCloseable {
      * is each compute node's worker threads and declared capacity ({@value #WORKER_CAPACITY} by default).
      */
     public record Options(Path dir, int port, long blockIntervalMillis, int computeNodes, CheatMode cheat, boolean watch,
-                          boolean audit, int workerCapacity) {
+                          boolean audit, int workerCapacity, ProgramLauncher launcher) {
         public Options {
             if (workerCapacity < 1 || workerCapacity > StakingRules.MAX_CAPACITY) {
                 throw new IllegalArgumentException("a compute node's capacity is 1 to " + StakingRules.MAX_CAPACITY
@@ -81,7 +82,7 @@ public final class Devnet implements AutoCloseable {
 
         public Options(Path dir, int port, long blockIntervalMillis, int computeNodes, CheatMode cheat, boolean watch,
                        boolean audit) {
-            this(dir, port, blockIntervalMillis, computeNodes, cheat, watch, audit, WORKER_CAPACITY);
+            this(dir, port, blockIntervalMillis, computeNodes, cheat, watch, audit, WORKER_CAPACITY, null);
         }
 
         /** Honest nodes that watch and audit. */
@@ -94,20 +95,32 @@ public final class Devnet implements AutoCloseable {
         }
 
         public Options withCheat(CheatMode c) {
-            return new Options(dir, port, blockIntervalMillis, computeNodes, c, watch, audit, workerCapacity);
+            return new Options(dir, port, blockIntervalMillis, computeNodes, c, watch, audit, workerCapacity, launcher);
         }
 
         public Options withRoles(boolean w, boolean a) {
-            return new Options(dir, port, blockIntervalMillis, computeNodes, cheat, w, a, workerCapacity);
+            return new Options(dir, port, blockIntervalMillis, computeNodes, cheat, w, a, workerCapacity, launcher);
         }
 
         public Options withWorkerCapacity(int c) {
-            return new Options(dir, port, blockIntervalMillis, computeNodes, cheat, watch, audit, c);
+            return new Options(dir, port, blockIntervalMillis, computeNodes, cheat, watch, audit, c, launcher);
+        }
+
+        /**
+         * The devnet as separate processes started with {@code l}: the validator ({@code verity validator}) and each
+         * compute node ({@code verity node run}), the programs an operator runs, over HTTP on loopback.
+         */
+        public Options withLauncher(ProgramLauncher l) {
+            return new Options(dir, port, blockIntervalMillis, computeNodes, cheat, watch, audit, workerCapacity, l);
         }
     }
 
-    /** A compute node of the devnet: its key, its plan, its worker, and its verification roles (null for the enclave nodes). */
-    public record ComputeNode(PrivateKey key, DevnetNodePlan plan, ComputeWorker worker, VerificationRoles roles) {
+    /**
+     * A compute node of the devnet: its key, its plan, and either its worker and verification roles in this process (roles
+     * null for the enclave nodes) or, on a devnet of processes, the {@code verity node run} process.
+     */
+    public record ComputeNode(PrivateKey key, DevnetNodePlan plan, ComputeWorker worker, VerificationRoles roles,
+                              Process process) {
         public boolean tee() {
             return plan.tee();
         }
@@ -130,6 +143,8 @@ public final class Devnet implements AutoCloseable {
     private PrivateKey governor;
     private final List<ModelRunners> runners = new ArrayList<>();
     private Options options;
+    private String apiUrl;
+    private DevnetProcesses processes;
 
     private Devnet(ChainNode chain, SingleValidatorConsensus consensus, ApiServer api, VerityClient client, Wallet clientWallet,
                    Hash model) {
@@ -142,6 +157,9 @@ public final class Devnet implements AutoCloseable {
     }
 
     public static Devnet start(Options o) {
+        if (o.launcher() != null) {
+            return startProcesses(o);
+        }
         DevnetKeys keys = DevnetKeys.loadOrCreate(o.dir().resolve("keys"), o.computeNodes());
         long now = System.currentTimeMillis();
         DevSevSnpPlatform platform = DevnetPlatform.loadOrCreate(o.dir().resolve("keys").resolve("dev-sev-snp"), now);
@@ -164,6 +182,7 @@ public final class Devnet implements AutoCloseable {
             BundledModels.BundledModel miniLm = BundledModels.installMiniLm(store);
             Hash model = Hash.fromHex(miniLm.sha256Hex());
             Devnet net = new Devnet(chain, consensus, api, client, new Wallet(client, keys.client()), model);
+            net.apiUrl = "http://127.0.0.1:" + api.port();
             net.governor = keys.governor();
             net.options = o;
             net.setUp(keys, platform, build, miniLm, DigitsPackage.install(store), store);
@@ -179,8 +198,94 @@ public final class Devnet implements AutoCloseable {
         }
     }
 
-    private void setUp(DevnetKeys keys, DevSevSnpPlatform platform, Measurement build, BundledModels.BundledModel miniLm,
-                       ModelPackage digits, ModelStore store) {
+    /**
+     * The devnet as separate processes: {@code verity validator} serving the API and the model files on loopback, then
+     * each compute node as {@code verity node run}, which pulls its models from the validator by hash, registers itself
+     * (and its development enclave, for the TEE nodes) and takes jobs. Logs are in {@code DIR/logs}.
+     */
+    private static Devnet startProcesses(Options o) {
+        Path keysDir = o.dir().resolve("keys");
+        DevnetKeys keys = DevnetKeys.loadOrCreate(keysDir, o.computeNodes());
+        long now = System.currentTimeMillis();
+        Path platformDir = keysDir.resolve("dev-sev-snp");
+        DevSevSnpPlatform platform = DevnetPlatform.loadOrCreate(platformDir, now);
+        Path genesisFile = o.dir().resolve("genesis.bin");
+        DevnetGenesis.loadOrCreate(genesisFile, keys, platform, DevEnclave.buildMeasurement(), DevnetGenesis.params(), now);
+        ModelStore store = new ModelStore(o.dir().resolve("models"));
+        BundledModels.BundledModel miniLm = BundledModels.installMiniLm(store);
+        ModelPackage digits = DigitsPackage.install(store);
+        DevnetProcesses procs = new DevnetProcesses(o.launcher(), o.dir().resolve("logs"));
+        VerityClient client = null;
+        try {
+            DevnetProcesses.Program validator = procs.start("validator", List.of("validator",
+                    "--data-dir", o.dir().resolve("chain").toString(), "--key", keysDir.resolve("validator.json").toString(),
+                    "--genesis", genesisFile.toString(), "--listen", "127.0.0.1:" + o.port(),
+                    "--block-interval", Long.toString(o.blockIntervalMillis()), "--models", store.dir().toString()));
+            String port = DevnetProcesses.awaitLine(validator, ValidatorProcess.READY, START_TIMEOUT).split("\\s+")[0];
+            String url = "http://127.0.0.1:" + port;
+            client = new VerityClient(url);
+            Devnet net = new Devnet(null, null, null, client, new Wallet(client, keys.client()), Hash.fromHex(miniLm.sha256Hex()));
+            net.apiUrl = url;
+            net.processes = procs;
+            net.governor = keys.governor();
+            net.options = o;
+            net.registerModels(miniLm, digits);
+            net.startNodeProcesses(keys, keysDir, platformDir);
+            LOG.info("devnet up: validator and {} compute nodes as processes, API at {}", net.nodes.size(), url);
+            return net;
+        } catch (RuntimeException e) {
+            if (client != null) {
+                client.close();
+            }
+            procs.close();
+            throw e;
+        }
+    }
+
+    /** How long a devnet program may take to be ready (a node pulls its models and registers first). */
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+
+    private void startNodeProcesses(DevnetKeys keys, Path keysDir, Path platformDir) {
+        List<DevnetProcesses.Program> programs = new ArrayList<>();
+        Duration poll = Duration.ofMillis(Math.max(50, Math.min(200, options.blockIntervalMillis() / 2)));
+        for (int i = 0; i < keys.computeNodes().size(); i++) {
+            DevnetNodePlan plan = DevnetNodePlan.of(i, options.computeNodes(), options.cheat());
+            Path home = options.dir().resolve("nodes").resolve("node-" + (i + 1));
+            List<String> args = new ArrayList<>(List.of("node", "run", "--api", apiUrl,
+                    "--key", DevnetKeys.nodeKeyFile(keysDir, i).toString(),
+                    "--store", home.resolve("models").toString(), "--state-dir", home.resolve("state").toString(),
+                    "--capacity", Integer.toString(options.workerCapacity()), "--engine", plan.tee() ? "fast" : "integer",
+                    "--device", "cpu", "--poll-ms", Long.toString(poll.toMillis()),
+                    "--register", "--stake", Long.toString(STAKES[i % STAKES.length]),
+                    "--mode", String.join(",", plan.modes().stream().map(Enum::name).toList()),
+                    "--cpu", System.getProperty("os.arch") + " CPU (devnet)",
+                    "--cpu-count", Integer.toString(Runtime.getRuntime().availableProcessors())));
+            for (Hash m : served(plan)) {
+                args.addAll(List.of("--model", m.hex()));
+            }
+            if (plan.tee()) {
+                args.addAll(List.of("--dev-enclave", platformDir.toString()));
+            }
+            if (plan.cheat() != null) {
+                args.addAll(List.of("--cheat", plan.cheat().name()));
+            }
+            if (!(options.watch() && plan.servesProvableModes())) {
+                args.add("--no-watch");
+            }
+            if (!(options.audit() && plan.modes().contains(VerificationMode.SAMPLED))) {
+                args.add("--no-audit");
+            }
+            programs.add(processes.start("node-" + (i + 1), args));
+        }
+        for (int i = 0; i < programs.size(); i++) {
+            DevnetProcesses.awaitLine(programs.get(i), "VERITY-COMPUTE READY", START_TIMEOUT);
+            nodes.add(new ComputeNode(keys.computeNodes().get(i), DevnetNodePlan.of(i, options.computeNodes(), options.cheat()),
+                    null, null, programs.get(i).process()));
+        }
+    }
+
+    /** Registers the devnet's models, and the digits model's integer program, unless the chain has them. */
+    private void registerModels(BundledModels.BundledModel miniLm, ModelPackage digits) {
         List<Hash> pending = new ArrayList<>();
         integerModel = digits.id();
         integerPackage = digits;
@@ -199,6 +304,13 @@ public final class Devnet implements AutoCloseable {
             ProgramCommitment program = new ProgramCommitment(digits.program());
             pending.add(clientWallet.registerProgram(integerModel, program.root(), program.leafCount(), program.stepCount()));
         }
+        await(pending);
+    }
+
+    private void setUp(DevnetKeys keys, DevSevSnpPlatform platform, Measurement build, BundledModels.BundledModel miniLm,
+                       ModelPackage digits, ModelStore store) {
+        registerModels(miniLm, digits);
+        List<Hash> pending = new ArrayList<>();
         List<Wallet> wallets = new ArrayList<>();
         List<DevnetNodePlan> plans = new ArrayList<>();
         for (int i = 0; i < keys.computeNodes().size(); i++) {
@@ -242,7 +354,7 @@ public final class Devnet implements AutoCloseable {
             ComputeWorker worker = new ComputeWorker(client, wallet, r, enclave, tracer,
                     ComputeWorker.Config.defaults().withCapacity(options.workerCapacity()));
             worker.metrics(new WorkerMetrics(ValidatorMetrics.of(chain).registry())); // served on the API's /metrics
-            nodes.add(new ComputeNode(keys.computeNodes().get(i), plan, worker, roles));
+            nodes.add(new ComputeNode(keys.computeNodes().get(i), plan, worker, roles, null));
         }
         await(pending);
         for (ComputeNode n : nodes) {
@@ -301,7 +413,45 @@ public final class Devnet implements AutoCloseable {
     }
 
     public String apiUrl() {
-        return "http://127.0.0.1:" + api.port();
+        return apiUrl;
+    }
+
+    /** Whether the validator and the compute nodes run as separate processes. */
+    public boolean processes() {
+        return processes != null;
+    }
+
+    /**
+     * Stops the enclave nodes from taking jobs: their workers pause, or (processes) their processes are stopped with
+     * SIGSTOP, as machines that freeze would be.
+     */
+    public void pauseTeeNodes() {
+        for (ComputeNode n : nodes) {
+            if (n.tee()) {
+                if (n.process() != null) {
+                    signal(n.process(), "STOP");
+                } else {
+                    n.worker().pause();
+                }
+            }
+        }
+    }
+
+    /** Lets the enclave nodes take jobs again. */
+    public void resumeTeeNodes() {
+        for (ComputeNode n : nodes) {
+            if (n.tee()) {
+                if (n.process() != null) {
+                    signal(n.process(), "CONT");
+                } else {
+                    n.worker().resume();
+                }
+            }
+        }
+    }
+
+    private static void signal(Process p, String signal) {
+        DevnetProcesses.signal(new DevnetProcesses.Program("compute node", p, null), signal);
     }
 
     public VerityClient client() {
@@ -347,15 +497,6 @@ public final class Devnet implements AutoCloseable {
         return client.awaitReceipt(clientWallet.govern(action, List.of(governor)), Duration.ofSeconds(30));
     }
 
-    /** Failure reports the compute nodes' workers posted, by reason, summed over the nodes. */
-    public Map<FailureReason, Long> failuresPosted() {
-        Map<FailureReason, Long> total = new EnumMap<>(FailureReason.class);
-        for (ComputeNode n : nodes) {
-            n.worker().failuresPosted().forEach((r, c) -> total.merge(r, c, Long::sum));
-        }
-        return total;
-    }
-
     /** The node that cheats on its provable results, if this devnet has one. */
     public java.util.Optional<ComputeNode> cheatingNode() {
         return nodes.stream().filter(n -> n.cheat() != null).findFirst();
@@ -363,6 +504,11 @@ public final class Devnet implements AutoCloseable {
 
     @Override
     public void close() {
+        if (processes != null) {
+            client.close();
+            processes.close();
+            return;
+        }
         nodes.forEach(n -> {
             if (n.roles() != null) {
                 n.roles().close();

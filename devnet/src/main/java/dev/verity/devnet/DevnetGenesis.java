@@ -1,15 +1,15 @@
 package dev.verity.devnet;
 
+import dev.verity.compute.tee.VendorRoots;
 import dev.verity.core.PrivateKey;
 import dev.verity.devtee.DevSevSnpPlatform;
 import dev.verity.ledger.Genesis;
-import dev.verity.protocol.Params;
-import dev.verity.protocol.governance.Council;
-import dev.verity.compute.tee.VendorRoots;
 import dev.verity.proofs.attestation.Collateral;
 import dev.verity.proofs.attestation.CollateralKind;
 import dev.verity.proofs.attestation.Measurement;
 import dev.verity.proofs.attestation.TeeType;
+import dev.verity.protocol.Params;
+import dev.verity.protocol.governance.Council;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -16,10 +16,15 @@ public record DevnetKeys(PrivateKey validator, PrivateKey governor, PrivateKey c
     public static DevnetKeys loadOrCreate(Path keysDir, int computeNodes) {
         List<PrivateKey> nodes = new ArrayList<>();
         for (int i = 1; i <= computeNodes; i++) {
-            nodes.add(key(keysDir.resolve("node-" + i + ".json")));
+            nodes.add(key(nodeKeyFile(keysDir, i - 1)));
         }
         return new DevnetKeys(key(keysDir.resolve("validator.json")), key(keysDir.resolve("governance.json")),
                 key(keysDir.resolve("client.json")), nodes);
+    }
+
+    /** The key file of compute node {@code index} (0-based; the files count from 1). */
+    public static Path nodeKeyFile(Path keysDir, int index) {
+        return keysDir.resolve("node-" + (index + 1) + ".json");
     }
 
     private static PrivateKey key(Path file) {

@@ -1,9 +1,8 @@
 package dev.verity.devnet;
 
-import dev.verity.compute.verify.IntegerProgram;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.verity.compute.verify.IntegerProgram;
 import dev.verity.core.Hash;
 import dev.verity.core.Sha256;
 import dev.verity.inference.trace.TraceValues;

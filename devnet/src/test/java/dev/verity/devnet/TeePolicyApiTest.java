@@ -1,7 +1,5 @@
 package dev.verity.devnet;
 
-import dev.verity.validator.api.ApiFixture;
-
 import static dev.verity.validator.api.ApiFixture.ALICE;
 import static dev.verity.validator.api.ApiFixture.BOB;
 import static dev.verity.validator.api.ApiFixture.CHAIN_ID;
@@ -14,29 +12,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.verity.compute.tee.VendorRoots;
 import dev.verity.core.Bytes;
 import dev.verity.core.Hash;
 import dev.verity.core.Sha256;
 import dev.verity.devtee.DevSevSnpPlatform;
 import dev.verity.devtee.SeededRandom;
+import dev.verity.proofs.attestation.Collateral;
+import dev.verity.proofs.attestation.CollateralKind;
+import dev.verity.proofs.attestation.Measurement;
+import dev.verity.proofs.attestation.TcbVersion;
+import dev.verity.proofs.attestation.TeeType;
 import dev.verity.protocol.VerificationMode;
 import dev.verity.protocol.governance.Approval;
 import dev.verity.protocol.governance.Council;
 import dev.verity.protocol.governance.GovernanceAction;
 import dev.verity.protocol.governance.RevocationTarget;
 import dev.verity.protocol.tx.Hardware;
-import dev.verity.compute.tee.VendorRoots;
-import dev.verity.proofs.attestation.Collateral;
-import dev.verity.proofs.attestation.CollateralKind;
-import dev.verity.proofs.attestation.Measurement;
-import dev.verity.proofs.attestation.TcbVersion;
-import dev.verity.proofs.attestation.TeeType;
 import dev.verity.sdk.EventQuery;
 import dev.verity.sdk.JobQuery;
 import dev.verity.sdk.VerityApiException;
 import dev.verity.sdk.Wallet;
 import dev.verity.sdk.api.EventView;
 import dev.verity.sdk.api.TeePolicyView;
+import dev.verity.validator.api.ApiFixture;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,7 +1,5 @@
 package dev.verity.devnet;
 
-import dev.verity.validator.api.ApiFixture;
-
 import static dev.verity.validator.api.ApiFixture.ALICE;
 import static dev.verity.validator.api.ApiFixture.BOB;
 import static dev.verity.validator.api.ApiFixture.NODE;
@@ -9,21 +7,20 @@ import static dev.verity.validator.api.ApiFixture.VRT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.verity.core.Hash;
-import dev.verity.core.Sha256;
-import dev.verity.inference.pkg.ModelPackage;
-import dev.verity.inference.trace.TraceValues;
-import dev.verity.protocol.VerificationMode;
-import dev.verity.protocol.tx.Hardware;
-import dev.verity.modelhub.hub.PackageRunner;
-import dev.verity.modelhub.train.Digits;
-import dev.verity.service.model.ModelStore;
 import dev.verity.compute.verify.IntegerProgram;
 import dev.verity.compute.verify.ProvablePrograms;
 import dev.verity.compute.verify.Tracer;
 import dev.verity.compute.verify.VerificationRoles;
+import dev.verity.core.Hash;
+import dev.verity.core.Sha256;
+import dev.verity.inference.pkg.ModelPackage;
+import dev.verity.inference.trace.TraceValues;
+import dev.verity.modelhub.hub.PackageRunner;
+import dev.verity.modelhub.train.Digits;
 import dev.verity.proofs.trace.TraceClaim;
 import dev.verity.proofs.trace.TraceTree;
+import dev.verity.protocol.VerificationMode;
+import dev.verity.protocol.tx.Hardware;
 import dev.verity.sdk.ClaimQuery;
 import dev.verity.sdk.DisputeQuery;
 import dev.verity.sdk.EventQuery;
@@ -35,6 +32,8 @@ import dev.verity.sdk.api.DisputeView;
 import dev.verity.sdk.api.EventView;
 import dev.verity.sdk.api.JobView;
 import dev.verity.sdk.api.ModelView;
+import dev.verity.service.model.ModelStore;
+import dev.verity.validator.api.ApiFixture;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

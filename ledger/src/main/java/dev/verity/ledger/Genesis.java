@@ -1,18 +1,17 @@
 package dev.verity.ledger;
 
-import dev.verity.protocol.Params;
-
 import dev.verity.core.Decoder;
 import dev.verity.core.Encoder;
 import dev.verity.core.Hash;
 import dev.verity.core.PublicKey;
 import dev.verity.core.Sha256;
-import dev.verity.protocol.governance.Council;
-import dev.verity.protocol.governance.GovernanceCodec;
 import dev.verity.proofs.attestation.Collateral;
 import dev.verity.proofs.attestation.Measurement;
 import dev.verity.proofs.attestation.TcbVersion;
 import dev.verity.proofs.attestation.TeeType;
+import dev.verity.protocol.Params;
+import dev.verity.protocol.governance.Council;
+import dev.verity.protocol.governance.GovernanceCodec;
 import java.util.List;
 
 /**

@@ -1,29 +1,28 @@
 package dev.verity.ledger;
 
-import dev.verity.protocol.Params;
-
 import dev.verity.core.DecodingException;
 import dev.verity.core.PublicKey;
 import dev.verity.ledger.evidence.EvidenceVerifiers;
 import dev.verity.ledger.rules.AuditRules;
 import dev.verity.ledger.rules.BlockEndRules;
 import dev.verity.ledger.rules.DisputeRules;
-import dev.verity.ledger.rules.ProvableRules;
 import dev.verity.ledger.rules.EnclaveRules;
 import dev.verity.ledger.rules.FailureRules;
 import dev.verity.ledger.rules.GovernanceRules;
 import dev.verity.ledger.rules.JobRules;
 import dev.verity.ledger.rules.ModelRules;
+import dev.verity.ledger.rules.ProvableRules;
 import dev.verity.ledger.rules.StakingRules;
 import dev.verity.ledger.rules.TransferRules;
 import dev.verity.ledger.state.Account;
 import dev.verity.ledger.state.LedgerState;
 import dev.verity.ledger.state.MeasurementKey;
+import dev.verity.proofs.attestation.AttestationVerifiers;
+import dev.verity.proofs.attestation.Collateral;
+import dev.verity.protocol.Params;
 import dev.verity.protocol.tx.Payload;
 import dev.verity.protocol.tx.SignedTransaction;
 import dev.verity.protocol.tx.TransactionCodec;
-import dev.verity.proofs.attestation.AttestationVerifiers;
-import dev.verity.proofs.attestation.Collateral;
 
 /**
  * The state transition. Pure and deterministic: the same genesis and the same blocks give the

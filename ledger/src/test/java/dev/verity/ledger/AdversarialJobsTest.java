@@ -1,7 +1,5 @@
 package dev.verity.ledger;
 
-import dev.verity.protocol.VerificationMode;
-
 import static dev.verity.ledger.TestChain.ALICE;
 import static dev.verity.ledger.TestChain.BOB;
 import static dev.verity.ledger.TestChain.CAROL;
@@ -24,9 +22,10 @@ import dev.verity.ledger.state.DisputeRecord;
 import dev.verity.ledger.state.JobRecord;
 import dev.verity.ledger.state.JobStatus;
 import dev.verity.ledger.state.ResultClaim;
+import dev.verity.proofs.trace.TraceTree;
+import dev.verity.protocol.VerificationMode;
 import dev.verity.protocol.tx.Payload;
 import dev.verity.protocol.tx.SignedTransaction;
-import dev.verity.proofs.trace.TraceTree;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,9 +1,5 @@
 package dev.verity.ledger;
 
-import dev.verity.protocol.VerificationMode;
-
-import dev.verity.protocol.Params;
-
 import static dev.verity.ledger.TestChain.ALICE;
 import static dev.verity.ledger.TestChain.BOB;
 import static dev.verity.ledger.TestChain.CAROL;
@@ -21,8 +17,8 @@ import static dev.verity.ledger.TestChain.VRT;
 import static dev.verity.ledger.TestChain.modelHash;
 import static dev.verity.protocol.VerificationMode.NONE;
 import static dev.verity.protocol.VerificationMode.OPTIMISTIC;
-import static dev.verity.protocol.VerificationMode.ZK;
 import static dev.verity.protocol.VerificationMode.TEE;
+import static dev.verity.protocol.VerificationMode.ZK;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -39,14 +35,16 @@ import dev.verity.ledger.block.BlockExecution;
 import dev.verity.ledger.block.BlockHeader;
 import dev.verity.ledger.state.Account;
 import dev.verity.ledger.state.JobStatus;
+import dev.verity.proofs.attestation.Measurement;
+import dev.verity.protocol.Params;
+import dev.verity.protocol.VerificationMode;
+import dev.verity.protocol.schema.InputSchema;
 import dev.verity.protocol.tx.Payload;
 import dev.verity.protocol.tx.SignedTransaction;
 import dev.verity.protocol.tx.TransactionCodec;
-import dev.verity.proofs.attestation.Measurement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
-import dev.verity.protocol.schema.InputSchema;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;

@@ -1,9 +1,5 @@
 package dev.verity.ledger;
 
-import dev.verity.protocol.VerificationMode;
-
-import dev.verity.protocol.Params;
-
 import static dev.verity.ledger.TestChain.ALICE;
 import static dev.verity.ledger.TestChain.BOB;
 import static dev.verity.ledger.TestChain.CAROL;
@@ -29,8 +25,6 @@ import dev.verity.core.PublicKey;
 import dev.verity.ledger.block.BlockExecution;
 import dev.verity.ledger.event.EventType;
 import dev.verity.ledger.event.LedgerEvent;
-import dev.verity.protocol.governance.GovernanceAction;
-import dev.verity.protocol.governance.RevocationTarget;
 import dev.verity.ledger.rules.FeeMarket;
 import dev.verity.ledger.rules.StakingRules;
 import dev.verity.ledger.state.JobRecord;
@@ -39,10 +33,14 @@ import dev.verity.ledger.state.LedgerState;
 import dev.verity.ledger.state.NodeRecord;
 import dev.verity.ledger.state.NodeStatus;
 import dev.verity.ledger.state.QueueKey;
+import dev.verity.proofs.attestation.TeeType;
+import dev.verity.protocol.Params;
+import dev.verity.protocol.VerificationMode;
+import dev.verity.protocol.governance.GovernanceAction;
+import dev.verity.protocol.governance.RevocationTarget;
 import dev.verity.protocol.tx.FailureReason;
 import dev.verity.protocol.tx.Payload;
 import dev.verity.protocol.tx.SignedTransaction;
-import dev.verity.proofs.attestation.TeeType;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,7 +1,5 @@
 package dev.verity.ledger;
 
-import dev.verity.protocol.VerificationMode;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,8 +16,9 @@ import dev.verity.ledger.state.DisputePhase;
 import dev.verity.ledger.state.JobFailure;
 import dev.verity.ledger.state.JobStatus;
 import dev.verity.ledger.state.NodeStatus;
-import dev.verity.protocol.tx.FailureReason;
 import dev.verity.proofs.attestation.CollateralKind;
+import dev.verity.protocol.VerificationMode;
+import dev.verity.protocol.tx.FailureReason;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;

@@ -1,7 +1,5 @@
 package dev.verity.ledger;
 
-import dev.verity.protocol.VerificationMode;
-
 import static dev.verity.ledger.TestChain.ALICE;
 import static dev.verity.ledger.TestChain.BOB;
 import static dev.verity.ledger.TestChain.NODE_1;
@@ -14,13 +12,14 @@ import dev.verity.core.PrivateKey;
 import dev.verity.core.Sha256;
 import dev.verity.ledger.event.EventType;
 import dev.verity.ledger.event.LedgerEvent;
-import dev.verity.protocol.governance.GovernanceAction;
 import dev.verity.ledger.state.ClaimPhase;
 import dev.verity.ledger.state.DisputeRecord;
 import dev.verity.ledger.state.JobStatus;
+import dev.verity.proofs.trace.TraceTree;
+import dev.verity.protocol.VerificationMode;
+import dev.verity.protocol.governance.GovernanceAction;
 import dev.verity.protocol.tx.Payload;
 import dev.verity.protocol.tx.SignedTransaction;
-import dev.verity.proofs.trace.TraceTree;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;

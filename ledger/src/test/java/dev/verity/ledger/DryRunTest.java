@@ -1,7 +1,5 @@
 package dev.verity.ledger;
 
-import dev.verity.protocol.VerificationMode;
-
 import static dev.verity.ledger.TestChain.ALICE;
 import static dev.verity.ledger.TestChain.BOB;
 import static dev.verity.ledger.TestChain.INITIAL_BALANCE;
@@ -15,6 +13,7 @@ import dev.verity.core.Bytes;
 import dev.verity.core.Hash;
 import dev.verity.core.PrivateKey;
 import dev.verity.ledger.state.Account;
+import dev.verity.protocol.VerificationMode;
 import dev.verity.protocol.tx.Payload;
 import dev.verity.protocol.tx.SignedTransaction;
 import java.util.List;

@@ -1,9 +1,5 @@
 package dev.verity.ledger;
 
-import dev.verity.protocol.VerificationMode;
-
-import dev.verity.protocol.Params;
-
 import static dev.verity.ledger.TestChain.ALICE;
 import static dev.verity.ledger.TestChain.BOB;
 import static dev.verity.ledger.TestChain.CAROL;
@@ -40,7 +36,6 @@ import dev.verity.ledger.event.EventType;
 import dev.verity.ledger.event.LedgerEvent;
 import dev.verity.ledger.evidence.TeeFailureStatement;
 import dev.verity.ledger.rules.StakingRules;
-import dev.verity.protocol.schema.InputSchema;
 import dev.verity.ledger.state.Account;
 import dev.verity.ledger.state.ClaimPhase;
 import dev.verity.ledger.state.JobFailure;
@@ -49,6 +44,9 @@ import dev.verity.ledger.state.JobStatus;
 import dev.verity.ledger.state.NodeRecord;
 import dev.verity.ledger.state.NodeStatus;
 import dev.verity.ledger.state.ResultClaim;
+import dev.verity.protocol.Params;
+import dev.verity.protocol.VerificationMode;
+import dev.verity.protocol.schema.InputSchema;
 import dev.verity.protocol.tx.FailureReason;
 import dev.verity.protocol.tx.Payload;
 import dev.verity.protocol.tx.SignedTransaction;

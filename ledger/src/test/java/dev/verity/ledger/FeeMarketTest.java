@@ -1,9 +1,5 @@
 package dev.verity.ledger;
 
-import dev.verity.protocol.VerificationMode;
-
-import dev.verity.protocol.Params;
-
 import static dev.verity.ledger.TestChain.ALICE;
 import static dev.verity.ledger.TestChain.BOB;
 import static dev.verity.ledger.TestChain.NODE_1;
@@ -21,6 +17,8 @@ import dev.verity.ledger.event.EventType;
 import dev.verity.ledger.rules.FeeMarket;
 import dev.verity.ledger.rules.Pricing;
 import dev.verity.ledger.state.JobRecord;
+import dev.verity.protocol.Params;
+import dev.verity.protocol.VerificationMode;
 import dev.verity.protocol.tx.Payload;
 import dev.verity.protocol.tx.SignedTransaction;
 import java.math.BigInteger;

@@ -1,9 +1,5 @@
 package dev.verity.ledger;
 
-import dev.verity.protocol.VerificationMode;
-
-import dev.verity.protocol.Params;
-
 import static dev.verity.ledger.TestChain.ALICE;
 import static dev.verity.ledger.TestChain.BOB;
 import static dev.verity.ledger.TestChain.CAROL;
@@ -24,19 +20,21 @@ import dev.verity.core.Signature;
 import dev.verity.devtee.DevSevSnpPlatform;
 import dev.verity.ledger.block.BlockExecution;
 import dev.verity.ledger.event.EventType;
-import dev.verity.protocol.governance.Approval;
-import dev.verity.protocol.governance.Council;
-import dev.verity.protocol.governance.GovernanceAction;
-import dev.verity.protocol.governance.RevocationTarget;
 import dev.verity.ledger.state.MeasurementKey;
-import dev.verity.protocol.tx.Payload;
-import dev.verity.protocol.tx.SignedTransaction;
 import dev.verity.proofs.attestation.AttestationEvidence;
 import dev.verity.proofs.attestation.Collateral;
 import dev.verity.proofs.attestation.CollateralKind;
 import dev.verity.proofs.attestation.EnclaveBinding;
 import dev.verity.proofs.attestation.Measurement;
 import dev.verity.proofs.attestation.TeeType;
+import dev.verity.protocol.Params;
+import dev.verity.protocol.VerificationMode;
+import dev.verity.protocol.governance.Approval;
+import dev.verity.protocol.governance.Council;
+import dev.verity.protocol.governance.GovernanceAction;
+import dev.verity.protocol.governance.RevocationTarget;
+import dev.verity.protocol.tx.Payload;
+import dev.verity.protocol.tx.SignedTransaction;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

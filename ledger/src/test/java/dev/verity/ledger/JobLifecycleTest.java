@@ -1,9 +1,5 @@
 package dev.verity.ledger;
 
-import dev.verity.protocol.VerificationMode;
-
-import dev.verity.protocol.Params;
-
 import static dev.verity.ledger.TestChain.ALICE;
 import static dev.verity.ledger.TestChain.BOB;
 import static dev.verity.ledger.TestChain.CAROL;
@@ -34,6 +30,8 @@ import dev.verity.ledger.state.JobStatus;
 import dev.verity.ledger.state.NodeRecord;
 import dev.verity.ledger.state.NodeStatus;
 import dev.verity.ledger.state.Unbonding;
+import dev.verity.protocol.Params;
+import dev.verity.protocol.VerificationMode;
 import dev.verity.protocol.tx.Payload;
 import dev.verity.protocol.tx.SignedTransaction;
 import java.util.ArrayList;

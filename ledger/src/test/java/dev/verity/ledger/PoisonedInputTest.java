@@ -1,7 +1,5 @@
 package dev.verity.ledger;
 
-import dev.verity.protocol.VerificationMode;
-
 import static dev.verity.ledger.TestChain.ALICE;
 import static dev.verity.ledger.TestChain.BOB;
 import static dev.verity.ledger.TestChain.CAROL;
@@ -18,9 +16,10 @@ import dev.verity.core.PrivateKey;
 import dev.verity.core.PublicKey;
 import dev.verity.ledger.block.BlockExecution;
 import dev.verity.ledger.event.EventType;
-import dev.verity.protocol.schema.InputSchema;
 import dev.verity.ledger.state.Account;
 import dev.verity.ledger.state.JobStatus;
+import dev.verity.protocol.VerificationMode;
+import dev.verity.protocol.schema.InputSchema;
 import dev.verity.protocol.tx.Payload;
 import dev.verity.protocol.tx.SignedTransaction;
 import java.nio.ByteBuffer;

@@ -1,7 +1,5 @@
 package dev.verity.ledger;
 
-import dev.verity.protocol.VerificationMode;
-
 import static dev.verity.ledger.TestChain.ALICE;
 
 import dev.verity.core.Hash;
@@ -10,9 +8,10 @@ import dev.verity.core.PublicKey;
 import dev.verity.ledger.state.DisputeRecord;
 import dev.verity.ledger.state.JobRecord;
 import dev.verity.ledger.state.ResultClaim;
+import dev.verity.protocol.VerificationMode;
+import dev.verity.protocol.schema.InputSchema;
 import dev.verity.protocol.tx.Payload;
 import dev.verity.protocol.tx.SignedTransaction;
-import dev.verity.protocol.schema.InputSchema;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;

@@ -1,9 +1,8 @@
 package dev.verity.ledger;
 
-import dev.verity.protocol.Params;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.verity.protocol.Params;
 import java.io.IOException;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;

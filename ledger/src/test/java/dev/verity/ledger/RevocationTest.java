@@ -1,7 +1,5 @@
 package dev.verity.ledger;
 
-import dev.verity.protocol.VerificationMode;
-
 import static dev.verity.ledger.TestChain.ALICE;
 import static dev.verity.ledger.TestChain.BOB;
 import static dev.verity.ledger.TestChain.ENCLAVE_1;
@@ -18,13 +16,14 @@ import dev.verity.core.PrivateKey;
 import dev.verity.ledger.block.BlockExecution;
 import dev.verity.ledger.event.EventType;
 import dev.verity.ledger.event.LedgerEvent;
-import dev.verity.protocol.governance.GovernanceAction;
-import dev.verity.protocol.governance.RevocationTarget;
 import dev.verity.ledger.state.JobRecord;
 import dev.verity.ledger.state.JobStatus;
-import dev.verity.protocol.tx.SignedTransaction;
 import dev.verity.proofs.attestation.TcbVersion;
 import dev.verity.proofs.attestation.TeeType;
+import dev.verity.protocol.VerificationMode;
+import dev.verity.protocol.governance.GovernanceAction;
+import dev.verity.protocol.governance.RevocationTarget;
+import dev.verity.protocol.tx.SignedTransaction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,5 @@
 package dev.verity.ledger;
 
-import dev.verity.protocol.VerificationMode;
-
 import static dev.verity.ledger.TestChain.ALICE;
 import static dev.verity.ledger.TestChain.BOB;
 import static dev.verity.ledger.TestChain.NODE_1;
@@ -12,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.verity.core.Hash;
 import dev.verity.ledger.block.BlockExecution;
+import dev.verity.protocol.VerificationMode;
 import dev.verity.protocol.tx.SignedTransaction;
 import java.util.ArrayList;
 import java.util.List;

@@ -29,22 +29,39 @@ public final class TeeVectors {
         }
     }
 
-    /** Vector {@code name} as a file (the same file for every call in this JVM). */
+    /**
+     * Vector {@code name} (a file, or a folder such as {@code "sev-snp"}) on disk: every vector is copied once per JVM
+     * into one temporary folder (listed in {@code tee/INDEX}), so a command that reads a vector's siblings finds them.
+     */
     public static synchronized Path file(String name) {
         try {
             if (extracted == null) {
-                extracted = Files.createTempDirectory("verity-tee-vectors");
-                extracted.toFile().deleteOnExit();
+                Path root = Files.createTempDirectory("verity-tee-vectors");
+                for (String entry : new String(bytes("INDEX"), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                    if (!entry.isBlank()) {
+                        Path file = root.resolve(entry.strip());
+                        Files.createDirectories(file.getParent());
+                        Files.write(file, bytes(entry.strip()));
+                    }
+                }
+                extracted = root;
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(root), "tee-vectors-cleanup"));
             }
             Path file = extracted.resolve(name);
             if (!Files.exists(file)) {
-                Files.createDirectories(file.getParent());
-                Files.write(file, bytes(name));
-                file.toFile().deleteOnExit();
+                throw new IllegalArgumentException("no TEE vector 'tee/" + name + "' in the test kit (tee/INDEX lists them)");
             }
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort at exit
         }
     }
 }

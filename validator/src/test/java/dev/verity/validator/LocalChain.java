@@ -2,10 +2,10 @@ package dev.verity.validator;
 
 import dev.verity.core.PrivateKey;
 import dev.verity.ledger.Genesis;
+import dev.verity.sdk.VerityClient;
 import dev.verity.validator.api.ApiServer;
 import dev.verity.validator.chain.ChainNode;
 import dev.verity.validator.chain.NodeConfig;
-import dev.verity.sdk.VerityClient;
 import java.nio.file.Path;
 
 /**

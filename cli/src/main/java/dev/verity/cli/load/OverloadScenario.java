@@ -2,10 +2,10 @@ package dev.verity.cli.load;
 
 import dev.verity.core.Hash;
 import dev.verity.core.PrivateKey;
-import dev.verity.protocol.Params;
-import dev.verity.protocol.VerificationMode;
 import dev.verity.modelhub.hub.PackageRunner;
 import dev.verity.modelhub.train.Digits;
+import dev.verity.protocol.Params;
+import dev.verity.protocol.VerificationMode;
 import dev.verity.sdk.EventQuery;
 import dev.verity.sdk.JobQuery;
 import dev.verity.sdk.KeyFiles;

@@ -1,7 +1,6 @@
 package dev.verity.compute.model;
 
 import dev.verity.service.model.ModelStore;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

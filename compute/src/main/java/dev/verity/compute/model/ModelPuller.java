@@ -1,14 +1,13 @@
 package dev.verity.compute.model;
 
-import dev.verity.service.model.ModelStore;
-import dev.verity.service.model.ModelStoreException;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.verity.core.Hash;
 import dev.verity.core.Sha256;
 import dev.verity.sdk.VerityApiException;
 import dev.verity.sdk.VerityClient;
+import dev.verity.service.model.ModelStore;
+import dev.verity.service.model.ModelStoreException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -48,14 +48,23 @@ public final class TsmEnclave implements Enclave {
      *                                     says what is missing and what to do
      */
     public static TsmEnclave launch(ConfigFsTsm tsm, String chainId, PublicKey nodeKey, Optional<byte[]> vcekDer) {
+        byte[] seed = new byte[32];
+        new SecureRandom().nextBytes(seed);
+        return launch(tsm, PrivateKey.fromSeed(seed), chainId, nodeKey, vcekDer);
+    }
+
+    /**
+     * As {@link #launch(ConfigFsTsm, String, PublicKey, Optional)} with a given enclave key: one the node keeps in its
+     * state folder inside the confidential VM, so that {@code verity node enclave register} and the running node hold the
+     * same key.
+     */
+    public static TsmEnclave launch(ConfigFsTsm tsm, PrivateKey key, String chainId, PublicKey nodeKey,
+                                    Optional<byte[]> vcekDer) {
         if (!tsm.available()) {
             throw new EnclaveUnavailableException("no configfs-tsm report interface at " + tsm.root()
                     + ": this machine is not a confidential VM with Linux 6.7 or later (mount configfs with"
                     + " 'mount -t configfs none /sys/kernel/config' if the kernel has it), so it cannot serve TEE jobs");
         }
-        byte[] seed = new byte[32];
-        new SecureRandom().nextBytes(seed);
-        PrivateKey key = PrivateKey.fromSeed(seed);
         byte[] reportData = EnclaveBinding.reportData(chainId, key.publicKey(), nodeKey);
         TsmEvidence evidence;
         try {

@@ -1,6 +1,8 @@
 package dev.verity.compute.worker;
 
+import dev.verity.compute.metrics.WorkerMetrics;
 import dev.verity.compute.tee.Enclave;
+import dev.verity.compute.verify.Tracer;
 import dev.verity.core.Hash;
 import dev.verity.core.PublicKey;
 import dev.verity.ledger.evidence.TeeFailureStatement;
@@ -8,8 +10,6 @@ import dev.verity.ledger.rules.StakingRules;
 import dev.verity.protocol.tx.FailureReason;
 import dev.verity.protocol.tx.Payload;
 import dev.verity.protocol.tx.SignedTransaction;
-import dev.verity.compute.metrics.WorkerMetrics;
-import dev.verity.compute.verify.Tracer;
 import dev.verity.sdk.JobPage;
 import dev.verity.sdk.VerityApiException;
 import dev.verity.sdk.VerityClient;

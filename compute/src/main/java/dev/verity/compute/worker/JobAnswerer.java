@@ -1,15 +1,15 @@
 package dev.verity.compute.worker;
 
 import dev.verity.compute.tee.Enclave;
-import dev.verity.core.Hash;
-import dev.verity.core.Sha256;
-import dev.verity.protocol.VerificationMode;
-import dev.verity.ledger.evidence.TeeFailureStatement;
-import dev.verity.ledger.evidence.TeeResultStatement;
-import dev.verity.protocol.tx.FailureReason;
 import dev.verity.compute.verify.IntegerProgram;
 import dev.verity.compute.verify.JobTrace;
 import dev.verity.compute.verify.Tracer;
+import dev.verity.core.Hash;
+import dev.verity.core.Sha256;
+import dev.verity.ledger.evidence.TeeFailureStatement;
+import dev.verity.ledger.evidence.TeeResultStatement;
+import dev.verity.protocol.VerificationMode;
+import dev.verity.protocol.tx.FailureReason;
 import dev.verity.sdk.api.JobView;
 import java.util.Base64;
 import java.util.Optional;

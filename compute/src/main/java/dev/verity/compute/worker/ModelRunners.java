@@ -1,10 +1,10 @@
 package dev.verity.compute.worker;
 
-import dev.verity.core.Hash;
 import dev.verity.compute.model.BundledModels;
 import dev.verity.compute.model.Device;
-import dev.verity.service.model.ModelStore;
 import dev.verity.compute.model.SentenceEmbeddingRunner;
+import dev.verity.core.Hash;
+import dev.verity.service.model.ModelStore;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;

@@ -1,12 +1,12 @@
 package dev.verity.compute.worker;
 
+import dev.verity.compute.model.Device;
+import dev.verity.compute.model.OnnxRuntimeRunner;
 import dev.verity.inference.engine.EngineOptions;
 import dev.verity.inference.pkg.ModelPackage;
-import dev.verity.protocol.VerificationMode;
 import dev.verity.modelhub.hub.PackageRunner;
-import dev.verity.compute.model.Device;
+import dev.verity.protocol.VerificationMode;
 import dev.verity.service.model.ModelStore;
-import dev.verity.compute.model.OnnxRuntimeRunner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,14 +1,13 @@
 package dev.verity.compute.model;
 
-import dev.verity.service.model.ModelStore;
-import dev.verity.service.model.ModelStoreException;
-
 import static dev.verity.validator.api.ApiFixture.ALICE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.verity.core.Hash;
 import dev.verity.core.Sha256;
+import dev.verity.service.model.ModelStore;
+import dev.verity.service.model.ModelStoreException;
 import dev.verity.validator.api.ApiFixture;
 import java.io.IOException;
 import java.net.InetAddress;

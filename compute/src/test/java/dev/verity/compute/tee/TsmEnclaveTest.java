@@ -3,9 +3,9 @@ package dev.verity.compute.tee;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.verity.core.Sha256;
 import dev.verity.core.PrivateKey;
 import dev.verity.core.PublicKey;
+import dev.verity.core.Sha256;
 import dev.verity.core.Signature;
 import dev.verity.devtee.DevSevSnpPlatform;
 import dev.verity.devtee.SeededRandom;

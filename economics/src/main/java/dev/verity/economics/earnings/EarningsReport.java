@@ -1,8 +1,8 @@
 package dev.verity.economics.earnings;
 
 import dev.verity.core.PublicKey;
-import dev.verity.protocol.VerificationMode;
 import dev.verity.ledger.event.EventType;
+import dev.verity.protocol.VerificationMode;
 import dev.verity.sdk.api.EventView;
 import java.time.Instant;
 import java.time.LocalDate;

@@ -4,12 +4,12 @@ import dev.verity.core.Hash;
 import dev.verity.core.PrivateKey;
 import dev.verity.core.PublicKey;
 import dev.verity.economics.calculator.GpuSpec;
-import dev.verity.protocol.VerificationMode;
 import dev.verity.ledger.state.ClaimPhase;
 import dev.verity.ledger.state.JobRecord;
 import dev.verity.ledger.state.JobStatus;
 import dev.verity.ledger.state.LedgerState;
 import dev.verity.ledger.state.ResultClaim;
+import dev.verity.protocol.VerificationMode;
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
 

@@ -6,10 +6,10 @@ import dev.verity.core.Hash;
 import dev.verity.core.Sha256;
 import dev.verity.ledger.RejectCode;
 import dev.verity.ledger.TransactionRejectedException;
-import dev.verity.protocol.VerificationMode;
 import dev.verity.ledger.evidence.EvidenceContext;
 import dev.verity.ledger.evidence.EvidenceVerifier;
 import dev.verity.ledger.evidence.EvidenceVerifiers;
+import dev.verity.protocol.VerificationMode;
 import java.util.Arrays;
 
 /**

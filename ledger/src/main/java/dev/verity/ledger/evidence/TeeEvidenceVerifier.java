@@ -3,10 +3,10 @@ package dev.verity.ledger.evidence;
 import dev.verity.core.Signature;
 import dev.verity.ledger.RejectCode;
 import dev.verity.ledger.TransactionRejectedException;
-import dev.verity.protocol.VerificationMode;
 import dev.verity.ledger.state.EnclaveRecord;
 import dev.verity.ledger.state.LedgerState;
 import dev.verity.ledger.state.NodeRecord;
+import dev.verity.protocol.VerificationMode;
 
 /**
  * {@code TEE}: the evidence is the 64-byte signature of the node's registered enclave key over

@@ -3,9 +3,9 @@ package dev.verity.ledger.evidence;
 import dev.verity.core.DecodingException;
 import dev.verity.ledger.RejectCode;
 import dev.verity.ledger.TransactionRejectedException;
-import dev.verity.protocol.VerificationMode;
 import dev.verity.ledger.state.ProgramRecord;
 import dev.verity.proofs.trace.TraceClaim;
+import dev.verity.protocol.VerificationMode;
 
 /**
  * {@code OPTIMISTIC} and {@code SAMPLED}: the evidence is a {@link TraceClaim}, the root of the trace

@@ -1,9 +1,9 @@
 package dev.verity.ledger.rules;
 
 import dev.verity.core.Amounts;
+import dev.verity.ledger.state.ModelRecord;
 import dev.verity.protocol.Params;
 import dev.verity.protocol.VerificationMode;
-import dev.verity.ledger.state.ModelRecord;
 
 /**
  * The rule that keeps cheating in {@code SAMPLED} mode a losing bet. A node that answers without computing

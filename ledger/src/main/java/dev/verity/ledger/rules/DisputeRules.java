@@ -13,9 +13,7 @@ import dev.verity.inference.trace.OneStepVerifier;
 import dev.verity.inference.trace.StepRejectedException;
 import dev.verity.inference.trace.StepWitness;
 import dev.verity.ledger.BlockContext;
-import dev.verity.protocol.Params;
 import dev.verity.ledger.RejectCode;
-import dev.verity.protocol.VerificationMode;
 import dev.verity.ledger.event.EventType;
 import dev.verity.ledger.event.LedgerEvent;
 import dev.verity.ledger.state.BisectionMove;
@@ -28,9 +26,11 @@ import dev.verity.ledger.state.JobStatus;
 import dev.verity.ledger.state.LedgerState;
 import dev.verity.ledger.state.ProgramRecord;
 import dev.verity.ledger.state.ResultClaim;
-import dev.verity.protocol.tx.Payload;
 import dev.verity.proofs.trace.TraceClaim;
 import dev.verity.proofs.trace.TraceTree;
+import dev.verity.protocol.Params;
+import dev.verity.protocol.VerificationMode;
+import dev.verity.protocol.tx.Payload;
 
 /**
  * The bisection game over a result's trace tree (docs/PROTOCOL.md, "Disputes"). Both parties hold a

@@ -1,7 +1,7 @@
 package dev.verity.ledger.rules;
 
-import dev.verity.protocol.Params;
 import dev.verity.ledger.state.LedgerState;
+import dev.verity.protocol.Params;
 import java.math.BigInteger;
 
 /**

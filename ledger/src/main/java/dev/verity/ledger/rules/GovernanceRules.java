@@ -8,20 +8,20 @@ import dev.verity.ledger.BlockContext;
 import dev.verity.ledger.RejectCode;
 import dev.verity.ledger.event.EventType;
 import dev.verity.ledger.event.LedgerEvent;
+import dev.verity.ledger.state.EnclaveRecord;
+import dev.verity.ledger.state.LedgerState;
+import dev.verity.ledger.state.MeasurementKey;
+import dev.verity.ledger.state.ProgramRecord;
+import dev.verity.ledger.state.RevocationRecord;
+import dev.verity.proofs.attestation.Collateral;
+import dev.verity.proofs.attestation.CollateralKind;
+import dev.verity.protocol.Params;
 import dev.verity.protocol.governance.Approval;
 import dev.verity.protocol.governance.Council;
 import dev.verity.protocol.governance.GovernanceAction;
 import dev.verity.protocol.governance.GovernanceCodec;
 import dev.verity.protocol.governance.RevocationTarget;
-import dev.verity.ledger.state.EnclaveRecord;
-import dev.verity.ledger.state.LedgerState;
-import dev.verity.ledger.state.ProgramRecord;
-import dev.verity.protocol.Params;
-import dev.verity.ledger.state.MeasurementKey;
-import dev.verity.ledger.state.RevocationRecord;
 import dev.verity.protocol.tx.Payload;
-import dev.verity.proofs.attestation.Collateral;
-import dev.verity.proofs.attestation.CollateralKind;
 import java.util.TreeSet;
 
 /**

@@ -6,9 +6,7 @@ import dev.verity.core.Amounts;
 import dev.verity.core.Hash;
 import dev.verity.core.PublicKey;
 import dev.verity.ledger.BlockContext;
-import dev.verity.protocol.Params;
 import dev.verity.ledger.RejectCode;
-import dev.verity.protocol.VerificationMode;
 import dev.verity.ledger.event.EventType;
 import dev.verity.ledger.event.LedgerEvent;
 import dev.verity.ledger.state.ClaimPhase;
@@ -19,6 +17,8 @@ import dev.verity.ledger.state.ModelRecord;
 import dev.verity.ledger.state.ProgramRecord;
 import dev.verity.ledger.state.ResultClaim;
 import dev.verity.ledger.state.TimerKey;
+import dev.verity.protocol.Params;
+import dev.verity.protocol.VerificationMode;
 import dev.verity.protocol.tx.Payload;
 
 /** Programs of models, and what happens when an {@code OPTIMISTIC} or {@code SAMPLED} result is posted. */

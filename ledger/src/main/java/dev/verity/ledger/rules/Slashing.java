@@ -3,13 +3,13 @@ package dev.verity.ledger.rules;
 import dev.verity.core.Amounts;
 import dev.verity.core.Hash;
 import dev.verity.core.PublicKey;
-import dev.verity.protocol.VerificationMode;
 import dev.verity.ledger.event.EventType;
 import dev.verity.ledger.event.LedgerEvent;
 import dev.verity.ledger.state.JobRecord;
 import dev.verity.ledger.state.LedgerState;
 import dev.verity.ledger.state.NodeRecord;
 import dev.verity.ledger.state.Unbonding;
+import dev.verity.protocol.VerificationMode;
 import java.util.ArrayList;
 import java.util.List;
 

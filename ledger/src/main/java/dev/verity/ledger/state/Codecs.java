@@ -4,6 +4,8 @@ import dev.verity.core.Decoder;
 import dev.verity.core.Encoder;
 import dev.verity.core.Hash;
 import dev.verity.core.PublicKey;
+import dev.verity.proofs.attestation.Collateral;
+import dev.verity.proofs.attestation.TcbVersion;
 import dev.verity.protocol.Params;
 import dev.verity.protocol.VerificationMode;
 import dev.verity.protocol.governance.Council;
@@ -11,8 +13,6 @@ import dev.verity.protocol.governance.GovernanceCodec;
 import dev.verity.protocol.schema.InputSchema;
 import dev.verity.protocol.tx.FailureReason;
 import dev.verity.protocol.tx.Hardware;
-import dev.verity.proofs.attestation.Collateral;
-import dev.verity.proofs.attestation.TcbVersion;
 import java.util.List;
 
 /** Canonical encodings of the state's keys and values. */

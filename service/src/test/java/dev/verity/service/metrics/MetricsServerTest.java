@@ -1,9 +1,8 @@
 package dev.verity.service.metrics;
 
-import dev.verity.testkit.PrometheusText;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.verity.testkit.PrometheusText;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;

@@ -1,10 +1,10 @@
 package dev.verity.validator.api;
 
 import dev.verity.ledger.block.Block;
+import dev.verity.sdk.api.EventView;
 import dev.verity.validator.chain.BlockListener;
 import dev.verity.validator.chain.ChainNode;
 import dev.verity.validator.chain.StoredEvents;
-import dev.verity.sdk.api.EventView;
 import io.javalin.http.sse.SseClient;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;

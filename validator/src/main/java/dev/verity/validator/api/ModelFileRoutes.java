@@ -1,8 +1,8 @@
 package dev.verity.validator.api;
 
 import dev.verity.core.Hash;
-import dev.verity.validator.chain.ChainNode;
 import dev.verity.service.model.ModelStore;
+import dev.verity.validator.chain.ChainNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;

@@ -5,8 +5,8 @@ import dev.verity.core.Encoder;
 import dev.verity.core.Hash;
 import dev.verity.core.PublicKey;
 import dev.verity.ledger.event.LedgerEvent;
-import dev.verity.validator.storage.EventWrite;
 import dev.verity.sdk.api.EventView;
+import dev.verity.validator.storage.EventWrite;
 import java.util.ArrayList;
 import java.util.List;
 

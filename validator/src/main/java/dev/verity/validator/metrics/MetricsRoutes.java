@@ -1,9 +1,8 @@
 package dev.verity.validator.metrics;
 
-import dev.verity.service.metrics.HealthRoutes;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.verity.service.metrics.HealthRoutes;
 import dev.verity.validator.chain.ChainNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;

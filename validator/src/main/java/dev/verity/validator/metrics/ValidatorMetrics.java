@@ -1,18 +1,17 @@
 package dev.verity.validator.metrics;
 
-import dev.verity.service.metrics.ReadinessCheck;
-import dev.verity.service.metrics.Registries;
-
 import dev.verity.core.Hash;
 import dev.verity.ledger.RejectCode;
-import dev.verity.protocol.VerificationMode;
 import dev.verity.ledger.block.Block;
 import dev.verity.ledger.state.JobRecord;
 import dev.verity.ledger.state.JobStatus;
-import dev.verity.validator.chain.BlockListener;
-import dev.verity.validator.chain.ChainNode;
+import dev.verity.protocol.VerificationMode;
 import dev.verity.sdk.api.EventView;
 import dev.verity.sdk.api.StatusView;
+import dev.verity.service.metrics.ReadinessCheck;
+import dev.verity.service.metrics.Registries;
+import dev.verity.validator.chain.BlockListener;
+import dev.verity.validator.chain.ChainNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

@@ -1,6 +1,5 @@
 package dev.verity.validator.api;
 
-import dev.verity.testkit.TestGenesis;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.verity.core.Bytes;
@@ -8,13 +7,14 @@ import dev.verity.core.Hash;
 import dev.verity.core.PrivateKey;
 import dev.verity.core.Sha256;
 import dev.verity.ledger.Genesis;
-import dev.verity.protocol.Params;
 import dev.verity.ledger.block.Block;
+import dev.verity.protocol.Params;
 import dev.verity.protocol.governance.Council;
-import dev.verity.validator.chain.ChainNode;
-import dev.verity.validator.chain.NodeConfig;
 import dev.verity.sdk.VerityClient;
 import dev.verity.sdk.Wallet;
+import dev.verity.testkit.TestGenesis;
+import dev.verity.validator.chain.ChainNode;
+import dev.verity.validator.chain.NodeConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,6 +1,5 @@
 package dev.verity.validator.api;
 
-import dev.verity.testkit.TestGenesis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.verity.core.Hash;
@@ -11,6 +10,7 @@ import dev.verity.protocol.governance.Council;
 import dev.verity.protocol.tx.Payload;
 import dev.verity.protocol.tx.SignedTransaction;
 import dev.verity.protocol.tx.TransactionBody;
+import dev.verity.testkit.TestGenesis;
 import dev.verity.validator.chain.ChainNode;
 import dev.verity.validator.chain.NodeConfig;
 import dev.verity.validator.chain.NodeHaltedException;

@@ -1,6 +1,5 @@
 package dev.verity.validator.chain;
 
-import dev.verity.testkit.TestGenesis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.verity.core.Bytes;
@@ -11,13 +10,14 @@ import dev.verity.ledger.Genesis;
 import dev.verity.protocol.Params;
 import dev.verity.protocol.VerificationMode;
 import dev.verity.protocol.governance.Council;
-import dev.verity.validator.ValidatorProcess;
 import dev.verity.sdk.KeyFiles;
 import dev.verity.sdk.VerityApiException;
 import dev.verity.sdk.VerityClient;
 import dev.verity.sdk.Wallet;
 import dev.verity.sdk.api.BlockView;
 import dev.verity.sdk.api.StatusView;
+import dev.verity.testkit.TestGenesis;
+import dev.verity.validator.ValidatorProcess;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

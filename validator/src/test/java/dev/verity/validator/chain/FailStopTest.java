@@ -1,6 +1,5 @@
 package dev.verity.validator.chain;
 
-import dev.verity.testkit.TestGenesis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,6 +11,7 @@ import dev.verity.protocol.governance.Council;
 import dev.verity.protocol.tx.Payload;
 import dev.verity.protocol.tx.SignedTransaction;
 import dev.verity.protocol.tx.TransactionBody;
+import dev.verity.testkit.TestGenesis;
 import dev.verity.validator.consensus.SingleValidatorConsensus;
 import dev.verity.validator.storage.DiskFull;
 import java.nio.file.Path;

@@ -1,6 +1,5 @@
 package dev.verity.validator.chain;
 
-import dev.verity.testkit.TestGenesis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -9,15 +8,16 @@ import dev.verity.core.Hash;
 import dev.verity.core.PrivateKey;
 import dev.verity.core.Sha256;
 import dev.verity.ledger.Genesis;
-import dev.verity.protocol.Params;
 import dev.verity.ledger.RejectCode;
 import dev.verity.ledger.TransactionRejectedException;
+import dev.verity.protocol.Params;
 import dev.verity.protocol.VerificationMode;
 import dev.verity.protocol.governance.Council;
 import dev.verity.protocol.tx.Payload;
 import dev.verity.protocol.tx.SignedTransaction;
 import dev.verity.protocol.tx.TransactionBody;
 import dev.verity.sdk.api.StatusView;
+import dev.verity.testkit.TestGenesis;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

@@ -1,14 +1,10 @@
 package dev.verity.validator.metrics;
 
-import dev.verity.service.metrics.ReadinessCheck;
-import dev.verity.service.metrics.Registries;
-import dev.verity.testkit.PrometheusText;
-
+import static dev.verity.testkit.PrometheusText.value;
 import static dev.verity.validator.api.ApiFixture.ALICE;
 import static dev.verity.validator.api.ApiFixture.BOB;
 import static dev.verity.validator.api.ApiFixture.NODE;
 import static dev.verity.validator.api.ApiFixture.VRT;
-import static dev.verity.testkit.PrometheusText.value;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,11 +12,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.verity.core.Bytes;
 import dev.verity.core.Hash;
 import dev.verity.core.Sha256;
-import dev.verity.protocol.VerificationMode;
 import dev.verity.ledger.state.JobRecord;
+import dev.verity.protocol.VerificationMode;
 import dev.verity.protocol.tx.Hardware;
-import dev.verity.validator.api.ApiFixture;
 import dev.verity.sdk.VerityApiException;
+import dev.verity.service.metrics.ReadinessCheck;
+import dev.verity.service.metrics.Registries;
+import dev.verity.testkit.PrometheusText;
+import dev.verity.validator.api.ApiFixture;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.HashMap;
