@@ -73,7 +73,7 @@ final class DemoCommand extends BaseCommand {
                     + " cheats " + CHEAT + ") in " + dir.toAbsolutePath() + " ...");
             try (Devnet net = Devnet.start(new Devnet.Options(dir, port, 200, NODES).withCheat(CHEAT)
                     .withLauncher(VerityCli.programLauncher()))) {
-                out().note("network up at " + net.apiUrl() + "; running " + jobs + " sentence-embedding jobs (NONE and TEE, ONNX Runtime) and "
+                out().note("network up at " + net.apiUrl() + " in " + (System.nanoTime() - started) / 1_000_000_000L + " s; running " + jobs + " sentence-embedding jobs (NONE and TEE, ONNX Runtime) and "
                         + (DemoRun.DIGIT_JOBS + 2 * DemoRun.PROVABLE_JOBS_PER_MODE) + " digit-recognition jobs (integer engine; NONE, "
                         + "OPTIMISTIC and SAMPLED) ...");
                 summary = DemoRun.run(net, jobs, Duration.ofSeconds(timeoutSeconds));
