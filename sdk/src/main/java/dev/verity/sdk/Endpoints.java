@@ -3,6 +3,7 @@ package dev.verity.sdk;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * The validator API URLs one {@link VerityClient} speaks to, and the one in use. A call goes to the URL in use; when
@@ -21,6 +22,7 @@ final class Endpoints {
 
     private final List<String> urls;
     private final AtomicInteger current = new AtomicInteger();
+    private volatile Consumer<String> onMove = message -> LOG.log(System.Logger.Level.DEBUG, message);
 
     /** {@code urls}: base URLs without a trailing slash, at least one, no two the same. */
     Endpoints(List<String> urls) {
@@ -41,6 +43,19 @@ final class Endpoints {
         return urls.size();
     }
 
+    /** Hears a sentence each time calls move to another URL (by default, a debug line of {@code System.Logger}). */
+    void onMove(Consumer<String> listener) {
+        this.onMove = listener;
+    }
+
+    private void moved(String message) {
+        try {
+            onMove.accept(message);
+        } catch (RuntimeException ignored) {
+            // a failing listener must not fail the call
+        }
+    }
+
     /** The URL calls go to first. */
     String current() {
         return urls.get(current.get());
@@ -50,7 +65,7 @@ final class Endpoints {
     void movePast(String base) {
         int i = urls.indexOf(base);
         if (i >= 0 && current.compareAndSet(i, (i + 1) % urls.size())) {
-            LOG.log(System.Logger.Level.INFO, "the validator at {0} is unavailable; next: {1}", base, current());
+            moved("the validator at " + base + " is unavailable; trying " + current() + " next");
         }
     }
 
@@ -71,8 +86,8 @@ final class Endpoints {
             try {
                 T result = attempt.apply(base, k > 0);
                 if (k > 0 && current.compareAndSet(start, i)) {
-                    LOG.log(System.Logger.Level.INFO, "the validator at {0} is unavailable ({1}); now using {2}", urls.get(start),
-                            failures.getFirst().getMessage(), base);
+                    moved("the validator at " + urls.get(start) + " is unavailable (" + failures.getFirst().getMessage()
+                            + "); now using " + base);
                 }
                 return result;
             } catch (VerityApiException e) {

@@ -144,6 +144,16 @@ public final class VerityClient implements AutoCloseable {
         return URI.create(endpoints.current());
     }
 
+    /**
+     * Tells {@code listener} (a sentence: which validator was unavailable, why, and which one is used now) each time a
+     * {@link #failover} client moves to another validator, e.g. to log it; by default it is a debug line of
+     * {@code System.Logger}. Returns this.
+     */
+    public VerityClient onFailover(Consumer<String> listener) {
+        endpoints.onMove(java.util.Objects.requireNonNull(listener));
+        return this;
+    }
+
     /** Every base URL of this client, in the order they are tried (one, unless made by {@link #failover}). */
     public List<URI> baseUrls() {
         return endpoints.all().stream().map(URI::create).toList();
@@ -496,9 +506,9 @@ public final class VerityClient implements AutoCloseable {
         } catch (HttpConnectTimeoutException e) {
             throw unreachable(base, e);
         } catch (HttpTimeoutException e) {
+            long ms = requestTimeout.toMillis();
             throw new VerityApiException(VerityApiException.TIMEOUT, "the Verity node at " + base + " did not answer "
-                    + req.method() + " " + req.uri().getPath() + " within " + (requestTimeout.toMillis() % 1000 == 0 ? requestTimeout.toSeconds() + " s"
-                    : requestTimeout.toMillis() + " ms"), 0, e);
+                    + req.method() + " " + req.uri().getPath() + " within " + (ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms"), 0, e);
         } catch (ConnectException e) {
             throw unreachable(base, e);
         } catch (IOException e) {

@@ -43,8 +43,12 @@ class FailoverClientTest {
         try (StubValidator a = new StubValidator().failing(status, code);
              StubValidator b = new StubValidator().on(ex -> StubValidator.answer(ex, 200, StubValidator.status("b", 7)));
              VerityClient client = failover(a.url(), b.url())) {
+            List<String> moves = new CopyOnWriteArrayList<>();
+            client.onFailover(moves::add);
             assertThat(client.status().validator()).isEqualTo("b");
             assertThat(client.baseUrl().toString()).isEqualTo(b.url());
+            assertThat(moves).singleElement().asString().contains("the validator at " + a.url() + " is unavailable",
+                    "stub says " + code, "now using " + b.url());
             assertThat(client.status().height()).isEqualTo(7);
             assertThat(a.requests()).as("the second call goes straight to the validator that answered").hasSize(1);
             assertThat(b.requests()).hasSize(2);

@@ -9,6 +9,8 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Whether a compute node reaches a validator: in the background, every {@code interval}, it asks for the chain's
@@ -16,12 +18,15 @@ import java.util.concurrent.TimeUnit;
  * at once. Not ready until the first answer, and while no validator answers (the reason names each URL and why).
  */
 public final class ValidatorProbe implements ReadinessCheck, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ValidatorProbe.class);
     /** How often the validators are asked by default. */
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(2);
 
     private final VerityClient client;
     private final ScheduledExecutorService timer;
-    private volatile String problem = "no validator has been asked yet";
+    private static final String NOT_ASKED = "no validator has been asked yet";
+
+    private volatile String problem = NOT_ASKED;
 
     /** Starts asking the validators at {@code urls}, each call waiting at most {@code interval} (at least 1 s). */
     public ValidatorProbe(List<String> urls, Duration interval) {
@@ -36,13 +41,21 @@ public final class ValidatorProbe implements ReadinessCheck, AutoCloseable {
     }
 
     private void probe() {
+        String before = problem;
+        String now;
         try {
             client.status();
-            problem = null;
+            now = null;
         } catch (VerityApiException e) {
-            problem = e.getMessage();
+            now = e.getMessage();
         } catch (RuntimeException e) {
-            problem = e.toString();
+            now = e.toString();
+        }
+        problem = now;
+        if (now != null && (before == null || before.equals(NOT_ASKED))) {
+            LOG.warn("not ready: {}", now);
+        } else if (now == null && before != null) {
+            LOG.info("ready: the validator at {} answers", client.baseUrl());
         }
     }
 
