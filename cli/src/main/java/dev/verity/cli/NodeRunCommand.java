@@ -15,7 +15,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code verity node run}: a compute node in the foreground, on the operator's own machine. */
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(name = "run", mixinStandardHelpOptions = true, defaultValueProvider = ConfigFileDefaults.class,
         description = {"Run a compute node in the foreground: answer the jobs the chain assigns to the node of --key.", "",
             "Refuses to start, saying what to do, when the key is not a registered node, when a model the node declares is "
                     + "not in the store, or when it declares a mode this program cannot serve. Ctrl-C (SIGTERM) stops taking "
@@ -30,6 +30,9 @@ final class NodeRunCommand extends BaseCommand {
 
     @Mixin
     LocalModels.StoreOption store;
+
+    @Mixin
+    NodeRunOptions nodeRun;
 
     @Option(names = "--state-dir", paramLabel = "DIR",
             description = "Where the node keeps the answers it computed and the chain has not yet accepted, sent again after "
@@ -89,6 +92,7 @@ final class NodeRunCommand extends BaseCommand {
 
     @Override
     protected int execute() throws Exception {
+        nodeRun.applyConfig();
         if (key == null || key.toString().isBlank()) {
             throw usage("give the node's key file with --key FILE or set VERITY_KEY");
         }
@@ -133,6 +137,7 @@ final class NodeRunCommand extends BaseCommand {
         } catch (ComputeNodeProgram.CannotStartException e) {
             throw new CliException(e.code(), e.getMessage());
         }
+        AutoCloseable monitor = nodeRun.startMonitor(program, urls, deviceChoice.device(), out());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             program.stop(Duration.ofSeconds(stopTimeout));
@@ -145,6 +150,7 @@ final class NodeRunCommand extends BaseCommand {
         System.err.println(READY + program.node().id());
         System.err.flush();
         stopped.await();
+        monitor.close();
         return 0;
     }
 }

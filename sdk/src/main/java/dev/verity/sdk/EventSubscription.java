@@ -10,10 +10,11 @@ import java.util.concurrent.TimeUnit;
  * A live event stream from {@link VerityClient#streamEvents}. Events are delivered on one daemon
  * thread, in chain order. {@link #close()} ends it; if the node ends it (or the connection breaks)
  * the error callback gets a {@link VerityApiException} with code {@code STREAM_CLOSED}, and
- * {@link #lastEventId()} says where to resume ({@code height:index}).
+ * {@link #lastEventId()} says where to resume ({@code height:index}). On a client with several validators
+ * ({@link VerityClient#failover}) the stream first moves to the next validator that answers, from that position.
  */
 public final class EventSubscription implements Closeable {
-    private final InputStream body;
+    private volatile InputStream body;
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile boolean closed;
     private volatile String lastEventId;
@@ -26,6 +27,24 @@ public final class EventSubscription implements Closeable {
     void start(Thread t) {
         reader = t;
         t.start();
+    }
+
+    /** Reads on from {@code next} (the stream opened again); false, with {@code next} closed, when this was closed. */
+    boolean attach(InputStream next) {
+        body = next;
+        if (closed) {
+            closeQuietly(next);
+            return false;
+        }
+        return true;
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // closing is best effort; the reader thread ends either way
+        }
     }
 
     void seen(String id) {
@@ -79,11 +98,7 @@ public final class EventSubscription implements Closeable {
             return;
         }
         closed = true;
-        try {
-            body.close();
-        } catch (IOException ignored) {
-            // closing is best effort; the reader thread ends either way
-        }
+        closeQuietly(body);
         Thread t = reader;
         if (t != null && t != Thread.currentThread()) {
             t.interrupt();

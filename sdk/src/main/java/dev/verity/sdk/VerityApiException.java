@@ -20,6 +20,13 @@ public final class VerityApiException extends RuntimeException {
     public static final String INTERRUPTED = "INTERRUPTED";
     /** The node closed an event stream (or it broke); reconnect from the last height seen. */
     public static final String STREAM_CLOSED = "STREAM_CLOSED";
+    /**
+     * No validator of a client with several URLs ({@link VerityClient#failover}) answered, and they failed in different
+     * ways; the message names each URL and why. (When they all failed alike, that failure's code is kept.)
+     */
+    public static final String UNAVAILABLE = "UNAVAILABLE";
+    /** The code the API answers a halted node's requests with (HTTP 503): its storage failed, ask another validator. */
+    public static final String NODE_HALTED = "NODE_HALTED";
 
     private final String code;
     private final int httpStatus;
@@ -59,6 +66,27 @@ public final class VerityApiException extends RuntimeException {
     /** True when the node answered (the request reached it and was refused or failed there). */
     public boolean answered() {
         return httpStatus != 0;
+    }
+
+    /**
+     * True when the error says the node is unavailable rather than that the request was wrong: it could not be reached
+     * or the connection broke ({@link #UNREACHABLE}, {@link #TIMEOUT}, {@link #IO_ERROR}), or it answered HTTP 502, 503
+     * (e.g. {@code NODE_HALTED}, {@code MEMPOOL_FULL}) or 504. A client with several URLs makes the same call on the next.
+     */
+    public boolean unavailable() {
+        return switch (code) {
+            case UNREACHABLE, TIMEOUT, IO_ERROR -> true;
+            default -> httpStatus == 502 || httpStatus == 503 || httpStatus == 504;
+        };
+    }
+
+    /**
+     * True when the node refused a transaction because it already holds it (in its mempool or a block): the API answers
+     * 400 {@code BAD_NONCE} "transaction HASH was already submitted". The chain takes a transaction once by its hash, so
+     * submitting it twice is harmless.
+     */
+    public boolean alreadySubmitted() {
+        return httpStatus == 400 && "BAD_NONCE".equals(code) && getMessage() != null && getMessage().contains("already submitted");
     }
 
     @Override

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.verity.core.Hash;
 import dev.verity.core.PublicKey;
+import dev.verity.core.Sha256;
 import dev.verity.protocol.tx.SignedTransaction;
 import dev.verity.sdk.api.AccountView;
 import dev.verity.sdk.api.ApiError;
@@ -23,10 +24,8 @@ import dev.verity.sdk.api.SubmitRequest;
 import dev.verity.sdk.api.SupplyView;
 import dev.verity.sdk.api.TeePolicyView;
 import dev.verity.sdk.api.TransactionReceipt;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -52,14 +51,22 @@ import java.util.function.Consumer;
  * A client of a Verity node's HTTP API (see {@code /openapi.json} on the node). Thread-safe; one
  * instance per node is enough. Every failure is a {@link VerityApiException} carrying the API error
  * code and the HTTP status (0 when the node could not be reached).
+ *
+ * <p>{@link #failover(List)} makes one client over several validators of the same chain: every call goes to the
+ * validator in use and, when that one is unavailable ({@link VerityApiException#unavailable()}: unreachable, the
+ * connection broke or timed out, HTTP 502, 503 such as {@code NODE_HALTED}, 504), the same call goes to the next URL;
+ * the client then sticks to the validator that answered. An error that is the caller's (any 4xx) is not retried
+ * elsewhere. Submitting a transaction again elsewhere is safe: the chain takes a transaction once by its hash, and
+ * a validator that already holds it (the first one took it before it went away, and passed it on) answers
+ * "already submitted", which a retried {@link #submit} turns into that validator's receipt. Event streams move to
+ * the next validator when theirs ends, resuming after the last event delivered.
  */
 public final class VerityClient implements AutoCloseable {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
     private static final AtomicInteger STREAM_THREADS = new AtomicInteger();
 
-    private final URI base;
-    private final String baseText;
+    private final Endpoints endpoints;
     private final HttpClient http;
     private final ObjectMapper json;
     private final Duration requestTimeout;
@@ -75,12 +82,11 @@ public final class VerityClient implements AutoCloseable {
     }
 
     public VerityClient(URI baseUrl, Duration connectTimeout, Duration requestTimeout) {
-        String s = baseUrl.toString();
-        while (s.endsWith("/")) {
-            s = s.substring(0, s.length() - 1);
-        }
-        this.base = parse(s);
-        this.baseText = s;
+        this(List.of(base(baseUrl.toString())), connectTimeout, requestTimeout);
+    }
+
+    private VerityClient(List<String> bases, Duration connectTimeout, Duration requestTimeout) {
+        this.endpoints = new Endpoints(bases);
         this.requestTimeout = requestTimeout;
         this.http = HttpClient.newBuilder()
                 .connectTimeout(connectTimeout)
@@ -88,6 +94,33 @@ public final class VerityClient implements AutoCloseable {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
         this.json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    }
+
+    /**
+     * One client over the validators at {@code urls} (of the same chain), the first in use: a call that finds its
+     * validator unavailable is made again on the next URL, and the client stays with the one that answered (see the
+     * class comment). When none answers, the error names every URL tried and why. One call may take up to the request
+     * timeout on each unavailable validator. With one URL this is {@link #VerityClient(String)}.
+     *
+     * @throws IllegalArgumentException when the list is empty, a URL is not an http(s) URL, or one is given twice
+     */
+    public static VerityClient failover(List<String> urls) {
+        return failover(urls, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT);
+    }
+
+    /** {@link #failover(List)} with the given connect timeout and per-validator request timeout. */
+    public static VerityClient failover(List<String> urls, Duration connectTimeout, Duration requestTimeout) {
+        return new VerityClient(urls.stream().map(VerityClient::base).toList(), connectTimeout, requestTimeout);
+    }
+
+    /** A checked base URL without a trailing slash. */
+    private static String base(String url) {
+        String s = parse(url).toString();
+        while (s.endsWith("/")) {
+            s = s.substring(0, s.length() - 1);
+        }
+        parse(s);
+        return s;
     }
 
     private static URI parse(String url) {
@@ -106,9 +139,24 @@ public final class VerityClient implements AutoCloseable {
         return u;
     }
 
-    /** The node's base URL, without a trailing slash. */
+    /** The base URL of the node in use (for a failover client, the one that answered last), without a trailing slash. */
     public URI baseUrl() {
-        return base;
+        return URI.create(endpoints.current());
+    }
+
+    /**
+     * Tells {@code listener} (a sentence: which validator was unavailable, why, and which one is used now) each time a
+     * {@link #failover} client moves to another validator, e.g. to log it; by default it is a debug line of
+     * {@code System.Logger}. Returns this.
+     */
+    public VerityClient onFailover(Consumer<String> listener) {
+        endpoints.onMove(java.util.Objects.requireNonNull(listener));
+        return this;
+    }
+
+    /** Every base URL of this client, in the order they are tried (one, unless made by {@link #failover}). */
+    public List<URI> baseUrls() {
+        return endpoints.all().stream().map(URI::create).toList();
     }
 
     /** The mapper this client reads and writes JSON with (records, unknown fields ignored). */
@@ -123,7 +171,11 @@ public final class VerityClient implements AutoCloseable {
         return submit(tx.encoded());
     }
 
-    /** Submits canonical transaction bytes (as built by {@code TransactionCodec}). */
+    /**
+     * Submits canonical transaction bytes (as built by {@code TransactionCodec}). On a failover client, when the
+     * validator in use was unavailable and the next one answers that it already holds the transaction (the first one
+     * may have taken it before it went away), that validator's receipt for it is returned.
+     */
     public TransactionReceipt submit(byte[] transaction) {
         byte[] body;
         try {
@@ -131,11 +183,22 @@ public final class VerityClient implements AutoCloseable {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        HttpRequest req = request("/v1/transactions")
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
-        return read(exchange(req), json.constructType(TransactionReceipt.class));
+        Hash hash = Sha256.digest(transaction);
+        JavaType receipt = json.constructType(TransactionReceipt.class);
+        return endpoints.call((base, retried) -> {
+            HttpRequest req = request(base, "/v1/transactions")
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                    .build();
+            try {
+                return read(base, exchange(base, req), receipt);
+            } catch (VerityApiException e) {
+                if (retried && e.alreadySubmitted()) {
+                    return read(base, exchange(base, request(base, "/v1/transactions/" + hash.hex()).GET().build()), receipt);
+                }
+                throw e;
+            }
+        });
     }
 
     public TransactionReceipt receipt(Hash tx) {
@@ -217,10 +280,12 @@ public final class VerityClient implements AutoCloseable {
      * next page, null on the last page; in the newest-first order there is one page only (next is null).
      */
     public JobPage jobPage(JobQuery q) {
-        HttpResponse<byte[]> res = exchange(request("/v1/jobs" + jobQuery(q)).GET().build());
-        List<JobView> jobs = read(res, json.getTypeFactory().constructCollectionType(List.class, JobView.class));
-        String next = res.headers().firstValue(JobPage.NEXT_CURSOR_HEADER).filter(v -> !v.isBlank()).orElse(null);
-        return new JobPage(jobs, next);
+        return endpoints.call((base, retried) -> {
+            HttpResponse<byte[]> res = exchange(base, request(base, "/v1/jobs" + jobQuery(q)).GET().build());
+            List<JobView> jobs = read(base, res, json.getTypeFactory().constructCollectionType(List.class, JobView.class));
+            String next = res.headers().firstValue(JobPage.NEXT_CURSOR_HEADER).filter(v -> !v.isBlank()).orElse(null);
+            return new JobPage(jobs, next);
+        });
     }
 
     /**
@@ -313,29 +378,31 @@ public final class VerityClient implements AutoCloseable {
         if (from < 0) {
             throw new IllegalArgumentException("the first byte must be >= 0, got " + from);
         }
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseText + "/v1/models/" + model.hex() + "/file"))
-                .timeout(requestTimeout)
-                .header("Accept", "application/octet-stream")
-                .header("User-Agent", "verity-sdk-java");
-        if (from > 0) {
-            b.header("Range", "bytes=" + from + "-");
-        }
-        HttpResponse<InputStream> res = send(b.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-        if (res.statusCode() != 200 && res.statusCode() != 206) {
-            throw streamedError(res);
-        }
-        return res;
+        return endpoints.call((base, retried) -> {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/v1/models/" + model.hex() + "/file"))
+                    .timeout(requestTimeout)
+                    .header("Accept", "application/octet-stream")
+                    .header("User-Agent", "verity-sdk-java");
+            if (from > 0) {
+                b.header("Range", "bytes=" + from + "-");
+            }
+            HttpResponse<InputStream> res = send(base, b.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+            if (res.statusCode() != 200 && res.statusCode() != 206) {
+                throw streamedError(base, res);
+            }
+            return res;
+        });
     }
 
     /** The API error a streamed response carries instead of its content (its first 64 KiB are read, then it is closed). */
-    private VerityApiException streamedError(HttpResponse<InputStream> res) {
+    private VerityApiException streamedError(String base, HttpResponse<InputStream> res) {
         byte[] body;
         try (InputStream in = res.body()) {
             body = in.readNBytes(64 * 1024);
         } catch (IOException e) {
             body = new byte[0];
         }
-        return error(res.statusCode(), body);
+        return error(base, res.statusCode(), body);
     }
 
     /** The node's OpenAPI document. */
@@ -357,101 +424,44 @@ public final class VerityClient implements AutoCloseable {
      * exception it throws goes to {@code onError} and the stream goes on. {@code onError} (may be
      * null) is called once if the stream ends other than by {@link EventSubscription#close()}.
      *
+     * <p>On a {@link #failover} client a stream that ends is opened again on the next validator that answers, after
+     * the last event delivered ({@code Last-Event-ID}); {@code onError} hears of it only when no validator takes it up.
+     * Until the first event arrives there is no position to resume from, so a live-only stream ({@code fromHeight}
+     * null) may miss the events of the blocks produced while it moved.
+     *
      * @throws VerityApiException when the node refuses the subscription (e.g. BAD_REQUEST) or cannot be reached
      */
     public EventSubscription streamEvents(EventQuery q, Consumer<EventView> onEvent, Consumer<Throwable> onError) {
-        HttpRequest req = request("/v1/events/stream" + eventQuery(q, false))
-                .header("Accept", "text/event-stream")
-                .GET()
-                .build();
-        HttpResponse<InputStream> res = send(req, HttpResponse.BodyHandlers.ofInputStream());
-        if (res.statusCode() != 200) {
-            throw streamedError(res);
-        }
-        EventSubscription sub = new EventSubscription(res.body());
+        EventPump.Opened first = openStream(q, null);
+        EventSubscription sub = new EventSubscription(first.body());
         subscriptions.add(sub);
-        Thread t = new Thread(() -> pump(sub, res.body(), onEvent, onError), "verity-events-" + STREAM_THREADS.incrementAndGet());
+        EventPump pump = new EventPump(json, sub, onEvent, onError,
+                endpoints.size() == 1 ? null : ended -> {
+                    endpoints.movePast(ended);
+                    return openStream(q, sub);
+                },
+                () -> subscriptions.remove(sub));
+        Thread t = new Thread(() -> pump.run(first), "verity-events-" + STREAM_THREADS.incrementAndGet());
         t.setDaemon(true);
         sub.start(t);
         return sub;
     }
 
-    private void pump(EventSubscription sub, InputStream in, Consumer<EventView> onEvent, Consumer<Throwable> onError) {
-        Throwable failure = null;
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            StringBuilder data = new StringBuilder();
-            String id = null;
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (line.isEmpty()) {
-                    if (!data.isEmpty()) {
-                        EventView ev;
-                        try {
-                            ev = json.readValue(data.toString(), EventView.class);
-                        } catch (IOException e) {
-                            ev = null;
-                            report(onError, new VerityApiException("BAD_EVENT", "the node sent an event that is not an EventView: "
-                                    + e.getMessage(), 200, e));
-                        }
-                        if (ev != null) {
-                            if (id != null) {
-                                sub.seen(id);
-                            }
-                            try {
-                                onEvent.accept(ev);
-                            } catch (RuntimeException e) {
-                                report(onError, e);
-                            }
-                        }
-                    }
-                    data.setLength(0);
-                    id = null;
-                    continue;
-                }
-                if (line.startsWith(":")) {
-                    continue; // a comment: keep-alive
-                }
-                int colon = line.indexOf(':');
-                String field = colon < 0 ? line : line.substring(0, colon);
-                String value = colon < 0 ? "" : line.substring(colon + 1);
-                if (value.startsWith(" ")) {
-                    value = value.substring(1);
-                }
-                switch (field) {
-                    case "data" -> {
-                        if (!data.isEmpty()) {
-                            data.append('\n');
-                        }
-                        data.append(value);
-                    }
-                    case "id" -> id = value;
-                    default -> {
-                        // "event" (the type is in the data too) and "retry" need nothing
-                    }
-                }
+    /** Opens the stream of {@code q}, or (with {@code resume}) again after the last event {@code resume} delivered. */
+    private EventPump.Opened openStream(EventQuery q, EventSubscription resume) {
+        String lastId = resume == null ? null : resume.lastEventId();
+        EventQuery query = lastId == null ? q : q.withFromHeight(resume.lastHeight());
+        return endpoints.call((base, retried) -> {
+            HttpRequest.Builder b = request(base, "/v1/events/stream" + eventQuery(query, false)).header("Accept", "text/event-stream");
+            if (lastId != null) {
+                b.header("Last-Event-ID", lastId);
             }
-        } catch (IOException | RuntimeException e) {
-            failure = e;
-        } finally {
-            subscriptions.remove(sub);
-            if (!sub.closedByUser()) {
-                String resume = sub.lastEventId() == null ? "" : " after event " + sub.lastEventId();
-                report(onError, new VerityApiException(VerityApiException.STREAM_CLOSED, "the event stream from " + baseText
-                        + " ended" + (failure == null ? "" : " (" + failure.getMessage() + ")") + "; resubscribe with fromHeight="
-                        + Math.max(0, sub.lastHeight()) + resume + " to go on", 0, failure));
+            HttpResponse<InputStream> res = send(base, b.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+            if (res.statusCode() != 200) {
+                throw streamedError(base, res);
             }
-            sub.finished();
-        }
-    }
-
-    private static void report(Consumer<Throwable> onError, Throwable t) {
-        if (onError != null) {
-            try {
-                onError.accept(t);
-            } catch (RuntimeException ignored) {
-                // nothing sensible to do with a failing error handler
-            }
-        }
+            return new EventPump.Opened(base, res.body());
+        });
     }
 
     private String eventQuery(EventQuery q, boolean withLimit) {
@@ -467,46 +477,51 @@ public final class VerityClient implements AutoCloseable {
 
     // ------------------------------------------------------------------ plumbing
 
-    private HttpRequest.Builder request(String pathAndQuery) {
-        return HttpRequest.newBuilder(URI.create(baseText + pathAndQuery))
+    private HttpRequest.Builder request(String base, String pathAndQuery) {
+        return HttpRequest.newBuilder(URI.create(base + pathAndQuery))
                 .timeout(requestTimeout)
                 .header("Accept", "application/json")
                 .header("User-Agent", "verity-sdk-java");
     }
 
     private <T> T get(String pathAndQuery, Class<T> type) {
-        return read(exchange(request(pathAndQuery).GET().build()), json.constructType(type));
+        return get(pathAndQuery, json.constructType(type));
     }
 
     private <T> T get(String pathAndQuery, TypeReference<T> type) {
-        return read(exchange(request(pathAndQuery).GET().build()), json.constructType(type));
+        return get(pathAndQuery, json.constructType(type));
     }
 
-    private HttpResponse<byte[]> exchange(HttpRequest req) {
-        return send(req, HttpResponse.BodyHandlers.ofByteArray());
+    private <T> T get(String pathAndQuery, JavaType type) {
+        return endpoints.call((base, retried) -> read(base, exchange(base, request(base, pathAndQuery).GET().build()), type));
     }
 
-    private <B> HttpResponse<B> send(HttpRequest req, HttpResponse.BodyHandler<B> handler) {
+    private HttpResponse<byte[]> exchange(String base, HttpRequest req) {
+        return send(base, req, HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private <B> HttpResponse<B> send(String base, HttpRequest req, HttpResponse.BodyHandler<B> handler) {
         try {
             return http.send(req, handler);
         } catch (HttpConnectTimeoutException e) {
-            throw unreachable(e);
+            throw unreachable(base, e);
         } catch (HttpTimeoutException e) {
-            throw new VerityApiException(VerityApiException.TIMEOUT, "the Verity node at " + baseText + " did not answer "
-                    + req.method() + " " + req.uri().getPath() + " within " + requestTimeout.toSeconds() + " s", 0, e);
+            long ms = requestTimeout.toMillis();
+            throw new VerityApiException(VerityApiException.TIMEOUT, "the Verity node at " + base + " did not answer "
+                    + req.method() + " " + req.uri().getPath() + " within " + (ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms"), 0, e);
         } catch (ConnectException e) {
-            throw unreachable(e);
+            throw unreachable(base, e);
         } catch (IOException e) {
             if (isConnectFailure(e)) {
-                throw unreachable(e);
+                throw unreachable(base, e);
             }
-            throw new VerityApiException(VerityApiException.IO_ERROR, "lost the connection to the Verity node at " + baseText
+            throw new VerityApiException(VerityApiException.IO_ERROR, "lost the connection to the Verity node at " + base
                     + " during " + req.method() + " " + req.uri().getPath() + ": " + e.getMessage(), 0, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new VerityApiException(VerityApiException.INTERRUPTED, "interrupted while waiting for the Verity node at " + baseText, 0, e);
+            throw new VerityApiException(VerityApiException.INTERRUPTED, "interrupted while waiting for the Verity node at " + base, 0, e);
         } catch (IllegalArgumentException e) {
-            throw unreachable(e);
+            throw unreachable(base, e);
         }
     }
 
@@ -519,24 +534,24 @@ public final class VerityClient implements AutoCloseable {
         return false;
     }
 
-    private VerityApiException unreachable(Exception e) {
-        return new VerityApiException(VerityApiException.UNREACHABLE, "cannot reach the Verity node at " + baseText
+    private static VerityApiException unreachable(String base, Exception e) {
+        return new VerityApiException(VerityApiException.UNREACHABLE, "cannot reach the Verity node at " + base
                 + ": is it running?", 0, e);
     }
 
-    private <T> T read(HttpResponse<byte[]> res, JavaType type) {
+    private <T> T read(String base, HttpResponse<byte[]> res, JavaType type) {
         if (res.statusCode() / 100 != 2) {
-            throw error(res.statusCode(), res.body());
+            throw error(base, res.statusCode(), res.body());
         }
         try {
             return json.readValue(res.body(), type);
         } catch (IOException e) {
-            throw new VerityApiException("BAD_RESPONSE", "the node at " + baseText + " sent an answer this client cannot read ("
+            throw new VerityApiException("BAD_RESPONSE", "the node at " + base + " sent an answer this client cannot read ("
                     + e.getMessage() + "); are the node and the SDK of the same version?", res.statusCode(), e);
         }
     }
 
-    private VerityApiException error(int status, byte[] body) {
+    private VerityApiException error(String base, int status, byte[] body) {
         try {
             ApiError e = json.readValue(body, ApiError.class);
             if (e != null && e.code() != null) {
@@ -549,7 +564,7 @@ public final class VerityClient implements AutoCloseable {
         if (text.length() > 200) {
             text = text.substring(0, 200) + "...";
         }
-        return new VerityApiException("HTTP_" + status, "the node at " + baseText + " answered HTTP " + status
+        return new VerityApiException("HTTP_" + status, "the node at " + base + " answered HTTP " + status
                 + (text.isEmpty() ? "" : ": " + text), status);
     }
 

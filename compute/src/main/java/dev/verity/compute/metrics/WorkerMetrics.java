@@ -11,9 +11,10 @@ import java.util.function.Supplier;
 
 /**
  * A compute node worker's metrics, tagged with its node id (the first 16 hex digits), so that the workers of one
- * process (the devnet's) can share a registry: answers posted by mode and reason, answers the chain did not accept,
- * inference latency by model and mode (a histogram), jobs running and queued, the device in use, and the fees earned
- * and penalties the chain records for the node. {@link #NONE} records nothing.
+ * process (the devnet's) can share a registry: jobs by how they ended and mode, answers posted by mode and reason,
+ * answers the chain did not accept, inference latency by model and mode (a histogram), jobs running and queued here
+ * and assigned on chain, the device in use, and the fees earned and penalties the chain records for the node.
+ * {@link #NONE} records nothing.
  */
 public final class WorkerMetrics {
     /** Records nothing: the worker's default. */
@@ -27,6 +28,23 @@ public final class WorkerMetrics {
     private final AtomicLong earned = new AtomicLong();
     private final AtomicLong penalized = new AtomicLong();
     private final AtomicLong completed = new AtomicLong();
+    private final AtomicLong assigned = new AtomicLong();
+
+    /** How a job the worker took ended, the {@code status} of {@code verity_worker_jobs_total}. */
+    public enum JobOutcome {
+        /** Its result was included. */
+        RESULT,
+        /** Its failure report was included. */
+        FAILURE,
+        /** The chain refused the node's answer for good, and the NODE_FAULT report that replaced it too. */
+        REFUSED,
+        /** It was no longer the node's to answer (reassigned, expired) when the worker came to it. */
+        DROPPED;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     /** Metrics in {@code registry}, for a worker that runs its models on {@code device} ({@code cpu} today). */
     public WorkerMetrics(MeterRegistry registry, String device) {
@@ -65,6 +83,18 @@ public final class WorkerMetrics {
                 .description("penalties the chain took from the node (NodeView.penalized)").register(registry);
         Gauge.builder("verity.worker.jobs.completed.onchain", completed, AtomicLong::get).tags(node)
                 .description("jobs the chain counts as completed by the node (NodeView.jobsCompleted)").register(registry);
+        Gauge.builder("verity.worker.jobs.assigned.onchain", assigned, AtomicLong::get).tags(node)
+                .description("jobs the chain has assigned to the node that wait for its answer (NodeView.jobsInFlight)")
+                .register(registry);
+    }
+
+    /** A job the worker took ended as {@code outcome}. */
+    public void job(String mode, JobOutcome outcome) {
+        if (enabled()) {
+            Counter.builder("verity.worker.jobs").tags(node.and("mode", mode, "status", outcome.label()))
+                    .description("jobs the worker took, by how they ended (result, failure, refused, dropped) and mode")
+                    .register(registry).increment();
+        }
     }
 
     /** A result posted and included. */
@@ -103,10 +133,11 @@ public final class WorkerMetrics {
         }
     }
 
-    /** What the chain records for the node: fees earned, penalties, jobs completed. */
-    public void nodeView(long earnedBaseUnits, long penalizedBaseUnits, long jobsCompleted) {
+    /** What the chain records for the node: fees earned, penalties, jobs completed and jobs assigned now. */
+    public void nodeView(long earnedBaseUnits, long penalizedBaseUnits, long jobsCompleted, long jobsAssigned) {
         earned.set(earnedBaseUnits);
         penalized.set(penalizedBaseUnits);
         completed.set(jobsCompleted);
+        assigned.set(jobsAssigned);
     }
 }

@@ -1,6 +1,7 @@
 package dev.verity.compute.worker;
 
 import dev.verity.compute.metrics.WorkerMetrics;
+import dev.verity.compute.metrics.WorkerMetrics.JobOutcome;
 import dev.verity.compute.tee.Enclave;
 import dev.verity.compute.verify.Tracer;
 import dev.verity.core.Hash;
@@ -130,6 +131,9 @@ public final class ComputeWorker implements AutoCloseable {
     private final ThreadPoolExecutor runnerPool;
     private final Set<Hash> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean paused = new AtomicBoolean();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean readingNodeView = new AtomicBoolean();
     private final Set<String> finished = Collections.synchronizedSet(Collections.newSetFromMap(new LinkedHashMap<>() {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
@@ -195,28 +199,39 @@ public final class ComputeWorker implements AutoCloseable {
     }
 
     public void start() {
+        started.set(true);
         warnOnCapacityMismatch();
         if (journal != null) {
             poller.execute(this::resendJournaled); // the same single thread: before the first poll
         }
         poller.scheduleWithFixedDelay(this::poll, 0, config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
-        if (metrics.enabled()) {
-            poller.scheduleWithFixedDelay(this::readNodeView, 0, WorkerMetrics.NODE_VIEW_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-        }
+        scheduleNodeView();
     }
 
-    /** Records this worker's metrics in {@code m} (call before {@link #start()}); returns this. */
+    /**
+     * Records this worker's metrics in {@code m}, from now on; returns this. Best before {@link #start()}; a worker
+     * already running (one a program started) counts from here, and reads its node's earnings from the chain from here.
+     */
     public ComputeWorker metrics(WorkerMetrics m) {
         m.bind(nodeId.hex(), inFlight::size, () -> runnerPool.getQueue().size());
         this.metrics = m;
+        if (started.get()) {
+            scheduleNodeView();
+        }
         return this;
+    }
+
+    private void scheduleNodeView() {
+        if (metrics.enabled() && !closed.get() && readingNodeView.compareAndSet(false, true)) {
+            poller.scheduleWithFixedDelay(this::readNodeView, 0, WorkerMetrics.NODE_VIEW_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     /** Reads the node's earnings and penalties from the chain into the metrics. */
     void readNodeView() {
         try {
             var n = client.node(nodeId);
-            metrics.nodeView(n.earned(), n.penalized(), n.jobsCompleted());
+            metrics.nodeView(n.earned(), n.penalized(), n.jobsCompleted(), n.jobsInFlight());
         } catch (RuntimeException e) {
             LOG.debug("cannot read node {} for its metrics: {}", nodeId.hex(), e.getMessage());
         }
@@ -296,6 +311,16 @@ public final class ComputeWorker implements AutoCloseable {
 
     public void resume() {
         paused.set(false);
+    }
+
+    /** True while the worker takes no new jobs: paused (a program stopping pauses it first) or closed. */
+    public boolean paused() {
+        return paused.get() || closed.get();
+    }
+
+    /** True once {@link #close()} has been called. */
+    public boolean closed() {
+        return closed.get();
     }
 
     /** Jobs taken and not yet answered (running or queued in this worker). */
@@ -395,6 +420,7 @@ public final class ComputeWorker implements AutoCloseable {
                     journal.delete(task.id);
                 }
                 finished.add(task.assignment);
+                metrics.job(job.mode(), JobOutcome.DROPPED);
                 return;
             }
             AnswerJournal.Entry saved = journal == null ? null : journal.read(task.id);
@@ -474,9 +500,11 @@ public final class ComputeWorker implements AutoCloseable {
             if (failure == null) {
                 completed.incrementAndGet();
                 metrics.result(job.mode());
+                metrics.job(job.mode(), JobOutcome.RESULT);
             } else {
                 failuresPosted.get(failure.reason()).incrementAndGet();
                 metrics.failure(job.mode(), failure.reason().name());
+                metrics.job(job.mode(), JobOutcome.FAILURE);
                 LOG.info("job {}: posted {} ({})", id.hex(), failure.reason(), failure.message());
             }
             finished.add(assignment);
@@ -486,6 +514,7 @@ public final class ComputeWorker implements AutoCloseable {
             if (e.code() != null && NOT_OURS.contains(e.code())) {
                 forget(id);
                 finished.add(assignment);
+                metrics.job(job.mode(), JobOutcome.DROPPED);
                 LOG.info("job {}: no longer this node's to answer: {}", id.hex(), e.getMessage());
                 return;
             }
@@ -502,6 +531,7 @@ public final class ComputeWorker implements AutoCloseable {
             }
             if (refused) {
                 finished.add(assignment);
+                metrics.job(job.mode(), JobOutcome.REFUSED);
             }
             LOG.warn("job {}: answer not accepted{}: {}", id.hex(), refused ? "" : " (tried again at the next poll)",
                     e.getMessage());
@@ -625,6 +655,7 @@ public final class ComputeWorker implements AutoCloseable {
 
     @Override
     public void close() {
+        closed.set(true);
         poller.shutdownNow();
         runnerPool.getQueue().clear(); // jobs not started stay unanswered; running ones finish
         runnerPool.shutdown();
