@@ -52,7 +52,7 @@ class ComputeNodeRecoverySystemTest {
         net.startValidator();
         net.registerSentenceModel(model);
         carol = net.computeNode("carol");
-        net.register(List.of(carol), List.of(model), "NONE", 2);
+        net.register(carol, List.of(model), "NONE", 2);
         client = new Wallet(net.sdk(), net.client().key());
     }
 

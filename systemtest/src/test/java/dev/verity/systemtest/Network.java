@@ -39,7 +39,7 @@ import java.util.function.Consumer;
  * the command line has no command, with the SDK.
  *
  * <p>The chain id is the devnet's ({@link DevnetGenesis#CHAIN_ID}), the only chain the development enclave signs for,
- * so a TEE case can start a node with that enclave on this network.
+ * so that a TEE node can run one ({@link DevelopmentEnclave}).
  */
 final class Network {
     static final String CHAIN_ID = DevnetGenesis.CHAIN_ID;
@@ -284,24 +284,20 @@ final class Network {
         return new ComputeNode(account(name), home.resolve("models"), home.resolve("state"));
     }
 
-    /**
-     * {@code bin/verity node register} for each node, side by side: stakes 1,500 VRT for {@code models} in {@code modes}
-     * (e.g. "NONE,SAMPLED").
-     */
-    void register(List<ComputeNode> nodes, List<String> models, String modes, int capacity) {
-        List<VerityProcess> running = new ArrayList<>();
-        for (ComputeNode node : nodes) {
-            List<String> args = new ArrayList<>(List.of("node", "register", "--stake", "1500", "--mode", modes, "--capacity",
-                    Integer.toString(capacity), "--wait", "--json"));
-            for (String m : models) {
-                args.add("--model");
-                args.add(m);
-            }
-            running.add(launchCommand("node-register-" + node.name(), node.account(), args.toArray(String[]::new)));
+    /** {@code bin/verity node register}: stakes 1,500 VRT for {@code models} in {@code modes} (e.g. "NONE,SAMPLED"). */
+    void register(ComputeNode node, List<String> models, String modes, int capacity) {
+        processes.finish(launchRegistration(node, models, modes, capacity)).ok();
+    }
+
+    /** Starts {@code bin/verity node register} and returns at once ({@link Processes#finish} waits for it). */
+    VerityProcess launchRegistration(ComputeNode node, List<String> models, String modes, int capacity) {
+        List<String> args = new ArrayList<>(List.of("node", "register", "--stake", "1500", "--mode", modes, "--capacity",
+                Integer.toString(capacity), "--wait", "--json"));
+        for (String m : models) {
+            args.add("--model");
+            args.add(m);
         }
-        for (VerityProcess p : running) {
-            processes.finish(p).ok();
-        }
+        return launchCommand("node-register-" + node.name(), node.account(), args.toArray(String[]::new));
     }
 
     /**

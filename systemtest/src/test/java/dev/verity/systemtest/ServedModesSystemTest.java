@@ -36,8 +36,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * A validator and two compute nodes, all started from the release archive, each node with its own key, model store
  * (pulled from the validator) and state directory: a job settles in every verification mode the node program serves,
- * submitted with {@code bin/verity job submit --wait}. The jobs of all modes are submitted at once, each by a client
- * of its own, and each test checks one of them.
+ * submitted with {@code bin/verity job submit --wait}. Alice also serves TEE, from the development enclave (the chain
+ * trusts its platform and the release's build measurement). The jobs of all modes are submitted at once, each by a
+ * client of its own, and each test checks one of them.
  */
 class ServedModesSystemTest {
     @RegisterExtension
@@ -55,15 +56,12 @@ class ServedModesSystemTest {
     static final Map<ServedMode, VerityProcess> submissions = new EnumMap<>(ServedMode.class);
     static final Map<ServedMode, Path> inputs = new EnumMap<>(ServedMode.class);
 
-    /**
-     * The verification modes {@code bin/verity node run} serves, each with the model its jobs run. A mode joins the list
-     * when the node program serves it. TEE does with a node started with an enclave ({@link Network#launchNode}'s
-     * options) on a chain whose genesis trusts that enclave's root and measurement ({@link Network#create}'s genesis
-     * content); the network's chain id is already the devnet's, the only one the development enclave signs for.
-     */
+    /** The verification modes {@code bin/verity node run} serves, each with the model its jobs run. */
     enum ServedMode {
         /** The bundled sentence-embedding model on ONNX Runtime; the result carries the node's signature only. */
         NONE(Model.SENTENCE),
+        /** The sentence model on ONNX Runtime in the node's enclave, which signs the result. */
+        TEE(Model.SENTENCE),
         /** The digits package on the integer engine; settles when its challenge window closes unchallenged. */
         OPTIMISTIC(Model.DIGITS),
         /** The digits package on the integer engine; audited by the other node (this chain audits every one). */
@@ -87,7 +85,11 @@ class ServedModesSystemTest {
     static void startANetworkOfThreeProcessesAndSubmitAJobInEachMode() throws Exception {
         String[] accounts = Stream.concat(Stream.of("alice", "bob"), Arrays.stream(ServedMode.values()).map(ServedMode::client))
                 .toArray(String[]::new);
-        net = Network.create(processes, dir, Network.params(), accounts);
+        DevelopmentEnclave enclave = DevelopmentEnclave.create(dir.resolve("dev-sev-snp"), processes.release());
+        net = Network.create(processes, dir, genesis -> {
+            genesis.params(Network.params());
+            enclave.trustIn(genesis);
+        }, accounts);
         sentenceModel = net.installSentenceModel();
         digits = net.installDigits();
         net.startValidator();
@@ -96,9 +98,13 @@ class ServedModesSystemTest {
         alice = net.computeNode("alice");
         bob = net.computeNode("bob");
         List<String> models = List.of(sentenceModel, digits.id().hex());
-        net.register(List.of(alice, bob), models, "NONE,OPTIMISTIC,SAMPLED", 2);
-        // Both start side by side, each pulling both models from the validator into its own store.
-        VerityProcess a = net.launchNode(alice, net.api());
+        VerityProcess registerAlice = net.launchRegistration(alice, models, "NONE,TEE,OPTIMISTIC,SAMPLED", 2);
+        VerityProcess registerBob = net.launchRegistration(bob, models, "NONE,OPTIMISTIC,SAMPLED", 2);
+        processes.finish(registerAlice).ok();
+        processes.finish(registerBob).ok();
+        // Both start side by side, each pulling both models from the validator into its own store; alice registers the
+        // enclave it starts.
+        VerityProcess a = net.launchNode(alice, net.api(), enclave.nodeOptions());
         VerityProcess b = net.launchNode(bob, net.api());
         Network.awaitRunning(a);
         Network.awaitRunning(b);
@@ -153,6 +159,12 @@ class ServedModesSystemTest {
         assertThat(events.get("JOB_SETTLED")).as("settled once").hasSize(1);
         assertThat(events).as("never disputed").doesNotContainKey("JOB_DISPUTED");
         switch (mode) {
+            case TEE -> {
+                assertThat(node).as("the only node with an enclave").isEqualTo(alice.id());
+                assertThat(net.sdk().node(dev.verity.core.PublicKey.fromHex(node)).enclaveKey())
+                        .as("alice's enclave, registered at its start").isNotNull();
+                assertThat(norm(output)).as("the embedding is L2-normalized").isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-3));
+            }
             case NONE -> {
                 assertThat(r.path("outputSize").asInt()).as("a 384-float sentence embedding").isEqualTo(384 * Float.BYTES);
                 assertThat(norm(output)).as("the embedding is L2-normalized").isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-3));
