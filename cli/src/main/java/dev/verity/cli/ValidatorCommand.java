@@ -17,7 +17,11 @@ import picocli.CommandLine.Option;
             "It produces blocks and serves the API on 127.0.0.1 (this machine only) unless --listen names another "
                     + "address: --listen 0.0.0.0:8645 makes it a public server, reachable from other machines, with "
                     + "per-client limits (docs/ARCHITECTURE.md). A new data directory needs --genesis; an existing "
-                    + "one restarts from its stored chain. Prints '" + ValidatorProcess.READY + "P' once it serves the API."})
+                    + "one restarts from its stored chain. Prints '" + ValidatorProcess.READY + "P' once it serves the API.", "",
+            "Exit status: " + ValidatorProcess.EXIT_STORAGE_FAILED + " after a storage failure (nothing acknowledged is lost; fix "
+                    + "the disk and start it again), " + ValidatorProcess.EXIT_BLOCK_PRODUCTION_FAILED + " when block production "
+                    + "stopped, " + ValidatorProcess.EXIT_CANNOT_START + " when it cannot start (a damaged store, a bad key or "
+                    + "genesis file; the error says what to do), 2 bad usage."})
 final class ValidatorCommand extends BaseCommand {
     @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "Where the node keeps its chain.")
     Path dataDir;
@@ -59,19 +63,21 @@ final class ValidatorCommand extends BaseCommand {
         if (blockInterval < 1) {
             throw usage("--block-interval must be at least 1 ms, got " + blockInterval);
         }
-        PrivateKey key = KeyFiles.load(keyFile);
-        Genesis genesis = null;
-        if (genesisFile != null) {
-            if (!Files.isRegularFile(genesisFile)) {
-                throw new CliException("NO_SUCH_FILE", "no such genesis file: " + genesisFile);
+        PrivateKey key;
+        ValidatorProcess node;
+        try {
+            key = KeyFiles.load(keyFile);
+            node = new ValidatorProcess(dataDir, key, genesis(), apiConfig, blockInterval, models, acceptWalLoss);
+        } catch (RuntimeException | java.io.IOException e) {
+            // A damaged store, a bad key or genesis file: the validator's own exit status for "cannot start", so that
+            // a supervisor tells it from a node that ran and stopped (74, 70).
+            out().error(Errors.code(e), Errors.message(e));
+            if (verbose) {
+                e.printStackTrace(out().err());
+                out().err().flush();
             }
-            try {
-                genesis = Genesis.decode(Files.readAllBytes(genesisFile));
-            } catch (RuntimeException e) {
-                throw new CliException("BAD_GENESIS", genesisFile + " is not a genesis file: " + Errors.message(e));
-            }
+            return ValidatorProcess.EXIT_CANNOT_START;
         }
-        ValidatorProcess node = new ValidatorProcess(dataDir, key, genesis, apiConfig, blockInterval, models, acceptWalLoss);
         Runtime.getRuntime().addShutdownHook(new Thread(node::close, "verity-validator-shutdown"));
         String url = node.url();
         boolean isPublic = !apiConfig.isLoopback();
@@ -96,6 +102,21 @@ final class ValidatorCommand extends BaseCommand {
             node.close(); // interrupted (embedded use); a signal closes it through the shutdown hook
         }
         return 0;
+    }
+
+    /** The genesis of --genesis, or null when none was given. */
+    private Genesis genesis() throws java.io.IOException {
+        if (genesisFile == null) {
+            return null;
+        }
+        if (!Files.isRegularFile(genesisFile)) {
+            throw new CliException("NO_SUCH_FILE", "no such genesis file: " + genesisFile);
+        }
+        try {
+            return Genesis.decode(Files.readAllBytes(genesisFile));
+        } catch (RuntimeException e) {
+            throw new CliException("BAD_GENESIS", genesisFile + " is not a genesis file: " + Errors.message(e));
+        }
     }
 
     /** The API's listen address from --listen or --port (127.0.0.1:8645 when neither is given). */

@@ -62,6 +62,21 @@ class ValidatorCommandTest {
     }
 
     @Test
+    void aValidatorThatCannotStartExitsWithItsOwnStatusAndSaysWhy() throws Exception {
+        CliRun.Result noKey = validator("--port", "0");
+        assertThat(noKey.exitCode()).as(noKey.toString()).isEqualTo(ValidatorProcess.EXIT_CANNOT_START);
+        assertThat(noKey.err()).contains("missing.key");
+
+        Path key = dir.resolve("validator.key");
+        KeyFiles.save(key, VALIDATOR);
+        Files.writeString(dir.resolve("not-a-genesis.bin"), "hello");
+        CliRun.Result badGenesis = run("validator", "--data-dir", dir.resolve("data").toString(), "--key", key.toString(),
+                "--genesis", dir.resolve("not-a-genesis.bin").toString(), "--port", "0", "--json");
+        assertThat(badGenesis.exitCode()).as(badGenesis.toString()).isEqualTo(ValidatorProcess.EXIT_CANNOT_START);
+        assertThat(badGenesis.json().get("code").asText()).isEqualTo("BAD_GENESIS");
+    }
+
+    @Test
     void listenAddressesParse() {
         assertThat(ApiServerConfig.parseListen("127.0.0.1:8645")).isEqualTo(new ApiServerConfig.ListenAddress("127.0.0.1", 8645));
         assertThat(ApiServerConfig.parseListen("0.0.0.0:0").isLoopback()).isFalse();

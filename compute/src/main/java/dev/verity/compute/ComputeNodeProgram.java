@@ -131,17 +131,15 @@ public final class ComputeNodeProgram implements AutoCloseable {
     }
 
     private final VerityClient client;
-    private final String apiUrl;
     private final NodeView node;
     private final ModelRunners runners;
     private final ComputeWorker worker;
     private final VerificationRoles roles;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private ComputeNodeProgram(VerityClient client, String apiUrl, NodeView node, ModelRunners runners, ComputeWorker worker,
+    private ComputeNodeProgram(VerityClient client, NodeView node, ModelRunners runners, ComputeWorker worker,
                                VerificationRoles roles) {
         this.client = client;
-        this.apiUrl = apiUrl;
         this.node = node;
         this.runners = runners;
         this.worker = worker;
@@ -150,26 +148,22 @@ public final class ComputeNodeProgram implements AutoCloseable {
 
     /** Checks everything, then starts taking jobs; throws {@link CannotStartException} when it must not. */
     public static ComputeNodeProgram start(Options o) {
-        String url = null;
-        VerityClient client = null;
-        List<String> tried = new ArrayList<>();
-        for (String candidate : o.apiUrls()) {
-            VerityClient c = new VerityClient(candidate);
-            try {
-                c.status();
-                url = candidate;
-                client = c;
-                break;
-            } catch (VerityApiException e) {
-                tried.add(candidate + " (" + e.getMessage() + ")");
-                c.close();
-            }
+        // One client over every validator given: each call fails over to the next when its validator is unavailable.
+        VerityClient client;
+        try {
+            client = VerityClient.failover(o.apiUrls());
+        } catch (IllegalArgumentException e) {
+            throw new CannotStartException("BAD_API_URL", e.getMessage());
         }
-        if (client == null) {
-            throw new CannotStartException("UNREACHABLE", "no validator answers: " + String.join("; ", tried));
+        client.onFailover(move -> LOG.warn("{}", move));
+        try {
+            client.status();
+        } catch (VerityApiException e) {
+            client.close();
+            throw new CannotStartException("UNREACHABLE", "no validator answers: " + e.getMessage());
         }
         try {
-            return start(o, client, url);
+            return start(o, client, client.baseUrl().toString());
         } catch (RuntimeException e) {
             client.close();
             throw e;
@@ -243,7 +237,7 @@ public final class ComputeNodeProgram implements AutoCloseable {
         }
         LOG.info("node {} runs against {}: models {}, modes {}, capacity {}, ONNX Runtime on {}", id, url, node.models(),
                 node.modes(), capacity, o.device().describe());
-        return new ComputeNodeProgram(client, url, node, runners, worker, roles);
+        return new ComputeNodeProgram(client, node, runners, worker, roles);
     }
 
     /** The node as the chain knows it, registering it first when it is not registered and registration was asked for. */
@@ -299,8 +293,9 @@ public final class ComputeNodeProgram implements AutoCloseable {
         return enclave;
     }
 
+    /** The validator API the node uses now (with several, the one that answered last). */
     public String apiUrl() {
-        return apiUrl;
+        return client.baseUrl().toString();
     }
 
     public NodeView node() {

@@ -11,6 +11,7 @@ import dev.verity.validator.chain.ChainNode;
 import dev.verity.validator.chain.NodeConfig;
 import dev.verity.validator.consensus.SingleValidatorConsensus;
 import dev.verity.validator.metrics.ValidatorMetrics;
+import dev.verity.validator.storage.DiskFull;
 import dev.verity.validator.storage.StoreFaults;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,6 +44,15 @@ public final class ValidatorProcess implements AutoCloseable {
     /** Exit status of {@link #main} when the node cannot start (a damaged store, a bad key file, a bad option). */
     public static final int EXIT_CANNOT_START = 3;
 
+    /**
+     * <b>Test seam</b>, for the system tests that run the validator from the release archive (where no test code can
+     * reach into the process): the system property {@code verity.test.diskFullAtCommit=N} (given to {@code bin/verity}
+     * as {@code VERITY_JAVA_OPTS=-Dverity.test.diskFullAtCommit=N}) makes this process's N-th block commit fail as a full
+     * disk does ("No space left on device"), and every write after it ({@link DiskFull}; 1 is the genesis commit of a
+     * new data directory). Unset, as in production, the store writes everything.
+     */
+    public static final String DISK_FULL_AT_COMMIT = "verity.test.diskFullAtCommit";
+
     private final ChainNode chain;
     private final SingleValidatorConsensus consensus;
     private final ApiServer api;
@@ -66,7 +76,7 @@ public final class ValidatorProcess implements AutoCloseable {
     public ValidatorProcess(Path dataDir, PrivateKey key, Genesis genesis, ApiServerConfig apiConfig, long blockIntervalMillis,
                             Path modelDir, boolean acceptWalLoss) {
         chain = ChainNode.open(NodeConfig.defaults(dataDir).withBlockInterval(blockIntervalMillis), genesis, key,
-                acceptWalLoss, StoreFaults.NONE);
+                acceptWalLoss, storeFaults());
         try {
             consensus = new SingleValidatorConsensus(chain, blockIntervalMillis);
             chain.onHalt(reason -> exit(EXIT_STORAGE_FAILED, "the validator stopped after a storage failure: " + reason
@@ -86,6 +96,26 @@ public final class ValidatorProcess implements AutoCloseable {
             throw e;
         }
         consensus.start();
+    }
+
+    /** {@link StoreFaults#NONE}, unless the test seam {@link #DISK_FULL_AT_COMMIT} is set. */
+    private static StoreFaults storeFaults() {
+        String n = System.getProperty(DISK_FULL_AT_COMMIT);
+        if (n == null || n.isBlank()) {
+            return StoreFaults.NONE;
+        }
+        int commit;
+        try {
+            commit = Integer.parseInt(n.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("-D" + DISK_FULL_AT_COMMIT + " takes a block commit number, got '" + n + "'");
+        }
+        if (commit < 1) {
+            throw new IllegalArgumentException("-D" + DISK_FULL_AT_COMMIT + " counts block commits from 1, got " + commit);
+        }
+        LOG.warn("TEST SEAM -D{}={}: block commit {} of this process fails as a full disk would, and every write after it",
+                DISK_FULL_AT_COMMIT, commit, commit);
+        return DiskFull.atCommit(commit);
     }
 
     public int port() {

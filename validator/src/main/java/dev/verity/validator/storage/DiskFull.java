@@ -7,6 +7,9 @@ import org.rocksdb.Status;
 /**
  * A {@link StoreFaults} layer that behaves as a disk that fills up: the {@code n}-th block commit fails as RocksDB
  * reports {@code ENOSPC} (an {@code IOError} with sub code {@code NoSpace}), and so does every write after it.
+ *
+ * <p>For tests only: the validator's own tests install it directly, and the system tests, which run the validator
+ * from the release archive, through the test seam {@link dev.verity.validator.ValidatorProcess#DISK_FULL_AT_COMMIT}.
  */
 public final class DiskFull implements StoreFaults {
     private final int failingCommit;
