@@ -32,6 +32,9 @@ final class MeasureCommand extends BaseCommand {
         Path dir = dist != null ? dist : runningDistribution();
         Path jar = dir.resolve(BuildMeasurement.CLI_JAR);
         Path lib = dir.resolve(BuildMeasurement.LIB_DIR);
+        if (!Files.isDirectory(lib) && Files.isRegularFile(jar)) {
+            lib = dir; // the release archive: lib/ holds verity-cli.jar and the jars it needs
+        }
         if (!Files.isRegularFile(jar) || !Files.isDirectory(lib)) {
             throw new CliException("NO_DISTRIBUTION", "no Verity distribution in " + dir.toAbsolutePath()
                     + " (it needs " + BuildMeasurement.CLI_JAR + " and " + BuildMeasurement.LIB_DIR

@@ -126,7 +126,8 @@ public final class BuildMeasurement {
     }
 
     /**
-     * The measurement of a distribution: {@code cliJar} and every {@code *.jar} directly in {@code libDir}.
+     * The measurement of a distribution: {@code cliJar} and every {@code *.jar} directly in {@code libDir}, each once
+     * (the release archive keeps {@code verity-cli.jar} in {@code lib/} with the others).
      *
      * @throws UncheckedIOException when a file cannot be read, {@code cliJar} is not a file or {@code libDir} not
      *     a directory
@@ -141,7 +142,9 @@ public final class BuildMeasurement {
         List<Path> files = new ArrayList<>();
         files.add(cliJar);
         try (Stream<Path> s = Files.list(libDir)) {
-            s.filter(p -> p.getFileName().toString().endsWith(".jar") && Files.isRegularFile(p)).forEach(files::add);
+            Path cli = cliJar.toAbsolutePath().normalize();
+            s.filter(p -> p.getFileName().toString().endsWith(".jar") && Files.isRegularFile(p))
+                    .filter(p -> !p.toAbsolutePath().normalize().equals(cli)).sorted().forEach(files::add);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + libDir + ": " + e.getMessage(), e);
         }

@@ -70,6 +70,17 @@ class BuildMeasurementTest {
     }
 
     @Test
+    void theReleaseArchivesLayoutWithTheCliJarAmongItsLibrariesMeasuresTheSame() throws Exception {
+        Path cargo = distribution("cargo", "a.jar", "ay", "verity-core.jar", "core");
+        Path release = Files.createDirectories(tmp.resolve("release/lib"));
+        Files.write(release.resolve("verity-cli.jar"), bytes("cli"));
+        Files.write(release.resolve("a.jar"), bytes("ay"));
+        Files.write(release.resolve("verity-core.jar"), bytes("core"));
+        assertThat(BuildMeasurement.ofDistribution(release.resolve("verity-cli.jar"), release))
+                .as("the CLI jar counted once").isEqualTo(BuildMeasurement.ofDistribution(cargo));
+    }
+
+    @Test
     void onlyContentAndNamesCount() throws Exception {
         Path a = distribution("one", "x.jar", "x", "y.jar", "y");
         Path b = distribution("two/elsewhere", "y.jar", "y", "x.jar", "x");
