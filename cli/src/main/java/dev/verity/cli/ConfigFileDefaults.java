@@ -22,7 +22,9 @@ import picocli.CommandLine.ParameterException;
  * <p>A key that is no option of the command, a value that is not of the option's type (a number, a path, what the
  * option's converter takes), or a file that cannot be read is a usage error (exit code 2) naming the file, the line and
  * the key. A relative path in the file is taken from the file's folder. Boolean flags are set from the file after
- * parsing ({@link #applyFlags}), since picocli negates a flag whose default is true.
+ * parsing ({@link #applyFlags}), since picocli negates a flag whose default is true. Hidden options are no keys. An
+ * option that splits at commas takes a list ({@code mode = NONE, OPTIMISTIC}); one that is repeated on the command
+ * line instead ({@code --model}) takes one value from the file, a default being one string.
  */
 final class ConfigFileDefaults implements CommandLine.IDefaultValueProvider {
     static final String OPTION = "--config";
@@ -104,7 +106,7 @@ final class ConfigFileDefaults implements CommandLine.IDefaultValueProvider {
         Set<String> keys = new TreeSet<>();
         for (OptionSpec o : command.options()) {
             String k = key(o);
-            if (o.longestName().startsWith("--") && !NOT_KEYS.contains(k)) {
+            if (o.longestName().startsWith("--") && !o.hidden() && !NOT_KEYS.contains(k)) {
                 keys.add(k);
             }
         }
@@ -119,12 +121,19 @@ final class ConfigFileDefaults implements CommandLine.IDefaultValueProvider {
         return o.arity().max() == 0 && (o.type() == boolean.class || o.type() == Boolean.class);
     }
 
-    /** The value as the option takes it, checked against the option's type; a relative path resolved from the file. */
+    /**
+     * The value as the option takes it, each of its comma-separated parts (for an option that splits at commas) checked
+     * against the option's type; a relative path resolved from the file.
+     */
     private static String checked(OptionSpec o, ConfigFile f, ConfigFile.Entry e) {
-        String value = e.value();
-        if (o.splitRegex().equals(",")) {
-            value = Arrays.stream(value.split(",", -1)).map(String::strip).collect(Collectors.joining(","));
+        if (!o.splitRegex().equals(",")) {
+            return checkedPart(o, f, e, e.value());
         }
+        return Arrays.stream(e.value().split(",", -1)).map(part -> checkedPart(o, f, e, part.strip()))
+                .collect(Collectors.joining(","));
+    }
+
+    private static String checkedPart(OptionSpec o, ConfigFile f, ConfigFile.Entry e, String value) {
         Class<?> type = o.auxiliaryTypes().length > 0 ? o.auxiliaryTypes()[0] : o.type();
         try {
             if (o.converters() != null && o.converters().length > 0) {
@@ -133,13 +142,21 @@ final class ConfigFileDefaults implements CommandLine.IDefaultValueProvider {
                 Integer.parseInt(value);
             } else if (type == long.class || type == Long.class) {
                 Long.parseLong(value);
+            } else if (type.isEnum()) {
+                String names = Arrays.stream(type.getEnumConstants()).map(c -> ((Enum<?>) c).name())
+                        .collect(Collectors.joining(", "));
+                if (!Arrays.asList(names.split(", ")).contains(value)) {
+                    throw bad(o, f, e, "it is one of " + names);
+                }
             } else if (type == Path.class) {
                 Path p = Path.of(value);
                 if (!p.isAbsolute()) {
                     Path folder = f.path().toAbsolutePath().getParent();
-                    value = (folder == null ? p : folder.resolve(p)).normalize().toString();
+                    return (folder == null ? p : folder.resolve(p)).normalize().toString();
                 }
             }
+        } catch (ParameterException ex) {
+            throw ex;
         } catch (NumberFormatException ex) {
             throw bad(o, f, e, "it is a whole number");
         } catch (InvalidPathException ex) {

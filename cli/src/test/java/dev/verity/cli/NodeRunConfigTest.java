@@ -76,6 +76,35 @@ class NodeRunConfigTest {
     }
 
     @Test
+    void registrationOptionsAndFlagsComeFromTheFileToo() throws Exception {
+        String model = "ab".repeat(32);
+        Path conf = file("register.conf", "register = true", "stake = 1500", "model = " + model, "mode = NONE, OPTIMISTIC",
+                "no-watch = TRUE", "no-audit = false");
+        NodeRunCommand c = parsed("node", "run", "--config", conf.toString());
+        c.nodeRun.applyConfig();
+        assertThat(c.register).isTrue();
+        assertThat(c.noWatch).isTrue();
+        assertThat(c.noAudit).isFalse();
+        assertThat(c.registration.stake).isEqualTo(1500 * dev.verity.protocol.Params.BASE_UNITS_PER_TOKEN);
+        assertThat(c.registration.models).extracting(dev.verity.core.Hash::hex).containsExactly(model);
+        assertThat(c.registration.modes).containsExactly(dev.verity.protocol.VerificationMode.NONE,
+                dev.verity.protocol.VerificationMode.OPTIMISTIC);
+
+        Path off = file("off.conf", "no-watch = false");
+        NodeRunCommand flag = parsed("node", "run", "--config", off.toString(), "--no-watch");
+        flag.nodeRun.applyConfig();
+        assertThat(flag.noWatch).as("the flag on the command line wins").isTrue();
+
+        CliRun.Result notBoolean = CliRun.run("node", "run", "--config", file("flag.conf", "register = yes").toString());
+        assertThat(notBoolean.exitCode()).as("%s", notBoolean).isEqualTo(2);
+        assertThat(notBoolean.err()).contains("line 1: bad value 'yes' for 'register': it is true or false");
+
+        CliRun.Result badMode = CliRun.run("node", "run", "--config", file("mode.conf", "mode = NONE, FAST").toString());
+        assertThat(badMode.exitCode()).as("%s", badMode).isEqualTo(2);
+        assertThat(badMode.err()).contains("line 1: bad value 'NONE, FAST' for 'mode'");
+    }
+
+    @Test
     void theNodeRunsWithWhatTheFileSays() throws Exception {
         Path key = dir.resolve("node.json");
         KeyFiles.save(key, KeyFiles.generate());
@@ -94,8 +123,8 @@ class NodeRunConfigTest {
         CliRun.Result r = CliRun.run("node", "run", "--config", conf.toString());
         assertThat(r.exitCode()).as("%s", r).isEqualTo(2);
         assertThat(r.err()).contains("config file " + conf + ", line 2: unknown key 'capasity' (did you mean 'capacity'?)",
-                "the keys are the long options of 'verity node run' without their dashes:", "api, capacity, device,",
-                "metrics", "state-dir", "stop-timeout", "store");
+                "the keys are the long options of 'verity node run' without their dashes: api, capacity,", "device",
+                "metrics", "register", "state-dir", "stop-timeout", "store");
         assertThat(r.err()).doesNotContain("json,", "config,");
 
         CliRun.Result dashes = CliRun.run("node", "run", "--config", file("dashes.conf", "--capacity = 4").toString(), "--json");
