@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
                     + "jobs and lets the running ones finish for up to --stop-timeout seconds."})
 final class NodeRunCommand extends BaseCommand {
     @Option(names = "--api", paramLabel = "URL", split = ",",
-            description = "Validator API URL(s), tried in order at start (default: $VERITY_API, else " + ApiOptions.DEFAULT_API + ").")
+            description = "Validator API URL(s), comma-separated: every call goes to the first that answers and moves to the next "
+                    + "when its validator is unavailable (default: $VERITY_API, else " + ApiOptions.DEFAULT_API + ").")
     List<String> apis = new ArrayList<>();
 
     @Option(names = "--key", paramLabel = "FILE", defaultValue = "${env:VERITY_KEY}", description = "The node's key file (default: $VERITY_KEY).")
