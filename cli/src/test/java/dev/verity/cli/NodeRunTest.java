@@ -124,19 +124,7 @@ class NodeRunTest {
                 List.of("http://127.0.0.1:1", net.apiUrl()), operator, store, 0, EnginePolicy.FAST_WHERE_TRUSTED,
                 Duration.ofSeconds(10)))) {
             assertThat(program.apiUrl()).as("fails over past a validator that does not answer").isEqualTo(net.apiUrl());
-            List<Hash> jobs = new ArrayList<>();
-            for (int i = 0; i < 10; i++) {
-                jobs.add(net.clientWallet().submitJob(net.model(), Bytes.utf8("operator job " + i), VerificationMode.NONE, List.of(),
-                        Params.BASE_UNITS_PER_TOKEN, 50));
-            }
-            long byOperator = 0;
-            for (Hash id : jobs) {
-                JobView v = awaitSettled(id);
-                assertThat(v.status()).isEqualTo("SETTLED");
-                if (operator.publicKey().hex().equals(v.assignedNode())) {
-                    byOperator++;
-                }
-            }
+            long byOperator = settledBy(operator, VerificationMode.NONE, 10);
             assertThat(byOperator).as("jobs settled by the operator's node").isPositive();
             // A job settles in the block that includes the result, a moment before the worker hears its receipt and
             // counts it; stopping waits for the worker's running jobs, so the count is final after it.
@@ -193,17 +181,7 @@ class NodeRunTest {
                 .with(ComputeNodeProgram.Extras.NONE.withEnclaves(dev)))) {
             String enclave = client.node(tee.publicKey()).enclaveKey();
             assertThat(enclave).as("registered at start").isNotNull();
-            List<Hash> jobs = new ArrayList<>();
-            for (int i = 0; i < 6; i++) {
-                jobs.add(net.clientWallet().submitJob(net.model(), Bytes.utf8("tee job " + i), VerificationMode.TEE, List.of(),
-                        Params.BASE_UNITS_PER_TOKEN, 50));
-            }
-            long byTee = 0;
-            for (Hash id : jobs) {
-                JobView v = awaitSettled(id);
-                assertThat(v.status()).isEqualTo("SETTLED");
-                byTee += tee.publicKey().hex().equals(v.assignedNode()) ? 1 : 0;
-            }
+            long byTee = settledBy(tee, VerificationMode.TEE, 6);
             assertThat(byTee).as("TEE jobs answered from the node's enclave").isPositive();
             program.stop(Duration.ofSeconds(5));
         }
@@ -241,6 +219,22 @@ class NodeRunTest {
             assertThat(r.exitCode()).as("%s", r).isEqualTo(1);
             assertThat(r.json().get("message").asText()).contains("for the devnet", "verity-other");
         }
+    }
+
+    /** Submits {@code n} sentence jobs in {@code mode}, checks that each settles, and counts those {@code node} settled. */
+    private static long settledBy(PrivateKey node, VerificationMode mode, int n) throws InterruptedException {
+        List<Hash> jobs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            jobs.add(net.clientWallet().submitJob(net.model(), Bytes.utf8(mode + " job " + i + " for " + node.publicKey().hex()),
+                    mode, List.of(), Params.BASE_UNITS_PER_TOKEN, 50));
+        }
+        long by = 0;
+        for (Hash id : jobs) {
+            JobView v = awaitSettled(id);
+            assertThat(v.status()).isEqualTo("SETTLED");
+            by += node.publicKey().hex().equals(v.assignedNode()) ? 1 : 0;
+        }
+        return by;
     }
 
     private static PrivateKey fundedKey(String name, long tokens) {

@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.verity.compute.worker.ComputeWorker;
-import dev.verity.compute.worker.ModelRunner;
+import dev.verity.compute.worker.EchoRunner;
 import dev.verity.compute.worker.ModelRunners;
 import dev.verity.core.Bytes;
 import dev.verity.core.Hash;
@@ -24,7 +24,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -43,20 +42,6 @@ class NodeMonitorTest {
 
     @TempDir
     Path dir;
-
-    static final class EchoRunner implements ModelRunner {
-        @Override
-        public byte[] run(byte[] input, VerificationMode mode) {
-            String text = new String(input, StandardCharsets.UTF_8);
-            if (text.equals("poison")) {
-                throw new IllegalArgumentException("the tokenizer cannot read this input (test)");
-            }
-            return Bytes.utf8("echo " + text);
-        }
-
-        @Override
-        public void close() {}
-    }
 
     @Test
     void servesTheWorkersSeriesAndIsReadyOnlyWhileAValidatorAnswersAndTheWorkerTakesJobs() throws Exception {
@@ -81,6 +66,9 @@ class NodeMonitorTest {
 
                     Hash fine = f.wallet(ALICE).submitJob(model, Bytes.utf8("fine"), VerificationMode.NONE, List.of(), VRT, 100);
                     Hash poison = f.wallet(ALICE).submitJob(model, Bytes.utf8("poison"), VerificationMode.NONE, List.of(), VRT, 100);
+                    // a job is there once its submission is in a block
+                    assertThat(f.client.awaitReceipt(fine, Duration.ofSeconds(30)).status()).isEqualTo("INCLUDED");
+                    assertThat(f.client.awaitReceipt(poison, Duration.ofSeconds(30)).status()).isEqualTo("INCLUDED");
                     await(() -> f.client.job(fine).status().equals("SETTLED") && f.client.job(poison).status().equals("FAILED"));
                     await(() -> worker.completed() == 1);
                     long earned = f.client.node(NODE.publicKey()).earned();

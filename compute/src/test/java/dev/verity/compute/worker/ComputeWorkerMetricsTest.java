@@ -23,7 +23,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -39,20 +38,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ComputeWorkerMetricsTest {
     @TempDir
     Path dir;
-
-    static final class EchoRunner implements ModelRunner {
-        @Override
-        public byte[] run(byte[] input, VerificationMode mode) {
-            String text = new String(input, StandardCharsets.UTF_8);
-            if (text.equals("poison")) {
-                throw new IllegalArgumentException("the tokenizer cannot read this input (test)");
-            }
-            return Bytes.utf8("echo " + text);
-        }
-
-        @Override
-        public void close() {}
-    }
 
     @Test
     void countersAndLatencyAfterJobsSettle() throws Exception {
