@@ -71,6 +71,8 @@ class DevnetProgramsTest {
     }
 
     private static JobView awaitFinal(VerityClient client, Hash id) throws InterruptedException {
+        assertThat(client.awaitReceipt(id, Duration.ofSeconds(30)).status()).as("the job's submission is in a block")
+                .isEqualTo("INCLUDED");
         long end = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         JobView v = client.job(id);
         while (!JobCommand.FINAL_STATUSES.contains(v.status()) && System.nanoTime() < end) {
