@@ -39,7 +39,8 @@ final class OperatorNetwork implements AutoCloseable {
     private final Path launcher;
     private final List<PrivateKey> clients;
     private final ModelStore validatorModels;
-    private final List<CliProcess> processes = new ArrayList<>();
+    private final List<CliProcess> processes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Thread onExit = new Thread(this::stopAll, "operator-network-stop");
     private CliProcess validator;
     private VerityClient client;
 
@@ -66,6 +67,7 @@ final class OperatorNetwork implements AutoCloseable {
         }
         write(dir.resolve("genesis.bin"), g.build().encode());
         this.validatorModels = new ModelStore(dir.resolve("validator-models"));
+        Runtime.getRuntime().addShutdownHook(onExit); // Ctrl-C or SIGTERM: the processes stop too
     }
 
     /** The validator's model store ({@code --models}): put files there before {@link #startValidator}. */
@@ -136,11 +138,21 @@ final class OperatorNetwork implements AutoCloseable {
         if (client != null) {
             client.close();
         }
-        // The compute nodes before the validator, as an operator stops them.
-        for (int i = processes.size() - 1; i >= 0; i--) {
-            processes.get(i).close();
+        stopAll();
+        try {
+            Runtime.getRuntime().removeShutdownHook(onExit);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running or has run
         }
-        processes.clear();
+    }
+
+    /** Stops every process still running, the compute nodes before the validator (as an operator stops them). */
+    private void stopAll() {
+        for (int i = processes.size() - 1; i >= 0; i--) {
+            CliProcess p = processes.get(i);
+            p.close();
+            processes.remove(p);
+        }
     }
 
     /** {@code p} with one parameter replaced (by its record component's name). */
