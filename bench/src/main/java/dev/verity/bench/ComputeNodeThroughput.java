@@ -52,7 +52,7 @@ import java.util.concurrent.atomic.LongAdder;
  * java --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector \
  *     -cp 'bench/target/classes:bench/target/lib/*' dev.verity.bench.ComputeNodeThroughput \
  *     [--jobs 500] [--capacities 1,2,4] [--block-intervals 500,100] [--clients 4] [--window 0|N|2x] [--warmup 0.1] \
- *     [--launcher dist/verity-VERSION/bin/verity] [--dir DIR] [--keep]
+ *     [--launcher dist/verity-VERSION/bin/verity] [--dir DIR] [--keep] [--inference-only]
  * </pre>
  *
  * Every process it starts is stopped at the end, also when it fails.
@@ -63,7 +63,7 @@ public final class ComputeNodeThroughput {
     private static final long DEADLINE_BLOCKS = 100;
 
     record Options(int jobs, List<Integer> capacities, List<Long> blockIntervals, int clients, String window, double warmup,
-                   Duration inferenceTime, Duration drainTimeout, Path launcher, Path dir, boolean keep) {
+                   Duration inferenceTime, Duration drainTimeout, Path launcher, Path dir, boolean keep, boolean inferenceOnly) {
         static Options parse(String[] args) {
             int jobs = 500;
             List<Integer> capacities = List.of(1, 2, 4);
@@ -76,10 +76,12 @@ public final class ComputeNodeThroughput {
             Path launcher = null;
             Path dir = null;
             boolean keep = false;
+            boolean inferenceOnly = false;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
-                if (a.equals("--keep")) {
-                    keep = true;
+                if (a.equals("--keep") || a.equals("--inference-only")) {
+                    keep |= a.equals("--keep");
+                    inferenceOnly |= a.equals("--inference-only");
                     continue;
                 }
                 if (i + 1 >= args.length) {
@@ -99,7 +101,7 @@ public final class ComputeNodeThroughput {
                     case "--dir" -> dir = Path.of(v).toAbsolutePath();
                     default -> throw new IllegalArgumentException("unknown option " + a + "; options: --jobs N --capacities 1,2,4 "
                             + "--block-intervals 500,100 --clients N --window N --warmup 0.1 --inference-seconds S "
-                            + "--drain-minutes M --launcher bin/verity --dir DIR --keep");
+                            + "--drain-minutes M --launcher bin/verity --dir DIR --keep --inference-only");
                 }
             }
             if (!window.matches("[0-9]+x?")) {
@@ -108,7 +110,8 @@ public final class ComputeNodeThroughput {
             if (jobs < 10 || clients < 1 || warmup < 0 || warmup >= 0.9 || capacities.isEmpty() || intervals.isEmpty()) {
                 throw new IllegalArgumentException("--jobs at least 10, --clients at least 1, --warmup 0 to 0.9");
             }
-            return new Options(jobs, capacities, intervals, clients, window, warmup, inference, drain, launcher, dir, keep);
+            return new Options(jobs, capacities, intervals, clients, window, warmup, inference, drain, launcher, dir, keep,
+                    inferenceOnly);
         }
 
         /** Jobs the clients keep in flight at {@code capacity}; 0: all at once. */
@@ -141,19 +144,21 @@ public final class ComputeNodeThroughput {
         try {
             report.addAll(inferenceInThisJvm(dir.resolve("inference-models"), o));
             List<Row> rows = new ArrayList<>();
-            for (long interval : o.blockIntervals()) {
+            for (long interval : o.inferenceOnly() ? List.<Long>of() : o.blockIntervals()) {
                 rows.addAll(network(dir.resolve("blocks-" + interval + "ms"), interval, o));
             }
-            report.add("");
-            report.add("| block interval | capacity | jobs in flight | jobs | settled | steady state | whole run | p50 submit→settled "
-                    + "| p99 | max | jobs per settling block | submitting took | load average |");
-            report.add("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
-            for (Row r : rows) {
-                report.add(String.format(Locale.ROOT, "| %d ms | %d | %s | %d | %d%s | **%.1f jobs/s** | %.1f jobs/s | %d ms | %d ms | %d ms | %.2f | %.1f s | %.1f |",
-                        r.blockIntervalMillis(), r.capacity(), r.window() == 0 ? "all" : Integer.toString(r.window()), r.jobs(), r.settled(),
-                        r.failed() + r.expired() > 0 ? " (" + r.failed() + " failed, " + r.expired() + " expired)" : "",
-                        r.steadyJobsPerSecond(), r.overallJobsPerSecond(), r.p50Millis(), r.p99Millis(), r.maxMillis(),
-                        r.jobsPerSettlingBlock(), r.submitSeconds(), r.loadAverage()));
+            if (!rows.isEmpty()) {
+                report.add("");
+                report.add("| block interval | capacity | jobs in flight | jobs | settled | steady state | whole run | p50 submit→settled "
+                        + "| p99 | max | jobs per settling block | submitting took | load average |");
+                report.add("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+                for (Row r : rows) {
+                    report.add(String.format(Locale.ROOT, "| %d ms | %d | %s | %d | %d%s | **%.1f jobs/s** | %.1f jobs/s | %d ms | %d ms | %d ms | %.2f | %.1f s | %.1f |",
+                            r.blockIntervalMillis(), r.capacity(), r.window() == 0 ? "all" : Integer.toString(r.window()), r.jobs(), r.settled(),
+                            r.failed() + r.expired() > 0 ? " (" + r.failed() + " failed, " + r.expired() + " expired)" : "",
+                            r.steadyJobsPerSecond(), r.overallJobsPerSecond(), r.p50Millis(), r.p99Millis(), r.maxMillis(),
+                            r.jobsPerSettlingBlock(), r.submitSeconds(), r.loadAverage()));
+                }
             }
         } finally {
             if (!o.keep()) {
@@ -460,6 +465,6 @@ public final class ComputeNodeThroughput {
     }
 
     static void say(String line) {
-        System.err.println("[" + java.time.LocalTime.now().withNano(0) + "] " + line);
+        System.err.println("[" + java.time.LocalTime.now().format(java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss")) + "] " + line);
     }
 }
