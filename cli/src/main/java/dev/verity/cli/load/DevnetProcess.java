@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -36,9 +35,7 @@ public final class DevnetProcess implements AutoCloseable {
     public static DevnetProcess start(Path dir, int nodes, Duration startTimeout) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Path log = dir.resolve("devnet.log");
-        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector", "-Xmx2g", "-cp",
-                classPath(), "dev.verity.cli.VerityCli", "devnet", "--json", "--port", "0",
+        List<String> cmd = CliProcess.command(null, List.of("-Xmx2g"), List.of("devnet", "--json", "--port", "0",
                 "--nodes", Integer.toString(nodes), "--data-dir", dir.resolve("data").toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(log.toFile());
         Process p = pb.start();
@@ -46,28 +43,23 @@ public final class DevnetProcess implements AutoCloseable {
         try {
             JsonNode doc = ready.get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
             if (doc == null) {
-                throw new IOException("the devnet process exited before it was ready (exit " + waitExit(p) + "); see " + log);
+                throw new IOException("the devnet process exited before it was ready (exit " + CliProcess.waitExit(p) + "); see " + log);
             }
             return new DevnetProcess(p, doc, log);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            destroy(p);
+            CliProcess.destroy(p);
             throw new IOException("the devnet process did not become ready within " + startTimeout.toSeconds() + " s; see " + log, e);
         } catch (InterruptedException e) {
-            destroy(p);
+            CliProcess.destroy(p);
             throw e;
         }
-    }
-
-    /** This JVM's class path (under Maven Surefire, the test class path it records; its own is a manifest jar). */
-    private static String classPath() {
-        String tests = System.getProperty("surefire.test.class.path");
-        return tests != null && !tests.isBlank() ? tests : System.getProperty("java.class.path");
     }
 
     /** Reads stdout until one whole JSON document has been printed; null if the process ends first. */
     private static JsonNode readDocument(Process p) {
         StringBuilder text = new StringBuilder();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        try {
             String line;
             while ((line = r.readLine()) != null) {
                 text.append(line).append('\n');
@@ -78,34 +70,13 @@ public final class DevnetProcess implements AutoCloseable {
                     } catch (IOException incomplete) {
                         continue; // a document printed over several lines: read on
                     }
-                    Thread drain = new Thread(() -> drain(r), "devnet-stdout");
-                    drain.setDaemon(true);
-                    drain.start();
+                    CliProcess.drainInBackground(r);
                     return doc;
                 }
             }
             return null;
         } catch (IOException e) {
             return null;
-        }
-    }
-
-    private static void drain(BufferedReader r) {
-        try {
-            while (r.readLine() != null) {
-                // the devnet prints nothing more on stdout; keep its pipe from filling
-            }
-        } catch (IOException ignored) {
-            // the process ended
-        }
-    }
-
-    private static int waitExit(Process p) {
-        try {
-            return p.waitFor(5, TimeUnit.SECONDS) ? p.exitValue() : -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
         }
     }
 
@@ -139,19 +110,6 @@ public final class DevnetProcess implements AutoCloseable {
 
     @Override
     public void close() {
-        destroy(process);
-    }
-
-    private static void destroy(Process p) {
-        p.destroy();
-        try {
-            if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                p.waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        CliProcess.destroy(process);
     }
 }
