@@ -1,5 +1,6 @@
 package dev.verity.cli.load;
 
+import dev.verity.devnet.ProgramLauncher;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -17,15 +18,13 @@ import java.util.function.Predicate;
 
 /**
  * A {@code verity} command (a validator, a compute node, a model pull) running as its own operating-system process:
- * started with this JVM's own java and class path, or with a release archive's {@code bin/verity} launcher.
+ * started with this JVM's own java and class path (the devnet's {@link ProgramLauncher}), or with a release archive's
+ * {@code bin/verity} launcher.
  * {@link #close()} stops it (SIGTERM, so its shutdown hooks run, then a kill after a grace period), so a test or
  * benchmark never leaves it behind. Its standard error goes to a log file; its standard output is read for the line
  * that says it is ready, then drained.
  */
 public final class CliProcess implements AutoCloseable {
-    /** JVM options every Verity program runs with (as the launchers give them). */
-    public static final List<String> JVM_OPTIONS = List.of("--enable-native-access=ALL-UNNAMED", "--add-modules",
-            "jdk.incubator.vector");
     private static final Duration STOP_GRACE = Duration.ofSeconds(20);
 
     private final Process process;
@@ -40,22 +39,16 @@ public final class CliProcess implements AutoCloseable {
 
     /**
      * The command line that runs {@code verity ARGS...}: with {@code launcher} (a release's {@code bin/verity}) when
-     * it is not null, else with this JVM's java and class path and {@code jvmOptions} before {@link #JVM_OPTIONS}.
+     * it is not null, else with this JVM's java and class path ({@link ProgramLauncher#thisJvm}) and {@code jvmOptions}.
      */
     public static List<String> command(Path launcher, List<String> jvmOptions, List<String> args) {
-        List<String> cmd = new ArrayList<>();
         if (launcher != null) {
+            List<String> cmd = new ArrayList<>();
             cmd.add(launcher.toString());
-        } else {
-            cmd.add(javaExecutable());
-            cmd.addAll(jvmOptions);
-            cmd.addAll(JVM_OPTIONS);
-            cmd.add("-cp");
-            cmd.add(classPath());
-            cmd.add("dev.verity.cli.VerityCli");
+            cmd.addAll(args);
+            return cmd;
         }
-        cmd.addAll(args);
-        return cmd;
+        return ProgramLauncher.thisJvm("dev.verity.cli.VerityCli", jvmOptions.toArray(String[]::new)).with(args);
     }
 
     /**
@@ -100,17 +93,6 @@ public final class CliProcess implements AutoCloseable {
                 destroy(p);
             }
         }
-    }
-
-    /** This JVM's java executable. */
-    public static String javaExecutable() {
-        return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    }
-
-    /** This JVM's class path (under Maven Surefire, the test class path it records; its own is a manifest jar). */
-    public static String classPath() {
-        String tests = System.getProperty("surefire.test.class.path");
-        return tests != null && !tests.isBlank() ? tests : System.getProperty("java.class.path");
     }
 
     /** Reads stdout until a line passes {@code ready}, then drains the rest on a daemon thread; null if it ends first. */
