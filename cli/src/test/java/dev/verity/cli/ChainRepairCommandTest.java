@@ -3,6 +3,7 @@ package dev.verity.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.verity.core.ByteKey;
 import dev.verity.core.Hash;
 import dev.verity.core.PrivateKey;
 import dev.verity.core.Sha256;
@@ -16,7 +17,6 @@ import dev.verity.testkit.TestGenesis;
 import dev.verity.validator.chain.ChainNode;
 import dev.verity.validator.chain.NodeConfig;
 import dev.verity.validator.storage.BlockCommit;
-import dev.verity.validator.storage.ByteKey;
 import dev.verity.validator.storage.ChainStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

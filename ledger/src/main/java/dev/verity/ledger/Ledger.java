@@ -15,8 +15,10 @@ import dev.verity.ledger.rules.ProvableRules;
 import dev.verity.ledger.rules.StakingRules;
 import dev.verity.ledger.rules.TransferRules;
 import dev.verity.ledger.state.Account;
+import dev.verity.ledger.state.JobRetirement;
 import dev.verity.ledger.state.LedgerState;
 import dev.verity.ledger.state.MeasurementKey;
+import dev.verity.ledger.state.StateBackend;
 import dev.verity.proofs.attestation.AttestationVerifiers;
 import dev.verity.proofs.attestation.Collateral;
 import dev.verity.protocol.Params;
@@ -52,11 +54,16 @@ public final class Ledger {
      * mode the standard set does not.
      */
     public static Ledger fromGenesis(Genesis g, EvidenceVerifiers verifiers) {
+        return fromGenesis(g, verifiers, new LedgerState());
+    }
+
+    /** The state at height 0, written into {@code empty} (a fresh state over the backend that will store it). */
+    public static Ledger fromGenesis(Genesis g, EvidenceVerifiers verifiers, LedgerState empty) {
         String problem = g.params().problem();
         if (problem != null) {
             throw new IllegalArgumentException("invalid genesis parameters: " + problem);
         }
-        LedgerState s = new LedgerState();
+        LedgerState s = empty;
         s.setParams(g.params());
         s.setGlobal(LedgerState.GLOBAL_BASE_PRICE, g.params().initialBasePrice());
         for (Genesis.Allocation a : g.allocations()) {
@@ -79,7 +86,12 @@ public final class Ledger {
         return new Ledger(g.chainId(), s, verifiers, AttestationVerifiers.standard());
     }
 
-    /** A ledger over state loaded from storage (a restarting node). */
+    /** A ledger over the state committed in a backend (a restarting node): nothing is loaded up front. */
+    public static Ledger restore(Genesis g, StateBackend committed) {
+        return restore(g, new LedgerState(committed, LedgerState.DEFAULT_CACHE_ROWS));
+    }
+
+    /** A ledger over a state already opened over its backend. */
     public static Ledger restore(Genesis g, LedgerState loaded) {
         return new Ledger(g.chainId(), loaded, EvidenceVerifiers.standard(), AttestationVerifiers.standard());
     }
@@ -260,5 +272,6 @@ public final class Ledger {
     public void endBlock(BlockContext ctx) {
         state.setGlobal(LedgerState.GLOBAL_HEIGHT, ctx.height());
         BlockEndRules.endBlock(state, ctx);
+        JobRetirement.retireFinished(state);
     }
 }

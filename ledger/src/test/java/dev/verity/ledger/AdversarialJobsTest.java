@@ -162,19 +162,19 @@ class AdversarialJobsTest {
                 return false;
             }
         }
-        return chain.ledger.state().queue.size() == 0 && chain.ledger.state().disputes.size() == 0;
+        return chain.ledger.state().queue.count() == 0 && chain.ledger.state().disputes.count() == 0;
     }
 
     /** Everything every party does in the next block, given the state after the last one. */
     private List<SignedTransaction> actions() {
         List<SignedTransaction> txs = new ArrayList<>();
         var state = chain.ledger.state();
-        for (JobRecord job : state.jobs.view().values()) {
+        for (JobRecord job : state.jobs.values()) {
             if (job.status() == JobStatus.ASSIGNED && !results.containsKey(job.id())) {
                 txs.add(answer(job));
             }
         }
-        for (ResultClaim claim : state.claims.view().values()) {
+        for (ResultClaim claim : state.claims.values()) {
             if (claim.phase() == ClaimPhase.CHALLENGE_WINDOW && watched.add(claim.job())) {
                 watch(claim, txs);
             } else if (claim.phase() == ClaimPhase.AUDITING && !audits.containsKey(claim.job())) {
@@ -186,7 +186,7 @@ class AdversarialJobsTest {
                 txs.add(chain.sign(auditor, a.audit()));
             }
         }
-        for (DisputeRecord d : state.disputes.view().values()) {
+        for (DisputeRecord d : state.disputes.values()) {
             play(d, txs);
         }
         for (PrivateKey node : NODES) {

@@ -348,7 +348,7 @@ class BadInputTest {
     void unknownJobIsRefused() {
         Hash unknown = Sha256.digest(Bytes.utf8("no such job"));
         refused(chain.resultFrom(NODE_1, unknown, Bytes.utf8("x"), new byte[0]), RejectCode.UNKNOWN_JOB, unknown.hex(),
-                "does not exist");
+                "never existed");
     }
 
     @Test
@@ -364,8 +364,8 @@ class BadInputTest {
 
     @Test
     void resultAfterSettlementIsRefused() {
-        refused(chain.resultFrom(NODE_1, settledJob, Bytes.utf8("again"), new byte[0]), RejectCode.JOB_NOT_OPEN,
-                settledJob.hex(), "SETTLED");
+        refused(chain.resultFrom(NODE_1, settledJob, Bytes.utf8("again"), new byte[0]), RejectCode.UNKNOWN_JOB,
+                settledJob.hex(), "finished and left the live state");
     }
 
     @Test

@@ -81,7 +81,7 @@ class CapacityTest {
     }
 
     List<JobRecord> assignedTo(PrivateKey node) {
-        return chain.ledger.state().jobs.view().values().stream()
+        return chain.ledger.state().jobs.values().stream()
                 .filter(j -> j.status() == JobStatus.ASSIGNED && node.publicKey().equals(j.assignedNode())).toList();
     }
 
@@ -93,16 +93,16 @@ class CapacityTest {
     static void assertInFlightMatchesTheJobs(LedgerState s) {
         Map<PublicKey, Integer> open = new TreeMap<>();
         int assigned = 0;
-        for (JobRecord j : s.jobs.view().values()) {
+        for (JobRecord j : s.jobs.values()) {
             if (j.status() == JobStatus.ASSIGNED) {
                 open.merge(j.assignedNode(), 1, Integer::sum);
                 assigned++;
             }
         }
-        for (NodeRecord n : s.nodes.view().values()) {
+        for (NodeRecord n : s.nodes.values()) {
             assertThat(n.inFlight()).as("in flight of %s", n.id().hex()).isEqualTo(open.getOrDefault(n.id(), 0));
         }
-        assertThat(s.deadlines.size()).as("deadline entries").isEqualTo(assigned);
+        assertThat(s.deadlines.count()).as("deadline entries").isEqualTo(assigned);
     }
 
     // ------------------------------------------------------------------------------- the bound
@@ -132,7 +132,7 @@ class CapacityTest {
         int assignments = 0;
         for (int b = 0; b < 40; b++) {
             List<SignedTransaction> txs = new ArrayList<>();
-            for (JobRecord j : chain.ledger.state().jobs.view().values()) {
+            for (JobRecord j : chain.ledger.state().jobs.values()) {
                 if (j.status() != JobStatus.ASSIGNED) {
                     continue;
                 }
@@ -208,7 +208,8 @@ class CapacityTest {
         }
         chain.block(waiting.toArray(new SignedTransaction[0]));
         chain.emptyBlocks(3);
-        SortedMap<QueueKey, Hash> queue = new TreeMap<>(chain.ledger.state().queue.view());
+        SortedMap<QueueKey, Hash> queue = new TreeMap<>();
+        chain.ledger.state().queue.forEach((k, id) -> queue.put(k, id) == null);
         assertThat(queue.values()).as("the queue, tip first then submission order").containsExactly(
                 waiting.get(1).hash(), waiting.get(3).hash(), waiting.get(2).hash(), waiting.get(5).hash(), waiting.get(0).hash(),
                 waiting.get(4).hash());
@@ -221,7 +222,7 @@ class CapacityTest {
         JobRecord holding = chain.job(blocker.hash());
         for (int i = 0; i < tips.length; i++) {
             chain.block(answer(holding));
-            assertThat(chain.ledger.state().queue.view().keySet()).as("a waiting job keeps its queue key")
+            assertThat(chain.ledger.state().queue.keys()).as("a waiting job keeps its queue key")
                 .isSubsetOf(queue.keySet());
             List<JobRecord> now = assignedTo(NODE_1);
             assertThat(now).hasSize(1);
@@ -258,7 +259,7 @@ class CapacityTest {
         assertThat(chain.events(EventType.CLIENT_REFUNDED, waits.hash())).singleElement()
                 .satisfies(e -> assertThat(e.amount()).isEqualTo(MAX_FEE));
         assertThat(chain.balance(BOB)).as("the whole escrow back").isEqualTo(bobBefore);
-        assertThat(chain.ledger.state().queue.size()).isZero();
+        assertThat(chain.ledger.state().queue.count()).isZero();
         // the node that held its one job was right to: it answers in time and is paid
         chain.block(answer(chain.job(holding.hash())));
         assertThat(chain.job(holding.hash()).status()).isEqualTo(JobStatus.SETTLED);
@@ -370,7 +371,7 @@ class CapacityTest {
         chain.block(chain.registerNode(NODE_1, STAKE, 3, List.of(MODEL), NONE));
         chain.block(job(ALICE, 0, 10), job(ALICE, 0, 10), job(ALICE, 0, 10), job(BOB, 0, 10), job(BOB, 0, 10));
         assertThat(chain.node(NODE_1).inFlight()).isEqualTo(3);
-        assertThat(chain.ledger.state().queue.size()).isEqualTo(2);
+        assertThat(chain.ledger.state().queue.count()).isEqualTo(2);
         chain.block(chain.sign(NODE_1, new Payload.SetCapacity(1)));
         assertThat(chain.events(EventType.CAPACITY_CHANGED).getLast().reason())
                 .isEqualTo("capacity changed from 3 to 1 jobs at once (3 in flight)");
@@ -381,13 +382,13 @@ class CapacityTest {
         assertThat(chain.node(NODE_1).inFlight()).isEqualTo(2);
         chain.block(answer(held.get(1)));
         assertThat(chain.node(NODE_1).inFlight()).isEqualTo(1);
-        assertThat(chain.ledger.state().queue.size()).as("still nothing new").isEqualTo(2);
+        assertThat(chain.ledger.state().queue.count()).as("still nothing new").isEqualTo(2);
         chain.block(answer(held.get(2)));
         assertThat(chain.node(NODE_1).inFlight()).as("one new job, the new capacity").isEqualTo(1);
-        assertThat(chain.ledger.state().queue.size()).isEqualTo(1);
+        assertThat(chain.ledger.state().queue.count()).isEqualTo(1);
         chain.block(chain.sign(NODE_1, new Payload.SetCapacity(2)));
         assertThat(chain.node(NODE_1).inFlight()).as("raised: the last one is assigned at once").isEqualTo(2);
-        assertThat(chain.ledger.state().queue.size()).isZero();
+        assertThat(chain.ledger.state().queue.count()).isZero();
         assertThat(chain.events(EventType.NODE_PENALIZED)).isEmpty();
     }
 
@@ -481,7 +482,7 @@ class CapacityTest {
         chain.block(jobs.toArray(new SignedTransaction[0]));
         long previous = 0;
         for (int b = 0; b < 8; b++) {
-            long waiting = chain.ledger.state().queue.size();
+            long waiting = chain.ledger.state().queue.count();
             waitingAfter.add(waiting);
             long submitted = b == 0 ? 10 * COMPUTE_UNITS : 0;
             long expected = FeeMarket.next(p, price, Math.max(submitted, backlogDemand(p, waiting - previous, capacity)));
@@ -490,7 +491,7 @@ class CapacityTest {
             assertThat(price).as("after block %d with %d waiting", chain.height, waiting).isEqualTo(expected);
             prices.add(price);
             List<SignedTransaction> answers = new ArrayList<>();
-            for (JobRecord j : chain.ledger.state().jobs.view().values()) {
+            for (JobRecord j : chain.ledger.state().jobs.values()) {
                 if (j.status() == JobStatus.ASSIGNED) {
                     answers.add(answer(j));
                 }
@@ -537,10 +538,10 @@ class CapacityTest {
         List<Hash> jobs = new ArrayList<>();
         Map<Hash, Long> answerAt = new HashMap<>();
         int blocks = 0;
-        while (blocks < 20 || chain.ledger.state().queue.size() > 0 || chain.ledger.state().deadlines.size() > 0) {
+        while (blocks < 20 || chain.ledger.state().queue.count() > 0 || chain.ledger.state().deadlines.count() > 0) {
             assertThat(blocks).isLessThan(60);
             List<SignedTransaction> txs = new ArrayList<>();
-            for (JobRecord j : chain.ledger.state().jobs.view().values()) {
+            for (JobRecord j : chain.ledger.state().jobs.values()) {
                 if (j.status() == JobStatus.ASSIGNED
                         && answerAt.computeIfAbsent(j.id(), k -> j.assignedAt() + 1 + rnd.nextInt((int) j.deadlineBlocks())) == chain.height + 1) {
                     txs.add(answer(j));

@@ -80,7 +80,7 @@ class DisputeGameTest {
         assertThat(chain.events(EventType.NODE_SLASHED, job)).singleElement()
                 .satisfies(e -> assertThat(e.reason()).contains("lost the dispute over its result"));
         assertThat(world.job(job).status()).isEqualTo(JobStatus.SETTLED);
-        assertThat(chain.ledger.state().jobOutputs.get(job)).isEqualTo(watcher.output);
+        assertThat(chain.output(job)).isEqualTo(watcher.output);
         assertThat(world.job(job).outputHash()).isEqualTo(Sha256.digest(watcher.output));
         long paid = chain.events(EventType.NODE_PAID, job).get(0).amount();
         assertThat(chain.balance(BOB)).isEqualTo(bobBefore + reward + paid);
@@ -197,7 +197,7 @@ class DisputeGameTest {
         Hash job = postedOptimistic(TraceParty.Kind.WRONG_OUTPUT).job;
         TraceParty watcher = world.otherParty(BOB, job, TraceParty.Kind.HONEST);
         chain.advanceTo(world.claim(job).windowEnds());
-        refused(chain.sign(BOB, watcher.challenge()), RejectCode.JOB_NOT_OPEN, "no OPTIMISTIC result waiting");
+        refused(chain.sign(BOB, watcher.challenge()), RejectCode.UNKNOWN_JOB, "finished and left the live state");
     }
 
     @Test

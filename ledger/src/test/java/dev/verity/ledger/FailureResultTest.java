@@ -237,7 +237,7 @@ class FailureResultTest {
         for (EventType t : STAKE_LOSSES) {
             assertThat(chain.events(t)).as("%s events", t).isEmpty();
         }
-        assertThat(chain.ledger.state().jobFailures.get(jobId))
+        assertThat(chain.failure(jobId))
                 .isEqualTo(new JobFailure(FailureReason.INPUT_REJECTED, message, node.publicKey(), chain.height));
 
         NodeRecord after = chain.node(node);
@@ -247,7 +247,7 @@ class FailureResultTest {
         assertThat(after.missedDeadlines()).isEqualTo(nodeBefore.missedDeadlines());
         assertThat(after.earned()).isEqualTo(nodeBefore.earned() + toNode);
         assertThat(after.inFlight()).isEqualTo(nodeBefore.inFlight() - 1);
-        assertThat(chain.ledger.state().deadlines.view().keySet()).noneMatch(k -> k.job().equals(jobId));
+        assertThat(chain.ledger.state().deadlines.keys()).noneMatch(k -> k.job().equals(jobId));
         assertThat(chain.supplyHistory).containsOnly(chain.supplyHistory.get(0));
     }
 
@@ -356,7 +356,7 @@ class FailureResultTest {
         }
         Hash unknown = Sha256.digest(Bytes.utf8("no such job"));
         refused(failure(node, unknown, FailureReason.INPUT_REJECTED, REFUSAL, new byte[0]), RejectCode.UNKNOWN_JOB,
-                "job " + unknown.hex() + " does not exist");
+                "job " + unknown.hex() + " is not live");
         refused(failure(node, job, FailureReason.INPUT_REJECTED, "", new byte[0]), RejectCode.MALFORMED,
                 "a failure report says what happened; the message is empty");
         refused(failure(node, job, FailureReason.NODE_FAULT, " \t\n", new byte[0]), RejectCode.MALFORMED, "the message is empty");
@@ -364,10 +364,10 @@ class FailureResultTest {
         chain.block(failure(node, job, FailureReason.INPUT_REJECTED, REFUSAL, new byte[0]));
         NodeRecord paid = chain.node(node);
         // a second report of the same job, of either kind, is refused: the job is closed
-        refused(failure(node, job, FailureReason.INPUT_REJECTED, REFUSAL, new byte[0]), RejectCode.JOB_NOT_OPEN,
-                "job " + job.hex() + " is FAILED; it takes no result now");
-        refused(failure(node, job, FailureReason.NODE_FAULT, "crashed after all", new byte[0]), RejectCode.JOB_NOT_OPEN, "FAILED");
-        refused(chain.resultFrom(node, job, Bytes.utf8("an answer after all"), new byte[0]), RejectCode.JOB_NOT_OPEN, "FAILED");
+        refused(failure(node, job, FailureReason.INPUT_REJECTED, REFUSAL, new byte[0]), RejectCode.UNKNOWN_JOB,
+                "job " + job.hex() + " is not live");
+        refused(failure(node, job, FailureReason.NODE_FAULT, "crashed after all", new byte[0]), RejectCode.UNKNOWN_JOB, "finished and left the live state");
+        refused(chain.resultFrom(node, job, Bytes.utf8("an answer after all"), new byte[0]), RejectCode.UNKNOWN_JOB, "finished and left the live state");
         // a replay of the very same transaction is a replayed nonce
         SignedTransaction again = chain.blocks.getLast().block().transactions().getFirst();
         refused(again, RejectCode.BAD_NONCE, "already used");
@@ -378,7 +378,7 @@ class FailureResultTest {
         Hash settled = submit(BOB, NONE);
         chain.block(chain.postResult(settled, Bytes.utf8("done")));
         refused(failure(TestChain.privateKeyOf(chain.job(settled).assignedNode()), settled, FailureReason.INPUT_REJECTED, REFUSAL,
-                new byte[0]), RejectCode.JOB_NOT_OPEN, "is SETTLED");
+                new byte[0]), RejectCode.UNKNOWN_JOB, "finished and left the live state");
     }
 
     @Test
@@ -401,8 +401,8 @@ class FailureResultTest {
         PrivateKey lateNode = assigned(late);
         chain.advanceTo(chain.job(late).deadlineHeight());
         assertThat(chain.job(late).status()).isEqualTo(JobStatus.EXPIRED);
-        refused(failure(lateNode, late, FailureReason.INPUT_REJECTED, REFUSAL, new byte[0]), RejectCode.JOB_NOT_OPEN, "is EXPIRED");
-        refused(failure(lateNode, late, FailureReason.NODE_FAULT, "crashed", new byte[0]), RejectCode.JOB_NOT_OPEN, "is EXPIRED");
+        refused(failure(lateNode, late, FailureReason.INPUT_REJECTED, REFUSAL, new byte[0]), RejectCode.UNKNOWN_JOB, "finished and left the live state");
+        refused(failure(lateNode, late, FailureReason.NODE_FAULT, "crashed", new byte[0]), RejectCode.UNKNOWN_JOB, "finished and left the live state");
     }
 
     @Test
@@ -417,7 +417,7 @@ class FailureResultTest {
                 "not to " + first.publicKey().hex());
         chain.block(refusal(job, new byte[0]));
         assertThat(chain.job(job).status()).isEqualTo(JobStatus.FAILED);
-        assertThat(chain.ledger.state().jobFailures.get(job).node()).isEqualTo(second.publicKey());
+        assertThat(chain.failure(job).node()).isEqualTo(second.publicKey());
     }
 
     // ------------------------------------------------------------------------------- NODE_FAULT
@@ -461,7 +461,7 @@ class FailureResultTest {
         assertThat(chain.events(EventType.NODE_PENALIZED, job)).singleElement().satisfies(e -> assertThat(e.amount()).isEqualTo(penalty));
         assertThat(chain.events(EventType.JOB_REQUEUED, job)).singleElement()
                 .satisfies(e -> assertThat(e.reason()).isEqualTo("reassignment 1 of 2"));
-        assertThat(chain.ledger.state().jobFailures.get(job)).as("only paid refusals are recorded").isNull();
+        assertThat(chain.failure(job)).as("only paid refusals are recorded").isNull();
         JobRecord requeued = chain.job(job);
         assertThat(requeued.status()).isEqualTo(JobStatus.ASSIGNED);
         assertThat(requeued.assignedNode()).isEqualTo(other.publicKey());
@@ -544,7 +544,7 @@ class FailureResultTest {
                     .hasMessageContaining("unknown failure reason code " + code);
         }
         chain.block(ok);
-        assertThat(chain.ledger.state().jobFailures.get(job).message()).isEqualTo(longest);
+        assertThat(chain.failure(job).message()).isEqualTo(longest);
         assertThat(TransactionCodec.decode(ok.encoded()).payload()).usingRecursiveComparison().isEqualTo(ok.payload());
     }
 
@@ -705,14 +705,14 @@ class FailureResultTest {
             JobRecord j = chain.job(id);
             PrivateKey client = TestChain.privateKeyOf(j.client());
             boolean poisoned = j.model().equals(WIDE)
-                    || j.model().equals(TEXT) && text(chain.ledger.state().jobInputs.get(id)).startsWith(POISON);
+                    || j.model().equals(TEXT) && text(chain.input(id)).startsWith(POISON);
             assertThat(j.status()).as("job %s on %s", id.hex(), j.model().hex()).isEqualTo(poisoned ? JobStatus.FAILED : JobStatus.SETTLED);
             paid.merge(client, j.fee() + auditFee(id), Long::sum);
             if (poisoned) {
                 failed++;
                 poisonedText += j.model().equals(TEXT) ? 1 : 0;
                 assertThat(chain.events(EventType.NODE_PAID, id)).hasSize(1);
-                assertThat(chain.ledger.state().jobFailures.get(id).node()).isEqualTo(j.assignedNode());
+                assertThat(chain.failure(id).node()).isEqualTo(j.assignedNode());
             }
         }
         for (PrivateKey c : List.of(ALICE, BOB, CAROL)) {
@@ -752,7 +752,7 @@ class FailureResultTest {
     private List<SignedTransaction> answers(Random rnd) {
         List<SignedTransaction> txs = new ArrayList<>();
         var state = chain.ledger.state();
-        for (JobRecord job : state.jobs.view().values()) {
+        for (JobRecord job : state.jobs.values()) {
             if (job.status() != JobStatus.ASSIGNED) {
                 continue;
             }
@@ -773,7 +773,7 @@ class FailureResultTest {
             }
             txs.add(chain.sign(node, TraceParty.of(node, job.id(), node.publicKey(), input, TraceParty.Kind.HONEST, rnd, null).result()));
         }
-        for (ResultClaim claim : state.claims.view().values()) {
+        for (ResultClaim claim : state.claims.values()) {
             if (claim.phase() == ClaimPhase.AUDITING && chain.events(EventType.AUDIT_PASSED, claim.job()).isEmpty()) {
                 PrivateKey auditor = TestChain.privateKeyOf(claim.auditor());
                 txs.add(chain.sign(auditor, TraceParty.of(auditor, claim.job(), claim.node(), state.jobInputs.get(claim.job()),

@@ -60,11 +60,11 @@ class GovernanceTest {
 
     private static String refusal(TestChain chain, SignedTransaction tx) {
         long proposals = chain.ledger.state().global(dev.verity.ledger.state.LedgerState.GLOBAL_NEXT_PROPOSAL);
-        int enclaves = chain.ledger.state().enclaves.size();
+        long enclaves = chain.ledger.state().enclaves.count();
         BlockExecution.Produced p = chain.produce(List.of(tx));
         assertThat(p.refused()).as("refused").hasSize(1);
         assertThat(chain.ledger.state().global(dev.verity.ledger.state.LedgerState.GLOBAL_NEXT_PROPOSAL)).isEqualTo(proposals);
-        assertThat(chain.ledger.state().enclaves.size()).isEqualTo(enclaves);
+        assertThat(chain.ledger.state().enclaves.count()).isEqualTo(enclaves);
         return p.refused().get(0).reason().code() + " " + p.refused().get(0).reason().getMessage();
     }
 

@@ -128,8 +128,8 @@ class JobLifecycleTest {
         JobRecord settled = chain.job(jobId);
         assertThat(settled.status()).isEqualTo(JobStatus.SETTLED);
         assertThat(settled.outputHash()).isEqualTo(Sha256.digest(output));
-        assertThat(chain.ledger.state().jobOutputs.get(jobId)).isEqualTo(output);
-        assertThat(chain.ledger.state().deadlines.size()).isZero();
+        assertThat(chain.output(jobId)).isEqualTo(output);
+        assertThat(chain.ledger.state().deadlines.count()).isZero();
         assertThat(chain.node(NODE_1).earned()).isEqualTo(toNode);
         assertThat(chain.node(NODE_1).jobsCompleted()).isEqualTo(1);
 
@@ -339,7 +339,7 @@ class JobLifecycleTest {
         assertThat(job.status()).isEqualTo(JobStatus.EXPIRED);
         assertThat(job.settledAt()).isEqualTo(submittedAt + maxQueue);
         assertThat(chain.balance(ALICE)).isEqualTo(aliceBefore);
-        assertThat(chain.ledger.state().queue.size()).isZero();
+        assertThat(chain.ledger.state().queue.count()).isZero();
         assertThat(chain.events(EventType.JOB_EXPIRED, jobId)).singleElement()
                 .satisfies(e -> assertThat(e.reason()).contains("no eligible node"));
         assertThat(chain.events(EventType.CLIENT_REFUNDED, jobId)).singleElement()
@@ -416,7 +416,7 @@ class JobLifecycleTest {
         assertThat(chain.events(EventType.CLIENT_REFUNDED, jobId)).singleElement()
                 .satisfies(e -> assertThat(e.amount()).isEqualTo(maxFee));
         assertThat(chain.balance(BOB)).as("full refund").isEqualTo(bobBefore);
-        assertThat(chain.ledger.state().deadlines.size()).isZero();
+        assertThat(chain.ledger.state().deadlines.count()).isZero();
         assertThat(chain.treasury()).isEqualTo(sum(chain.events(EventType.NODE_PENALIZED)));
     }
 

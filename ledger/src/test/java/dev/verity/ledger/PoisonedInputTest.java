@@ -120,11 +120,11 @@ class PoisonedInputTest {
         return p;
     }
 
-    record Snapshot(Hash root, Map<PublicKey, Account> accounts, long treasury, int jobs, int inputs, int queue, long supply) {}
+    record Snapshot(Hash root, Map<PublicKey, Account> accounts, long treasury, long jobs, long inputs, long queue, long supply) {}
 
     Snapshot snapshot() {
         var s = chain.ledger.state();
-        return new Snapshot(s.root(), chain.accounts(), chain.treasury(), s.jobs.size(), s.jobInputs.size(), s.queue.size(),
+        return new Snapshot(s.root(), chain.accounts(), chain.treasury(), s.jobs.count(), s.jobInputs.count(), s.queue.count(),
                 TestChain.totalSupply(s));
     }
 
@@ -169,7 +169,7 @@ class PoisonedInputTest {
                 .allSatisfy(r -> assertThat(r.reason().code()).isEqualTo(RejectCode.INVALID_INPUT));
         assertThat(chain.balance(BOB)).isEqualTo(bobBefore);
         assertThat(chain.ledger.state().account(BOB.publicKey()).nonce()).isEqualTo(bobNonce);
-        assertThat(chain.ledger.state().jobs.size()).isZero();
+        assertThat(chain.ledger.state().jobs.count()).isZero();
         assertThat(chain.events(EventType.JOB_SUBMITTED)).isEmpty();
         assertThat(chain.node(NODE_1).inFlight()).isZero();
         assertThat(TestChain.totalSupply(chain.ledger.state())).isEqualTo(supply);
@@ -241,13 +241,13 @@ class PoisonedInputTest {
             SignedTransaction tx = chain.submitJob(ALICE, e.getKey(), e.getValue(), NONE, List.of(), MAX_FEE, 5);
             chain.block(tx);
             assertThat(chain.job(tx.hash()).status()).isEqualTo(JobStatus.ASSIGNED);
-            assertThat(chain.ledger.state().jobInputs.get(tx.hash())).isEqualTo(e.getValue());
+            assertThat(chain.input(tx.hash())).isEqualTo(e.getValue());
         }
         assertThat(chain.balance(ALICE)).isEqualTo(before - 3 * MAX_FEE);
         // a text input of exactly the schema's maximum
         PrivateKey client = BOB;
         SignedTransaction longest = chain.submitJob(client, TEXT, Bytes.utf8("\u20ac".repeat(170) + "xx"), NONE, List.of(), MAX_FEE, 5);
         chain.block(longest);
-        assertThat(chain.ledger.state().jobInputs.get(longest.hash())).hasSize(512);
+        assertThat(chain.input(longest.hash())).hasSize(512);
     }
 }

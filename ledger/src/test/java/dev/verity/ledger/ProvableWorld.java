@@ -50,7 +50,7 @@ final class ProvableWorld {
     }
 
     byte[] input(Hash job) {
-        return chain.ledger.state().jobInputs.get(job);
+        return chain.input(job);
     }
 
     JobRecord job(Hash id) {

@@ -18,10 +18,13 @@ import dev.verity.ledger.rules.StakingRules;
 import dev.verity.ledger.state.Account;
 import dev.verity.ledger.state.DisputeRecord;
 import dev.verity.ledger.state.EnclaveRecord;
+import dev.verity.ledger.state.JobFailure;
 import dev.verity.ledger.state.JobRecord;
 import dev.verity.ledger.state.JobStatus;
 import dev.verity.ledger.state.LedgerState;
+import dev.verity.ledger.state.MemoryBackend;
 import dev.verity.ledger.state.NodeRecord;
+import dev.verity.ledger.state.RetiredJob;
 import dev.verity.ledger.state.Supply;
 import dev.verity.ledger.state.Unbonding;
 import dev.verity.proofs.attestation.AttestationEvidence;
@@ -110,6 +113,10 @@ final class TestChain {
     /** {@link #totalSupply} at genesis, then after every block. */
     final List<Long> supplyHistory = new ArrayList<>();
     private final Map<PublicKey, Long> pendingNonces = new TreeMap<>();
+    /** Where each block's rows go, as a validator's store. */
+    final MemoryBackend backend = new MemoryBackend();
+    /** Jobs that finished and left the live state, by id. */
+    final Map<Hash, RetiredJob> retired = new TreeMap<>();
     private int inputCounter;
     private long pendingProposals;
 
@@ -123,7 +130,10 @@ final class TestChain {
 
     TestChain(Genesis genesis) {
         this.genesis = genesis;
-        this.ledger = Ledger.fromGenesis(genesis);
+        // A small row cache, so that most reads go to the backend the rows were drained into, as in a validator.
+        this.ledger = Ledger.fromGenesis(genesis, dev.verity.ledger.evidence.EvidenceVerifiers.standard(),
+                new LedgerState(backend, 64));
+        ledger.state().drainChanges(backend::apply);
         this.height = 0;
         this.previousHash = genesis.hash();
         this.timestamp = genesis.timestampMillis();
@@ -220,6 +230,10 @@ final class TestChain {
         timestamp = ts;
         blocks.add(p);
         events.addAll(p.events());
+        for (RetiredJob r : ledger.state().drainRetired()) {
+            retired.put(r.job().id(), r);
+        }
+        ledger.state().drainChanges(backend::apply);
         pendingNonces.clear();
         pendingProposals = 0;
         long supply = totalSupply(ledger.state());
@@ -372,12 +386,42 @@ final class TestChain {
         return Pricing.fee(params(), ledger.state().models.get(model), mode, FeeMarket.basePrice(ledger.state()), 0);
     }
 
+    /** A job, live or finished. */
     JobRecord job(Hash jobId) {
         JobRecord j = ledger.state().jobs.get(jobId);
+        if (j == null && retired.containsKey(jobId)) {
+            j = retired.get(jobId).job();
+        }
         if (j == null) {
             throw new AssertionError("no job " + jobId.hex());
         }
         return j;
+    }
+
+    /** A job's input, live or finished. */
+    byte[] input(Hash jobId) {
+        byte[] live = ledger.state().jobInputs.get(jobId);
+        return live != null || !retired.containsKey(jobId) ? live : retired.get(jobId).input();
+    }
+
+    /** A job's posted output, live or finished. */
+    byte[] output(Hash jobId) {
+        byte[] live = ledger.state().jobOutputs.get(jobId);
+        return live != null || !retired.containsKey(jobId) ? live : retired.get(jobId).output();
+    }
+
+    /** A job's failure report, live or finished. */
+    JobFailure failure(Hash jobId) {
+        JobFailure live = ledger.state().jobFailures.get(jobId);
+        return live != null || !retired.containsKey(jobId) ? live : retired.get(jobId).failure();
+    }
+
+    /** Every job, live and finished, by id. */
+    List<JobRecord> allJobs() {
+        Map<Hash, JobRecord> all = new TreeMap<>();
+        retired.forEach((id, r) -> all.put(id, r.job()));
+        ledger.state().jobs.forEach((id, j) -> all.put(id, j) == null || true);
+        return new ArrayList<>(all.values());
     }
 
     PublicKey assignedNode(Hash jobId) {
@@ -433,7 +477,9 @@ final class TestChain {
     }
 
     Map<PublicKey, Account> accounts() {
-        return new TreeMap<>(ledger.state().accounts.view());
+        Map<PublicKey, Account> out = new TreeMap<>();
+        ledger.state().accounts.forEach((k, a) -> out.put(k, a) == null || true);
+        return out;
     }
 
     List<LedgerEvent> events(EventType type) {
@@ -451,23 +497,23 @@ final class TestChain {
      */
     static long totalSupply(LedgerState s) {
         long total = 0;
-        for (Account a : s.accounts.view().values()) {
+        for (Account a : s.accounts.values()) {
             total = Math.addExact(total, a.balance());
         }
-        for (NodeRecord n : s.nodes.view().values()) {
+        for (NodeRecord n : s.nodes.values()) {
             total = Math.addExact(total, n.stake());
             for (Unbonding u : n.unbonding()) {
                 total = Math.addExact(total, u.amount());
             }
         }
         total = Math.addExact(total, s.global(LedgerState.GLOBAL_TREASURY));
-        for (JobRecord j : s.jobs.view().values()) {
+        for (JobRecord j : s.jobs.values()) {
             if (j.status() == JobStatus.QUEUED || j.status() == JobStatus.ASSIGNED || j.status() == JobStatus.VERIFYING
                     || j.status() == JobStatus.DISPUTED) {
                 total = Math.addExact(total, j.maxFee());
             }
         }
-        for (DisputeRecord d : s.disputes.view().values()) {
+        for (DisputeRecord d : s.disputes.values()) {
             total = Math.addExact(total, d.bond());
         }
         return total;

@@ -139,7 +139,7 @@ final class NetworkRun {
             n.advance(endMs + blockMillis, blockMillis, state(), c -> completions.computeIfAbsent(c.block(),
                     k -> new ArrayList<>()).add(c));
         }
-        hour.queue(state().queue.size() + state().deadlines.size());
+        hour.queue(state().queue.count() + state().deadlines.count());
         if (endMs % HOUR_MS == 0) {
             closeHour();
         }
@@ -362,7 +362,7 @@ final class NetworkRun {
     private int activeNodes() {
         long min = state().params().minStake();
         int active = 0;
-        for (NodeRecord r : state().nodes.view().values()) {
+        for (NodeRecord r : state().nodes.values()) {
             if (r.status() == NodeStatus.ACTIVE && r.stake() >= min) {
                 active++;
             }

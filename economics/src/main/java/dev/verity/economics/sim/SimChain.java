@@ -14,6 +14,7 @@ import dev.verity.ledger.Ledger;
 import dev.verity.ledger.block.Block;
 import dev.verity.ledger.event.LedgerEvent;
 import dev.verity.ledger.state.LedgerState;
+import dev.verity.ledger.state.MemoryBackend;
 import dev.verity.proofs.attestation.AttestationEvidence;
 import dev.verity.proofs.attestation.Collateral;
 import dev.verity.proofs.attestation.CollateralKind;
@@ -38,8 +39,8 @@ import java.util.List;
  * The simulated chain: a real {@link Ledger} from a genesis made for the simulation, fed real signed transactions
  * block by block. Blocks are not built with {@code BlockExecution.produce}: the simulator applies each transaction
  * with {@link Ledger#apply} and ends the block with {@link Ledger#endBlock}, skipping the state root (a commitment
- * that changes no balance, price or assignment) and the producer's signature; the state does not track its changes
- * for roots or storage ({@code LedgerState.stopTrackingChanges}). Each block's hash, the randomness of
+ * that changes no balance, price or assignment) and the producer's signature; the state keeps no trie
+ * ({@code LedgerState.unrooted}). Each block's hash, the randomness of
  * the next block's assignments and audit draws, is SHA-256 over the height, the previous hash and the Merkle root
  * of the included transactions, so it depends on everything that happened, as a real block hash does.
  */
@@ -59,6 +60,7 @@ final class SimChain {
     final PrivateKey modelOwner = PrivateKey.deterministic("sim/model-owner");
     final List<PrivateKey> council = List.of(PrivateKey.deterministic("sim/council-1"),
             PrivateKey.deterministic("sim/council-2"), PrivateKey.deterministic("sim/council-3"));
+    private final MemoryBackend rows = new MemoryBackend();
     private final long blockMillis;
     private final List<SignedTransaction> included = new ArrayList<>();
     private Hash previousHash;
@@ -76,9 +78,8 @@ final class SimChain {
                 new Council(members, 2),
                 List.of(new Collateral(TeeType.SEV_SNP, CollateralKind.ROOT_CERTIFICATE, platform().arkDer())),
                 List.of(new Genesis.ApprovedMeasurement(TeeType.SEV_SNP, MEASUREMENT, "simulated node build")), List.of());
-        this.ledger = Ledger.fromGenesis(genesis, ZkStandInVerifier.withStandard());
-        // No state root per block and nothing stored: the state need not remember which rows changed.
-        ledger.state().stopTrackingChanges();
+        // No state root per block: the state keeps no trie, and each block's rows move into memory at its end.
+        this.ledger = Ledger.fromGenesis(genesis, ZkStandInVerifier.withStandard(), LedgerState.unrooted(rows));
         this.blockMillis = blockMillis;
         this.previousHash = genesis.hash();
     }
@@ -127,6 +128,8 @@ final class SimChain {
     List<LedgerEvent> close() {
         ledger.endBlock(context);
         List<LedgerEvent> events = state().drainEvents();
+        state().drainRetired();
+        state().drainChanges(rows::apply);
         previousHash = Sha256.digest(new Encoder(96).fixed(BLOCK_DOMAIN).u64(context.height()).hash(previousHash)
                 .hash(Block.transactionsRoot(included)).toByteArray());
         return events;

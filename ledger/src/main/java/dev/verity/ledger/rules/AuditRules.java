@@ -62,7 +62,7 @@ public final class AuditRules {
     private static void assign(LedgerState state, JobRecord job, ResultClaim claim, int attempt, String why, BlockContext ctx) {
         List<NodeRecord> candidates = new ArrayList<>();
         Params p = state.params();
-        for (NodeRecord n : state.nodes.view().values()) {
+        for (NodeRecord n : state.nodes.values()) {
             if (n.status() == NodeStatus.ACTIVE && n.stake() >= p.minStake() && !n.id().equals(claim.node())
                     && !n.id().equals(claim.auditor()) && n.serves(job.model(), VerificationMode.SAMPLED)) {
                 candidates.add(n);
@@ -119,7 +119,7 @@ public final class AuditRules {
     public static void report(LedgerState state, PublicKey sender, Payload.AuditReport r, BlockContext ctx) {
         JobRecord job = state.jobs.get(r.jobId());
         if (job == null) {
-            throw reject(RejectCode.UNKNOWN_JOB, "job " + r.jobId().hex() + " does not exist");
+            throw reject(RejectCode.UNKNOWN_JOB, "job " + r.jobId().hex() + " is not live: it never existed, or it finished and left the live state");
         }
         ResultClaim claim = state.claims.get(job.id());
         require(claim != null && claim.phase() == ClaimPhase.AUDITING, RejectCode.JOB_NOT_OPEN,

@@ -38,12 +38,7 @@ public final class BlockEndRules {
     static void processDeadlines(LedgerState state, BlockContext ctx) {
         Params p = state.params();
         List<DeadlineKey> due = new ArrayList<>();
-        for (DeadlineKey k : state.deadlines.view().keySet()) {
-            if (k.height() > ctx.height()) {
-                break;
-            }
-            due.add(k);
-        }
+        state.deadlines.forEach((k, v) -> k.height() <= ctx.height() && due.add(k));
         for (DeadlineKey k : due) {
             JobRecord job = state.jobs.get(k.job());
             if (job == null || job.status() != JobStatus.ASSIGNED) {
@@ -98,7 +93,7 @@ public final class BlockEndRules {
         List<NodeRecord> active = new ArrayList<>();
         TreeMap<PublicKey, Integer> room = new TreeMap<>();
         long capacity = 0;
-        for (NodeRecord n : state.nodes.view().values()) {
+        for (NodeRecord n : state.nodes.values()) {
             if (n.status() == NodeStatus.ACTIVE && n.stake() >= p.minStake()) {
                 active.add(n);
                 room.put(n.id(), Math.max(0, n.capacity() - n.inFlight()));
@@ -111,7 +106,7 @@ public final class BlockEndRules {
             roomLeft += r;
         }
         ServedModes served = new ServedModes(active);
-        for (Map.Entry<QueueKey, Hash> entry : state.queue.snapshotFrom(QueueKey.FIRST, p.maxAssignmentsPerBlock())) {
+        for (Map.Entry<QueueKey, Hash> entry : state.queue.rows(QueueKey.FIRST, p.maxAssignmentsPerBlock())) {
             JobRecord job = state.jobs.get(entry.getValue());
             if (job == null || job.status() != JobStatus.QUEUED) {
                 state.queue.remove(entry.getKey());

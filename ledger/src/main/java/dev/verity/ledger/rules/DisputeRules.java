@@ -48,7 +48,7 @@ public final class DisputeRules {
     public static void challenge(LedgerState state, PublicKey sender, Payload.Challenge c, BlockContext ctx) {
         JobRecord job = state.jobs.get(c.jobId());
         if (job == null) {
-            throw reject(RejectCode.UNKNOWN_JOB, "job " + c.jobId().hex() + " does not exist");
+            throw reject(RejectCode.UNKNOWN_JOB, "job " + c.jobId().hex() + " is not live: it never existed, or it finished and left the live state");
         }
         ResultClaim claim = state.claims.get(job.id());
         require(job.mode() == VerificationMode.OPTIMISTIC && claim != null, RejectCode.JOB_NOT_OPEN,

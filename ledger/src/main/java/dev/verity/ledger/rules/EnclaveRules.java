@@ -47,7 +47,7 @@ public final class EnclaveRules {
                 "the attestation is " + doc.length + " bytes, more than the limit of " + state.params().maxAttestationBytes());
         require(!state.enclaves.contains(r.enclaveKey()), RejectCode.ENCLAVE_EXISTS,
                 "enclave key " + r.enclaveKey().hex() + " is already registered");
-        TrustAnchors anchors = new TrustAnchors(new ArrayList<>(state.collateral.view().values()),
+        TrustAnchors anchors = new TrustAnchors(state.collateral.values(),
                 Math.floorDiv(ctx.timestampMillis(), 1000));
         AttestationVerdict verdict = attestations.verify(doc, anchors);
         if (verdict instanceof AttestationVerdict.Invalid invalid) {

@@ -117,7 +117,7 @@ public final class GovernanceRules {
                         v.challengerBond(), v.disputeSlashBps(), v.winnerShareBps(), v.auditProbabilityBps());
                 String problem = next.problem();
                 require(problem == null, RejectCode.INVALID_PROPOSAL, "the verification parameters are refused: " + problem);
-                for (ProgramRecord program : state.programs.view().values()) {
+                for (ProgramRecord program : state.programs.values()) {
                     String bet = CheatingBet.problem(next, state.models.get(program.model()), FeeMarket.basePrice(state));
                     require(bet == null, RejectCode.INVALID_PROPOSAL, "the verification parameters are refused: " + bet);
                 }
@@ -137,7 +137,7 @@ public final class GovernanceRules {
 
     /** Whether the record falls under a revocation in force. */
     static RevocationRecord revocationCovering(LedgerState state, EnclaveRecord e) {
-        for (RevocationRecord r : state.revocations.view().values()) {
+        for (RevocationRecord r : state.revocations.values()) {
             if (r.target().covers(e.type(), e.chipId(), e.measurement())) {
                 return r;
             }

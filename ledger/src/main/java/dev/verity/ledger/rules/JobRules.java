@@ -116,7 +116,7 @@ public final class JobRules {
     static JobRecord answerable(LedgerState state, PublicKey sender, Hash jobId, BlockContext ctx) {
         JobRecord job = state.jobs.get(jobId);
         if (job == null) {
-            throw reject(RejectCode.UNKNOWN_JOB, "job " + jobId.hex() + " does not exist");
+            throw reject(RejectCode.UNKNOWN_JOB, "job " + jobId.hex() + " is not live: it never existed, or it finished and left the live state");
         }
         require(job.status() == JobStatus.ASSIGNED, RejectCode.JOB_NOT_OPEN,
                 "job " + job.id().hex() + " is " + job.status() + "; it takes no result now");

@@ -29,7 +29,7 @@ final class Revocations {
     /** Unregisters every enclave the predicate selects; returns how many. */
     static int unregisterWhere(LedgerState state, Predicate<EnclaveRecord> revoked, String why, BlockContext ctx) {
         List<EnclaveRecord> hit = new ArrayList<>();
-        for (EnclaveRecord e : state.enclaves.view().values()) {
+        for (EnclaveRecord e : state.enclaves.values()) {
             if (revoked.test(e)) {
                 hit.add(e);
             }
@@ -54,7 +54,7 @@ final class Revocations {
     /** Assigned jobs are exactly those with a deadline, so the deadline table bounds the search. */
     private static void moveTeeJobs(LedgerState state, TreeSet<PublicKey> nodes, String why, BlockContext ctx) {
         List<DeadlineKey> affected = new ArrayList<>();
-        for (DeadlineKey k : state.deadlines.view().keySet()) {
+        for (DeadlineKey k : state.deadlines.keys()) {
             JobRecord job = state.jobs.get(k.job());
             if (job != null && job.status() == JobStatus.ASSIGNED && job.mode() == VerificationMode.TEE
                     && nodes.contains(job.assignedNode())) {

@@ -21,12 +21,7 @@ final class VerificationTimers {
 
     static void process(LedgerState state, BlockContext ctx) {
         List<TimerKey> due = new ArrayList<>();
-        for (TimerKey k : state.verificationTimers.view().keySet()) {
-            if (k.height() > ctx.height()) {
-                break;
-            }
-            due.add(k);
-        }
+        state.verificationTimers.forEach((k, v) -> k.height() <= ctx.height() && due.add(k));
         for (TimerKey k : due) {
             state.verificationTimers.remove(k);
             DisputeRecord dispute = state.disputes.get(k.job());

@@ -165,6 +165,27 @@ public final class Codecs {
         }
     };
 
+    /** A finished job as the validator archives it (not part of the state root). */
+    public static final Codec<RetiredJob> RETIRED_JOB = new Codec<>() {
+        public void write(Encoder e, RetiredJob r) {
+            JOB.write(e, r.job());
+            e.bool(r.input() != null);
+            if (r.input() != null) e.bytes(r.input());
+            e.bool(r.output() != null);
+            if (r.output() != null) e.bytes(r.output());
+            e.bool(r.failure() != null);
+            if (r.failure() != null) JOB_FAILURE.write(e, r.failure());
+        }
+
+        public RetiredJob read(Decoder d) {
+            JobRecord job = JOB.read(d);
+            byte[] input = d.bool("input present") ? d.bytes("input", 1 << 24) : null;
+            byte[] output = d.bool("output present") ? d.bytes("output", 1 << 24) : null;
+            JobFailure failure = d.bool("failure present") ? JOB_FAILURE.read(d) : null;
+            return new RetiredJob(job, input, output, failure);
+        }
+    };
+
     public static final Codec<EnclaveRecord> ENCLAVE = new Codec<>() {
         public void write(Encoder e, EnclaveRecord r) {
             e.publicKey(r.enclaveKey()).publicKey(r.node());

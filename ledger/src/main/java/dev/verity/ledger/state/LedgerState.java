@@ -1,8 +1,9 @@
 package dev.verity.ledger.state;
 
+import dev.verity.core.ByteKey;
 import dev.verity.core.Hash;
-import dev.verity.core.Merkle;
 import dev.verity.core.PublicKey;
+import dev.verity.core.Sha256;
 import dev.verity.ledger.event.LedgerEvent;
 import dev.verity.proofs.attestation.Collateral;
 import dev.verity.proofs.attestation.TcbVersion;
@@ -10,12 +11,19 @@ import dev.verity.protocol.Params;
 import dev.verity.protocol.governance.Council;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiConsumer;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
- * The whole ledger state: sorted tables, each committed by a Merkle root; the state root is the
- * Merkle root over the table roots in the fixed order below. Events of the block being executed
- * are collected here and undone with the transaction that emitted them.
+ * The live ledger state: tables of rows stored in a {@link StateBackend} behind a cache, with the rows a block is
+ * changing held in each table's overlay until {@link #drainChanges} hands them to whoever stores them. The state
+ * root is the root of one authenticated trie over every row ({@link StateTrie}): key path SHA-256 of the storage key
+ * (table id, then the encoded key), value hash SHA-256 of the encoded value. A block re-hashes only the paths of
+ * the rows it changed. Events of the block being executed, and the jobs it retired, are collected here and undone
+ * with the transaction that produced them.
+ *
+ * <p>Finished jobs leave the live state ({@link JobRetirement}): they live on in block history and in the archive
+ * the validator keeps from {@link #drainRetired}.
  */
 public final class LedgerState {
     public static final String GLOBAL_TREASURY = "treasury";
@@ -32,9 +40,20 @@ public final class LedgerState {
     private static final String COUNCIL_KEY = "current";
     private static final String PARAMS_KEY = "current";
 
+    /** Decoded committed rows kept by default. */
+    public static final int DEFAULT_CACHE_ROWS = 100_000;
+
     private final Journal journal = new Journal();
     private final List<Table<?, ?>> tables = new ArrayList<>();
     private final List<LedgerEvent> events = new ArrayList<>();
+    private final List<RetiredJob> retired = new ArrayList<>();
+    private final StateBackend backend;
+    private final LruCache<ByteKey, Object> cache;
+    private final StateTrie trie;
+    /** False for a simulation that never commits to its state: nothing is hashed and {@link #root()} is refused. */
+    private final boolean rooted;
+    /** Storage keys written since the last root, to re-hash into the trie. */
+    private final TreeSet<ByteKey> unhashed = new TreeSet<>();
 
     public final Table<String, Params> params = table("params", Codecs.TEXT, Codecs.PARAMS);
     public final Table<String, Long> globals = table("globals", Codecs.TEXT, Codecs.U64);
@@ -67,9 +86,49 @@ public final class LedgerState {
     public final Table<Hash, JobFailure> jobFailures = table("jobFailures", Codecs.HASH, Codecs.JOB_FAILURE);
 
     private <K extends Comparable<K>, V> Table<K, V> table(String name, Codec<K> k, Codec<V> v) {
-        Table<K, V> t = new Table<>(name, tables.size() + 1, k, v, journal);
+        Table<K, V> t = new Table<>(name, tables.size() + 1, k, v, this);
         tables.add(t);
         return t;
+    }
+
+    /** A state over an empty memory backend: a new chain, a simulation or a test. */
+    public LedgerState() {
+        this(new MemoryBackend(), DEFAULT_CACHE_ROWS);
+    }
+
+    /** A state over {@code backend}, which holds the committed rows and trie (empty for a new chain). */
+    public LedgerState(StateBackend backend, int cacheRows) {
+        this(backend, cacheRows, true);
+    }
+
+    private LedgerState(StateBackend backend, int cacheRows, boolean rooted) {
+        this.backend = backend;
+        this.cache = new LruCache<>(cacheRows);
+        this.trie = new StateTrie(backend);
+        this.rooted = rooted;
+    }
+
+    /**
+     * A state for a simulation that applies transactions and ends blocks but never commits to a state root: rows
+     * drained into {@code backend} each block keep it bounded, and no trie is kept ({@link #root()} is refused).
+     * Everything else (application, refusal, undo) behaves exactly as in a rooted state.
+     */
+    public static LedgerState unrooted(MemoryBackend backend) {
+        return new LedgerState(backend, DEFAULT_CACHE_ROWS, false);
+    }
+
+    StateBackend backend() {
+        return backend;
+    }
+
+    LruCache<ByteKey, Object> cache() {
+        return cache;
+    }
+
+    void changed(ByteKey storageKey) {
+        if (rooted) {
+            unhashed.add(storageKey);
+        }
     }
 
     public Journal journal() {
@@ -123,48 +182,84 @@ public final class LedgerState {
         return out;
     }
 
+    /**
+     * The state root: the trie root after re-hashing every row written since the last call. Cheap when nothing
+     * changed; otherwise it costs the changed rows times the depth of the trie.
+     */
     public Hash root() {
-        List<Hash> roots = new ArrayList<>(tables.size());
-        for (Table<?, ?> t : tables) {
-            roots.add(t.root());
+        if (!rooted) {
+            throw new IllegalStateException("this state is a simulation's: it keeps no trie and has no root");
         }
-        return Merkle.root(roots);
+        if (!unhashed.isEmpty()) {
+            TreeMap<Hash, Hash> changes = new TreeMap<>();
+            for (ByteKey sk : unhashed) {
+                byte[] value = tableOf(sk).writtenBytes(sk);
+                changes.put(Sha256.digest(sk.bytes()), value == null ? null : Sha256.digest(value));
+            }
+            unhashed.clear();
+            trie.update(changes);
+        }
+        return trie.root();
     }
 
-    /** Hands every row written since the last call to {@code sink}, as storage key and value (null = deleted). */
-    public void drainChanges(BiConsumer<byte[], byte[]> sink) {
-        for (Table<?, ?> t : tables) {
-            t.drainChanges(sink);
-        }
+    /** A proof that the row at {@code storageKey} holds its current value, or is absent, against {@link #root()}. */
+    public StateProof prove(ByteKey storageKey) {
+        Hash root = root();
+        byte[] value = tableOf(storageKey).writtenBytes(storageKey);
+        return new StateProof(root, storageKey.bytes(), value, trie.prove(Sha256.digest(storageKey.bytes())));
     }
 
-    /** Loads one row written by {@link #drainChanges}; used when a node restarts from its data directory. */
-    public void load(byte[] storageKey, byte[] value) {
-        if (storageKey.length == 0) {
-            throw new IllegalArgumentException("empty state key");
-        }
-        int id = storageKey[0] & 0xFF;
+    private Table<?, ?> tableOf(ByteKey storageKey) {
+        int id = storageKey.length() == 0 ? 0 : storageKey.bytes()[0] & 0xFF;
         if (id < 1 || id > tables.size()) {
-            throw new IllegalArgumentException("state key for unknown table " + id);
+            throw new IllegalArgumentException("state key " + storageKey + " names no table");
         }
-        tables.get(id - 1).load(storageKey, value);
+        return tables.get(id - 1);
     }
 
     /**
-     * For a state that is neither stored nor committed block by block (a simulation that applies transactions and
-     * ends blocks without computing their state roots): stops recording which rows changed since the last root
-     * and the last drain, which would otherwise grow with every write. Nothing else changes: transactions apply
-     * and roll back as before, {@link #root()} stays correct (it then hashes every row each time it is called),
-     * and {@link #drainChanges} is refused.
+     * Hands every row and trie node written since the last call to {@code sink} (value null = deleted), after
+     * bringing the root up to date, and forgets them: from now on they are read from the backend, which the
+     * caller must have updated with these writes before the next read.
      */
-    public void stopTrackingChanges() {
+    public void drainChanges(StateSink sink) {
+        if (rooted) {
+            root();
+        }
         for (Table<?, ?> t : tables) {
-            t.stopTracking();
+            t.drain(sink);
+        }
+        if (rooted) {
+            trie.drain(sink);
         }
     }
 
-    /** After loading, nothing is pending for storage. */
-    public void markPersisted() {
-        drainChanges((k, v) -> { });
+    /** Why a stored row does not decode as a row of its table, or null when it does. */
+    String checkRow(byte[] key, byte[] value) {
+        try {
+            tableOf(new ByteKey(key)).checkRow(key, value);
+            return null;
+        } catch (RuntimeException e) {
+            return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        }
+    }
+
+    /** Records a job that left the live state in this block; undone with the transaction that retired it. */
+    void retire(RetiredJob job) {
+        int size = retired.size();
+        retired.add(job);
+        journal.recordUndo(() -> retired.subList(size, retired.size()).clear());
+    }
+
+    /** The jobs retired since the last call, in order: the validator archives them for its API. */
+    public List<RetiredJob> drainRetired() {
+        List<RetiredJob> out = List.copyOf(retired);
+        retired.clear();
+        return out;
+    }
+
+    /** Decoded rows held in the cache now; for metrics. */
+    public int cachedRows() {
+        return cache.size();
     }
 }

@@ -15,25 +15,25 @@ public record Supply(long balances, long stakes, long unbonding, long treasury, 
     /** Adds up {@code s} (a pass over accounts, nodes, jobs and disputes). */
     public static Supply of(LedgerState s) {
         long balances = 0;
-        for (Account a : s.accounts.view().values()) {
+        for (Account a : s.accounts.values()) {
             balances = Math.addExact(balances, a.balance());
         }
         long stakes = 0;
         long unbonding = 0;
-        for (NodeRecord n : s.nodes.view().values()) {
+        for (NodeRecord n : s.nodes.values()) {
             stakes = Math.addExact(stakes, n.stake());
             for (Unbonding u : n.unbonding()) {
                 unbonding = Math.addExact(unbonding, u.amount());
             }
         }
         long escrow = 0;
-        for (JobRecord j : s.jobs.view().values()) {
+        for (JobRecord j : s.jobs.values()) {
             if (holdsEscrow(j.status())) {
                 escrow = Math.addExact(escrow, j.maxFee());
             }
         }
         long bonds = 0;
-        for (DisputeRecord d : s.disputes.view().values()) {
+        for (DisputeRecord d : s.disputes.values()) {
             bonds = Math.addExact(bonds, d.bond());
         }
         return new Supply(balances, stakes, unbonding, s.global(LedgerState.GLOBAL_TREASURY), escrow, bonds);

@@ -1,182 +1,275 @@
 package dev.verity.ledger.state;
 
+import dev.verity.core.ByteKey;
+import dev.verity.core.Decoder;
 import dev.verity.core.Encoder;
-import dev.verity.core.Hash;
-import dev.verity.core.Merkle;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.function.BiConsumer;
 
 /**
- * One sorted table of the ledger state. Its Merkle root commits to every row in key order
- * (leaf = SHA-256(0x00 || encode(key) || encode(value))). Leaf hashes are cached and only the
- * rows written since the last root are re-hashed. Writes go through the {@link Journal} so a
- * rejected transaction can be undone.
+ * One table of the ledger state. Committed rows live in the {@link StateBackend} (read through a cache of decoded
+ * values); rows written since the last {@link LedgerState#drainChanges} live in this table's overlay, which is what
+ * a block changes and what the state root hashes into the trie. Writes go through the {@link Journal}, so a refused
+ * transaction is undone. Rows are ordered by their encoded key bytes, the order the backend iterates in; the key
+ * codecs are chosen so that this is also the order the rules need (heights and sequence numbers big-endian).
  */
-public final class Table<K extends Comparable<K>, V> {
+public final class Table<K, V> {
+    /** How many committed rows one backend read brings while iterating. */
+    private static final int CHUNK = 256;
+
     private final String name;
     private final int id;
     private final Codec<K> keyCodec;
     private final Codec<V> valueCodec;
-    private final Journal journal;
-    private final TreeMap<K, V> rows = new TreeMap<>();
-    private final TreeMap<K, Hash> leaves = new TreeMap<>();
-    private final TreeSet<K> unhashed = new TreeSet<>();
-    private final TreeSet<K> unpersisted = new TreeSet<>();
-    private Hash root;
-    private boolean tracking = true;
+    private final LedgerState state;
+    /** Rows written since the last drain, by storage key; a null value is a delete. */
+    private final TreeMap<ByteKey, Row<K, V>> overlay = new TreeMap<>();
 
-    Table(String name, int id, Codec<K> keyCodec, Codec<V> valueCodec, Journal journal) {
+    /** A written row: its key, and its value or null when deleted. */
+    record Row<K, V>(K key, V value) {}
+
+    Table(String name, int id, Codec<K> keyCodec, Codec<V> valueCodec, LedgerState state) {
+        if (id < 1 || id >= StateKeys.TRIE_NAMESPACE) {
+            throw new IllegalArgumentException("table id " + id + " is outside 1.." + (StateKeys.TRIE_NAMESPACE - 1));
+        }
         this.name = name;
         this.id = id;
         this.keyCodec = keyCodec;
         this.valueCodec = valueCodec;
-        this.journal = journal;
+        this.state = state;
     }
 
     public String name() {
         return name;
     }
 
-    public V get(K key) {
-        return rows.get(key);
-    }
-
-    public Optional<V> find(K key) {
-        return Optional.ofNullable(rows.get(key));
-    }
-
-    public boolean contains(K key) {
-        return rows.containsKey(key);
-    }
-
-    public int size() {
-        return rows.size();
-    }
-
-    public void put(K key, V value) {
-        V previous = rows.put(key, value);
-        touched(key);
-        journal.recordUndo(() -> restore(key, previous));
-    }
-
-    public void remove(K key) {
-        V previous = rows.remove(key);
-        if (previous != null) {
-            touched(key);
-            journal.recordUndo(() -> restore(key, previous));
-        }
-    }
-
-    private void restore(K key, V previous) {
-        if (previous == null) {
-            rows.remove(key);
-        } else {
-            rows.put(key, previous);
-        }
-        touched(key);
-    }
-
-    private void touched(K key) {
-        if (tracking) {
-            unhashed.add(key);
-            unpersisted.add(key);
-        }
-    }
-
-    /** See {@link LedgerState#stopTrackingChanges()}. */
-    void stopTracking() {
-        tracking = false;
-        unhashed.clear();
-        unpersisted.clear();
-        leaves.clear();
-        root = null;
-    }
-
-    /** Rows in key order; callers must not write to this table while iterating. */
-    public SortedMap<K, V> view() {
-        return java.util.Collections.unmodifiableSortedMap(rows);
-    }
-
-    /** A snapshot of the rows from {@code fromInclusive} on, safe to iterate while writing. */
-    public java.util.List<Map.Entry<K, V>> snapshotFrom(K fromInclusive, int limit) {
-        var out = new ArrayList<Map.Entry<K, V>>();
-        for (var e : rows.tailMap(fromInclusive, true).entrySet()) {
-            if (out.size() >= limit) {
-                break;
-            }
-            out.add(Map.entry(e.getKey(), e.getValue()));
-        }
-        return out;
-    }
-
-    /** The table's Merkle root; recomputed only when a row changed since the last call. */
-    public Hash root() {
-        if (!tracking) {
-            ArrayList<Hash> all = new ArrayList<>(rows.size());
-            for (Map.Entry<K, V> row : rows.entrySet()) {
-                all.add(leaf(row.getKey(), row.getValue()));
-            }
-            return Merkle.root(all);
-        }
-        if (root != null && unhashed.isEmpty()) {
-            return root;
-        }
-        for (K key : unhashed) {
-            V v = rows.get(key);
-            if (v == null) {
-                leaves.remove(key);
-            } else {
-                leaves.put(key, leaf(key, v));
-            }
-        }
-        unhashed.clear();
-        root = Merkle.root(new ArrayList<>(leaves.values()));
-        return root;
-    }
-
-    private Hash leaf(K key, V value) {
-        Encoder e = new Encoder(128);
-        keyCodec.write(e, key);
-        valueCodec.write(e, value);
-        return Merkle.leaf(e.toByteArray());
-    }
-
-    /** Storage key: table id byte followed by the encoded key. */
-    public byte[] storageKey(K key) {
-        Encoder e = new Encoder(40);
-        e.u8(id);
-        keyCodec.write(e, key);
-        return e.toByteArray();
-    }
-
     int id() {
         return id;
     }
 
-    /** Hands every row written since the last call to {@code sink} (value null = deleted) and forgets them. */
-    public void drainChanges(BiConsumer<byte[], byte[]> sink) {
-        if (!tracking) {
-            throw new IllegalStateException("table " + name + " does not track its changes; nothing can be stored from it");
-        }
-        for (K key : unpersisted) {
-            V v = rows.get(key);
-            sink.accept(storageKey(key), v == null ? null : valueCodec.encode(v));
-        }
-        unpersisted.clear();
+    public V get(K key) {
+        ByteKey sk = storageKey(key);
+        Row<K, V> written = overlay.get(sk);
+        return written != null ? written.value() : committed(sk);
     }
 
-    /** Loads one stored row (storage key without the table byte already checked by the caller). */
-    void load(byte[] storageKey, byte[] value) {
-        var d = new dev.verity.core.Decoder(storageKey);
-        d.u8("table id");
-        K key = keyCodec.read(d);
-        d.end("state key of table " + name);
-        rows.put(key, valueCodec.decode(value));
-        unhashed.add(key);
+    public Optional<V> find(K key) {
+        return Optional.ofNullable(get(key));
+    }
+
+    public boolean contains(K key) {
+        return get(key) != null;
+    }
+
+    public void put(K key, V value) {
+        if (value == null) {
+            throw new IllegalArgumentException("null value for table " + name + "; use remove");
+        }
+        write(storageKey(key), new Row<>(key, value));
+    }
+
+    public void remove(K key) {
+        ByteKey sk = storageKey(key);
+        Row<K, V> written = overlay.get(sk);
+        V current = written != null ? written.value() : committed(sk);
+        if (current != null) {
+            write(sk, new Row<>(key, null));
+        }
+    }
+
+    private void write(ByteKey sk, Row<K, V> row) {
+        Row<K, V> previous = overlay.put(sk, row);
+        state.changed(sk);
+        state.journal().recordUndo(() -> {
+            if (previous == null) {
+                overlay.remove(sk);
+            } else {
+                overlay.put(sk, previous);
+            }
+            state.changed(sk);
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private V committed(ByteKey sk) {
+        Object cached = state.cache().get(sk);
+        if (cached != null) {
+            return (V) cached;
+        }
+        byte[] bytes = state.backend().get(sk.bytes());
+        if (bytes == null) {
+            return null;
+        }
+        V v = decodeValue(sk, bytes);
+        state.cache().put(sk, v);
+        return v;
+    }
+
+    private V decodeValue(ByteKey sk, byte[] bytes) {
+        try {
+            return valueCodec.decode(bytes);
+        } catch (RuntimeException e) {
+            throw new CorruptStateException("row " + sk + " of table " + name + " does not decode: " + e.getMessage(), e);
+        }
+    }
+
+    /** Visits rows in key order, from {@code fromInclusive} (null: the first); stops when the visitor returns false. */
+    public void forEach(K fromInclusive, RowVisitor<K, V> visitor) {
+        ByteKey end = StateKeys.tableEnd(id);
+        ByteKey cursor = fromInclusive == null ? StateKeys.tableStart(id) : storageKey(fromInclusive);
+        while (true) {
+            List<StateBackend.Row> chunk = state.backend().range(cursor.bytes(), end.bytes(), CHUNK);
+            boolean last = chunk.size() < CHUNK;
+            ByteKey chunkEnd = last ? end : new ByteKey(chunk.get(chunk.size() - 1).key());
+            // Overlay rows of the same span, copied so that the visitor may write.
+            List<Map.Entry<ByteKey, Row<K, V>>> written = new ArrayList<>(
+                    overlay.subMap(cursor, true, chunkEnd, !last).entrySet());
+            int b = 0;
+            int w = 0;
+            while (b < chunk.size() || w < written.size()) {
+                ByteKey bk = b < chunk.size() ? new ByteKey(chunk.get(b).key()) : null;
+                ByteKey wk = w < written.size() ? written.get(w).getKey() : null;
+                int order = bk == null ? 1 : wk == null ? -1 : bk.compareTo(wk);
+                K key;
+                V value;
+                if (order < 0) {
+                    key = decodeKey(bk);
+                    value = committedRow(bk, chunk.get(b).value());
+                    b++;
+                } else {
+                    Row<K, V> row = written.get(w).getValue();
+                    key = row.key();
+                    value = row.value();
+                    w++;
+                    if (order == 0) {
+                        b++;
+                    }
+                }
+                if (value != null && !visitor.visit(key, value)) {
+                    return;
+                }
+            }
+            if (last) {
+                return;
+            }
+            cursor = StateKeys.successor(chunkEnd);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private V committedRow(ByteKey sk, byte[] bytes) {
+        Object cached = state.cache().get(sk);
+        return cached != null ? (V) cached : decodeValue(sk, bytes);
+    }
+
+    /** Visits every row in key order. */
+    public void forEach(RowVisitor<K, V> visitor) {
+        forEach(null, visitor);
+    }
+
+    /** The rows from {@code fromInclusive} (null: the first), at most {@code limit}, as a list safe to use while writing. */
+    public List<Map.Entry<K, V>> rows(K fromInclusive, int limit) {
+        List<Map.Entry<K, V>> out = new ArrayList<>();
+        if (limit > 0) {
+            forEach(fromInclusive, (k, v) -> {
+                out.add(Map.entry(k, v));
+                return out.size() < limit;
+            });
+        }
+        return out;
+    }
+
+    /** Every row, as a list safe to use while writing; for the small tables (nodes, enclaves, policy). */
+    public List<Map.Entry<K, V>> rows() {
+        return rows(null, Integer.MAX_VALUE);
+    }
+
+    /** Every value in key order; for the small tables. */
+    public List<V> values() {
+        List<V> out = new ArrayList<>();
+        forEach((k, v) -> out.add(v) || true);
+        return out;
+    }
+
+    /** Every key in key order; for the small tables. */
+    public List<K> keys() {
+        List<K> out = new ArrayList<>();
+        forEach((k, v) -> out.add(k) || true);
+        return out;
+    }
+
+    /** The number of rows: a walk over the table, so for the small ones or for occasional use. */
+    public long count() {
+        long[] n = {0};
+        forEach((k, v) -> {
+            n[0]++;
+            return true;
+        });
+        return n[0];
+    }
+
+    /** Storage key: table id byte followed by the encoded key. */
+    public ByteKey storageKey(K key) {
+        Encoder e = new Encoder(40);
+        e.u8(id);
+        keyCodec.write(e, key);
+        return new ByteKey(e.toByteArray());
+    }
+
+    private K decodeKey(ByteKey sk) {
+        try {
+            Decoder d = new Decoder(sk.bytes());
+            d.u8("table id");
+            K key = keyCodec.read(d);
+            d.end("state key of table " + name);
+            return key;
+        } catch (RuntimeException e) {
+            throw new CorruptStateException("key " + sk + " of table " + name + " does not decode: " + e.getMessage(), e);
+        }
+    }
+
+    /** The encoded value of a row written since the last drain (null when deleted); only for keys of this table. */
+    byte[] writtenBytes(ByteKey sk) {
+        Row<K, V> row = overlay.get(sk);
+        return row == null ? state.backend().get(sk.bytes()) : row.value() == null ? null : valueCodec.encode(row.value());
+    }
+
+    /** Rows written since the last drain, in key order (value null: deleted). */
+    List<Row<K, V>> written() {
+        return new ArrayList<>(overlay.values());
+    }
+
+    /** Hands the overlay to {@code sink} as storage writes, moves its values into the cache and empties it. */
+    void drain(StateSink sink) {
+        for (Map.Entry<ByteKey, Row<K, V>> e : overlay.entrySet()) {
+            ByteKey sk = e.getKey();
+            V v = e.getValue().value();
+            sink.write(sk.bytes(), v == null ? null : valueCodec.encode(v));
+            if (v == null) {
+                state.cache().remove(sk);
+            } else {
+                state.cache().put(sk, v);
+            }
+        }
+        overlay.clear();
+    }
+
+    /** Decodes a stored row's key and value, throwing if either does not decode. */
+    void checkRow(byte[] key, byte[] value) {
+        ByteKey sk = new ByteKey(key);
+        decodeKey(sk);
+        decodeValue(sk, value);
+    }
+
+    /** Encodes a value the way it is stored and proven. */
+    public byte[] encodeValue(V value) {
+        return valueCodec.encode(value);
+    }
+
+    public V decode(byte[] value) {
+        return valueCodec.decode(value);
     }
 }

@@ -12,6 +12,7 @@ import dev.verity.ledger.rules.FeeMarket;
 import dev.verity.ledger.state.Account;
 import dev.verity.ledger.state.DeadlineKey;
 import dev.verity.ledger.state.JobRecord;
+import dev.verity.ledger.state.JobRetirement;
 import dev.verity.ledger.state.JobStatus;
 import dev.verity.ledger.state.LedgerState;
 import dev.verity.ledger.state.Supply;
@@ -292,9 +293,9 @@ public final class ApiServer implements AutoCloseable {
             return new SupplyView(s.height(), x.balances(), x.stakes(), x.unbonding(), x.treasury(), x.escrow(), x.bonds(), x.total());
         })));
         a.get("/v1/accounts/{id}", this::account);
-        a.get("/v1/nodes", ctx -> ctx.json(chain.read(s -> s.nodes.view().values().stream().map(n -> Views.node(s, n)).toList())));
+        a.get("/v1/nodes", ctx -> ctx.json(chain.read(s -> s.nodes.values().stream().map(n -> Views.node(s, n)).toList())));
         a.get("/v1/nodes/{id}", this::node);
-        a.get("/v1/models", ctx -> ctx.json(chain.read(s -> s.models.view().values().stream().map(m -> Views.model(s, m)).toList())));
+        a.get("/v1/models", ctx -> ctx.json(chain.read(s -> s.models.values().stream().map(m -> Views.model(s, m)).toList())));
         a.get("/v1/models/{id}", this::model);
         a.get("/v1/jobs", this::jobs);
         a.get("/v1/jobs/{id}", this::job);
@@ -467,6 +468,9 @@ public final class ApiServer implements AutoCloseable {
         ctx.json(m.orElseThrow(() -> ApiException.notFound("no model " + id.hex() + " on this chain")));
     }
 
+    /** How many archived jobs one listing walks at most, looking for matches of its filters. */
+    static final int ARCHIVE_SCAN_LIMIT = 20_000;
+
     private void jobs(Context ctx) {
         JobStatus status = statusParam(ctx);
         PublicKey node = RequestParams.queryKey(ctx, "node", "a node id");
@@ -495,11 +499,13 @@ public final class ApiServer implements AutoCloseable {
         // Newest first: keep the `limit` newest matches in a heap ordered oldest-first.
         Comparator<JobRecord> newestFirst = Comparator.comparingLong(JobRecord::submittedAt).reversed()
                 .thenComparing(JobRecord::id);
-        List<JobView> out = chain.read(s -> {
+        java.util.function.Predicate<JobRecord> matches = j -> (wanted == null || j.status() == wanted)
+                && (node == null || node.equals(j.assignedNode())) && (client == null || client.equals(j.client()))
+                && (model == null || model.equals(j.model()));
+        List<JobView> live = chain.read(s -> {
             PriorityQueue<JobRecord> heap = new PriorityQueue<>(newestFirst.reversed());
             for (JobRecord j : candidates(s, wanted)) {
-                if ((wanted == null || j.status() == wanted) && (node == null || node.equals(j.assignedNode()))
-                        && (client == null || client.equals(j.client())) && (model == null || model.equals(j.model()))) {
+                if (matches.test(j)) {
                     heap.add(j);
                     if (heap.size() > limit) {
                         heap.poll();
@@ -510,6 +516,22 @@ public final class ApiServer implements AutoCloseable {
             picked.sort(newestFirst);
             return picked.stream().map(j -> Views.job(s, j, null, null)).toList();
         });
+        List<JobView> out = new ArrayList<>(live);
+        if (wanted == null || JobRetirement.isFinished(wanted)) {
+            // Finished jobs, newest submitted first, from the archive; a bounded walk, so a rare filter may find fewer.
+            List<JobView> finished = new ArrayList<>();
+            chain.forEachArchivedJob(Long.MAX_VALUE >>> 1, ARCHIVE_SCAN_LIMIT, r -> {
+                if (matches.test(r.job())) {
+                    finished.add(Views.archivedJob(r, false));
+                }
+                return finished.size() < limit;
+            });
+            out.addAll(finished);
+            out.sort(Comparator.comparingLong(JobView::submittedAt).reversed().thenComparing(JobView::id));
+            if (out.size() > limit) {
+                out = new ArrayList<>(out.subList(0, limit));
+            }
+        }
         ctx.json(out);
     }
 
@@ -577,48 +599,61 @@ public final class ApiServer implements AutoCloseable {
      */
     private static DeadlinePage byDeadline(LedgerState s, DeadlineKey after, PublicKey node, PublicKey client, Hash model,
                                            int limit) {
-        SortedMap<DeadlineKey, Long> rows = after == null ? s.deadlines.view() : s.deadlines.view().tailMap(after);
         List<JobView> page = new ArrayList<>();
-        DeadlineKey last = null;
-        for (DeadlineKey k : rows.keySet()) {
+        DeadlineKey[] last = {null};
+        boolean[] more = {false};
+        s.deadlines.forEach(after, (k, height) -> {
             if (k.equals(after)) {
-                continue;
+                return true;
             }
             JobRecord j = s.jobs.get(k.job());
             if (j == null || j.status() != JobStatus.ASSIGNED || j.deadlineHeight() != k.height()
                     || (node != null && !node.equals(j.assignedNode())) || (client != null && !client.equals(j.client()))
                     || (model != null && !model.equals(j.model()))) {
-                continue;
+                return true;
             }
             if (page.size() == limit) {
-                return new DeadlinePage(page, JobPage.cursor(last.height(), last.job()));
+                more[0] = true;
+                return false;
             }
             page.add(Views.job(s, j, null, null));
-            last = k;
-        }
-        return new DeadlinePage(page, null);
+            last[0] = k;
+            return true;
+        });
+        return new DeadlinePage(page, more[0] ? JobPage.cursor(last[0].height(), last[0].job()) : null);
     }
 
     /**
-     * The jobs worth scanning: open jobs come from the small deadline, queue and claim tables (workers
-     * poll for their assigned jobs often), the others from the whole job table.
+     * The live jobs worth scanning: open jobs come from the small deadline, queue and claim tables (workers poll for
+     * their assigned jobs often), the others from the live job table. Finished jobs are in the archive.
      */
-    private static Iterable<JobRecord> candidates(LedgerState s, JobStatus wanted) {
+    private static List<JobRecord> candidates(LedgerState s, JobStatus wanted) {
+        List<JobRecord> out = new ArrayList<>();
         if (wanted == JobStatus.ASSIGNED) {
-            return s.deadlines.view().keySet().stream().map(k -> s.jobs.get(k.job())).filter(Objects::nonNull)::iterator;
+            s.deadlines.forEach((k, v) -> add(out, s.jobs.get(k.job())));
+        } else if (wanted == JobStatus.QUEUED) {
+            s.queue.forEach((k, id) -> add(out, s.jobs.get(id)));
+        } else if (wanted == JobStatus.VERIFYING || wanted == JobStatus.DISPUTED) {
+            s.claims.forEach((id, c) -> add(out, s.jobs.get(id)));
+        } else if (wanted == null || !JobRetirement.isFinished(wanted)) {
+            out.addAll(s.jobs.values());
         }
-        if (wanted == JobStatus.QUEUED) {
-            return s.queue.view().values().stream().map(s.jobs::get).filter(Objects::nonNull)::iterator;
+        return out;
+    }
+
+    private static boolean add(List<JobRecord> out, JobRecord j) {
+        if (j != null) {
+            out.add(j);
         }
-        if (wanted == JobStatus.VERIFYING || wanted == JobStatus.DISPUTED) {
-            return s.claims.view().keySet().stream().map(s.jobs::get).filter(Objects::nonNull)::iterator;
-        }
-        return s.jobs.view().values();
+        return true;
     }
 
     private void job(Context ctx) {
         Hash id = RequestParams.pathHash(ctx, "id", "a job id (the hash of its SubmitJob transaction)");
         Optional<JobView> j = chain.read(s -> s.jobs.find(id).map(r -> Views.job(s, r, s.jobInputs.get(id), s.jobOutputs.get(id))));
+        if (j.isEmpty()) {
+            j = chain.archivedJob(id).map(r -> Views.archivedJob(r, true));
+        }
         ctx.json(j.orElseThrow(() -> ApiException.notFound("no job " + id.hex() + " on this chain")));
     }
 

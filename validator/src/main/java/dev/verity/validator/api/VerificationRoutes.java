@@ -35,7 +35,7 @@ final class VerificationRoutes {
         PublicKey node = RequestParams.queryKey(ctx, "node", "a node id");
         PublicKey auditor = RequestParams.queryKey(ctx, "auditor", "a node id");
         int limit = RequestParams.limit(ctx);
-        List<ClaimView> out = chain.read(s -> s.claims.view().values().stream()
+        List<ClaimView> out = chain.read(s -> s.claims.values().stream()
                 .filter(c -> (phase == null || c.phase() == phase) && (node == null || node.equals(c.node()))
                         && (auditor == null || auditor.equals(c.auditor())))
                 .map(c -> new ClaimAndJob(c, s.jobs.get(c.job())))
@@ -51,7 +51,7 @@ final class VerificationRoutes {
         PublicKey party = RequestParams.queryKey(ctx, "party", "a node or account id");
         Hash model = RequestParams.queryHash(ctx, "model", "a model id");
         int limit = RequestParams.limit(ctx);
-        List<DisputeView> out = chain.read(s -> s.disputes.view().values().stream()
+        List<DisputeView> out = chain.read(s -> s.disputes.values().stream()
                 .filter(d -> party == null || d.isParty(party))
                 .map(d -> new DisputeAndJob(d, s.jobs.get(d.job())))
                 .filter(p -> p.job() != null && (model == null || model.equals(p.job().model())))

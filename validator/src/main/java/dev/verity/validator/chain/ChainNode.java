@@ -1,5 +1,6 @@
 package dev.verity.validator.chain;
 
+import dev.verity.core.ByteKey;
 import dev.verity.core.Hash;
 import dev.verity.core.PrivateKey;
 import dev.verity.ledger.BlockContext;
@@ -10,18 +11,22 @@ import dev.verity.ledger.TransactionRejectedException;
 import dev.verity.ledger.block.Block;
 import dev.verity.ledger.block.BlockExecution;
 import dev.verity.ledger.event.LedgerEvent;
+import dev.verity.ledger.evidence.EvidenceVerifiers;
 import dev.verity.ledger.rules.FeeMarket;
+import dev.verity.ledger.state.Codecs;
 import dev.verity.ledger.state.LedgerState;
+import dev.verity.ledger.state.RetiredJob;
 import dev.verity.protocol.tx.SignedTransaction;
 import dev.verity.protocol.tx.TransactionCodec;
 import dev.verity.sdk.api.EventView;
 import dev.verity.sdk.api.StatusView;
 import dev.verity.sdk.api.TransactionReceipt;
+import dev.verity.validator.storage.ArchiveWrite;
 import dev.verity.validator.storage.BlockCommit;
-import dev.verity.validator.storage.ByteKey;
 import dev.verity.validator.storage.ChainStore;
 import dev.verity.validator.storage.CorruptStoreException;
 import dev.verity.validator.storage.EventWrite;
+import dev.verity.validator.storage.RocksStateBackend;
 import dev.verity.validator.storage.StoreFaults;
 import dev.verity.validator.storage.StoredRefusal;
 import dev.verity.validator.storage.TxLocation;
@@ -131,7 +136,8 @@ public final class ChainNode implements AutoCloseable {
         if (genesis == null) {
             throw new IllegalStateException("data directory " + config.dataDir() + " holds no chain; give a genesis to start one");
         }
-        Ledger ledger = Ledger.fromGenesis(genesis);
+        Ledger ledger = Ledger.fromGenesis(genesis, EvidenceVerifiers.standard(),
+                new LedgerState(new RocksStateBackend(store), config.stateCacheRows()));
         TreeMap<ByteKey, byte[]> writes = new TreeMap<>();
         ledger.state().drainChanges((k, v) -> writes.put(ByteKey.of(k), v));
         byte[] encoded = genesis.encode();
@@ -146,15 +152,8 @@ public final class ChainNode implements AutoCloseable {
     }
 
     private static ChainNode restore(NodeConfig config, ChainStore store, Genesis genesis, PrivateKey key) {
-        LedgerState state = new LedgerState();
-        store.forEachState((k, v) -> {
-            try {
-                state.load(k, v);
-            } catch (RuntimeException e) {
-                throw CorruptStoreException.stateRow(config.dataDir(), HexFormat.of().formatHex(k), why(e), e);
-            }
-        });
-        state.markPersisted();
+        // Nothing is loaded: rows and trie nodes are read from the store as blocks need them.
+        LedgerState state = new LedgerState(new RocksStateBackend(store), config.stateCacheRows());
         Ledger ledger = Ledger.restore(genesis, state);
         ChainNode node = new ChainNode(config, store, genesis, ledger, key);
         node.headHeight = store.headHeight();
@@ -397,6 +396,10 @@ public final class ChainNode implements AutoCloseable {
             }
             TreeMap<ByteKey, byte[]> writes = new TreeMap<>();
             ledger.state().drainChanges((k, v) -> writes.put(ByteKey.of(k), v));
+            List<ArchiveWrite> archive = new ArrayList<>();
+            for (RetiredJob r : ledger.state().drainRetired()) {
+                archive.add(new ArchiveWrite(r.job().id().bytes(), r.job().submittedAt(), Codecs.RETIRED_JOB.encode(r)));
+            }
             List<byte[]> txHashes = new ArrayList<>();
             List<Hash> done = new ArrayList<>();
             for (SignedTransaction tx : block.transactions()) {
@@ -414,7 +417,7 @@ public final class ChainNode implements AutoCloseable {
             }
             try {
                 store.commitBlock(new BlockCommit(block.height(), block.hash().bytes(), block.encode(), txHashes, writes,
-                        eventWrites, null, refusals));
+                        eventWrites, null, refusals, archive));
             } catch (RuntimeException e) {
                 // Memory is ahead of disk now; the only safe course is to stop and restart from disk, where the
                 // stored mempool still holds every transaction of this block.
@@ -457,6 +460,28 @@ public final class ChainNode implements AutoCloseable {
             return query.apply(ledger.state());
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** A finished job from this node's archive (jobs leave the live state when they finish). */
+    public Optional<RetiredJob> archivedJob(Hash id) {
+        return store.archivedJob(id.bytes()).map(this::decodeArchived);
+    }
+
+    /**
+     * Archived jobs newest submitted first (submit height at most {@code maxSubmittedAt}), until {@code visitor}
+     * returns false or {@code scanLimit} were seen. Reads the store only, without the chain lock.
+     */
+    public void forEachArchivedJob(long maxSubmittedAt, int scanLimit, java.util.function.Predicate<RetiredJob> visitor) {
+        store.forEachArchivedJobNewestFirst(maxSubmittedAt, scanLimit, bytes -> visitor.test(decodeArchived(bytes)));
+    }
+
+    private RetiredJob decodeArchived(byte[] bytes) {
+        try {
+            return Codecs.RETIRED_JOB.decode(bytes);
+        } catch (RuntimeException e) {
+            throw new CorruptStoreException(config.dataDir(), "jobArchive", "?", "an archived job does not decode: " + why(e),
+                    false, e);
         }
     }
 

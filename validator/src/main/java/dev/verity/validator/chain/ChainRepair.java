@@ -1,10 +1,13 @@
 package dev.verity.validator.chain;
 
+import dev.verity.core.Hash;
 import dev.verity.ledger.Genesis;
 import dev.verity.ledger.block.Block;
 import dev.verity.ledger.state.LedgerState;
+import dev.verity.ledger.state.StateAudit;
 import dev.verity.validator.storage.ChainStore;
 import dev.verity.validator.storage.CorruptStoreException;
+import dev.verity.validator.storage.RocksStateBackend;
 import dev.verity.validator.storage.StoreFaults;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -93,19 +96,21 @@ public final class ChainRepair {
                 problems.add(new Problem("blocks", "at height " + headHeight, "the head names it but it is not stored", restore));
             }
 
-            LedgerState state = new LedgerState();
-            List<Problem> stateProblems = new ArrayList<>();
-            store.forEachState((k, v) -> {
-                try {
-                    state.load(k, v);
-                } catch (RuntimeException e) {
-                    stateProblems.add(new Problem("state", HexFormat.of().formatHex(k), why(e), restore));
+            RocksStateBackend backend = new RocksStateBackend(store);
+            StateAudit.Result audit = StateAudit.recompute(backend);
+            for (StateAudit.BadRow bad : audit.badRows()) {
+                problems.add(new Problem("state", HexFormat.of().formatHex(bad.key()), bad.why(), restore));
+            }
+            if (audit.clean() && head[0] != null) {
+                Hash expected = head[0].header().stateRoot();
+                Hash trieRoot = rootOrNull(backend);
+                if (!audit.rowsRoot().equals(expected)) {
+                    problems.add(new Problem("state", "root", "the stored state's root " + audit.rowsRoot().hex() + " is not block "
+                            + headHeight + "'s " + expected.hex(), restore));
+                } else if (!expected.equals(trieRoot)) {
+                    problems.add(new Problem("state", "trie", "the stored rows match block " + headHeight + " but the stored trie "
+                            + "does not (its root is " + (trieRoot == null ? "unreadable" : trieRoot.hex()) + ")", restore));
                 }
-            });
-            problems.addAll(stateProblems);
-            if (stateProblems.isEmpty() && head[0] != null && !state.root().equals(head[0].header().stateRoot())) {
-                problems.add(new Problem("state", "root", "the stored state's root " + state.root().hex() + " is not block "
-                        + headHeight + "'s " + head[0].header().stateRoot().hex(), restore));
             }
             return new Report(dataDir, store.walLossAccepted(), headHeight, List.copyOf(fixed), List.copyOf(problems));
         }
@@ -131,6 +136,14 @@ public final class ChainRepair {
                 store.dropMempoolEntry(key);
                 fixed.add(new Fixed("mempool", HexFormat.of().formatHex(key), "dropped: " + why));
             }
+        }
+    }
+
+    private static Hash rootOrNull(RocksStateBackend backend) {
+        try {
+            return new LedgerState(backend, 0).root();
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 

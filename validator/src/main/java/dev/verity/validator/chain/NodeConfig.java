@@ -11,6 +11,11 @@ public record NodeConfig(Path dataDir, long blockIntervalMillis, int mempoolCapa
         return new NodeConfig(dataDir, 500, 50_000, 5_000);
     }
 
+    /** Decoded state rows kept in memory; the rest are read from the store when a block needs them. */
+    public int stateCacheRows() {
+        return dev.verity.ledger.state.LedgerState.DEFAULT_CACHE_ROWS;
+    }
+
     public NodeConfig withBlockInterval(long millis) {
         return new NodeConfig(dataDir, millis, mempoolCapacity, maxTransactionsPerBlock);
     }

@@ -13,6 +13,7 @@ import dev.verity.ledger.state.ModelRecord;
 import dev.verity.ledger.state.NodeRecord;
 import dev.verity.ledger.state.ProgramRecord;
 import dev.verity.ledger.state.ResultClaim;
+import dev.verity.ledger.state.RetiredJob;
 import dev.verity.ledger.state.RevocationRecord;
 import dev.verity.proofs.attestation.Collateral;
 import dev.verity.proofs.attestation.CollateralKind;
@@ -82,6 +83,19 @@ public final class Views {
                 dispute == null ? null : dispute(dispute, j), failure(s.jobFailures.get(j.id())));
     }
 
+    /** A finished job from the archive: it has no claim or dispute any more. */
+    public static JobView archivedJob(RetiredJob r, boolean withData) {
+        JobRecord j = r.job();
+        Base64.Encoder b64 = Base64.getEncoder();
+        byte[] input = withData ? r.input() : null;
+        byte[] output = withData ? r.output() : null;
+        return new JobView(j.id().hex(), j.client().hex(), j.model().hex(), j.inputHash().hex(), j.mode().name(),
+                j.fallbackModes().stream().map(Enum::name).toList(), j.maxFee(), j.fee(), j.basePrice(), j.tip(), j.deadlineBlocks(),
+                j.status().name(), hex(j.assignedNode()), j.assignedAt(), j.deadlineHeight(), j.reassignments(), j.submittedAt(),
+                j.outputHash() == null ? null : j.outputHash().hex(), j.settledAt(), input == null ? null : b64.encodeToString(input),
+                output == null ? null : b64.encodeToString(output), null, null, failure(r.failure()));
+    }
+
     static JobView.FailureView failure(JobFailure f) {
         return f == null ? null : new JobView.FailureView(f.reason().name(), f.message(), f.node().hex(), f.height());
     }
@@ -116,18 +130,18 @@ public final class Views {
         TeePolicyView.CouncilView council = c == null ? new TeePolicyView.CouncilView(List.of(), 0)
                 : new TeePolicyView.CouncilView(c.members().stream().map(PublicKey::hex).toList(), c.threshold());
         List<TeePolicyView.CollateralView> collateral = new ArrayList<>();
-        for (Map.Entry<Hash, Collateral> e : s.collateral.view().entrySet()) {
+        for (Map.Entry<Hash, Collateral> e : s.collateral.rows()) {
             collateral.add(collateral(e.getKey(), e.getValue()));
         }
         List<TeePolicyView.MeasurementView> measurements = new ArrayList<>();
-        s.approvedMeasurements.view().forEach((k, label) ->
+        s.approvedMeasurements.forEach((k, label) ->
                 measurements.add(new TeePolicyView.MeasurementView(k.type().name(), k.measurement().hex(), label)));
         List<TeePolicyView.RevocationView> revocations = new ArrayList<>();
-        s.revocations.view().forEach((id, r) -> revocations.add(revocation(id, r)));
+        s.revocations.forEach((id, r) -> revocations.add(revocation(id, r)));
         List<TeePolicyView.MinimumTcbView> minimums = new ArrayList<>();
-        s.minimumTcbs.view().forEach((code, tcb) ->
+        s.minimumTcbs.forEach((code, tcb) ->
                 minimums.add(new TeePolicyView.MinimumTcbView(typeName(code), tcb.components())));
-        List<TeePolicyView.EnclaveView> enclaves = s.enclaves.view().values().stream().map(Views::enclave).toList();
+        List<TeePolicyView.EnclaveView> enclaves = s.enclaves.values().stream().map(Views::enclave).toList();
         return new TeePolicyView(council, s.global(LedgerState.GLOBAL_NEXT_PROPOSAL), collateral, measurements, revocations,
                 minimums, enclaves);
     }

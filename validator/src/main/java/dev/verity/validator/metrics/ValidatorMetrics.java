@@ -77,7 +77,7 @@ public final class ValidatorMetrics implements BlockListener {
         gauge("verity.chain.height", "the height of the last committed block", s -> s.height());
         gauge("verity.mempool.size", "transactions acknowledged and waiting for a block", s -> s.mempoolSize());
         gauge("verity.base.price", "the fee market's base price (base units per 10^15 compute units)", s -> s.basePrice());
-        Gauge.builder("verity.jobs.queued", this, m -> m.read(c -> c.read(s -> s.queue.view().size())))
+        Gauge.builder("verity.jobs.queued", this, m -> m.read(c -> c.read(s -> s.queue.count())))
                 .description("jobs waiting in the queue for an eligible node (the queue depth)").register(registry);
         blocks = Counter.builder("verity.blocks.produced").description("blocks committed by this node since it started")
                 .register(registry);
@@ -87,14 +87,14 @@ public final class ValidatorMetrics implements BlockListener {
             for (VerificationMode mode : VerificationMode.values()) {
                 AtomicLong n = new AtomicLong();
                 jobs[st.ordinal()][mode.ordinal()] = n;
-                Gauge.builder("verity.jobs", n, AtomicLong::get).description("jobs on the chain by status and mode")
+                Gauge.builder("verity.jobs", n, AtomicLong::get).description("live jobs by status and mode, and jobs finished since this node started")
                         .tags("status", st.name(), "mode", mode.name()).register(registry);
             }
         }
         synchronized (jobsLock) {
             chain.addListener(this);
             chain.read(s -> {
-                for (JobRecord j : s.jobs.view().values()) {
+                for (JobRecord j : s.jobs.values()) {
                     count(j, 1);
                     if (isOpen(j.status())) {
                         open.put(j.id(), key(j));

@@ -1,5 +1,6 @@
 package dev.verity.validator.storage;
 
+import dev.verity.core.ByteKey;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.Objects;
  * @param headMeta    opaque bytes describing the new head, returned by {@link ChainStore#headMeta()}; may be null
  * @param refusals    transactions refused while the block was built: they leave the mempool and their refusals are
  *                    stored (see {@link ChainStore#refusal})
+ * @param archive     the jobs that left the live state in this block, for the job archive (see {@link ChainStore#archivedJob})
  */
 public record BlockCommit(
         long height,
@@ -28,7 +30,8 @@ public record BlockCommit(
         Map<ByteKey, byte[]> stateWrites,
         List<EventWrite> events,
         byte[] headMeta,
-        List<StoredRefusal> refusals) {
+        List<StoredRefusal> refusals,
+        List<ArchiveWrite> archive) {
 
     public BlockCommit {
         if (height < 0) throw new IllegalArgumentException("negative height " + height);
@@ -41,11 +44,18 @@ public record BlockCommit(
         stateWrites.keySet().forEach(k -> Objects.requireNonNull(k, "state key"));
         events = List.copyOf(events);
         refusals = List.copyOf(refusals);
+        archive = List.copyOf(archive);
+    }
+
+    /** A block that retired no job. */
+    public BlockCommit(long height, byte[] blockHash, byte[] blockBytes, List<byte[]> txHashes,
+                       Map<ByteKey, byte[]> stateWrites, List<EventWrite> events, byte[] headMeta, List<StoredRefusal> refusals) {
+        this(height, blockHash, blockBytes, txHashes, stateWrites, events, headMeta, refusals, List.of());
     }
 
     /** A block that refused nothing. */
     public BlockCommit(long height, byte[] blockHash, byte[] blockBytes, List<byte[]> txHashes,
                        Map<ByteKey, byte[]> stateWrites, List<EventWrite> events, byte[] headMeta) {
-        this(height, blockHash, blockBytes, txHashes, stateWrites, events, headMeta, List.of());
+        this(height, blockHash, blockBytes, txHashes, stateWrites, events, headMeta, List.of(), List.of());
     }
 }

@@ -1,9 +1,12 @@
 package dev.verity.validator.storage;
 
+import dev.verity.core.ByteKey;
+import dev.verity.ledger.state.StateBackend;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
@@ -39,8 +42,9 @@ import org.slf4j.LoggerFactory;
  * {@code eventIndex} (subject length u16, subject, height u64, index u32 → empty), {@code mempool} (tx hash →
  * sequence u64, tx bytes), {@code mempoolOrder} (sequence u64 → tx hash), {@code meta} (name → value),
  * {@code refusals} (tx hash → height u64, sequence u64, reason UTF-8) and {@code refusalOrder} (sequence u64 → tx
- * hash). The two refusal families were added later; opening an older store creates them empty and leaves the rest as
- * it was.
+ * hash), {@code jobArchive} (job id → finished job record) and {@code jobsBySubmit} (submit height u64, job id →
+ * empty). The refusal and archive families were added later; opening an older store creates them empty and leaves
+ * the rest as it was.
  *
  * <p>Refusals are bounded: the store keeps the newest {@code maxRefusals} of them (by the order they were stored) and
  * deletes older ones in the batch that stores new ones. A refusal beyond the bound is simply no longer known.
@@ -67,13 +71,20 @@ public final class ChainStore implements AutoCloseable {
     private static final byte[] HEAD_HASH = Keys.utf8("head.hash");
     private static final byte[] HEAD_META = Keys.utf8("head.meta");
     private static final byte[] EMPTY = new byte[0];
+    private static final byte[] ALL_ONES_HASH = filled(32, (byte) 0xFF);
+
+    private static byte[] filled(int n, byte b) {
+        byte[] out = new byte[n];
+        Arrays.fill(out, b);
+        return out;
+    }
 
     /** How many refusals a store keeps unless told otherwise: the newest 100,000. */
     public static final int DEFAULT_MAX_REFUSALS = 100_000;
 
     private static final List<String> COLUMN_FAMILIES = List.of(
             "blocks", "blockHashes", "transactions", "state", "events", "eventIndex", "mempool", "mempoolOrder", "meta",
-            "refusals", "refusalOrder");
+            "refusals", "refusalOrder", "jobArchive", "jobsBySubmit");
 
     static {
         RocksDB.loadLibrary();
@@ -98,6 +109,8 @@ public final class ChainStore implements AutoCloseable {
     private final ColumnFamilyHandle meta;
     private final ColumnFamilyHandle refusals;
     private final ColumnFamilyHandle refusalOrder;
+    private final ColumnFamilyHandle jobArchive;
+    private final ColumnFamilyHandle jobsBySubmit;
     private final int maxRefusals;
     private final StoreFaults faults;
     private final boolean walLossAccepted;
@@ -136,6 +149,8 @@ public final class ChainStore implements AutoCloseable {
         this.meta = handles.get(9);
         this.refusals = handles.get(10);
         this.refusalOrder = handles.get(11);
+        this.jobArchive = handles.get(12);
+        this.jobsBySubmit = handles.get(13);
         this.maxRefusals = maxRefusals;
         this.faults = faults;
         this.walLossAccepted = walLossAccepted;
@@ -329,6 +344,10 @@ public final class ChainStore implements AutoCloseable {
                 } else {
                     batch.put(meta, HEAD_META, commit.headMeta());
                 }
+                for (ArchiveWrite job : commit.archive()) {
+                    batch.put(jobArchive, job.jobId(), job.record());
+                    batch.put(jobsBySubmit, Keys.concat(Keys.u64(job.submittedAt()), job.jobId()), EMPTY);
+                }
                 long refusalsEnd = addRefusals(batch, commit.refusals());
                 faults.beforeWrite("commit block");
                 db.write(syncWrite, batch);
@@ -382,6 +401,52 @@ public final class ChainStore implements AutoCloseable {
     public Optional<byte[]> state(byte[] key) {
         Objects.requireNonNull(key, "key");
         return read("read state", () -> Optional.ofNullable(db.get(state, key)));
+    }
+
+    /** State rows with {@code fromInclusive <= key < toExclusive}, in unsigned key order, at most {@code limit}. */
+    public List<StateBackend.Row> stateRange(byte[] fromInclusive, byte[] toExclusive, int limit) {
+        Objects.requireNonNull(fromInclusive, "fromInclusive");
+        Objects.requireNonNull(toExclusive, "toExclusive");
+        return read("iterate state", () -> {
+            List<StateBackend.Row> out = new ArrayList<>(Math.min(limit, 256));
+            try (RocksIterator it = db.newIterator(state)) {
+                for (it.seek(fromInclusive); it.isValid() && out.size() < limit; it.next()) {
+                    byte[] key = it.key();
+                    if (Arrays.compareUnsigned(key, toExclusive) >= 0) break;
+                    out.add(new StateBackend.Row(key, it.value()));
+                }
+                it.status();
+            }
+            return out;
+        });
+    }
+
+    // ---------------------------------------------------------------- job archive
+
+    /** The archived record of a finished job, if this store archived it. */
+    public Optional<byte[]> archivedJob(byte[] jobId) {
+        Objects.requireNonNull(jobId, "jobId");
+        return read("read job archive", () -> Optional.ofNullable(db.get(jobArchive, jobId)));
+    }
+
+    /**
+     * Archived job records newest submitted first, from the newest with a submit height at most {@code maxSubmittedAt},
+     * until {@code visitor} returns false or {@code scanLimit} records were seen.
+     */
+    public void forEachArchivedJobNewestFirst(long maxSubmittedAt, int scanLimit, java.util.function.Predicate<byte[]> visitor) {
+        read("iterate job archive", () -> {
+            try (RocksIterator it = db.newIterator(jobsBySubmit)) {
+                it.seekForPrev(Keys.concat(Keys.u64(maxSubmittedAt), ALL_ONES_HASH));
+                int seen = 0;
+                for (; it.isValid() && seen < scanLimit; it.prev(), seen++) {
+                    byte[] key = it.key();
+                    byte[] record = db.get(jobArchive, Arrays.copyOfRange(key, 8, key.length));
+                    if (record != null && !visitor.test(record)) break;
+                }
+                it.status();
+            }
+            return null;
+        });
     }
 
     /** Passes every state entry to {@code consumer} in unsigned key order, from one consistent snapshot. */

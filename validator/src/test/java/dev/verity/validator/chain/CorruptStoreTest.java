@@ -3,11 +3,11 @@ package dev.verity.validator.chain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.verity.core.ByteKey;
 import dev.verity.core.Hash;
 import dev.verity.core.Sha256;
 import dev.verity.protocol.tx.SignedTransaction;
 import dev.verity.validator.storage.BlockCommit;
-import dev.verity.validator.storage.ByteKey;
 import dev.verity.validator.storage.ChainStore;
 import dev.verity.validator.storage.CorruptStoreException;
 import java.nio.charset.StandardCharsets;

@@ -175,7 +175,7 @@ class ValidatorMetricsTest {
     private void assertJobCountsMatchTheLedger(List<PrometheusText.Sample> samples) {
         Map<String, Long> scanned = f.chain.read(st -> {
             Map<String, Long> out = new HashMap<>();
-            for (JobRecord j : st.jobs.view().values()) {
+            for (JobRecord j : st.jobs.values()) {
                 out.merge(j.status() + "/" + j.mode(), 1L, Long::sum);
             }
             return out;

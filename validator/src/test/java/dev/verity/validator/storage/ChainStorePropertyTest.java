@@ -4,6 +4,7 @@ import static dev.verity.validator.storage.TestBytes.b;
 import static dev.verity.validator.storage.TestBytes.hash;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.verity.core.ByteKey;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.verity.core.ByteKey;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,4 +1,4 @@
-package dev.verity.validator.storage;
+package dev.verity.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

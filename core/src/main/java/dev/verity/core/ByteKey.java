@@ -1,4 +1,4 @@
-package dev.verity.validator.storage;
+package dev.verity.core;
 
 import java.util.Arrays;
 import java.util.HexFormat;
