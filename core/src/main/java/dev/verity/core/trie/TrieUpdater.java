@@ -1,0 +1,276 @@
+package dev.verity.core.trie;
+
+import dev.verity.core.Hash;
+import dev.verity.core.Sha256;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * One batch update: a single recursive pass down the positions the changes touch. Each visit returns what its
+ * subtree became ({@link Sub}); the parent decides what is stored at its children's positions, because a subtree
+ * left with one leaf is stored at the highest position where that leaf is alone, which only an ancestor knows.
+ * So every visited position is written at most once, by its parent (the root by {@link #run}), and the writes of
+ * one depth come out in ascending prefix order (depth-first, left before right).
+ */
+final class TrieUpdater {
+    private static final int EMPTY = 0;
+    private static final int LEAF = 1;
+    private static final int INTERNAL = 2;
+    /** A child no change reaches: its hash is known from the parent, its kind only if it must be read. */
+    private static final int UNTOUCHED = 3;
+    private static final byte[] ROOT_KEY = NodePosition.ROOT.key();
+
+    private final TrieNodeStore store;
+    private final byte[][] keys;
+    private final Hash[] values;
+    private final MessageDigest md = Sha256.newDigest();
+    private final List<List<byte[][]>> writesByDepth = new ArrayList<>(MerkleTrie.KEY_BITS + 1);
+
+    /** What a visited subtree became. */
+    private static final class Sub {
+        int kind;
+        /** Store key of the position; null for an empty child nothing was ever stored at. */
+        byte[] pos;
+        /** The node now: a leaf to be placed by an ancestor, or the internal node stored at pos; null if empty. */
+        byte[] node;
+        /** Node hash at hash[hashOff]; for a leaf computed when first needed. */
+        byte[] hash;
+        int hashOff;
+        /** What the store held at pos before this update (null if nothing). */
+        byte[] stored;
+
+        Sub(int kind, byte[] pos, byte[] node, byte[] stored) {
+            this.kind = kind;
+            this.pos = pos;
+            this.node = node;
+            this.stored = stored;
+        }
+    }
+
+    TrieUpdater(TrieNodeStore store, SortedMap<Hash, Hash> changes) {
+        this.store = store;
+        int n = changes.size();
+        keys = new byte[n][];
+        values = new Hash[n];
+        int i = 0;
+        for (Map.Entry<Hash, Hash> e : changes.entrySet()) {
+            byte[] k = new byte[Hash.LENGTH];
+            e.getKey().copyTo(k, 0);
+            if (i > 0 && Arrays.compareUnsigned(keys[i - 1], k) >= 0) {
+                throw new IllegalArgumentException("changes must be sorted by key path in ascending unsigned byte order");
+            }
+            keys[i] = k;
+            values[i++] = e.getValue();
+        }
+        for (int d = 0; d <= MerkleTrie.KEY_BITS; d++) {
+            writesByDepth.add(new ArrayList<>());
+        }
+    }
+
+    TrieUpdate run() {
+        byte[] root = store.get(ROOT_KEY);
+        Sub top = keys.length == 0
+                ? new Sub(root == null ? EMPTY : UNTOUCHED, ROOT_KEY, root, root)
+                : visit(0, ROOT_KEY, 0, keys.length, root, root);
+        Hash rootHash;
+        if (top.kind == EMPTY) {
+            rootHash = Hash.ZERO;
+        } else if (top.kind == UNTOUCHED) {
+            return new TrieUpdate(MerkleTrie.hashOf(root), Collections.emptySortedMap());
+        } else {
+            rootHash = Hash.wrap(Arrays.copyOfRange(hash(top), top.hashOff, top.hashOff + Nodes.HASH));
+        }
+        settle(top, true);
+        TreeMap<byte[], byte[]> writes = new TreeMap<>(NodePosition.KEY_ORDER);
+        for (List<byte[][]> depth : writesByDepth) {
+            for (byte[][] w : depth) {
+                writes.put(w[0], w[1]);
+            }
+        }
+        return new TrieUpdate(rootHash, Collections.unmodifiableSortedMap(writes));
+    }
+
+    /**
+     * The subtree at {@code pos} (depth {@code depth}) after changes [lo, hi), which all lie under it. {@code old}
+     * is its content before: a stored node, or a leaf carried down from an ancestor position being split (then
+     * nothing is stored here), or null; {@code stored} is what the store holds at pos.
+     */
+    private Sub visit(int depth, byte[] pos, int lo, int hi, byte[] old, byte[] stored) {
+        boolean leafOrEmpty = old == null || old[0] == Nodes.LEAF;
+        if (leafOrEmpty && hi - lo == 1 && (old == null || Arrays.equals(old, 1, 1 + Nodes.HASH, keys[lo], 0, Nodes.HASH))) {
+            return single(pos, lo, stored);
+        }
+        if (depth == MerkleTrie.KEY_BITS) {
+            throw new IllegalStateException("two different key paths cannot reach depth " + depth);
+        }
+        int mid = split(lo, hi, depth);
+        Sub left;
+        Sub right;
+        if (leafOrEmpty) {
+            // An empty position, or a leaf pushed down: it goes to the side of its own next bit.
+            int leafSide = old == null ? -1 : Nodes.bit(old, 1, depth);
+            left = child(depth, lo, mid, leafSide == 0 ? old : null);
+            right = child(depth, mid, hi, leafSide == 1 ? old : null);
+        } else {
+            left = stored(depth, pos, old, lo, mid, 0);
+            right = stored(depth, pos, old, mid, hi, 1);
+        }
+        return combine(pos, stored, left, right);
+    }
+
+    /** A child of an empty or leaf position: nothing is stored under such a position. */
+    private Sub child(int depth, int lo, int hi, byte[] leaf) {
+        if (lo < hi) {
+            return visit(depth + 1, NodePosition.key(keys[lo], 0, depth + 1), lo, hi, leaf, null);
+        }
+        if (leaf == null) {
+            return new Sub(EMPTY, null, null, null);
+        }
+        // The pushed-down leaf on a side no change reaches: still a leaf, placed by an ancestor.
+        return new Sub(LEAF, NodePosition.key(leaf, 1, depth + 1), leaf, null);
+    }
+
+    /** A child of a stored internal node, read from the store only if a change reaches it. */
+    private Sub stored(int depth, byte[] parentPos, byte[] parent, int lo, int hi, int side) {
+        int off = 1 + side * Nodes.HASH;
+        boolean empty = Nodes.isZero(parent, off);
+        if (lo == hi) {
+            Sub s = new Sub(empty ? EMPTY : UNTOUCHED, null, null, null);
+            s.hash = parent;
+            s.hashOff = off;
+            if (!empty) {
+                s.pos = childKey(parentPos, depth, side);
+            }
+            return s;
+        }
+        byte[] pos = NodePosition.key(keys[lo], 0, depth + 1);
+        byte[] node = empty ? null : read(pos);
+        return visit(depth + 1, pos, lo, hi, node, node);
+    }
+
+    private Sub single(byte[] pos, int i, byte[] stored) {
+        if (values[i] == null) {
+            return new Sub(EMPTY, pos, null, stored);
+        }
+        byte[] leaf = new byte[Nodes.SIZE];
+        leaf[0] = Nodes.LEAF;
+        System.arraycopy(keys[i], 0, leaf, 1, Nodes.HASH);
+        values[i].copyTo(leaf, 1 + Nodes.HASH);
+        return new Sub(LEAF, pos, leaf, stored);
+    }
+
+    private Sub combine(byte[] pos, byte[] stored, Sub left, Sub right) {
+        if (left.kind == EMPTY && right.kind == UNTOUCHED) {
+            resolve(right);
+        } else if (right.kind == EMPTY && left.kind == UNTOUCHED) {
+            resolve(left);
+        }
+        Sub result;
+        boolean placed;
+        if (left.kind == EMPTY && right.kind == EMPTY) {
+            result = new Sub(EMPTY, pos, null, stored);
+            placed = false;
+        } else if (left.kind == EMPTY && right.kind == LEAF || right.kind == EMPTY && left.kind == LEAF) {
+            // One leaf left in this subtree: it moves up here, or higher.
+            Sub leaf = left.kind == LEAF ? left : right;
+            result = new Sub(LEAF, pos, leaf.node, stored);
+            result.hash = leaf.hash;
+            result.hashOff = leaf.hashOff;
+            placed = false;
+        } else {
+            byte[] node = new byte[Nodes.SIZE];
+            node[0] = Nodes.INTERNAL;
+            copyHash(left, node, 1);
+            copyHash(right, node, 1 + Nodes.HASH);
+            result = new Sub(INTERNAL, pos, node, stored);
+            result.hash = Nodes.internalHash(md, node);
+            placed = true;
+        }
+        settle(left, placed);
+        settle(right, placed);
+        return result;
+    }
+
+    /** Reads an untouched child whose sibling became empty: a leaf there moves up, an internal node stays. */
+    private void resolve(Sub s) {
+        byte[] node = read(s.pos);
+        s.kind = node[0] == Nodes.LEAF ? LEAF : INTERNAL;
+        s.node = node;
+        s.stored = node;
+    }
+
+    /** Records what is stored at a child's position now: its node if its parent is internal, else nothing. */
+    private void settle(Sub s, boolean placed) {
+        if (s.kind == UNTOUCHED) {
+            return;
+        }
+        byte[] now = placed ? s.node : null;
+        if (now == null) {
+            if (s.stored != null) {
+                write(s.pos, null);
+            }
+        } else if (s.stored == null || now != s.stored && !Arrays.equals(now, s.stored)) {
+            write(s.pos, now);
+        }
+    }
+
+    private void write(byte[] pos, byte[] node) {
+        int depth = (pos[0] & 0xFF) << 8 | pos[1] & 0xFF;
+        writesByDepth.get(depth).add(new byte[][] {pos, node});
+    }
+
+    private byte[] hash(Sub s) {
+        if (s.hash == null) {
+            s.hash = Nodes.leafHash(md, s.node);
+            s.hashOff = 0;
+        }
+        return s.hash;
+    }
+
+    private void copyHash(Sub s, byte[] dst, int off) {
+        if (s.kind != EMPTY) {
+            System.arraycopy(hash(s), s.hashOff, dst, off, Nodes.HASH);
+        }
+    }
+
+    /** The first index in [lo, hi) whose key has bit {@code depth} set (the keys there agree on the bits before). */
+    private int split(int lo, int hi, int depth) {
+        int a = lo;
+        int b = hi;
+        while (a < b) {
+            int m = (a + b) >>> 1;
+            if (Nodes.bit(keys[m], 0, depth) == 0) {
+                a = m + 1;
+            } else {
+                b = m;
+            }
+        }
+        return a;
+    }
+
+    private byte[] read(byte[] pos) {
+        byte[] node = store.get(pos);
+        if (node == null || node.length != Nodes.SIZE || node[0] != Nodes.LEAF && node[0] != Nodes.INTERNAL) {
+            throw new IllegalStateException("the store has no valid node at position " + NodePosition.fromKey(pos)
+                    + " that its parent refers to");
+        }
+        return node;
+    }
+
+    private static byte[] childKey(byte[] parentPos, int depth, int side) {
+        int n = NodePosition.prefixLength(depth + 1);
+        byte[] key = Arrays.copyOf(parentPos, 2 + n);
+        key[0] = (byte) ((depth + 1) >>> 8);
+        key[1] = (byte) (depth + 1);
+        if (side == 1) {
+            key[2 + depth / 8] |= (byte) (0x80 >>> (depth % 8));
+        }
+        return key;
+    }
+}
