@@ -258,6 +258,8 @@ public final class Ledger {
             case Payload.Govern g -> GovernanceRules.apply(state, chainId, g, ctx);
             case Payload.SubmitJob j -> JobRules.submit(state, sender, tx.hash(), j, ctx, evidence);
             case Payload.SubmitResult r -> JobRules.result(state, sender, r, ctx, evidence);
+            case Payload.SubmitJobs b -> JobRules.submitBatch(state, sender, tx.hash(), b, ctx, evidence);
+            case Payload.SubmitResults b -> JobRules.resultBatch(state, sender, b, ctx, evidence);
             case Payload.RegisterProgram r -> ProvableRules.registerProgram(state, sender, r, ctx);
             case Payload.Challenge c -> DisputeRules.challenge(state, sender, c, ctx);
             case Payload.DisputeMove m -> DisputeRules.move(state, sender, m, ctx);

@@ -9,10 +9,14 @@ import dev.verity.core.PublicKey;
 import dev.verity.core.Sha256;
 import dev.verity.ledger.BlockContext;
 import dev.verity.ledger.RejectCode;
+import dev.verity.ledger.TransactionRejectedException;
 import dev.verity.ledger.event.EventType;
 import dev.verity.ledger.event.LedgerEvent;
 import dev.verity.ledger.evidence.EvidenceContext;
 import dev.verity.ledger.evidence.EvidenceVerifiers;
+import dev.verity.ledger.evidence.TeeBatchStatement;
+import dev.verity.ledger.evidence.TeeEvidenceVerifier;
+import dev.verity.ledger.evidence.TeeResultStatement;
 import dev.verity.ledger.state.JobRecord;
 import dev.verity.ledger.state.JobStatus;
 import dev.verity.ledger.state.LedgerState;
@@ -23,6 +27,7 @@ import dev.verity.proofs.trace.TraceClaim;
 import dev.verity.protocol.Params;
 import dev.verity.protocol.VerificationMode;
 import dev.verity.protocol.tx.Payload;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 
@@ -88,19 +93,96 @@ public final class JobRules {
         state.setGlobal(LedgerState.GLOBAL_NEXT_QUEUE_SEQ, seq + 1);
     }
 
-    public static void result(LedgerState state, PublicKey sender, Payload.SubmitResult r, BlockContext ctx,
-                              EvidenceVerifiers verifiers) {
+    /** Each job of the batch, in order, as {@link #submit} with its batch job id; all or nothing. */
+    public static void submitBatch(LedgerState state, PublicKey sender, Hash txHash, Payload.SubmitJobs b, BlockContext ctx,
+                                   EvidenceVerifiers verifiers) {
+        require(!b.jobs().isEmpty(), RejectCode.MALFORMED, "a job batch holds at least one job");
+        for (int i = 0; i < b.jobs().size(); i++) {
+            try {
+                submit(state, sender, Payload.SubmitJobs.jobId(txHash, i), b.jobs().get(i), ctx, verifiers);
+            } catch (TransactionRejectedException e) {
+                throw new TransactionRejectedException(e.code(), "job " + i + " of the batch: " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Each result of the batch, in order, as {@link #result}; the TEE results are covered by one enclave signature
+     * over the root of their statements ({@link TeeBatchStatement}), checked once. All or nothing.
+     */
+    public static void resultBatch(LedgerState state, PublicKey sender, Payload.SubmitResults b, BlockContext ctx,
+                                   EvidenceVerifiers verifiers) {
+        require(!b.results().isEmpty(), RejectCode.MALFORMED, "a result batch holds at least one result");
+        NodeRecord node = StakingRules.node(state, sender);
+        List<TeeResultStatement> statements = new ArrayList<>();
+        List<JobRecord> jobs = new ArrayList<>(b.results().size());
+        TreeSet<Hash> seen = new TreeSet<>();
+        for (int i = 0; i < b.results().size(); i++) {
+            Payload.SubmitResult r = b.results().get(i);
+            require(seen.add(r.jobId()), RejectCode.MALFORMED, "result " + i + " of the batch repeats job " + r.jobId().hex());
+            try {
+                JobRecord job = checkedResult(state, sender, r, ctx);
+                if (job.mode() == VerificationMode.TEE) {
+                    require(r.evidence().length == 0, RejectCode.MALFORMED,
+                            "a TEE result in a batch carries no evidence of its own; the batch signature covers it");
+                    statements.add(new TeeResultStatement(job.id(), job.model(), job.inputHash(), Sha256.digest(r.output())));
+                }
+                jobs.add(job);
+            } catch (TransactionRejectedException e) {
+                throw new TransactionRejectedException(e.code(), "result " + i + " of the batch: " + e.getMessage());
+            }
+        }
+        if (statements.isEmpty()) {
+            require(b.teeBatchSignature().length == 0, RejectCode.MALFORMED,
+                    "the batch has no TEE result, so it carries no TEE batch signature");
+        } else {
+            TeeEvidenceVerifier.verifyEnclaveSignature(state, node, TeeBatchStatement.of(statements).signingBytes(),
+                    b.teeBatchSignature(), "the root of this batch's " + statements.size() + " TEE result statements");
+        }
+        for (int i = 0; i < jobs.size(); i++) {
+            Payload.SubmitResult r = b.results().get(i);
+            JobRecord job = jobs.get(i);
+            try {
+                if (job.mode() != VerificationMode.TEE) {
+                    verifiers.forMode(job.mode()).verify(new EvidenceContext(job, node, Sha256.digest(r.output()), r.evidence(),
+                            state));
+                }
+                post(state, node, job, r.output(), r.evidence(), ctx);
+            } catch (TransactionRejectedException e) {
+                throw new TransactionRejectedException(e.code(), "result " + i + " of the batch: " + e.getMessage());
+            }
+        }
+    }
+
+    /** The job a result answers, after the checks that need no evidence: assignment, deadline and sizes. */
+    private static JobRecord checkedResult(LedgerState state, PublicKey sender, Payload.SubmitResult r, BlockContext ctx) {
         Params p = state.params();
         JobRecord job = answerable(state, sender, r.jobId(), ctx);
+        int outputBytes = r.output().length;
+        int evidenceBytes = r.evidence().length;
+        require(outputBytes <= p.maxOutputBytes(), RejectCode.OVERSIZED,
+                "the output is " + outputBytes + " bytes, more than the limit of " + p.maxOutputBytes());
+        require(evidenceBytes <= p.maxEvidenceBytes(), RejectCode.OVERSIZED,
+                "the evidence is " + evidenceBytes + " bytes, more than the limit of " + p.maxEvidenceBytes());
+        return job;
+    }
+
+    public static void result(LedgerState state, PublicKey sender, Payload.SubmitResult r, BlockContext ctx,
+                              EvidenceVerifiers verifiers) {
+        JobRecord job = checkedResult(state, sender, r, ctx);
         byte[] output = r.output();
         byte[] evidence = r.evidence();
-        require(output.length <= p.maxOutputBytes(), RejectCode.OVERSIZED,
-                "the output is " + output.length + " bytes, more than the limit of " + p.maxOutputBytes());
-        require(evidence.length <= p.maxEvidenceBytes(), RejectCode.OVERSIZED,
-                "the evidence is " + evidence.length + " bytes, more than the limit of " + p.maxEvidenceBytes());
         NodeRecord node = StakingRules.node(state, sender);
         Hash outputHash = Sha256.digest(output);
         verifiers.forMode(job.mode()).verify(new EvidenceContext(job, node, outputHash, evidence, state));
+        post(state, node, job, output, evidence, ctx);
+    }
+
+    /** Records a verified result: settles it, or opens its window in a provable mode. */
+    private static void post(LedgerState state, NodeRecord node, JobRecord job, byte[] output, byte[] evidence,
+                             BlockContext ctx) {
+        PublicKey sender = node.id();
+        Hash outputHash = Sha256.digest(output);
         state.emit(LedgerEvent.of(EventType.RESULT_POSTED, job.id(), sender, job.client(), 0,
                 job.mode() + " result with output " + outputHash.hex()).withMode(job.mode()));
         state.jobOutputs.put(job.id(), output);

@@ -114,6 +114,49 @@ public sealed interface Payload {
     }
 
     /** The assigned node's answer to a job with the evidence its mode needs. */
+    /**
+     * Many jobs of the sender in one transaction, signed once. Each is a job of its own, with its own id
+     * ({@link #jobId}), escrow, node, verification and refund; the transaction applies whole or not at all, and a
+     * refusal names the job that failed.
+     */
+    record SubmitJobs(List<SubmitJob> jobs) implements Payload {
+        /** The most jobs in one transaction. */
+        public static final int MAX_JOBS = 1024;
+        private static final byte[] JOB_ID_DOMAIN = dev.verity.core.Bytes.utf8("verity-batch-job-v1");
+
+        public SubmitJobs {
+            jobs = List.copyOf(jobs);
+        }
+
+        /** The id of the {@code index}-th job of the batch transaction {@code txHash}. */
+        public static Hash jobId(Hash txHash, int index) {
+            return dev.verity.core.Sha256.digest(new dev.verity.core.Encoder(64).fixed(JOB_ID_DOMAIN).hash(txHash).u32(index)
+                    .toByteArray());
+        }
+    }
+
+    /**
+     * Many results of the sender node in one transaction, signed once. A {@code TEE} result in it carries no evidence
+     * of its own: {@code teeBatchSignature} is the node's enclave signature over the Merkle root of the batch's TEE
+     * result statements, in order (empty when the batch has no TEE result). Every other result carries its own
+     * evidence as in {@link SubmitResult}. Each result is verified, settled, disputable and refundable on its own;
+     * the transaction applies whole or not at all.
+     */
+    record SubmitResults(List<SubmitResult> results, byte[] teeBatchSignature) implements Payload {
+        /** The most results in one transaction. */
+        public static final int MAX_RESULTS = 1024;
+
+        public SubmitResults {
+            results = List.copyOf(results);
+            teeBatchSignature = teeBatchSignature.clone();
+        }
+
+        @Override
+        public byte[] teeBatchSignature() {
+            return teeBatchSignature.clone();
+        }
+    }
+
     record SubmitResult(Hash jobId, byte[] output, byte[] evidence) implements Payload {
         public SubmitResult {
             output = output.clone();

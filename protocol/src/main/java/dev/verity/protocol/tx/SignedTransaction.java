@@ -54,8 +54,20 @@ public final class SignedTransaction {
         return encoded.length;
     }
 
+    /** Null until the signature was checked, then the outcome. */
+    private volatile Boolean signatureChecked;
+
+    /**
+     * Whether the signature verifies against the sender key. Checked once per decoded transaction and remembered, so a
+     * transaction admitted to the mempool is not checked again when its block is built (a transaction is immutable).
+     */
     public boolean signatureValid() {
-        return body.sender().verify(TransactionCodec.signingBytes(body), signature);
+        Boolean known = signatureChecked;
+        if (known == null) {
+            known = body.sender().verify(TransactionCodec.signingBytes(body), signature);
+            signatureChecked = known;
+        }
+        return known;
     }
 
     @Override

@@ -85,12 +85,10 @@ public final class TransactionCodec {
                 InputSchema.write(e, m.inputSchema());
             }
             case Payload.RegisterEnclave r -> e.u8(8).publicKey(r.enclaveKey()).bytes(r.attestation());
-            case Payload.SubmitJob j -> {
-                e.u8(9).hash(j.model()).bytes(j.input()).u8(j.mode().code());
-                writeModes(e, j.fallbackModes());
-                e.u64(j.maxFee()).u64(j.deadlineBlocks()).u64(j.tip());
-            }
-            case Payload.SubmitResult r -> e.u8(10).hash(r.jobId()).bytes(r.output()).bytes(r.evidence());
+            case Payload.SubmitJob j -> writeJob(e.u8(9), j);
+            case Payload.SubmitResult r -> writeResult(e.u8(10), r);
+            case Payload.SubmitJobs b -> e.u8(19).list(b.jobs(), TransactionCodec::writeJob);
+            case Payload.SubmitResults b -> e.u8(20).list(b.results(), TransactionCodec::writeResult).bytes(b.teeBatchSignature());
             case Payload.Govern g -> {
                 e.u8(11).u64(g.proposal());
                 GovernanceCodec.writeAction(e, g.action());
@@ -107,6 +105,26 @@ public final class TransactionCodec {
     }
 
 
+    private static void writeJob(Encoder e, Payload.SubmitJob j) {
+        e.hash(j.model()).bytes(j.input()).u8(j.mode().code());
+        writeModes(e, j.fallbackModes());
+        e.u64(j.maxFee()).u64(j.deadlineBlocks()).u64(j.tip());
+    }
+
+    private static Payload.SubmitJob readJob(Decoder d) {
+        return new Payload.SubmitJob(d.hash("model"), d.bytes("input", MAX_BYTES_FIELD),
+                VerificationMode.fromCode(d.u8("mode")), readModes(d, "fallback modes"), d.u64("max fee"),
+                d.u64("deadline blocks"), d.u64("tip"));
+    }
+
+    private static void writeResult(Encoder e, Payload.SubmitResult r) {
+        e.hash(r.jobId()).bytes(r.output()).bytes(r.evidence());
+    }
+
+    private static Payload.SubmitResult readResult(Decoder d) {
+        return new Payload.SubmitResult(d.hash("job id"), d.bytes("output", MAX_BYTES_FIELD), d.bytes("evidence", MAX_BYTES_FIELD));
+    }
+
     private static Payload readPayload(Decoder d) {
         int tag = d.u8("payload tag");
         return switch (tag) {
@@ -122,11 +140,11 @@ public final class TransactionCodec {
                     d.string("input description", MAX_TEXT), d.string("output description", MAX_TEXT), d.u64("compute units"),
                     InputSchema.read(d));
             case 8 -> new Payload.RegisterEnclave(d.publicKey("enclave key"), d.bytes("attestation", MAX_BYTES_FIELD));
-            case 9 -> new Payload.SubmitJob(d.hash("model"), d.bytes("input", MAX_BYTES_FIELD),
-                    VerificationMode.fromCode(d.u8("mode")), readModes(d, "fallback modes"), d.u64("max fee"),
-                    d.u64("deadline blocks"), d.u64("tip"));
-            case 10 -> new Payload.SubmitResult(d.hash("job id"), d.bytes("output", MAX_BYTES_FIELD),
-                    d.bytes("evidence", MAX_BYTES_FIELD));
+            case 9 -> readJob(d);
+            case 10 -> readResult(d);
+            case 19 -> new Payload.SubmitJobs(d.list("jobs", Payload.SubmitJobs.MAX_JOBS, TransactionCodec::readJob));
+            case 20 -> new Payload.SubmitResults(d.list("results", Payload.SubmitResults.MAX_RESULTS, TransactionCodec::readResult),
+                    d.bytes("TEE batch signature", Signature.LENGTH));
             case 11 -> new Payload.Govern(d.u64("proposal"), GovernanceCodec.readAction(d),
                     d.list("approvals", MAX_LIST, x -> new Approval(x.publicKey("member"), x.signature("approval"))));
             case 12 -> new Payload.RegisterProgram(d.hash("model"), d.hash("program root"), d.u64("leaf count"),

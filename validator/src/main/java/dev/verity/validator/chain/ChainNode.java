@@ -14,6 +14,7 @@ import dev.verity.ledger.event.LedgerEvent;
 import dev.verity.ledger.evidence.EvidenceVerifiers;
 import dev.verity.ledger.rules.FeeMarket;
 import dev.verity.ledger.state.Codecs;
+import dev.verity.ledger.state.CorruptStateException;
 import dev.verity.ledger.state.LedgerState;
 import dev.verity.ledger.state.RetiredJob;
 import dev.verity.protocol.tx.SignedTransaction;
@@ -375,8 +376,8 @@ public final class ChainNode implements AutoCloseable {
      */
     public Block produceBlock() {
         requireRunning();
-        Block block;
-        List<EventView> views;
+        Block block = null;
+        List<EventView> views = null;
         NodeHaltedException halted = null;
         List<RejectCode> refusedCodes = new ArrayList<>();
         lock.lock();
@@ -384,51 +385,60 @@ public final class ChainNode implements AutoCloseable {
             requireRunning();
             List<SignedTransaction> candidates = mempool.take(config.maxTransactionsPerBlock());
             BlockContext ctx = nextContext();
-            BlockExecution.Produced produced = BlockExecution.produce(ledger, candidates, ctx.height(), ctx.previousHash(),
-                    ctx.timestampMillis(), validatorKey);
-            block = produced.block();
-            views = new ArrayList<>(produced.events().size());
-            List<EventWrite> eventWrites = new ArrayList<>(produced.events().size());
-            for (int i = 0; i < produced.events().size(); i++) {
-                LedgerEvent ev = produced.events().get(i);
-                eventWrites.add(StoredEvents.write(block.height(), i, ctx.timestampMillis(), ev));
-                views.add(StoredEvents.view(block.height(), i, ctx.timestampMillis(), ev));
-            }
-            TreeMap<ByteKey, byte[]> writes = new TreeMap<>();
-            ledger.state().drainChanges((k, v) -> writes.put(ByteKey.of(k), v));
-            List<ArchiveWrite> archive = new ArrayList<>();
-            for (RetiredJob r : ledger.state().drainRetired()) {
-                archive.add(new ArchiveWrite(r.job().id().bytes(), r.job().submittedAt(), Codecs.RETIRED_JOB.encode(r)));
-            }
-            List<byte[]> txHashes = new ArrayList<>();
-            List<Hash> done = new ArrayList<>();
-            for (SignedTransaction tx : block.transactions()) {
-                txHashes.add(tx.hash().bytes());
-                done.add(tx.hash());
-            }
-            List<StoredRefusal> refusals = new ArrayList<>(produced.refused().size());
-            for (BlockExecution.Refused r : produced.refused()) {
-                refusals.add(new StoredRefusal(r.transaction().hash().bytes(), block.height(),
-                        r.reason().code() + ": " + r.reason().getMessage()));
-                done.add(r.transaction().hash());
-                refusedCodes.add(r.reason().code());
-                LOG.info("refused transaction {} in block {}: {}", r.transaction().hash().hex(), block.height(),
-                        r.reason().getMessage());
-            }
+            BlockExecution.Produced produced;
             try {
-                store.commitBlock(new BlockCommit(block.height(), block.hash().bytes(), block.encode(), txHashes, writes,
-                        eventWrites, null, refusals, archive));
-            } catch (RuntimeException e) {
-                // Memory is ahead of disk now; the only safe course is to stop and restart from disk, where the
-                // stored mempool still holds every transaction of this block.
-                halted = halt("could not commit block " + block.height() + " to " + config.dataDir() + ": " + why(e)
-                        + "; restart the node from its last committed block " + headHeight, e);
+                produced = BlockExecution.produce(ledger, candidates, ctx.height(), ctx.previousHash(), ctx.timestampMillis(),
+                        validatorKey);
+            } catch (CorruptStateException e) {
+                // A stored row or trie node does not read back: the state in memory cannot be trusted past this point.
+                halted = halt(CorruptStoreException.stateRow(config.dataDir(), "(see the cause)", why(e), e).getMessage(), e);
+                produced = null;
             }
-            if (halted == null) {
-                mempool.removeAll(done);
-                headHeight = block.height();
-                headHash = block.hash();
-                headTimestamp = ctx.timestampMillis();
+            if (produced != null) {
+                block = produced.block();
+                views = new ArrayList<>(produced.events().size());
+                List<EventWrite> eventWrites = new ArrayList<>(produced.events().size());
+                for (int i = 0; i < produced.events().size(); i++) {
+                    LedgerEvent ev = produced.events().get(i);
+                    eventWrites.add(StoredEvents.write(block.height(), i, ctx.timestampMillis(), ev));
+                    views.add(StoredEvents.view(block.height(), i, ctx.timestampMillis(), ev));
+                }
+                TreeMap<ByteKey, byte[]> writes = new TreeMap<>();
+                ledger.state().drainChanges((k, v) -> writes.put(ByteKey.of(k), v));
+                List<ArchiveWrite> archive = new ArrayList<>();
+                for (RetiredJob r : ledger.state().drainRetired()) {
+                    archive.add(new ArchiveWrite(r.job().id().bytes(), r.job().submittedAt(), Codecs.RETIRED_JOB.encode(r)));
+                }
+                List<byte[]> txHashes = new ArrayList<>();
+                List<Hash> done = new ArrayList<>();
+                for (SignedTransaction tx : block.transactions()) {
+                    txHashes.add(tx.hash().bytes());
+                    done.add(tx.hash());
+                }
+                List<StoredRefusal> refusals = new ArrayList<>(produced.refused().size());
+                for (BlockExecution.Refused r : produced.refused()) {
+                    refusals.add(new StoredRefusal(r.transaction().hash().bytes(), block.height(),
+                            r.reason().code() + ": " + r.reason().getMessage()));
+                    done.add(r.transaction().hash());
+                    refusedCodes.add(r.reason().code());
+                    LOG.info("refused transaction {} in block {}: {}", r.transaction().hash().hex(), block.height(),
+                            r.reason().getMessage());
+                }
+                try {
+                    store.commitBlock(new BlockCommit(block.height(), block.hash().bytes(), block.encode(), txHashes, writes,
+                            eventWrites, null, refusals, archive));
+                } catch (RuntimeException e) {
+                    // Memory is ahead of disk now; the only safe course is to stop and restart from disk, where the
+                    // stored mempool still holds every transaction of this block.
+                    halted = halt("could not commit block " + block.height() + " to " + config.dataDir() + ": " + why(e)
+                            + "; restart the node from its last committed block " + headHeight, e);
+                }
+                if (halted == null) {
+                    mempool.removeAll(done);
+                    headHeight = block.height();
+                    headHash = block.hash();
+                    headTimestamp = ctx.timestampMillis();
+                }
             }
         } finally {
             lock.unlock();
@@ -437,15 +447,16 @@ public final class ChainNode implements AutoCloseable {
             notifyHalted();
             throw halted;
         }
+        Block committed = block;
         for (BlockListener l : listeners) {
             try {
-                l.onBlock(block, views);
-                refusedCodes.forEach(code -> l.onRefused(block, code));
+                l.onBlock(committed, views);
+                refusedCodes.forEach(code -> l.onRefused(committed, code));
             } catch (RuntimeException e) {
                 LOG.warn("block listener failed", e);
             }
         }
-        return block;
+        return committed;
     }
 
     /**

@@ -204,7 +204,13 @@ public final class ValidatorMetrics implements BlockListener {
             if (touched.isEmpty()) {
                 return;
             }
-            List<JobRecord> now = c.read(s -> touched.stream().map(s.jobs::get).filter(j -> j != null).toList());
+            List<JobRecord> live = c.read(s -> touched.stream().map(s.jobs::get).filter(j -> j != null).toList());
+            List<JobRecord> now = new java.util.ArrayList<>(live);
+            live.forEach(j -> touched.remove(j.id()));
+            // The rest finished in this block and left the live state for the archive.
+            for (Hash id : touched) {
+                c.archivedJob(id).ifPresent(r -> now.add(r.job()));
+            }
             for (JobRecord j : now) {
                 Integer before = open.remove(j.id());
                 if (before == null && j.submittedAt() != block.height()) {

@@ -81,10 +81,11 @@ class CorruptStoreTest {
                     Map.of(ByteKey.of(new byte[] {0x7f, 1, 2}), utf8("row")), List.of(), null));
         }
 
+        // State rows are read when a block needs them, not at startup: the broken head block is what stops the node.
         CorruptStoreException e = catchThrowableOfType(CorruptStoreException.class,
                 () -> ChainNode.open(config, FailStopTest.VALIDATOR).close());
         assertThat(e).isNotNull();
-        assertThat(e.getMessage()).startsWith("data directory " + config.dataDir() + ": state row 7f0102 is unreadable: ")
+        assertThat(e.getMessage()).startsWith("data directory " + config.dataDir() + ": block at height 2 is unreadable: ")
                 .contains("restore the data directory from a backup");
 
         ChainRepair.Report report = ChainRepair.repair(config.dataDir());
