@@ -110,7 +110,7 @@ final class Keys {
         // The older layout, written only by earlier versions as code + ": " + message.
         String text = new String(entry, 16, entry.length - 16, StandardCharsets.UTF_8);
         int colon = text.indexOf(": ");
-        return colon > 0 && text.substring(0, colon).matches("[A-Z][A-Z0-9_]*")
+        return colon > 0 && colon <= StoredRefusal.MAX_CODE_BYTES && text.substring(0, colon).matches("[A-Z][A-Z0-9_]*")
                 ? new StoredRefusal(txHash, height, text.substring(0, colon), text.substring(colon + 2))
                 : new StoredRefusal(txHash, height, LEGACY_UNKNOWN_CODE, text);
     }
