@@ -123,7 +123,7 @@ final class OperatorNetwork implements AutoCloseable {
     void included(Hash tx, String what) {
         TransactionReceipt r = client.awaitReceipt(tx, RECEIPT_TIMEOUT);
         if (!"INCLUDED".equals(r.status())) {
-            throw new IllegalStateException(what + " failed: " + r.status() + " " + r.error());
+            throw new IllegalStateException(what + " failed: " + r.status() + " " + r.code() + ": " + r.message());
         }
     }
 

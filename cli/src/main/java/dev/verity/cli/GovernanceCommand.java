@@ -252,11 +252,9 @@ final class GovernanceCommand extends GroupCommand {
             TransactionReceipt r = client.awaitReceipt(sent.hash(), Duration.ofSeconds(timeoutSeconds));
             data.put("status", r.status());
             data.put("height", r.height());
-            data.put("error", r.error());
             if (!"INCLUDED".equals(r.status())) {
                 out().fields(Output.object("transaction", sent.hash().hex(), "status", r.status()));
-                throw new CliException(rejectCode(r.error()), "proposal " + proposal + " (" + summary + ") was refused: "
-                        + r.error(), partial(before, data));
+                throw Transactions.refused(r, "proposal " + proposal + " (" + summary + ")", partial(before, data));
             }
             String effect = effect(client, r.height(), proposal);
             data.put("effect", effect);
@@ -288,17 +286,6 @@ final class GovernanceCommand extends GroupCommand {
                 // the proposal is applied all the same; only its description is missing
             }
             return null;
-        }
-
-        /** The reject code a receipt's error starts with ("INVALID_PROPOSAL: ..."), else REFUSED. */
-        static String rejectCode(String error) {
-            if (error != null) {
-                int colon = error.indexOf(':');
-                if (colon > 0 && error.substring(0, colon).matches("[A-Z_]+")) {
-                    return error.substring(0, colon);
-                }
-            }
-            return "REFUSED";
         }
 
         static String kind(GovernanceAction a) {

@@ -137,7 +137,6 @@ final class JobCommand extends GroupCommand {
                     Thread.sleep(200);
                     v = client.job(job);
                 }
-                data.remove("error");
                 data.remove("height");
                 describe(v, data);
                 if (!out().json()) {

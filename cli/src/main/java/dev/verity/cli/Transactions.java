@@ -65,20 +65,27 @@ final class Transactions {
     }
 
     /**
-     * Waits for the transaction's block; puts status, height and error into {@code data}. Throws
-     * {@link CliException} REFUSED when the block refused it.
+     * Waits for the transaction's block; puts status and height into {@code data}. When the block refused it, throws
+     * {@link #refused} with the receipt's reject code and message.
      */
     static TransactionReceipt await(Output out, VerityClient client, Hash tx, Duration timeout, Map<String, Object> data) {
         TransactionReceipt r = client.awaitReceipt(tx, timeout);
         data.put("status", r.status());
         data.put("height", r.height());
-        data.put("error", r.error());
-        if ("REFUSED".equals(r.status())) {
+        if (r.refused()) {
             if (!out.json()) {
                 out.fields(Output.object("transaction", tx.hex(), "status", "REFUSED"));
             }
-            throw new CliException("REFUSED", "transaction " + tx.hex() + " was refused: " + r.error(), data);
+            throw refused(r, "transaction " + tx.hex(), data);
         }
         return r;
+    }
+
+    /**
+     * A refused receipt as the CLI's error: its reject code is the error's {@code code} (with {@code --json}, beside
+     * {@code status} REFUSED), and the message names {@code what} was refused and the ledger's message.
+     */
+    static CliException refused(TransactionReceipt r, String what, Map<String, ?> data) {
+        return new CliException(r.code() != null ? r.code() : "REFUSED", what + " was refused: " + r.message(), data);
     }
 }

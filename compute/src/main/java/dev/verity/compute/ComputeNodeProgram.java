@@ -202,7 +202,8 @@ public final class ComputeNodeProgram implements AutoCloseable {
         if (o.capacity() > 0 && o.capacity() != node.capacity()) {
             TransactionReceipt r = client.awaitReceipt(wallet.setCapacity(o.capacity()), Duration.ofSeconds(60));
             if (!"INCLUDED".equals(r.status())) {
-                throw new CannotStartException("CAPACITY_REFUSED", "declaring capacity " + o.capacity() + " failed: " + r.error());
+                throw new CannotStartException("CAPACITY_REFUSED", "declaring capacity " + o.capacity() + " failed: " + r.code()
+                        + ": " + r.message());
             }
             capacity = o.capacity();
         }
@@ -259,7 +260,8 @@ public final class ComputeNodeProgram implements AutoCloseable {
         TransactionReceipt receipt = client.awaitReceipt(wallet.registerNode(r.stake(), r.models(), r.modes(), r.hardware(),
                 r.capacity()), Duration.ofSeconds(60));
         if (!"INCLUDED".equals(receipt.status())) {
-            throw new CannotStartException("REGISTRATION_REFUSED", "registering node " + id + " failed: " + receipt.error());
+            throw new CannotStartException("REGISTRATION_REFUSED", "registering node " + id + " failed: " + receipt.code()
+                    + ": " + receipt.message());
         }
         LOG.info("registered node {} with stake {} base units, models {}, modes {}", id, r.stake(), r.models(), r.modes());
         return client.node(o.key().publicKey());
@@ -286,7 +288,7 @@ public final class ComputeNodeProgram implements AutoCloseable {
                 Duration.ofSeconds(60));
         if (!"INCLUDED".equals(receipt.status())) {
             throw new CannotStartException("ENCLAVE_REFUSED", "the chain refused the enclave of node " + node.id() + ": "
-                    + receipt.error());
+                    + receipt.code() + ": " + receipt.message());
         }
         LOG.info("enclave {} registered for node {} (measurement {})", enclave.publicKey().hex(), node.id(),
                 enclave.measurement().hex());

@@ -174,8 +174,8 @@ public final class DemoRun {
             var target = new RevocationTarget.Vendor(TeeType.SEV_SNP);
             String reason = "attestation keys extracted with a memory-bus interposer (demo)";
             var receipt = net.govern(new GovernanceAction.Revoke(target, reason));
-            if (receipt.error() != null) {
-                throw new IllegalStateException("the revocation was refused: " + receipt.error());
+            if (receipt.refused()) {
+                throw new IllegalStateException("the revocation was refused: " + receipt.code() + ": " + receipt.message());
             }
             net.resumeTeeNodes();
             Map<Hash, Long> none = new LinkedHashMap<>();

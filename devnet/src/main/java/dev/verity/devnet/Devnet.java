@@ -406,7 +406,8 @@ public final class Devnet implements AutoCloseable {
         for (Hash h : txs) {
             TransactionReceipt r = client.awaitReceipt(h, Duration.ofSeconds(30));
             if (!"INCLUDED".equals(r.status())) {
-                throw new IllegalStateException("devnet set-up transaction " + h.hex() + " was not included: " + r.error());
+                throw new IllegalStateException("devnet set-up transaction " + h.hex() + " was not included: " + r.code() + ": "
+                        + r.message());
             }
         }
         txs.clear();

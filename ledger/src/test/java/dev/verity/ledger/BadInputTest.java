@@ -207,7 +207,7 @@ class BadInputTest {
     void unknownPayloadTagIsMalformed() {
         byte[] bytes = aJob().encoded();
         assertThat(bytes[tagOffset()]).isEqualTo((byte) 9);
-        for (int tag : new int[] {0, 19, 99, 255}) {
+        for (int tag : new int[] {0, 21, 99, 255}) {
             byte[] b = bytes.clone();
             b[tagOffset()] = (byte) tag;
             refusedBytes(b, RejectCode.MALFORMED, "unknown transaction type tag " + tag);
@@ -458,7 +458,7 @@ class BadInputTest {
         refused(enclaveTx(NODE_3, ENCLAVE_3.publicKey(), TestChain.flipBit(doc, 5 + 0x90, 0)), RejectCode.INVALID_ATTESTATION,
                 "the report signature does not verify under the VCEK");
         refused(enclaveTx(NODE_3, ENCLAVE_3.publicKey(), new byte[] {0x42}), RejectCode.INVALID_ATTESTATION,
-                "unknown attestation type tag 0x42");
+                "unknown TEE type code 66");
         refused(enclaveTx(NODE_3, ENCLAVE_3.publicKey(), Arrays.copyOf(doc, 100)), RejectCode.INVALID_ATTESTATION, "malformed");
         refused(enclaveTx(NODE_3, ENCLAVE_3.publicKey(), new byte[0]), RejectCode.INVALID_ATTESTATION, "malformed");
         // an enclave key already registered (by NODE_2)

@@ -221,6 +221,10 @@ class CodecPropertyTest {
         PAYLOADS.put("DisputeMove", HASH.zip(HASH, HASH, Payload.DisputeMove::new));
         PAYLOADS.put("ProveStep", HASH.zip(HASH, lists().of(HASH).ofSizeBetween(0, 12), bytes(300), Payload.ProveStep::new));
         PAYLOADS.put("AuditReport", HASH.zip(bytes(120), bytes(200), Payload.AuditReport::new));
+        PAYLOADS.put("SubmitJobs", lists().of(PAYLOADS.get("SubmitJob").map(p -> (Payload.SubmitJob) p)).ofSizeBetween(1, 4)
+                .map(Payload.SubmitJobs::new));
+        PAYLOADS.put("SubmitResults", lists().of(PAYLOADS.get("SubmitResult").map(p -> (Payload.SubmitResult) p))
+                .ofSizeBetween(1, 4).zip(Generate.pick(List.of(new byte[0], new byte[64])), Payload.SubmitResults::new));
     }
 
     /** A signed transaction with a random chain id (at most 64 bytes), signer, nonce and the given payload. */

@@ -7,6 +7,7 @@ import dev.verity.core.Coded;
 import dev.verity.core.Decoder;
 import dev.verity.core.DecodingException;
 import dev.verity.core.Encoder;
+import dev.verity.inference.program.DType;
 import dev.verity.ledger.event.EventType;
 import dev.verity.ledger.event.LedgerEvent;
 import dev.verity.ledger.state.ClaimPhase;
@@ -17,6 +18,7 @@ import dev.verity.ledger.state.JobFailure;
 import dev.verity.ledger.state.JobStatus;
 import dev.verity.ledger.state.NodeStatus;
 import dev.verity.proofs.attestation.CollateralKind;
+import dev.verity.proofs.attestation.TeeType;
 import dev.verity.protocol.VerificationMode;
 import dev.verity.protocol.tx.FailureReason;
 import java.util.Arrays;
@@ -30,9 +32,9 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every enum that reaches consensus bytes has explicit codes, pinned here: reordering, renaming or inserting a
- * constant must not change a code, and a new constant must be given one on purpose (and added here and to
- * docs/PROTOCOL.md). Codes are unique within an enum, and decoding refuses a code no constant has.
+ * Every enum that reaches consensus bytes (transactions, state, events, attestation documents, integer programs)
+ * has explicit codes, pinned here: reordering, renaming or inserting a constant must not change a code, and a new
+ * constant must be given one on purpose (and added here and to docs/PROTOCOL.md). Codes are unique within an enum, and decoding refuses a code no constant has.
  */
 class CodedEnumTest {
     /** One enum: its constants, how it decodes a code, what its decoding error calls it, and its pinned table. */
@@ -69,7 +71,11 @@ class CodedEnumTest {
             new Pinned<>(DisputeKind.class, DisputeKind::fromCode, "dispute kind", table("CHALLENGE", 0, "AUDIT", 1)),
             new Pinned<>(DisputePhase.class, DisputePhase::fromCode, "dispute phase", table("BISECT", 0, "STEP", 1)),
             new Pinned<>(CollateralKind.class, CollateralKind::fromCode, "collateral kind", table("ROOT_CERTIFICATE", 0,
-                    "REVOCATION_LIST", 1, "TCB_INFO", 2, "QE_IDENTITY", 3, "TCB_SIGNING_CERTIFICATE", 4)));
+                    "REVOCATION_LIST", 1, "TCB_INFO", 2, "QE_IDENTITY", 3, "TCB_SIGNING_CERTIFICATE", 4)),
+            // also the tag byte that opens an attestation document
+            new Pinned<>(TeeType.class, TeeType::fromCode, "TEE type", table("SEV_SNP", 0x51, "TDX", 0x54)),
+            // in integer programs, their leaves and step witnesses: the program root registered on chain commits to them
+            new Pinned<>(DType.class, DType::fromCode, "dtype", table("INT8", 1, "INT16", 2, "INT32", 3)));
 
     @Test
     void everyConstantHasItsPinnedCode() {

@@ -51,7 +51,9 @@ import org.junit.jupiter.api.Test;
  *
  * <p>History: blocks 8 and 9 (a {@code SetCapacity}, a seventh job and its {@code INPUT_REJECTED} failure) were
  * appended on purpose when failure results and declared capacity were added; the genesis hash and the first seven
- * block hashes did not change, the two new block hashes and the final state root are new.
+ * block hashes did not change, the two new block hashes and the final state root are new. Giving every enum an
+ * explicit code and every payload, governance and op tag a named constant ({@code PayloadTag}, {@code GovernanceTag},
+ * {@code CodedEnumTest}, {@code PayloadTagsTest}) kept every number, so no value moved then.
  *
  * <p>Every block hash and the final root changed on purpose when the state root moved from per-table Merkle roots to
  * one incrementally updated trie over all rows ({@code LedgerState}, {@code MerkleTrie}) and finished jobs began to

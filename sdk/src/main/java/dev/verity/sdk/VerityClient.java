@@ -207,14 +207,14 @@ public final class VerityClient implements AutoCloseable {
 
     /**
      * Polls the transaction's receipt until it is INCLUDED or REFUSED (returned either way; check
-     * {@code status()}), or throws a {@code TIMEOUT} {@link VerityApiException} after {@code timeout}.
+     * {@code status()}, and a refusal's {@code code()} and {@code message()}), or throws a {@code TIMEOUT} {@link VerityApiException} after {@code timeout}.
      */
     public TransactionReceipt awaitReceipt(Hash tx, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         long sleep = 25;
         while (true) {
             TransactionReceipt r = receipt(tx);
-            if ("INCLUDED".equals(r.status()) || "REFUSED".equals(r.status())) {
+            if (TransactionReceipt.INCLUDED.equals(r.status()) || r.refused()) {
                 return r;
             }
             long left = deadline - System.nanoTime();

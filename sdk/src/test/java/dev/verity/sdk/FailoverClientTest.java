@@ -111,7 +111,8 @@ class FailoverClientTest {
                 StubValidator.answer(ex, 400, "{\"code\":\"BAD_NONCE\",\"message\":\"transaction " + hash
                         + " was already submitted (a replay?)\"}");
             } else {
-                StubValidator.answer(ex, 200, "{\"hash\":\"" + hash + "\",\"status\":\"PENDING\",\"height\":0,\"error\":null}");
+                StubValidator.answer(ex, 200, "{\"hash\":\"" + hash + "\",\"status\":\"PENDING\",\"height\":0,\"code\":null,"
+                        + "\"message\":null}");
             }
         };
         try (StubValidator a = new StubValidator().on(ex -> sleep(3_000));

@@ -325,7 +325,7 @@ final class Network {
 
     void assertIncluded(Hash tx) {
         TransactionReceipt r = sdk().awaitReceipt(tx, Duration.ofSeconds(60));
-        assertThat(r.status()).as("transaction %s: %s", tx.hex(), r.error()).isEqualTo("INCLUDED");
+        assertThat(r.status()).as("transaction %s: %s %s", tx.hex(), r.code(), r.message()).isEqualTo("INCLUDED");
     }
 
     /** The job once it is SETTLED, FAILED, EXPIRED or CANCELLED; fails when it is not within {@code timeout}. */

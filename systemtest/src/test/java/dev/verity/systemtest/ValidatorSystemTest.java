@@ -184,7 +184,8 @@ class ValidatorSystemTest {
 
         for (Hash tx : acknowledged) {
             TransactionReceipt r = net.sdk().awaitReceipt(tx, Duration.ofSeconds(30));
-            assertThat(r.status()).as("acknowledged transaction %s after the restart: %s", tx.hex(), r.error()).isEqualTo("INCLUDED");
+            assertThat(r.status()).as("acknowledged transaction %s after the restart: %s %s", tx.hex(), r.code(),
+                    r.message()).isEqualTo("INCLUDED");
         }
         assertThat(net.sdk().account(recipient).balance()).as("every acknowledged transfer, once")
                 .isBetween((long) acknowledged.size(), acknowledged.size() + 1L);

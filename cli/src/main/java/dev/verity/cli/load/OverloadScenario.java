@@ -192,7 +192,7 @@ public final class OverloadScenario {
         for (Hash t : transfers) {
             TransactionReceipt r = client.awaitReceipt(t, Duration.ofSeconds(60));
             if (!"INCLUDED".equals(r.status())) {
-                throw new IllegalStateException("funding a client failed: " + r.status() + " " + r.error());
+                throw new IllegalStateException("funding a client failed: " + r.status() + " " + r.code() + ": " + r.message());
             }
         }
         return wallets;

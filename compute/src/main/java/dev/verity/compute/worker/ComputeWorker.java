@@ -115,7 +115,7 @@ public final class ComputeWorker implements AutoCloseable {
     }
 
     private static final int POST_ATTEMPTS = 3;
-    /** An answer the chain refused when it built the block, with no reject code in its error: it is not sent again. */
+    /** An answer the chain refused when it built the block, with no reject code in its receipt: it is not sent again. */
     private static final String REFUSED_IN_BLOCK = "REFUSED_IN_BLOCK";
     private static final Duration RECEIPT_WAIT = Duration.ofSeconds(30);
     /** Codes that say the job is no longer this node's to answer. */
@@ -554,13 +554,15 @@ public final class ComputeWorker implements AutoCloseable {
         Hash hash = journaled != null ? resend(id, assignment, journaled) : send(id, assignment, payload);
         for (int attempt = 1; ; attempt++) {
             TransactionReceipt r = client.awaitReceipt(hash, RECEIPT_WAIT);
-            if (!"REFUSED".equals(r.status())) {
+            if (!r.refused()) {
                 return;
             }
-            if (attempt == POST_ATTEMPTS || r.error() == null || !r.error().startsWith("BAD_NONCE")) {
-                throw new VerityApiException(rejectCode(r.error()), "the " + what + " was refused in its block: " + r.error(), 400);
+            if (attempt == POST_ATTEMPTS || !"BAD_NONCE".equals(r.code())) {
+                throw new VerityApiException(r.code() != null ? r.code() : REFUSED_IN_BLOCK,
+                        "the " + what + " was refused in its block: " + r.message(), 400);
             }
-            LOG.info("job {}: {} refused behind a refused transaction ({}); posting it again", id.hex(), what, r.error());
+            LOG.info("job {}: {} refused behind a refused transaction ({}: {}); posting it again", id.hex(), what, r.code(),
+                    r.message());
             wallet.resetNonce();
             hash = send(id, assignment, payload);
         }
@@ -639,18 +641,6 @@ public final class ComputeWorker implements AutoCloseable {
             }
             return tx.hash();
         }
-    }
-
-    /** The reject code that starts a receipt's error ({@code "JOB_NOT_OPEN: ..."}), or {@value #REFUSED_IN_BLOCK}. */
-    private static String rejectCode(String error) {
-        if (error == null) {
-            return REFUSED_IN_BLOCK;
-        }
-        int end = 0;
-        while (end < error.length() && (Character.isUpperCase(error.charAt(end)) || error.charAt(end) == '_')) {
-            end++;
-        }
-        return end > 0 && end < error.length() && error.charAt(end) == ':' ? error.substring(0, end) : REFUSED_IN_BLOCK;
     }
 
     @Override

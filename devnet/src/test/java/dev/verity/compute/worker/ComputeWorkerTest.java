@@ -142,7 +142,7 @@ class ComputeWorkerTest {
     private long included(Hash... txs) {
         long height = f.produce().height();
         for (Hash tx : txs) {
-            assertThat(f.client.receipt(tx).status()).as("tx %s: %s", tx, f.client.receipt(tx).error()).isEqualTo("INCLUDED");
+            assertThat(f.client.receipt(tx).status()).as("tx %s: %s", tx, f.client.receipt(tx).message()).isEqualTo("INCLUDED");
         }
         return height;
     }

@@ -1,12 +1,14 @@
 package dev.verity.inference.program;
 
+import dev.verity.core.Coded;
+
 /**
  * Element types of integer tensors. Activations are {@link #INT8}; {@link #INT16} is available for
  * tensors that need more resolution (layout ops carry any type); {@link #INT32} holds accumulators and
  * biases. The code is the byte used in every canonical encoding; elements are encoded two's complement,
  * big-endian, {@link #width()} bytes each.
  */
-public enum DType {
+public enum DType implements Coded {
     INT8(1, 1, -128, 127),
     INT16(2, 2, -32768, 32767),
     INT32(3, 4, Integer.MIN_VALUE, Integer.MAX_VALUE);
@@ -23,6 +25,8 @@ public enum DType {
         this.max = max;
     }
 
+    /** The stable code of this type in program, leaf and witness bytes (consensus: never renumbered). */
+    @Override
     public int code() {
         return code;
     }
@@ -40,12 +44,8 @@ public enum DType {
         return max;
     }
 
+    /** The type with this code; a {@link dev.verity.core.DecodingException} if none has it. */
     public static DType fromCode(int code) {
-        return switch (code) {
-            case 1 -> INT8;
-            case 2 -> INT16;
-            case 3 -> INT32;
-            default -> throw new IllegalArgumentException("unknown dtype code " + code);
-        };
+        return Coded.fromCode(values(), code, "dtype");
     }
 }

@@ -18,11 +18,11 @@ import java.util.List;
  *             u32 n, n x string (outputs)
  *             u32 n, n x (string name, bytes canonicalTensorBytes)      (constants; type and shape from the spec)
  *             u32 n, n x op
- * tensorSpec= string name, u8 dtypeCode, shape, i32 zeroPoint, requant scale
+ * tensorSpec= string name, u8 dtypeCode ({@link DType#code()}), shape, i32 zeroPoint, requant scale
  * shape     = u32 rank, rank x u32 dim
  * requant   = i32 multiplier, i32 shift
  * window    = i32 kernelH, kernelW, strideH, strideW, padTop, padLeft, padBottom, padRight, dilationH, dilationW
- * op        = u8 tag, then per tag:
+ * op        = u8 tag ({@link OpTag}), then per tag:
  *   1 QLinear     string in, string out, i32 inFeatures, i32 outFeatures, bytes weights, int[] bias,
  *                 u32 n + n x requant, i32 min, i32 max
  *   2 QConv2d     string in, string out, window, i32 groups, bytes weights, int[] bias, u32 n + n x requant, i32 min, i32 max
@@ -111,7 +111,7 @@ public final class ProgramCodec {
     public static void writeOp(Encoder e, Op op) {
         switch (op) {
             case QLinear q -> {
-                e.u8(1).string(q.input()).string(q.output());
+                e.u8(OpTag.QLINEAR).string(q.input()).string(q.output());
                 i32(e, q.inFeatures());
                 i32(e, q.outFeatures());
                 e.bytes(q.weights());
@@ -121,7 +121,7 @@ public final class ProgramCodec {
                 i32(e, q.max());
             }
             case QConv2d c -> {
-                e.u8(2).string(c.input()).string(c.output());
+                e.u8(OpTag.QCONV2D).string(c.input()).string(c.output());
                 window(e, c.window());
                 i32(e, c.groups());
                 e.bytes(c.weights());
@@ -130,53 +130,55 @@ public final class ProgramCodec {
                 i32(e, c.min());
                 i32(e, c.max());
             }
-            case QAdd a -> elementwise(e, 3, a.a(), a.b(), a.output(), a.multiplierA(), a.multiplierB(), a.shift(), a.min(), a.max());
-            case QSub a -> elementwise(e, 4, a.a(), a.b(), a.output(), a.multiplierA(), a.multiplierB(), a.shift(), a.min(), a.max());
+            case QAdd a -> elementwise(e, OpTag.QADD, a.a(), a.b(), a.output(), a.multiplierA(), a.multiplierB(), a.shift(),
+                    a.min(), a.max());
+            case QSub a -> elementwise(e, OpTag.QSUB, a.a(), a.b(), a.output(), a.multiplierA(), a.multiplierB(), a.shift(),
+                    a.min(), a.max());
             case QMul m -> {
-                e.u8(5).string(m.a()).string(m.b()).string(m.output());
+                e.u8(OpTag.QMUL).string(m.a()).string(m.b()).string(m.output());
                 requant(e, m.requant());
                 i32(e, m.min());
                 i32(e, m.max());
             }
             case Rescale r -> {
-                e.u8(6).string(r.input()).string(r.output());
+                e.u8(OpTag.RESCALE).string(r.input()).string(r.output());
                 requant(e, r.requant());
                 i32(e, r.min());
                 i32(e, r.max());
             }
             case Clamp c -> {
-                e.u8(7).string(c.input()).string(c.output());
+                e.u8(OpTag.CLAMP).string(c.input()).string(c.output());
                 i32(e, c.min());
                 i32(e, c.max());
             }
             case LeakyRelu l -> {
-                e.u8(8).string(l.input()).string(l.output());
+                e.u8(OpTag.LEAKYRELU).string(l.input()).string(l.output());
                 requant(e, l.positive());
                 requant(e, l.negative());
             }
-            case Lut l -> e.u8(9).string(l.input()).string(l.output()).bytes(l.table());
+            case Lut l -> e.u8(OpTag.LUT).string(l.input()).string(l.output()).bytes(l.table());
             case MaxPool p -> {
-                e.u8(10).string(p.input()).string(p.output());
+                e.u8(OpTag.MAXPOOL).string(p.input()).string(p.output());
                 window(e, p.window());
             }
             case AveragePool p -> {
-                e.u8(11).string(p.input()).string(p.output());
+                e.u8(OpTag.AVERAGEPOOL).string(p.input()).string(p.output());
                 window(e, p.window());
                 e.bool(p.countIncludePad());
             }
             case Softmax s -> {
-                e.u8(12).string(s.input()).string(s.output());
+                e.u8(OpTag.SOFTMAX).string(s.input()).string(s.output());
                 i32(e, s.axis());
                 e.bool(s.coerceTo2d());
                 ints(e, s.expTable());
             }
-            case Reshape r -> e.u8(13).string(r.input()).string(r.output());
+            case Reshape r -> e.u8(OpTag.RESHAPE).string(r.input()).string(r.output());
             case Transpose t -> {
-                e.u8(14).string(t.input()).string(t.output());
+                e.u8(OpTag.TRANSPOSE).string(t.input()).string(t.output());
                 ints(e, t.perm());
             }
             case Concat c -> {
-                e.u8(15);
+                e.u8(OpTag.CONCAT);
                 e.list(c.inputs(), Encoder::string);
                 e.string(c.output());
                 i32(e, c.axis());
@@ -299,7 +301,7 @@ public final class ProgramCodec {
     public static TensorSpec readSpec(Decoder d) {
         String name = name(d, "tensor name");
         int code = d.u8("dtype of '" + name + "'");
-        DType dtype = guard("tensor '" + name + "'", () -> DType.fromCode(code));
+        DType dtype = DType.fromCode(code);
         int[] shape = shape(d, "shape of '" + name + "'");
         int zp = i32(d, "zero point of '" + name + "'");
         Requantization scale = requant(d, "scale of '" + name + "'");
@@ -328,7 +330,7 @@ public final class ProgramCodec {
     public static Op readOp(Decoder d) {
         int tag = d.u8("op tag");
         switch (tag) {
-            case 1 -> {
+            case OpTag.QLINEAR -> {
                 String in = name(d, "QLinear input");
                 String out = name(d, "QLinear output");
                 int k = i32(d, "QLinear inFeatures");
@@ -340,7 +342,7 @@ public final class ProgramCodec {
                 int max = i32(d, "QLinear max");
                 return guard("QLinear", () -> new QLinear(in, out, k, n, w, b, r, min, max));
             }
-            case 2 -> {
+            case OpTag.QCONV2D -> {
                 String in = name(d, "QConv2d input");
                 String out = name(d, "QConv2d output");
                 Window2d win = window(d);
@@ -352,8 +354,8 @@ public final class ProgramCodec {
                 int max = i32(d, "QConv2d max");
                 return guard("QConv2d", () -> new QConv2d(in, out, win, groups, w, b, r, min, max));
             }
-            case 3, 4 -> {
-                String kind = tag == 3 ? "QAdd" : "QSub";
+            case OpTag.QADD, OpTag.QSUB -> {
+                String kind = tag == OpTag.QADD ? "QAdd" : "QSub";
                 String a = name(d, kind + " a");
                 String b = name(d, kind + " b");
                 String out = name(d, kind + " output");
@@ -362,10 +364,10 @@ public final class ProgramCodec {
                 int shift = i32(d, kind + " shift");
                 int min = i32(d, kind + " min");
                 int max = i32(d, kind + " max");
-                return guard(kind, () -> tag == 3 ? new QAdd(a, b, out, ma, mb, shift, min, max)
+                return guard(kind, () -> tag == OpTag.QADD ? new QAdd(a, b, out, ma, mb, shift, min, max)
                         : new QSub(a, b, out, ma, mb, shift, min, max));
             }
-            case 5 -> {
+            case OpTag.QMUL -> {
                 String a = name(d, "QMul a");
                 String b = name(d, "QMul b");
                 String out = name(d, "QMul output");
@@ -374,7 +376,7 @@ public final class ProgramCodec {
                 int max = i32(d, "QMul max");
                 return guard("QMul", () -> new QMul(a, b, out, r, min, max));
             }
-            case 6 -> {
+            case OpTag.RESCALE -> {
                 String in = name(d, "Rescale input");
                 String out = name(d, "Rescale output");
                 Requantization r = requant(d, "Rescale requant");
@@ -382,40 +384,40 @@ public final class ProgramCodec {
                 int max = i32(d, "Rescale max");
                 return guard("Rescale", () -> new Rescale(in, out, r, min, max));
             }
-            case 7 -> {
+            case OpTag.CLAMP -> {
                 String in = name(d, "Clamp input");
                 String out = name(d, "Clamp output");
                 int min = i32(d, "Clamp min");
                 int max = i32(d, "Clamp max");
                 return guard("Clamp", () -> new Clamp(in, out, min, max));
             }
-            case 8 -> {
+            case OpTag.LEAKYRELU -> {
                 String in = name(d, "LeakyRelu input");
                 String out = name(d, "LeakyRelu output");
                 Requantization pos = requant(d, "LeakyRelu positive");
                 Requantization neg = requant(d, "LeakyRelu negative");
                 return guard("LeakyRelu", () -> new LeakyRelu(in, out, pos, neg));
             }
-            case 9 -> {
+            case OpTag.LUT -> {
                 String in = name(d, "Lut input");
                 String out = name(d, "Lut output");
                 byte[] table = bytes(d, "Lut table");
                 return guard("Lut", () -> new Lut(in, out, table));
             }
-            case 10 -> {
+            case OpTag.MAXPOOL -> {
                 String in = name(d, "MaxPool input");
                 String out = name(d, "MaxPool output");
                 Window2d w = window(d);
                 return guard("MaxPool", () -> new MaxPool(in, out, w));
             }
-            case 11 -> {
+            case OpTag.AVERAGEPOOL -> {
                 String in = name(d, "AveragePool input");
                 String out = name(d, "AveragePool output");
                 Window2d w = window(d);
                 boolean pad = d.bool("AveragePool countIncludePad");
                 return guard("AveragePool", () -> new AveragePool(in, out, w, pad));
             }
-            case 12 -> {
+            case OpTag.SOFTMAX -> {
                 String in = name(d, "Softmax input");
                 String out = name(d, "Softmax output");
                 int axis = i32(d, "Softmax axis");
@@ -423,18 +425,18 @@ public final class ProgramCodec {
                 int[] table = ints(d, "Softmax expTable");
                 return guard("Softmax", () -> new Softmax(in, out, axis, coerce, table));
             }
-            case 13 -> {
+            case OpTag.RESHAPE -> {
                 String in = name(d, "Reshape input");
                 String out = name(d, "Reshape output");
                 return guard("Reshape", () -> new Reshape(in, out));
             }
-            case 14 -> {
+            case OpTag.TRANSPOSE -> {
                 String in = name(d, "Transpose input");
                 String out = name(d, "Transpose output");
                 int[] perm = ints(d, "Transpose perm");
                 return guard("Transpose", () -> new Transpose(in, out, perm));
             }
-            case 15 -> {
+            case OpTag.CONCAT -> {
                 List<String> ins = list(d, "Concat inputs", 4, x -> name(x, "Concat input"));
                 String out = name(d, "Concat output");
                 int axis = i32(d, "Concat axis");

@@ -17,18 +17,23 @@ import java.util.List;
  * Core {@code Encoder} conventions; {@link #encode()} is canonical and {@link #decode} strict:
  *
  * <pre>
- *   u8 tag                1 = input, 2 = op, 3 = output
+ *   u8 tag                1 = input, 2 = op, 3 = output ({@link #INPUT_TAG}, {@link #OP_TAG}, {@link #OUTPUT_TAG})
  *   input:  bytes ioLeaf, path
  *   op:     bytes opLeaf, path, tensors
  *   output: bytes ioLeaf, path, tensors
  *   path    = u32 n (at most {@value #MAX_PATH}), n x 32-byte hash
- *   tensors = u32 n, n x (string name, u8 kind, then kind 0: 32-byte leaf hash;
- *                         kind 1: u8 dtype code, u32 rank, u32 per dimension, raw elements as in the leaf)
+ *   tensors = u32 n, n x (string name, u8 kind, then kind 0 (hashed): 32-byte leaf hash;
+ *                         kind 1 (full): u8 dtype code, u32 rank, u32 per dimension, raw elements as in the leaf)
  * </pre>
  */
 public sealed interface StepWitness permits StepWitness.InputWitness, StepWitness.OpWitness, StepWitness.OutputWitness {
     /** Longest Merkle path: enough for 2^32 leaves. */
     int MAX_PATH = 32;
+
+    /** The tags that open a witness; consensus (witnesses travel in {@code ProveStep} and failure evidence). */
+    int INPUT_TAG = 1;
+    int OP_TAG = 2;
+    int OUTPUT_TAG = 3;
 
     byte[] encode();
 
@@ -43,7 +48,7 @@ public sealed interface StepWitness permits StepWitness.InputWitness, StepWitnes
 
         @Override
         public byte[] encode() {
-            Encoder e = new Encoder(512).u8(1);
+            Encoder e = new Encoder(512).u8(INPUT_TAG);
             e.bytes(io.encode());
             WitnessCodec.writePath(e, ioPath);
             return e.toByteArray();
@@ -62,7 +67,7 @@ public sealed interface StepWitness permits StepWitness.InputWitness, StepWitnes
 
         @Override
         public byte[] encode() {
-            Encoder e = new Encoder(4096).u8(2);
+            Encoder e = new Encoder(4096).u8(OP_TAG);
             e.bytes(op.encode());
             WitnessCodec.writePath(e, opPath);
             WitnessCodec.writeTensors(e, preState);
@@ -82,7 +87,7 @@ public sealed interface StepWitness permits StepWitness.InputWitness, StepWitnes
 
         @Override
         public byte[] encode() {
-            Encoder e = new Encoder(1024).u8(3);
+            Encoder e = new Encoder(1024).u8(OUTPUT_TAG);
             e.bytes(io.encode());
             WitnessCodec.writePath(e, ioPath);
             WitnessCodec.writeTensors(e, finalState);
@@ -101,18 +106,18 @@ public sealed interface StepWitness permits StepWitness.InputWitness, StepWitnes
         Decoder d = new Decoder(bytes);
         int tag = d.u8("witness tag");
         StepWitness w = switch (tag) {
-            case 1 -> {
+            case INPUT_TAG -> {
                 IoLeaf io = IoLeaf.decode(d.bytes("io leaf", d.remaining()));
                 List<Hash> path = WitnessCodec.readPath(d, "io path");
                 yield ProgramCodec.guard("input witness", () -> new InputWitness(io, path));
             }
-            case 2 -> {
+            case OP_TAG -> {
                 OpLeaf op = OpLeaf.decode(d.bytes("op leaf", d.remaining()));
                 List<Hash> path = WitnessCodec.readPath(d, "op path");
                 List<WitnessTensor> pre = WitnessCodec.readTensors(d, "pre-state");
                 yield ProgramCodec.guard("op witness", () -> new OpWitness(op, path, pre));
             }
-            case 3 -> {
+            case OUTPUT_TAG -> {
                 IoLeaf io = IoLeaf.decode(d.bytes("io leaf", d.remaining()));
                 List<Hash> path = WitnessCodec.readPath(d, "io path");
                 List<WitnessTensor> fin = WitnessCodec.readTensors(d, "final state");

@@ -13,6 +13,10 @@ import java.util.List;
 
 /** The pieces of {@link StepWitness}'s encoding. */
 final class WitnessCodec {
+    /** The kind byte of a witness tensor: its leaf hash only, or its full value. */
+    static final int HASHED = 0;
+    static final int FULL = 1;
+
     private WitnessCodec() {}
 
     static List<Hash> path(List<Hash> path) {
@@ -39,11 +43,11 @@ final class WitnessCodec {
             enc.string(t.name());
             if (t.isFull()) {
                 Tensor v = t.tensor();
-                enc.u8(1).u8(v.dtype().code());
+                enc.u8(FULL).u8(v.dtype().code());
                 ProgramCodec.shape(enc, v.shape());
                 enc.fixed(v.canonicalBytes());
             } else {
-                enc.u8(0).hash(t.leafHash());
+                enc.u8(HASHED).hash(t.leafHash());
             }
         });
     }
@@ -66,12 +70,12 @@ final class WitnessCodec {
         for (int i = 0; i < n; i++) {
             String name = ProgramCodec.name(d, what + " tensor name");
             int kind = d.u8("kind of " + what + " tensor '" + name + "'");
-            if (kind == 0) {
+            if (kind == HASHED) {
                 Hash h = d.hash("leaf hash of '" + name + "'");
                 out.add(ProgramCodec.guard("tensor '" + name + "'", () -> WitnessTensor.hashed(name, h)));
-            } else if (kind == 1) {
+            } else if (kind == FULL) {
                 int code = d.u8("dtype of '" + name + "'");
-                DType dtype = ProgramCodec.guard("tensor '" + name + "'", () -> DType.fromCode(code));
+                DType dtype = DType.fromCode(code);
                 int[] shape = ProgramCodec.shape(d, "shape of '" + name + "'");
                 int count = ProgramCodec.guard("tensor '" + name + "'", () -> Shapes.elementCount(shape, "tensor '" + name + "'"));
                 long size = (long) count * dtype.width();

@@ -88,11 +88,7 @@ public sealed interface AttestationEvidence {
     /** Parses a document; any malformation is a {@link DecodingException} saying where. */
     static AttestationEvidence decode(byte[] document) {
         Decoder d = new Decoder(document);
-        int tag = d.u8("attestation type");
-        TeeType type = TeeType.fromCode(tag);
-        if (type == null) {
-            throw new DecodingException("unknown attestation type tag 0x" + Integer.toHexString(tag));
-        }
+        TeeType type = TeeType.fromCode(d.u8("attestation type"));
         AttestationEvidence e = switch (type) {
             case SEV_SNP -> new SevSnp(d.bytes("SEV-SNP report", MAX_PART), d.bytes("VCEK/VLEK certificate", MAX_PART),
                     d.list("intermediate certificates", MAX_INTERMEDIATES, x -> x.bytes("intermediate certificate", MAX_PART)));

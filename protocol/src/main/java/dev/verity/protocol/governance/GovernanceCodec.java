@@ -32,27 +32,28 @@ public final class GovernanceCodec {
 
     public static void writeAction(Encoder e, GovernanceAction a) {
         switch (a) {
-            case GovernanceAction.AddCollateral c -> writeCollateral(e.u8(1), c.collateral());
-            case GovernanceAction.RemoveCollateral r -> e.u8(2).hash(r.id()).string(r.reason());
+            case GovernanceAction.AddCollateral c -> writeCollateral(e.u8(GovernanceTag.ADD_COLLATERAL), c.collateral());
+            case GovernanceAction.RemoveCollateral r -> e.u8(GovernanceTag.REMOVE_COLLATERAL).hash(r.id()).string(r.reason());
             case GovernanceAction.ApproveMeasurement m -> {
-                e.u8(3);
+                e.u8(GovernanceTag.APPROVE_MEASUREMENT);
                 type(e, m.type());
                 e.fixed(m.measurement().bytes()).string(m.label());
             }
             case GovernanceAction.Revoke r -> {
-                writeTarget(e.u8(4), r.target());
+                writeTarget(e.u8(GovernanceTag.REVOKE), r.target());
                 e.string(r.reason());
             }
-            case GovernanceAction.Reinstate r -> writeTarget(e.u8(5), r.target());
+            case GovernanceAction.Reinstate r -> writeTarget(e.u8(GovernanceTag.REINSTATE), r.target());
             case GovernanceAction.SetMinimumTcb s -> {
-                e.u8(6);
+                e.u8(GovernanceTag.SET_MINIMUM_TCB);
                 type(e, s.type());
                 writeTcb(e, s.minimum());
                 e.string(s.reason());
             }
-            case GovernanceAction.ReplaceCouncil r -> writeCouncil(e.u8(7), r.council());
-            case GovernanceAction.SetVerificationParams v -> e.u8(8).u64(v.challengeWindowBlocks()).u64(v.moveDeadlineBlocks())
-                    .u64(v.challengerBond()).u64(v.disputeSlashBps()).u64(v.winnerShareBps()).u64(v.auditProbabilityBps());
+            case GovernanceAction.ReplaceCouncil r -> writeCouncil(e.u8(GovernanceTag.REPLACE_COUNCIL), r.council());
+            case GovernanceAction.SetVerificationParams v -> e.u8(GovernanceTag.SET_VERIFICATION_PARAMS)
+                    .u64(v.challengeWindowBlocks()).u64(v.moveDeadlineBlocks()).u64(v.challengerBond())
+                    .u64(v.disputeSlashBps()).u64(v.winnerShareBps()).u64(v.auditProbabilityBps());
         }
     }
 
@@ -60,16 +61,19 @@ public final class GovernanceCodec {
         int tag = d.u8("governance action tag");
         try {
             return switch (tag) {
-                case 1 -> new GovernanceAction.AddCollateral(readCollateral(d));
-                case 2 -> new GovernanceAction.RemoveCollateral(d.hash("collateral id"), d.string("reason", MAX_TEXT));
-                case 3 -> new GovernanceAction.ApproveMeasurement(type(d), measurement(d), d.string("label", MAX_TEXT));
-                case 4 -> new GovernanceAction.Revoke(readTarget(d), d.string("reason", MAX_TEXT));
-                case 5 -> new GovernanceAction.Reinstate(readTarget(d));
-                case 6 -> new GovernanceAction.SetMinimumTcb(type(d), readTcb(d), d.string("reason", MAX_TEXT));
-                case 7 -> new GovernanceAction.ReplaceCouncil(readCouncil(d));
-                case 8 -> new GovernanceAction.SetVerificationParams(d.u64("challenge window blocks"),
-                        d.u64("move deadline blocks"), d.u64("challenger bond"), d.u64("dispute slash bps"),
-                        d.u64("winner share bps"), d.u64("audit probability bps"));
+                case GovernanceTag.ADD_COLLATERAL -> new GovernanceAction.AddCollateral(readCollateral(d));
+                case GovernanceTag.REMOVE_COLLATERAL ->
+                        new GovernanceAction.RemoveCollateral(d.hash("collateral id"), d.string("reason", MAX_TEXT));
+                case GovernanceTag.APPROVE_MEASUREMENT ->
+                        new GovernanceAction.ApproveMeasurement(type(d), measurement(d), d.string("label", MAX_TEXT));
+                case GovernanceTag.REVOKE -> new GovernanceAction.Revoke(readTarget(d), d.string("reason", MAX_TEXT));
+                case GovernanceTag.REINSTATE -> new GovernanceAction.Reinstate(readTarget(d));
+                case GovernanceTag.SET_MINIMUM_TCB ->
+                        new GovernanceAction.SetMinimumTcb(type(d), readTcb(d), d.string("reason", MAX_TEXT));
+                case GovernanceTag.REPLACE_COUNCIL -> new GovernanceAction.ReplaceCouncil(readCouncil(d));
+                case GovernanceTag.SET_VERIFICATION_PARAMS -> new GovernanceAction.SetVerificationParams(
+                        d.u64("challenge window blocks"), d.u64("move deadline blocks"), d.u64("challenger bond"),
+                        d.u64("dispute slash bps"), d.u64("winner share bps"), d.u64("audit probability bps"));
                 default -> throw new DecodingException("unknown governance action tag " + tag);
             };
         } catch (IllegalArgumentException e) {
@@ -79,13 +83,13 @@ public final class GovernanceCodec {
 
     public static void writeTarget(Encoder e, RevocationTarget t) {
         switch (t) {
-            case RevocationTarget.Vendor v -> type(e.u8(1), v.type());
+            case RevocationTarget.Vendor v -> type(e.u8(GovernanceTag.TARGET_VENDOR), v.type());
             case RevocationTarget.Chip c -> {
-                type(e.u8(2), c.type());
+                type(e.u8(GovernanceTag.TARGET_CHIP), c.type());
                 e.bytes(c.chipId());
             }
             case RevocationTarget.MeasurementTarget m -> {
-                type(e.u8(3), m.type());
+                type(e.u8(GovernanceTag.TARGET_MEASUREMENT), m.type());
                 e.fixed(m.measurement().bytes());
             }
         }
@@ -94,9 +98,9 @@ public final class GovernanceCodec {
     public static RevocationTarget readTarget(Decoder d) {
         int tag = d.u8("revocation target tag");
         return switch (tag) {
-            case 1 -> new RevocationTarget.Vendor(type(d));
-            case 2 -> new RevocationTarget.Chip(type(d), d.bytes("chip id", 64));
-            case 3 -> new RevocationTarget.MeasurementTarget(type(d), measurement(d));
+            case GovernanceTag.TARGET_VENDOR -> new RevocationTarget.Vendor(type(d));
+            case GovernanceTag.TARGET_CHIP -> new RevocationTarget.Chip(type(d), d.bytes("chip id", 64));
+            case GovernanceTag.TARGET_MEASUREMENT -> new RevocationTarget.MeasurementTarget(type(d), measurement(d));
             default -> throw new DecodingException("unknown revocation target tag " + tag);
         };
     }
@@ -139,12 +143,7 @@ public final class GovernanceCodec {
     }
 
     public static TeeType type(Decoder d) {
-        int code = d.u8("TEE type");
-        TeeType t = TeeType.fromCode(code);
-        if (t == null) {
-            throw new DecodingException("unknown TEE type 0x" + Integer.toHexString(code));
-        }
-        return t;
+        return TeeType.fromCode(d.u8("TEE type"));
     }
 
     public static Measurement measurement(Decoder d) {

@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * The canonical transaction encoding (see docs/PROTOCOL.md):
- * {@code chainId:string sender:32 nonce:u64 tag:u8 payload... signature:64}.
+ * {@code chainId:string sender:32 nonce:u64 tag:u8 payload... signature:64}, the tag a {@link PayloadTag}.
  */
 public final class TransactionCodec {
     /** Decoding limits that hold whatever the chain parameters say; parameters can only lower them. */
@@ -66,41 +66,45 @@ public final class TransactionCodec {
 
     private static void writePayload(Encoder e, Payload p) {
         switch (p) {
-            case Payload.Transfer t -> e.u8(1).publicKey(t.to()).u64(t.amount());
+            case Payload.Transfer t -> e.u8(PayloadTag.TRANSFER).publicKey(t.to()).u64(t.amount());
             case Payload.RegisterNode r -> {
-                e.u8(2).u64(r.stake()).list(r.models(), Encoder::hash);
+                e.u8(PayloadTag.REGISTER_NODE).u64(r.stake()).list(r.models(), Encoder::hash);
                 writeModes(e, r.modes());
                 Hardware h = r.hardware();
                 e.string(h.gpuModel()).u32(h.gpuCount()).string(h.cpuModel()).u32(h.cpuCount()).u32(r.capacity());
             }
-            case Payload.SetCapacity c -> e.u8(18).u32(c.capacity());
-            case Payload.SubmitFailure f -> e.u8(17).hash(f.jobId()).u8(f.reason().code()).string(f.message()).bytes(f.evidence());
-            case Payload.Bond b -> e.u8(3).u64(b.amount());
-            case Payload.Unbond u -> e.u8(4).u64(u.amount());
-            case Payload.Withdraw w -> e.u8(5);
-            case Payload.Unjail u -> e.u8(6);
+            case Payload.Bond b -> e.u8(PayloadTag.BOND).u64(b.amount());
+            case Payload.Unbond u -> e.u8(PayloadTag.UNBOND).u64(u.amount());
+            case Payload.Withdraw w -> e.u8(PayloadTag.WITHDRAW);
+            case Payload.Unjail u -> e.u8(PayloadTag.UNJAIL);
             case Payload.RegisterModel m -> {
-                e.u8(7).hash(m.modelHash()).string(m.name()).string(m.inputDescription())
+                e.u8(PayloadTag.REGISTER_MODEL).hash(m.modelHash()).string(m.name()).string(m.inputDescription())
                     .string(m.outputDescription()).u64(m.computeUnits());
                 InputSchema.write(e, m.inputSchema());
             }
-            case Payload.RegisterEnclave r -> e.u8(8).publicKey(r.enclaveKey()).bytes(r.attestation());
-            case Payload.SubmitJob j -> writeJob(e.u8(9), j);
-            case Payload.SubmitResult r -> writeResult(e.u8(10), r);
-            case Payload.SubmitJobs b -> e.u8(19).list(b.jobs(), TransactionCodec::writeJob);
-            case Payload.SubmitResults b -> e.u8(20).list(b.results(), TransactionCodec::writeResult).bytes(b.teeBatchSignature());
+            case Payload.RegisterEnclave r ->
+                    e.u8(PayloadTag.REGISTER_ENCLAVE).publicKey(r.enclaveKey()).bytes(r.attestation());
+            case Payload.SubmitJob j -> writeJob(e.u8(PayloadTag.SUBMIT_JOB), j);
+            case Payload.SubmitResult r -> writeResult(e.u8(PayloadTag.SUBMIT_RESULT), r);
+            case Payload.SubmitJobs b -> e.u8(PayloadTag.SUBMIT_JOBS).list(b.jobs(), TransactionCodec::writeJob);
+            case Payload.SubmitResults b -> e.u8(PayloadTag.SUBMIT_RESULTS).list(b.results(), TransactionCodec::writeResult)
+                    .bytes(b.teeBatchSignature());
             case Payload.Govern g -> {
-                e.u8(11).u64(g.proposal());
+                e.u8(PayloadTag.GOVERN).u64(g.proposal());
                 GovernanceCodec.writeAction(e, g.action());
                 e.list(g.approvals(), (x, a) -> x.publicKey(a.member()).signature(a.signature()));
             }
-            case Payload.RegisterProgram r -> e.u8(12).hash(r.model()).hash(r.programRoot()).u64(r.leafCount())
-                    .u64(r.stepCount());
-            case Payload.Challenge c -> e.u8(13).hash(c.jobId()).bytes(c.output()).bytes(c.evidence());
-            case Payload.DisputeMove m -> e.u8(14).hash(m.jobId()).hash(m.left()).hash(m.right());
-            case Payload.ProveStep s -> e.u8(15).hash(s.jobId()).hash(s.previousValue()).list(s.previousPath(), Encoder::hash)
-                    .bytes(s.witness());
-            case Payload.AuditReport a -> e.u8(16).hash(a.jobId()).bytes(a.output()).bytes(a.evidence());
+            case Payload.RegisterProgram r -> e.u8(PayloadTag.REGISTER_PROGRAM).hash(r.model()).hash(r.programRoot())
+                    .u64(r.leafCount()).u64(r.stepCount());
+            case Payload.Challenge c -> e.u8(PayloadTag.CHALLENGE).hash(c.jobId()).bytes(c.output()).bytes(c.evidence());
+            case Payload.DisputeMove m -> e.u8(PayloadTag.DISPUTE_MOVE).hash(m.jobId()).hash(m.left()).hash(m.right());
+            case Payload.ProveStep s -> e.u8(PayloadTag.PROVE_STEP).hash(s.jobId()).hash(s.previousValue())
+                    .list(s.previousPath(), Encoder::hash).bytes(s.witness());
+            case Payload.AuditReport a ->
+                    e.u8(PayloadTag.AUDIT_REPORT).hash(a.jobId()).bytes(a.output()).bytes(a.evidence());
+            case Payload.SubmitFailure f -> e.u8(PayloadTag.SUBMIT_FAILURE).hash(f.jobId()).u8(f.reason().code())
+                    .string(f.message()).bytes(f.evidence());
+            case Payload.SetCapacity c -> e.u8(PayloadTag.SET_CAPACITY).u32(c.capacity());
         }
     }
 
@@ -128,37 +132,40 @@ public final class TransactionCodec {
     private static Payload readPayload(Decoder d) {
         int tag = d.u8("payload tag");
         return switch (tag) {
-            case 1 -> new Payload.Transfer(d.publicKey("recipient"), d.u64("amount"));
-            case 2 -> new Payload.RegisterNode(d.u64("stake"), d.list("models", MAX_LIST, x -> x.hash("model")),
-                    readModes(d, "modes"), new Hardware(d.string("gpu model", Hardware.MAX_NAME_LENGTH),
-                            (int) d.u32("gpu count"), d.string("cpu model", Hardware.MAX_NAME_LENGTH), (int) d.u32("cpu count")), d.u31("capacity"));
-            case 3 -> new Payload.Bond(d.u64("amount"));
-            case 4 -> new Payload.Unbond(d.u64("amount"));
-            case 5 -> new Payload.Withdraw();
-            case 6 -> new Payload.Unjail();
-            case 7 -> new Payload.RegisterModel(d.hash("model hash"), d.string("model name", MAX_TEXT),
+            case PayloadTag.TRANSFER -> new Payload.Transfer(d.publicKey("recipient"), d.u64("amount"));
+            case PayloadTag.REGISTER_NODE -> new Payload.RegisterNode(d.u64("stake"),
+                    d.list("models", MAX_LIST, x -> x.hash("model")), readModes(d, "modes"),
+                    new Hardware(d.string("gpu model", Hardware.MAX_NAME_LENGTH), (int) d.u32("gpu count"),
+                            d.string("cpu model", Hardware.MAX_NAME_LENGTH), (int) d.u32("cpu count")), d.u31("capacity"));
+            case PayloadTag.BOND -> new Payload.Bond(d.u64("amount"));
+            case PayloadTag.UNBOND -> new Payload.Unbond(d.u64("amount"));
+            case PayloadTag.WITHDRAW -> new Payload.Withdraw();
+            case PayloadTag.UNJAIL -> new Payload.Unjail();
+            case PayloadTag.REGISTER_MODEL -> new Payload.RegisterModel(d.hash("model hash"), d.string("model name", MAX_TEXT),
                     d.string("input description", MAX_TEXT), d.string("output description", MAX_TEXT), d.u64("compute units"),
                     InputSchema.read(d));
-            case 8 -> new Payload.RegisterEnclave(d.publicKey("enclave key"), d.bytes("attestation", MAX_BYTES_FIELD));
-            case 9 -> readJob(d);
-            case 10 -> readResult(d);
-            case 19 -> new Payload.SubmitJobs(d.list("jobs", Payload.SubmitJobs.MAX_JOBS, TransactionCodec::readJob));
-            case 20 -> new Payload.SubmitResults(d.list("results", Payload.SubmitResults.MAX_RESULTS, TransactionCodec::readResult),
-                    d.bytes("TEE batch signature", Signature.LENGTH));
-            case 11 -> new Payload.Govern(d.u64("proposal"), GovernanceCodec.readAction(d),
+            case PayloadTag.REGISTER_ENCLAVE ->
+                    new Payload.RegisterEnclave(d.publicKey("enclave key"), d.bytes("attestation", MAX_BYTES_FIELD));
+            case PayloadTag.SUBMIT_JOB -> readJob(d);
+            case PayloadTag.SUBMIT_RESULT -> readResult(d);
+            case PayloadTag.SUBMIT_JOBS -> new Payload.SubmitJobs(d.list("jobs", Payload.SubmitJobs.MAX_JOBS, TransactionCodec::readJob));
+            case PayloadTag.SUBMIT_RESULTS -> new Payload.SubmitResults(d.list("results", Payload.SubmitResults.MAX_RESULTS,
+                    TransactionCodec::readResult), d.bytes("TEE batch signature", Signature.LENGTH));
+            case PayloadTag.GOVERN -> new Payload.Govern(d.u64("proposal"), GovernanceCodec.readAction(d),
                     d.list("approvals", MAX_LIST, x -> new Approval(x.publicKey("member"), x.signature("approval"))));
-            case 12 -> new Payload.RegisterProgram(d.hash("model"), d.hash("program root"), d.u64("leaf count"),
-                    d.u64("step count"));
-            case 13 -> new Payload.Challenge(d.hash("job id"), d.bytes("output", MAX_BYTES_FIELD),
+            case PayloadTag.REGISTER_PROGRAM -> new Payload.RegisterProgram(d.hash("model"), d.hash("program root"),
+                    d.u64("leaf count"), d.u64("step count"));
+            case PayloadTag.CHALLENGE -> new Payload.Challenge(d.hash("job id"), d.bytes("output", MAX_BYTES_FIELD),
                     d.bytes("evidence", MAX_BYTES_FIELD));
-            case 14 -> new Payload.DisputeMove(d.hash("job id"), d.hash("left"), d.hash("right"));
-            case 15 -> new Payload.ProveStep(d.hash("job id"), d.hash("previous value"),
+            case PayloadTag.DISPUTE_MOVE -> new Payload.DisputeMove(d.hash("job id"), d.hash("left"), d.hash("right"));
+            case PayloadTag.PROVE_STEP -> new Payload.ProveStep(d.hash("job id"), d.hash("previous value"),
                     d.list("previous path", MAX_LIST, x -> x.hash("sibling")), d.bytes("witness", MAX_BYTES_FIELD));
-            case 16 -> new Payload.AuditReport(d.hash("job id"), d.bytes("output", MAX_BYTES_FIELD),
+            case PayloadTag.AUDIT_REPORT -> new Payload.AuditReport(d.hash("job id"), d.bytes("output", MAX_BYTES_FIELD),
                     d.bytes("evidence", MAX_BYTES_FIELD));
-            case 17 -> new Payload.SubmitFailure(d.hash("job id"), FailureReason.fromCode(d.u8("failure reason")),
+            case PayloadTag.SUBMIT_FAILURE -> new Payload.SubmitFailure(d.hash("job id"),
+                    FailureReason.fromCode(d.u8("failure reason")),
                     d.string("failure message", Payload.SubmitFailure.MAX_MESSAGE_BYTES), d.bytes("evidence", MAX_BYTES_FIELD));
-            case 18 -> new Payload.SetCapacity(d.u31("capacity"));
+            case PayloadTag.SET_CAPACITY -> new Payload.SetCapacity(d.u31("capacity"));
             default -> throw new DecodingException("unknown transaction type tag " + tag);
         };
     }

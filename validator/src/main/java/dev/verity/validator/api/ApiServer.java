@@ -337,7 +337,7 @@ public final class ApiServer implements AutoCloseable {
                 byte[] tx = raw ? body : transactionFromJson(body);
                 Hash hash = chain.submit(tx);
                 ctx.status(202).header("Location", "/v1/transactions/" + hash.hex())
-                        .json(new TransactionReceipt(hash.hex(), "PENDING", 0, null));
+                        .json(new TransactionReceipt(hash.hex(), TransactionReceipt.PENDING, 0));
             } catch (Exception e) {
                 answerFailure(e, ctx); // answered here, so the after-handlers count it like any other answer
             } catch (Throwable t) {

@@ -228,7 +228,7 @@ public final class ChainNode implements AutoCloseable {
                 ledger.checkStateless(tx);
                 mempool.add(tx, dryRunAfterPending(tx));
             } catch (TransactionRejectedException e) {
-                dropped.add(new StoredRefusal(tx.hash().bytes(), headHeight, e.code() + ": " + e.getMessage()));
+                dropped.add(new StoredRefusal(tx.hash().bytes(), headHeight, e.code().name(), e.getMessage()));
                 LOG.warn("dropped stored transaction {}: {}", tx.hash().hex(), e.getMessage());
             }
         }
@@ -418,7 +418,7 @@ public final class ChainNode implements AutoCloseable {
                 List<StoredRefusal> refusals = new ArrayList<>(produced.refused().size());
                 for (BlockExecution.Refused r : produced.refused()) {
                     refusals.add(new StoredRefusal(r.transaction().hash().bytes(), block.height(),
-                            r.reason().code() + ": " + r.reason().getMessage()));
+                            r.reason().code().name(), r.reason().getMessage()));
                     done.add(r.transaction().hash());
                     refusedCodes.add(r.reason().code());
                     LOG.info("refused transaction {} in block {}: {}", r.transaction().hash().hex(), block.height(),
@@ -526,8 +526,8 @@ public final class ChainNode implements AutoCloseable {
 
     /**
      * Where a transaction stands: PENDING, INCLUDED (with its block), REFUSED (with the height at which it was
-     * refused and why; the newest {@link ChainStore#DEFAULT_MAX_REFUSALS} refusals are kept, across restarts), or
-     * UNKNOWN. A refused transaction sent again and included answers INCLUDED.
+     * refused, its reject code and message; the newest {@link ChainStore#DEFAULT_MAX_REFUSALS} refusals are kept,
+     * across restarts), or UNKNOWN. A refused transaction sent again and included answers INCLUDED.
      */
     public TransactionReceipt receipt(Hash tx) {
         // Mempool first, under the lock: a transaction leaves the mempool only in the batch that commits
@@ -535,20 +535,21 @@ public final class ChainNode implements AutoCloseable {
         lock.lock();
         try {
             if (mempool.contains(tx)) {
-                return new TransactionReceipt(tx.hex(), "PENDING", 0, null);
+                return new TransactionReceipt(tx.hex(), TransactionReceipt.PENDING, 0);
             }
         } finally {
             lock.unlock();
         }
         Optional<TxLocation> at = store.transaction(tx.bytes());
         if (at.isPresent()) {
-            return new TransactionReceipt(tx.hex(), "INCLUDED", at.get().height(), null);
+            return new TransactionReceipt(tx.hex(), TransactionReceipt.INCLUDED, at.get().height());
         }
         Optional<StoredRefusal> refusal = store.refusal(tx.bytes());
         if (refusal.isPresent()) {
-            return new TransactionReceipt(tx.hex(), "REFUSED", refusal.get().height(), refusal.get().reason());
+            StoredRefusal r = refusal.get();
+            return new TransactionReceipt(tx.hex(), TransactionReceipt.REFUSED, r.height(), r.code(), r.message());
         }
-        return new TransactionReceipt(tx.hex(), "UNKNOWN", 0, "no transaction " + tx.hex() + " is known to this node");
+        return new TransactionReceipt(tx.hex(), "UNKNOWN", 0);
     }
 
     public List<EventView> eventsSince(long fromHeight, int limit) {

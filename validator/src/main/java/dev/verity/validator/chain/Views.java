@@ -1,5 +1,6 @@
 package dev.verity.validator.chain;
 
+import dev.verity.core.DecodingException;
 import dev.verity.core.Hash;
 import dev.verity.core.PublicKey;
 import dev.verity.core.Sha256;
@@ -186,7 +187,10 @@ public final class Views {
     }
 
     private static String typeName(long code) {
-        TeeType t = TeeType.fromCode((int) code);
-        return t == null ? "0x" + Long.toHexString(code) : t.name();
+        try {
+            return TeeType.fromCode((int) code).name();
+        } catch (DecodingException e) {
+            return "0x" + Long.toHexString(code);
+        }
     }
 }

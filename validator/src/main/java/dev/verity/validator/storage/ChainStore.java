@@ -41,10 +41,11 @@ import org.slf4j.LoggerFactory;
  * (tx hash → height u64, index u32), {@code state} (key → value), {@code events} (height u64, index u32 → event),
  * {@code eventIndex} (subject length u16, subject, height u64, index u32 → empty), {@code mempool} (tx hash →
  * sequence u64, tx bytes), {@code mempoolOrder} (sequence u64 → tx hash), {@code meta} (name → value),
- * {@code refusals} (tx hash → height u64, sequence u64, reason UTF-8) and {@code refusalOrder} (sequence u64 → tx
- * hash), {@code jobArchive} (job id → finished job record) and {@code jobsBySubmit} (submit height u64, job id →
- * empty). The refusal and archive families were added later; opening an older store creates them empty and leaves
- * the rest as it was.
+ * {@code refusals} (tx hash → height u64, sequence u64, reject code, message; see {@link Keys#refusalEntry}),
+ * {@code refusalOrder} (sequence u64 → tx hash), {@code jobArchive} (job id → finished job record) and
+ * {@code jobsBySubmit} (submit height u64, job id → empty). The refusal and archive families were added later; opening
+ * an older store creates them empty and leaves the rest as it was. Refusals stored as one {@code "CODE: message"}
+ * text, before the code was kept apart, are still read.
  *
  * <p>Refusals are bounded: the store keeps the newest {@code maxRefusals} of them (by the order they were stored) and
  * deletes older ones in the batch that stores new ones. A refusal beyond the bound is simply no longer known.
@@ -739,7 +740,7 @@ public final class ChainStore implements AutoCloseable {
             byte[] entry = db.get(refusals, txHash);
             return entry == null
                     ? Optional.<StoredRefusal>empty()
-                    : Optional.of(new StoredRefusal(txHash.clone(), Keys.refusalHeight(entry), Keys.refusalReason(entry)));
+                    : Optional.of(Keys.refusal(txHash.clone(), entry));
         });
     }
 
@@ -771,7 +772,7 @@ public final class ChainStore implements AutoCloseable {
             deleteFromMempool(batch, r.txHash());
             byte[] previous = db.get(refusals, r.txHash());
             if (previous != null) batch.delete(refusalOrder, Keys.u64(Keys.refusalSequence(previous)));
-            batch.put(refusals, r.txHash(), Keys.refusalEntry(r.height(), sequence, r.reason()));
+            batch.put(refusals, r.txHash(), Keys.refusalEntry(r.height(), sequence, r.code(), r.message()));
             batch.put(refusalOrder, Keys.u64(sequence), r.txHash());
             sequence++;
         }

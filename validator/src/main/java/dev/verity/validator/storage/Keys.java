@@ -10,6 +10,12 @@ final class Keys {
 
     static final int HASH_LENGTH = 32;
 
+    /** Opens a {@code refusals} entry that keeps the reject code and the message apart. */
+    private static final byte REFUSAL_FIELDS = (byte) 0xFF;
+
+    /** The code of an older refusal entry whose text does not start with one (none was written so). */
+    static final String LEGACY_UNKNOWN_CODE = "REFUSED";
+
     private Keys() {}
 
     static byte[] requireHash(byte[] hash, String what) {
@@ -72,10 +78,16 @@ final class Keys {
         return Arrays.copyOfRange(entry, 8, entry.length);
     }
 
-    /** {@code refusals} value: height u64, sequence u64, then the reason in UTF-8. */
-    static byte[] refusalEntry(long height, long sequence, String reason) {
-        byte[] text = utf8(reason);
-        return ByteBuffer.allocate(16 + text.length).putLong(height).putLong(sequence).put(text).array();
+    /**
+     * {@code refusals} value: height u64, sequence u64, the marker byte 0xFF, the reject code (u8 length, ASCII),
+     * then the message in UTF-8. Entries written before refusals kept the code apart hold the text
+     * {@code "CODE: message"} after the sequence instead; 0xFF never starts UTF-8, so the marker tells them apart.
+     */
+    static byte[] refusalEntry(long height, long sequence, String code, String message) {
+        byte[] c = utf8(code);
+        byte[] m = utf8(message);
+        return ByteBuffer.allocate(16 + 2 + c.length + m.length).putLong(height).putLong(sequence).put(REFUSAL_FIELDS)
+                .put((byte) c.length).put(c).put(m).array();
     }
 
     static long refusalHeight(byte[] entry) {
@@ -86,8 +98,21 @@ final class Keys {
         return ByteBuffer.wrap(entry, 8, 8).getLong();
     }
 
-    static String refusalReason(byte[] entry) {
-        return new String(entry, 16, entry.length - 16, StandardCharsets.UTF_8);
+    /** The refusal a {@code refusals} entry holds, of either layout. */
+    static StoredRefusal refusal(byte[] txHash, byte[] entry) {
+        long height = refusalHeight(entry);
+        if (entry.length > 17 && entry[16] == REFUSAL_FIELDS) {
+            int length = entry[17] & 0xFF;
+            String code = new String(entry, 18, length, StandardCharsets.US_ASCII);
+            int from = 18 + length;
+            return new StoredRefusal(txHash, height, code, new String(entry, from, entry.length - from, StandardCharsets.UTF_8));
+        }
+        // The older layout, written only by earlier versions as code + ": " + message.
+        String text = new String(entry, 16, entry.length - 16, StandardCharsets.UTF_8);
+        int colon = text.indexOf(": ");
+        return colon > 0 && colon <= StoredRefusal.MAX_CODE_BYTES && text.substring(0, colon).matches("[A-Z][A-Z0-9_]*")
+                ? new StoredRefusal(txHash, height, text.substring(0, colon), text.substring(colon + 2))
+                : new StoredRefusal(txHash, height, LEGACY_UNKNOWN_CODE, text);
     }
 
     static byte[] utf8(String s) {

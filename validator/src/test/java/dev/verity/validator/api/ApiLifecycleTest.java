@@ -72,14 +72,14 @@ class ApiLifecycleTest {
         assertThat(before).isEqualTo(new AccountView(STRANGER.publicKey().hex(), 0, 0, 0));
 
         Hash tx = alice.transfer(STRANGER.publicKey(), 5 * VRT);
-        assertThat(f.client.receipt(tx)).isEqualTo(new TransactionReceipt(tx.hex(), "PENDING", 0, null));
+        assertThat(f.client.receipt(tx)).isEqualTo(new TransactionReceipt(tx.hex(), "PENDING", 0));
         AccountView pending = f.client.account(ALICE.publicKey());
         assertThat(pending.nonce()).isZero();
         assertThat(pending.nextNonce()).isEqualTo(1);
         assertThat(f.client.status().mempoolSize()).isEqualTo(1);
 
         Block b = f.produce();
-        assertThat(f.client.awaitReceipt(tx, Duration.ofSeconds(5))).isEqualTo(new TransactionReceipt(tx.hex(), "INCLUDED", 1, null));
+        assertThat(f.client.awaitReceipt(tx, Duration.ofSeconds(5))).isEqualTo(new TransactionReceipt(tx.hex(), "INCLUDED", 1));
         assertThat(f.client.account(ALICE.publicKey())).isEqualTo(new AccountView(ALICE.publicKey().hex(), INITIAL_BALANCE - 5 * VRT, 1, 1));
         assertThat(f.client.account(STRANGER.publicKey()).balance()).isEqualTo(5 * VRT);
 

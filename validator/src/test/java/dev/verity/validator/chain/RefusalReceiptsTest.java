@@ -22,7 +22,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A refused transaction's receipt answers REFUSED with its reason, also after the node is closed and reopened. */
+/**
+ * A refused transaction's receipt answers REFUSED with its reject code and message apart, also after the node is
+ * closed and reopened.
+ */
 class RefusalReceiptsTest {
     @TempDir
     Path dir;
@@ -61,7 +64,8 @@ class RefusalReceiptsTest {
         TransactionReceipt refused = chain.receipt(second.hash());
         assertThat(refused.status()).isEqualTo("REFUSED");
         assertThat(refused.height()).isEqualTo(height);
-        assertThat(refused.error()).startsWith("MODEL_EXISTS: ").contains("already");
+        assertThat(refused.code()).isEqualTo("MODEL_EXISTS");
+        assertThat(refused.message()).contains("already").doesNotContain("MODEL_EXISTS");
         assertThat(chain.receipt(first.hash()).status()).isEqualTo("INCLUDED");
 
         reopen();
@@ -91,10 +95,11 @@ class RefusalReceiptsTest {
         TransactionReceipt overdraft = chain.receipt(tooMuch.hash());
         assertThat(overdraft.status()).isEqualTo("REFUSED");
         assertThat(overdraft.height()).isEqualTo(height);
-        assertThat(overdraft.error()).startsWith("INSUFFICIENT_FUNDS: ");
+        assertThat(overdraft.code()).isEqualTo("INSUFFICIENT_FUNDS");
         TransactionReceipt afterPending = chain.receipt(sixtyMore.hash());
         assertThat(afterPending.status()).isEqualTo("REFUSED");
-        assertThat(afterPending.error()).startsWith("INSUFFICIENT_FUNDS: ")
+        assertThat(afterPending.code()).isEqualTo("INSUFFICIENT_FUNDS");
+        assertThat(afterPending.message())
                 .contains(SIXTY_PERCENT + " base units are already held by 1 pending transaction of this account");
 
         reopen();
@@ -120,7 +125,7 @@ class RefusalReceiptsTest {
         chain = ChainNode.open(config, VALIDATOR);
         assertThat(chain.receipt(tx.hash()).status()).isEqualTo("REFUSED");
         assertThat(chain.receipt(tx.hash()).height()).isEqualTo(height);
-        assertThat(chain.receipt(tx.hash()).error()).startsWith("BAD_NONCE: ");
+        assertThat(chain.receipt(tx.hash()).code()).isEqualTo("BAD_NONCE");
 
         chain.submit(transfer(0, 5).encoded());
         chain.submit(tx.encoded());

@@ -7,6 +7,7 @@ import static dev.verity.validator.storage.TestBytes.strings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,14 +20,22 @@ import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.DBOptions;
 import org.rocksdb.RocksDB;
 
-/** Stored refusals: written with the block (or alone), leaving the mempool in the same batch, bounded, durable. */
+/**
+ * Stored refusals: written with the block (or alone), leaving the mempool in the same batch, bounded, durable, with
+ * the reject code and the message apart (and read so from entries written before they were).
+ */
 class ChainStoreRefusalsTest {
 
     @TempDir
     Path dir;
 
-    private static StoredRefusal refusal(String tx, long height, String reason) {
-        return new StoredRefusal(hash(tx), height, reason);
+    private static StoredRefusal refusal(String tx, long height, String code, String message) {
+        return new StoredRefusal(hash(tx), height, code, message);
+    }
+
+    /** A refusal whose message is its code's, for tests about which refusals are kept. */
+    private static StoredRefusal refusal(String tx, long height, String code) {
+        return refusal(tx, height, code, "why " + code);
     }
 
     private static BlockCommit refusingBlock(long height, StoredRefusal... refusals) {
@@ -35,7 +44,10 @@ class ChainStoreRefusalsTest {
     }
 
     private static String reason(ChainStore store, String tx) {
-        return store.refusal(hash(tx)).map(StoredRefusal::reason).orElse(null);
+        return store.refusal(hash(tx)).map(r -> {
+            assertThat(r.message()).isEqualTo("why " + r.code());
+            return r.code();
+        }).orElse(null);
     }
 
     @Test
@@ -46,7 +58,7 @@ class ChainStoreRefusalsTest {
             store.putMempool(hash("tx2"), b("two"));
             store.putMempool(hash("tx3"), b("three"));
             store.commitBlock(new BlockCommit(1, hash("block1"), b("block1"), List.of(hash("tx1")), Map.of(), List.of(), null,
-                    List.of(refusal("tx2", 1, "MODEL_EXISTS: model m is already registered"))));
+                    List.of(refusal("tx2", 1, "MODEL_EXISTS", "model m: already registered"))));
             assertThat(store.inMempool(hash("tx2"))).isFalse();
             assertThat(strings(store.mempoolTransactions())).containsExactly("three");
         }
@@ -54,7 +66,8 @@ class ChainStoreRefusalsTest {
             StoredRefusal r = store.refusal(hash("tx2")).orElseThrow();
             assertThat(r.height()).isEqualTo(1);
             assertThat(r.txHash()).isEqualTo(hash("tx2"));
-            assertThat(r.reason()).isEqualTo("MODEL_EXISTS: model m is already registered");
+            assertThat(r.code()).isEqualTo("MODEL_EXISTS");
+            assertThat(r.message()).as("a colon in the message is its own").isEqualTo("model m: already registered");
             assertThat(store.refusal(hash("tx1"))).as("included, not refused").isEmpty();
             assertThat(store.refusal(hash("tx3"))).isEmpty();
             assertThat(strings(store.mempoolTransactions())).containsExactly("three");
@@ -67,12 +80,13 @@ class ChainStoreRefusalsTest {
             store.commitBlock(emptyBlock(0));
             store.putMempool(hash("tx1"), b("one"));
             store.putMempool(hash("tx2"), b("two"));
-            store.refuse(List.of(refusal("tx1", 0, "BAD_NONCE: already included")));
+            store.refuse(List.of(refusal("tx1", 0, "BAD_NONCE", "already included")));
             store.refuse(List.of());
         }
         try (ChainStore store = ChainStore.open(dir)) {
             assertThat(strings(store.mempoolTransactions())).containsExactly("two");
-            assertThat(reason(store, "tx1")).isEqualTo("BAD_NONCE: already included");
+            assertThat(store.refusal(hash("tx1")).orElseThrow()).extracting(StoredRefusal::code, StoredRefusal::message)
+                    .containsExactly("BAD_NONCE", "already included");
             assertThat(store.headHeight()).as("no block was written").isZero();
         }
     }
@@ -99,15 +113,15 @@ class ChainStoreRefusalsTest {
     @Test
     void aTransactionRefusedAgainKeepsItsNewestRefusalAndCountsOnce() {
         try (ChainStore store = ChainStore.open(dir, 2)) {
-            store.commitBlock(refusingBlock(0, refusal("a", 0, "first"), refusal("b", 0, "B")));
-            store.commitBlock(refusingBlock(1, refusal("a", 1, "second")));
+            store.commitBlock(refusingBlock(0, refusal("a", 0, "FIRST"), refusal("b", 0, "B")));
+            store.commitBlock(refusingBlock(1, refusal("a", 1, "SECOND")));
             StoredRefusal a = store.refusal(hash("a")).orElseThrow();
-            assertThat(a.reason()).isEqualTo("second");
+            assertThat(a.code()).isEqualTo("SECOND");
             assertThat(a.height()).isEqualTo(1);
             assertThat(reason(store, "b")).isEqualTo("B");
             store.commitBlock(refusingBlock(2, refusal("c", 2, "C")));
             assertThat(reason(store, "b")).as("b is now the oldest").isNull();
-            assertThat(reason(store, "a")).isEqualTo("second");
+            assertThat(reason(store, "a")).isEqualTo("SECOND");
             assertThat(reason(store, "c")).isEqualTo("C");
         }
     }
@@ -165,10 +179,52 @@ class ChainStoreRefusalsTest {
     }
 
     @Test
+    void aRefusalStoredAsOneTextBeforeCodesWereKeptApartIsReadWithItsCodeApart() throws Exception {
+        try (ChainStore store = ChainStore.open(dir)) {
+            store.commitBlock(emptyBlock(0));
+        }
+        // Entries as earlier versions wrote them: height, sequence, then "CODE: message" in UTF-8.
+        List<String> families = List.of("blocks", "blockHashes", "transactions", "state", "events", "eventIndex", "mempool",
+                "mempoolOrder", "meta", "refusals", "refusalOrder");
+        List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+        descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY));
+        families.forEach(name -> descriptors.add(new ColumnFamilyDescriptor(b(name))));
+        List<ColumnFamilyHandle> handles = new ArrayList<>();
+        try (DBOptions options = new DBOptions();
+             RocksDB rocks = RocksDB.open(options, dir.resolve("db").toString(), descriptors, handles)) {
+            rocks.put(handles.get(10), hash("old"), legacy(3, 0, "INSUFFICIENT_FUNDS: balance 5: below 7"));
+            rocks.put(handles.get(11), Keys.u64(0), hash("old"));
+            rocks.put(handles.get(10), hash("odd"), legacy(3, 1, "no code here"));
+            rocks.put(handles.get(11), Keys.u64(1), hash("odd"));
+            handles.forEach(ColumnFamilyHandle::close);
+        }
+        try (ChainStore store = ChainStore.open(dir)) {
+            StoredRefusal old = store.refusal(hash("old")).orElseThrow();
+            assertThat(old.height()).isEqualTo(3);
+            assertThat(old.code()).isEqualTo("INSUFFICIENT_FUNDS");
+            assertThat(old.message()).isEqualTo("balance 5: below 7");
+            assertThat(store.refusal(hash("odd")).orElseThrow()).extracting(StoredRefusal::code, StoredRefusal::message)
+                    .containsExactly(Keys.LEGACY_UNKNOWN_CODE, "no code here");
+            store.refuse(List.of(refusal("new", 3, "BAD_NONCE", "")));
+            assertThat(store.refusal(hash("new")).orElseThrow().message()).isEmpty();
+        }
+    }
+
+    private static byte[] legacy(long height, long sequence, String text) {
+        byte[] t = b(text);
+        return ByteBuffer.allocate(16 + t.length).putLong(height).putLong(sequence).put(t).array();
+    }
+
+    @Test
     void invalidRefusalsAndBoundsAreRejected() {
-        assertThatThrownBy(() -> new StoredRefusal(new byte[31], 0, "r")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new StoredRefusal(hash("a"), -1, "r")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new StoredRefusal(hash("a"), 0, null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> new StoredRefusal(new byte[31], 0, "R", "m")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new StoredRefusal(hash("a"), -1, "R", "m")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new StoredRefusal(hash("a"), 0, null, "m")).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> new StoredRefusal(hash("a"), 0, "R", null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> new StoredRefusal(hash("a"), 0, "BAD_NONCE: already", "m"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reject code");
+        assertThatThrownBy(() -> new StoredRefusal(hash("a"), 0, "X".repeat(StoredRefusal.MAX_CODE_BYTES + 1), "m"))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ChainStore.open(dir, 0)).isInstanceOf(IllegalArgumentException.class);
     }
 }

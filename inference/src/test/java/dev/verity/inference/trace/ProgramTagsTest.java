@@ -1,0 +1,99 @@
+package dev.verity.inference.trace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.verity.core.Decoder;
+import dev.verity.core.DecodingException;
+import dev.verity.core.Encoder;
+import dev.verity.core.Sha256;
+import dev.verity.inference.engine.EngineOptions;
+import dev.verity.inference.engine.IntegerEngine;
+import dev.verity.inference.program.Op;
+import dev.verity.inference.program.OpTag;
+import dev.verity.inference.program.Program;
+import dev.verity.inference.program.ProgramCodec;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The tags of integer-program bytes, pinned. Program leaves are hashed into the program root a model registers on
+ * chain, and step witnesses travel in transactions, so these numbers are consensus: a new op without a tag, or a
+ * changed number, fails here. The two golden hashes below move only when the program encoding changes on purpose.
+ */
+class ProgramTagsTest {
+    static final Map<String, Integer> OP_TAGS = Map.ofEntries(Map.entry("QLINEAR", 1), Map.entry("QCONV2D", 2),
+            Map.entry("QADD", 3), Map.entry("QSUB", 4), Map.entry("QMUL", 5), Map.entry("RESCALE", 6), Map.entry("CLAMP", 7),
+            Map.entry("LEAKYRELU", 8), Map.entry("LUT", 9), Map.entry("MAXPOOL", 10), Map.entry("AVERAGEPOOL", 11),
+            Map.entry("SOFTMAX", 12), Map.entry("RESHAPE", 13), Map.entry("TRANSPOSE", 14), Map.entry("CONCAT", 15));
+
+    /**
+     * SHA-256 of {@code TestPrograms.zoo(7)}'s encoding, and its program root: every op kind, every tag. Computed with
+     * the bare-number tags before they were named: naming them changed no byte.
+     */
+    static final String ZOO_ENCODING = "a24e2aecfa9058168e9c1f455ef32ce8be9d5c4b2d1de6cd5e3f9d100ac9dfef";
+    static final String ZOO_ROOT = "941f738cc576af9e110966bc00558ad284366eeb5117cbda46dc0319622e31a4";
+
+    @Test
+    void everyOpKindHasItsPinnedTag() {
+        Map<String, Integer> declared = Arrays.stream(OpTag.class.getDeclaredFields())
+                .filter(f -> Modifier.isStatic(f.getModifiers()) && f.getType() == int.class)
+                .collect(Collectors.toMap(Field::getName, ProgramTagsTest::value));
+        assertThat(declared).as("a new op needs a tag here and in ProgramCodec's docs").containsExactlyInAnyOrderEntriesOf(OP_TAGS);
+        assertThat(Arrays.stream(Op.class.getPermittedSubclasses()).map(c -> c.getSimpleName().toUpperCase(Locale.ROOT)))
+                .containsExactlyInAnyOrderElementsOf(OP_TAGS.keySet());
+        assertThat(OP_TAGS.values().stream().distinct().count()).isEqualTo(OP_TAGS.size());
+    }
+
+    @Test
+    void everyOpEncodesWithItsTag() {
+        Program zoo = TraceFixtures.zoo(7);
+        Map<String, Integer> seen = new HashMap<>();
+        for (Op op : zoo.ops()) {
+            Encoder e = new Encoder();
+            ProgramCodec.writeOp(e, op);
+            seen.put(op.kind().toUpperCase(Locale.ROOT), e.toByteArray()[0] & 0xFF);
+        }
+        assertThat(seen).as("the zoo holds every op kind").containsExactlyInAnyOrderEntriesOf(OP_TAGS);
+        assertThatThrownBy(() -> ProgramCodec.readOp(new Decoder(new byte[] {16}))).isInstanceOf(DecodingException.class)
+                .hasMessage("unknown op tag 16");
+    }
+
+    @Test
+    void witnessTagsArePinned() {
+        assertThat(new int[] {StepWitness.INPUT_TAG, StepWitness.OP_TAG, StepWitness.OUTPUT_TAG}).containsExactly(1, 2, 3);
+        assertThat(new int[] {WitnessCodec.HASHED, WitnessCodec.FULL}).containsExactly(0, 1);
+        Program zoo = TraceFixtures.zoo(7);
+        IntegerEngine engine = new IntegerEngine(zoo, EngineOptions.SCALAR);
+        ProgramCommitment c = new ProgramCommitment(zoo);
+        byte[] job = TraceFixtures.jobInput(zoo, 1);
+        int last = c.stepCount() + 1;
+        assertThat(OneStepProver.witness(engine, c, job, 0).encode()[0]).isEqualTo((byte) StepWitness.INPUT_TAG);
+        assertThat(OneStepProver.witness(engine, c, job, 1).encode()[0]).isEqualTo((byte) StepWitness.OP_TAG);
+        assertThat(OneStepProver.witness(engine, c, job, last).encode()[0]).isEqualTo((byte) StepWitness.OUTPUT_TAG);
+    }
+
+    @Test
+    void theZooEncodesToItsGoldenBytes() {
+        Program zoo = TraceFixtures.zoo(7);
+        String encoding = Sha256.digest(zoo.encode()).hex();
+        String root = new ProgramCommitment(zoo).root().hex();
+        String actual = "ZOO_ENCODING = \"" + encoding + "\"\nZOO_ROOT = \"" + root + "\"";
+        assertThat(encoding).as(actual).isEqualTo(ZOO_ENCODING);
+        assertThat(root).as(actual).isEqualTo(ZOO_ROOT);
+    }
+
+    private static int value(Field f) {
+        try {
+            return f.getInt(null);
+        } catch (IllegalAccessException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
