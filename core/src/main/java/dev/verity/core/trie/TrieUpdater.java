@@ -3,11 +3,16 @@ package dev.verity.core.trie;
 import dev.verity.core.Hash;
 import dev.verity.core.Sha256;
 import java.security.MessageDigest;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -25,12 +30,14 @@ final class TrieUpdater {
     /** A child no change reaches: its hash is known from the parent, its kind only if it must be read. */
     private static final int UNTOUCHED = 3;
     private static final byte[] ROOT_KEY = NodePosition.ROOT.key();
+    /** An empty child where nothing was stored: never written, never changed, so one instance serves all. */
+    private static final Sub NOTHING = new Sub(EMPTY, null, null, null);
 
     private final TrieNodeStore store;
     private final byte[][] keys;
     private final Hash[] values;
     private final MessageDigest md = Sha256.newDigest();
-    private final List<List<byte[][]>> writesByDepth = new ArrayList<>(MerkleTrie.KEY_BITS + 1);
+    private final List<List<Map.Entry<byte[], byte[]>>> writesByDepth = new ArrayList<>(MerkleTrie.KEY_BITS + 1);
 
     /** What a visited subtree became. */
     private static final class Sub {
@@ -74,25 +81,25 @@ final class TrieUpdater {
     }
 
     TrieUpdate run() {
+        if (keys.length == 0) {
+            return new TrieUpdate(MerkleTrie.root(store), Collections.unmodifiableSortedMap(new TreeMap<>(NodePosition.KEY_ORDER)));
+        }
         byte[] root = store.get(ROOT_KEY);
-        Sub top = keys.length == 0
-                ? new Sub(root == null ? EMPTY : UNTOUCHED, ROOT_KEY, root, root)
-                : visit(0, ROOT_KEY, 0, keys.length, root, root);
-        Hash rootHash;
-        if (top.kind == EMPTY) {
-            rootHash = Hash.ZERO;
-        } else if (top.kind == UNTOUCHED) {
-            return new TrieUpdate(MerkleTrie.hashOf(root), Collections.emptySortedMap());
-        } else {
-            rootHash = Hash.wrap(Arrays.copyOfRange(hash(top), top.hashOff, top.hashOff + Nodes.HASH));
+        if (root != null) {
+            checked(root, ROOT_KEY);
         }
+        Sub top = visit(0, ROOT_KEY, 0, keys.length, root, root);
+        Hash rootHash = top.kind == EMPTY
+                ? Hash.ZERO
+                : Hash.wrap(Arrays.copyOfRange(hash(top), top.hashOff, top.hashOff + Nodes.HASH));
         settle(top, true);
-        TreeMap<byte[], byte[]> writes = new TreeMap<>(NodePosition.KEY_ORDER);
-        for (List<byte[][]> depth : writesByDepth) {
-            for (byte[][] w : depth) {
-                writes.put(w[0], w[1]);
-            }
+        List<Map.Entry<byte[], byte[]>> sorted = new ArrayList<>();
+        for (List<Map.Entry<byte[], byte[]>> depth : writesByDepth) {
+            sorted.addAll(depth);
         }
+        assert ascending(sorted) : "trie writes out of key order";
+        // Already in key order: TreeMap copies a sorted map in linear time, instead of a search per write.
+        TreeMap<byte[], byte[]> writes = new TreeMap<>(new SortedRun(sorted));
         return new TrieUpdate(rootHash, Collections.unmodifiableSortedMap(writes));
     }
 
@@ -118,10 +125,10 @@ final class TrieUpdater {
             left = child(depth, lo, mid, leafSide == 0 ? old : null);
             right = child(depth, mid, hi, leafSide == 1 ? old : null);
         } else {
-            left = stored(depth, pos, old, lo, mid, 0);
-            right = stored(depth, pos, old, mid, hi, 1);
+            left = stored(depth, old, lo, mid, 0);
+            right = stored(depth, old, mid, hi, 1);
         }
-        return combine(pos, stored, left, right);
+        return combine(depth, pos, stored, left, right);
     }
 
     /** A child of an empty or leaf position: nothing is stored under such a position. */
@@ -130,23 +137,23 @@ final class TrieUpdater {
             return visit(depth + 1, NodePosition.key(keys[lo], 0, depth + 1), lo, hi, leaf, null);
         }
         if (leaf == null) {
-            return new Sub(EMPTY, null, null, null);
+            return NOTHING;
         }
         // The pushed-down leaf on a side no change reaches: still a leaf, placed by an ancestor.
         return new Sub(LEAF, NodePosition.key(leaf, 1, depth + 1), leaf, null);
     }
 
     /** A child of a stored internal node, read from the store only if a change reaches it. */
-    private Sub stored(int depth, byte[] parentPos, byte[] parent, int lo, int hi, int side) {
+    private Sub stored(int depth, byte[] parent, int lo, int hi, int side) {
         int off = 1 + side * Nodes.HASH;
         boolean empty = Nodes.isZero(parent, off);
         if (lo == hi) {
-            Sub s = new Sub(empty ? EMPTY : UNTOUCHED, null, null, null);
+            if (empty) {
+                return NOTHING;
+            }
+            Sub s = new Sub(UNTOUCHED, null, null, null);
             s.hash = parent;
             s.hashOff = off;
-            if (!empty) {
-                s.pos = childKey(parentPos, depth, side);
-            }
             return s;
         }
         byte[] pos = NodePosition.key(keys[lo], 0, depth + 1);
@@ -165,11 +172,11 @@ final class TrieUpdater {
         return new Sub(LEAF, pos, leaf, stored);
     }
 
-    private Sub combine(byte[] pos, byte[] stored, Sub left, Sub right) {
+    private Sub combine(int depth, byte[] pos, byte[] stored, Sub left, Sub right) {
         if (left.kind == EMPTY && right.kind == UNTOUCHED) {
-            resolve(right);
+            resolve(right, childKey(pos, depth, 1));
         } else if (right.kind == EMPTY && left.kind == UNTOUCHED) {
-            resolve(left);
+            resolve(left, childKey(pos, depth, 0));
         }
         Sub result;
         boolean placed;
@@ -198,8 +205,9 @@ final class TrieUpdater {
     }
 
     /** Reads an untouched child whose sibling became empty: a leaf there moves up, an internal node stays. */
-    private void resolve(Sub s) {
-        byte[] node = read(s.pos);
+    private void resolve(Sub s, byte[] pos) {
+        s.pos = pos;
+        byte[] node = read(pos);
         s.kind = node[0] == Nodes.LEAF ? LEAF : INTERNAL;
         s.node = node;
         s.stored = node;
@@ -222,7 +230,16 @@ final class TrieUpdater {
 
     private void write(byte[] pos, byte[] node) {
         int depth = (pos[0] & 0xFF) << 8 | pos[1] & 0xFF;
-        writesByDepth.get(depth).add(new byte[][] {pos, node});
+        writesByDepth.get(depth).add(new AbstractMap.SimpleImmutableEntry<>(pos, node));
+    }
+
+    private static boolean ascending(List<Map.Entry<byte[], byte[]>> writes) {
+        for (int i = 1; i < writes.size(); i++) {
+            if (Arrays.compareUnsigned(writes.get(i - 1).getKey(), writes.get(i).getKey()) >= 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private byte[] hash(Sub s) {
@@ -254,11 +271,19 @@ final class TrieUpdater {
         return a;
     }
 
+    /** A node that must be there: its parent refers to it. */
     private byte[] read(byte[] pos) {
         byte[] node = store.get(pos);
-        if (node == null || node.length != Nodes.SIZE || node[0] != Nodes.LEAF && node[0] != Nodes.INTERNAL) {
-            throw new IllegalStateException("the store has no valid node at position " + NodePosition.fromKey(pos)
+        if (node == null) {
+            throw new IllegalStateException("the store has no node at position " + NodePosition.fromKey(pos)
                     + " that its parent refers to");
+        }
+        return checked(node, pos);
+    }
+
+    private static byte[] checked(byte[] node, byte[] pos) {
+        if (node.length != Nodes.SIZE || node[0] != Nodes.LEAF && node[0] != Nodes.INTERNAL) {
+            throw new IllegalStateException("the store holds no valid node at position " + NodePosition.fromKey(pos));
         }
         return node;
     }
@@ -272,5 +297,62 @@ final class TrieUpdater {
             key[2 + depth / 8] |= (byte) (0x80 >>> (depth % 8));
         }
         return key;
+    }
+
+    /**
+     * Entries already in {@link NodePosition#KEY_ORDER}, seen as a sorted map only so that {@code new TreeMap<>(run)}
+     * builds its tree in linear time; nothing else is ever asked of it.
+     */
+    private static final class SortedRun extends AbstractMap<byte[], byte[]> implements SortedMap<byte[], byte[]> {
+        private final List<Map.Entry<byte[], byte[]>> entries;
+
+        SortedRun(List<Map.Entry<byte[], byte[]>> entries) {
+            this.entries = entries;
+        }
+
+        @Override
+        public Set<Map.Entry<byte[], byte[]>> entrySet() {
+            return new AbstractSet<>() {
+                @Override
+                public Iterator<Map.Entry<byte[], byte[]>> iterator() {
+                    return entries.iterator();
+                }
+
+                @Override
+                public int size() {
+                    return entries.size();
+                }
+            };
+        }
+
+        @Override
+        public Comparator<? super byte[]> comparator() {
+            return NodePosition.KEY_ORDER;
+        }
+
+        @Override
+        public SortedMap<byte[], byte[]> subMap(byte[] from, byte[] to) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public SortedMap<byte[], byte[]> headMap(byte[] to) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public SortedMap<byte[], byte[]> tailMap(byte[] from) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public byte[] firstKey() {
+            return entries.get(0).getKey();
+        }
+
+        @Override
+        public byte[] lastKey() {
+            return entries.get(entries.size() - 1).getKey();
+        }
     }
 }
