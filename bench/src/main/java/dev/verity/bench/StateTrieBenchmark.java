@@ -36,14 +36,16 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@link #prove} and {@link #verify}: one proof of a present key, generated from the store, and checked
  *       against the root (decoding included).</li>
  * </ul>
- * The setup prints the proof size at this size (mean and largest encoding, mean sibling count).
+ * The setup prints the proof size at this size (mean and largest encoding, mean sibling count). One core, as a
+ * validator executes a block; a fixed heap with a large young generation, since each update allocates about 30 MB
+ * of short-lived nodes and keys (run with {@code -prof gc} to see it).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgs = {"-XX:ActiveProcessorCount=1", "-Xmx6g"})
+@Fork(value = 1, jvmArgs = {"-XX:ActiveProcessorCount=1", "-Xms4g", "-Xmx4g", "-Xmn1536m"})
 public class StateTrieBenchmark {
     @Param("1000000")
     public int size;

@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -37,7 +38,9 @@ final class TrieUpdater {
     private final byte[][] keys;
     private final Hash[] values;
     private final MessageDigest md = Sha256.newDigest();
-    private final List<List<Map.Entry<byte[], byte[]>>> writesByDepth = new ArrayList<>(MerkleTrie.KEY_BITS + 1);
+    /** Position keys and their new nodes (null: delete), by depth; each depth's in ascending key order. */
+    private final List<List<byte[]>> writeKeys = new ArrayList<>(MerkleTrie.KEY_BITS + 1);
+    private final List<List<byte[]>> writeNodes = new ArrayList<>(MerkleTrie.KEY_BITS + 1);
 
     /** What a visited subtree became. */
     private static final class Sub {
@@ -46,7 +49,7 @@ final class TrieUpdater {
         byte[] pos;
         /** The node now: a leaf to be placed by an ancestor, or the internal node stored at pos; null if empty. */
         byte[] node;
-        /** Node hash at hash[hashOff]; for a leaf computed when first needed. */
+        /** The node's hash at hash[hashOff] where it is already known (from the parent's stored bytes), else null. */
         byte[] hash;
         int hashOff;
         /** What the store held at pos before this update (null if nothing). */
@@ -76,7 +79,8 @@ final class TrieUpdater {
             values[i++] = e.getValue();
         }
         for (int d = 0; d <= MerkleTrie.KEY_BITS; d++) {
-            writesByDepth.add(new ArrayList<>());
+            writeKeys.add(new ArrayList<>());
+            writeNodes.add(new ArrayList<>());
         }
     }
 
@@ -89,18 +93,26 @@ final class TrieUpdater {
             checked(root, ROOT_KEY);
         }
         Sub top = visit(0, ROOT_KEY, 0, keys.length, root, root);
-        Hash rootHash = top.kind == EMPTY
-                ? Hash.ZERO
-                : Hash.wrap(Arrays.copyOfRange(hash(top), top.hashOff, top.hashOff + Nodes.HASH));
+        byte[] rootHash = new byte[Nodes.HASH];
+        putHash(top, rootHash, 0);
         settle(top, true);
-        List<Map.Entry<byte[], byte[]>> sorted = new ArrayList<>();
-        for (List<Map.Entry<byte[], byte[]>> depth : writesByDepth) {
-            sorted.addAll(depth);
+        int n = 0;
+        for (List<byte[]> depth : writeKeys) {
+            n += depth.size();
         }
-        assert ascending(sorted) : "trie writes out of key order";
+        byte[][] positions = new byte[n][];
+        byte[][] nodes = new byte[n][];
+        int at = 0;
+        for (int d = 0; d <= MerkleTrie.KEY_BITS; d++) {
+            for (int i = 0; i < writeKeys.get(d).size(); i++, at++) {
+                positions[at] = writeKeys.get(d).get(i);
+                nodes[at] = writeNodes.get(d).get(i);
+            }
+        }
+        assert ascending(positions) : "trie writes out of key order";
         // Already in key order: TreeMap copies a sorted map in linear time, instead of a search per write.
-        TreeMap<byte[], byte[]> writes = new TreeMap<>(new SortedRun(sorted));
-        return new TrieUpdate(rootHash, Collections.unmodifiableSortedMap(writes));
+        TreeMap<byte[], byte[]> writes = new TreeMap<>(new SortedRun(positions, nodes));
+        return new TrieUpdate(Hash.wrap(rootHash), Collections.unmodifiableSortedMap(writes));
     }
 
     /**
@@ -193,10 +205,9 @@ final class TrieUpdater {
         } else {
             byte[] node = new byte[Nodes.SIZE];
             node[0] = Nodes.INTERNAL;
-            copyHash(left, node, 1);
-            copyHash(right, node, 1 + Nodes.HASH);
+            putHash(left, node, 1);
+            putHash(right, node, 1 + Nodes.HASH);
             result = new Sub(INTERNAL, pos, node, stored);
-            result.hash = Nodes.internalHash(md, node);
             placed = true;
         }
         settle(left, placed);
@@ -230,29 +241,27 @@ final class TrieUpdater {
 
     private void write(byte[] pos, byte[] node) {
         int depth = (pos[0] & 0xFF) << 8 | pos[1] & 0xFF;
-        writesByDepth.get(depth).add(new AbstractMap.SimpleImmutableEntry<>(pos, node));
+        writeKeys.get(depth).add(pos);
+        writeNodes.get(depth).add(node);
     }
 
-    private static boolean ascending(List<Map.Entry<byte[], byte[]>> writes) {
-        for (int i = 1; i < writes.size(); i++) {
-            if (Arrays.compareUnsigned(writes.get(i - 1).getKey(), writes.get(i).getKey()) >= 0) {
+    private static boolean ascending(byte[][] keys) {
+        for (int i = 1; i < keys.length; i++) {
+            if (Arrays.compareUnsigned(keys[i - 1], keys[i]) >= 0) {
                 return false;
             }
         }
         return true;
     }
 
-    private byte[] hash(Sub s) {
-        if (s.hash == null) {
-            s.hash = Nodes.leafHash(md, s.node);
-            s.hashOff = 0;
-        }
-        return s.hash;
-    }
-
-    private void copyHash(Sub s, byte[] dst, int off) {
-        if (s.kind != EMPTY) {
-            System.arraycopy(hash(s), s.hashOff, dst, off, Nodes.HASH);
+    /** Writes a subtree's hash into its parent's node (or the root's buffer); an empty one leaves zeros. */
+    private void putHash(Sub s, byte[] dst, int off) {
+        if (s.hash != null) {
+            System.arraycopy(s.hash, s.hashOff, dst, off, Nodes.HASH);
+        } else if (s.kind == LEAF) {
+            Nodes.leafHash(md, s.node, dst, off);
+        } else if (s.kind == INTERNAL) {
+            Nodes.internalHash(md, s.node, dst, off);
         }
     }
 
@@ -304,10 +313,12 @@ final class TrieUpdater {
      * builds its tree in linear time; nothing else is ever asked of it.
      */
     private static final class SortedRun extends AbstractMap<byte[], byte[]> implements SortedMap<byte[], byte[]> {
-        private final List<Map.Entry<byte[], byte[]>> entries;
+        private final byte[][] keys;
+        private final byte[][] nodes;
 
-        SortedRun(List<Map.Entry<byte[], byte[]>> entries) {
-            this.entries = entries;
+        SortedRun(byte[][] keys, byte[][] nodes) {
+            this.keys = keys;
+            this.nodes = nodes;
         }
 
         @Override
@@ -315,12 +326,29 @@ final class TrieUpdater {
             return new AbstractSet<>() {
                 @Override
                 public Iterator<Map.Entry<byte[], byte[]>> iterator() {
-                    return entries.iterator();
+                    return new Iterator<>() {
+                        private int next;
+
+                        @Override
+                        public boolean hasNext() {
+                            return next < keys.length;
+                        }
+
+                        @Override
+                        public Map.Entry<byte[], byte[]> next() {
+                            if (next == keys.length) {
+                                throw new NoSuchElementException();
+                            }
+                            Map.Entry<byte[], byte[]> e = new AbstractMap.SimpleImmutableEntry<>(keys[next], nodes[next]);
+                            next++;
+                            return e;
+                        }
+                    };
                 }
 
                 @Override
                 public int size() {
-                    return entries.size();
+                    return keys.length;
                 }
             };
         }
@@ -347,12 +375,12 @@ final class TrieUpdater {
 
         @Override
         public byte[] firstKey() {
-            return entries.get(0).getKey();
+            return keys[0];
         }
 
         @Override
         public byte[] lastKey() {
-            return entries.get(entries.size() - 1).getKey();
+            return keys[keys.length - 1];
         }
     }
 }
