@@ -115,7 +115,13 @@ public final class MerkleTrie {
     /** The hash of stored node bytes. */
     static Hash hashOf(byte[] node) {
         MessageDigest md = Sha256.newDigest();
-        return Hash.wrap(node[0] == Nodes.LEAF ? Nodes.leafHash(md, node) : Nodes.internalHash(md, node));
+        byte[] hash = new byte[Nodes.HASH];
+        if (node[0] == Nodes.LEAF) {
+            Nodes.leafHash(md, node, hash, 0);
+        } else {
+            Nodes.internalHash(md, node, hash, 0);
+        }
+        return Hash.wrap(hash);
     }
 
     private static MessageDigest digest(byte[] node, byte tag) {

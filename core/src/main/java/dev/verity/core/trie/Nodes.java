@@ -1,5 +1,6 @@
 package dev.verity.core.trie;
 
+import java.security.DigestException;
 import java.security.MessageDigest;
 
 /** Stored node bytes and node hashing, on raw arrays so the hot path copies and allocates little. */
@@ -26,16 +27,25 @@ final class Nodes {
         return true;
     }
 
-    /** Leaf hash SHA-256(0x00 || keyPath || valueHash) of a stored leaf {@code [0x02][keyPath][valueHash]}. */
-    static byte[] leafHash(MessageDigest md, byte[] leaf) {
+    /** Writes the leaf hash SHA-256(0x00 || keyPath || valueHash) of a stored leaf {@code [0x02][keyPath][valueHash]}. */
+    static void leafHash(MessageDigest md, byte[] leaf, byte[] out, int off) {
         md.update((byte) 0x00);
         md.update(leaf, 1, 2 * HASH);
-        return md.digest();
+        finish(md, out, off);
     }
 
-    /** Internal hash SHA-256(0x01 || left || right): exactly the stored internal node bytes. */
-    static byte[] internalHash(MessageDigest md, byte[] internal) {
+    /** Writes the internal hash SHA-256(0x01 || left || right): the hash of exactly the stored internal node bytes. */
+    static void internalHash(MessageDigest md, byte[] internal, byte[] out, int off) {
         md.update(internal, 0, SIZE);
-        return md.digest();
+        finish(md, out, off);
+    }
+
+    /** Into the caller's array: a node's hash goes straight into its parent's bytes, with no array per hash. */
+    private static void finish(MessageDigest md, byte[] out, int off) {
+        try {
+            md.digest(out, off, HASH);
+        } catch (DigestException e) {
+            throw new IllegalStateException("SHA-256 refused a 32-byte output buffer", e);
+        }
     }
 }

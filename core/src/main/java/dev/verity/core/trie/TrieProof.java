@@ -96,7 +96,7 @@ public record TrieProof(List<Hash> siblings, Terminal terminal) {
         byte[] path = keyPath.bytes();
         MessageDigest md = Sha256.newDigest();
         byte[] node = new byte[Nodes.SIZE];
-        byte[] h;
+        byte[] h = new byte[Nodes.HASH];
         if (terminal instanceof Leaf l) {
             byte[] leafPath = l.keyPath.bytes();
             for (int i = 0; i < n; i++) {
@@ -107,16 +107,14 @@ public record TrieProof(List<Hash> siblings, Terminal terminal) {
             }
             System.arraycopy(leafPath, 0, node, 1, Nodes.HASH);
             l.valueHash.copyTo(node, 1 + Nodes.HASH);
-            h = Nodes.leafHash(md, node);
-        } else {
-            h = new byte[Nodes.HASH];
+            Nodes.leafHash(md, node, h, 0);
         }
         node[0] = Nodes.INTERNAL;
         for (int i = n - 1; i >= 0; i--) {
             int side = Nodes.bit(path, 0, i);
             System.arraycopy(h, 0, node, 1 + side * Nodes.HASH, Nodes.HASH);
             siblings.get(i).copyTo(node, 1 + (1 - side) * Nodes.HASH);
-            h = Nodes.internalHash(md, node);
+            Nodes.internalHash(md, node, h, 0);
         }
         return Arrays.equals(h, root.bytes()) ? null
                 : "the proof for " + keyPath + " leads to root " + Hash.wrap(h) + ", not " + root;

@@ -3,11 +3,17 @@ package dev.verity.core.trie;
 import dev.verity.core.Hash;
 import dev.verity.core.Sha256;
 import java.security.MessageDigest;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -25,12 +31,16 @@ final class TrieUpdater {
     /** A child no change reaches: its hash is known from the parent, its kind only if it must be read. */
     private static final int UNTOUCHED = 3;
     private static final byte[] ROOT_KEY = NodePosition.ROOT.key();
+    /** An empty child where nothing was stored: never written, never changed, so one instance serves all. */
+    private static final Sub NOTHING = new Sub(EMPTY, null, null, null);
 
     private final TrieNodeStore store;
     private final byte[][] keys;
     private final Hash[] values;
     private final MessageDigest md = Sha256.newDigest();
-    private final List<List<byte[][]>> writesByDepth = new ArrayList<>(MerkleTrie.KEY_BITS + 1);
+    /** Position keys and their new nodes (null: delete), by depth; each depth's in ascending key order. */
+    private final List<List<byte[]>> writeKeys = new ArrayList<>(MerkleTrie.KEY_BITS + 1);
+    private final List<List<byte[]>> writeNodes = new ArrayList<>(MerkleTrie.KEY_BITS + 1);
 
     /** What a visited subtree became. */
     private static final class Sub {
@@ -39,7 +49,7 @@ final class TrieUpdater {
         byte[] pos;
         /** The node now: a leaf to be placed by an ancestor, or the internal node stored at pos; null if empty. */
         byte[] node;
-        /** Node hash at hash[hashOff]; for a leaf computed when first needed. */
+        /** The node's hash at hash[hashOff] where it is already known (from the parent's stored bytes), else null. */
         byte[] hash;
         int hashOff;
         /** What the store held at pos before this update (null if nothing). */
@@ -69,31 +79,40 @@ final class TrieUpdater {
             values[i++] = e.getValue();
         }
         for (int d = 0; d <= MerkleTrie.KEY_BITS; d++) {
-            writesByDepth.add(new ArrayList<>());
+            writeKeys.add(new ArrayList<>());
+            writeNodes.add(new ArrayList<>());
         }
     }
 
     TrieUpdate run() {
-        byte[] root = store.get(ROOT_KEY);
-        Sub top = keys.length == 0
-                ? new Sub(root == null ? EMPTY : UNTOUCHED, ROOT_KEY, root, root)
-                : visit(0, ROOT_KEY, 0, keys.length, root, root);
-        Hash rootHash;
-        if (top.kind == EMPTY) {
-            rootHash = Hash.ZERO;
-        } else if (top.kind == UNTOUCHED) {
-            return new TrieUpdate(MerkleTrie.hashOf(root), Collections.emptySortedMap());
-        } else {
-            rootHash = Hash.wrap(Arrays.copyOfRange(hash(top), top.hashOff, top.hashOff + Nodes.HASH));
+        if (keys.length == 0) {
+            return new TrieUpdate(MerkleTrie.root(store), Collections.unmodifiableSortedMap(new TreeMap<>(NodePosition.KEY_ORDER)));
         }
+        byte[] root = store.get(ROOT_KEY);
+        if (root != null) {
+            checked(root, ROOT_KEY);
+        }
+        Sub top = visit(0, ROOT_KEY, 0, keys.length, root, root);
+        byte[] rootHash = new byte[Nodes.HASH];
+        putHash(top, rootHash, 0);
         settle(top, true);
-        TreeMap<byte[], byte[]> writes = new TreeMap<>(NodePosition.KEY_ORDER);
-        for (List<byte[][]> depth : writesByDepth) {
-            for (byte[][] w : depth) {
-                writes.put(w[0], w[1]);
+        int n = 0;
+        for (List<byte[]> depth : writeKeys) {
+            n += depth.size();
+        }
+        byte[][] positions = new byte[n][];
+        byte[][] nodes = new byte[n][];
+        int at = 0;
+        for (int d = 0; d <= MerkleTrie.KEY_BITS; d++) {
+            for (int i = 0; i < writeKeys.get(d).size(); i++, at++) {
+                positions[at] = writeKeys.get(d).get(i);
+                nodes[at] = writeNodes.get(d).get(i);
             }
         }
-        return new TrieUpdate(rootHash, Collections.unmodifiableSortedMap(writes));
+        assert ascending(positions) : "trie writes out of key order";
+        // Already in key order: TreeMap copies a sorted map in linear time, instead of a search per write.
+        TreeMap<byte[], byte[]> writes = new TreeMap<>(new SortedRun(positions, nodes));
+        return new TrieUpdate(Hash.wrap(rootHash), Collections.unmodifiableSortedMap(writes));
     }
 
     /**
@@ -118,10 +137,10 @@ final class TrieUpdater {
             left = child(depth, lo, mid, leafSide == 0 ? old : null);
             right = child(depth, mid, hi, leafSide == 1 ? old : null);
         } else {
-            left = stored(depth, pos, old, lo, mid, 0);
-            right = stored(depth, pos, old, mid, hi, 1);
+            left = stored(depth, old, lo, mid, 0);
+            right = stored(depth, old, mid, hi, 1);
         }
-        return combine(pos, stored, left, right);
+        return combine(depth, pos, stored, left, right);
     }
 
     /** A child of an empty or leaf position: nothing is stored under such a position. */
@@ -130,23 +149,23 @@ final class TrieUpdater {
             return visit(depth + 1, NodePosition.key(keys[lo], 0, depth + 1), lo, hi, leaf, null);
         }
         if (leaf == null) {
-            return new Sub(EMPTY, null, null, null);
+            return NOTHING;
         }
         // The pushed-down leaf on a side no change reaches: still a leaf, placed by an ancestor.
         return new Sub(LEAF, NodePosition.key(leaf, 1, depth + 1), leaf, null);
     }
 
     /** A child of a stored internal node, read from the store only if a change reaches it. */
-    private Sub stored(int depth, byte[] parentPos, byte[] parent, int lo, int hi, int side) {
+    private Sub stored(int depth, byte[] parent, int lo, int hi, int side) {
         int off = 1 + side * Nodes.HASH;
         boolean empty = Nodes.isZero(parent, off);
         if (lo == hi) {
-            Sub s = new Sub(empty ? EMPTY : UNTOUCHED, null, null, null);
+            if (empty) {
+                return NOTHING;
+            }
+            Sub s = new Sub(UNTOUCHED, null, null, null);
             s.hash = parent;
             s.hashOff = off;
-            if (!empty) {
-                s.pos = childKey(parentPos, depth, side);
-            }
             return s;
         }
         byte[] pos = NodePosition.key(keys[lo], 0, depth + 1);
@@ -165,11 +184,11 @@ final class TrieUpdater {
         return new Sub(LEAF, pos, leaf, stored);
     }
 
-    private Sub combine(byte[] pos, byte[] stored, Sub left, Sub right) {
+    private Sub combine(int depth, byte[] pos, byte[] stored, Sub left, Sub right) {
         if (left.kind == EMPTY && right.kind == UNTOUCHED) {
-            resolve(right);
+            resolve(right, childKey(pos, depth, 1));
         } else if (right.kind == EMPTY && left.kind == UNTOUCHED) {
-            resolve(left);
+            resolve(left, childKey(pos, depth, 0));
         }
         Sub result;
         boolean placed;
@@ -186,10 +205,9 @@ final class TrieUpdater {
         } else {
             byte[] node = new byte[Nodes.SIZE];
             node[0] = Nodes.INTERNAL;
-            copyHash(left, node, 1);
-            copyHash(right, node, 1 + Nodes.HASH);
+            putHash(left, node, 1);
+            putHash(right, node, 1 + Nodes.HASH);
             result = new Sub(INTERNAL, pos, node, stored);
-            result.hash = Nodes.internalHash(md, node);
             placed = true;
         }
         settle(left, placed);
@@ -198,8 +216,9 @@ final class TrieUpdater {
     }
 
     /** Reads an untouched child whose sibling became empty: a leaf there moves up, an internal node stays. */
-    private void resolve(Sub s) {
-        byte[] node = read(s.pos);
+    private void resolve(Sub s, byte[] pos) {
+        s.pos = pos;
+        byte[] node = read(pos);
         s.kind = node[0] == Nodes.LEAF ? LEAF : INTERNAL;
         s.node = node;
         s.stored = node;
@@ -222,20 +241,27 @@ final class TrieUpdater {
 
     private void write(byte[] pos, byte[] node) {
         int depth = (pos[0] & 0xFF) << 8 | pos[1] & 0xFF;
-        writesByDepth.get(depth).add(new byte[][] {pos, node});
+        writeKeys.get(depth).add(pos);
+        writeNodes.get(depth).add(node);
     }
 
-    private byte[] hash(Sub s) {
-        if (s.hash == null) {
-            s.hash = Nodes.leafHash(md, s.node);
-            s.hashOff = 0;
+    private static boolean ascending(byte[][] keys) {
+        for (int i = 1; i < keys.length; i++) {
+            if (Arrays.compareUnsigned(keys[i - 1], keys[i]) >= 0) {
+                return false;
+            }
         }
-        return s.hash;
+        return true;
     }
 
-    private void copyHash(Sub s, byte[] dst, int off) {
-        if (s.kind != EMPTY) {
-            System.arraycopy(hash(s), s.hashOff, dst, off, Nodes.HASH);
+    /** Writes a subtree's hash into its parent's node (or the root's buffer); an empty one leaves zeros. */
+    private void putHash(Sub s, byte[] dst, int off) {
+        if (s.hash != null) {
+            System.arraycopy(s.hash, s.hashOff, dst, off, Nodes.HASH);
+        } else if (s.kind == LEAF) {
+            Nodes.leafHash(md, s.node, dst, off);
+        } else if (s.kind == INTERNAL) {
+            Nodes.internalHash(md, s.node, dst, off);
         }
     }
 
@@ -254,11 +280,19 @@ final class TrieUpdater {
         return a;
     }
 
+    /** A node that must be there: its parent refers to it. */
     private byte[] read(byte[] pos) {
         byte[] node = store.get(pos);
-        if (node == null || node.length != Nodes.SIZE || node[0] != Nodes.LEAF && node[0] != Nodes.INTERNAL) {
-            throw new IllegalStateException("the store has no valid node at position " + NodePosition.fromKey(pos)
+        if (node == null) {
+            throw new IllegalStateException("the store has no node at position " + NodePosition.fromKey(pos)
                     + " that its parent refers to");
+        }
+        return checked(node, pos);
+    }
+
+    private static byte[] checked(byte[] node, byte[] pos) {
+        if (node.length != Nodes.SIZE || node[0] != Nodes.LEAF && node[0] != Nodes.INTERNAL) {
+            throw new IllegalStateException("the store holds no valid node at position " + NodePosition.fromKey(pos));
         }
         return node;
     }
@@ -272,5 +306,81 @@ final class TrieUpdater {
             key[2 + depth / 8] |= (byte) (0x80 >>> (depth % 8));
         }
         return key;
+    }
+
+    /**
+     * Entries already in {@link NodePosition#KEY_ORDER}, seen as a sorted map only so that {@code new TreeMap<>(run)}
+     * builds its tree in linear time; nothing else is ever asked of it.
+     */
+    private static final class SortedRun extends AbstractMap<byte[], byte[]> implements SortedMap<byte[], byte[]> {
+        private final byte[][] keys;
+        private final byte[][] nodes;
+
+        SortedRun(byte[][] keys, byte[][] nodes) {
+            this.keys = keys;
+            this.nodes = nodes;
+        }
+
+        @Override
+        public Set<Map.Entry<byte[], byte[]>> entrySet() {
+            return new AbstractSet<>() {
+                @Override
+                public Iterator<Map.Entry<byte[], byte[]>> iterator() {
+                    return new Iterator<>() {
+                        private int next;
+
+                        @Override
+                        public boolean hasNext() {
+                            return next < keys.length;
+                        }
+
+                        @Override
+                        public Map.Entry<byte[], byte[]> next() {
+                            if (next == keys.length) {
+                                throw new NoSuchElementException();
+                            }
+                            Map.Entry<byte[], byte[]> e = new AbstractMap.SimpleImmutableEntry<>(keys[next], nodes[next]);
+                            next++;
+                            return e;
+                        }
+                    };
+                }
+
+                @Override
+                public int size() {
+                    return keys.length;
+                }
+            };
+        }
+
+        @Override
+        public Comparator<? super byte[]> comparator() {
+            return NodePosition.KEY_ORDER;
+        }
+
+        @Override
+        public SortedMap<byte[], byte[]> subMap(byte[] from, byte[] to) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public SortedMap<byte[], byte[]> headMap(byte[] to) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public SortedMap<byte[], byte[]> tailMap(byte[] from) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public byte[] firstKey() {
+            return keys[0];
+        }
+
+        @Override
+        public byte[] lastKey() {
+            return keys[keys.length - 1];
+        }
     }
 }

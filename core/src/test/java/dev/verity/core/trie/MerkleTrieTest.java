@@ -183,10 +183,15 @@ class MerkleTrieTest {
         assertThat(same.root()).isEqualTo(MerkleTrie.root(store));
         assertThat(same.writes()).isEmpty();
         assertThat(MerkleTrie.update(store, map(h("absent"), null)).writes()).isEmpty();
-        // one changed value: the leaf and the internal nodes above it
+        // one changed value: the leaf and the internal nodes above it are read once and written once
         Hash k = h("k5");
-        TrieUpdate one = MerkleTrie.update(store, map(k, h("new")));
+        int[] reads = {0};
+        TrieUpdate one = MerkleTrie.update(key -> {
+            reads[0]++;
+            return store.get(key);
+        }, map(k, h("new")));
         int depth = MerkleTrie.prove(store, k).siblings().size();
+        assertThat(reads[0]).isEqualTo(depth + 1);
         assertThat(one.writes()).hasSize(depth + 1);
         assertThat(one.writes().values()).doesNotContainNull();
     }
