@@ -420,7 +420,9 @@ final class TestChain {
     List<JobRecord> allJobs() {
         Map<Hash, JobRecord> all = new TreeMap<>();
         retired.forEach((id, r) -> all.put(id, r.job()));
-        ledger.state().jobs.forEach((id, j) -> all.put(id, j) == null || true);
+        for (JobRecord j : ledger.state().jobs.values()) {
+            all.put(j.id(), j);
+        }
         return new ArrayList<>(all.values());
     }
 
@@ -478,7 +480,9 @@ final class TestChain {
 
     Map<PublicKey, Account> accounts() {
         Map<PublicKey, Account> out = new TreeMap<>();
-        ledger.state().accounts.forEach((k, a) -> out.put(k, a) == null || true);
+        for (Map.Entry<PublicKey, Account> row : ledger.state().accounts.rows()) {
+            out.put(row.getKey(), row.getValue());
+        }
         return out;
     }
 

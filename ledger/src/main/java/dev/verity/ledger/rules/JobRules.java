@@ -101,7 +101,7 @@ public final class JobRules {
             try {
                 submit(state, sender, Payload.SubmitJobs.jobId(txHash, i), b.jobs().get(i), ctx, verifiers);
             } catch (TransactionRejectedException e) {
-                throw new TransactionRejectedException(e.code(), "job " + i + " of the batch: " + e.getMessage());
+                throw inBatch("job", i, e);
             }
         }
     }
@@ -115,21 +115,21 @@ public final class JobRules {
         require(!b.results().isEmpty(), RejectCode.MALFORMED, "a result batch holds at least one result");
         NodeRecord node = StakingRules.node(state, sender);
         List<TeeResultStatement> statements = new ArrayList<>();
-        List<JobRecord> jobs = new ArrayList<>(b.results().size());
+        List<Answer> answers = new ArrayList<>(b.results().size());
         TreeSet<Hash> seen = new TreeSet<>();
         for (int i = 0; i < b.results().size(); i++) {
             Payload.SubmitResult r = b.results().get(i);
             require(seen.add(r.jobId()), RejectCode.MALFORMED, "result " + i + " of the batch repeats job " + r.jobId().hex());
             try {
-                JobRecord job = checkedResult(state, sender, r, ctx);
-                if (job.mode() == VerificationMode.TEE) {
-                    require(r.evidence().length == 0, RejectCode.MALFORMED,
+                Answer a = answer(state, sender, r, ctx);
+                if (a.job().mode() == VerificationMode.TEE) {
+                    require(a.evidence().length == 0, RejectCode.MALFORMED,
                             "a TEE result in a batch carries no evidence of its own; the batch signature covers it");
-                    statements.add(new TeeResultStatement(job.id(), job.model(), job.inputHash(), Sha256.digest(r.output())));
+                    statements.add(new TeeResultStatement(a.job().id(), a.job().model(), a.job().inputHash(), a.outputHash()));
                 }
-                jobs.add(job);
+                answers.add(a);
             } catch (TransactionRejectedException e) {
-                throw new TransactionRejectedException(e.code(), "result " + i + " of the batch: " + e.getMessage());
+                throw inBatch("result", i, e);
             }
         }
         if (statements.isEmpty()) {
@@ -139,56 +139,62 @@ public final class JobRules {
             TeeEvidenceVerifier.verifyEnclaveSignature(state, node, TeeBatchStatement.of(statements).signingBytes(),
                     b.teeBatchSignature(), "the root of this batch's " + statements.size() + " TEE result statements");
         }
-        for (int i = 0; i < jobs.size(); i++) {
-            Payload.SubmitResult r = b.results().get(i);
-            JobRecord job = jobs.get(i);
+        for (int i = 0; i < answers.size(); i++) {
+            Answer a = answers.get(i);
             try {
-                if (job.mode() != VerificationMode.TEE) {
-                    verifiers.forMode(job.mode()).verify(new EvidenceContext(job, node, Sha256.digest(r.output()), r.evidence(),
-                            state));
+                if (a.job().mode() != VerificationMode.TEE) {
+                    verify(state, node, a, verifiers);
                 }
-                post(state, node, job, r.output(), r.evidence(), ctx);
+                post(state, node, a, ctx);
             } catch (TransactionRejectedException e) {
-                throw new TransactionRejectedException(e.code(), "result " + i + " of the batch: " + e.getMessage());
+                throw inBatch("result", i, e);
             }
         }
     }
 
-    /** The job a result answers, after the checks that need no evidence: assignment, deadline and sizes. */
-    private static JobRecord checkedResult(LedgerState state, PublicKey sender, Payload.SubmitResult r, BlockContext ctx) {
+    private static TransactionRejectedException inBatch(String item, int index, TransactionRejectedException e) {
+        return new TransactionRejectedException(e.code(), item + " " + index + " of the batch: " + e.getMessage());
+    }
+
+    /** A result's job, output and evidence, read (and the output hashed) once. */
+    private record Answer(JobRecord job, byte[] output, byte[] evidence, Hash outputHash) {}
+
+    /** The answer to a job, after the checks that need no evidence: assignment, deadline and sizes. */
+    private static Answer answer(LedgerState state, PublicKey sender, Payload.SubmitResult r, BlockContext ctx) {
         Params p = state.params();
         JobRecord job = answerable(state, sender, r.jobId(), ctx);
-        int outputBytes = r.output().length;
-        int evidenceBytes = r.evidence().length;
-        require(outputBytes <= p.maxOutputBytes(), RejectCode.OVERSIZED,
-                "the output is " + outputBytes + " bytes, more than the limit of " + p.maxOutputBytes());
-        require(evidenceBytes <= p.maxEvidenceBytes(), RejectCode.OVERSIZED,
-                "the evidence is " + evidenceBytes + " bytes, more than the limit of " + p.maxEvidenceBytes());
-        return job;
+        byte[] output = r.output();
+        byte[] evidence = r.evidence();
+        require(output.length <= p.maxOutputBytes(), RejectCode.OVERSIZED,
+                "the output is " + output.length + " bytes, more than the limit of " + p.maxOutputBytes());
+        require(evidence.length <= p.maxEvidenceBytes(), RejectCode.OVERSIZED,
+                "the evidence is " + evidence.length + " bytes, more than the limit of " + p.maxEvidenceBytes());
+        return new Answer(job, output, evidence, Sha256.digest(output));
+    }
+
+    private static void verify(LedgerState state, NodeRecord node, Answer a, EvidenceVerifiers verifiers) {
+        verifiers.forMode(a.job().mode()).verify(new EvidenceContext(a.job(), node, a.outputHash(), a.evidence(), state));
     }
 
     public static void result(LedgerState state, PublicKey sender, Payload.SubmitResult r, BlockContext ctx,
                               EvidenceVerifiers verifiers) {
-        JobRecord job = checkedResult(state, sender, r, ctx);
-        byte[] output = r.output();
-        byte[] evidence = r.evidence();
+        Answer a = answer(state, sender, r, ctx);
         NodeRecord node = StakingRules.node(state, sender);
-        Hash outputHash = Sha256.digest(output);
-        verifiers.forMode(job.mode()).verify(new EvidenceContext(job, node, outputHash, evidence, state));
-        post(state, node, job, output, evidence, ctx);
+        verify(state, node, a, verifiers);
+        post(state, node, a, ctx);
     }
 
     /** Records a verified result: settles it, or opens its window in a provable mode. */
-    private static void post(LedgerState state, NodeRecord node, JobRecord job, byte[] output, byte[] evidence,
-                             BlockContext ctx) {
+    private static void post(LedgerState state, NodeRecord node, Answer a, BlockContext ctx) {
+        JobRecord job = a.job();
         PublicKey sender = node.id();
-        Hash outputHash = Sha256.digest(output);
+        Hash outputHash = a.outputHash();
         state.emit(LedgerEvent.of(EventType.RESULT_POSTED, job.id(), sender, job.client(), 0,
                 job.mode() + " result with output " + outputHash.hex()).withMode(job.mode()));
-        state.jobOutputs.put(job.id(), output);
+        state.jobOutputs.put(job.id(), a.output());
         Assignments.close(state, job);
         if (ProvableRules.isProvable(job.mode())) {
-            ProvableRules.resultPosted(state, job, node.id(), TraceClaim.decode(evidence).root(), outputHash, ctx);
+            ProvableRules.resultPosted(state, job, node.id(), TraceClaim.decode(a.evidence()).root(), outputHash, ctx);
         } else {
             settle(state, job.settled(outputHash, ctx.height()), node.id(), 0, ctx);
         }

@@ -28,8 +28,35 @@ public final class Table<K, V> {
     /** Rows written since the last drain, by storage key; a null value is a delete. */
     private final TreeMap<ByteKey, Row<K, V>> overlay = new TreeMap<>();
 
-    /** A written row: its key, and its value or null when deleted. */
-    record Row<K, V>(K key, V value) {}
+    /**
+     * A written row: its key, and its value or null when deleted. The value is encoded at most once, for the root
+     * and the drain both.
+     */
+    static final class Row<K, V> {
+        private final K key;
+        private final V value;
+        private byte[] encoded;
+
+        Row(K key, V value) {
+            this.key = key;
+            this.value = value;
+        }
+
+        K key() {
+            return key;
+        }
+
+        V value() {
+            return value;
+        }
+
+        byte[] encoded(Codec<V> codec) {
+            if (encoded == null && value != null) {
+                encoded = codec.encode(value);
+            }
+            return encoded;
+        }
+    }
 
     Table(String name, int id, Codec<K> keyCodec, Codec<V> valueCodec, LedgerState state) {
         if (id < 1 || id >= StateKeys.TRIE_NAMESPACE) {
@@ -190,14 +217,14 @@ public final class Table<K, V> {
     /** Every value in key order; for the small tables. */
     public List<V> values() {
         List<V> out = new ArrayList<>();
-        forEach((k, v) -> out.add(v) || true);
+        forEach((k, v) -> out.add(v));
         return out;
     }
 
     /** Every key in key order; for the small tables. */
     public List<K> keys() {
         List<K> out = new ArrayList<>();
-        forEach((k, v) -> out.add(k) || true);
+        forEach((k, v) -> out.add(k));
         return out;
     }
 
@@ -234,7 +261,7 @@ public final class Table<K, V> {
     /** The encoded value of a row written since the last drain (null when deleted); only for keys of this table. */
     byte[] writtenBytes(ByteKey sk) {
         Row<K, V> row = overlay.get(sk);
-        return row == null ? state.backend().get(sk.bytes()) : row.value() == null ? null : valueCodec.encode(row.value());
+        return row == null ? state.backend().get(sk.bytes()) : row.encoded(valueCodec);
     }
 
     /** Rows written since the last drain, in key order (value null: deleted). */
@@ -247,7 +274,7 @@ public final class Table<K, V> {
         for (Map.Entry<ByteKey, Row<K, V>> e : overlay.entrySet()) {
             ByteKey sk = e.getKey();
             V v = e.getValue().value();
-            sink.write(sk.bytes(), v == null ? null : valueCodec.encode(v));
+            sink.write(sk.bytes(), e.getValue().encoded(valueCodec));
             if (v == null) {
                 state.cache().remove(sk);
             } else {

@@ -75,26 +75,23 @@ public final class Views {
     public static JobView job(LedgerState s, JobRecord j, byte[] input, byte[] output) {
         ResultClaim claim = s.claims.get(j.id());
         DisputeRecord dispute = s.disputes.get(j.id());
-        Base64.Encoder b64 = Base64.getEncoder();
-        return new JobView(j.id().hex(), j.client().hex(), j.model().hex(), j.inputHash().hex(), j.mode().name(),
-                j.fallbackModes().stream().map(Enum::name).toList(), j.maxFee(), j.fee(), j.basePrice(), j.tip(), j.deadlineBlocks(),
-                j.status().name(), hex(j.assignedNode()), j.assignedAt(), j.deadlineHeight(), j.reassignments(), j.submittedAt(),
-                j.outputHash() == null ? null : j.outputHash().hex(), j.settledAt(), input == null ? null : b64.encodeToString(input),
-                output == null ? null : b64.encodeToString(output), claim == null ? null : claim(claim, j),
-                dispute == null ? null : dispute(dispute, j), failure(s.jobFailures.get(j.id())));
+        return job(j, input, output, claim == null ? null : claim(claim, j), dispute == null ? null : dispute(dispute, j),
+                s.jobFailures.get(j.id()));
     }
 
     /** A finished job from the archive: it has no claim or dispute any more. */
     public static JobView archivedJob(RetiredJob r, boolean withData) {
-        JobRecord j = r.job();
+        return job(r.job(), withData ? r.input() : null, withData ? r.output() : null, null, null, r.failure());
+    }
+
+    private static JobView job(JobRecord j, byte[] input, byte[] output, ClaimView claim, DisputeView dispute,
+                               JobFailure failure) {
         Base64.Encoder b64 = Base64.getEncoder();
-        byte[] input = withData ? r.input() : null;
-        byte[] output = withData ? r.output() : null;
         return new JobView(j.id().hex(), j.client().hex(), j.model().hex(), j.inputHash().hex(), j.mode().name(),
                 j.fallbackModes().stream().map(Enum::name).toList(), j.maxFee(), j.fee(), j.basePrice(), j.tip(), j.deadlineBlocks(),
                 j.status().name(), hex(j.assignedNode()), j.assignedAt(), j.deadlineHeight(), j.reassignments(), j.submittedAt(),
                 j.outputHash() == null ? null : j.outputHash().hex(), j.settledAt(), input == null ? null : b64.encodeToString(input),
-                output == null ? null : b64.encodeToString(output), null, null, failure(r.failure()));
+                output == null ? null : b64.encodeToString(output), claim, dispute, failure(failure));
     }
 
     static JobView.FailureView failure(JobFailure f) {

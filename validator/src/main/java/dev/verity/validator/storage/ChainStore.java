@@ -1,6 +1,7 @@
 package dev.verity.validator.storage;
 
 import dev.verity.core.ByteKey;
+import dev.verity.core.Bytes;
 import dev.verity.ledger.state.StateBackend;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -347,7 +348,7 @@ public final class ChainStore implements AutoCloseable {
                 }
                 for (ArchiveWrite job : commit.archive()) {
                     batch.put(jobArchive, job.jobId(), job.record());
-                    batch.put(jobsBySubmit, Keys.concat(Keys.u64(job.submittedAt()), job.jobId()), EMPTY);
+                    batch.put(jobsBySubmit, Bytes.concat(Keys.u64(job.submittedAt()), job.jobId()), EMPTY);
                 }
                 long refusalsEnd = addRefusals(batch, commit.refusals());
                 faults.beforeWrite("commit block");
@@ -437,7 +438,7 @@ public final class ChainStore implements AutoCloseable {
     public void forEachArchivedJobNewestFirst(long maxSubmittedAt, int scanLimit, java.util.function.Predicate<byte[]> visitor) {
         read("iterate job archive", () -> {
             try (RocksIterator it = db.newIterator(jobsBySubmit)) {
-                it.seekForPrev(Keys.concat(Keys.u64(maxSubmittedAt), ALL_ONES_HASH));
+                it.seekForPrev(Bytes.concat(Keys.u64(maxSubmittedAt), ALL_ONES_HASH));
                 int seen = 0;
                 for (; it.isValid() && seen < scanLimit; it.prev(), seen++) {
                     byte[] key = it.key();
