@@ -127,7 +127,7 @@ public class StateTrieBenchmark {
         }, updates);
         readKeys = reads.toArray(new byte[0][]);
         System.out.printf("[trie] a batch of %,d new values reads %,d nodes and writes %,d%n", batch, readKeys.length,
-                u.writes().size());
+                u.size());
     }
 
     @SuppressWarnings("unchecked")

@@ -109,7 +109,8 @@ public final class Encoder {
         return size;
     }
 
+    /** The bytes written so far. An exactly full buffer is handed out as is: any later write moves to a new one. */
     public byte[] toByteArray() {
-        return Arrays.copyOf(buf, size);
+        return size == buf.length ? buf : Arrays.copyOf(buf, size);
     }
 }

@@ -21,7 +21,11 @@ public final class Merkle {
 
     /** Leaf hash of an encoded entry: SHA-256(0x00 || bytes). */
     public static Hash leaf(byte[] encoded) {
-        MessageDigest md = Sha256.newDigest();
+        return leaf(Sha256.newDigest(), encoded);
+    }
+
+    /** {@link #leaf(byte[])} with a digest the caller reuses over many leaves. */
+    public static Hash leaf(MessageDigest md, byte[] encoded) {
         md.update((byte) 0x00);
         md.update(encoded);
         return Sha256.finish(md);
@@ -41,10 +45,20 @@ public final class Merkle {
             return EMPTY;
         }
         Hash[] level = leaves.toArray(new Hash[0]);
+        // One digest and one buffer for every inner node: a block's events root hashes tens of thousands.
+        MessageDigest md = Sha256.newDigest();
+        byte[] b = new byte[1 + 2 * Hash.LENGTH];
+        b[0] = 0x01;
         while (n > 1) {
             int next = 0;
             for (int i = 0; i < n; i += 2) {
-                level[next++] = i + 1 < n ? inner(level[i], level[i + 1]) : level[i];
+                if (i + 1 < n) {
+                    level[i].copyTo(b, 1);
+                    level[i + 1].copyTo(b, 1 + Hash.LENGTH);
+                    level[next++] = Sha256.finish(md, b);
+                } else {
+                    level[next++] = level[i];
+                }
             }
             n = next;
         }

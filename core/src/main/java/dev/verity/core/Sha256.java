@@ -42,4 +42,9 @@ public final class Sha256 {
     public static Hash finish(MessageDigest md) {
         return Hash.trusted(md.digest());
     }
+
+    /** The hash of {@code data} with {@code md}, a digest the caller reuses (it is left reset). */
+    public static Hash finish(MessageDigest md, byte[] data) {
+        return Hash.trusted(md.digest(data));
+    }
 }

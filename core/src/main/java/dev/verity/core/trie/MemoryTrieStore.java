@@ -2,7 +2,6 @@ package dev.verity.core.trie;
 
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -49,11 +48,11 @@ public final class MemoryTrieStore implements TrieNodeStore {
 
     /** Writes an update's nodes and deletes the positions it empties. */
     public void apply(TrieUpdate update) {
-        for (Map.Entry<byte[], byte[]> w : update.writes().entrySet()) {
-            if (w.getValue() == null) {
-                remove(w.getKey());
+        for (int i = 0; i < update.size(); i++) {
+            if (update.node(i) == null) {
+                remove(update.position(i));
             } else {
-                put(w.getKey(), w.getValue());
+                put(update.position(i), update.node(i));
             }
         }
     }

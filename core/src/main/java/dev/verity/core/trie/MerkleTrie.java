@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedMap;
 
 /**
@@ -63,7 +64,25 @@ public final class MerkleTrie {
      * @throws IllegalStateException if the store lacks a node that its parent refers to
      */
     public static TrieUpdate update(TrieNodeStore store, SortedMap<Hash, Hash> changes) {
-        return new TrieUpdater(store, changes).run();
+        byte[][] keyPaths = new byte[changes.size()][];
+        Hash[] valueHashes = new Hash[changes.size()];
+        int i = 0;
+        for (Map.Entry<Hash, Hash> e : changes.entrySet()) {
+            keyPaths[i] = e.getKey().bytes();
+            valueHashes[i++] = e.getValue();
+        }
+        return new TrieUpdater(store, keyPaths, valueHashes).run();
+    }
+
+    /**
+     * As {@link #update(TrieNodeStore, SortedMap)}, for changes already in arrays: {@code keyPaths[i]} (32 bytes,
+     * ascending unsigned order, not modified) gets {@code valueHashes[i]}, or is deleted where that is null.
+     */
+    public static TrieUpdate update(TrieNodeStore store, byte[][] keyPaths, Hash[] valueHashes) {
+        if (keyPaths.length != valueHashes.length) {
+            throw new IllegalArgumentException(keyPaths.length + " key paths but " + valueHashes.length + " values");
+        }
+        return new TrieUpdater(store, keyPaths, valueHashes).run();
     }
 
     /** The root of the state the store holds: {@link Hash#ZERO} when empty. */

@@ -3,19 +3,9 @@ package dev.verity.core.trie;
 import dev.verity.core.Hash;
 import dev.verity.core.Sha256;
 import java.security.MessageDigest;
-import java.util.AbstractMap;
-import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.NoSuchElementException;
-import java.util.Set;
-import java.util.SortedMap;
-import java.util.TreeMap;
 
 /**
  * One batch update: a single recursive pass down the positions the changes touch. Each visit returns what its
@@ -63,21 +53,18 @@ final class TrieUpdater {
         }
     }
 
-    TrieUpdater(TrieNodeStore store, SortedMap<Hash, Hash> changes) {
+    TrieUpdater(TrieNodeStore store, byte[][] keyPaths, Hash[] valueHashes) {
         this.store = store;
-        int n = changes.size();
-        keys = new byte[n][];
-        values = new Hash[n];
-        int i = 0;
-        for (Map.Entry<Hash, Hash> e : changes.entrySet()) {
-            byte[] k = new byte[Hash.LENGTH];
-            e.getKey().copyTo(k, 0);
-            if (i > 0 && Arrays.compareUnsigned(keys[i - 1], k) >= 0) {
+        for (int i = 0; i < keyPaths.length; i++) {
+            if (keyPaths[i].length != Hash.LENGTH) {
+                throw new IllegalArgumentException("key path " + i + " is " + keyPaths[i].length + " bytes, not " + Hash.LENGTH);
+            }
+            if (i > 0 && Arrays.compareUnsigned(keyPaths[i - 1], keyPaths[i]) >= 0) {
                 throw new IllegalArgumentException("changes must be sorted by key path in ascending unsigned byte order");
             }
-            keys[i] = k;
-            values[i++] = e.getValue();
         }
+        keys = keyPaths;
+        values = valueHashes;
         for (int d = 0; d <= MerkleTrie.KEY_BITS; d++) {
             writeKeys.add(new ArrayList<>());
             writeNodes.add(new ArrayList<>());
@@ -86,7 +73,7 @@ final class TrieUpdater {
 
     TrieUpdate run() {
         if (keys.length == 0) {
-            return new TrieUpdate(MerkleTrie.root(store), Collections.unmodifiableSortedMap(new TreeMap<>(NodePosition.KEY_ORDER)));
+            return new TrieUpdate(MerkleTrie.root(store), new byte[0][], new byte[0][]);
         }
         byte[] root = store.get(ROOT_KEY);
         if (root != null) {
@@ -110,9 +97,7 @@ final class TrieUpdater {
             }
         }
         assert ascending(positions) : "trie writes out of key order";
-        // Already in key order: TreeMap copies a sorted map in linear time, instead of a search per write.
-        TreeMap<byte[], byte[]> writes = new TreeMap<>(new SortedRun(positions, nodes));
-        return new TrieUpdate(Hash.wrap(rootHash), Collections.unmodifiableSortedMap(writes));
+        return new TrieUpdate(Hash.wrap(rootHash), positions, nodes);
     }
 
     /**
@@ -306,81 +291,5 @@ final class TrieUpdater {
             key[2 + depth / 8] |= (byte) (0x80 >>> (depth % 8));
         }
         return key;
-    }
-
-    /**
-     * Entries already in {@link NodePosition#KEY_ORDER}, seen as a sorted map only so that {@code new TreeMap<>(run)}
-     * builds its tree in linear time; nothing else is ever asked of it.
-     */
-    private static final class SortedRun extends AbstractMap<byte[], byte[]> implements SortedMap<byte[], byte[]> {
-        private final byte[][] keys;
-        private final byte[][] nodes;
-
-        SortedRun(byte[][] keys, byte[][] nodes) {
-            this.keys = keys;
-            this.nodes = nodes;
-        }
-
-        @Override
-        public Set<Map.Entry<byte[], byte[]>> entrySet() {
-            return new AbstractSet<>() {
-                @Override
-                public Iterator<Map.Entry<byte[], byte[]>> iterator() {
-                    return new Iterator<>() {
-                        private int next;
-
-                        @Override
-                        public boolean hasNext() {
-                            return next < keys.length;
-                        }
-
-                        @Override
-                        public Map.Entry<byte[], byte[]> next() {
-                            if (next == keys.length) {
-                                throw new NoSuchElementException();
-                            }
-                            Map.Entry<byte[], byte[]> e = new AbstractMap.SimpleImmutableEntry<>(keys[next], nodes[next]);
-                            next++;
-                            return e;
-                        }
-                    };
-                }
-
-                @Override
-                public int size() {
-                    return keys.length;
-                }
-            };
-        }
-
-        @Override
-        public Comparator<? super byte[]> comparator() {
-            return NodePosition.KEY_ORDER;
-        }
-
-        @Override
-        public SortedMap<byte[], byte[]> subMap(byte[] from, byte[] to) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public SortedMap<byte[], byte[]> headMap(byte[] to) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public SortedMap<byte[], byte[]> tailMap(byte[] from) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public byte[] firstKey() {
-            return keys[0];
-        }
-
-        @Override
-        public byte[] lastKey() {
-            return keys[keys.length - 1];
-        }
     }
 }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.verity.core.Bytes;
 import dev.verity.core.Hash;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.Map;
 import java.util.Random;
 import java.util.SortedMap;
@@ -28,7 +27,7 @@ class MemoryTrieStoreTest {
                 byte[] value = random.nextInt(3) == 0 ? null : Bytes.utf8("v" + random.nextInt());
                 writes.put(key, value);
             }
-            store.apply(new TrieUpdate(Hash.ZERO, Collections.unmodifiableSortedMap(writes)));
+            store.apply(TrieUpdate.of(Hash.ZERO, writes));
             for (Map.Entry<byte[], byte[]> w : writes.entrySet()) {
                 if (w.getValue() == null) {
                     model.remove(w.getKey());
@@ -54,12 +53,12 @@ class MemoryTrieStoreTest {
         TreeMap<byte[], byte[]> tooLong = new TreeMap<>(NodePosition.KEY_ORDER);
         tooLong.put(new byte[35], new byte[65]);
         assertThatThrownBy(
-                        () -> store.apply(new TrieUpdate(Hash.ZERO, tooLong)))
+                        () -> store.apply(TrieUpdate.of(Hash.ZERO, tooLong)))
                 .isInstanceOf(IllegalArgumentException.class);
         TreeMap<byte[], byte[]> bigNode = new TreeMap<>(NodePosition.KEY_ORDER);
         bigNode.put(new byte[2], new byte[66]);
         assertThatThrownBy(
-                        () -> store.apply(new TrieUpdate(Hash.ZERO, bigNode)))
+                        () -> store.apply(TrieUpdate.of(Hash.ZERO, bigNode)))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(store.get(new byte[0])).isNull();
         assertThat(store.get(new byte[40])).isNull();

@@ -4,10 +4,12 @@ import dev.verity.core.Decoder;
 import dev.verity.core.Encoder;
 import dev.verity.core.Hash;
 import dev.verity.core.Merkle;
+import dev.verity.core.Sha256;
 import dev.verity.core.Signature;
 import dev.verity.ledger.event.LedgerEvent;
 import dev.verity.protocol.tx.SignedTransaction;
 import dev.verity.protocol.tx.TransactionCodec;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,9 +30,13 @@ public record Block(BlockHeader header, List<SignedTransaction> transactions, Si
     }
 
     public byte[] encode() {
-        Encoder e = new Encoder(1024);
+        int size = 1024;
+        for (SignedTransaction t : transactions) {
+            size += 4 + t.encodedLength();
+        }
+        Encoder e = new Encoder(size);
         header.encode(e);
-        e.list(transactions, (x, t) -> x.bytes(t.encoded()));
+        e.list(transactions, (x, t) -> t.writeEncoded(x));
         e.signature(signature);
         return e.toByteArray();
     }
@@ -55,8 +61,9 @@ public record Block(BlockHeader header, List<SignedTransaction> transactions, Si
 
     public static Hash eventsRoot(List<LedgerEvent> events) {
         List<Hash> leaves = new ArrayList<>(events.size());
+        MessageDigest md = Sha256.newDigest();
         for (LedgerEvent ev : events) {
-            leaves.add(Merkle.leaf(ev.encode()));
+            leaves.add(Merkle.leaf(md, ev.encode()));
         }
         return Merkle.root(leaves);
     }

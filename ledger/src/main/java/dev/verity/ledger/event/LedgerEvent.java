@@ -27,7 +27,7 @@ public record LedgerEvent(EventType type, Hash job, PublicKey node, PublicKey ac
     }
 
     public byte[] encode() {
-        Encoder e = new Encoder(160);
+        Encoder e = new Encoder(256);
         e.u8(type.code());
         e.bool(job != null);
         if (job != null) {

@@ -1,5 +1,6 @@
 package dev.verity.ledger.rules;
 
+import static dev.verity.ledger.rules.Rejections.reject;
 import static dev.verity.ledger.rules.Rejections.require;
 
 import dev.verity.core.Amounts;
@@ -14,8 +15,10 @@ public final class Balances {
 
     public static void debit(LedgerState state, PublicKey who, long amount, String what) {
         Account a = state.account(who);
-        require(a.balance() >= amount, RejectCode.INSUFFICIENT_FUNDS,
-                what + " needs " + amount + " base units but the balance of " + who.hex() + " is " + a.balance());
+        if (a.balance() < amount) {
+            throw reject(RejectCode.INSUFFICIENT_FUNDS,
+                    what + " needs " + amount + " base units but the balance of " + who.hex() + " is " + a.balance());
+        }
         state.accounts.put(who, a.withBalance(a.balance() - amount));
     }
 

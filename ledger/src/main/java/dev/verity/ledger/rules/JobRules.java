@@ -60,7 +60,9 @@ public final class JobRules {
         require(j.deadlineBlocks() >= p.minDeadlineBlocks() && j.deadlineBlocks() <= p.maxDeadlineBlocks(),
                 RejectCode.INVALID_DEADLINE, "the deadline must be " + p.minDeadlineBlocks() + " to " + p.maxDeadlineBlocks()
                         + " blocks, got " + j.deadlineBlocks());
-        require(!state.jobs.contains(jobId), RejectCode.MALFORMED, "job " + jobId.hex() + " already exists");
+        if (state.jobs.contains(jobId)) {
+            throw reject(RejectCode.MALFORMED, "job " + jobId.hex() + " already exists");
+        }
         ProvableRules.requireServable(state, model, j.mode());
         for (VerificationMode m : j.fallbackModes()) {
             ProvableRules.requireServable(state, model, m);
@@ -119,7 +121,9 @@ public final class JobRules {
         TreeSet<Hash> seen = new TreeSet<>();
         for (int i = 0; i < b.results().size(); i++) {
             Payload.SubmitResult r = b.results().get(i);
-            require(seen.add(r.jobId()), RejectCode.MALFORMED, "result " + i + " of the batch repeats job " + r.jobId().hex());
+            if (!seen.add(r.jobId())) {
+                throw reject(RejectCode.MALFORMED, "result " + i + " of the batch repeats job " + r.jobId().hex());
+            }
             try {
                 Answer a = answer(state, sender, r, ctx);
                 if (a.job().mode() == VerificationMode.TEE) {
@@ -165,10 +169,14 @@ public final class JobRules {
         JobRecord job = answerable(state, sender, r.jobId(), ctx);
         byte[] output = r.output();
         byte[] evidence = r.evidence();
-        require(output.length <= p.maxOutputBytes(), RejectCode.OVERSIZED,
-                "the output is " + output.length + " bytes, more than the limit of " + p.maxOutputBytes());
-        require(evidence.length <= p.maxEvidenceBytes(), RejectCode.OVERSIZED,
-                "the evidence is " + evidence.length + " bytes, more than the limit of " + p.maxEvidenceBytes());
+        if (output.length > p.maxOutputBytes()) {
+            throw reject(RejectCode.OVERSIZED, "the output is " + output.length + " bytes, more than the limit of "
+                    + p.maxOutputBytes());
+        }
+        if (evidence.length > p.maxEvidenceBytes()) {
+            throw reject(RejectCode.OVERSIZED, "the evidence is " + evidence.length + " bytes, more than the limit of "
+                    + p.maxEvidenceBytes());
+        }
         return new Answer(job, output, evidence, Sha256.digest(output));
     }
 
@@ -206,12 +214,18 @@ public final class JobRules {
         if (job == null) {
             throw reject(RejectCode.UNKNOWN_JOB, "job " + jobId.hex() + " is not live: it never existed, or it finished and left the live state");
         }
-        require(job.status() == JobStatus.ASSIGNED, RejectCode.JOB_NOT_OPEN,
-                "job " + job.id().hex() + " is " + job.status() + "; it takes no result now");
-        require(sender.equals(job.assignedNode()), RejectCode.NOT_ASSIGNED,
-                "job " + job.id().hex() + " is assigned to node " + job.assignedNode().hex() + ", not to " + sender.hex());
-        require(ctx.height() <= job.deadlineHeight(), RejectCode.JOB_NOT_OPEN,
-                "the result deadline of job " + job.id().hex() + " was height " + job.deadlineHeight());
+        // Messages are built only on refusal: this runs for every result.
+        if (job.status() != JobStatus.ASSIGNED) {
+            throw reject(RejectCode.JOB_NOT_OPEN, "job " + job.id().hex() + " is " + job.status() + "; it takes no result now");
+        }
+        if (!sender.equals(job.assignedNode())) {
+            throw reject(RejectCode.NOT_ASSIGNED, "job " + job.id().hex() + " is assigned to node " + job.assignedNode().hex()
+                    + ", not to " + sender.hex());
+        }
+        if (ctx.height() > job.deadlineHeight()) {
+            throw reject(RejectCode.JOB_NOT_OPEN, "the result deadline of job " + job.id().hex() + " was height "
+                    + job.deadlineHeight());
+        }
         return job;
     }
 

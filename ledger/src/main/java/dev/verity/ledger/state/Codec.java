@@ -10,7 +10,7 @@ public interface Codec<T> {
     T read(Decoder d);
 
     default byte[] encode(T value) {
-        Encoder e = new Encoder();
+        Encoder e = new Encoder(256);
         write(e, value);
         return e.toByteArray();
     }

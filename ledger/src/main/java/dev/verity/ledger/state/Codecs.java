@@ -44,6 +44,7 @@ public final class Codecs {
     public static final Codec<byte[]> BLOB = new Codec<>() {
         public void write(Encoder e, byte[] v) { e.bytes(v); }
         public byte[] read(Decoder d) { return d.bytes("blob", 1 << 24); }
+        public byte[] encode(byte[] v) { return new Encoder(4 + v.length).bytes(v).toByteArray(); }
     };
 
     public static final Codec<Params> PARAMS = new Codec<>() {

@@ -9,10 +9,11 @@ import dev.verity.proofs.attestation.Collateral;
 import dev.verity.proofs.attestation.TcbVersion;
 import dev.verity.protocol.Params;
 import dev.verity.protocol.governance.Council;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * The live ledger state: tables of rows stored in a {@link StateBackend} behind a cache, with the rows a block is
@@ -48,12 +49,14 @@ public final class LedgerState {
     private final List<LedgerEvent> events = new ArrayList<>();
     private final List<RetiredJob> retired = new ArrayList<>();
     private final StateBackend backend;
-    private final LruCache<ByteKey, Object> cache;
+    private final BoundedCache<ByteKey, Object> cache;
     private final StateTrie trie;
     /** False for a simulation that never commits to its state: nothing is hashed and {@link #root()} is refused. */
     private final boolean rooted;
-    /** Storage keys written since the last root, to re-hash into the trie. */
-    private final TreeSet<ByteKey> unhashed = new TreeSet<>();
+    /** The parameters as last read, read by nearly every rule; forgotten whenever the params table is written or undone. */
+    private Params paramsRead;
+    /** Storage keys written since the last root, to re-hash into the trie (sorted by key path there). */
+    private final LinkedHashSet<ByteKey> unhashed = new LinkedHashSet<>();
 
     public final Table<String, Params> params = table("params", Codecs.TEXT, Codecs.PARAMS);
     public final Table<String, Long> globals = table("globals", Codecs.TEXT, Codecs.U64);
@@ -103,7 +106,7 @@ public final class LedgerState {
 
     private LedgerState(StateBackend backend, int cacheRows, boolean rooted) {
         this.backend = backend;
-        this.cache = new LruCache<>(cacheRows);
+        this.cache = new BoundedCache<>(cacheRows);
         this.trie = new StateTrie(backend);
         this.rooted = rooted;
     }
@@ -121,11 +124,14 @@ public final class LedgerState {
         return backend;
     }
 
-    LruCache<ByteKey, Object> cache() {
+    BoundedCache<ByteKey, Object> cache() {
         return cache;
     }
 
     void changed(ByteKey storageKey) {
+        if (storageKey.raw()[0] == params.id()) {
+            paramsRead = null;
+        }
         if (rooted) {
             unhashed.add(storageKey);
         }
@@ -136,7 +142,12 @@ public final class LedgerState {
     }
 
     public Params params() {
-        return params.get(PARAMS_KEY);
+        Params p = paramsRead;
+        if (p == null) {
+            p = params.get(PARAMS_KEY);
+            paramsRead = p;
+        }
+        return p;
     }
 
     public void setParams(Params p) {
@@ -191,15 +202,30 @@ public final class LedgerState {
             throw new IllegalStateException("this state is a simulation's: it keeps no trie and has no root");
         }
         if (!unhashed.isEmpty()) {
-            TreeMap<Hash, Hash> changes = new TreeMap<>();
-            for (ByteKey sk : unhashed) {
-                byte[] value = tableOf(sk).writtenBytes(sk);
-                changes.put(Sha256.digest(sk.bytes()), value == null ? null : Sha256.digest(value));
-            }
+            trie.update(hashChanges());
             unhashed.clear();
-            trie.update(changes);
         }
         return trie.root();
+    }
+
+    /** The changed rows as trie leaves (key path, value hash or null when deleted), in ascending key path order. */
+    private TrieChange[] hashChanges() {
+        TrieChange[] changes = new TrieChange[unhashed.size()];
+        MessageDigest md = Sha256.newDigest();
+        int i = 0;
+        for (ByteKey sk : unhashed) {
+            byte[] value = tableOf(sk).writtenBytes(sk);
+            md.update(sk.raw());
+            byte[] keyPath = md.digest();
+            Hash valueHash = null;
+            if (value != null) {
+                md.update(value);
+                valueHash = Sha256.finish(md);
+            }
+            changes[i++] = new TrieChange(keyPath, valueHash);
+        }
+        Arrays.sort(changes);
+        return changes;
     }
 
     /** A proof that the row at {@code storageKey} holds its current value, or is absent, against {@link #root()}. */
@@ -210,7 +236,7 @@ public final class LedgerState {
     }
 
     private Table<?, ?> tableOf(ByteKey storageKey) {
-        int id = storageKey.length() == 0 ? 0 : storageKey.bytes()[0] & 0xFF;
+        int id = storageKey.length() == 0 ? 0 : storageKey.raw()[0] & 0xFF;
         if (id < 1 || id > tables.size()) {
             throw new IllegalArgumentException("state key " + storageKey + " names no table");
         }

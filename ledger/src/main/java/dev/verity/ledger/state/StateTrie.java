@@ -6,9 +6,8 @@ import dev.verity.core.trie.MerkleTrie;
 import dev.verity.core.trie.TrieNodeStore;
 import dev.verity.core.trie.TrieProof;
 import dev.verity.core.trie.TrieUpdate;
-import java.util.Map;
-import java.util.SortedMap;
-import java.util.TreeMap;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The state's authenticated trie ({@link MerkleTrie}) over a {@link StateBackend}: nodes written since the last
@@ -17,12 +16,14 @@ import java.util.TreeMap;
  */
 final class StateTrie {
     private static final int CACHED_NODES = 1 << 18;
-    private static final byte[] DELETED = new byte[0];
 
     private final StateBackend backend;
-    /** Node writes since the last drain, by position; {@link #DELETED} marks a removed node. */
-    private final TreeMap<ByteKey, byte[]> overlay = new TreeMap<>();
-    private final LruCache<ByteKey, byte[]> cache = new LruCache<>(CACHED_NODES);
+    /**
+     * The updates since the last drain, oldest first: each holds its writes sorted by position, so a read finds a
+     * written node by binary search in the newest update that wrote it, without copying every write into a map.
+     */
+    private final List<TrieUpdate> pending = new ArrayList<>();
+    private final BoundedCache<ByteKey, byte[]> cache = new BoundedCache<>(CACHED_NODES);
     private final TrieNodeStore nodes = this::node;
     private Hash root;
 
@@ -31,11 +32,14 @@ final class StateTrie {
     }
 
     private byte[] node(byte[] position) {
-        ByteKey key = new ByteKey(position);
-        byte[] written = overlay.get(key);
-        if (written != null) {
-            return written == DELETED ? null : written;
+        for (int u = pending.size() - 1; u >= 0; u--) {
+            TrieUpdate update = pending.get(u);
+            int i = update.indexOf(position);
+            if (i >= 0) {
+                return update.node(i);
+            }
         }
+        ByteKey key = ByteKey.wrap(position);
         byte[] cached = cache.get(key);
         if (cached != null) {
             return cached;
@@ -47,14 +51,16 @@ final class StateTrie {
         return stored;
     }
 
-    /** Applies changed leaves: key path to value hash, null for a deleted row. */
-    void update(SortedMap<Hash, Hash> changes) {
-        TrieUpdate u = MerkleTrie.update(nodes, changes);
-        for (Map.Entry<byte[], byte[]> w : u.writes().entrySet()) {
-            ByteKey position = new ByteKey(w.getKey());
-            overlay.put(position, w.getValue() == null ? DELETED : w.getValue());
-            cache.remove(position);
+    /** Applies changed leaves, in ascending key path order. */
+    void update(TrieChange[] changes) {
+        byte[][] keyPaths = new byte[changes.length][];
+        Hash[] valueHashes = new Hash[changes.length];
+        for (int i = 0; i < changes.length; i++) {
+            keyPaths[i] = changes[i].keyPath();
+            valueHashes[i] = changes[i].valueHash();
         }
+        TrieUpdate u = MerkleTrie.update(nodes, keyPaths, valueHashes);
+        pending.add(u);
         root = u.root();
     }
 
@@ -70,13 +76,18 @@ final class StateTrie {
     }
 
     void drain(StateSink sink) {
-        for (Map.Entry<ByteKey, byte[]> w : overlay.entrySet()) {
-            byte[] value = w.getValue() == DELETED ? null : w.getValue();
-            sink.write(StateKeys.trieNode(w.getKey().bytes()), value);
-            if (value != null) {
-                cache.put(w.getKey(), value);
+        for (TrieUpdate u : pending) {
+            for (int i = 0; i < u.size(); i++) {
+                ByteKey position = ByteKey.wrap(u.position(i));
+                byte[] node = u.node(i);
+                sink.write(StateKeys.trieNode(position.raw()), node);
+                if (node == null) {
+                    cache.remove(position);
+                } else {
+                    cache.put(position, node);
+                }
             }
         }
-        overlay.clear();
+        pending.clear();
     }
 }

@@ -126,7 +126,7 @@ public final class Table<K, V> {
         if (cached != null) {
             return (V) cached;
         }
-        byte[] bytes = state.backend().get(sk.bytes());
+        byte[] bytes = state.backend().get(sk.raw());
         if (bytes == null) {
             return null;
         }
@@ -148,16 +148,16 @@ public final class Table<K, V> {
         ByteKey end = StateKeys.tableEnd(id);
         ByteKey cursor = fromInclusive == null ? StateKeys.tableStart(id) : storageKey(fromInclusive);
         while (true) {
-            List<StateBackend.Row> chunk = state.backend().range(cursor.bytes(), end.bytes(), CHUNK);
+            List<StateBackend.Row> chunk = state.backend().range(cursor.raw(), end.raw(), CHUNK);
             boolean last = chunk.size() < CHUNK;
-            ByteKey chunkEnd = last ? end : new ByteKey(chunk.get(chunk.size() - 1).key());
+            ByteKey chunkEnd = last ? end : ByteKey.wrap(chunk.get(chunk.size() - 1).key());
             // Overlay rows of the same span, copied so that the visitor may write.
             List<Map.Entry<ByteKey, Row<K, V>>> written = new ArrayList<>(
                     overlay.subMap(cursor, true, chunkEnd, !last).entrySet());
             int b = 0;
             int w = 0;
             while (b < chunk.size() || w < written.size()) {
-                ByteKey bk = b < chunk.size() ? new ByteKey(chunk.get(b).key()) : null;
+                ByteKey bk = b < chunk.size() ? ByteKey.wrap(chunk.get(b).key()) : null;
                 ByteKey wk = w < written.size() ? written.get(w).getKey() : null;
                 int order = bk == null ? 1 : wk == null ? -1 : bk.compareTo(wk);
                 K key;
@@ -243,12 +243,12 @@ public final class Table<K, V> {
         Encoder e = new Encoder(40);
         e.u8(id);
         keyCodec.write(e, key);
-        return new ByteKey(e.toByteArray());
+        return ByteKey.wrap(e.toByteArray());
     }
 
     private K decodeKey(ByteKey sk) {
         try {
-            Decoder d = new Decoder(sk.bytes());
+            Decoder d = new Decoder(sk.raw());
             d.u8("table id");
             K key = keyCodec.read(d);
             d.end("state key of table " + name);
@@ -261,7 +261,7 @@ public final class Table<K, V> {
     /** The encoded value of a row written since the last drain (null when deleted); only for keys of this table. */
     byte[] writtenBytes(ByteKey sk) {
         Row<K, V> row = overlay.get(sk);
-        return row == null ? state.backend().get(sk.bytes()) : row.encoded(valueCodec);
+        return row == null ? state.backend().get(sk.raw()) : row.encoded(valueCodec);
     }
 
     /** Rows written since the last drain, in key order (value null: deleted). */

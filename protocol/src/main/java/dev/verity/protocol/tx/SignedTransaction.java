@@ -1,5 +1,6 @@
 package dev.verity.protocol.tx;
 
+import dev.verity.core.Encoder;
 import dev.verity.core.Hash;
 import dev.verity.core.PrivateKey;
 import dev.verity.core.Sha256;
@@ -48,6 +49,16 @@ public final class SignedTransaction {
 
     public byte[] encoded() {
         return encoded.clone();
+    }
+
+    /** Length of the encoding. */
+    public int encodedLength() {
+        return encoded.length;
+    }
+
+    /** Writes the encoding as a length-prefixed field, without copying it first. */
+    public void writeEncoded(Encoder e) {
+        e.bytes(encoded);
     }
 
     public int size() {

@@ -4,15 +4,17 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 
 /**
- * A bounded map that forgets its least recently used entry first. For caches only: whether an entry is present
- * never changes a result, only how fast it is found, so its order is never observed by the state transition.
+ * A bounded map that forgets its oldest entry first. For caches only: whether an entry is present never changes a
+ * result, only how fast it is found, so its order is never observed by the state transition. A hit does not
+ * refresh an entry (first in, first out): a hit then costs one lookup, and a hot row that ages out is read back
+ * from the backend once per {@code capacity} insertions, which is cheaper than reordering on every hit.
  */
-final class LruCache<K, V> {
+final class BoundedCache<K, V> {
     private final int capacity;
-    /** Insertion-ordered; a hit is moved to the end, so the first entry is the least recently used. */
+    /** In insertion order: the first entry is the oldest. */
     private final LinkedHashMap<K, V> entries = new LinkedHashMap<>();
 
-    LruCache(int capacity) {
+    BoundedCache(int capacity) {
         if (capacity < 0) {
             throw new IllegalArgumentException("negative cache capacity " + capacity);
         }
@@ -20,18 +22,13 @@ final class LruCache<K, V> {
     }
 
     V get(K key) {
-        V v = entries.remove(key);
-        if (v != null) {
-            entries.put(key, v);
-        }
-        return v;
+        return entries.get(key);
     }
 
     void put(K key, V value) {
         if (capacity == 0) {
             return;
         }
-        entries.remove(key);
         entries.put(key, value);
         if (entries.size() > capacity) {
             Iterator<K> eldest = entries.keySet().iterator();
