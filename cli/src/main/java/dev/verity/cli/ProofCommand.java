@@ -5,12 +5,12 @@ import dev.verity.core.Hash;
 import dev.verity.core.PublicKey;
 import dev.verity.ledger.event.LedgerEvent;
 import dev.verity.sdk.VerityClient;
+import dev.verity.sdk.api.EventProofView;
 import dev.verity.sdk.api.StateProofView;
 import dev.verity.sdk.proof.ProofException;
 import dev.verity.sdk.proof.ProofVerifier;
 import dev.verity.sdk.proof.VerifiedEvent;
 import dev.verity.sdk.proof.VerifiedRow;
-import java.util.Map;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,8 +21,8 @@ import picocli.CommandLine.Parameters;
  * node and check it here with the SDK's {@link ProofVerifier}; exit 1 naming the check that failed when it does not hold.
  */
 @Command(name = "proof", mixinStandardHelpOptions = true,
-        description = {"Fetch a proof from the node and check it here, offline: the header hashes to the block hash, and the "
-                + "row (or its absence) leads to the header's state root, or the event to its events root.",
+        description = {"Fetch a proof from the node and check it here, offline: the header hashes to the block hash, "
+                + "and the row (or its absence) leads to the header's state root, or the event to its events root.",
             "A proof binds the answer to a block hash; compare that hash with one you trust (another validator's)."},
         subcommands = {ProofCommand.Account.class, ProofCommand.Node.class, ProofCommand.Model.class, ProofCommand.Job.class,
             ProofCommand.Event.class})
@@ -48,15 +48,17 @@ final class ProofCommand extends GroupCommand {
                 proof = fetch(client);
             }
             VerifiedRow row = checked(() -> verify(proof), kind(), id());
-            Map<String, Object> doc = Output.object("verified", true, "kind", kind(), "id", id(), "present", row.present(),
-                    "key", Bytes.hex(row.key()), "value", row.present() ? Bytes.hex(row.value()) : null, "note", proof.note(),
-                    "height", row.header().height(), "blockHash", row.blockHash().hex(), "stateRoot", row.header().stateRoot().hex());
+            String value = row.present() ? Bytes.hex(row.value()) : null;
+            String block = row.header().height() + " (" + row.blockHash().hex() + ")";
+            String stateRoot = row.header().stateRoot().hex();
             if (out().json()) {
-                out().printJson(doc);
+                out().printJson(Output.object("verified", true, "kind", kind(), "id", id(), "present", row.present(),
+                        "key", Bytes.hex(row.key()), "value", value, "note", proof.note(), "height", row.header().height(),
+                        "blockHash", row.blockHash().hex(), "stateRoot", stateRoot));
             } else {
-                out().fields(Output.object("verified", "yes, against block " + row.header().height() + " (" + row.blockHash().hex() + ")",
-                        kind(), id(), "row", row.present() ? "present, " + row.value().length + " bytes" : proof.note(),
-                        "value", row.present() ? Bytes.hex(row.value()) : null, "state root", row.header().stateRoot().hex()));
+                out().fields(Output.object("verified", "yes, against block " + block, kind(), id(),
+                        "row", row.present() ? "present, " + row.value().length + " bytes" : proof.note(), "value", value,
+                        "state root", stateRoot));
             }
             return 0;
         }
@@ -125,25 +127,27 @@ final class ProofCommand extends GroupCommand {
             if (height < 1 || index < 0) {
                 throw usage("HEIGHT must be 1 or more and INDEX 0 or more, got " + height + " " + index);
             }
-            var proof = fetch();
+            EventProofView proof = fetch();
             VerifiedEvent ev = checked(() -> ProofVerifier.event(proof, height, index), "event", height + ":" + index);
             LedgerEvent e = LedgerEvent.decode(ev.event()); // proven bytes, so what they say is the block's
-            Map<String, Object> doc = Output.object("verified", true, "height", height, "index", index,
-                    "eventCount", proof.eventCount(), "type", e.type().name(), "job", e.job() == null ? null : e.job().hex(),
-                    "node", e.node() == null ? null : e.node().hex(), "account", e.account() == null ? null : e.account().hex(),
-                    "amount", e.amount(), "event", Bytes.hex(ev.event()), "blockHash", ev.blockHash().hex(),
-                    "eventsRoot", ev.header().eventsRoot().hex());
+            String job = e.job() == null ? null : e.job().hex();
+            String node = e.node() == null ? null : e.node().hex();
+            String account = e.account() == null ? null : e.account().hex();
+            String eventsRoot = ev.header().eventsRoot().hex();
             if (out().json()) {
-                out().printJson(doc);
+                out().printJson(Output.object("verified", true, "height", height, "index", index, "eventCount",
+                        proof.eventCount(), "type", e.type().name(), "job", job, "node", node, "account", account,
+                        "amount", e.amount(), "event", Bytes.hex(ev.event()), "blockHash", ev.blockHash().hex(),
+                        "eventsRoot", eventsRoot));
             } else {
-                out().fields(Output.object("verified", "yes, event " + index + " of " + proof.eventCount() + " in block " + height
-                        + " (" + ev.blockHash().hex() + ")", "type", e.type().name(), "job", doc.get("job"), "node", doc.get("node"),
-                        "account", doc.get("account"), "amount", Output.tokens(e.amount()), "events root", ev.header().eventsRoot().hex()));
+                out().fields(Output.object("verified", "yes, event " + index + " of " + proof.eventCount() + " in block "
+                        + height + " (" + ev.blockHash().hex() + ")", "type", e.type().name(), "job", job, "node", node,
+                        "account", account, "amount", Output.tokens(e.amount()), "events root", eventsRoot));
             }
             return 0;
         }
 
-        private dev.verity.sdk.api.EventProofView fetch() {
+        private EventProofView fetch() {
             try (VerityClient client = api.client()) {
                 return client.eventProof(height, index);
             }
@@ -155,8 +159,8 @@ final class ProofCommand extends GroupCommand {
         try {
             return verification.get();
         } catch (ProofException e) {
-            throw new CliException("PROOF_REFUSED", "the " + kind + " proof does not hold (" + e.check() + "): " + e.getMessage(),
-                    Output.object("verified", false, "kind", kind, "id", id, "check", e.check().name()));
+            throw new CliException("PROOF_REFUSED", "the " + kind + " proof does not hold (" + e.check() + "): "
+                    + e.getMessage(), Output.object("verified", false, "kind", kind, "id", id, "check", e.check().name()));
         }
     }
 }

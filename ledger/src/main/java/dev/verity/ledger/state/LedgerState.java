@@ -83,7 +83,8 @@ public final class LedgerState {
     /** Running bisection games, by job. */
     public final Table<Hash, DisputeRecord> disputes = table(StateTable.DISPUTES, Codecs.HASH, VerificationCodecs.DISPUTE);
     /** Deadlines of claims and disputes, looked at the end of the block of their height. */
-    public final Table<TimerKey, Long> verificationTimers = table(StateTable.VERIFICATION_TIMERS, VerificationCodecs.TIMER, Codecs.U64);
+    public final Table<TimerKey, Long> verificationTimers =
+            table(StateTable.VERIFICATION_TIMERS, VerificationCodecs.TIMER, Codecs.U64);
     /** Why a FAILED job failed: its node's report, by job. */
     public final Table<Hash, JobFailure> jobFailures = table(StateTable.JOB_FAILURES, Codecs.HASH, Codecs.JOB_FAILURE);
 
