@@ -37,6 +37,7 @@ import picocli.CommandLine;
             ModelCommand.class,
             JobCommand.class,
             DisputeCommand.class,
+            ProofCommand.class,
             ParamsCommand.class,
             ChainCommand.class,
             TeeCommand.class,

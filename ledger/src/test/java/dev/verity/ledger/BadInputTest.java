@@ -32,7 +32,7 @@ import dev.verity.devtee.DevSevSnpPlatform;
 import dev.verity.ledger.block.Block;
 import dev.verity.ledger.block.BlockExecution.InvalidBlockException;
 import dev.verity.ledger.block.BlockExecution;
-import dev.verity.ledger.block.BlockHeader;
+import dev.verity.protocol.block.BlockHeader;
 import dev.verity.ledger.state.Account;
 import dev.verity.ledger.state.JobStatus;
 import dev.verity.proofs.attestation.Measurement;

@@ -14,7 +14,7 @@ import dev.verity.core.Sha256;
 import dev.verity.ledger.state.JobStatus;
 import dev.verity.ledger.state.LedgerState;
 import dev.verity.ledger.state.StateAudit;
-import dev.verity.ledger.state.StateProof;
+import dev.verity.protocol.state.StateProof;
 import dev.verity.protocol.VerificationMode;
 import dev.verity.protocol.tx.SignedTransaction;
 import java.util.ArrayList;

@@ -15,10 +15,12 @@ import dev.verity.sdk.api.ApiError;
 import dev.verity.sdk.api.BlockView;
 import dev.verity.sdk.api.ClaimView;
 import dev.verity.sdk.api.DisputeView;
+import dev.verity.sdk.api.EventProofView;
 import dev.verity.sdk.api.EventView;
 import dev.verity.sdk.api.JobView;
 import dev.verity.sdk.api.ModelView;
 import dev.verity.sdk.api.NodeView;
+import dev.verity.sdk.api.StateProofView;
 import dev.verity.sdk.api.StatusView;
 import dev.verity.sdk.api.SubmitRequest;
 import dev.verity.sdk.api.SupplyView;
@@ -345,6 +347,43 @@ public final class VerityClient implements AutoCloseable {
 
     public BlockView latestBlock() {
         return get("/v1/blocks/latest", BlockView.class);
+    }
+
+    /**
+     * An account's row proven against the head block's state root, or its absence (an account that never held funds
+     * has no row). Check it offline with {@link dev.verity.sdk.proof.ProofVerifier#account}.
+     */
+    public StateProofView accountProof(PublicKey account) {
+        return get("/v1/accounts/" + account.hex() + "/proof", StateProofView.class);
+    }
+
+    /** A node's row proven against the head block's state root, or its absence ({@link dev.verity.sdk.proof.ProofVerifier#node}). */
+    public StateProofView nodeProof(PublicKey node) {
+        return get("/v1/nodes/" + node.hex() + "/proof", StateProofView.class);
+    }
+
+    /** A model's row proven against the head block's state root, or its absence ({@link dev.verity.sdk.proof.ProofVerifier#model}). */
+    public StateProofView modelProof(Hash model) {
+        return get("/v1/models/" + model.hex() + "/proof", StateProofView.class);
+    }
+
+    /**
+     * A live job's row proven against the head block's state root, or its absence: a job that finished (settled,
+     * expired, cancelled or failed) has left the live state and proves absent; its events prove what happened
+     * ({@link #eventProof}). Check it with {@link dev.verity.sdk.proof.ProofVerifier#job}.
+     */
+    public StateProofView jobProof(Hash job) {
+        return get("/v1/jobs/" + job.hex() + "/proof", StateProofView.class);
+    }
+
+    /**
+     * Event {@code index} (from 0) of the block at {@code height} proven against the block's events root. Check it with
+     * {@link dev.verity.sdk.proof.ProofVerifier#event}.
+     *
+     * @throws VerityApiException NOT_FOUND when there is no such block, or the block has no event at that index
+     */
+    public EventProofView eventProof(long height, int index) {
+        return get("/v1/blocks/" + height + "/events/" + index + "/proof", EventProofView.class);
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.verity.core.Merkle;
 import dev.verity.core.Sha256;
 import dev.verity.core.Signature;
 import dev.verity.ledger.event.LedgerEvent;
+import dev.verity.protocol.block.BlockHeader;
 import dev.verity.protocol.tx.SignedTransaction;
 import dev.verity.protocol.tx.TransactionCodec;
 import java.security.MessageDigest;

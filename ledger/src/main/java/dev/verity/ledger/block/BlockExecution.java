@@ -6,6 +6,7 @@ import dev.verity.ledger.BlockContext;
 import dev.verity.ledger.Ledger;
 import dev.verity.ledger.TransactionRejectedException;
 import dev.verity.ledger.event.LedgerEvent;
+import dev.verity.protocol.block.BlockHeader;
 import dev.verity.protocol.tx.SignedTransaction;
 import java.util.ArrayList;
 import java.util.List;

@@ -9,6 +9,8 @@ import dev.verity.proofs.attestation.Collateral;
 import dev.verity.proofs.attestation.TcbVersion;
 import dev.verity.protocol.Params;
 import dev.verity.protocol.governance.Council;
+import dev.verity.protocol.state.StateProof;
+import dev.verity.protocol.state.StateTable;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -58,38 +60,44 @@ public final class LedgerState {
     /** Storage keys written since the last root, to re-hash into the trie (sorted by key path there). */
     private final LinkedHashSet<ByteKey> unhashed = new LinkedHashSet<>();
 
-    public final Table<String, Params> params = table("params", Codecs.TEXT, Codecs.PARAMS);
-    public final Table<String, Long> globals = table("globals", Codecs.TEXT, Codecs.U64);
-    public final Table<PublicKey, Long> validators = table("validators", Codecs.KEY, Codecs.U64);
-    public final Table<PublicKey, Account> accounts = table("accounts", Codecs.KEY, Codecs.ACCOUNT);
-    public final Table<PublicKey, NodeRecord> nodes = table("nodes", Codecs.KEY, Codecs.NODE);
-    public final Table<Hash, ModelRecord> models = table("models", Codecs.HASH, Codecs.MODEL);
-    public final Table<Hash, JobRecord> jobs = table("jobs", Codecs.HASH, Codecs.JOB);
-    public final Table<Hash, byte[]> jobInputs = table("jobInputs", Codecs.HASH, Codecs.BLOB);
-    public final Table<Hash, byte[]> jobOutputs = table("jobOutputs", Codecs.HASH, Codecs.BLOB);
-    public final Table<PublicKey, EnclaveRecord> enclaves = table("enclaves", Codecs.KEY, Codecs.ENCLAVE);
-    public final Table<QueueKey, Hash> queue = table("queue", Codecs.QUEUE_KEY, Codecs.HASH);
-    public final Table<DeadlineKey, Long> deadlines = table("deadlines", Codecs.DEADLINE, Codecs.U64);
-    public final Table<Hash, Collateral> collateral = table("collateral", Codecs.HASH, Codecs.COLLATERAL);
+    public final Table<String, Params> params = table(StateTable.PARAMS, Codecs.TEXT, Codecs.PARAMS);
+    public final Table<String, Long> globals = table(StateTable.GLOBALS, Codecs.TEXT, Codecs.U64);
+    public final Table<PublicKey, Long> validators = table(StateTable.VALIDATORS, Codecs.KEY, Codecs.U64);
+    public final Table<PublicKey, Account> accounts = table(StateTable.ACCOUNTS, Codecs.KEY, Codecs.ACCOUNT);
+    public final Table<PublicKey, NodeRecord> nodes = table(StateTable.NODES, Codecs.KEY, Codecs.NODE);
+    public final Table<Hash, ModelRecord> models = table(StateTable.MODELS, Codecs.HASH, Codecs.MODEL);
+    public final Table<Hash, JobRecord> jobs = table(StateTable.JOBS, Codecs.HASH, Codecs.JOB);
+    public final Table<Hash, byte[]> jobInputs = table(StateTable.JOB_INPUTS, Codecs.HASH, Codecs.BLOB);
+    public final Table<Hash, byte[]> jobOutputs = table(StateTable.JOB_OUTPUTS, Codecs.HASH, Codecs.BLOB);
+    public final Table<PublicKey, EnclaveRecord> enclaves = table(StateTable.ENCLAVES, Codecs.KEY, Codecs.ENCLAVE);
+    public final Table<QueueKey, Hash> queue = table(StateTable.QUEUE, Codecs.QUEUE_KEY, Codecs.HASH);
+    public final Table<DeadlineKey, Long> deadlines = table(StateTable.DEADLINES, Codecs.DEADLINE, Codecs.U64);
+    public final Table<Hash, Collateral> collateral = table(StateTable.COLLATERAL, Codecs.HASH, Codecs.COLLATERAL);
     public final Table<MeasurementKey, String> approvedMeasurements =
-            table("approvedMeasurements", Codecs.MEASUREMENT_KEY, Codecs.TEXT);
-    public final Table<Hash, RevocationRecord> revocations = table("revocations", Codecs.HASH, Codecs.REVOCATION);
+            table(StateTable.APPROVED_MEASUREMENTS, Codecs.MEASUREMENT_KEY, Codecs.TEXT);
+    public final Table<Hash, RevocationRecord> revocations = table(StateTable.REVOCATIONS, Codecs.HASH, Codecs.REVOCATION);
     /** Keyed by {@link dev.verity.proofs.attestation.TeeType#code()}. */
-    public final Table<Long, TcbVersion> minimumTcbs = table("minimumTcbs", Codecs.U64, Codecs.TCB);
-    public final Table<String, Council> council = table("council", Codecs.TEXT, Codecs.COUNCIL);
+    public final Table<Long, TcbVersion> minimumTcbs = table(StateTable.MINIMUM_TCBS, Codecs.U64, Codecs.TCB);
+    public final Table<String, Council> council = table(StateTable.COUNCIL, Codecs.TEXT, Codecs.COUNCIL);
     /** Integer programs of models that may be served in the provable modes, by model id. */
-    public final Table<Hash, ProgramRecord> programs = table("programs", Codecs.HASH, VerificationCodecs.PROGRAM);
+    public final Table<Hash, ProgramRecord> programs = table(StateTable.PROGRAMS, Codecs.HASH, VerificationCodecs.PROGRAM);
     /** Provable results waiting for their window, audit or dispute, by job. */
-    public final Table<Hash, ResultClaim> claims = table("claims", Codecs.HASH, VerificationCodecs.CLAIM);
+    public final Table<Hash, ResultClaim> claims = table(StateTable.CLAIMS, Codecs.HASH, VerificationCodecs.CLAIM);
     /** Running bisection games, by job. */
-    public final Table<Hash, DisputeRecord> disputes = table("disputes", Codecs.HASH, VerificationCodecs.DISPUTE);
+    public final Table<Hash, DisputeRecord> disputes = table(StateTable.DISPUTES, Codecs.HASH, VerificationCodecs.DISPUTE);
     /** Deadlines of claims and disputes, looked at the end of the block of their height. */
-    public final Table<TimerKey, Long> verificationTimers = table("verificationTimers", VerificationCodecs.TIMER, Codecs.U64);
+    public final Table<TimerKey, Long> verificationTimers =
+            table(StateTable.VERIFICATION_TIMERS, VerificationCodecs.TIMER, Codecs.U64);
     /** Why a FAILED job failed: its node's report, by job. */
-    public final Table<Hash, JobFailure> jobFailures = table("jobFailures", Codecs.HASH, Codecs.JOB_FAILURE);
+    public final Table<Hash, JobFailure> jobFailures = table(StateTable.JOB_FAILURES, Codecs.HASH, Codecs.JOB_FAILURE);
 
-    private <K extends Comparable<K>, V> Table<K, V> table(String name, Codec<K> k, Codec<V> v) {
-        Table<K, V> t = new Table<>(name, tables.size() + 1, k, v, this);
+    private <K extends Comparable<K>, V> Table<K, V> table(StateTable id, Codec<K> k, Codec<V> v) {
+        if (id.id() != tables.size() + 1) {
+            // tableOf finds a table by its id's position: declare them in id order.
+            throw new IllegalStateException("table " + id.tableName() + " has id " + id.id() + " but is declared "
+                    + (tables.size() + 1) + "th");
+        }
+        Table<K, V> t = new Table<>(id, k, v, this);
         tables.add(t);
         return t;
     }

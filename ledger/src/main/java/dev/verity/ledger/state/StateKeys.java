@@ -4,8 +4,8 @@ import dev.verity.core.ByteKey;
 import java.util.Arrays;
 
 /**
- * The storage key space: byte 0 names a table (1 to 239, see {@link LedgerState}) or the state trie's nodes
- * ({@value #TRIE_NAMESPACE}); the rest is the encoded key, or the trie node's position.
+ * The storage key space: byte 0 names a table (1 to 239, see {@link dev.verity.protocol.state.StateTable}) or the
+ * state trie's nodes ({@value #TRIE_NAMESPACE}); the rest is the encoded key, or the trie node's position.
  */
 public final class StateKeys {
     /** First byte of every stored trie node. */

@@ -2,7 +2,7 @@ package dev.verity.ledger.state;
 
 import dev.verity.core.ByteKey;
 import dev.verity.core.Decoder;
-import dev.verity.core.Encoder;
+import dev.verity.protocol.state.StateTable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +20,7 @@ public final class Table<K, V> {
     /** How many committed rows one backend read brings while iterating. */
     private static final int CHUNK = 256;
 
+    private final StateTable table;
     private final String name;
     private final int id;
     private final Codec<K> keyCodec;
@@ -58,12 +59,13 @@ public final class Table<K, V> {
         }
     }
 
-    Table(String name, int id, Codec<K> keyCodec, Codec<V> valueCodec, LedgerState state) {
-        if (id < 1 || id >= StateKeys.TRIE_NAMESPACE) {
-            throw new IllegalArgumentException("table id " + id + " is outside 1.." + (StateKeys.TRIE_NAMESPACE - 1));
+    Table(StateTable table, Codec<K> keyCodec, Codec<V> valueCodec, LedgerState state) {
+        if (table.id() < 1 || table.id() >= StateKeys.TRIE_NAMESPACE) {
+            throw new IllegalArgumentException("table id " + table.id() + " is outside 1.." + (StateKeys.TRIE_NAMESPACE - 1));
         }
-        this.name = name;
-        this.id = id;
+        this.table = table;
+        this.name = table.tableName();
+        this.id = table.id();
         this.keyCodec = keyCodec;
         this.valueCodec = valueCodec;
         this.state = state;
@@ -238,12 +240,9 @@ public final class Table<K, V> {
         return n[0];
     }
 
-    /** Storage key: table id byte followed by the encoded key. */
+    /** Storage key: table id byte followed by the encoded key ({@link StateTable#rowKey}, which clients use too). */
     public ByteKey storageKey(K key) {
-        Encoder e = new Encoder(40);
-        e.u8(id);
-        keyCodec.write(e, key);
-        return ByteKey.wrap(e.toByteArray());
+        return ByteKey.wrap(table.rowKey(e -> keyCodec.write(e, key)));
     }
 
     private K decodeKey(ByteKey sk) {

@@ -53,6 +53,21 @@ final class RequestParams {
         }
     }
 
+    /** A whole number of at least {@code min} in the path, described as {@code what} when it is not one. */
+    static long pathLong(Context ctx, String name, long min, String what) {
+        String v = ctx.pathParam(name);
+        try {
+            long n = Long.parseLong(v);
+            if (n < min) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("path parameter '" + name + "' must be " + what + " (a whole number >= " + min
+                    + "), got '" + shorten(v) + "'");
+        }
+    }
+
     /** {@code limit}: 1 to {@value #MAX_LIMIT}, default {@value #DEFAULT_LIMIT}. */
     static int limit(Context ctx) {
         String v = query(ctx, "limit");

@@ -1,6 +1,7 @@
 package dev.verity.validator.chain;
 
 import dev.verity.core.ByteKey;
+import dev.verity.core.Decoder;
 import dev.verity.core.Hash;
 import dev.verity.core.PrivateKey;
 import dev.verity.ledger.BlockContext;
@@ -17,6 +18,7 @@ import dev.verity.ledger.state.Codecs;
 import dev.verity.ledger.state.CorruptStateException;
 import dev.verity.ledger.state.LedgerState;
 import dev.verity.ledger.state.RetiredJob;
+import dev.verity.protocol.block.BlockHeader;
 import dev.verity.protocol.tx.SignedTransaction;
 import dev.verity.protocol.tx.TransactionCodec;
 import dev.verity.sdk.api.EventView;
@@ -38,6 +40,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -78,6 +81,8 @@ public final class ChainNode implements AutoCloseable {
     private long headHeight;
     private Hash headHash;
     private long headTimestamp;
+    /** The head block's header (null at genesis), for proofs against the state it commits to. */
+    private BlockHeader headHeader;
     private volatile String failure;
     private final List<Consumer<String>> haltListeners = new CopyOnWriteArrayList<>();
 
@@ -165,6 +170,7 @@ public final class ChainNode implements AutoCloseable {
             Block head = readBlock(config, store, node.headHeight);
             node.headHash = head.hash();
             node.headTimestamp = head.header().timestampMillis();
+            node.headHeader = head.header();
             Hash root = state.root();
             if (!root.equals(head.header().stateRoot())) {
                 throw new IllegalStateException("data directory " + config.dataDir() + ": stored state root " + root.hex()
@@ -437,6 +443,7 @@ public final class ChainNode implements AutoCloseable {
                     mempool.removeAll(done);
                     headHeight = block.height();
                     headHash = block.hash();
+                    headHeader = block.header();
                     headTimestamp = ctx.timestampMillis();
                 }
             }
@@ -469,6 +476,23 @@ public final class ChainNode implements AutoCloseable {
         try {
             requireRunning();
             return query.apply(ledger.state());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Runs a query on the current state and the header of the head block, whose state root commits to that state,
+     * under one hold of the chain lock, so a block committing meanwhile cannot pair one block's header with another's
+     * state. The header is null at genesis (no block yet).
+     *
+     * @throws NodeHaltedException once the node halted
+     */
+    public <T> T readAtHead(BiFunction<BlockHeader, LedgerState, T> query) {
+        lock.lock();
+        try {
+            requireRunning();
+            return query.apply(headHeader, ledger.state());
         } finally {
             lock.unlock();
         }
@@ -522,6 +546,19 @@ public final class ChainNode implements AutoCloseable {
             return Optional.empty();
         }
         return store.block(height).map(Block::decode);
+    }
+
+    /** The header of the block at {@code height}, decoded without its transactions; empty when there is none. */
+    public Optional<BlockHeader> blockHeader(long height) {
+        if (height < 1) {
+            return Optional.empty();
+        }
+        return store.block(height).map(bytes -> BlockHeader.decode(new Decoder(bytes)));
+    }
+
+    /** The encoded events of the block at {@code height}, in order: the leaves of its events root. */
+    public List<byte[]> blockEvents(long height) {
+        return store.events(height).stream().map(StoredEvents::eventBytes).toList();
     }
 
     /**

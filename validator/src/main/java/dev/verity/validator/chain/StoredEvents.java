@@ -43,6 +43,15 @@ public final class StoredEvents {
         return new EventWrite(bytes, subjects);
     }
 
+    /** The encoded event inside a stored one: the bytes its block's events root has a leaf for. */
+    static byte[] eventBytes(byte[] stored) {
+        Decoder d = new Decoder(stored);
+        d.u64("height");
+        d.u32("index");
+        d.u64("timestamp");
+        return d.fixed(d.remaining(), "event");
+    }
+
     public static EventView view(byte[] stored) {
         Decoder d = new Decoder(stored);
         long height = d.u64("height");

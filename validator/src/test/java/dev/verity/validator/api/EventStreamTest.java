@@ -175,9 +175,10 @@ class EventStreamTest {
             List<String> paths = new ArrayList<>();
             doc.get("paths").fieldNames().forEachRemaining(paths::add);
             assertThat(paths).containsExactlyInAnyOrder("/v1/transactions", "/v1/transactions/{hash}", "/v1/status", "/v1/params", "/v1/supply",
-                    "/v1/accounts/{id}", "/v1/nodes", "/v1/nodes/{id}", "/v1/models", "/v1/models/{id}", "/v1/models/{id}/file", "/v1/models/{id}/companions",
+                    "/v1/accounts/{id}", "/v1/accounts/{id}/proof", "/v1/nodes", "/v1/nodes/{id}", "/v1/nodes/{id}/proof",
+                    "/v1/models", "/v1/models/{id}", "/v1/models/{id}/proof", "/v1/models/{id}/file", "/v1/models/{id}/companions",
                     "/v1/models/{id}/companions/{name}", "/v1/jobs",
-                    "/v1/jobs/{id}", "/v1/claims", "/v1/disputes", "/v1/disputes/{id}", "/v1/tee", "/v1/blocks/latest", "/v1/blocks/{height}", "/v1/events", "/v1/events/stream",
+                    "/v1/jobs/{id}", "/v1/jobs/{id}/proof", "/v1/claims", "/v1/disputes", "/v1/disputes/{id}", "/v1/tee", "/v1/blocks/latest", "/v1/blocks/{height}", "/v1/blocks/{height}/events/{index}/proof", "/v1/events", "/v1/events/stream",
                     "/openapi.json", "/healthz", "/readyz", "/metrics");
             doc.get("paths").forEach(item -> item.forEach(op -> {
                 assertThat(op.has("operationId")).isTrue();
@@ -190,6 +191,7 @@ class EventStreamTest {
                     dev.verity.sdk.api.JobView.class, dev.verity.sdk.api.JobView.FailureView.class,
                     dev.verity.sdk.api.InputSchemaView.class, dev.verity.sdk.api.ProgramView.class, dev.verity.sdk.api.ClaimView.class,
                     dev.verity.sdk.api.DisputeView.class, dev.verity.sdk.api.BlockView.class, dev.verity.sdk.api.EventView.class,
+                    dev.verity.sdk.api.HeaderView.class, dev.verity.sdk.api.StateProofView.class, dev.verity.sdk.api.EventProofView.class,
                     dev.verity.sdk.api.TransactionReceipt.class, dev.verity.sdk.api.StatusView.class, dev.verity.sdk.api.SupplyView.class,
                     dev.verity.sdk.api.ApiError.class, dev.verity.sdk.api.SubmitRequest.class,
                     dev.verity.sdk.api.TeePolicyView.class, dev.verity.sdk.api.TeePolicyView.CouncilView.class,

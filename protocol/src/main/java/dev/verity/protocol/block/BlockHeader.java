@@ -1,4 +1,4 @@
-package dev.verity.ledger.block;
+package dev.verity.protocol.block;
 
 import dev.verity.core.Bytes;
 import dev.verity.core.Decoder;
@@ -10,7 +10,8 @@ import dev.verity.core.Sha256;
 /**
  * A block header. The block hash is SHA-256 of its encoding; the producer signs
  * {@code "verity-block-v1" || blockHash}. {@code stateRoot} commits to the state after the block,
- * {@code eventsRoot} to the events it emitted, {@code transactionsRoot} to its transactions.
+ * {@code eventsRoot} to the events it emitted, {@code transactionsRoot} to its transactions. It lives below the
+ * ledger so a client recomputes a block hash (to check a state or event proof) with the ledger's own encoding.
  */
 public record BlockHeader(String chainId, long height, Hash previousHash, long timestampMillis, Hash transactionsRoot,
                           Hash stateRoot, Hash eventsRoot, PublicKey producer) {
