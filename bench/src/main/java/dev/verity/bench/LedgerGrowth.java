@@ -1,15 +1,10 @@
 package dev.verity.bench;
 
-import dev.verity.core.ByteKey;
 import dev.verity.ledger.Ledger;
 import dev.verity.ledger.block.BlockExecution;
-import dev.verity.ledger.state.Codecs;
 import dev.verity.ledger.state.LedgerState;
-import dev.verity.ledger.state.RetiredJob;
 import dev.verity.protocol.tx.SignedTransaction;
 import dev.verity.validator.chain.SignaturePrecheck;
-import dev.verity.validator.storage.ArchiveWrite;
-import dev.verity.validator.storage.BlockCommit;
 import dev.verity.validator.storage.ChainStore;
 import dev.verity.validator.storage.RocksStateBackend;
 import java.io.IOException;
@@ -17,10 +12,8 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -58,8 +51,8 @@ public final class LedgerGrowth {
         SettlementLoad load = new SettlementLoad(perBlock);
         try (ChainStore store = ChainStore.open(data); SignaturePrecheck signatures = SignaturePrecheck.perProcessor()) {
             LedgerState state = new LedgerState(new RocksStateBackend(store), LedgerState.DEFAULT_CACHE_ROWS);
-            long[] committedHeight = {0};
-            Ledger ledger = load.start(state, l -> commit(store, l, committedHeight, null));
+            StoreCommitter committer = new StoreCommitter(store);
+            Ledger ledger = load.start(state, l -> committer.commit(l, null));
             System.out.printf(Locale.ROOT, "%12s %14s %14s %16s %10s %12s %10s%n", "settled", "transition/s", "with-commit/s",
                     "sequential-cpu/s", "heap-MB", "rocksdb-MB", "block-ms");
             long settled = 0;
@@ -77,7 +70,7 @@ public final class LedgerGrowth {
                 BlockExecution.Produced p = SettlementLoad.expectAllApplied(load.produce(ledger, txs));
                 long t1 = System.nanoTime();
                 sequentialCpuNanos += threads.getCurrentThreadCpuTime() - c0;
-                commit(store, ledger, committedHeight, p);
+                committer.commit(ledger, p);
                 long t2 = System.nanoTime();
                 long n = SettlementLoad.settled(p);
                 settled += n;
@@ -99,23 +92,6 @@ public final class LedgerGrowth {
                 }
             }
         }
-    }
-
-    /** Writes the block's state changes and retired jobs to the store, as a validator commits a block. */
-    private static void commit(ChainStore store, Ledger ledger, long[] height, BlockExecution.Produced p) {
-        TreeMap<ByteKey, byte[]> writes = new TreeMap<>();
-        ledger.state().drainChanges((k, v) -> writes.put(new ByteKey(k), v));
-        List<ArchiveWrite> archive = new ArrayList<>();
-        for (RetiredJob r : ledger.state().drainRetired()) {
-            archive.add(new ArchiveWrite(r.job().id().bytes(), r.job().submittedAt(), Codecs.RETIRED_JOB.encode(r)));
-        }
-        height[0]++;
-        byte[] hash = p == null ? new byte[32] : p.block().hash().bytes();
-        byte[] block = p == null ? new byte[0] : p.block().encode();
-        if (p == null) {
-            hash[0] = (byte) height[0];
-        }
-        store.commitBlock(new BlockCommit(height[0], hash, block, List.of(), writes, List.of(), null, List.of(), archive));
     }
 
     private static long size(Path dir) throws IOException {
