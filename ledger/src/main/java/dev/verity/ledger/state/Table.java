@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * One table of the ledger state. Committed rows live in the {@link StateBackend} (read through a cache of decoded
@@ -27,7 +26,7 @@ public final class Table<K, V> {
     private final Codec<V> valueCodec;
     private final LedgerState state;
     /** Rows written since the last drain, by storage key; a null value is a delete. */
-    private final TreeMap<ByteKey, Row<K, V>> overlay = new TreeMap<>();
+    private final Overlay<Row<K, V>> overlay = new Overlay<>();
 
     /**
      * A written row: its key, and its value or null when deleted. The value is encoded at most once, for the root
@@ -155,7 +154,7 @@ public final class Table<K, V> {
             ByteKey chunkEnd = last ? end : ByteKey.wrap(chunk.get(chunk.size() - 1).key());
             // Overlay rows of the same span, copied so that the visitor may write.
             List<Map.Entry<ByteKey, Row<K, V>>> written = new ArrayList<>(
-                    overlay.subMap(cursor, true, chunkEnd, !last).entrySet());
+                    overlay.sorted().subMap(cursor, true, chunkEnd, !last).entrySet());
             int b = 0;
             int w = 0;
             while (b < chunk.size() || w < written.size()) {
@@ -265,12 +264,12 @@ public final class Table<K, V> {
 
     /** Rows written since the last drain, in key order (value null: deleted). */
     List<Row<K, V>> written() {
-        return new ArrayList<>(overlay.values());
+        return new ArrayList<>(overlay.sorted().values());
     }
 
     /** Hands the overlay to {@code sink} as storage writes, moves its values into the cache and empties it. */
     void drain(StateSink sink) {
-        for (Map.Entry<ByteKey, Row<K, V>> e : overlay.entrySet()) {
+        for (Map.Entry<ByteKey, Row<K, V>> e : overlay.inWriteOrder()) {
             ByteKey sk = e.getKey();
             V v = e.getValue().value();
             sink.write(sk.bytes(), e.getValue().encoded(valueCodec));
