@@ -27,6 +27,9 @@ public final class Table<K, V> {
     private final LedgerState state;
     /** Rows written since the last drain, by storage key; a null value is a delete. */
     private final Overlay<Row<K, V>> overlay = new Overlay<>();
+    /** The key last turned into a storage key, by identity (keys are immutable values), and that storage key. */
+    private K lastKey;
+    private ByteKey lastStorageKey;
 
     /**
      * A written row: its key, and its value or null when deleted. The value is encoded at most once, for the root
@@ -241,7 +244,14 @@ public final class Table<K, V> {
 
     /** Storage key: table id byte followed by the encoded key ({@link StateTable#rowKey}, which clients use too). */
     public ByteKey storageKey(K key) {
-        return ByteKey.wrap(table.rowKey(e -> keyCodec.write(e, key)));
+        // The rules look one row up several times in a row (contains, get, put) with the same key object.
+        if (key == lastKey) {
+            return lastStorageKey;
+        }
+        ByteKey sk = ByteKey.wrap(table.rowKey(e -> keyCodec.write(e, key)));
+        lastKey = key;
+        lastStorageKey = sk;
+        return sk;
     }
 
     private K decodeKey(ByteKey sk) {
