@@ -13,6 +13,9 @@ import java.util.Objects;
  * computed once.
  */
 public final class ByteKey implements Comparable<ByteKey> {
+    /** Keys at least this long are hashed by {@link Arrays#hashCode(byte[])}. */
+    private static final int LONG_KEY = 24;
+
     private final byte[] bytes;
     private int hash;
 
@@ -59,15 +62,16 @@ public final class ByteKey implements Comparable<ByteKey> {
     }
 
     /**
-     * Four bytes at a time, each word multiplied in (as Murmur3 does), then mixed. Not {@link Arrays#hashCode(byte[])}:
-     * its base 31 makes short keys that differ by 1 in one byte and by -31 in the next collide exactly, and trie
-     * positions (a depth and a few prefix bytes) do, which turned hash map lookups into tree searches.
+     * Long keys (a table id and a hash or an id, mostly) end in bytes that are as good as random, so the JDK's fast
+     * {@link Arrays#hashCode(byte[])} serves. Short ones are mixed four bytes at a time, as Murmur3 does: base 31 makes
+     * short keys that differ by 1 in one byte and by -31 in the next collide exactly, and trie positions (a depth and a
+     * few prefix bytes) do, which turned hash map lookups into tree searches.
      */
     @Override
     public int hashCode() {
         int h = hash;
         if (h == 0) {
-            h = mix(bytes);
+            h = bytes.length >= LONG_KEY ? Arrays.hashCode(bytes) : mix(bytes);
             hash = h;
         }
         return h;

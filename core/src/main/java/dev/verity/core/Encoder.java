@@ -1,5 +1,6 @@
 package dev.verity.core;
 
+import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.BiConsumer;
@@ -107,6 +108,17 @@ public final class Encoder {
 
     public int size() {
         return size;
+    }
+
+    /** Forgets what was written, keeping the buffer, so one encoder serves many short encodings in a row. */
+    public Encoder reset() {
+        size = 0;
+        return this;
+    }
+
+    /** Feeds the bytes written so far to {@code md}, without copying them out. */
+    public void digestInto(MessageDigest md) {
+        md.update(buf, 0, size);
     }
 
     /** The bytes written so far. An exactly full buffer is handed out as is: any later write moves to a new one. */

@@ -31,6 +31,13 @@ public final class Merkle {
         return Sha256.finish(md);
     }
 
+    /** The leaf hash of what {@code encoded} holds, with a digest the caller reuses. */
+    public static Hash leaf(MessageDigest md, Encoder encoded) {
+        md.update((byte) 0x00);
+        encoded.digestInto(md);
+        return Sha256.finish(md);
+    }
+
     public static Hash inner(Hash left, Hash right) {
         byte[] b = new byte[1 + 2 * Hash.LENGTH];
         b[0] = 0x01;

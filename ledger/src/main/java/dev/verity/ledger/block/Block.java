@@ -63,8 +63,10 @@ public record Block(BlockHeader header, List<SignedTransaction> transactions, Si
     public static Hash eventsRoot(List<LedgerEvent> events) {
         List<Hash> leaves = new ArrayList<>(events.size());
         MessageDigest md = Sha256.newDigest();
+        Encoder e = new Encoder(256);
         for (LedgerEvent ev : events) {
-            leaves.add(Merkle.leaf(md, ev.encode()));
+            ev.encode(e.reset());
+            leaves.add(Merkle.leaf(md, e));
         }
         return Merkle.root(leaves);
     }

@@ -28,6 +28,12 @@ public record LedgerEvent(EventType type, Hash job, PublicKey node, PublicKey ac
 
     public byte[] encode() {
         Encoder e = new Encoder(256);
+        encode(e);
+        return e.toByteArray();
+    }
+
+    /** Appends this event's encoding to {@code e}. */
+    public void encode(Encoder e) {
         e.u8(type.code());
         e.bool(job != null);
         if (job != null) {
@@ -43,7 +49,6 @@ public record LedgerEvent(EventType type, Hash job, PublicKey node, PublicKey ac
         }
         e.u64(amount).string(reason);
         e.u8(mode == null ? NO_MODE : mode.code());
-        return e.toByteArray();
     }
 
     public static LedgerEvent decode(byte[] bytes) {
