@@ -13,6 +13,8 @@ import java.util.function.BiConsumer;
 public final class Encoder {
     private byte[] buf;
     private int size;
+    /** The buffer itself was returned by {@link #toByteArray}: it must never be written again. */
+    private boolean handedOut;
 
     public Encoder() {
         this(64);
@@ -112,6 +114,10 @@ public final class Encoder {
 
     /** Forgets what was written, keeping the buffer, so one encoder serves many short encodings in a row. */
     public Encoder reset() {
+        if (handedOut) {
+            buf = new byte[buf.length];
+            handedOut = false;
+        }
         size = 0;
         return this;
     }
@@ -121,8 +127,13 @@ public final class Encoder {
         md.update(buf, 0, size);
     }
 
-    /** The bytes written so far. An exactly full buffer is handed out as is: any later write moves to a new one. */
+    /** The bytes written so far. An exactly full buffer is handed out as is: a later write grows into a new one, and
+     * {@link #reset} starts a new one. */
     public byte[] toByteArray() {
-        return size == buf.length ? buf : Arrays.copyOf(buf, size);
+        if (size == buf.length) {
+            handedOut = true;
+            return buf;
+        }
+        return Arrays.copyOf(buf, size);
     }
 }
