@@ -22,6 +22,7 @@ import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompactRangeOptions;
 import org.rocksdb.DBOptions;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -99,6 +100,9 @@ public final class ChainStore implements AutoCloseable {
      * rule; the bound keeps a commit's work small whatever happened before (a larger backlog is pruned by {@link #retain}).
      */
     static final int MAX_PRUNED_HEIGHTS_PER_COMMIT = 4;
+
+    /** Bound on the write-ahead log: past it the tables that hold the oldest log's writes are flushed. */
+    static final long MAX_TOTAL_WAL_BYTES = 128L << 20;
 
     /** Heights pruned per synced batch when {@link #retain} works off a backlog. */
     static final int PRUNE_BATCH_HEIGHTS = 256;
@@ -243,6 +247,9 @@ public final class ChainStore implements AutoCloseable {
                 .setCreateIfMissing(true)
                 .setCreateMissingColumnFamilies(true)
                 .setKeepLogFileNum(5)
+                // A log file is deleted once every table it holds writes of is flushed; without a bound the rarely
+                // written tables keep old logs, and the store grows by gigabytes however much a pruned node deletes.
+                .setMaxTotalWalSize(MAX_TOTAL_WAL_BYTES)
                 .setWalRecoveryMode(recovery);
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
         descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
@@ -441,10 +448,8 @@ public final class ChainStore implements AutoCloseable {
             }
             from = to;
         }
-        for (ColumnFamilyHandle table : List.of(blocks, blockHashes, transactions, events, eventIndex, jobArchive,
-                jobsBySubmit, jobsByFinish, refusals, refusalOrder)) {
-            db.compactRange(table);
-        }
+        compact(List.of(blocks, blockHashes, transactions, events, eventIndex, jobArchive, jobsBySubmit, jobsByFinish,
+                refusals, refusalOrder));
         LOG.info("pruned {} rows of history in {}; it keeps heights {} to {}", rows, dataDir, target, headHeight);
     }
 
@@ -471,6 +476,24 @@ public final class ChainStore implements AutoCloseable {
             }
         } finally {
             batch.close();
+        }
+    }
+
+    /** Compacts every table, so that deleted rows leave the disk now: for tools and measurements (it rewrites the store). */
+    public void compact() {
+        write("compact", () -> {
+            compact(handles);
+            return null;
+        });
+    }
+
+    /** Compacts down to the last level, which drops deleted rows with their tombstones. */
+    private void compact(List<ColumnFamilyHandle> tables) throws RocksDBException {
+        try (CompactRangeOptions options = new CompactRangeOptions()
+                .setBottommostLevelCompaction(CompactRangeOptions.BottommostLevelCompaction.kForceOptimized)) {
+            for (ColumnFamilyHandle table : tables) {
+                db.compactRange(table, null, null, options);
+            }
         }
     }
 
