@@ -114,20 +114,15 @@ public final class ChainNode implements AutoCloseable {
                                  StoreFaults faults) {
         ChainStore store = ChainStore.open(config.dataDir(), ChainStore.DEFAULT_MAX_REFUSALS, acceptWalLoss, faults);
         try {
-            retain(config, store);
             Optional<byte[]> stored = store.meta(ChainStore.META_GENESIS);
-            ChainNode node;
-            if (stored.isEmpty()) {
-                node = startFresh(config, store, genesis, validatorKey);
-            } else {
-                Genesis g = Genesis.decode(stored.get());
-                if (genesis != null && !g.hash().equals(genesis.hash())) {
-                    throw new IllegalStateException("data directory " + config.dataDir() + " belongs to another chain (genesis "
-                            + g.hash().hex() + ")");
-                }
-                node = restore(config, store, g, validatorKey);
+            Genesis g = stored.map(Genesis::decode).orElse(null);
+            if (g != null && genesis != null && !g.hash().equals(genesis.hash())) {
+                throw new IllegalStateException("data directory " + config.dataDir() + " belongs to another chain (genesis "
+                        + g.hash().hex() + ")");
             }
-            return node;
+            // Only once the directory is known to hold this chain: turning it pruned deletes history.
+            retain(config, store);
+            return g == null ? startFresh(config, store, genesis, validatorKey) : restore(config, store, g, validatorKey);
         } catch (RuntimeException e) {
             store.close();
             throw e;

@@ -172,6 +172,24 @@ class PrunedChainTest {
     }
 
     @Test
+    void anotherChainsDirectoryIsRefusedBeforeAnythingIsPruned() {
+        Path data = dir.resolve("other");
+        dev.verity.ledger.Genesis other = dev.verity.testkit.TestGenesis.chain("another-chain")
+                .validator(ChainTraffic.VALIDATOR).build();
+        try (ChainNode node = ChainNode.open(NodeConfig.defaults(data), other, ChainTraffic.VALIDATOR)) {
+            for (int i = 0; i < 10; i++) {
+                node.produceBlock();
+            }
+        }
+        assertThatThrownBy(() -> ChainTraffic.open(data, 2)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("belongs to another chain");
+        try (ChainStore store = ChainStore.open(data)) {
+            assertThat(store.retention()).isEqualTo(new Retention(Retention.ARCHIVE, 0));
+            assertThat(store.block(1)).isPresent();
+        }
+    }
+
+    @Test
     void aPrunedNodeThatPrunedNothingYetIsReplayedInFull() {
         Path data = dir.resolve("young");
         try (ChainNode node = ChainTraffic.open(data, 100)) {
