@@ -19,6 +19,9 @@ final class ChainCommand extends GroupCommand {
     @Command(name = "verify", mixinStandardHelpOptions = true,
             description = {"Re-execute a stored chain from genesis and check it.", "",
                 "Checks every block's signature, links and state root, then compares the stored state with the replay. "
+                        + "A pruned validator's store cannot be replayed (its first blocks are gone): it checks the kept "
+                        + "blocks' links, signatures, transactions and events, and that the stored state is the head "
+                        + "block's, and says what it could not check. "
                         + "The node must be stopped. DIR is a node's data directory, or a devnet directory (whose chain is "
                         + "in DIR/chain). Exit 1 on a problem."})
     static final class Verify extends BaseCommand {
@@ -38,10 +41,12 @@ final class ChainCommand extends GroupCommand {
             }
             Map<String, Object> data = Output.object("dataDir", dir.toAbsolutePath().toString(), "blocks", r.blocks(),
                     "transactions", r.transactions(), "stateRoot", r.stateRoot(), "storedStateRoot", r.storedStateRoot(),
-                    "ok", r.ok(), "problem", r.problem());
+                    "history", r.history().mode(), "lowestHeight", r.history().lowestHeight(), "replayed", r.replayed(),
+                    "checked", r.checks(), "notChecked", r.cannotCheck(), "ok", r.ok(), "problem", r.problem());
             if (!out().json()) {
-                out().fields(Output.object("data directory", dir.toAbsolutePath(), "blocks", r.blocks(), "transactions",
-                        r.transactions(), "state root", r.stateRoot()));
+                out().fields(Output.object("data directory", dir.toAbsolutePath(), "history", r.replayed() ? r.history().mode()
+                        : "pruned: blocks below " + r.history().lowestHeight() + " are gone", "blocks", r.blocks(),
+                        "transactions", r.transactions(), "state root", r.stateRoot()));
             }
             if (!r.ok()) {
                 if (!out().json()) {
@@ -52,7 +57,8 @@ final class ChainCommand extends GroupCommand {
             if (out().json()) {
                 out().printJson(data);
             } else {
-                out().line("OK: every block re-executes to its state root and the stored state matches");
+                out().line(r.replayed() ? "OK: every block re-executes to its state root and the stored state matches"
+                        : "OK (pruned store, not replayed): " + r.checks() + ". NOT CHECKED: " + r.cannotCheck() + ".");
             }
             return 0;
         }
@@ -102,9 +108,11 @@ final class ChainCommand extends GroupCommand {
             List<Map<String, Object>> problems = r.problems().stream()
                     .map(p -> Output.object("table", p.table(), "entry", p.entry(), "why", p.why(), "advice", p.advice())).toList();
             Map<String, Object> data = Output.object("dataDir", dir.toAbsolutePath().toString(), "headHeight", r.headHeight(),
-                    "walLossAccepted", r.walLossAccepted(), "fixed", fixed, "problems", problems, "clean", r.clean());
+                    "history", r.history().mode(), "lowestHeight", r.history().lowestHeight(), "walLossAccepted", r.walLossAccepted(), "fixed", fixed, "problems", problems, "clean", r.clean());
             if (!out().json()) {
-                out().fields(Output.object("data directory", dir.toAbsolutePath(), "head height", r.headHeight()));
+                out().fields(Output.object("data directory", dir.toAbsolutePath(), "head height", r.headHeight(), "history",
+                        r.history().archive() ? "archive" : "pruned, keeping the newest " + r.history().retainBlocks()
+                                + " blocks (from height " + r.history().lowestHeight() + ")"));
                 for (ChainRepair.Fixed f : r.fixed()) {
                     out().line("FIXED " + f.table() + " " + f.entry() + ": " + f.why());
                 }

@@ -77,6 +77,32 @@ class ValidatorCommandTest {
     }
 
     @Test
+    void retainBlocksIsAtLeastOneAndTheDataDirectoryIsRequired() {
+        CliRun.Result zero = validator("--retain-blocks", "0");
+        assertThat(zero.exitCode()).as(zero.toString()).isEqualTo(2);
+        assertThat(zero.err()).contains("--retain-blocks must be at least 1");
+        CliRun.Result noDir = run("validator", "--key", dir.resolve("missing.key").toString());
+        assertThat(noDir.exitCode()).as(noDir.toString()).isEqualTo(2);
+        assertThat(noDir.err()).contains("--data-dir");
+    }
+
+    @Test
+    void aConfigFileMakesAPrunedValidatorAndTheStartupSaysSo() throws Exception {
+        startAndStop("--port", "0"); // writes the key and the genesis, and starts the chain as an archive
+        Path config = dir.resolve("validator.conf");
+        Files.writeString(config, String.join("\n", "# a pruned validator", "data-dir = data2", "key = validator.key",
+                "genesis = genesis.bin", "port = 0", "retain-blocks = 50", ""));
+        JsonNode started = new ObjectMapper().readTree(untilServing("validator", "--config", config.toString(), "--json")[0]);
+        assertThat(started.get("history").asText()).isEqualTo("pruned");
+        assertThat(started.get("retainBlocks").asLong()).isEqualTo(50);
+        assertThat(started.get("dataDir").asText()).endsWith("data2");
+
+        JsonNode archive = new ObjectMapper().readTree(startAndStop("--port", "0")[0]);
+        assertThat(archive.get("history").asText()).isEqualTo("archive");
+        assertThat(archive.get("retainBlocks").asLong()).isZero();
+    }
+
+    @Test
     void listenAddressesParse() {
         assertThat(ApiServerConfig.parseListen("127.0.0.1:8645")).isEqualTo(new ApiServerConfig.ListenAddress("127.0.0.1", 8645));
         assertThat(ApiServerConfig.parseListen("0.0.0.0:0").isLoopback()).isFalse();
@@ -97,13 +123,18 @@ class ValidatorCommandTest {
             Genesis genesis = TestGenesis.chain("verity-validator-command").at(System.currentTimeMillis()).validator(VALIDATOR).build();
             Files.write(dir.resolve("genesis.bin"), genesis.encode());
         }
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
         String[] base = {"validator", "--data-dir", dir.resolve("data").toString(), "--key", key.toString(), "--genesis",
             dir.resolve("genesis.bin").toString(), "--json"};
         String[] args = new String[base.length + listenArgs.length];
         System.arraycopy(base, 0, args, 0, base.length);
         System.arraycopy(listenArgs, 0, args, base.length, listenArgs.length);
+        return untilServing(args);
+    }
+
+    /** Runs the command with {@code args} (which include --json) until it serves the API; returns stdout and stderr. */
+    private String[] untilServing(String... args) throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
         int[] exit = {-1};
         Thread t = Thread.ofPlatform().start(() -> {
             try (PrintWriter o = new PrintWriter(out, true); PrintWriter e = new PrintWriter(err, true)) {

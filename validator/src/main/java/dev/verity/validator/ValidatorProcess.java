@@ -12,6 +12,7 @@ import dev.verity.validator.chain.NodeConfig;
 import dev.verity.validator.consensus.SingleValidatorConsensus;
 import dev.verity.validator.metrics.ValidatorMetrics;
 import dev.verity.validator.storage.DiskFull;
+import dev.verity.validator.storage.Retention;
 import dev.verity.validator.storage.StoreFaults;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,9 +24,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A validator node as its own process: {@code --data-dir DIR --key FILE [--genesis FILE]
- * [--port P | --listen HOST:PORT] [--block-interval MS] [--models DIR] [--accept-wal-loss]}. The API listens on
- * 127.0.0.1 unless {@code --listen} names another address; {@code --models} is a model store whose files it serves by
- * hash. Prints {@code VERITY-NODE READY port=P} once it serves the API. Used by multi-process tests and by
+ * [--port P | --listen HOST:PORT] [--block-interval MS] [--models DIR] [--retain-blocks N] [--accept-wal-loss]}. The
+ * API listens on 127.0.0.1 unless {@code --listen} names another address; {@code --models} is a model store whose files
+ * it serves by hash; {@code --retain-blocks N} makes it a pruned validator that keeps the newest N blocks (without it,
+ * an archive that keeps every block). Prints {@code VERITY-NODE READY port=P} once it serves the API. Used by multi-process tests and by
  * {@code verity validator}.
  *
  * <p>Fail-stop: when the chain halts after a storage failure the process logs the cause and exits with
@@ -75,8 +77,17 @@ public final class ValidatorProcess implements AutoCloseable {
      */
     public ValidatorProcess(Path dataDir, PrivateKey key, Genesis genesis, ApiServerConfig apiConfig, long blockIntervalMillis,
                             Path modelDir, boolean acceptWalLoss) {
-        chain = ChainNode.open(NodeConfig.defaults(dataDir).withBlockInterval(blockIntervalMillis), genesis, key,
-                acceptWalLoss, storeFaults());
+        this(dataDir, key, genesis, apiConfig, blockIntervalMillis, modelDir, acceptWalLoss, Retention.ARCHIVE);
+    }
+
+    /**
+     * As above, keeping the newest {@code retainBlocks} blocks (a pruned validator), or every block with
+     * {@link Retention#ARCHIVE}. A data directory that was pruned refuses to start as an archive.
+     */
+    public ValidatorProcess(Path dataDir, PrivateKey key, Genesis genesis, ApiServerConfig apiConfig, long blockIntervalMillis,
+                            Path modelDir, boolean acceptWalLoss, long retainBlocks) {
+        chain = ChainNode.open(NodeConfig.defaults(dataDir).withBlockInterval(blockIntervalMillis).withRetainBlocks(retainBlocks),
+                genesis, key, acceptWalLoss, storeFaults());
         try {
             consensus = new SingleValidatorConsensus(chain, blockIntervalMillis);
             chain.onHalt(reason -> exit(EXIT_STORAGE_FAILED, "the validator stopped after a storage failure: " + reason
@@ -171,6 +182,7 @@ public final class ValidatorProcess implements AutoCloseable {
         long interval = 500;
         boolean acceptWalLoss = false;
         Path models = null;
+        long retainBlocks = Retention.ARCHIVE;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--accept-wal-loss")) {
                 acceptWalLoss = true;
@@ -185,20 +197,27 @@ public final class ValidatorProcess implements AutoCloseable {
                 case "--listen" -> listen = ApiServerConfig.parseListen(value);
                 case "--block-interval" -> interval = Long.parseLong(value);
                 case "--models" -> models = Path.of(value);
+                case "--retain-blocks" -> {
+                    retainBlocks = Long.parseLong(value);
+                    if (retainBlocks < 1) {
+                        throw new IllegalArgumentException("--retain-blocks must be at least 1, got " + value);
+                    }
+                }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
             i++;
         }
         if (dataDir == null || keyFile == null) {
             throw new IllegalArgumentException("usage: --data-dir DIR --key FILE [--genesis FILE] [--port P | --listen HOST:PORT]"
-                    + " [--block-interval MS] [--models DIR] [--accept-wal-loss]");
+                    + " [--block-interval MS] [--models DIR] [--retain-blocks N] [--accept-wal-loss]");
         }
         ValidatorProcess node;
         try {
             Genesis genesis = genesisFile == null ? null : Genesis.decode(Files.readAllBytes(genesisFile));
             ApiServerConfig apiConfig = listen == null ? ApiServerConfig.loopback(port)
                     : ApiServerConfig.listen(listen.host(), listen.port());
-            node = new ValidatorProcess(dataDir, KeyFiles.load(keyFile), genesis, apiConfig, interval, models, acceptWalLoss);
+            node = new ValidatorProcess(dataDir, KeyFiles.load(keyFile), genesis, apiConfig, interval, models, acceptWalLoss,
+                    retainBlocks);
         } catch (RuntimeException e) {
             LOG.error("cannot start the validator", e);
             System.err.println("verity validator: cannot start: " + e.getMessage());

@@ -1,5 +1,11 @@
 package dev.verity.sdk.api;
 
-/** The node's chain head; {@code basePrice} is the fee market's price for the next block, base units per 10^15 compute units. */
+/**
+ * The node's chain head; {@code basePrice} is the fee market's price for the next block, base units per 10^15 compute
+ * units. {@code history} is {@code archive} (the node keeps every block) or {@code pruned} (it keeps its newest
+ * {@code retainBlocks} blocks, 0 for an archive); {@code lowestHeight} is the lowest height whose blocks, transactions,
+ * events and finished jobs it still serves (0: everything from genesis).
+ */
 public record StatusView(String chainId, long height, String headHash, String stateRoot, long timestampMillis,
-                         int mempoolSize, String validator, String genesisHash, long basePrice) {}
+                         int mempoolSize, String validator, String genesisHash, long basePrice, String history,
+                         long retainBlocks, long lowestHeight) {}

@@ -28,6 +28,7 @@ import dev.verity.sdk.api.SupplyView;
 import dev.verity.sdk.api.TransactionReceipt;
 import dev.verity.service.model.ModelStore;
 import dev.verity.validator.chain.ChainNode;
+import dev.verity.validator.chain.HistoryPrunedException;
 import dev.verity.validator.chain.NodeHaltedException;
 import dev.verity.validator.chain.StoredEvents;
 import dev.verity.validator.chain.Views;
@@ -88,7 +89,8 @@ import org.slf4j.LoggerFactory;
  * under {@code /v1}, a Server-Sent Events stream of ledger events, and the OpenAPI document at
  * {@code /openapi.json}. Every error is an {@link ApiError} JSON body {@code {"code", "message"}}: a
  * transaction the ledger refuses is 400 with the reject code (503 {@code MEMPOOL_FULL} when the
- * mempool is full), an unknown id 404 {@code NOT_FOUND}, a malformed parameter 400
+ * mempool is full), an unknown id 404 {@code NOT_FOUND} (410 {@code PRUNED} on a pruned node when it
+ * may lie in the history it deleted, see {@link HistoryPrunedException}), a malformed parameter 400
  * {@code BAD_REQUEST} naming it, a body over the limit 413 {@code PAYLOAD_TOO_LARGE}, an unknown
  * path 404, a wrong method on a known path 405 {@code METHOD_NOT_ALLOWED}, a URL or headers over the
  * limit 414 {@code URI_TOO_LONG} / 431 {@code HEADERS_TOO_LARGE}, a body that arrives too slowly
@@ -443,6 +445,7 @@ public final class ApiServer implements AutoCloseable {
         Hash hash = RequestParams.pathHash(ctx, "hash", "a transaction hash");
         TransactionReceipt r = chain.receipt(hash);
         if ("UNKNOWN".equals(r.status())) {
+            chain.requireUnpruned("transaction " + hash.hex() + " is not pending, in a kept block or among the kept refusals");
             throw ApiException.notFound("no transaction " + hash.hex() + " is known to this node: it was never submitted here, "
                     + "or it was refused long ago");
         }
@@ -655,6 +658,9 @@ public final class ApiServer implements AutoCloseable {
         if (j.isEmpty()) {
             j = chain.archivedJob(id).map(r -> Views.archivedJob(r, true));
         }
+        if (j.isEmpty()) {
+            chain.requireUnpruned("job " + id.hex() + " is not live and not among the jobs that finished in the kept blocks");
+        }
         ctx.json(j.orElseThrow(() -> ApiException.notFound("no job " + id.hex() + " on this chain")));
     }
 
@@ -705,7 +711,8 @@ public final class ApiServer implements AutoCloseable {
 
     private void events(Context ctx) {
         EventStream.Filter filter = eventFilter(ctx);
-        long from = RequestParams.queryLong(ctx, "fromHeight", 0L);
+        // Without fromHeight, a pruned node lists from the lowest height it keeps; below it answers PRUNED.
+        long from = RequestParams.queryLong(ctx, "fromHeight", chain.retention().lowestHeight());
         long fromIndex = RequestParams.queryLong(ctx, "fromIndex", 0L);
         if (fromIndex > Integer.MAX_VALUE) {
             throw ApiException.badRequest("query parameter 'fromIndex' must be at most " + Integer.MAX_VALUE + ", got " + fromIndex);
@@ -739,6 +746,9 @@ public final class ApiServer implements AutoCloseable {
             if (from == null) {
                 from = resumeHeight;
             }
+        }
+        if (from != null) {
+            chain.requireRetained(from, "events from height " + from + " were pruned");
         }
         if (closed) {
             throw new ApiException(503, "SHUTTING_DOWN", "the node is shutting down");
@@ -908,6 +918,7 @@ public final class ApiServer implements AutoCloseable {
                 error(ctx, api.status(), api.code(), api.getMessage());
             }
             case NodeHaltedException halted -> error(ctx, 503, NodeHaltedException.CODE, halted.getMessage());
+            case HistoryPrunedException pruned -> error(ctx, 410, HistoryPrunedException.CODE, pruned.getMessage());
             case TransactionRejectedException rejected when rejected.code() == RejectCode.MEMPOOL_FULL -> {
                 ctx.header("Retry-After", "1");
                 error(ctx, 503, ApiException.MEMPOOL_FULL, rejected.getMessage());

@@ -29,6 +29,7 @@ import dev.verity.validator.storage.BlockCommit;
 import dev.verity.validator.storage.ChainStore;
 import dev.verity.validator.storage.CorruptStoreException;
 import dev.verity.validator.storage.EventWrite;
+import dev.verity.validator.storage.Retention;
 import dev.verity.validator.storage.RocksStateBackend;
 import dev.verity.validator.storage.StoreFaults;
 import dev.verity.validator.storage.StoredRefusal;
@@ -53,6 +54,10 @@ import org.slf4j.LoggerFactory;
  * block, its state changes, events and indexes are committed in one synced batch. After a crash
  * the node reloads the committed state and the stored mempool, so nothing acknowledged is lost.
  * Height 0 of the store holds the genesis document.
+ *
+ * <p>History: an archive node keeps every block; a pruned one ({@link NodeConfig#retainBlocks()}) keeps its newest
+ * blocks with their transactions, refusals, events and the jobs that finished in them, and deletes older ones in the
+ * commits of new blocks. The live state is whole in both. Reads of deleted history throw {@link HistoryPrunedException}.
  *
  * <p>Admission: a transaction is dry-run on the committed state with what its sender's pending
  * transactions already take from the balance set aside, so everything acknowledged can apply in
@@ -115,22 +120,42 @@ public final class ChainNode implements AutoCloseable {
         ChainStore store = ChainStore.open(config.dataDir(), ChainStore.DEFAULT_MAX_REFUSALS, acceptWalLoss, faults);
         try {
             Optional<byte[]> stored = store.meta(ChainStore.META_GENESIS);
-            ChainNode node;
-            if (stored.isEmpty()) {
-                node = startFresh(config, store, genesis, validatorKey);
-            } else {
-                Genesis g = Genesis.decode(stored.get());
-                if (genesis != null && !g.hash().equals(genesis.hash())) {
-                    throw new IllegalStateException("data directory " + config.dataDir() + " belongs to another chain (genesis "
-                            + g.hash().hex() + ")");
-                }
-                node = restore(config, store, g, validatorKey);
+            Genesis g = stored.map(Genesis::decode).orElse(null);
+            if (g != null && genesis != null && !g.hash().equals(genesis.hash())) {
+                throw new IllegalStateException("data directory " + config.dataDir() + " belongs to another chain (genesis "
+                        + g.hash().hex() + ")");
             }
-            return node;
+            // Only once the directory is known to hold this chain: turning it pruned deletes history.
+            retain(config, store);
+            return g == null ? startFresh(config, store, genesis, validatorKey) : restore(config, store, g, validatorKey);
         } catch (RuntimeException e) {
             store.close();
             throw e;
         }
+    }
+
+    /**
+     * Makes the store keep what the config asks (see {@link ChainStore#retain}); refuses to run a store that deleted
+     * history as an archive, which must hold every block.
+     */
+    private static void retain(NodeConfig config, ChainStore store) {
+        Retention stored = store.retention();
+        if (config.retainBlocks() == Retention.ARCHIVE && stored.hasPruned()) {
+            throw new IllegalStateException("data directory " + config.dataDir() + " holds a pruned chain: it ran keeping the "
+                    + "newest " + stored.retainBlocks() + " blocks and deleted the history below height " + stored.lowestHeight()
+                    + ", so it cannot serve as an archive validator, which keeps every block from genesis. Start it pruned "
+                    + "(--retain-blocks N, any N), or run the archive validator on a fresh data directory, or on a copy of an "
+                    + "archive validator's data directory");
+        }
+        if (config.retainBlocks() != stored.retainBlocks()) {
+            LOG.info("data directory {}: keeping {} (it kept {})", config.dataDir(), describe(config.retainBlocks()),
+                    describe(stored.retainBlocks()));
+        }
+        store.retain(config.retainBlocks(), BlockHistoryKeys.INSTANCE);
+    }
+
+    private static String describe(long retainBlocks) {
+        return retainBlocks == Retention.ARCHIVE ? "every block (archive)" : "the newest " + retainBlocks + " blocks (pruned)";
     }
 
     /** Opens an existing data directory with the genesis it stores. */
@@ -541,11 +566,47 @@ public final class ChainNode implements AutoCloseable {
         }
     }
 
+    /**
+     * The block at {@code height}; empty above the head.
+     *
+     * @throws HistoryPrunedException when this pruned node deleted it
+     */
     public Optional<Block> block(long height) {
         if (height < 1) {
             return Optional.empty();
         }
-        return store.block(height).map(Block::decode);
+        Optional<Block> block = store.block(height).map(Block::decode);
+        if (block.isEmpty()) {
+            requireRetained(height, "block " + height + " was pruned");
+        }
+        return block;
+    }
+
+    /** What history this node keeps: every block (archive), or its newest blocks (pruned). */
+    public Retention retention() {
+        return store.retention();
+    }
+
+    /**
+     * Throws {@link HistoryPrunedException} saying {@code what} when the history of {@code height} was deleted. A read
+     * checks after it ran: pruning only moves the lowest height up, so a read that passes saw all it asked for.
+     */
+    public void requireRetained(long height, String what) {
+        Retention r = store.retention();
+        if (r.pruned(height)) {
+            throw new HistoryPrunedException(what, r);
+        }
+    }
+
+    /**
+     * Throws {@link HistoryPrunedException} saying {@code what} when this node deleted any history: a lookup by hash that
+     * found nothing may have missed what was pruned.
+     */
+    public void requireUnpruned(String what) {
+        Retention r = store.retention();
+        if (r.hasPruned()) {
+            throw new HistoryPrunedException(what, r);
+        }
     }
 
     /** The header of the block at {@code height}, decoded without its transactions; empty when there is none. */
@@ -593,27 +654,41 @@ public final class ChainNode implements AutoCloseable {
         return eventsSince(fromHeight, 0, limit);
     }
 
-    /** Up to {@code limit} stored events from position ({@code fromHeight}, {@code fromIndex}) on, in chain order. */
+    /**
+     * Up to {@code limit} stored events from position ({@code fromHeight}, {@code fromIndex}) on, in chain order.
+     *
+     * @throws HistoryPrunedException when {@code fromHeight} is below the lowest height this pruned node keeps
+     */
     public List<EventView> eventsSince(long fromHeight, int fromIndex, int limit) {
-        return store.eventsSince(fromHeight, fromIndex, limit).stream().map(e -> StoredEvents.view(e.bytes())).toList();
+        List<EventView> events = store.eventsSince(fromHeight, fromIndex, limit).stream().map(e -> StoredEvents.view(e.bytes())).toList();
+        requireRetained(fromHeight, "events from height " + fromHeight + " were pruned");
+        return events;
     }
 
     public List<EventView> eventsFor(int kind, byte[] id, long fromHeight, int limit) {
         return eventsFor(kind, id, fromHeight, 0, limit);
     }
 
-    /** Up to {@code limit} stored events of one subject from position ({@code fromHeight}, {@code fromIndex}) on. */
+    /**
+     * Up to {@code limit} stored events of one subject from position ({@code fromHeight}, {@code fromIndex}) on.
+     *
+     * @throws HistoryPrunedException when {@code fromHeight} is below the lowest height this pruned node keeps
+     */
     public List<EventView> eventsFor(int kind, byte[] id, long fromHeight, int fromIndex, int limit) {
-        return store.eventsFor(StoredEvents.subject(kind, id), fromHeight, fromIndex, limit).stream().map(StoredEvents::view).toList();
+        List<EventView> events = store.eventsFor(StoredEvents.subject(kind, id), fromHeight, fromIndex, limit).stream()
+                .map(StoredEvents::view).toList();
+        requireRetained(fromHeight, "events from height " + fromHeight + " were pruned");
+        return events;
     }
 
     public StatusView status() {
         lock.lock();
         try {
             requireRunning();
+            Retention r = store.retention();
             return new StatusView(genesis.chainId(), headHeight, headHash.hex(), ledger.state().root().hex(), headTimestamp,
                     mempool.size(), validatorKey.publicKey().hex(), genesis.hash().hex(),
-                    FeeMarket.basePrice(ledger.state()));
+                    FeeMarket.basePrice(ledger.state()), r.mode(), r.retainBlocks(), r.lowestHeight());
         } finally {
             lock.unlock();
         }

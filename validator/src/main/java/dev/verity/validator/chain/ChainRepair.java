@@ -7,6 +7,7 @@ import dev.verity.ledger.state.LedgerState;
 import dev.verity.ledger.state.StateAudit;
 import dev.verity.validator.storage.ChainStore;
 import dev.verity.validator.storage.CorruptStoreException;
+import dev.verity.validator.storage.Retention;
 import dev.verity.validator.storage.RocksStateBackend;
 import dev.verity.validator.storage.StoreFaults;
 import java.nio.file.Path;
@@ -19,7 +20,8 @@ import java.util.Optional;
  * {@code verity chain repair}: opens a stopped node's store, accepting the loss of a damaged write-ahead log's tail
  * (it reports it), drops every stored mempool entry that cannot be read (it reports each, with its key and why), and
  * checks what it cannot fix: every block decodes, every state row loads, and the stored state's root is the head
- * block's. Those problems need a backup or a re-sync; the report says so.
+ * block's. Those problems need a backup or a re-sync; the report says so. On a pruned store it checks the blocks it
+ * keeps (from its lowest height on) and changes nothing about what it keeps: the pruned history is not a problem.
  */
 public final class ChainRepair {
 
@@ -35,7 +37,8 @@ public final class ChainRepair {
      * @param walLossAccepted the write-ahead log was damaged: the store now holds every write up to the damage, and
      *                        transactions acknowledged after it may be gone (their receipts answer UNKNOWN)
      */
-    public record Report(Path dataDir, boolean walLossAccepted, long headHeight, List<Fixed> fixed, List<Problem> problems) {
+    public record Report(Path dataDir, boolean walLossAccepted, long headHeight, Retention history, List<Fixed> fixed,
+                         List<Problem> problems) {
         public boolean clean() {
             return problems.isEmpty();
         }
@@ -72,6 +75,8 @@ public final class ChainRepair {
 
             Block[] head = new Block[1];
             long headHeight = store.headHeight();
+            // The blocks from the lowest kept height to the head must all be there; a pruned store has none below it.
+            long[] next = {Math.max(1, store.retention().lowestHeight())};
             store.forEachBlock((height, bytes) -> {
                 if (height < 0) {
                     problems.add(new Problem("blocks", "key of " + bytes.length + "-byte block", "a block key must be 8 bytes",
@@ -81,6 +86,10 @@ public final class ChainRepair {
                 if (height == 0) {
                     return; // the genesis document, checked above
                 }
+                if (height > next[0]) {
+                    problems.add(missing(next[0], height - 1, restore));
+                }
+                next[0] = Math.max(next[0], height + 1);
                 try {
                     Block b = Block.decode(bytes);
                     if (b.height() != height) {
@@ -92,8 +101,8 @@ public final class ChainRepair {
                     problems.add(new Problem("blocks", "at height " + height, why(e), restore));
                 }
             });
-            if (headHeight > 0 && store.block(headHeight).isEmpty()) {
-                problems.add(new Problem("blocks", "at height " + headHeight, "the head names it but it is not stored", restore));
+            if (headHeight >= next[0]) {
+                problems.add(missing(next[0], headHeight, restore));
             }
 
             RocksStateBackend backend = new RocksStateBackend(store);
@@ -112,8 +121,14 @@ public final class ChainRepair {
                             + "does not (its root is " + (trieRoot == null ? "unreadable" : trieRoot.hex()) + ")", restore));
                 }
             }
-            return new Report(dataDir, store.walLossAccepted(), headHeight, List.copyOf(fixed), List.copyOf(problems));
+            return new Report(dataDir, store.walLossAccepted(), headHeight, store.retention(), List.copyOf(fixed),
+                    List.copyOf(problems));
         }
+    }
+
+    private static Problem missing(long from, long to, String restore) {
+        String heights = from == to ? "at height " + from : "at heights " + from + " to " + to;
+        return new Problem("blocks", heights, "not stored, though the store keeps every block up to its head", restore);
     }
 
     private static void repairMempool(ChainStore store, Path dataDir, List<Fixed> fixed) {

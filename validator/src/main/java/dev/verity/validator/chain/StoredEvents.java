@@ -30,6 +30,24 @@ public final class StoredEvents {
 
     static EventWrite write(long height, int index, long timestamp, LedgerEvent ev) {
         byte[] bytes = new Encoder(200).u64(height).u32(index).u64(timestamp).fixed(ev.encode()).toByteArray();
+        return new EventWrite(bytes, subjects(ev));
+    }
+
+    /** The subjects a stored event is listed under, read back from its bytes (for pruning its index rows). */
+    static List<byte[]> subjects(byte[] stored) {
+        return subjects(event(stored));
+    }
+
+    /** The ledger event a stored event holds. */
+    static LedgerEvent event(byte[] stored) {
+        Decoder d = new Decoder(stored);
+        d.u64("height");
+        d.u32("index");
+        d.u64("timestamp");
+        return LedgerEvent.decode(d.fixed(d.remaining(), "event"));
+    }
+
+    private static List<byte[]> subjects(LedgerEvent ev) {
         List<byte[]> subjects = new ArrayList<>(3);
         if (ev.job() != null) {
             subjects.add(subject(JOB, ev.job().bytes()));
@@ -40,7 +58,7 @@ public final class StoredEvents {
         if (ev.account() != null) {
             subjects.add(subject(ACCOUNT, ev.account().bytes()));
         }
-        return new EventWrite(bytes, subjects);
+        return subjects;
     }
 
     /** The encoded event inside a stored one: the bytes its block's events root has a leaf for. */

@@ -77,6 +77,8 @@ public final class ValidatorMetrics implements BlockListener {
         gauge("verity.chain.height", "the height of the last committed block", s -> s.height());
         gauge("verity.mempool.size", "transactions acknowledged and waiting for a block", s -> s.mempoolSize());
         gauge("verity.base.price", "the fee market's base price (base units per 10^15 compute units)", s -> s.basePrice());
+        gauge("verity.history.lowest.height", "the lowest height whose history the node keeps (0: every block, an archive)",
+                s -> s.lowestHeight());
         Gauge.builder("verity.jobs.queued", this, m -> m.read(c -> c.read(s -> s.queue.count())))
                 .description("jobs waiting in the queue for an eligible node (the queue depth)").register(registry);
         blocks = Counter.builder("verity.blocks.produced").description("blocks committed by this node since it started")

@@ -22,6 +22,7 @@ import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompactRangeOptions;
 import org.rocksdb.DBOptions;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -44,9 +45,15 @@ import org.slf4j.LoggerFactory;
  * sequence u64, tx bytes), {@code mempoolOrder} (sequence u64 → tx hash), {@code meta} (name → value),
  * {@code refusals} (tx hash → height u64, sequence u64, reject code, message; see {@link Keys#refusalEntry}),
  * {@code refusalOrder} (sequence u64 → tx hash), {@code jobArchive} (job id → finished job record) and
- * {@code jobsBySubmit} (submit height u64, job id → empty). The refusal and archive families were added later; opening
- * an older store creates them empty and leaves the rest as it was. Refusals stored as one {@code "CODE: message"}
- * text, before the code was kept apart, are still read.
+ * {@code jobsBySubmit} (submit height u64, job id → empty), and in a pruned store {@code jobsByFinish} (finish height
+ * u64, job id → submit height u64). The refusal, archive and finish families were added later; opening an older store
+ * creates them empty and leaves the rest as it was. Refusals stored as one {@code "CODE: message"} text, before the
+ * code was kept apart, are still read.
+ *
+ * <p>History is kept whole (an archive store) unless {@link #retain} makes the store pruned: from then on each block's
+ * commit deletes, in the same batch, the history of the heights that fell out of the newest {@code retainBlocks}
+ * blocks (see {@link Retention}); the live state is never pruned. The choice and the lowest height still held are kept
+ * under {@code history.*} in {@code meta}, so the next start knows them.
  *
  * <p>Refusals are bounded: the store keeps the newest {@code maxRefusals} of them (by the order they were stored) and
  * deletes older ones in the batch that stores new ones. A refusal beyond the bound is simply no longer known.
@@ -72,6 +79,10 @@ public final class ChainStore implements AutoCloseable {
     private static final byte[] HEAD_HEIGHT = Keys.utf8("head.height");
     private static final byte[] HEAD_HASH = Keys.utf8("head.hash");
     private static final byte[] HEAD_META = Keys.utf8("head.meta");
+    /** Meta names starting with this prefix are written only by {@link #retain} and {@link #commitBlock}. */
+    static final String HISTORY_META_PREFIX = "history.";
+    private static final byte[] RETAIN_BLOCKS = Keys.utf8("history.retainBlocks");
+    private static final byte[] LOWEST_HEIGHT = Keys.utf8("history.lowestHeight");
     private static final byte[] EMPTY = new byte[0];
     private static final byte[] ALL_ONES_HASH = filled(32, (byte) 0xFF);
 
@@ -84,9 +95,24 @@ public final class ChainStore implements AutoCloseable {
     /** How many refusals a store keeps unless told otherwise: the newest 100,000. */
     public static final int DEFAULT_MAX_REFUSALS = 100_000;
 
+    /**
+     * Most heights one block's commit prunes. A running pruned node falls one height behind per block, so one is the
+     * rule; the bound keeps a commit's work small whatever happened before (a larger backlog is pruned by {@link #retain}).
+     */
+    static final int MAX_PRUNED_HEIGHTS_PER_COMMIT = 4;
+
+    /** Bound on the write-ahead log: past it the tables that hold the oldest log's writes are flushed. */
+    static final long MAX_TOTAL_WAL_BYTES = 128L << 20;
+
+    /** Heights pruned per synced batch when {@link #retain} works off a backlog. */
+    static final int PRUNE_BATCH_HEIGHTS = 256;
+
+    /** Most refusals of pruned heights one commit deletes; the rest go with the next commits. */
+    static final int MAX_PRUNED_REFUSALS_PER_COMMIT = 10_000;
+
     private static final List<String> COLUMN_FAMILIES = List.of(
             "blocks", "blockHashes", "transactions", "state", "events", "eventIndex", "mempool", "mempoolOrder", "meta",
-            "refusals", "refusalOrder", "jobArchive", "jobsBySubmit");
+            "refusals", "refusalOrder", "jobArchive", "jobsBySubmit", "jobsByFinish");
 
     static {
         RocksDB.loadLibrary();
@@ -113,6 +139,7 @@ public final class ChainStore implements AutoCloseable {
     private final ColumnFamilyHandle refusalOrder;
     private final ColumnFamilyHandle jobArchive;
     private final ColumnFamilyHandle jobsBySubmit;
+    private final ColumnFamilyHandle jobsByFinish;
     private final int maxRefusals;
     private final StoreFaults faults;
     private final boolean walLossAccepted;
@@ -128,6 +155,9 @@ public final class ChainStore implements AutoCloseable {
     /** Sequence of the next refusal stored, and the lowest one that may still be stored (all below are deleted). */
     private long nextRefusalSequence;
     private long firstRefusalSequence;
+    private volatile Retention retention = new Retention(Retention.ARCHIVE, 0);
+    /** Set by {@link #retain} for a pruned store; null otherwise (and in tools that open a store without running it). */
+    private HistoryPruner pruner;
 
     private ChainStore(Path dataDir, RocksDB db, DBOptions dbOptions, ColumnFamilyOptions cfOptions,
                        BloomFilter bloomFilter, List<ColumnFamilyHandle> handles, int maxRefusals, StoreFaults faults,
@@ -153,6 +183,7 @@ public final class ChainStore implements AutoCloseable {
         this.refusalOrder = handles.get(11);
         this.jobArchive = handles.get(12);
         this.jobsBySubmit = handles.get(13);
+        this.jobsByFinish = handles.get(14);
         this.maxRefusals = maxRefusals;
         this.faults = faults;
         this.walLossAccepted = walLossAccepted;
@@ -216,6 +247,9 @@ public final class ChainStore implements AutoCloseable {
                 .setCreateIfMissing(true)
                 .setCreateMissingColumnFamilies(true)
                 .setKeepLogFileNum(5)
+                // A log file is deleted once every table it holds writes of is flushed; without a bound the rarely
+                // written tables keep old logs, and the store grows by gigabytes however much a pruned node deletes.
+                .setMaxTotalWalSize(MAX_TOTAL_WAL_BYTES)
                 .setWalRecoveryMode(recovery);
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
         descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
@@ -269,6 +303,9 @@ public final class ChainStore implements AutoCloseable {
     private void loadCounters() throws RocksDBException {
         byte[] height = db.get(meta, HEAD_HEIGHT);
         headHeight = height == null ? -1 : Keys.u64(height);
+        byte[] retain = db.get(meta, RETAIN_BLOCKS);
+        byte[] lowest = db.get(meta, LOWEST_HEIGHT);
+        retention = new Retention(retain == null ? Retention.ARCHIVE : Keys.u64(retain), lowest == null ? 0 : Keys.u64(lowest));
         try (RocksIterator it = db.newIterator(mempoolOrder)) {
             it.seekToLast();
             nextMempoolSequence = it.isValid() ? sequenceKey(it.key(), "mempoolOrder") + 1 : 0;
@@ -299,6 +336,185 @@ public final class ChainStore implements AutoCloseable {
         return dataDir;
     }
 
+    // ---------------------------------------------------------------- history
+
+    /** What this store keeps: everything (an archive), or the newest blocks from {@link Retention#lowestHeight()} on. */
+    public Retention retention() {
+        return retention;
+    }
+
+    /**
+     * Sets what this store keeps, as a node starts on it, and records it: everything ({@link Retention#ARCHIVE}) or the
+     * newest {@code retainBlocks} blocks. From then on each {@link #commitBlock} deletes, in its own batch, the history
+     * of the heights that leave the window. A store turned pruned first indexes the jobs it archived as finished at the
+     * head (it never recorded when they finished, so they stay {@code retainBlocks} more blocks), then deletes the
+     * history outside the window in synced batches of {@value #PRUNE_BATCH_HEIGHTS} heights and compacts what it
+     * deleted, so that the disk is freed now rather than when compaction comes to it.
+     *
+     * @param keys reads the index keys of stored blocks and events (unused by an archive)
+     * @throws IllegalStateException when asked to keep everything after history was deleted: it cannot come back
+     */
+    public void retain(long retainBlocks, HistoryKeys keys) {
+        if (retainBlocks < 0) throw new IllegalArgumentException("retainBlocks must not be negative, was " + retainBlocks);
+        Objects.requireNonNull(keys, "keys");
+        write("set history retention", () -> {
+            Retention current = retention;
+            if (retainBlocks == Retention.ARCHIVE && current.hasPruned()) {
+                throw new IllegalStateException("the store in " + dataDir + " deleted the history below height "
+                        + current.lowestHeight() + " and cannot keep everything again");
+            }
+            if (retainBlocks != Retention.ARCHIVE && current.archive()) {
+                indexArchivedJobsAtHead();
+            }
+            faults.beforeWrite("set history retention");
+            db.put(meta, syncWrite, RETAIN_BLOCKS, Keys.u64(retainBlocks));
+            retention = new Retention(retainBlocks, current.lowestHeight());
+            pruner = retainBlocks == Retention.ARCHIVE ? null : new HistoryPruner(db, new HistoryPruner.Tables(blocks,
+                    blockHashes, transactions, events, eventIndex, jobArchive, jobsBySubmit, jobsByFinish), keys);
+            if (pruner != null) {
+                pruneBacklog();
+            }
+            return null;
+        });
+    }
+
+    /** The new lowest height and first refusal sequence once a commit's batch, which prunes up to them, is written. */
+    private record Pruned(long lowestHeight, long firstRefusalSequence) {}
+
+    /** Adds to {@code batch} the pruning that committing {@code height} brings: at most a few heights, so bounded work. */
+    private Pruned pruneForCommit(WriteBatch batch, long height) throws RocksDBException {
+        Retention r = retention;
+        if (pruner == null) return new Pruned(r.lowestHeight(), firstRefusalSequence);
+        long from = Math.max(r.lowestHeight(), 1);
+        long to = Math.min(height - r.retainBlocks() + 1, from + MAX_PRUNED_HEIGHTS_PER_COMMIT);
+        long lowest = r.lowestHeight();
+        if (to > from) {
+            pruner.prune(batch, from, to);
+            batch.put(meta, LOWEST_HEIGHT, Keys.u64(to));
+            lowest = to;
+        }
+        return new Pruned(lowest, pruneRefusals(batch, lowest, MAX_PRUNED_REFUSALS_PER_COMMIT));
+    }
+
+    private void applyPruned(Pruned p) {
+        if (p.lowestHeight() != retention.lowestHeight()) {
+            retention = new Retention(retention.retainBlocks(), p.lowestHeight());
+        }
+        firstRefusalSequence = Math.max(firstRefusalSequence, p.firstRefusalSequence());
+    }
+
+    /**
+     * Adds the deletion of up to {@code limit} refusals made below {@code belowHeight}, oldest first (refusals are
+     * stored in height order), to {@code batch}; returns the first refusal sequence left.
+     */
+    private long pruneRefusals(WriteBatch batch, long belowHeight, int limit) throws RocksDBException {
+        long first = firstRefusalSequence;
+        if (belowHeight <= 1) return first;
+        try (RocksIterator it = db.newIterator(refusalOrder)) {
+            int seen = 0;
+            for (it.seek(Keys.u64(first)); it.isValid() && seen < limit; it.next(), seen++) {
+                long sequence = Keys.u64(it.key());
+                byte[] hash = it.value();
+                byte[] entry = db.get(refusals, hash);
+                if (entry != null && entry.length >= 16 && Keys.refusalSequence(entry) == sequence) {
+                    if (Keys.refusalHeight(entry) >= belowHeight) break;
+                    batch.delete(refusals, hash);
+                }
+                batch.delete(refusalOrder, it.key());
+                first = sequence + 1;
+            }
+            it.status();
+        }
+        return first;
+    }
+
+    /** Deletes the history outside the window, a batch of heights at a time, then compacts the history tables. */
+    private void pruneBacklog() throws RocksDBException {
+        long target = headHeight - retention.retainBlocks() + 1;
+        long start = Math.max(retention.lowestHeight(), 1);
+        if (target <= start) return;
+        LOG.info("pruning the history of heights {} to {} in {} (keeping the newest {} blocks)", start, target - 1, dataDir,
+                retention.retainBlocks());
+        long rows = 0;
+        for (long from = start; from < target; ) {
+            long to = Math.min(target, from + PRUNE_BATCH_HEIGHTS);
+            try (WriteBatch batch = new WriteBatch()) {
+                rows += pruner.prune(batch, from, to);
+                long firstRefusal = pruneRefusals(batch, to, MAX_PRUNED_REFUSALS_PER_COMMIT);
+                batch.put(meta, LOWEST_HEIGHT, Keys.u64(to));
+                faults.beforeWrite("prune history");
+                db.write(syncWrite, batch);
+                applyPruned(new Pruned(to, firstRefusal));
+            }
+            from = to;
+        }
+        compact(List.of(blocks, blockHashes, transactions, events, eventIndex, jobArchive, jobsBySubmit, jobsByFinish,
+                refusals, refusalOrder));
+        LOG.info("pruned {} rows of history in {}; it keeps heights {} to {}", rows, dataDir, target, headHeight);
+    }
+
+    /** Lists every archived job under the head height in {@code jobsByFinish}, in synced batches. */
+    private void indexArchivedJobsAtHead() throws RocksDBException {
+        byte[] at = Keys.u64(Math.max(headHeight, 0));
+        WriteBatch batch = new WriteBatch();
+        try (RocksIterator it = db.newIterator(jobsBySubmit)) {
+            int n = 0;
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                byte[] key = it.key();
+                batch.put(jobsByFinish, Bytes.concat(at, Arrays.copyOfRange(key, 8, key.length)), Arrays.copyOfRange(key, 0, 8));
+                if (++n % 10_000 == 0) {
+                    faults.beforeWrite("index archived jobs");
+                    db.write(syncWrite, batch);
+                    batch.close();
+                    batch = new WriteBatch();
+                }
+            }
+            it.status();
+            if (batch.count() > 0) {
+                faults.beforeWrite("index archived jobs");
+                db.write(syncWrite, batch);
+            }
+        } finally {
+            batch.close();
+        }
+    }
+
+    /** Compacts every table, so that deleted rows leave the disk now: for tools and measurements (it rewrites the store). */
+    public void compact() {
+        write("compact", () -> {
+            compact(handles);
+            return null;
+        });
+    }
+
+    /** Compacts down to the last level, which drops deleted rows with their tombstones. */
+    private void compact(List<ColumnFamilyHandle> tables) throws RocksDBException {
+        try (CompactRangeOptions options = new CompactRangeOptions()
+                .setBottommostLevelCompaction(CompactRangeOptions.BottommostLevelCompaction.kForceOptimized)) {
+            for (ColumnFamilyHandle table : tables) {
+                db.compactRange(table, null, null, options);
+            }
+        }
+    }
+
+    /** Rows in each table, by name, counted by walking them all: for tests and diagnostics, not for a running node. */
+    public Map<String, Long> rowCounts() {
+        return read("count rows", () -> {
+            Map<String, Long> counts = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < COLUMN_FAMILIES.size(); i++) {
+                long n = 0;
+                try (RocksIterator it = db.newIterator(handles.get(i + 1))) {
+                    for (it.seekToFirst(); it.isValid(); it.next()) {
+                        n++;
+                    }
+                    it.status();
+                }
+                counts.put(COLUMN_FAMILIES.get(i), n);
+            }
+            return counts;
+        });
+    }
+
     // ---------------------------------------------------------------- blocks
 
     /**
@@ -317,6 +533,8 @@ public final class ChainStore implements AutoCloseable {
             }
             byte[] heightKey = Keys.u64(height);
             try (WriteBatch batch = new WriteBatch()) {
+                // Deletes first: the block's own writes come later in the batch and win over them.
+                Pruned pruned = pruneForCommit(batch, height);
                 batch.put(blocks, heightKey, commit.blockBytes());
                 batch.put(blockHashes, commit.blockHash(), heightKey);
                 List<byte[]> txHashes = commit.txHashes();
@@ -349,11 +567,15 @@ public final class ChainStore implements AutoCloseable {
                 for (ArchiveWrite job : commit.archive()) {
                     batch.put(jobArchive, job.jobId(), job.record());
                     batch.put(jobsBySubmit, Bytes.concat(Keys.u64(job.submittedAt()), job.jobId()), EMPTY);
+                    if (pruner != null) {
+                        batch.put(jobsByFinish, Bytes.concat(heightKey, job.jobId()), Keys.u64(job.submittedAt()));
+                    }
                 }
                 long refusalsEnd = addRefusals(batch, commit.refusals());
                 faults.beforeWrite("commit block");
                 db.write(syncWrite, batch);
                 advanceRefusals(refusalsEnd);
+                applyPruned(pruned);
             }
             headHeight = height;
             return null;
@@ -792,8 +1014,8 @@ public final class ChainStore implements AutoCloseable {
     public void putMeta(String name, byte[] value) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(value, "value");
-        if (name.startsWith(RESERVED_META_PREFIX)) {
-            throw new IllegalArgumentException("meta name " + name + " is reserved for the chain head");
+        if (name.startsWith(RESERVED_META_PREFIX) || name.startsWith(HISTORY_META_PREFIX)) {
+            throw new IllegalArgumentException("meta name " + name + " is reserved for the chain head and its history");
         }
         write("write meta", () -> {
             faults.beforeWrite("write meta");

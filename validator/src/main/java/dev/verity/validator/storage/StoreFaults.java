@@ -17,7 +17,8 @@ public interface StoreFaults {
      * Called before a synced write.
      *
      * @param operation what the store is about to write: {@code "commit block"}, {@code "add to mempool"},
-     *                  {@code "remove from mempool"}, {@code "store refusals"} or {@code "write meta"}
+     *                  {@code "remove from mempool"}, {@code "store refusals"}, {@code "write meta"}, or when a store
+     *                  starts pruned {@code "set history retention"}, {@code "index archived jobs"} and {@code "prune history"}
      * @throws RocksDBException to fail the write
      */
     void beforeWrite(String operation) throws RocksDBException;

@@ -116,7 +116,84 @@ class CrashRecoveryTest {
         assertThat(report.transactions()).isGreaterThanOrEqualTo(acknowledged.size() + 1L);
     }
 
-    private Process start(Path data, Path key, Path genesis) throws Exception {
+    /**
+     * The same on a pruned validator: after the restart it keeps its window (the kept blocks verify, the state is the
+     * head's), every acknowledged transaction is included or lies in pruned history, and it refuses to start as an archive.
+     */
+    @Test
+    void killNineUnderLoadOnAPrunedValidatorKeepsItsWindow() throws Exception {
+        PrivateKey validator = PrivateKey.deterministic("crash-validator");
+        PrivateKey client = PrivateKey.deterministic("crash-client");
+        Genesis genesis = TestGenesis.chain(CHAIN).at(1_700_000_000_000L).fund(client, 1_000_000 * TestGenesis.VRT).validator(validator).build();
+        Path genesisFile = dir.resolve("genesis.bin");
+        Files.write(genesisFile, genesis.encode());
+        Path keyFile = dir.resolve("validator.json");
+        KeyFiles.save(keyFile, validator);
+        Path data = dir.resolve("data");
+        String[] pruned = {"--retain-blocks", "10"};
+
+        Process first = start(data, keyFile, genesisFile, pruned);
+        List<Hash> acknowledged = new CopyOnWriteArrayList<>();
+        try {
+            VerityClient api = new VerityClient("http://127.0.0.1:" + port(first));
+            Wallet wallet = new Wallet(api, client);
+            AtomicBoolean running = new AtomicBoolean(true);
+            CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
+                while (running.get()) {
+                    try {
+                        acknowledged.add(wallet.transfer(validator.publicKey(), 1));
+                    } catch (VerityApiException e) {
+                        return; // the node is gone: this submission was not acknowledged
+                    }
+                }
+            });
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (System.nanoTime() < until && (api.status().lowestHeight() < 5 || acknowledged.size() < 30)) {
+                Thread.sleep(100);
+            }
+            first.destroyForcibly();
+            first.waitFor(10, TimeUnit.SECONDS);
+            running.set(false);
+            load.get(10, TimeUnit.SECONDS);
+        } finally {
+            first.destroyForcibly();
+        }
+        assertThat(acknowledged).hasSizeGreaterThan(20);
+
+        Process second = start(data, keyFile, null, pruned);
+        try {
+            VerityClient api = new VerityClient("http://127.0.0.1:" + port(second));
+            Hash last = acknowledged.get(acknowledged.size() - 1);
+            assertThat(api.awaitReceipt(last, Duration.ofSeconds(30)).status()).isEqualTo("INCLUDED");
+            StatusView s = api.status();
+            assertThat(s.history()).isEqualTo("pruned");
+            assertThat(s.lowestHeight()).isEqualTo(s.height() - 10 + 1);
+            for (Hash h : acknowledged) {
+                try {
+                    assertThat(api.receipt(h).status()).as("acknowledged tx %s", h).isEqualTo("INCLUDED");
+                } catch (VerityApiException e) {
+                    assertThat(e.code()).as("acknowledged tx %s", h).isEqualTo("PRUNED");
+                }
+            }
+        } finally {
+            second.destroy();
+            second.waitFor(20, TimeUnit.SECONDS);
+            second.destroyForcibly();
+        }
+
+        ChainVerifier.Report report = ChainVerifier.verify(data);
+        assertThat(report.problem()).isNull();
+        assertThat(report.replayed()).isFalse();
+        assertThat(report.blocks()).isEqualTo(10);
+
+        Process archive = start(data, keyFile, null);
+        String output = new String(archive.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(archive.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(archive.exitValue()).isEqualTo(ValidatorProcess.EXIT_CANNOT_START);
+        assertThat(output).contains("holds a pruned chain", "--retain-blocks");
+    }
+
+    private Process start(Path data, Path key, Path genesis, String... extra) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
                 ValidatorProcess.class.getName(), "--data-dir", data.toString(), "--key", key.toString(), "--port", "0",
@@ -124,6 +201,7 @@ class CrashRecoveryTest {
         if (genesis != null) {
             cmd.addAll(List.of("--genesis", genesis.toString()));
         }
+        cmd.addAll(List.of(extra));
         return new ProcessBuilder(cmd).redirectErrorStream(true).start();
     }
 

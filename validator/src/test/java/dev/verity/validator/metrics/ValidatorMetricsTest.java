@@ -134,6 +134,7 @@ class ValidatorMetricsTest {
         assertThat(value(after, "verity_jobs", "status", "ASSIGNED", "mode", "NONE")).isEqualTo(1);
         assertThat(value(after, "verity_jobs", "status", "QUEUED", "mode", "NONE")).isZero();
         assertThat(value(after, "verity_base_price")).isPositive();
+        assertThat(value(after, "verity_history_lowest_height")).as("an archive keeps every height").isZero();
         assertThat(value(after, "verity_transactions_admitted_total")).isEqualTo(6);
         assertThat(value(after, "verity_transactions_refused_total", "code", "MODEL_EXISTS", "stage", "block")).isEqualTo(1);
         assertThat(value(after, "verity_transactions_refused_total", "code", "MODEL_EXISTS", "stage", "admission")).isEqualTo(1);
