@@ -51,7 +51,7 @@ public final class ChainVerifier {
     private ChainVerifier() {}
 
     public static Report verify(Path dataDir) {
-        try (ChainStore store = ChainStore.open(dataDir)) {
+        try (ChainStore store = ChainStore.open(dataDir); SignaturePrecheck signatures = SignaturePrecheck.perProcessor()) {
             byte[] g = store.meta(ChainStore.META_GENESIS).orElseThrow(() ->
                     new IllegalStateException("data directory " + dataDir + " holds no chain"));
             Genesis genesis = Genesis.decode(g);
@@ -71,6 +71,7 @@ public final class ChainVerifier {
                     return replayed(store, h - 1, txs, ledger.state().root().hex(), null, "block " + height + " is missing");
                 }
                 Block block = Block.decode(bytes);
+                signatures.check(block.transactions());
                 try {
                     BlockExecution.execute(ledger, block, previous);
                 } catch (BlockExecution.InvalidBlockException e) {
