@@ -66,6 +66,10 @@ final class NetworkRun {
     private long arrivals;
     private long refusedByLedger;
     private long resultsRefused;
+    private long jobBatches;
+    private long jobsInBatches;
+    private long resultBatches;
+    private long resultsInBatches;
     private double firstTokenPrice = Double.NaN;
 
     /** What the simulation remembers of a job until it is final: when it arrived, the mode asked, its input. */
@@ -187,8 +191,12 @@ final class NetworkRun {
 
     /** Jailed nodes unjail when they may (topping their stake up first), leaving operators unbond and withdraw. */
     private void stakingDuties(long h) {
-        Params p = state().params();
         for (ComputeNode n : nodes) {
+            boolean due = n.exited() ? n.withdrawAt < 0 || n.withdrawAt > 0 && h >= n.withdrawAt : n.unjailAt >= 0 && h >= n.unjailAt;
+            if (!due) {
+                continue;
+            }
+            Params p = state().params();
             NodeRecord rec = state().nodes.get(n.id());
             if (n.exited()) {
                 if (n.withdrawAt < 0 && rec.stake() > 0) {
@@ -226,6 +234,10 @@ final class NetworkRun {
             try {
                 chain.submit(s.node.key, s.tx.signed());
                 s.items.forEach(this::sent);
+                if (s.items.size() > 1) {
+                    resultBatches++;
+                    resultsInBatches += s.items.size();
+                }
             } catch (TransactionRejectedException e) {
                 if (s.items.size() == 1) {
                     resultsRefused++;
@@ -268,6 +280,10 @@ final class NetworkRun {
         for (JobSends.Tx t : b.txs()) {
             try {
                 SignedTransaction tx = chain.submit(t.sender(), t.pending().signed());
+                if (t.jobs().size() > 1) {
+                    jobBatches++;
+                    jobsInBatches += t.jobs().size();
+                }
                 for (int i = 0; i < t.jobs().size(); i++) {
                     submitted(t.jobId(tx, i), t.jobs().get(i).arrival());
                 }
@@ -448,6 +464,7 @@ final class NetworkRun {
         long skipped = nodes.stream().mapToLong(n -> n.skipped).sum();
         return new RunResult.Totals(arrivals, submitted, pricedOut, refusedByLedger, settled, fees, expired, cancelled,
                 fallbacks, moved, missed, jailings, resultsRefused, skipped, firstTokenPrice, tokenPrice,
-                FeeMarket.basePrice(state()));
+                FeeMarket.basePrice(state()), new RunResult.Transactions(chain.applied(), jobBatches, jobsInBatches,
+                resultBatches, resultsInBatches));
     }
 }

@@ -64,6 +64,7 @@ final class SimChain {
     private final long blockMillis;
     private final List<SignedTransaction> included = new ArrayList<>();
     private Hash previousHash;
+    private long applied;
     private BlockContext context;
 
     /** A chain whose genesis funds {@code funded} and uses {@code params}. */
@@ -119,9 +120,7 @@ final class SimChain {
     SignedTransaction submit(PrivateKey key, Payload payload) {
         SignedTransaction tx = SignedTransaction.sign(new TransactionBody(CHAIN_ID, key.publicKey(), nonce(key.publicKey()),
                 payload), key);
-        ledger.apply(tx, context);
-        included.add(tx);
-        return tx;
+        return apply(tx);
     }
 
     /**
@@ -134,9 +133,19 @@ final class SimChain {
         if (tx.body().nonce() != nonce(key.publicKey())) {
             return submit(key, tx.payload());
         }
+        return apply(tx);
+    }
+
+    private SignedTransaction apply(SignedTransaction tx) {
         ledger.apply(tx, context);
         included.add(tx);
+        applied++;
         return tx;
+    }
+
+    /** The transactions applied so far. */
+    long applied() {
+        return applied;
     }
 
     long nonce(PublicKey account) {
