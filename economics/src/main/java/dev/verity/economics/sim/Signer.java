@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  */
 final class Signer implements AutoCloseable {
     /** A transaction being signed; {@link #signed} returns it, signed and its signature checked. */
-    static final class Pending extends FutureTask<SignedTransaction> implements Comparable<Pending> {
+    final class Pending extends FutureTask<SignedTransaction> implements Comparable<Pending> {
         private final long block;
         private final long order;
 
@@ -32,6 +32,10 @@ final class Signer implements AutoCloseable {
 
         SignedTransaction signed() {
             run(); // a no-op when a worker started it or it is done
+            Runnable next;
+            while (!isDone() && (next = workers.getQueue().poll()) != null) {
+                next.run(); // rather than wait for the worker, take on work waiting behind it
+            }
             try {
                 return get();
             } catch (InterruptedException e) {
