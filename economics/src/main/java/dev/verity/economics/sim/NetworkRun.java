@@ -23,9 +23,9 @@ import dev.verity.protocol.tx.Hardware;
 import dev.verity.protocol.tx.Payload;
 import dev.verity.protocol.tx.SignedTransaction;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import java.util.function.IntConsumer;
 
 /**
@@ -49,8 +49,8 @@ final class NetworkRun {
     private final SimChain chain;
     private final Clients clients;
     private final List<ComputeNode> nodes = new ArrayList<>();
-    private final TreeMap<PublicKey, ComputeNode> byKey = new TreeMap<>();
-    private final TreeMap<Hash, JobInfo> jobs = new TreeMap<>();
+    private final HashMap<PublicKey, ComputeNode> byKey = new HashMap<>(); // looked up, never iterated
+    private final HashMap<Hash, JobInfo> jobs = new HashMap<>();
     private final Signer signer = new Signer(SimChain.CHAIN_ID);
     private final Outbox outbox;
     private final List<HourStats> hours = new ArrayList<>();
