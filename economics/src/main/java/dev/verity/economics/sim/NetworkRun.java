@@ -6,13 +6,10 @@ import dev.verity.core.PublicKey;
 import dev.verity.ledger.Genesis;
 import dev.verity.ledger.TransactionRejectedException;
 import dev.verity.ledger.event.LedgerEvent;
-import dev.verity.ledger.evidence.TeeResultStatement;
 import dev.verity.ledger.rules.FeeMarket;
-import dev.verity.ledger.rules.Pricing;
 import dev.verity.ledger.rules.StakingRules;
 import dev.verity.ledger.state.JobRecord;
 import dev.verity.ledger.state.LedgerState;
-import dev.verity.ledger.state.ModelRecord;
 import dev.verity.ledger.state.NodeRecord;
 import dev.verity.ledger.state.NodeStatus;
 import dev.verity.ledger.state.ResultClaim;
@@ -24,11 +21,11 @@ import dev.verity.protocol.governance.RevocationTarget;
 import dev.verity.protocol.schema.InputSchema;
 import dev.verity.protocol.tx.Hardware;
 import dev.verity.protocol.tx.Payload;
+import dev.verity.protocol.tx.SignedTransaction;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import java.util.function.IntConsumer;
 
 /**
@@ -52,9 +49,10 @@ final class NetworkRun {
     private final SimChain chain;
     private final Clients clients;
     private final List<ComputeNode> nodes = new ArrayList<>();
-    private final TreeMap<PublicKey, ComputeNode> byKey = new TreeMap<>();
-    private final TreeMap<Hash, JobInfo> jobs = new TreeMap<>();
-    private final TreeMap<Long, List<ComputeNode.Completion>> completions = new TreeMap<>();
+    private final HashMap<PublicKey, ComputeNode> byKey = new HashMap<>(); // looked up, never iterated
+    private final HashMap<Hash, JobInfo> jobs = new HashMap<>();
+    private final Signer signer = new Signer(SimChain.CHAIN_ID);
+    private final Outbox outbox;
     private final List<HourStats> hours = new ArrayList<>();
     private final List<RunResult.DaySummary> days = new ArrayList<>();
     private final List<RunResult.NodeDay> nodeDays = new ArrayList<>();
@@ -63,10 +61,15 @@ final class NetworkRun {
     private final long blockMillis;
     private final long revocationBlock;
     private HourStats hour = new HourStats(0);
+    private JobSends.Block demand;
     private double tokenPrice;
     private long arrivals;
     private long refusedByLedger;
     private long resultsRefused;
+    private long jobBatches;
+    private long jobsInBatches;
+    private long resultBatches;
+    private long resultsInBatches;
     private double firstTokenPrice = Double.NaN;
 
     /** What the simulation remembers of a job until it is final: when it arrived, the mode asked, its input. */
@@ -99,12 +102,14 @@ final class NetworkRun {
             funded.add(new Genesis.Allocation(n.id(), n.stake + NODE_RESERVE));
         }
         this.chain = new SimChain(params, funded, blockMillis);
+        this.outbox = new Outbox(program, signer, nodes.size());
     }
 
     RunResult execute() {
-        long blocks = config.blocks();
-        for (long h = 1; h <= blocks; h++) {
-            block(h);
+        try (signer) {
+            for (long h = 1; h <= config.blocks(); h++) {
+                block(h);
+            }
         }
         return new RunResult(run, hours, days, nodeDays, exits, totals());
     }
@@ -125,19 +130,23 @@ final class NetworkRun {
         hour.block(FeeMarket.basePrice(state()), tokenPrice);
         if (h == 1) {
             setUp();
+            demand = prepareJobs(1);
         }
         if (h == revocationBlock) {
             revokeTeeVendor();
         }
         stakingDuties(h);
         sendCompletions(h);
-        sendJobs(startMs, day);
-        for (LedgerEvent e : chain.close()) {
+        sendJobs(demand);
+        List<LedgerEvent> events = chain.close();
+        if (h < config.blocks()) {
+            demand = prepareJobs(h + 1); // signed while this block's events are worked out
+        }
+        for (LedgerEvent e : events) {
             handle(e, endMs);
         }
         for (ComputeNode n : nodes) {
-            n.advance(endMs + blockMillis, blockMillis, state(), c -> completions.computeIfAbsent(c.block(),
-                    k -> new ArrayList<>()).add(c));
+            n.advance(endMs + blockMillis, blockMillis, state(), c -> outbox.add(c, chain::nonce));
         }
         hour.queue(state().queue.count() + state().deadlines.count());
         if (endMs % HOUR_MS == 0) {
@@ -182,8 +191,12 @@ final class NetworkRun {
 
     /** Jailed nodes unjail when they may (topping their stake up first), leaving operators unbond and withdraw. */
     private void stakingDuties(long h) {
-        Params p = state().params();
         for (ComputeNode n : nodes) {
+            boolean due = n.exited() ? n.withdrawAt < 0 || n.withdrawAt > 0 && h >= n.withdrawAt : n.unjailAt >= 0 && h >= n.unjailAt;
+            if (!due) {
+                continue;
+            }
+            Params p = state().params();
             NodeRecord rec = state().nodes.get(n.id());
             if (n.exited()) {
                 if (n.withdrawAt < 0 && rec.stake() > 0) {
@@ -217,74 +230,87 @@ final class NetworkRun {
 
     /** Results and audit reports finished during block {@code h}, in the order they finished. */
     private void sendCompletions(long h) {
-        List<ComputeNode.Completion> due = completions.remove(h);
-        if (due == null) {
-            return;
-        }
-        due.sort(Comparator.comparingLong(ComputeNode.Completion::finishMs).thenComparingInt(c -> c.node().index)
-                .thenComparing(c -> c.item().job()));
-        for (ComputeNode.Completion c : due) {
-            ComputeNode n = c.node();
-            ComputeNode.WorkItem w = c.item();
-            byte[] output = program.output(w.input());
-            Payload payload = w.kind() == ComputeNode.Kind.AUDIT
-                    ? new Payload.AuditReport(w.job(), output, program.traceClaim(w.job(), w.resultNode(), w.input()))
-                    : new Payload.SubmitResult(w.job(), output, evidence(n, w));
-            if (trySubmit(n.key, payload)) {
-                if (w.kind() == ComputeNode.Kind.AUDIT) {
-                    n.account.auditSent(c.finishMs());
-                } else {
-                    n.account.resultSent(c.finishMs());
+        for (Outbox.Send s : outbox.due(h)) {
+            try {
+                chain.submit(s.node.key, s.tx.signed());
+                s.items.forEach(this::sent);
+                if (s.items.size() > 1) {
+                    resultBatches++;
+                    resultsInBatches += s.items.size();
                 }
-            } else {
-                resultsRefused++;
+            } catch (TransactionRejectedException e) {
+                if (s.items.size() == 1) {
+                    resultsRefused++;
+                    continue;
+                }
+                for (ComputeNode.Completion c : s.items) { // the batch failed whole: each result alone
+                    if (trySubmit(c.node().key, outbox.single(c))) {
+                        sent(c);
+                    } else {
+                        resultsRefused++;
+                    }
+                }
             }
         }
     }
 
-    private byte[] evidence(ComputeNode n, ComputeNode.WorkItem w) {
-        return switch (w.mode()) {
-            case NONE -> new byte[0];
-            case TEE -> n.enclave.sign(new TeeResultStatement(w.job(), SimProgram.MODEL, program.inputHash(w.input()),
-                    program.outputHash(w.input())).signingBytes()).bytes();
-            case OPTIMISTIC, SAMPLED -> program.traceClaim(w.job(), n.id(), w.input());
-            case ZK -> ZkStandInVerifier.proof(w.job(), program.outputHash(w.input()));
-        };
+    private void sent(ComputeNode.Completion c) {
+        if (c.item().kind() == ComputeNode.Kind.AUDIT) {
+            c.node().account.auditSent(c.finishMs());
+        } else {
+            c.node().account.resultSent(c.finishMs());
+        }
+    }
+
+    /** Block {@code h}'s client jobs, signed from now on; called once the block before has ended. */
+    private JobSends.Block prepareJobs(long h) {
+        long startMs = (h - 1) * blockMillis;
+        double day = startMs / (double) OperatorAccount.DAY_MS;
+        return JobSends.prepare(h, clients.arrivals(startMs, blockMillis, scenario.demandMultiplier(day)), clients, program,
+                state(), signer, chain::nonce);
     }
 
     /** The jobs clients send during the block; a client whose limit is below the base price is priced out. */
-    private void sendJobs(long startMs, double day) {
-        List<Clients.Arrival> arriving = clients.arrivals(startMs, blockMillis, scenario.demandMultiplier(day));
-        if (arriving.isEmpty()) {
-            return;
+    private void sendJobs(JobSends.Block b) {
+        arrivals += b.arrivals();
+        for (Clients.Arrival a : b.pricedOut()) {
+            hour.refused[a.mode().ordinal()]++;
+            hour.pricedOut++;
         }
-        Params p = state().params();
-        ModelRecord model = state().models.get(SimProgram.MODEL);
-        long basePrice = FeeMarket.basePrice(state());
-        for (Clients.Arrival a : arriving) {
-            arrivals++;
-            PrivateKey sender = clients.nextSender();
-            int mode = a.mode().ordinal();
-            if (a.limitPrice() < basePrice) {
-                hour.refused[mode]++;
-                hour.pricedOut++;
-                continue;
-            }
-            long tip = a.tipShare() == 0 ? 0 : Math.max(1, Math.round(basePrice * a.tipShare()));
-            long maxFee = Pricing.minCharge(p, model, a.mode(), a.limitPrice() + tip);
-            for (VerificationMode m : a.fallbacks()) {
-                maxFee = Math.max(maxFee, Pricing.minCharge(p, model, m, a.limitPrice() + tip));
-            }
+        for (JobSends.Tx t : b.txs()) {
             try {
-                var tx = chain.submit(sender, new Payload.SubmitJob(SimProgram.MODEL, program.input(a.input()), a.mode(),
-                        a.fallbacks(), maxFee, a.deadlineBlocks(), tip));
-                jobs.put(tx.hash(), new JobInfo(a.atMs(), a.mode(), a.input()));
-                hour.submitted[mode]++;
+                SignedTransaction tx = chain.submit(t.sender(), t.pending().signed());
+                if (t.jobs().size() > 1) {
+                    jobBatches++;
+                    jobsInBatches += t.jobs().size();
+                }
+                for (int i = 0; i < t.jobs().size(); i++) {
+                    submitted(t.jobId(tx, i), t.jobs().get(i).arrival());
+                }
             } catch (TransactionRejectedException e) {
-                hour.refused[mode]++;
-                refusedByLedger++;
+                if (t.jobs().size() == 1) {
+                    refused(t.jobs().getFirst().arrival());
+                    continue;
+                }
+                for (JobSends.Job j : t.jobs()) { // the batch failed whole: each job alone
+                    try {
+                        submitted(chain.submit(t.sender(), j.payload()).hash(), j.arrival());
+                    } catch (TransactionRejectedException alone) {
+                        refused(j.arrival());
+                    }
+                }
             }
         }
+    }
+
+    private void submitted(Hash job, Clients.Arrival a) {
+        jobs.put(job, new JobInfo(a.atMs(), a.mode(), a.input()));
+        hour.submitted[a.mode().ordinal()]++;
+    }
+
+    private void refused(Clients.Arrival a) {
+        hour.refused[a.mode().ordinal()]++;
+        refusedByLedger++;
     }
 
     // ------------------------------------------------------------------------------------------ events
@@ -438,6 +464,7 @@ final class NetworkRun {
         long skipped = nodes.stream().mapToLong(n -> n.skipped).sum();
         return new RunResult.Totals(arrivals, submitted, pricedOut, refusedByLedger, settled, fees, expired, cancelled,
                 fallbacks, moved, missed, jailings, resultsRefused, skipped, firstTokenPrice, tokenPrice,
-                FeeMarket.basePrice(state()));
+                FeeMarket.basePrice(state()), new RunResult.Transactions(chain.applied(), jobBatches, jobsInBatches,
+                resultBatches, resultsInBatches));
     }
 }

@@ -24,6 +24,12 @@ record RunResult(Scenario.Run run, List<HourStats> hours, List<DaySummary> days,
                    double utilization, long vrtEarned, long vrtPenalized, double revenueUsd, double powerUsd,
                    double depreciationUsd, double netUsd, double rentalNetUsd) {}
 
+    /**
+     * The transactions the chain took: all of them, the client batches ({@code SubmitJobs}) and the jobs in them, and
+     * the nodes' result batches ({@code SubmitResults}) and the results in them.
+     */
+    record Transactions(long total, long jobBatches, long jobsInBatches, long resultBatches, long resultsInBatches) {}
+
     /** An operator that left at the end of {@code day}, with the averages over the days that decided it. */
     record Exit(int day, String node, String gpu, double netUsdPerDay, double rentalNetUsdPerDay, int daysBelow) {}
 
@@ -36,7 +42,7 @@ record RunResult(Scenario.Run run, List<HourStats> hours, List<DaySummary> days,
     record Totals(long arrivals, long submitted, long pricedOut, long refusedByLedger, long[] settledByMode,
                   long[] feesByMode, long expired, long cancelled, long fallbacks, long moved, long missedDeadlines,
                   long jailings, long resultsRefused, long skippedByNodes, double firstTokenPriceUsd,
-                  double lastTokenPriceUsd, long finalBasePrice) {
+                  double lastTokenPriceUsd, long finalBasePrice, Transactions transactions) {
 
         long settled() {
             long s = 0;

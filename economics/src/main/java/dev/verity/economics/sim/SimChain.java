@@ -64,6 +64,7 @@ final class SimChain {
     private final long blockMillis;
     private final List<SignedTransaction> included = new ArrayList<>();
     private Hash previousHash;
+    private long applied;
     private BlockContext context;
 
     /** A chain whose genesis funds {@code funded} and uses {@code params}. */
@@ -117,11 +118,38 @@ final class SimChain {
      * @throws dev.verity.ledger.TransactionRejectedException when the ledger refuses it (nothing changed)
      */
     SignedTransaction submit(PrivateKey key, Payload payload) {
-        long nonce = state().account(key.publicKey()).nonce();
-        SignedTransaction tx = SignedTransaction.sign(new TransactionBody(CHAIN_ID, key.publicKey(), nonce, payload), key);
+        SignedTransaction tx = SignedTransaction.sign(new TransactionBody(CHAIN_ID, key.publicKey(), nonce(key.publicKey()),
+                payload), key);
+        return apply(tx);
+    }
+
+    /**
+     * Applies {@code tx}, signed ahead by {@code key}, in the open block; when its nonce is no longer the sender's next
+     * (a transaction the sender did not plan came first, or one it planned was refused), signs its payload again.
+     *
+     * @throws dev.verity.ledger.TransactionRejectedException when the ledger refuses it (nothing changed)
+     */
+    SignedTransaction submit(PrivateKey key, SignedTransaction tx) {
+        if (tx.body().nonce() != nonce(key.publicKey())) {
+            return submit(key, tx.payload());
+        }
+        return apply(tx);
+    }
+
+    private SignedTransaction apply(SignedTransaction tx) {
         ledger.apply(tx, context);
         included.add(tx);
+        applied++;
         return tx;
+    }
+
+    /** The transactions applied so far. */
+    long applied() {
+        return applied;
+    }
+
+    long nonce(PublicKey account) {
+        return state().account(account).nonce();
     }
 
     /** Ends the open block (deadlines, verification timers, assignment, the fee market) and returns its events. */

@@ -31,7 +31,8 @@ import java.util.SplittableRandom;
  * 5 x 10^15 per job, 50 seconds of an H100): the chain prices and the simulated nodes spend time by that figure,
  * while the evidence (outputs, trace claims, audits) is computed from this small program for real.
  *
- * <p>Jobs draw their input from {@value #INPUTS} fixed inputs, whose traces are computed once.
+ * <p>Jobs draw their input from {@value #INPUTS} fixed inputs, whose traces are computed up front; after that it only
+ * reads, so the signing threads share it.
  */
 public final class SimProgram {
     public static final int INPUT_FEATURES = 16;
@@ -59,6 +60,7 @@ public final class SimProgram {
         for (int i = 0; i < INPUTS; i++) {
             inputs[i] = input(rnd);
             inputHashes[i] = Sha256.digest(inputs[i]);
+            traces[i] = TraceValues.compute(engine, inputs[i]);
         }
     }
 
@@ -90,9 +92,6 @@ public final class SimProgram {
     }
 
     private TraceValues trace(int index) {
-        if (traces[index] == null) {
-            traces[index] = TraceValues.compute(engine, inputs[index]);
-        }
         return traces[index];
     }
 

@@ -69,6 +69,9 @@ final class Summary {
         m.put("mean_fee_vrt_by_mode", fees);
         m.put("token_price_usd", ordered("start", number(t.firstTokenPriceUsd(), 6), "end", number(t.lastTokenPriceUsd(), 6)));
         m.put("final_base_price", t.finalBasePrice());
+        RunResult.Transactions x = t.transactions();
+        m.put("transactions", ordered("total", x.total(), "job_batches", x.jobBatches(), "jobs_in_batches", x.jobsInBatches(),
+                "result_batches", x.resultBatches(), "results_in_batches", x.resultsInBatches()));
         List<Map<String, Object>> exits = new ArrayList<>();
         for (RunResult.Exit e : r.exits()) {
             exits.add(ordered("day", e.day(), "node", e.node(), "gpu", e.gpu(),
