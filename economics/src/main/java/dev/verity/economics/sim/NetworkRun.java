@@ -33,7 +33,8 @@ import java.util.function.IntConsumer;
  * block applies, in this order, the scenario's governance transaction, the nodes' staking transactions (unjail,
  * unbond, withdraw), the results and audit reports finished during the block, and the jobs clients sent during
  * it; then the block ends (deadlines, verification timers, assignment, the fee market) and its events drive the
- * nodes and the statistics.
+ * nodes and the statistics. Results, audit reports and jobs are signed ahead on the {@link Signer} ({@link Outbox},
+ * {@link JobSends}); the ledger applies them in the same order.
  */
 final class NetworkRun {
     static final long HOUR_MS = 3_600_000L;
