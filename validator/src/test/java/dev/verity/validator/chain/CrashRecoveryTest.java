@@ -46,13 +46,8 @@ class CrashRecoveryTest {
 
     @Test
     void killNineUnderLoadLosesNothingAcknowledged() throws Exception {
-        PrivateKey validator = PrivateKey.deterministic("crash-validator");
-        PrivateKey client = PrivateKey.deterministic("crash-client");
-        Genesis genesis = TestGenesis.chain(CHAIN).at(1_700_000_000_000L).fund(client, 1_000_000 * TestGenesis.VRT).validator(validator).build();
-        Path genesisFile = dir.resolve("genesis.bin");
-        Files.write(genesisFile, genesis.encode());
-        Path keyFile = dir.resolve("validator.json");
-        KeyFiles.save(keyFile, validator);
+        Path genesisFile = writeGenesis();
+        Path keyFile = writeKey();
         Path data = dir.resolve("data");
 
         Process first = start(data, keyFile, genesisFile);
@@ -60,7 +55,7 @@ class CrashRecoveryTest {
         List<BlockView> seenBlocks = new ArrayList<>();
         try {
             VerityClient api = new VerityClient("http://127.0.0.1:" + port(first));
-            Wallet wallet = new Wallet(api, client);
+            Wallet wallet = new Wallet(api, CLIENT);
             Hash model = Sha256.digest(Bytes.utf8("crash test model"));
             Hash registration = wallet.registerModel(model, "crash-model", "bytes", "bytes", 1_000);
             assertThat(api.awaitReceipt(registration, Duration.ofSeconds(20)).status()).isEqualTo("INCLUDED");
@@ -122,13 +117,8 @@ class CrashRecoveryTest {
      */
     @Test
     void killNineUnderLoadOnAPrunedValidatorKeepsItsWindow() throws Exception {
-        PrivateKey validator = PrivateKey.deterministic("crash-validator");
-        PrivateKey client = PrivateKey.deterministic("crash-client");
-        Genesis genesis = TestGenesis.chain(CHAIN).at(1_700_000_000_000L).fund(client, 1_000_000 * TestGenesis.VRT).validator(validator).build();
-        Path genesisFile = dir.resolve("genesis.bin");
-        Files.write(genesisFile, genesis.encode());
-        Path keyFile = dir.resolve("validator.json");
-        KeyFiles.save(keyFile, validator);
+        Path genesisFile = writeGenesis();
+        Path keyFile = writeKey();
         Path data = dir.resolve("data");
         String[] pruned = {"--retain-blocks", "10"};
 
@@ -136,12 +126,12 @@ class CrashRecoveryTest {
         List<Hash> acknowledged = new CopyOnWriteArrayList<>();
         try {
             VerityClient api = new VerityClient("http://127.0.0.1:" + port(first));
-            Wallet wallet = new Wallet(api, client);
+            Wallet wallet = new Wallet(api, CLIENT);
             AtomicBoolean running = new AtomicBoolean(true);
             CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
                 while (running.get()) {
                     try {
-                        acknowledged.add(wallet.transfer(validator.publicKey(), 1));
+                        acknowledged.add(wallet.transfer(VALIDATOR.publicKey(), 1));
                     } catch (VerityApiException e) {
                         return; // the node is gone: this submission was not acknowledged
                     }
@@ -191,6 +181,23 @@ class CrashRecoveryTest {
         assertThat(archive.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(archive.exitValue()).isEqualTo(ValidatorProcess.EXIT_CANNOT_START);
         assertThat(output).contains("holds a pruned chain", "--retain-blocks");
+    }
+
+    private static final PrivateKey VALIDATOR = PrivateKey.deterministic("crash-validator");
+    private static final PrivateKey CLIENT = PrivateKey.deterministic("crash-client");
+
+    private Path writeGenesis() throws Exception {
+        Genesis genesis = TestGenesis.chain(CHAIN).at(1_700_000_000_000L).fund(CLIENT, 1_000_000 * TestGenesis.VRT)
+                .validator(VALIDATOR).build();
+        Path file = dir.resolve("genesis.bin");
+        Files.write(file, genesis.encode());
+        return file;
+    }
+
+    private Path writeKey() throws Exception {
+        Path file = dir.resolve("validator.json");
+        KeyFiles.save(file, VALIDATOR);
+        return file;
     }
 
     private Process start(Path data, Path key, Path genesis, String... extra) throws Exception {
