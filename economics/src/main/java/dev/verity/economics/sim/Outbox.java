@@ -39,10 +39,6 @@ final class Outbox {
         long firstFinishMs() {
             return items.getFirst().finishMs();
         }
-
-        boolean audit() {
-            return items.getFirst().item().kind() == ComputeNode.Kind.AUDIT;
-        }
     }
 
     private final SimProgram program;
