@@ -1,6 +1,7 @@
 package dev.verity.core.trie;
 
 import static dev.verity.core.trie.TrieTesting.flip;
+import static dev.verity.core.trie.TrieTesting.goldenSet;
 import static dev.verity.core.trie.TrieTesting.h;
 import static dev.verity.core.trie.TrieTesting.map;
 import static dev.verity.core.trie.TrieTesting.updateAndCheck;
@@ -239,13 +240,7 @@ class MerkleTrieTest {
      */
     @Test
     void goldenRoot() {
-        Hash alpha = h("alpha");
-        SortedMap<Hash, Hash> set = map(
-                alpha, h("value:alpha"),
-                flip(alpha, 255), h("value:alpha'"),
-                h("beta"), h("value:beta"),
-                h("gamma"), h("value:gamma"),
-                h("delta"), h("value:delta"));
+        SortedMap<Hash, Hash> set = goldenSet();
         MemoryTrieStore store = new MemoryTrieStore();
         store.apply(MerkleTrie.update(store, set));
         Hash golden = Hash.fromHex("94cb525cdb4b1f09338828ad1b250c55d6b6889d6e5e4bf5b651f7c3db7fc7bc");

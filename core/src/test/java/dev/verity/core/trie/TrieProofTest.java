@@ -1,6 +1,7 @@
 package dev.verity.core.trie;
 
 import static dev.verity.core.trie.TrieTesting.flip;
+import static dev.verity.core.trie.TrieTesting.goldenSet;
 import static dev.verity.core.trie.TrieTesting.h;
 import static dev.verity.core.trie.TrieTesting.map;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -254,12 +255,7 @@ class TrieProofTest {
     @Test
     void goldenProofs() {
         Hash alpha = h("alpha");
-        SortedMap<Hash, Hash> set = map(
-                alpha, h("value:alpha"),
-                flip(alpha, 255), h("value:alpha'"),
-                h("beta"), h("value:beta"),
-                h("gamma"), h("value:gamma"),
-                h("delta"), h("value:delta"));
+        SortedMap<Hash, Hash> set = goldenSet();
         MemoryTrieStore store = new MemoryTrieStore();
         store.apply(MerkleTrie.update(store, set));
         Hash golden = MerkleTrie.root(store);

@@ -59,6 +59,17 @@ final class TrieTesting {
         return out;
     }
 
+    /** The fixed set behind the golden root and proofs: two keys differing only in the last bit, three others. */
+    static SortedMap<Hash, Hash> goldenSet() {
+        Hash alpha = h("alpha");
+        return map(
+                alpha, h("value:alpha"),
+                flip(alpha, 255), h("value:alpha'"),
+                h("beta"), h("value:beta"),
+                h("gamma"), h("value:gamma"),
+                h("delta"), h("value:delta"));
+    }
+
     static SortedMap<Hash, Hash> map(Object... keysAndValues) {
         SortedMap<Hash, Hash> m = new TreeMap<>();
         for (int i = 0; i < keysAndValues.length; i += 2) {

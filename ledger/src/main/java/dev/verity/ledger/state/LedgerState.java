@@ -48,8 +48,8 @@ public final class LedgerState {
 
     private final Journal journal = new Journal();
     private final List<Table<?, ?>> tables = new ArrayList<>();
-    private final List<LedgerEvent> events = new ArrayList<>();
-    private final List<RetiredJob> retired = new ArrayList<>();
+    private final JournaledLog<LedgerEvent> events = new JournaledLog<>(journal);
+    private final JournaledLog<RetiredJob> retired = new JournaledLog<>(journal);
     private final StateBackend backend;
     private final BoundedCache<ByteKey, Object> cache;
     private final StateTrie trie;
@@ -189,16 +189,12 @@ public final class LedgerState {
     }
 
     public void emit(LedgerEvent event) {
-        int size = events.size();
         events.add(event);
-        journal.recordUndo(() -> events.subList(size, events.size()).clear());
     }
 
     /** Events emitted since the last drain, in order. */
     public List<LedgerEvent> drainEvents() {
-        List<LedgerEvent> out = List.copyOf(events);
-        events.clear();
-        return out;
+        return events.drain();
     }
 
     /**
@@ -280,16 +276,12 @@ public final class LedgerState {
 
     /** Records a job that left the live state in this block; undone with the transaction that retired it. */
     void retire(RetiredJob job) {
-        int size = retired.size();
         retired.add(job);
-        journal.recordUndo(() -> retired.subList(size, retired.size()).clear());
     }
 
     /** The jobs retired since the last call, in order: the validator archives them for its API. */
     public List<RetiredJob> drainRetired() {
-        List<RetiredJob> out = List.copyOf(retired);
-        retired.clear();
-        return out;
+        return retired.drain();
     }
 
     /** Decoded rows held in the cache now; for metrics. */
