@@ -33,7 +33,9 @@ public enum StateTable {
     CLAIMS(19, "claims"),
     DISPUTES(20, "disputes"),
     VERIFICATION_TIMERS(21, "verificationTimers"),
-    JOB_FAILURES(22, "jobFailures");
+    JOB_FAILURES(22, "jobFailures"),
+    /** One row, {@code "active"}: the validator set that signs the next block (protocol.consensus.ValidatorSet). */
+    VALIDATOR_SET(23, "validatorSet");
 
     private final int id;
     private final String tableName;
