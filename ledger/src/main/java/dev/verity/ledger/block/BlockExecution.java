@@ -2,6 +2,8 @@ package dev.verity.ledger.block;
 
 import dev.verity.core.Hash;
 import dev.verity.core.PrivateKey;
+import dev.verity.core.PublicKey;
+import dev.verity.core.Signature;
 import dev.verity.ledger.BlockContext;
 import dev.verity.ledger.Ledger;
 import dev.verity.ledger.TransactionRejectedException;
@@ -23,7 +25,18 @@ public final class BlockExecution {
     /** Applies the candidates that still hold (dropping the rest), ends the block, and signs it. */
     public static Produced produce(Ledger ledger, List<SignedTransaction> candidates, long height, Hash previousHash,
                                    long timestampMillis, PrivateKey producerKey) {
-        BlockContext ctx = new BlockContext(height, previousHash, timestampMillis, producerKey.publicKey());
+        Signature proposal = producerKey.sign(BlockHeader.proposalSigningBytes(ledger.chainId(), height, previousHash,
+                timestampMillis, producerKey.publicKey()));
+        return produce(ledger, candidates, height, previousHash, timestampMillis, producerKey.publicKey(), proposal);
+    }
+
+    /**
+     * As above, for a proposal its producer already signed ({@link BlockHeader#proposalSigningBytes}): every validator
+     * executes a replicated proposal this way, to the same block.
+     */
+    public static Produced produce(Ledger ledger, List<SignedTransaction> candidates, long height, Hash previousHash,
+                                   long timestampMillis, PublicKey producer, Signature proposalSignature) {
+        BlockContext ctx = new BlockContext(height, previousHash, timestampMillis, producer);
         List<SignedTransaction> included = new ArrayList<>();
         List<Refused> refused = new ArrayList<>();
         ledger.state().drainEvents();
@@ -38,8 +51,8 @@ public final class BlockExecution {
         ledger.endBlock(ctx);
         List<LedgerEvent> events = ledger.state().drainEvents();
         BlockHeader header = new BlockHeader(ledger.chainId(), height, previousHash, timestampMillis,
-                Block.transactionsRoot(included), ledger.state().root(), Block.eventsRoot(events), producerKey.publicKey());
-        Block block = new Block(header, included, producerKey.sign(header.signingBytes()));
+                Block.transactionsRoot(included), ledger.state().root(), Block.eventsRoot(events), producer);
+        Block block = new Block(header, included, proposalSignature);
         return new Produced(block, events, refused);
     }
 

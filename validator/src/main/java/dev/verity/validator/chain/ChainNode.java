@@ -19,6 +19,10 @@ import dev.verity.ledger.state.CorruptStateException;
 import dev.verity.ledger.state.LedgerState;
 import dev.verity.ledger.state.RetiredJob;
 import dev.verity.protocol.block.BlockHeader;
+import dev.verity.protocol.consensus.FinalityCertificate;
+import dev.verity.protocol.consensus.FinalityVote;
+import dev.verity.protocol.consensus.SignedVote;
+import dev.verity.protocol.consensus.ValidatorSet;
 import dev.verity.protocol.tx.SignedTransaction;
 import dev.verity.protocol.tx.TransactionCodec;
 import dev.verity.sdk.api.EventView;
@@ -29,6 +33,7 @@ import dev.verity.validator.storage.BlockCommit;
 import dev.verity.validator.storage.ChainStore;
 import dev.verity.validator.storage.CorruptStoreException;
 import dev.verity.validator.storage.EventWrite;
+import dev.verity.validator.storage.FinalityWrite;
 import dev.verity.validator.storage.Retention;
 import dev.verity.validator.storage.RocksStateBackend;
 import dev.verity.validator.storage.StoreFaults;
@@ -90,6 +95,10 @@ public final class ChainNode implements AutoCloseable {
     private BlockHeader headHeader;
     private volatile String failure;
     private final List<Consumer<String>> haltListeners = new CopyOnWriteArrayList<>();
+    private Finality finality;
+    private final VoteSigner voteSigner;
+    /** Where admitted transactions go when the chain is replicated (through the log); null: straight into the mempool. */
+    private volatile Function<byte[], Hash> replicatedSubmit;
 
     private ChainNode(NodeConfig config, ChainStore store, Genesis genesis, Ledger ledger, PrivateKey validatorKey) {
         this.config = config;
@@ -98,6 +107,7 @@ public final class ChainNode implements AutoCloseable {
         this.ledger = ledger;
         this.validatorKey = validatorKey;
         this.mempool = new Mempool(config.mempoolCapacity());
+        this.voteSigner = new VoteSigner(config.dataDir(), validatorKey);
     }
 
     /**
@@ -178,6 +188,7 @@ public final class ChainNode implements AutoCloseable {
         node.headHeight = 0;
         node.headHash = genesis.hash();
         node.headTimestamp = genesis.timestampMillis();
+        node.finality = new Finality(store, genesis.chainId(), 0);
         LOG.info("started chain {} from genesis {}", genesis.chainId(), genesis.hash().hex());
         return node;
     }
@@ -204,6 +215,7 @@ public final class ChainNode implements AutoCloseable {
                         + "backup or re-sync it");
             }
         }
+        node.finality = new Finality(store, genesis.chainId(), node.headHeight);
         node.reloadMempool();
         LOG.info("restored chain {} at height {} with {} pending transactions", genesis.chainId(), node.headHeight,
                 node.mempool.size());
@@ -369,6 +381,24 @@ public final class ChainNode implements AutoCloseable {
     public Hash submit(byte[] bytes) {
         requireRunning();
         SignedTransaction tx = ledger.decodeAndCheck(bytes);
+        Function<byte[], Hash> replicated = replicatedSubmit;
+        return replicated == null ? admit(tx) : replicated.apply(tx.encoded());
+    }
+
+    /**
+     * Sends admitted transactions through {@code route} (the replicated log, which calls {@link #admit} on every
+     * validator in one order) instead of straight into this node's mempool.
+     */
+    public void routeSubmissions(Function<byte[], Hash> route) {
+        this.replicatedSubmit = route;
+    }
+
+    /**
+     * Admits a transaction that passed {@link Ledger#decodeAndCheck} into the mempool: the checks of {@link #submit}
+     * after decoding. A replicated chain calls it from its log, in log order.
+     */
+    public Hash admit(SignedTransaction tx) {
+        requireRunning();
         NodeHaltedException halted = null;
         lock.lock();
         try {
@@ -401,11 +431,56 @@ public final class ChainNode implements AutoCloseable {
     }
 
     /**
-     * Produces, commits and announces the next block; returns it.
+     * Produces, commits and announces the next block as the only validator; returns it.
      *
      * @throws NodeHaltedException when the block cannot be committed (the node halts) or the node already halted
      */
     public Block produceBlock() {
+        Block block = applyProposal(propose(), null)
+                .orElseThrow(() -> new IllegalStateException("this node's own proposal was ignored"));
+        castVote(block).ifPresent(vote -> applyVote(vote, null));
+        return block;
+    }
+
+    /**
+     * This validator's signed vote for a block it executed, durable before it is returned ({@link VoteSigner}); empty
+     * when it does not sign that height or already signed it differently.
+     */
+    public Optional<SignedVote> castVote(Block block) {
+        FinalityVote vote = voteFor(block);
+        Optional<ValidatorSet> set = signingSet(block.height());
+        if (set.isEmpty() || !set.get().contains(validatorKey.publicKey())) {
+            return Optional.empty();
+        }
+        return voteSigner.sign(vote);
+    }
+
+    /** Signs this validator's votes, at most one per height. */
+    public VoteSigner voteSigner() {
+        return voteSigner;
+    }
+
+    /** The next block as this validator proposes it: the head's successor, now, with the mempool's first transactions. */
+    public Proposal propose() {
+        lock.lock();
+        try {
+            requireRunning();
+            return Proposal.sign(genesis.chainId(), headHeight + 1, headHash, Math.max(headTimestamp, System.currentTimeMillis()),
+                    validatorKey, mempool.take(config.maxTransactionsPerBlock()));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Executes a proposal on top of the head, commits and announces the block; empty when the proposal does not follow
+     * the head (a stale or duplicate proposal: the log may order one from a deposed leader), goes back in time, or is not
+     * signed by a validator. Candidates that no longer apply are left out of the block and their refusal stored.
+     *
+     * @param applied the replicated log's position this block completes (stored in its commit), or null
+     * @throws NodeHaltedException when the block cannot be committed (the node halts) or the node already halted
+     */
+    public Optional<Block> applyProposal(Proposal proposal, byte[] applied) {
         requireRunning();
         Block block = null;
         List<EventView> views = null;
@@ -414,12 +489,19 @@ public final class ChainNode implements AutoCloseable {
         lock.lock();
         try {
             requireRunning();
-            List<SignedTransaction> candidates = mempool.take(config.maxTransactionsPerBlock());
-            BlockContext ctx = nextContext();
+            String stale = staleness(proposal);
+            if (stale != null) {
+                LOG.info("ignored the proposal of block {} by {}: {}", proposal.height(), proposal.proposer().hex(), stale);
+                return Optional.empty();
+            }
+            List<SignedTransaction> candidates = proposal.candidates();
+            BlockContext ctx = new BlockContext(proposal.height(), proposal.previousHash(), proposal.timestampMillis(),
+                    proposal.proposer());
+            ValidatorSet signingSet = validatorSet();
             BlockExecution.Produced produced;
             try {
                 produced = BlockExecution.produce(ledger, candidates, ctx.height(), ctx.previousHash(), ctx.timestampMillis(),
-                        validatorKey);
+                        proposal.proposer(), proposal.signature());
             } catch (CorruptStateException e) {
                 // A stored row or trie node does not read back: the state in memory cannot be trusted past this point.
                 halted = halt(CorruptStoreException.stateRow(config.dataDir(), "(see the cause)", why(e), e).getMessage(), e);
@@ -455,9 +537,16 @@ public final class ChainNode implements AutoCloseable {
                     LOG.info("refused transaction {} in block {}: {}", r.transaction().hash().hex(), block.height(),
                             r.reason().getMessage());
                 }
+                TreeMap<ByteKey, byte[]> finalityRows = new TreeMap<>();
+                Finality.signingSetRow(finalityRows, block.height(), signingSet);
+                ValidatorSet after = validatorSet();
+                if (!after.equals(signingSet)) {
+                    Finality.setProofRow(finalityRows, block.height(),
+                            ledger.state().prove(ByteKey.wrap(ValidatorSet.STATE_KEY)).proof().encode());
+                }
                 try {
                     store.commitBlock(new BlockCommit(block.height(), block.hash().bytes(), block.encode(), txHashes, writes,
-                            eventWrites, null, refusals, archive));
+                            eventWrites, null, refusals, archive), new FinalityWrite(finalityRows, applied));
                 } catch (RuntimeException e) {
                     // Memory is ahead of disk now; the only safe course is to stop and restart from disk, where the
                     // stored mempool still holds every transaction of this block.
@@ -480,6 +569,9 @@ public final class ChainNode implements AutoCloseable {
             throw halted;
         }
         Block committed = block;
+        if (committed == null) {
+            return Optional.empty();
+        }
         for (BlockListener l : listeners) {
             try {
                 l.onBlock(committed, views);
@@ -488,7 +580,116 @@ public final class ChainNode implements AutoCloseable {
                 LOG.warn("block listener failed", e);
             }
         }
-        return committed;
+        return Optional.of(committed);
+    }
+
+    /** Why a proposal cannot be the next block, or null when it can. Called under the lock. */
+    private String staleness(Proposal p) {
+        if (!p.chainId().equals(genesis.chainId())) {
+            return "it is for chain " + p.chainId();
+        }
+        if (p.height() != headHeight + 1 || !p.previousHash().equals(headHash)) {
+            return "it follows block " + (p.height() - 1) + " " + p.previousHash().hex() + ", but the head is block " + headHeight
+                    + " " + headHash.hex();
+        }
+        if (p.timestampMillis() < headTimestamp) {
+            return "its time " + p.timestampMillis() + " is before the head's " + headTimestamp;
+        }
+        if (!validatorSet().contains(p.proposer())) {
+            return "its proposer is not a validator";
+        }
+        if (!p.signatureValid()) {
+            return "its signature does not verify";
+        }
+        return null;
+    }
+
+    /** The validator set in force for the next block. Called under the lock. */
+    private ValidatorSet validatorSet() {
+        return ValidatorSet.of(genesis.validators().stream()
+                .map(k -> new dev.verity.protocol.consensus.ValidatorInfo(k, 1, "", "")).toList()); // MERGE: ledger set
+    }
+
+    /** The validator set that signs the next block. */
+    public ValidatorSet currentValidatorSet() {
+        lock.lock();
+        try {
+            requireRunning();
+            return validatorSet();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Applies a finality vote (from the replicated log, or this node's own as the only validator): stored, counted
+     * toward its block's certificate, and compared with the validator's earlier vote at that height.
+     *
+     * @param applied the log position it completes, or null
+     * @throws NodeHaltedException when a quorum certified a block this node executed differently (the node halts)
+     */
+    public VoteOutcome applyVote(SignedVote vote, byte[] applied) {
+        requireRunning();
+        NodeHaltedException halted;
+        lock.lock();
+        try {
+            requireRunning();
+            BlockHeader header = vote.vote().height() <= headHeight ? blockHeader(vote.vote().height()).orElse(null) : null;
+            try {
+                return finality.apply(vote, header, applied);
+            } catch (Finality.DivergedException e) {
+                halted = halt(e.getMessage(), e);
+            } catch (RuntimeException e) {
+                halted = halt("could not store the vote of " + vote.validator().hex() + " at height " + vote.vote().height()
+                        + " in " + config.dataDir() + ": " + why(e), e);
+            }
+        } finally {
+            lock.unlock();
+        }
+        notifyHalted();
+        throw halted;
+    }
+
+    /** The vote this validator casts for a block it executed: the block, its root, and the set that signs its height. */
+    public FinalityVote voteFor(Block block) {
+        ValidatorSet set = signingSet(block.height()).orElseThrow(
+                () -> new IllegalStateException("block " + block.height() + " has no signing set stored"));
+        return new FinalityVote(genesis.chainId(), block.height(), block.hash(), block.header().stateRoot(), set.hash());
+    }
+
+    /** The set that signs {@code height} (the set in force before that block), when this node executed it. */
+    public Optional<ValidatorSet> signingSet(long height) {
+        return finality.signingSet(height);
+    }
+
+    /** The finality certificate of the block at {@code height}, once it is final. */
+    public Optional<FinalityCertificate> certificate(long height) {
+        return finality.certificate(height);
+    }
+
+    /** The proof, against block {@code height}'s state root, of the validator set that block left (when it changed it). */
+    public Optional<byte[]> validatorSetProof(long height) {
+        return finality.setProof(height);
+    }
+
+    /** The highest block with a finality certificate; 0 before any. */
+    public long finalizedHeight() {
+        lock.lock();
+        try {
+            return finality.finalizedHeight();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The log position the store holds the effects of, as last written (opaque; empty outside a replicated log). */
+    public Optional<byte[]> replicatedApplied() {
+        return store.raftApplied();
+    }
+
+    /** This validator's key, which signs its proposals and votes. */
+    public PrivateKey validatorKey() {
+        return validatorKey;
     }
 
     /**

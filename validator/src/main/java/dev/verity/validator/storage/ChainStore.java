@@ -46,7 +46,9 @@ import org.slf4j.LoggerFactory;
  * {@code refusals} (tx hash → height u64, sequence u64, reject code, message; see {@link Keys#refusalEntry}),
  * {@code refusalOrder} (sequence u64 → tx hash), {@code jobArchive} (job id → finished job record) and
  * {@code jobsBySubmit} (submit height u64, job id → empty), and in a pruned store {@code jobsByFinish} (finish height
- * u64, job id → submit height u64). The refusal, archive and finish families were added later; opening an older store
+ * u64, job id → submit height u64), and {@code finality} (votes, certificates, the validator set that signs each height
+ * and the proof of each set change; {@code chain.FinalityKeys}). The refusal, archive, finish and finality families were
+ * added later; opening an older store
  * creates them empty and leaves the rest as it was. Refusals stored as one {@code "CODE: message"} text, before the
  * code was kept apart, are still read.
  *
@@ -79,6 +81,8 @@ public final class ChainStore implements AutoCloseable {
     private static final byte[] HEAD_HEIGHT = Keys.utf8("head.height");
     private static final byte[] HEAD_HASH = Keys.utf8("head.hash");
     private static final byte[] HEAD_META = Keys.utf8("head.meta");
+    /** The replicated log's last applied term and index whose effects the store holds. */
+    private static final byte[] RAFT_APPLIED = Keys.utf8("head.raftApplied");
     /** Meta names starting with this prefix are written only by {@link #retain} and {@link #commitBlock}. */
     static final String HISTORY_META_PREFIX = "history.";
     private static final byte[] RETAIN_BLOCKS = Keys.utf8("history.retainBlocks");
@@ -112,7 +116,7 @@ public final class ChainStore implements AutoCloseable {
 
     private static final List<String> COLUMN_FAMILIES = List.of(
             "blocks", "blockHashes", "transactions", "state", "events", "eventIndex", "mempool", "mempoolOrder", "meta",
-            "refusals", "refusalOrder", "jobArchive", "jobsBySubmit", "jobsByFinish");
+            "refusals", "refusalOrder", "jobArchive", "jobsBySubmit", "jobsByFinish", "finality");
 
     static {
         RocksDB.loadLibrary();
@@ -140,6 +144,7 @@ public final class ChainStore implements AutoCloseable {
     private final ColumnFamilyHandle jobArchive;
     private final ColumnFamilyHandle jobsBySubmit;
     private final ColumnFamilyHandle jobsByFinish;
+    private final ColumnFamilyHandle finality;
     private final int maxRefusals;
     private final StoreFaults faults;
     private final boolean walLossAccepted;
@@ -184,6 +189,7 @@ public final class ChainStore implements AutoCloseable {
         this.jobArchive = handles.get(12);
         this.jobsBySubmit = handles.get(13);
         this.jobsByFinish = handles.get(14);
+        this.finality = handles.get(15);
         this.maxRefusals = maxRefusals;
         this.faults = faults;
         this.walLossAccepted = walLossAccepted;
@@ -370,7 +376,7 @@ public final class ChainStore implements AutoCloseable {
             db.put(meta, syncWrite, RETAIN_BLOCKS, Keys.u64(retainBlocks));
             retention = new Retention(retainBlocks, current.lowestHeight());
             pruner = retainBlocks == Retention.ARCHIVE ? null : new HistoryPruner(db, new HistoryPruner.Tables(blocks,
-                    blockHashes, transactions, events, eventIndex, jobArchive, jobsBySubmit, jobsByFinish), keys);
+                    blockHashes, transactions, events, eventIndex, jobArchive, jobsBySubmit, jobsByFinish, finality), keys);
             if (pruner != null) {
                 pruneBacklog();
             }
@@ -525,7 +531,16 @@ public final class ChainStore implements AutoCloseable {
      * @throws IllegalArgumentException if the height is not above the current head height
      */
     public void commitBlock(BlockCommit commit) {
+        commitBlock(commit, FinalityWrite.NONE);
+    }
+
+    /**
+     * As {@link #commitBlock(BlockCommit)}, with finality rows and the replicated log's applied position in the same
+     * batch, so that a restart resumes the log exactly after the last block it stored.
+     */
+    public void commitBlock(BlockCommit commit, FinalityWrite extra) {
         Objects.requireNonNull(commit, "commit");
+        Objects.requireNonNull(extra, "extra");
         write("commit block", () -> {
             long height = commit.height();
             if (height <= headHeight) {
@@ -572,6 +587,7 @@ public final class ChainStore implements AutoCloseable {
                     }
                 }
                 long refusalsEnd = addRefusals(batch, commit.refusals());
+                putFinality(batch, extra);
                 faults.beforeWrite("commit block");
                 db.write(syncWrite, batch);
                 advanceRefusals(refusalsEnd);
@@ -1022,6 +1038,58 @@ public final class ChainStore implements AutoCloseable {
             db.put(meta, syncWrite, Keys.utf8(name), value);
             return null;
         });
+    }
+
+    // ---------------------------------------------------------------- finality
+
+    /** Writes finality rows (votes, certificates, signing sets) and the log's applied position in one synced batch. */
+    public void writeFinality(FinalityWrite w) {
+        Objects.requireNonNull(w, "finality write");
+        write("write finality", () -> {
+            try (WriteBatch batch = new WriteBatch()) {
+                putFinality(batch, w);
+                faults.beforeWrite("write finality");
+                db.write(syncWrite, batch);
+            }
+            return null;
+        });
+    }
+
+    private void putFinality(WriteBatch batch, FinalityWrite w) throws RocksDBException {
+        for (Map.Entry<ByteKey, byte[]> row : w.rows().entrySet()) {
+            batch.put(finality, row.getKey().bytes(), row.getValue());
+        }
+        if (w.applied() != null) {
+            batch.put(meta, RAFT_APPLIED, w.applied());
+        }
+    }
+
+    /** One finality row (see {@code FinalityKeys}). */
+    public Optional<byte[]> finality(byte[] key) {
+        Objects.requireNonNull(key, "key");
+        return read("read finality", () -> Optional.ofNullable(db.get(finality, key)));
+    }
+
+    /** The finality rows whose keys start with {@code prefix}, in key order, up to {@code limit}. */
+    public List<Map.Entry<byte[], byte[]>> finalityRows(byte[] prefix, int limit) {
+        return read("read finality", () -> {
+            List<Map.Entry<byte[], byte[]>> out = new ArrayList<>();
+            try (RocksIterator it = db.newIterator(finality)) {
+                for (it.seek(prefix); it.isValid() && out.size() < limit; it.next()) {
+                    byte[] k = it.key();
+                    if (!Keys.startsWith(k, prefix)) {
+                        break;
+                    }
+                    out.add(Map.entry(k, it.value()));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** The replicated log's position that the stored state includes, as last written with a block or finality row. */
+    public Optional<byte[]> raftApplied() {
+        return read("read applied position", () -> Optional.ofNullable(db.get(meta, RAFT_APPLIED)));
     }
 
     public Optional<byte[]> meta(String name) {

@@ -24,7 +24,7 @@ final class HistoryPruner {
     /** The column families history lives in. */
     record Tables(ColumnFamilyHandle blocks, ColumnFamilyHandle blockHashes, ColumnFamilyHandle transactions,
                   ColumnFamilyHandle events, ColumnFamilyHandle eventIndex, ColumnFamilyHandle jobArchive,
-                  ColumnFamilyHandle jobsBySubmit, ColumnFamilyHandle jobsByFinish) {}
+                  ColumnFamilyHandle jobsBySubmit, ColumnFamilyHandle jobsByFinish, ColumnFamilyHandle finality) {}
 
     private final RocksDB db;
     private final Tables t;
@@ -40,7 +40,7 @@ final class HistoryPruner {
     long prune(WriteBatch batch, long from, long to) throws RocksDBException {
         long rows = 0;
         for (long h = from; h < to; h++) {
-            rows += pruneBlock(batch, h) + pruneEvents(batch, h);
+            rows += pruneBlock(batch, h) + pruneEvents(batch, h) + pruneFinality(batch, h);
         }
         return rows + pruneJobs(batch, from, to);
     }
@@ -87,6 +87,35 @@ final class HistoryPruner {
             it.status();
         }
         return rows;
+    }
+
+    /**
+     * The votes of a height, and its signing set and certificate unless the block changed the validator set: those stay,
+     * with the set's proof, so a receipt of a kept block can follow the set from genesis.
+     */
+    private long pruneFinality(WriteBatch batch, long height) throws RocksDBException {
+        long rows = 0;
+        if (db.get(t.finality(), finalityKey('P', height)) == null) {
+            batch.delete(t.finality(), finalityKey('S', height));
+            batch.delete(t.finality(), finalityKey('C', height));
+            rows += 2;
+        }
+        byte[] votes = finalityKey('V', height);
+        try (RocksIterator it = db.newIterator(t.finality())) {
+            for (it.seek(votes); it.isValid() && Keys.startsWith(it.key(), votes); it.next()) {
+                batch.delete(t.finality(), it.key());
+                rows++;
+            }
+            it.status();
+        }
+        return rows;
+    }
+
+    private static byte[] finalityKey(char kind, long height) {
+        byte[] key = new byte[9];
+        key[0] = (byte) kind;
+        System.arraycopy(Keys.u64(height), 0, key, 1, 8);
+        return key;
     }
 
     /** The jobs that finished at heights [from, to): their archive record and listing row. */

@@ -185,7 +185,7 @@ class ChainStoreRefusalsTest {
         }
         // Entries as earlier versions wrote them: height, sequence, then "CODE: message" in UTF-8.
         List<String> families = List.of("blocks", "blockHashes", "transactions", "state", "events", "eventIndex", "mempool",
-                "mempoolOrder", "meta", "refusals", "refusalOrder", "jobArchive", "jobsBySubmit", "jobsByFinish");
+                "mempoolOrder", "meta", "refusals", "refusalOrder", "jobArchive", "jobsBySubmit", "jobsByFinish", "finality");
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
         descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY));
         families.forEach(name -> descriptors.add(new ColumnFamilyDescriptor(b(name))));
