@@ -9,7 +9,10 @@ import dev.verity.validator.api.ApiServer;
 import dev.verity.validator.api.ApiServerConfig;
 import dev.verity.validator.chain.ChainNode;
 import dev.verity.validator.chain.NodeConfig;
+import dev.verity.validator.consensus.Consensus;
 import dev.verity.validator.consensus.SingleValidatorConsensus;
+import dev.verity.validator.consensus.ratis.ReplicatedConsensus;
+import dev.verity.validator.consensus.ratis.ValidatorPeer;
 import dev.verity.validator.metrics.ValidatorMetrics;
 import dev.verity.validator.storage.DiskFull;
 import dev.verity.validator.storage.Retention;
@@ -17,6 +20,8 @@ import dev.verity.validator.storage.StoreFaults;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -24,7 +29,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A validator node as its own process: {@code --data-dir DIR --key FILE [--genesis FILE]
- * [--port P | --listen HOST:PORT] [--block-interval MS] [--models DIR] [--retain-blocks N] [--accept-wal-loss]}. The
+ * [--port P | --listen HOST:PORT] [--block-interval MS] [--models DIR] [--retain-blocks N] [--accept-wal-loss]
+ * [--peer KEY=HOST:PORT ...]}. With {@code --peer} (every validator of the replicated log, this one included) it replicates
+ * the chain with the others over Apache Ratis; without, it produces blocks alone. The
  * API listens on 127.0.0.1 unless {@code --listen} names another address; {@code --models} is a model store whose files
  * it serves by hash; {@code --retain-blocks N} makes it a pruned validator that keeps the newest N blocks (without it,
  * an archive that keeps every block). Prints {@code VERITY-NODE READY port=P} once it serves the API. Used by multi-process tests and by
@@ -56,7 +63,7 @@ public final class ValidatorProcess implements AutoCloseable {
     public static final String DISK_FULL_AT_COMMIT = "verity.test.diskFullAtCommit";
 
     private final ChainNode chain;
-    private final SingleValidatorConsensus consensus;
+    private final Consensus consensus;
     private final ApiServer api;
     private final AtomicBoolean exiting = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -86,20 +93,34 @@ public final class ValidatorProcess implements AutoCloseable {
      */
     public ValidatorProcess(Path dataDir, PrivateKey key, Genesis genesis, ApiServerConfig apiConfig, long blockIntervalMillis,
                             Path modelDir, boolean acceptWalLoss, long retainBlocks) {
+        this(dataDir, key, genesis, apiConfig, blockIntervalMillis, modelDir, acceptWalLoss, retainBlocks, List.of());
+    }
+
+    /**
+     * As above; with {@code peers} (every validator of the log, this one included, as key and replication address) the
+     * validator replicates the chain with them over Apache Ratis instead of producing blocks alone.
+     */
+    public ValidatorProcess(Path dataDir, PrivateKey key, Genesis genesis, ApiServerConfig apiConfig, long blockIntervalMillis,
+                            Path modelDir, boolean acceptWalLoss, long retainBlocks, List<ValidatorPeer> peers) {
         chain = ChainNode.open(NodeConfig.defaults(dataDir).withBlockInterval(blockIntervalMillis).withRetainBlocks(retainBlocks),
                 genesis, key, acceptWalLoss, storeFaults());
         try {
-            consensus = new SingleValidatorConsensus(chain, blockIntervalMillis);
             chain.onHalt(reason -> exit(EXIT_STORAGE_FAILED, "the validator stopped after a storage failure: " + reason
                     + ". Nothing acknowledged is lost: fix the cause (free disk space, check the disk) and restart it on "
                     + dataDir + "."));
-            consensus.onFailure(e -> {
-                if (chain.isHealthy()) {
-                    exit(EXIT_BLOCK_PRODUCTION_FAILED, "the validator stopped producing blocks: " + e.getMessage());
-                }
-            });
-            ValidatorMetrics.of(chain).addReadinessCheck(ReadinessCheck.unless(consensus::failed,
-                    "block production stopped after an error; the log says why"));
+            if (peers.isEmpty()) {
+                SingleValidatorConsensus single = new SingleValidatorConsensus(chain, blockIntervalMillis);
+                single.onFailure(e -> {
+                    if (chain.isHealthy()) {
+                        exit(EXIT_BLOCK_PRODUCTION_FAILED, "the validator stopped producing blocks: " + e.getMessage());
+                    }
+                });
+                ValidatorMetrics.of(chain).addReadinessCheck(ReadinessCheck.unless(single::failed,
+                        "block production stopped after an error; the log says why"));
+                consensus = single;
+            } else {
+                consensus = new ReplicatedConsensus(chain, peers, dataDir.resolve("raft"), blockIntervalMillis);
+            }
             api = new ApiServer(chain, apiConfig).serveModelFiles(modelDir == null ? null : new ModelStore(modelDir));
             api.start();
         } catch (RuntimeException e) {
@@ -183,6 +204,7 @@ public final class ValidatorProcess implements AutoCloseable {
         boolean acceptWalLoss = false;
         Path models = null;
         long retainBlocks = Retention.ARCHIVE;
+        List<ValidatorPeer> peers = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--accept-wal-loss")) {
                 acceptWalLoss = true;
@@ -197,6 +219,7 @@ public final class ValidatorProcess implements AutoCloseable {
                 case "--listen" -> listen = ApiServerConfig.parseListen(value);
                 case "--block-interval" -> interval = Long.parseLong(value);
                 case "--models" -> models = Path.of(value);
+                case "--peer" -> peers.add(ValidatorPeer.parse(value));
                 case "--retain-blocks" -> {
                     retainBlocks = Long.parseLong(value);
                     if (retainBlocks < 1) {
@@ -209,7 +232,7 @@ public final class ValidatorProcess implements AutoCloseable {
         }
         if (dataDir == null || keyFile == null) {
             throw new IllegalArgumentException("usage: --data-dir DIR --key FILE [--genesis FILE] [--port P | --listen HOST:PORT]"
-                    + " [--block-interval MS] [--models DIR] [--retain-blocks N] [--accept-wal-loss]");
+                    + " [--block-interval MS] [--models DIR] [--retain-blocks N] [--accept-wal-loss] [--peer KEY=HOST:PORT ...]");
         }
         ValidatorProcess node;
         try {
@@ -217,7 +240,7 @@ public final class ValidatorProcess implements AutoCloseable {
             ApiServerConfig apiConfig = listen == null ? ApiServerConfig.loopback(port)
                     : ApiServerConfig.listen(listen.host(), listen.port());
             node = new ValidatorProcess(dataDir, KeyFiles.load(keyFile), genesis, apiConfig, interval, models, acceptWalLoss,
-                    retainBlocks);
+                    retainBlocks, peers);
         } catch (RuntimeException e) {
             LOG.error("cannot start the validator", e);
             System.err.println("verity validator: cannot start: " + e.getMessage());

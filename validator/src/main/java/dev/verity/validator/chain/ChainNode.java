@@ -393,6 +393,12 @@ public final class ChainNode implements AutoCloseable {
         this.replicatedSubmit = route;
     }
 
+    /** Decodes, checks and admits a transaction into this node's mempool: what a replicated log entry carries. */
+    public Hash admit(byte[] bytes) {
+        requireRunning();
+        return admit(ledger.decodeAndCheck(bytes));
+    }
+
     /**
      * Admits a transaction that passed {@link Ledger#decodeAndCheck} into the mempool: the checks of {@link #submit}
      * after decoding. A replicated chain calls it from its log, in log order.

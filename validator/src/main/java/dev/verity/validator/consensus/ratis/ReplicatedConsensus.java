@@ -1,0 +1,276 @@
+package dev.verity.validator.consensus.ratis;
+
+import dev.verity.core.Hash;
+import dev.verity.core.Sha256;
+import dev.verity.ledger.RejectCode;
+import dev.verity.ledger.TransactionRejectedException;
+import dev.verity.ledger.block.Block;
+import dev.verity.protocol.consensus.FinalityVote;
+import dev.verity.protocol.consensus.SignedVote;
+import dev.verity.validator.chain.ChainNode;
+import dev.verity.validator.chain.NodeHaltedException;
+import dev.verity.validator.chain.Proposal;
+import dev.verity.validator.chain.VoteOutcome;
+import dev.verity.validator.consensus.Consensus;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Several validators over Apache Ratis (Raft). The log orders three kinds of entries ({@link LogEntry}): transactions
+ * (a client's write is acknowledged once the log committed it and the leader admitted it, so a leader that dies loses
+ * nothing acknowledged), proposals (the leader's, every block interval) and finality votes (every validator's, after it
+ * executed a block itself). Every validator applies them in log order ({@link ChainStateMachine}), so all hold the same
+ * blocks, votes and certificates. Raft tolerates crashes, not malice: a leader can delay or censor, but the state root
+ * of a block is final only when validators holding more than two thirds of the stake signed it.
+ *
+ * <p>A follower's submitted transaction goes to the leader through Ratis' client, which follows the leader.
+ */
+public final class ReplicatedConsensus implements Consensus {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicatedConsensus.class);
+    /** How long a client write waits for the log (leader election included) before the API answers 503. */
+    static final TimeDuration WRITE_TIMEOUT = TimeDuration.valueOf(10, TimeUnit.SECONDS);
+    /**
+     * <b>Test seam</b> for the equivocation test: {@code -Dverity.test.equivocateAt=H} makes this validator, after its
+     * honest vote at height H, also sign and send a second vote at H with another state root, as a faulty build would.
+     */
+    public static final String EQUIVOCATE_AT = "verity.test.equivocateAt";
+
+    private final ChainNode chain;
+    private final List<ValidatorPeer> peers;
+    private final ValidatorPeer self;
+    private final long intervalMillis;
+    private final RaftGroup group;
+    private final RaftServer server;
+    private final RaftClient client;
+    private final long equivocateAt;
+    private final ScheduledExecutorService proposer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "block-proposer");
+        t.setDaemon(true);
+        return t;
+    });
+    private final ScheduledExecutorService voter = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "vote-sender");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile Consumer<VoteOutcome.Equivocation> onEquivocation = e -> { };
+    private volatile boolean closed;
+
+    public ReplicatedConsensus(ChainNode chain, List<ValidatorPeer> peers, Path raftDir, long intervalMillis) {
+        this.chain = chain;
+        this.peers = List.copyOf(peers);
+        this.intervalMillis = intervalMillis;
+        this.self = peers.stream().filter(p -> p.key().equals(chain.validatorKey().publicKey())).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("this validator's key " + chain.validatorKey().publicKey().hex()
+                        + " is not among the peers " + peers.stream().map(p -> p.key().hex()).toList()));
+        this.equivocateAt = Long.getLong(EQUIVOCATE_AT, -1);
+        RaftGroupId groupId = RaftGroupId.valueOf(UUID.nameUUIDFromBytes(chain.genesis().hash().bytes()));
+        this.group = RaftGroup.valueOf(groupId, peers.stream().map(ValidatorPeer::toRaftPeer).toList());
+        RaftProperties props = properties(raftDir, port(self.address()));
+        ChainStateMachine machine = new ChainStateMachine(chain, this::afterBlock, this::afterVote);
+        try {
+            this.server = RaftServer.newBuilder().setServerId(ValidatorPeer.idOf(self.key())).setGroup(group)
+                    .setProperties(props).setStateMachine(machine).setOption(RaftStorage.StartupOption.RECOVER).build();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the replicated log in " + raftDir + ": " + e.getMessage(), e);
+        }
+        this.client = RaftClient.newBuilder().setProperties(props).setRaftGroup(group)
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(50, TimeDuration.valueOf(200,
+                        TimeUnit.MILLISECONDS)))
+                .build();
+    }
+
+    private static int port(String address) {
+        return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+    }
+
+    private static RaftProperties properties(Path raftDir, int port) {
+        RaftProperties props = new RaftProperties();
+        RaftServerConfigKeys.setStorageDir(props, List.of(raftDir.toFile()));
+        GrpcConfigKeys.Server.setPort(props, port);
+        // Elections: slow enough that a GC pause or a loaded machine does not depose a healthy leader.
+        RaftServerConfigKeys.Rpc.setTimeoutMin(props, TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(props, TimeDuration.valueOf(2000, TimeUnit.MILLISECONDS));
+        // A proposal carries its block's transactions: room for the largest block.
+        RaftServerConfigKeys.Log.setSegmentSizeMax(props, SizeInBytes.valueOf("64MB"));
+        RaftServerConfigKeys.Log.Appender.setBufferByteLimit(props, SizeInBytes.valueOf("16MB"));
+        RaftServerConfigKeys.Log.setWriteBufferSize(props, SizeInBytes.valueOf("17MB"));
+        GrpcConfigKeys.setMessageSizeMax(props, SizeInBytes.valueOf("32MB"));
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(props, false);
+        RaftClientConfigKeys.Rpc.setRequestTimeout(props, TimeDuration.valueOf(3, TimeUnit.SECONDS));
+        return props;
+    }
+
+    @Override
+    public void start() {
+        try {
+            server.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the replicated log: " + e.getMessage(), e);
+        }
+        chain.routeSubmissions(this::submit);
+        proposer.scheduleWithFixedDelay(this::proposeIfLeader, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Calls {@code handler} on the log's thread with each equivocation the log shows. */
+    public void onEquivocation(Consumer<VoteOutcome.Equivocation> handler) {
+        this.onEquivocation = handler;
+    }
+
+    private DivisionInfo info() throws IOException {
+        return server.getDivision(group.getGroupId()).getInfo();
+    }
+
+    /** True while this validator leads the log and can propose. */
+    public boolean isLeader() {
+        try {
+            return info().isLeaderReady();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The id of the leader this validator knows of, if any. */
+    public String leaderId() {
+        try {
+            RaftPeerId leader = info().getLeaderId();
+            return leader == null ? "" : leader.toString();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private void proposeIfLeader() {
+        if (closed || !isLeader() || !chain.isHealthy()) {
+            return;
+        }
+        try {
+            Proposal p = chain.propose();
+            RaftClientReply reply = client.io().send(message(new LogEntry.ProposalEntry(p)));
+            String answer = reply.getMessage().getContent().toString(StandardCharsets.UTF_8);
+            if (!reply.isSuccess() || !answer.startsWith("BLOCK")) {
+                LOG.info("proposal of block {} not applied: {}", p.height(), reply.isSuccess() ? answer : reply.getException());
+            }
+        } catch (IOException | RuntimeException e) {
+            if (!closed) {
+                LOG.warn("could not propose a block: {}", e.toString());
+            }
+        }
+    }
+
+    /** Called on the log's thread after this node executed a block: vote, durable first, then sent through the log. */
+    private void afterBlock(Block block) {
+        chain.castVote(block).ifPresent(this::sendVote);
+        if (block.height() == equivocateAt) {
+            FinalityVote honest = chain.voteFor(block);
+            FinalityVote other = new FinalityVote(honest.chainId(), honest.height(), honest.blockHash(),
+                    Sha256.digest(("equivocation test " + honest.stateRoot().hex()).getBytes(StandardCharsets.UTF_8)),
+                    honest.validatorSetHash());
+            LOG.warn("TEST SEAM -D{}={}: signing a second vote at height {} with state root {}", EQUIVOCATE_AT, equivocateAt,
+                    block.height(), other.stateRoot().hex());
+            sendVote(chain.voteSigner().signUnchecked(other));
+        }
+    }
+
+    private void afterVote(VoteOutcome outcome) {
+        if (outcome instanceof VoteOutcome.Equivocation e) {
+            LOG.error("EQUIVOCATION: validator {} signed two votes at height {}: {} / {} and {} / {}", e.first().validator().hex(),
+                    e.first().vote().height(), e.first().vote().blockHash().hex(), e.first().vote().stateRoot().hex(),
+                    e.second().vote().blockHash().hex(), e.second().vote().stateRoot().hex());
+            onEquivocation.accept(e);
+        }
+    }
+
+    private void sendVote(SignedVote vote) {
+        voter.execute(() -> {
+            try {
+                client.io().send(message(new LogEntry.Vote(vote)));
+            } catch (IOException | RuntimeException e) {
+                if (!closed) {
+                    LOG.warn("could not send the vote at height {}: {}", vote.vote().height(), e.toString());
+                }
+            }
+        });
+    }
+
+    /**
+     * A client's transaction, through the log: acknowledged (its hash returned) once the log committed it and the
+     * leader admitted it into the mempool; refused with the leader's reason otherwise.
+     */
+    private Hash submit(byte[] tx) {
+        RaftClientReply reply;
+        try {
+            reply = client.io().send(message(new LogEntry.Transaction(tx)));
+        } catch (IOException e) {
+            throw new NodeHaltedException("the replicated log did not take the transaction (no leader reachable?): " + e.getMessage()
+                    + "; retry, or send it to another validator");
+        }
+        if (!reply.isSuccess()) {
+            throw new NodeHaltedException("the replicated log did not take the transaction: " + reply.getException());
+        }
+        String answer = reply.getMessage().getContent().toString(StandardCharsets.UTF_8);
+        if (answer.startsWith("OK ")) {
+            return Hash.fromHex(answer.substring(3).strip());
+        }
+        if (answer.startsWith("REFUSED ")) {
+            String rest = answer.substring(8);
+            int space = rest.indexOf(' ');
+            RejectCode code = RejectCode.valueOf(space < 0 ? rest : rest.substring(0, space));
+            throw new TransactionRejectedException(code, space < 0 ? "" : rest.substring(space + 1));
+        }
+        throw new IllegalStateException("unexpected answer from the log: " + answer);
+    }
+
+    private static Message message(LogEntry entry) {
+        return Message.valueOf(ByteString.copyFrom(entry.encode()));
+    }
+
+    @Override
+    public String describe() {
+        return "replicated over " + peers.size() + " validators (Apache Ratis), a block every " + intervalMillis + " ms";
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        proposer.shutdownNow();
+        voter.shutdownNow();
+        try {
+            client.close();
+        } catch (IOException e) {
+            LOG.warn("closing the log client: {}", e.toString());
+        }
+        try {
+            server.close();
+        } catch (IOException e) {
+            LOG.warn("closing the replicated log: {}", e.toString());
+        }
+    }
+}
