@@ -5,9 +5,12 @@ import dev.verity.ledger.Genesis;
 import dev.verity.sdk.KeyFiles;
 import dev.verity.validator.ValidatorProcess;
 import dev.verity.validator.api.ApiServerConfig;
+import dev.verity.validator.consensus.ratis.ValidatorPeer;
 import dev.verity.validator.storage.Retention;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -74,6 +77,12 @@ final class ValidatorCommand extends BaseCommand {
                     + "deleting older ones as the chain grows (a pruned validator). Default: keep every block (an archive).")
     Long retainBlocks;
 
+    @Option(names = "--peer", paramLabel = "KEY=HOST:PORT", split = ",",
+            description = "A validator of the replicated log: its public key (hex) and the host:port of its replication "
+                    + "endpoint. Give every validator, this one included (repeat the option, or separate with commas); this "
+                    + "validator listens on its own entry's port. Without --peer the validator produces blocks alone.")
+    List<String> peers = new ArrayList<>();
+
     @Override
     protected int execute() throws Exception {
         if (spec.defaultValueProvider() instanceof ConfigFileDefaults d) {
@@ -93,8 +102,12 @@ final class ValidatorCommand extends BaseCommand {
         ValidatorProcess node;
         try {
             key = KeyFiles.load(keyFile);
+            List<ValidatorPeer> replicated = new ArrayList<>();
+            for (String p : peers) {
+                replicated.add(ValidatorPeer.parse(p));
+            }
             node = new ValidatorProcess(dataDir, key, genesis(), apiConfig, blockInterval, models, acceptWalLoss,
-                    retainBlocks == null ? Retention.ARCHIVE : retainBlocks);
+                    retainBlocks == null ? Retention.ARCHIVE : retainBlocks, replicated);
         } catch (RuntimeException | java.io.IOException e) {
             // A damaged store, a bad key or genesis file: the validator's own exit status for "cannot start", so that
             // a supervisor tells it from a node that ran and stopped (74, 70).

@@ -148,6 +148,11 @@ public final class VerityCli implements Runnable {
             System.setProperty(key, Arrays.asList(args).contains("--verbose") ? "info" : "warn");
         }
         System.setProperty("org.slf4j.simpleLogger.logFile", System.getProperty("org.slf4j.simpleLogger.logFile", "System.err"));
+        // Apache Ratis logs every election and log segment at INFO: its warnings are what an operator needs.
+        String ratis = "org.slf4j.simpleLogger.log.org.apache.ratis";
+        if (System.getProperty(ratis) == null) {
+            System.setProperty(ratis, "warn");
+        }
     }
 
     static final class Version implements CommandLine.IVersionProvider {

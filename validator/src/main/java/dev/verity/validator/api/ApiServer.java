@@ -311,6 +311,7 @@ public final class ApiServer implements AutoCloseable {
         a.get("/v1/events", this::events);
         a.get("/v1/events/stream", this::stream);
         new ProofRoutes(chain).register(a);
+        new FinalityRoutes(chain).register(a);
         a.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
         MetricsRoutes.install(a, chain); // /healthz, /readyz, /metrics and the request counts
         new ModelFileRoutes(chain, () -> modelStore).register(a);

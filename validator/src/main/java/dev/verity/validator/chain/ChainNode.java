@@ -895,7 +895,7 @@ public final class ChainNode implements AutoCloseable {
             Retention r = store.retention();
             return new StatusView(genesis.chainId(), headHeight, headHash.hex(), ledger.state().root().hex(), headTimestamp,
                     mempool.size(), validatorKey.publicKey().hex(), genesis.hash().hex(),
-                    FeeMarket.basePrice(ledger.state()), r.mode(), r.retainBlocks(), r.lowestHeight());
+                    FeeMarket.basePrice(ledger.state()), r.mode(), r.retainBlocks(), r.lowestHeight(), finality.finalizedHeight());
         } finally {
             lock.unlock();
         }
