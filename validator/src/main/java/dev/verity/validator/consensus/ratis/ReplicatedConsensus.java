@@ -93,6 +93,7 @@ public final class ReplicatedConsensus implements Consensus {
         this.equivocateAt = Long.getLong(EQUIVOCATE_AT, -1);
         RaftGroupId groupId = RaftGroupId.valueOf(UUID.nameUUIDFromBytes(chain.genesis().hash().bytes()));
         this.group = RaftGroup.valueOf(groupId, peers.stream().map(ValidatorPeer::toRaftPeer).toList());
+        PartitionSeam.installIfSet();
         RaftProperties props = properties(raftDir, port(self.address()));
         ChainStateMachine machine = new ChainStateMachine(chain, this::afterBlock, this::afterVote);
         try {
