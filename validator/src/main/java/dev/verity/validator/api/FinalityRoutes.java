@@ -28,6 +28,20 @@ final class FinalityRoutes {
     void register(Javalin a) {
         a.get("/v1/blocks/{height}/certificate", this::certificate);
         a.get("/v1/validators", this::validators);
+        a.get("/v1/snapshot", this::snapshot);
+    }
+
+    /**
+     * This node's state at its head, for a validator catching up: the head block and every state row, streamed. The
+     * receiver trusts none of it: it checks the block against a finality certificate and the rows against its root.
+     */
+    private void snapshot(Context ctx) throws java.io.IOException {
+        if (chain.height() < 1) {
+            throw ApiException.notFound("the chain has no block yet: nothing to snapshot");
+        }
+        ctx.contentType("application/octet-stream");
+        ctx.header("Content-Disposition", "attachment; filename=\"verity-snapshot.bin\"");
+        chain.writeSnapshot(ctx.outputStream());
     }
 
     private void certificate(Context ctx) {

@@ -84,8 +84,9 @@ public final class ChainNode implements AutoCloseable {
     private final NodeConfig config;
     private final ChainStore store;
     private final Genesis genesis;
-    private final Ledger ledger;
-    private final Mempool mempool;
+    /** Replaced only when a snapshot is installed ({@link #installSnapshot}). */
+    private Ledger ledger;
+    private Mempool mempool;
     private final PrivateKey validatorKey;
     private final List<BlockListener> listeners = new CopyOnWriteArrayList<>();
     private long headHeight;
@@ -683,6 +684,69 @@ public final class ChainNode implements AutoCloseable {
         lock.lock();
         try {
             return finality.finalizedHeight();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Replaces this node's state with a verified snapshot that is ahead of it (a validator that was down, or a new one,
+     * whose log entries the others no longer keep). Does nothing for a snapshot at or below the head.
+     *
+     * @throws NodeHaltedException when the store cannot write it (the node halts)
+     */
+    public boolean installSnapshot(VerifiedSnapshot snapshot) {
+        requireRunning();
+        NodeHaltedException halted = null;
+        lock.lock();
+        try {
+            requireRunning();
+            if (snapshot.height() <= headHeight) {
+                return false;
+            }
+            TreeMap<ByteKey, byte[]> rows = new TreeMap<>();
+            Finality.signingSetRow(rows, snapshot.height(), snapshot.signingSet());
+            rows.put(FinalityKeys.key(FinalityKeys.CERTIFICATE, snapshot.height()), snapshot.certificate().encode());
+            try {
+                store.installSnapshot(snapshot.height(), snapshot.block().hash().bytes(), snapshot.block().encode(),
+                        snapshot.rows(), new FinalityWrite(rows, snapshot.applied()));
+            } catch (IllegalStateException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                halted = halt("could not install the snapshot of block " + snapshot.height() + " in " + config.dataDir() + ": "
+                        + why(e), e);
+            }
+            if (halted == null) {
+                ledger = Ledger.restore(genesis, new LedgerState(new RocksStateBackend(store), config.stateCacheRows()));
+                headHeight = snapshot.height();
+                headHash = snapshot.block().hash();
+                headHeader = snapshot.block().header();
+                headTimestamp = headHeader.timestampMillis();
+                finality = new Finality(store, genesis.chainId(), headHeight);
+                mempool = new Mempool(config.mempoolCapacity());
+                reloadMempool();
+                LOG.info("installed the snapshot of block {} ({}; state root {}), certified by {} validators", headHeight,
+                        headHash.hex(), headHeader.stateRoot().hex(), snapshot.certificate().signers().size());
+                return true;
+            }
+        } finally {
+            lock.unlock();
+        }
+        notifyHalted();
+        throw halted;
+    }
+
+    /** Streams this node's state snapshot (its head block and every state row) in {@link SnapshotStream}'s form. */
+    public void writeSnapshot(java.io.OutputStream out) throws java.io.IOException {
+        SnapshotStream.write(store, genesis.chainId(), out);
+    }
+
+    /** Records that the store holds the effects of every log entry up to {@code applied} (synced). */
+    public void markReplicatedApplied(byte[] applied) {
+        lock.lock();
+        try {
+            requireRunning();
+            store.writeFinality(new FinalityWrite(java.util.Map.of(), applied));
         } finally {
             lock.unlock();
         }

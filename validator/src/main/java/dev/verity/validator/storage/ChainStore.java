@@ -83,6 +83,8 @@ public final class ChainStore implements AutoCloseable {
     private static final byte[] HEAD_META = Keys.utf8("head.meta");
     /** The replicated log's last applied term and index whose effects the store holds. */
     private static final byte[] RAFT_APPLIED = Keys.utf8("head.raftApplied");
+    /** First byte of the state trie's stored nodes (the ledger's {@code StateKeys.TRIE_NAMESPACE}). */
+    private static final int TRIE_NAMESPACE = dev.verity.ledger.state.StateKeys.TRIE_NAMESPACE;
     /** Meta names starting with this prefix are written only by {@link #retain} and {@link #commitBlock}. */
     static final String HISTORY_META_PREFIX = "history.";
     private static final byte[] RETAIN_BLOCKS = Keys.utf8("history.retainBlocks");
@@ -1036,6 +1038,90 @@ public final class ChainStore implements AutoCloseable {
         write("write meta", () -> {
             faults.beforeWrite("write meta");
             db.put(meta, syncWrite, Keys.utf8(name), value);
+            return null;
+        });
+    }
+
+    // ---------------------------------------------------------------- snapshots
+
+    /** What a state snapshot holds besides the state's rows: the head block and the log position it completes. */
+    public record SnapshotHead(long height, byte[] blockBytes, byte[] applied) {}
+
+    /** Receives a snapshot as {@link #exportSnapshot} reads it. */
+    public interface SnapshotWriter {
+        void head(SnapshotHead head) throws IOException;
+
+        void row(byte[] key, byte[] value) throws IOException;
+    }
+
+    /**
+     * Reads the head block and every state row (not the trie's nodes, which the receiver rebuilds) from one consistent
+     * view of the store, while blocks keep committing.
+     */
+    public void exportSnapshot(SnapshotWriter out) throws IOException {
+        lifecycle.readLock().lock();
+        try {
+            if (closed) throw new IllegalStateException("store in " + dataDir + " is closed");
+            org.rocksdb.Snapshot snapshot = db.getSnapshot();
+            try (ReadOptions ro = new ReadOptions().setSnapshot(snapshot)) {
+                byte[] height = db.get(meta, ro, HEAD_HEIGHT);
+                if (height == null || Keys.u64(height) < 1) {
+                    throw new IllegalStateException("the chain has no block yet: nothing to snapshot");
+                }
+                byte[] block = db.get(blocks, ro, height);
+                out.head(new SnapshotHead(Keys.u64(height), block, db.get(meta, ro, RAFT_APPLIED)));
+                try (RocksIterator it = db.newIterator(state, ro)) {
+                    for (it.seekToFirst(); it.isValid() && (it.key()[0] & 0xFF) < TRIE_NAMESPACE; it.next()) {
+                        out.row(it.key(), it.value());
+                    }
+                    it.status();
+                }
+            } finally {
+                db.releaseSnapshot(snapshot);
+            }
+        } catch (RocksDBException e) {
+            throw new StorageException("export snapshot failed in " + dataDir + ": " + e.getMessage(), e);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    /**
+     * Replaces the state with a verified snapshot's, in one synced batch: the rows and the trie nodes rebuilt from them,
+     * the head block, its finality rows and the log position. History below the snapshot's height is what this store
+     * had; its lowest height becomes the snapshot's (it holds no block between its old head and the snapshot).
+     *
+     * @throws IllegalStateException on an archive store, which must hold every block
+     */
+    public void installSnapshot(long height, byte[] blockHash, byte[] blockBytes, List<StateBackend.Row> stateRows,
+                                FinalityWrite finalityRows) {
+        write("install snapshot", () -> {
+            if (retention.archive()) {
+                throw new IllegalStateException("an archive validator keeps every block from genesis, so it cannot start from a "
+                        + "snapshot at height " + height + "; run it pruned (--retain-blocks N), or copy an archive's data "
+                        + "directory");
+            }
+            byte[] heightKey = Keys.u64(height);
+            try (WriteBatch batch = new WriteBatch(); RocksIterator it = db.newIterator(state)) {
+                for (it.seekToFirst(); it.isValid(); it.next()) {
+                    batch.delete(state, it.key());
+                }
+                it.status();
+                for (StateBackend.Row row : stateRows) {
+                    batch.put(state, row.key(), row.value());
+                }
+                batch.put(blocks, heightKey, blockBytes);
+                batch.put(blockHashes, blockHash, heightKey);
+                batch.put(meta, HEAD_HEIGHT, heightKey);
+                batch.put(meta, HEAD_HASH, blockHash);
+                batch.delete(meta, HEAD_META);
+                batch.put(meta, LOWEST_HEIGHT, heightKey);
+                putFinality(batch, finalityRows);
+                faults.beforeWrite("install snapshot");
+                db.write(syncWrite, batch);
+            }
+            headHeight = height;
+            retention = new Retention(retention.retainBlocks(), height);
             return null;
         });
     }

@@ -11,13 +11,20 @@ import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.raftlog.RaftLog;
+import org.apache.ratis.statemachine.SnapshotInfo;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.util.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,11 +44,90 @@ final class ChainStateMachine extends BaseStateMachine {
     private final ChainNode chain;
     private final Consumer<Block> onBlock;
     private final Consumer<VoteOutcome> onVote;
+    private final SnapshotCatchUp catchUp;
+    private final ExecutorService snapshots = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "snapshot-catch-up");
+        t.setDaemon(true);
+        return t;
+    });
 
-    ChainStateMachine(ChainNode chain, Consumer<Block> onBlock, Consumer<VoteOutcome> onVote) {
+    ChainStateMachine(ChainNode chain, Consumer<Block> onBlock, Consumer<VoteOutcome> onVote, SnapshotCatchUp catchUp) {
         this.chain = chain;
         this.onBlock = onBlock;
         this.onVote = onVote;
+        this.catchUp = catchUp;
+    }
+
+    /**
+     * The store is its own snapshot: every write is synced with the log position it completes, so the position last
+     * written is a point the log may be purged up to. Taking a snapshot writes the applied position (entries that wrote
+     * nothing, such as a refused transaction, are covered by it too) and returns it.
+     */
+    @Override
+    public long takeSnapshot() {
+        TermIndex applied = getLastAppliedTermIndex();
+        if (applied == null || applied.getIndex() < 0) {
+            return RaftLog.INVALID_LOG_INDEX;
+        }
+        chain.markReplicatedApplied(position(applied.getTerm(), applied.getIndex()));
+        LOG.info("snapshot at log index {}: the store holds every entry up to it", applied.getIndex());
+        return applied.getIndex();
+    }
+
+    @Override
+    public SnapshotInfo getLatestSnapshot() {
+        Optional<byte[]> applied = chain.replicatedApplied();
+        if (applied.isEmpty()) {
+            return null;
+        }
+        Decoder d = new Decoder(applied.get());
+        TermIndex at = TermIndex.valueOf(d.u64("term"), d.u64("index"));
+        return new SnapshotInfo() {
+            @Override
+            public TermIndex getTermIndex() {
+                return at;
+            }
+
+            @Override
+            public java.util.List<org.apache.ratis.server.storage.FileInfo> getFiles() {
+                return java.util.List.of();
+            }
+        };
+    }
+
+    /**
+     * The leader no longer holds the entries this validator needs: catch up from a snapshot that another validator
+     * serves, checked against a finality certificate before it is used.
+     */
+    @Override
+    public CompletableFuture<TermIndex> notifyInstallSnapshotFromLeader(RoleInfoProto roleInfo, TermIndex firstInLog) {
+        LOG.warn("the log this validator needs starts at index {}, which the leader no longer keeps: catching up from a "
+                + "snapshot", firstInLog.getIndex());
+        return CompletableFuture.supplyAsync(() -> {
+            SnapshotCatchUp.Installed done = catchUp.run(firstInLog.getIndex() - 1, java.time.Duration.ofMinutes(5));
+            // Ratis reloads a state machine that installed a snapshot: paused here, started again in reinitialize().
+            getLifeCycle().transition(LifeCycle.State.PAUSING);
+            getLifeCycle().transition(LifeCycle.State.PAUSED);
+            return TermIndex.valueOf(done.term(), done.index());
+        }, snapshots);
+    }
+
+    /** After a snapshot was installed: resume from the log position the store now holds. */
+    @Override
+    public void reinitialize() throws IOException {
+        Optional<byte[]> applied = chain.replicatedApplied();
+        if (applied.isPresent()) {
+            Decoder d = new Decoder(applied.get());
+            updateLastAppliedTermIndex(d.u64("term"), d.u64("index"));
+        }
+        getLifeCycle().transition(LifeCycle.State.STARTING);
+        getLifeCycle().transition(LifeCycle.State.RUNNING);
+    }
+
+    @Override
+    public void close() throws IOException {
+        snapshots.shutdownNow();
+        super.close();
     }
 
     @Override

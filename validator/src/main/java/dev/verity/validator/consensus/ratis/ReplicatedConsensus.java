@@ -61,6 +61,14 @@ public final class ReplicatedConsensus implements Consensus {
      * honest vote at height H, also sign and send a second vote at H with another state root, as a faulty build would.
      */
     public static final String EQUIVOCATE_AT = "verity.test.equivocateAt";
+    /** Log entries between snapshots by default (a block, its votes and its transactions are entries). */
+    public static final long DEFAULT_SNAPSHOT_EVERY = 20_000;
+    /** The log is purged by whole segments; a segment must hold the largest entry (a full block's proposal). */
+    public static final long DEFAULT_SEGMENT_BYTES = 32L << 20;
+    /** Tuning: {@code -Dverity.raft.snapshotEvery=N} log entries between snapshots. */
+    public static final String SNAPSHOT_EVERY = "verity.raft.snapshotEvery";
+    /** Tuning: {@code -Dverity.raft.segmentBytes=N}, the size of the log's segments. */
+    public static final String SEGMENT_BYTES = "verity.raft.segmentBytes";
 
     private final ChainNode chain;
     private final List<ValidatorPeer> peers;
@@ -84,6 +92,16 @@ public final class ReplicatedConsensus implements Consensus {
     private volatile boolean closed;
 
     public ReplicatedConsensus(ChainNode chain, List<ValidatorPeer> peers, Path raftDir, long intervalMillis) {
+        this(chain, peers, raftDir, intervalMillis, Long.getLong(SNAPSHOT_EVERY, DEFAULT_SNAPSHOT_EVERY),
+                Long.getLong(SEGMENT_BYTES, DEFAULT_SEGMENT_BYTES));
+    }
+
+    /**
+     * @param snapshotEvery log entries between snapshots: the log is purged up to each, so a validator further behind
+     *                      than that catches up from a snapshot instead of the log
+     */
+    public ReplicatedConsensus(ChainNode chain, List<ValidatorPeer> peers, Path raftDir, long intervalMillis, long snapshotEvery,
+                               long segmentBytes) {
         this.chain = chain;
         this.peers = List.copyOf(peers);
         this.intervalMillis = intervalMillis;
@@ -94,8 +112,9 @@ public final class ReplicatedConsensus implements Consensus {
         RaftGroupId groupId = RaftGroupId.valueOf(UUID.nameUUIDFromBytes(chain.genesis().hash().bytes()));
         this.group = RaftGroup.valueOf(groupId, peers.stream().map(ValidatorPeer::toRaftPeer).toList());
         PartitionSeam.installIfSet();
-        RaftProperties props = properties(raftDir, port(self.address()));
-        ChainStateMachine machine = new ChainStateMachine(chain, this::afterBlock, this::afterVote);
+        RaftProperties props = properties(raftDir, port(self.address()), snapshotEvery, segmentBytes);
+        SnapshotCatchUp catchUp = new SnapshotCatchUp(chain, this::apiUrls);
+        ChainStateMachine machine = new ChainStateMachine(chain, this::afterBlock, this::afterVote, catchUp);
         try {
             this.server = RaftServer.newBuilder().setServerId(ValidatorPeer.idOf(self.key())).setGroup(group)
                     .setProperties(props).setStateMachine(machine).setOption(RaftStorage.StartupOption.RECOVER).build();
@@ -112,7 +131,23 @@ public final class ReplicatedConsensus implements Consensus {
         return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
     }
 
-    private static RaftProperties properties(Path raftDir, int port) {
+    /** The other validators' API URLs: from the peers given, and from the validator set on chain. */
+    private List<String> apiUrls() {
+        java.util.LinkedHashSet<String> urls = new java.util.LinkedHashSet<>();
+        for (ValidatorPeer p : peers) {
+            if (!p.key().equals(self.key()) && !p.apiUrl().isEmpty()) {
+                urls.add(p.apiUrl());
+            }
+        }
+        for (var v : chain.currentValidatorSet().members()) {
+            if (!v.key().equals(self.key()) && !v.apiUrl().isEmpty()) {
+                urls.add(v.apiUrl());
+            }
+        }
+        return List.copyOf(urls);
+    }
+
+    private static RaftProperties properties(Path raftDir, int port, long snapshotEvery, long segmentBytes) {
         RaftProperties props = new RaftProperties();
         RaftServerConfigKeys.setStorageDir(props, List.of(raftDir.toFile()));
         GrpcConfigKeys.Server.setPort(props, port);
@@ -120,11 +155,18 @@ public final class ReplicatedConsensus implements Consensus {
         RaftServerConfigKeys.Rpc.setTimeoutMin(props, TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(props, TimeDuration.valueOf(2000, TimeUnit.MILLISECONDS));
         // A proposal carries its block's transactions: room for the largest block.
-        RaftServerConfigKeys.Log.setSegmentSizeMax(props, SizeInBytes.valueOf("64MB"));
-        RaftServerConfigKeys.Log.Appender.setBufferByteLimit(props, SizeInBytes.valueOf("16MB"));
-        RaftServerConfigKeys.Log.setWriteBufferSize(props, SizeInBytes.valueOf("17MB"));
+        RaftServerConfigKeys.Log.setSegmentSizeMax(props, SizeInBytes.valueOf(segmentBytes));
+        long entryLimit = Math.min(16L << 20, segmentBytes);
+        RaftServerConfigKeys.Log.Appender.setBufferByteLimit(props, SizeInBytes.valueOf(entryLimit));
+        RaftServerConfigKeys.Log.setWriteBufferSize(props, SizeInBytes.valueOf(entryLimit + (1 << 20)));
         GrpcConfigKeys.setMessageSizeMax(props, SizeInBytes.valueOf("32MB"));
-        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(props, false);
+        // Snapshots: the store is the snapshot (ChainStateMachine#takeSnapshot); the log is purged up to each, and a
+        // validator behind the purged part fetches a snapshot from the others itself, checked against a certificate.
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(props, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(props, snapshotEvery);
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(props, true);
+        RaftServerConfigKeys.Log.setPurgeGap(props, (int) Math.min(Integer.MAX_VALUE, snapshotEvery));
+        RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(props, false);
         RaftClientConfigKeys.Rpc.setRequestTimeout(props, TimeDuration.valueOf(3, TimeUnit.SECONDS));
         return props;
     }
@@ -210,15 +252,24 @@ public final class ReplicatedConsensus implements Consensus {
     }
 
     private void sendVote(SignedVote vote) {
-        voter.execute(() -> {
-            try {
-                client.io().send(message(new LogEntry.Vote(vote)));
-            } catch (IOException | RuntimeException e) {
-                if (!closed) {
-                    LOG.warn("could not send the vote at height {}: {}", vote.vote().height(), e.toString());
-                }
+        if (closed) {
+            return;
+        }
+        try {
+            voter.execute(() -> send(vote));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("not sending the vote at height {}: closing", vote.vote().height());
+        }
+    }
+
+    private void send(SignedVote vote) {
+        try {
+            client.io().send(message(new LogEntry.Vote(vote)));
+        } catch (IOException | RuntimeException e) {
+            if (!closed) {
+                LOG.warn("could not send the vote at height {}: {}", vote.vote().height(), e.toString());
             }
-        });
+        }
     }
 
     /**
@@ -262,16 +313,16 @@ public final class ReplicatedConsensus implements Consensus {
     public void close() {
         closed = true;
         proposer.shutdownNow();
+        try {
+            server.close();
+        } catch (IOException e) {
+            LOG.warn("closing the replicated log: {}", e.toString());
+        }
         voter.shutdownNow();
         try {
             client.close();
         } catch (IOException e) {
             LOG.warn("closing the log client: {}", e.toString());
-        }
-        try {
-            server.close();
-        } catch (IOException e) {
-            LOG.warn("closing the replicated log: {}", e.toString());
         }
     }
 }
