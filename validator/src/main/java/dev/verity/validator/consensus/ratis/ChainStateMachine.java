@@ -133,6 +133,9 @@ final class ChainStateMachine extends BaseStateMachine {
     @Override
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage storage) throws IOException {
         super.initialize(server, groupId, storage);
+        // Running from here: installing a snapshot pauses it, and reinitialize() starts it again.
+        getLifeCycle().transition(LifeCycle.State.STARTING);
+        getLifeCycle().transition(LifeCycle.State.RUNNING);
         Optional<byte[]> applied = chain.replicatedApplied();
         if (applied.isPresent()) {
             Decoder d = new Decoder(applied.get());
