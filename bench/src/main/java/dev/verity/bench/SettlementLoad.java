@@ -88,7 +88,7 @@ final class SettlementLoad {
         for (PrivateKey n : nodes) {
             funds.add(new Genesis.Allocation(n.publicKey(), 100_000 * Params.BASE_UNITS_PER_TOKEN));
         }
-        genesis = new Genesis(CHAIN, GENESIS_TIME, Params.defaults(), funds, List.of(validator.publicKey()),
+        genesis = new Genesis(CHAIN, GENESIS_TIME, Params.defaults(), funds, List.of(Genesis.validator(validator.publicKey())),
                 Council.single(validator.publicKey()),
                 List.of(new Collateral(TeeType.SEV_SNP, CollateralKind.ROOT_CERTIFICATE, platform.arkDer())),
                 List.of(new Genesis.ApprovedMeasurement(TeeType.SEV_SNP, measurement, "bench")), List.of());

@@ -59,7 +59,7 @@ public final class DevnetGenesis {
             List<Collateral> roots = new ArrayList<>();
             roots.add(new Collateral(TeeType.SEV_SNP, CollateralKind.ROOT_CERTIFICATE, platform.arkDer()));
             roots.addAll(VendorRoots.all());
-            Genesis g = new Genesis(CHAIN_ID, timestampMillis, params, alloc, List.of(keys.validator().publicKey()),
+            Genesis g = new Genesis(CHAIN_ID, timestampMillis, params, alloc, List.of(Genesis.validator(keys.validator().publicKey())),
                     Council.single(keys.governor().publicKey()), roots,
                     List.of(new Genesis.ApprovedMeasurement(TeeType.SEV_SNP, build, "this build of the node software")),
                     List.of());

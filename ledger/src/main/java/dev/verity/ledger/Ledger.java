@@ -14,6 +14,7 @@ import dev.verity.ledger.rules.ModelRules;
 import dev.verity.ledger.rules.ProvableRules;
 import dev.verity.ledger.rules.StakingRules;
 import dev.verity.ledger.rules.TransferRules;
+import dev.verity.ledger.rules.ValidatorRules;
 import dev.verity.ledger.state.Account;
 import dev.verity.ledger.state.JobRetirement;
 import dev.verity.ledger.state.LedgerState;
@@ -22,6 +23,7 @@ import dev.verity.ledger.state.StateBackend;
 import dev.verity.proofs.attestation.AttestationVerifiers;
 import dev.verity.proofs.attestation.Collateral;
 import dev.verity.protocol.Params;
+import dev.verity.protocol.consensus.ValidatorSet;
 import dev.verity.protocol.tx.Payload;
 import dev.verity.protocol.tx.SignedTransaction;
 import dev.verity.protocol.tx.TransactionCodec;
@@ -69,8 +71,13 @@ public final class Ledger {
         for (Genesis.Allocation a : g.allocations()) {
             s.accounts.put(a.account(), new Account(a.balance(), 0));
         }
-        for (PublicKey v : g.validators()) {
-            s.validators.put(v, 1L);
+        if (g.validators().isEmpty()) {
+            throw new IllegalArgumentException("invalid genesis: it names no validator, so nobody could sign block 1");
+        }
+        try {
+            s.setValidatorSet(ValidatorSet.of(g.validators()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid genesis validators: " + e.getMessage(), e);
         }
         s.setCouncil(g.council());
         for (Collateral c : g.collateral()) {
@@ -267,6 +274,9 @@ public final class Ledger {
             case Payload.AuditReport a -> AuditRules.report(state, sender, a, ctx);
             case Payload.SubmitFailure f -> FailureRules.fail(state, sender, f, ctx);
             case Payload.SetCapacity c -> StakingRules.setCapacity(state, sender, c);
+            case Payload.ValidatorBond b -> ValidatorRules.bond(state, sender, b, ctx);
+            case Payload.ValidatorLeave l -> ValidatorRules.leave(state, sender, ctx);
+            case Payload.ReportEquivocation r -> ValidatorRules.reportEquivocation(state, chainId, sender, r, ctx);
         }
     }
 

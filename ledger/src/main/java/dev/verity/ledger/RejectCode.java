@@ -33,6 +33,14 @@ public enum RejectCode {
     INVALID_INPUT,
     /** A node at its declared capacity, or a capacity out of range. */
     INVALID_CAPACITY,
+    /** The sender (or the validator an equivocation report names) is not in the validator set, or has no validator stake. */
+    NOT_VALIDATOR,
+    /** The validator set holds {@code ValidatorSet.MAX_MEMBERS} validators already. */
+    VALIDATOR_SET_FULL,
+    /** The last validator cannot leave: nobody would sign the next block. */
+    LAST_VALIDATOR,
+    /** A validator's peer address or API URL is malformed, or another validator's already. */
+    INVALID_ADDRESS,
     /** Not a ledger rule: the node's mempool has no room; retry after the next block. */
     MEMPOOL_FULL
 }

@@ -207,7 +207,7 @@ class BadInputTest {
     void unknownPayloadTagIsMalformed() {
         byte[] bytes = aJob().encoded();
         assertThat(bytes[tagOffset()]).isEqualTo((byte) 9);
-        for (int tag : new int[] {0, 21, 99, 255}) {
+        for (int tag : new int[] {0, 24, 99, 255}) {
             byte[] b = bytes.clone();
             b[tagOffset()] = (byte) tag;
             refusedBytes(b, RejectCode.MALFORMED, "unknown transaction type tag " + tag);
@@ -586,7 +586,7 @@ class BadInputTest {
         BlockHeader h = good.header();
         BlockHeader byNode = new BlockHeader(h.chainId(), h.height(), h.previousHash(), h.timestampMillis(), h.transactionsRoot(),
                 h.stateRoot(), h.eventsRoot(), NODE_1.publicKey());
-        refusedBlock(ledger, resign(byNode, good.transactions(), NODE_1), prev, "not a validator");
+        refusedBlock(ledger, resign(byNode, good.transactions(), NODE_1), prev, "not in the validator set");
         assertThat(ledger.state().root()).isEqualTo(rootBefore);
         // the ledger is untouched, so the genuine block still executes on it
         BlockExecution.execute(ledger, good, prev);

@@ -24,6 +24,8 @@ import dev.verity.proofs.attestation.Measurement;
 import dev.verity.proofs.attestation.TcbVersion;
 import dev.verity.proofs.attestation.TeeType;
 import dev.verity.protocol.VerificationMode;
+import dev.verity.protocol.consensus.FinalityVote;
+import dev.verity.protocol.consensus.SignedVote;
 import dev.verity.protocol.governance.Approval;
 import dev.verity.protocol.governance.Council;
 import dev.verity.protocol.governance.GovernanceAction;
@@ -190,6 +192,11 @@ class CodecPropertyTest {
             lists().of(KEY).ofSizeBetween(1, 5).map(ks -> new GovernanceAction.ReplaceCouncil(
                     new Council(new java.util.ArrayList<>(new java.util.TreeSet<>(ks)), 1))));
 
+    static final Gen<FinalityVote> VOTE = text(16).map(s -> s.isEmpty() ? "c" : s)
+            .zip(longs().between(1, Long.MAX_VALUE), HASH, (c, h, b) -> new FinalityVote(c, h, b, b, b))
+            .zip(HASH, HASH, (v, root, set) -> new FinalityVote(v.chainId(), v.height(), v.blockHash(), root, set));
+    static final Gen<SignedVote> SIGNED_VOTE = VOTE.zip(KEY, SIGNATURE, SignedVote::new);
+
     static final Map<String, Gen<Payload>> PAYLOADS = new LinkedHashMap<>();
 
     static {
@@ -223,6 +230,9 @@ class CodecPropertyTest {
         PAYLOADS.put("AuditReport", HASH.zip(bytes(120), bytes(200), Payload.AuditReport::new));
         PAYLOADS.put("SubmitJobs", lists().of(PAYLOADS.get("SubmitJob").map(p -> (Payload.SubmitJob) p)).ofSizeBetween(1, 4)
                 .map(Payload.SubmitJobs::new));
+        PAYLOADS.put("ValidatorBond", U64.zip(text(20), text(20), Payload.ValidatorBond::new));
+        PAYLOADS.put("ValidatorLeave", Generate.constant(new Payload.ValidatorLeave()));
+        PAYLOADS.put("ReportEquivocation", SIGNED_VOTE.zip(SIGNED_VOTE, Payload.ReportEquivocation::new));
         PAYLOADS.put("SubmitResults", lists().of(PAYLOADS.get("SubmitResult").map(p -> (Payload.SubmitResult) p))
                 .ofSizeBetween(1, 4).zip(Generate.pick(List.of(new byte[0], new byte[64])), Payload.SubmitResults::new));
     }

@@ -15,6 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.verity.core.Bytes;
 import dev.verity.core.Hash;
+import dev.verity.core.Sha256;
 import dev.verity.ledger.block.Block;
 import dev.verity.ledger.block.BlockExecution;
 import dev.verity.ledger.event.EventType;
@@ -22,6 +23,8 @@ import dev.verity.ledger.event.LedgerEvent;
 import dev.verity.ledger.state.JobStatus;
 import dev.verity.protocol.Params;
 import dev.verity.protocol.VerificationMode;
+import dev.verity.protocol.consensus.FinalityVote;
+import dev.verity.protocol.consensus.SignedVote;
 import dev.verity.protocol.tx.FailureReason;
 import dev.verity.protocol.tx.Payload;
 import dev.verity.protocol.tx.SignedTransaction;
@@ -41,7 +44,10 @@ import org.junit.jupiter.api.Test;
  * TEE evidence, settlement with the fee split and refunds, one missed deadline (penalty to the
  * treasury, requeue to another node, then a result from that node), an unbond, a capacity change
  * ({@code SetCapacity}), an input refusal of a NONE job paid from its escrow ({@code SubmitFailure}, the
- * {@code jobFailures} table), the state encoding of every table, the Merkle state root, the events root and the block header encoding and signature.
+ * {@code jobFailures} table), two accounts joining the validator set ({@code ValidatorBond}), one leaving it
+ * ({@code ValidatorLeave}) and the other slashed for an equivocation ({@code ReportEquivocation}: the
+ * {@code validatorSet}, {@code validatorUnbonding} and {@code equivocations} tables), the state encoding of every table,
+ * the Merkle state root, the events root and the block header encoding and signature.
  *
  * <p><b>A change to the state transition or to any encoding that changes these values must update
  * this vector on purpose</b>, in the same change, saying why: nodes running the old and new code would
@@ -58,20 +64,28 @@ import org.junit.jupiter.api.Test;
  * <p>Every block hash and the final root changed on purpose when the state root moved from per-table Merkle roots to
  * one incrementally updated trie over all rows ({@code LedgerState}, {@code MerkleTrie}) and finished jobs began to
  * leave the live state at the end of their block ({@code JobRetirement}); the genesis hash did not change.
+ *
+ * <p>Every value changed on purpose when the validator set moved on chain: the genesis names each validator with its
+ * stake and addresses ({@code ValidatorInfo}) and the parameters gained {@code minValidatorStake} and
+ * {@code validatorSlashBps} (so the genesis hash moved), the set became one row of the {@code validatorSet} table
+ * instead of rows of the retired {@code validators} table (so every state root, hence every block hash, moved), and
+ * blocks 10 and 11 (validator joins, a leave and an equivocation slash) were appended.
  */
 class GoldenVectorTest {
-    static final String GENESIS_HASH = "d30e0103485b92e5c3b5468497ecda8a8a4a1cca227bc1361efb7fa3c2b37e46";
+    static final String GENESIS_HASH = "7f0a1565f0df49c6429779216e0884b25ef7d2d6075599079319755361cb67f9";
     static final List<String> BLOCK_HASHES = List.of(
-            "26f674272c8b81577ce0ee2eabc0a11fa0eac1ad18beec53519a9406c15ad152",
-            "071e09e4a5d0121467fce3f9826dd67d476b508de6c52ede292f8719331a49d1",
-            "9a9bce43b315346bd60133dcdf9f8073d507797ba118ddc1c4dcb0de50ee363f",
-            "998cd9c06d0755f182583deed5ee83edfa37c81cfcf113aca88a6977a06b7a22",
-            "26a9c515f025e9ca7d05d8cd5b41036f638157e8939b1265d569c0c3f1a1cbc1",
-            "34049bdeeb49b72f913b241640bebb8e1979b743edc7d984f8f9bfa5777277cd",
-            "494db5610055bceee4d4ae14be8c4f962eeb801a24b3ad6d6340a1c1d51426f3",
-            "935a3c72eda11e488b6e980458929b5a2a508ddb77cf278ad26618ba2fb2082f",
-            "2de2f5fdb8b02f2571d0daaf3831e75fb2b264307fffad7d65233adc6e874931");
-    static final String FINAL_STATE_ROOT = "604a1c6329344b4fa907e2fbcc340542a1a90c63e6f4bf202ba13828230c4362";
+            "6d5b966a42acf23c18791cabbcd75b65bb3b75c3c3a40f94ee9a092a727a7aca",
+            "91a2140814a8766963fb84fb0d984c71891de3fb6f4f8cc166085075ee11f9a8",
+            "450ea9cbb38751f5af8c93f1b355461fe34db539e4af4bc35c3027f9cf0d4c43",
+            "65135dcc460829fc4c61c4a2b1b3b21feef38622b2a2bdcb8063e95370a62b79",
+            "c4acc141a352ca8e18f705ba1a4752fe31b439cb6ec43864d2e426ef899a59e4",
+            "4ce8ac294708bb8f32ef4f0c8cde9a785bc5a5ef9e3435dbfc4d469a9e9fa787",
+            "de75f7efc952584157a265131d8a51cd406119270896b3c7d893cee2f54d4413",
+            "8915591271eb8b50203c6b63aef3c53747610b3c1c830541c73bf00a90a28d32",
+            "401ab78664cfe43061bc7b2566174f15b7f029a594e8bb24bc27e1324a1881cf",
+            "d2c8358543eae1c7299b1141b3213e85927816487b2daf103ea6483a4911cd1d",
+            "c15c0d4eecd4446458769fa5d24d702f4eb26ae0f67b4be0cd409aa44f838cca");
+    static final String FINAL_STATE_ROOT = "ff02cc86b7de67ef096bdba248fbf044aaffb4011887b08fa025bc730236da2e";
 
     static final Hash LLAMA = modelHash("llama-tiny");
     static final Hash WHISPER = modelHash("whisper-tiny");
@@ -110,13 +124,23 @@ class GoldenVectorTest {
         // block 9: its node refuses the input, and is paid from the escrow
         c.block(c.sign(TestChain.privateKeyOf(c.assignedNode(j7.hash())), new Payload.SubmitFailure(j7.hash(),
                 FailureReason.INPUT_REJECTED, "prompt refused by the tokenizer", new byte[0])));
+        // block 10: two accounts join the validator set
+        c.block(c.sign(ALICE, new Payload.ValidatorBond(1_500 * VRT, "alice.example:7000", "http://alice.example:8080")),
+                c.sign(BOB, new Payload.ValidatorBond(1_000 * VRT, "10.0.0.2:7000", "https://[2001:db8::2]:8443")));
+        // block 11: one leaves; the other is slashed for two different votes at height 10, reported by Carol
+        Hash set = c.ledger.state().validatorSet().hash();
+        c.block(c.sign(BOB, new Payload.ValidatorLeave()), c.sign(CAROL, new Payload.ReportEquivocation(
+                SignedVote.sign(new FinalityVote(TestChain.CHAIN_ID, 10, c.blocks.getLast().block().hash(),
+                        c.blocks.getLast().block().header().stateRoot(), set), ALICE),
+                SignedVote.sign(new FinalityVote(TestChain.CHAIN_ID, 10, Sha256.digest(Bytes.utf8("a fork")),
+                        Sha256.digest(Bytes.utf8("a forked root")), set), ALICE))));
         return c;
     }
 
     @Test
     void theSequenceDoesWhatTheVectorClaims() {
         TestChain c = run();
-        assertThat(c.blocks).hasSize(9);
+        assertThat(c.blocks).hasSize(11);
         assertThat(c.ledger.state().jobs.values()).as("finished jobs leave the live state").isEmpty();
         assertThat(c.ledger.state().jobInputs.count() + c.ledger.state().jobOutputs.count()
                 + c.ledger.state().jobFailures.count()).isZero();
@@ -143,6 +167,13 @@ class GoldenVectorTest {
         assertThat(c.ledger.state().nodes.values()).allSatisfy(n -> assertThat(n.inFlight()).isZero());
         assertThat(c.supplyHistory).containsOnly(c.supplyHistory.get(0));
         assertThat(c.treasury()).isPositive();
+        assertThat(c.events(EventType.VALIDATOR_JOINED)).hasSize(2);
+        assertThat(c.events(EventType.VALIDATOR_LEFT)).hasSize(2);
+        assertThat(c.events(EventType.VALIDATOR_SLASHED)).singleElement()
+                .satisfies(e -> assertThat(e.amount()).isEqualTo(750 * VRT));
+        assertThat(c.ledger.state().validatorSet().members()).extracting(v -> v.key()).containsExactly(TestChain.VALIDATOR.publicKey());
+        assertThat(c.ledger.state().validatorUnbonding.count()).isEqualTo(2);
+        assertThat(c.ledger.state().equivocations.count()).isEqualTo(1);
     }
 
     @Test

@@ -18,6 +18,8 @@ import dev.verity.proofs.attestation.Measurement;
 import dev.verity.proofs.attestation.TcbVersion;
 import dev.verity.proofs.attestation.TeeType;
 import dev.verity.protocol.VerificationMode;
+import dev.verity.protocol.consensus.FinalityVote;
+import dev.verity.protocol.consensus.SignedVote;
 import dev.verity.protocol.governance.Council;
 import dev.verity.protocol.governance.GovernanceAction;
 import dev.verity.protocol.governance.GovernanceCodec;
@@ -79,7 +81,12 @@ class PayloadTagsTest {
             new Case<>("SUBMIT_JOBS", 19, new Payload.SubmitJobs(List.of(
                     new Payload.SubmitJob(H, B, VerificationMode.TEE, List.of(), 5, 10)))),
             new Case<>("SUBMIT_RESULTS", 20, new Payload.SubmitResults(List.of(new Payload.SubmitResult(H, B, new byte[0])),
-                    new byte[64])));
+                    new byte[64])),
+            new Case<>("VALIDATOR_BOND", 21, new Payload.ValidatorBond(7, "v.example:7000", "http://v.example:8080")),
+            new Case<>("VALIDATOR_LEAVE", 22, new Payload.ValidatorLeave()),
+            new Case<>("REPORT_EQUIVOCATION", 23, new Payload.ReportEquivocation(
+                    SignedVote.sign(new FinalityVote(TestChain.CHAIN_ID, 3, H, H, H), TestChain.VALIDATOR),
+                    SignedVote.sign(new FinalityVote(TestChain.CHAIN_ID, 3, H, Sha256.digest(B), H), TestChain.VALIDATOR))));
 
     static final List<Case<GovernanceAction>> ACTIONS = List.of(
             new Case<>("ADD_COLLATERAL", 1, new GovernanceAction.AddCollateral(
@@ -135,7 +142,7 @@ class PayloadTagsTest {
     @Test
     void unknownTagsAreRefused() {
         byte[] tx = TestChain.signWithNonce(TestChain.ALICE, 0, new Payload.Withdraw()).encoded();
-        for (int tag : new int[] {0, 21, 255}) {
+        for (int tag : new int[] {0, 24, 255}) {
             byte[] bad = tx.clone();
             bad[TAG_OFFSET] = (byte) tag;
             assertThatThrownBy(() -> TransactionCodec.decode(bad)).isExactlyInstanceOf(DecodingException.class)

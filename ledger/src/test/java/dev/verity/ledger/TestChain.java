@@ -27,6 +27,7 @@ import dev.verity.ledger.state.NodeRecord;
 import dev.verity.ledger.state.RetiredJob;
 import dev.verity.ledger.state.Supply;
 import dev.verity.ledger.state.Unbonding;
+import dev.verity.ledger.state.ValidatorUnbonding;
 import dev.verity.proofs.attestation.AttestationEvidence;
 import dev.verity.proofs.attestation.Collateral;
 import dev.verity.proofs.attestation.CollateralKind;
@@ -35,6 +36,7 @@ import dev.verity.proofs.attestation.Measurement;
 import dev.verity.proofs.attestation.TeeType;
 import dev.verity.protocol.Params;
 import dev.verity.protocol.VerificationMode;
+import dev.verity.protocol.consensus.ValidatorInfo;
 import dev.verity.protocol.governance.Approval;
 import dev.verity.protocol.governance.Council;
 import dev.verity.protocol.governance.GovernanceAction;
@@ -105,6 +107,8 @@ final class TestChain {
 
     final Genesis genesis;
     final Ledger ledger;
+    /** Who produces and signs the next blocks (a validator of the set, for blocks a peer would accept). */
+    PrivateKey producer = VALIDATOR;
     long height;
     Hash previousHash;
     long timestamp;
@@ -171,7 +175,7 @@ final class TestChain {
         for (PrivateKey k : FUNDED) {
             allocations.add(new Genesis.Allocation(k.publicKey(), INITIAL_BALANCE));
         }
-        return new Genesis(CHAIN_ID, GENESIS_TIME, params, allocations, List.of(VALIDATOR.publicKey()),
+        return new Genesis(CHAIN_ID, GENESIS_TIME, params, allocations, List.of(Genesis.validator(VALIDATOR.publicKey())),
                 Council.single(GOVERNOR.publicKey()), List.of(PLATFORM_ROOT),
                 List.of(new Genesis.ApprovedMeasurement(TeeType.SEV_SNP, MEASUREMENT, "test build 1")), List.of());
     }
@@ -213,7 +217,7 @@ final class TestChain {
 
     BlockContext nextContext() {
         long h = height + 1;
-        return new BlockContext(h, previousHash, timestampOf(h), VALIDATOR.publicKey());
+        return new BlockContext(h, previousHash, timestampOf(h), producer.publicKey());
     }
 
     static long timestampOf(long height) {
@@ -224,7 +228,7 @@ final class TestChain {
     BlockExecution.Produced produce(List<SignedTransaction> candidates) {
         long h = height + 1;
         long ts = timestampOf(h);
-        BlockExecution.Produced p = BlockExecution.produce(ledger, candidates, h, previousHash, ts, VALIDATOR);
+        BlockExecution.Produced p = BlockExecution.produce(ledger, candidates, h, previousHash, ts, producer);
         height = h;
         previousHash = p.block().hash();
         timestamp = ts;
@@ -495,8 +499,9 @@ final class TestChain {
     }
 
     /**
-     * Every base unit the ledger holds: account balances, node stakes, unbonding stake, the treasury
-     * and the escrowed max fee of every job not yet settled or expired. No rule creates or destroys
+     * Every base unit the ledger holds: account balances, node stakes, unbonding stake, the treasury,
+     * the escrowed max fee of every job not yet settled or expired, challenger bonds, and validator stake
+     * (bonded in the set and unbonding). No rule creates or destroys
      * base units, so this never changes.
      */
     static long totalSupply(LedgerState s) {
@@ -519,6 +524,14 @@ final class TestChain {
         }
         for (DisputeRecord d : s.disputes.values()) {
             total = Math.addExact(total, d.bond());
+        }
+        for (ValidatorInfo v : s.validatorSet().members()) {
+            total = Math.addExact(total, v.stake());
+        }
+        for (ValidatorUnbonding v : s.validatorUnbonding.values()) {
+            for (Unbonding u : v.entries()) {
+                total = Math.addExact(total, u.amount());
+            }
         }
         return total;
     }

@@ -44,7 +44,9 @@ public record Params(
         long minBasePrice,
         long targetComputeUnitsPerBlock,
         long basePriceChangeBps,
-        long zkFeeMultiplierBps) {
+        long zkFeeMultiplierBps,
+        long minValidatorStake,
+        long validatorSlashBps) {
 
     public static final long BASE_UNITS_PER_TOKEN = 1_000_000L;
     /** Prices are per peta compute unit: 10^15 multiply-accumulates. */
@@ -87,7 +89,9 @@ public record Params(
                 70, // minBasePrice: 1% of the initial price, so an idle network cannot price work at zero
                 1_000_000_000_000_000L, // targetComputeUnitsPerBlock: half of 100 H100-class GPUs (10^14 CU/s) for 200 ms
                 1_250, // basePriceChangeBps: at most 12.5% per block, EIP-1559's step
-                1_000_000); // zkFeeMultiplierBps: 100x, a validity proof costs about 100x the inference
+                1_000_000, // zkFeeMultiplierBps: 100x, a validity proof costs about 100x the inference
+                1_000 * BASE_UNITS_PER_TOKEN, // minValidatorStake: 1,000 VRT to join the validator set
+                5_000); // validatorSlashBps: an equivocating validator loses half of its validator stake
     }
 
     /** Checks the relations between parameters; returns null when they hold, else what is wrong. */
@@ -113,6 +117,12 @@ public record Params(
         }
         if (targetComputeUnitsPerBlock < 1 || basePriceChangeBps < 0 || basePriceChangeBps > 10_000) {
             return "the compute-unit target must be positive and the base price step within 0..10000 basis points";
+        }
+        if (minValidatorStake < 1) {
+            return "the minimum validator stake must be positive";
+        }
+        if (validatorSlashBps < 1 || validatorSlashBps > 10_000) {
+            return "the validator equivocation slash must be within 1..10000 basis points";
         }
         return verificationProblem();
     }
@@ -148,7 +158,7 @@ public record Params(
                 jailAfterMisses, jailBlocks, minDeadlineBlocks, maxDeadlineBlocks, maxQueueBlocks, maxModelsPerNode,
                 maxAssignmentsPerBlock, optimisticFeeMultiplierBps, sampledFeeMultiplierBps, window, moveDeadline, bond,
                 slashBps, winnerBps, auditBps, maxWitnessBytes, minBasePrice, targetComputeUnitsPerBlock, basePriceChangeBps,
-                zkFeeMultiplierBps);
+                zkFeeMultiplierBps, minValidatorStake, validatorSlashBps);
     }
 
     public long feeMultiplierBps(VerificationMode mode) {
@@ -170,7 +180,8 @@ public record Params(
                 .u32(maxModelsPerNode).u32(maxAssignmentsPerBlock).u64(optimisticFeeMultiplierBps)
                 .u64(sampledFeeMultiplierBps).u64(challengeWindowBlocks).u64(moveDeadlineBlocks).u64(challengerBond)
                 .u64(disputeSlashBps).u64(winnerShareBps).u64(auditProbabilityBps).u32(maxWitnessBytes)
-                .u64(minBasePrice).u64(targetComputeUnitsPerBlock).u64(basePriceChangeBps).u64(zkFeeMultiplierBps);
+                .u64(minBasePrice).u64(targetComputeUnitsPerBlock).u64(basePriceChangeBps).u64(zkFeeMultiplierBps)
+                .u64(minValidatorStake).u64(validatorSlashBps);
     }
 
     public static Params decode(Decoder d) {
@@ -185,6 +196,7 @@ public record Params(
                 d.u64("sampledFeeMultiplierBps"), d.u64("challengeWindowBlocks"), d.u64("moveDeadlineBlocks"),
                 d.u64("challengerBond"), d.u64("disputeSlashBps"), d.u64("winnerShareBps"), d.u64("auditProbabilityBps"),
                 (int) d.u32("maxWitnessBytes"), d.u64("minBasePrice"), d.u64("targetComputeUnitsPerBlock"),
-                d.u64("basePriceChangeBps"), d.u64("zkFeeMultiplierBps"));
+                d.u64("basePriceChangeBps"), d.u64("zkFeeMultiplierBps"), d.u64("minValidatorStake"),
+                d.u64("validatorSlashBps"));
     }
 }

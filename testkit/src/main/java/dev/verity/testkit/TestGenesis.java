@@ -5,6 +5,7 @@ import dev.verity.core.PublicKey;
 import dev.verity.ledger.Genesis;
 import dev.verity.proofs.attestation.Collateral;
 import dev.verity.protocol.Params;
+import dev.verity.protocol.consensus.ValidatorInfo;
 import dev.verity.protocol.governance.Council;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +25,7 @@ public final class TestGenesis {
     private long timestampMillis = TIME;
     private Params params = Params.defaults();
     private final List<Genesis.Allocation> allocations = new ArrayList<>();
-    private final List<PublicKey> validators = new ArrayList<>();
+    private final List<ValidatorInfo> validators = new ArrayList<>();
     private PublicKey governor;
     private final List<Collateral> collateral = new ArrayList<>();
     private final List<Genesis.ApprovedMeasurement> measurements = new ArrayList<>();
@@ -64,8 +65,14 @@ public final class TestGenesis {
         return fund(key.publicKey(), baseUnits);
     }
 
+    /** A validator with {@link Genesis#DEFAULT_VALIDATOR_STAKE} (1 000 VRT of validator stake) and no addresses. */
     public TestGenesis validator(PublicKey key) {
-        validators.add(key);
+        return validator(Genesis.validator(key));
+    }
+
+    /** A validator with its own stake and addresses. */
+    public TestGenesis validator(ValidatorInfo validator) {
+        validators.add(validator);
         return this;
     }
 
@@ -102,7 +109,7 @@ public final class TestGenesis {
         if (validators.isEmpty()) {
             throw new IllegalStateException("a genesis needs at least one validator");
         }
-        PublicKey council = governor != null ? governor : validators.get(0);
+        PublicKey council = governor != null ? governor : validators.get(0).key();
         return new Genesis(chainId, timestampMillis, params, allocations, validators, Council.single(council), collateral,
                 measurements, minimumTcbs);
     }

@@ -75,7 +75,7 @@ final class SimChain {
             allocations.add(new Genesis.Allocation(k.publicKey(), 100 * VRT));
         }
         List<PublicKey> members = council.stream().map(PrivateKey::publicKey).toList();
-        this.genesis = new Genesis(CHAIN_ID, GENESIS_MILLIS, params, allocations, List.of(validator.publicKey()),
+        this.genesis = new Genesis(CHAIN_ID, GENESIS_MILLIS, params, allocations, List.of(Genesis.validator(validator.publicKey())),
                 new Council(members, 2),
                 List.of(new Collateral(TeeType.SEV_SNP, CollateralKind.ROOT_CERTIFICATE, platform().arkDer())),
                 List.of(new Genesis.ApprovedMeasurement(TeeType.SEV_SNP, MEASUREMENT, "simulated node build")), List.of());
@@ -190,6 +190,7 @@ final class SimChain {
                 d.maxQueueBlocks(), d.maxModelsPerNode(), d.maxAssignmentsPerBlock(), d.optimisticFeeMultiplierBps(),
                 d.sampledFeeMultiplierBps(), d.challengeWindowBlocks(), d.moveDeadlineBlocks(), d.challengerBond(),
                 d.disputeSlashBps(), d.winnerShareBps(), d.auditProbabilityBps(), d.maxWitnessBytes(), d.minBasePrice(),
-                targetComputeUnitsPerBlock, d.basePriceChangeBps(), d.zkFeeMultiplierBps());
+                targetComputeUnitsPerBlock, d.basePriceChangeBps(), d.zkFeeMultiplierBps(), d.minValidatorStake(),
+                d.validatorSlashBps());
     }
 }

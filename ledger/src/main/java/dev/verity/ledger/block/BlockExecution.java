@@ -72,8 +72,10 @@ public final class BlockExecution {
         if (!h.previousHash().equals(expectedPreviousHash)) {
             throw new InvalidBlockException("block " + h.height() + " does not follow the previous block");
         }
-        if (!ledger.state().validators.contains(h.producer())) {
-            throw new InvalidBlockException("block " + h.height() + " was produced by " + h.producer().hex() + ", not a validator");
+        // The set stored after the previous block signs this one: a join or leave in this block counts from the next.
+        if (!ledger.state().validatorSet().contains(h.producer())) {
+            throw new InvalidBlockException("block " + h.height() + " was produced by " + h.producer().hex()
+                    + ", which is not in the validator set");
         }
         if (!h.producer().verify(h.signingBytes(), block.signature())) {
             throw new InvalidBlockException("block " + h.height() + " has an invalid producer signature");

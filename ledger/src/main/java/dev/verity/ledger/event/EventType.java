@@ -66,7 +66,20 @@ public enum EventType implements Coded {
      * A node reported that it could not run its job; the reason says whose fault it was. A failure caused by the
      * input is paid like a result (NODE_PAID and the other shares follow); a node's own failure counts as a missed job.
      */
-    JOB_FAILED(40);
+    JOB_FAILED(40),
+    /** An account joined the validator set ({@code ValidatorBond}); it signs from the next block. Amount: its stake. */
+    VALIDATOR_JOINED(41),
+    /** A validator added stake or changed its addresses ({@code ValidatorBond}). Amount: the stake added. */
+    VALIDATOR_BONDED(42),
+    /**
+     * A validator left the set, by its {@code ValidatorLeave} or removed for an equivocation; it signs nothing from
+     * the next block. Amount: the stake that went to unbonding, withdrawable from the height the reason names.
+     */
+    VALIDATOR_LEFT(43),
+    /** A validator signed two different votes at one height and lost part of its validator stake. Amount: the slash. */
+    VALIDATOR_SLASHED(44),
+    /** The reporter of an equivocation received its share of the slash. Amount: the reward. */
+    EQUIVOCATION_REWARD(45);
 
     private final int code;
 

@@ -112,25 +112,42 @@ public final class StakingRules {
                 "stake unbonding, withdrawable from height " + release));
     }
 
+    /**
+     * Returns every matured unbonding entry of the sender to its balance: its node stake's, and its validator stake's
+     * after it left the validator set. Refused for an account that is neither a node nor has validator stake unbonding,
+     * and when nothing has matured.
+     */
     public static void withdraw(LedgerState state, PublicKey sender, BlockContext ctx) {
-        NodeRecord n = node(state, sender);
+        NodeRecord n = state.nodes.get(sender);
+        long nextValidator = ValidatorRules.nextValidatorRelease(state, sender);
+        if (n == null && nextValidator < 0) {
+            throw reject(RejectCode.UNKNOWN_NODE, "account " + sender.hex()
+                    + " is not a registered node and has no validator stake unbonding: nothing to withdraw");
+        }
         long matured = 0;
-        List<Unbonding> left = new ArrayList<>();
-        for (Unbonding u : n.unbonding()) {
-            if (u.releaseHeight() <= ctx.height()) {
-                matured = Amounts.add(matured, u.amount());
-            } else {
-                left.add(u);
+        long nextNode = -1;
+        if (n != null) {
+            List<Unbonding> left = new ArrayList<>();
+            for (Unbonding u : n.unbonding()) {
+                if (u.releaseHeight() <= ctx.height()) {
+                    matured = Amounts.add(matured, u.amount());
+                } else {
+                    left.add(u);
+                }
+            }
+            nextNode = n.unbonding().isEmpty() ? -1 : n.unbonding().get(0).releaseHeight();
+            if (matured > 0) {
+                state.nodes.put(sender, n.withUnbonding(n.stake(), left));
+                Balances.credit(state, sender, matured);
+                state.emit(LedgerEvent.of(EventType.STAKE_WITHDRAWN, null, sender, sender, matured, "matured unbonding withdrawn"));
             }
         }
+        matured = Amounts.add(matured, ValidatorRules.withdrawMatured(state, sender, ctx));
         if (matured == 0) {
-            String next = n.unbonding().isEmpty() ? "nothing is unbonding"
-                    : "the next entry matures at height " + n.unbonding().get(0).releaseHeight();
-            throw reject(RejectCode.NOTHING_TO_WITHDRAW, "nothing to withdraw at height " + ctx.height() + ": " + next);
+            long next = nextNode < 0 ? nextValidator : nextValidator < 0 ? nextNode : Math.min(nextNode, nextValidator);
+            String why = next < 0 ? "nothing is unbonding" : "the next entry matures at height " + next;
+            throw reject(RejectCode.NOTHING_TO_WITHDRAW, "nothing to withdraw at height " + ctx.height() + ": " + why);
         }
-        state.nodes.put(sender, n.withUnbonding(n.stake(), left));
-        Balances.credit(state, sender, matured);
-        state.emit(LedgerEvent.of(EventType.STAKE_WITHDRAWN, null, sender, sender, matured, "matured unbonding withdrawn"));
     }
 
     public static void unjail(LedgerState state, PublicKey sender, BlockContext ctx) {

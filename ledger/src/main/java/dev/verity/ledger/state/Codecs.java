@@ -8,6 +8,7 @@ import dev.verity.proofs.attestation.Collateral;
 import dev.verity.proofs.attestation.TcbVersion;
 import dev.verity.protocol.Params;
 import dev.verity.protocol.VerificationMode;
+import dev.verity.protocol.consensus.ValidatorSet;
 import dev.verity.protocol.governance.Council;
 import dev.verity.protocol.governance.GovernanceCodec;
 import dev.verity.protocol.schema.InputSchema;
@@ -238,5 +239,34 @@ public final class Codecs {
     public static final Codec<Council> COUNCIL = new Codec<>() {
         public void write(Encoder e, Council c) { GovernanceCodec.writeCouncil(e, c); }
         public Council read(Decoder d) { return GovernanceCodec.readCouncil(d); }
+    };
+
+    /** The active validator set: its canonical encoding ({@link ValidatorSet#encode}), the bytes its hash covers. */
+    public static final Codec<ValidatorSet> VALIDATOR_SET = new Codec<>() {
+        public void write(Encoder e, ValidatorSet v) { v.encode(e); }
+        public ValidatorSet read(Decoder d) { return ValidatorSet.decode(d); }
+    };
+
+    public static final Codec<ValidatorUnbonding> VALIDATOR_UNBONDING = new Codec<>() {
+        public void write(Encoder e, ValidatorUnbonding v) {
+            e.list(v.entries(), (x, u) -> x.u64(u.amount()).u64(u.releaseHeight()));
+        }
+
+        public ValidatorUnbonding read(Decoder d) {
+            return new ValidatorUnbonding(d.list("validator unbonding", ValidatorUnbonding.MAX_ENTRIES,
+                    x -> new Unbonding(x.u64("amount"), x.u64("release"))));
+        }
+    };
+
+    public static final Codec<EquivocationKey> EQUIVOCATION_KEY = new Codec<>() {
+        public void write(Encoder e, EquivocationKey k) { e.publicKey(k.validator()).u64(k.height()); }
+        public EquivocationKey read(Decoder d) { return new EquivocationKey(d.publicKey("validator"), d.u64("height")); }
+    };
+
+    public static final Codec<EquivocationRecord> EQUIVOCATION = new Codec<>() {
+        public void write(Encoder e, EquivocationRecord r) { e.u64(r.slashed()).publicKey(r.reporter()).u64(r.reportedAt()); }
+        public EquivocationRecord read(Decoder d) {
+            return new EquivocationRecord(d.u64("slashed"), d.publicKey("reporter"), d.u64("reportedAt"));
+        }
     };
 }

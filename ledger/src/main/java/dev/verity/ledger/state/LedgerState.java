@@ -8,6 +8,7 @@ import dev.verity.ledger.event.LedgerEvent;
 import dev.verity.proofs.attestation.Collateral;
 import dev.verity.proofs.attestation.TcbVersion;
 import dev.verity.protocol.Params;
+import dev.verity.protocol.consensus.ValidatorSet;
 import dev.verity.protocol.governance.Council;
 import dev.verity.protocol.state.StateProof;
 import dev.verity.protocol.state.StateTable;
@@ -42,11 +43,15 @@ public final class LedgerState {
     public static final String GLOBAL_NEXT_PROPOSAL = "nextProposal";
     private static final String COUNCIL_KEY = "current";
     private static final String PARAMS_KEY = "current";
+    /** The key of the validator set's one row: its storage key is {@link ValidatorSet#STATE_KEY}. */
+    public static final String VALIDATOR_SET_KEY = "active";
+    private static final ValidatorSet NO_VALIDATORS = new ValidatorSet(List.of());
 
     /** Decoded committed rows kept by default. */
     public static final int DEFAULT_CACHE_ROWS = 100_000;
 
     private final Journal journal = new Journal();
+    /** By id, from 1; null at a retired id ({@link StateTable#VALIDATORS}). */
     private final List<Table<?, ?>> tables = new ArrayList<>();
     private final JournaledLog<LedgerEvent> events = new JournaledLog<>(journal);
     private final JournaledLog<RetiredJob> retired = new JournaledLog<>(journal);
@@ -62,7 +67,11 @@ public final class LedgerState {
 
     public final Table<String, Params> params = table(StateTable.PARAMS, Codecs.TEXT, Codecs.PARAMS);
     public final Table<String, Long> globals = table(StateTable.GLOBALS, Codecs.TEXT, Codecs.U64);
-    public final Table<PublicKey, Long> validators = table(StateTable.VALIDATORS, Codecs.KEY, Codecs.U64);
+    {
+        // Id 3 (StateTable.VALIDATORS) is retired: the validator set is the one row of validatorSet. Initializers run
+        // in the order written, so this keeps its place between globals (2) and accounts (4).
+        retired(StateTable.VALIDATORS);
+    }
     public final Table<PublicKey, Account> accounts = table(StateTable.ACCOUNTS, Codecs.KEY, Codecs.ACCOUNT);
     public final Table<PublicKey, NodeRecord> nodes = table(StateTable.NODES, Codecs.KEY, Codecs.NODE);
     public final Table<Hash, ModelRecord> models = table(StateTable.MODELS, Codecs.HASH, Codecs.MODEL);
@@ -90,6 +99,14 @@ public final class LedgerState {
             table(StateTable.VERIFICATION_TIMERS, VerificationCodecs.TIMER, Codecs.U64);
     /** Why a FAILED job failed: its node's report, by job. */
     public final Table<Hash, JobFailure> jobFailures = table(StateTable.JOB_FAILURES, Codecs.HASH, Codecs.JOB_FAILURE);
+    /** One row, {@link #VALIDATOR_SET_KEY}: the validators that sign the next block ({@link #validatorSet()}). */
+    public final Table<String, ValidatorSet> validatorSet = table(StateTable.VALIDATOR_SET, Codecs.TEXT, Codecs.VALIDATOR_SET);
+    /** Validator stake unbonding after a leave or a removal, by validator. */
+    public final Table<PublicKey, ValidatorUnbonding> validatorUnbonding =
+            table(StateTable.VALIDATOR_UNBONDING, Codecs.KEY, Codecs.VALIDATOR_UNBONDING);
+    /** Equivocations slashed, by validator and height: the same evidence is never used twice. */
+    public final Table<EquivocationKey, EquivocationRecord> equivocations =
+            table(StateTable.EQUIVOCATIONS, Codecs.EQUIVOCATION_KEY, Codecs.EQUIVOCATION);
 
     private <K extends Comparable<K>, V> Table<K, V> table(StateTable id, Codec<K> k, Codec<V> v) {
         if (id.id() != tables.size() + 1) {
@@ -100,6 +117,15 @@ public final class LedgerState {
         Table<K, V> t = new Table<>(id, k, v, this);
         tables.add(t);
         return t;
+    }
+
+    /** Keeps the place of a retired table id: no table is declared there, and a row under it names no table. */
+    private void retired(StateTable id) {
+        if (id.id() != tables.size() + 1) {
+            throw new IllegalStateException("retired table " + id.tableName() + " has id " + id.id() + " but is declared "
+                    + (tables.size() + 1) + "th");
+        }
+        tables.add(null);
     }
 
     /** A state over an empty memory backend: a new chain, a simulation or a test. */
@@ -168,6 +194,16 @@ public final class LedgerState {
 
     public void setCouncil(Council c) {
         council.put(COUNCIL_KEY, c);
+    }
+
+    /** The validator set that signs the next block: the set stored after block h signs block h + 1. */
+    public ValidatorSet validatorSet() {
+        ValidatorSet v = validatorSet.get(VALIDATOR_SET_KEY);
+        return v == null ? NO_VALIDATORS : v;
+    }
+
+    public void setValidatorSet(ValidatorSet set) {
+        validatorSet.put(VALIDATOR_SET_KEY, set);
     }
 
     public long global(String name) {
@@ -241,10 +277,12 @@ public final class LedgerState {
 
     private Table<?, ?> tableOf(ByteKey storageKey) {
         int id = storageKey.length() == 0 ? 0 : storageKey.raw()[0] & 0xFF;
-        if (id < 1 || id > tables.size()) {
-            throw new IllegalArgumentException("state key " + storageKey + " names no table");
+        Table<?, ?> t = id < 1 || id > tables.size() ? null : tables.get(id - 1);
+        if (t == null) {
+            throw new IllegalArgumentException("state key " + storageKey + " names no table"
+                    + (id >= 1 && id <= tables.size() ? " (table id " + id + " is retired)" : ""));
         }
-        return tables.get(id - 1);
+        return t;
     }
 
     /**
@@ -257,7 +295,9 @@ public final class LedgerState {
             root();
         }
         for (Table<?, ?> t : tables) {
-            t.drain(sink);
+            if (t != null) {
+                t.drain(sink);
+            }
         }
         if (rooted) {
             trie.drain(sink);

@@ -2,12 +2,17 @@ package dev.verity.ledger.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.verity.core.ByteKey;
 import dev.verity.core.PrivateKey;
 import dev.verity.core.PublicKey;
+import dev.verity.protocol.consensus.ValidatorInfo;
+import dev.verity.protocol.consensus.ValidatorSet;
 import dev.verity.protocol.state.StateTable;
 import java.lang.reflect.Field;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,7 +24,10 @@ import org.junit.jupiter.api.Test;
 class StateTableIdsTest {
     static final Map<String, Integer> IDS = ids("params", "globals", "validators", "accounts", "nodes", "models", "jobs",
             "jobInputs", "jobOutputs", "enclaves", "queue", "deadlines", "collateral", "approvedMeasurements",
-            "revocations", "minimumTcbs", "council", "programs", "claims", "disputes", "verificationTimers", "jobFailures");
+            "revocations", "minimumTcbs", "council", "programs", "claims", "disputes", "verificationTimers", "jobFailures",
+            "validatorSet", "validatorUnbonding", "equivocations");
+    /** Ids that no table of the live state uses any more, and that are never reused. */
+    static final Set<String> RETIRED = Set.of("validators");
 
     static Map<String, Integer> ids(String... names) {
         Map<String, Integer> m = new LinkedHashMap<>();
@@ -38,7 +46,29 @@ class StateTableIdsTest {
                 actual.put(t.name(), t.id());
             }
         }
-        assertThat(actual).containsExactlyInAnyOrderEntriesOf(IDS);
+        Map<String, Integer> live = new LinkedHashMap<>(IDS);
+        live.keySet().removeAll(RETIRED);
+        assertThat(actual).containsExactlyInAnyOrderEntriesOf(live);
+    }
+
+    @Test
+    void aRowOfARetiredTableNamesNoTable() {
+        LedgerState state = new LedgerState();
+        byte[] oldValidatorRow = StateTable.VALIDATORS.rowKey(PrivateKey.deterministic("old validator").publicKey());
+        assertThat(state.checkRow(oldValidatorRow, new byte[8])).contains("names no table").contains("retired");
+    }
+
+    @Test
+    void theValidatorSetIsOneRowWhoseKeyIsTheProtocolsStateKey() {
+        LedgerState state = new LedgerState();
+        assertThat(state.validatorSet.storageKey(LedgerState.VALIDATOR_SET_KEY).bytes()).isEqualTo(ValidatorSet.STATE_KEY)
+                .startsWith(23);
+        ValidatorSet set = ValidatorSet.of(List.of(new ValidatorInfo(PrivateKey.deterministic("v").publicKey(), 5, "", "")));
+        state.setValidatorSet(set);
+        assertThat(state.validatorSet.rows()).singleElement()
+                .satisfies(r -> assertThat(state.validatorSet.storageKey(r.getKey()).bytes()).isEqualTo(ValidatorSet.STATE_KEY));
+        assertThat(state.validatorSet.encodeValue(set)).isEqualTo(set.encode());
+        assertThat(state.prove(new ByteKey(ValidatorSet.STATE_KEY)).value()).isEqualTo(set.encode());
     }
 
     @Test

@@ -20,6 +20,9 @@ public record FinalityVote(String chainId, long height, Hash blockHash, Hash sta
         if (height < 1) {
             throw new IllegalArgumentException("a vote is for a block at height 1 or above, got " + height);
         }
+        if (blockHash == null || stateRoot == null || validatorSetHash == null) {
+            throw new IllegalArgumentException("a vote names a block hash, a state root and a validator set hash");
+        }
     }
 
     public void encode(Encoder e) {

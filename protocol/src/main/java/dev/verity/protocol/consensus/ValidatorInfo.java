@@ -3,6 +3,7 @@ package dev.verity.protocol.consensus;
 import dev.verity.core.Decoder;
 import dev.verity.core.Encoder;
 import dev.verity.core.PublicKey;
+import java.util.Optional;
 
 /**
  * One validator of the set: its signing key, its bonded stake (base units; its weight in finality), where its peers
@@ -37,6 +38,119 @@ public record ValidatorInfo(PublicKey key, long stake, String peerAddress, Strin
             }
         }
         return v;
+    }
+
+    /**
+     * Why {@code address} is not a peer address a validator may join with, or empty when it is one: {@code host:port},
+     * the host a DNS name or IPv4 address (letters, digits, dots and hyphens) or an IPv6 address in brackets, the port
+     * 1 to 65535 in decimal without leading zeros.
+     */
+    public static Optional<String> peerAddressProblem(String address) {
+        Optional<String> basic = basicProblem(address, "peer address");
+        if (basic.isPresent()) {
+            return basic;
+        }
+        int colon = address.lastIndexOf(':');
+        if (colon < 0) {
+            return Optional.of("the peer address '" + address + "' has no port; write host:port");
+        }
+        Optional<String> host = hostProblem(address.substring(0, colon), "peer address '" + address + "'");
+        return host.isPresent() ? host : portProblem(address.substring(colon + 1), "peer address '" + address + "'");
+    }
+
+    /**
+     * Why {@code url} is not an API URL a validator may join with, or empty when it is one:
+     * {@code http://} or {@code https://}, a host as in {@link #peerAddressProblem}, an optional {@code :port}, and an
+     * optional path from {@code /} without query or fragment; no user information.
+     */
+    public static Optional<String> apiUrlProblem(String url) {
+        Optional<String> basic = basicProblem(url, "API URL");
+        if (basic.isPresent()) {
+            return basic;
+        }
+        String rest;
+        if (url.startsWith("http://")) {
+            rest = url.substring("http://".length());
+        } else if (url.startsWith("https://")) {
+            rest = url.substring("https://".length());
+        } else {
+            return Optional.of("the API URL '" + url + "' does not start with http:// or https://");
+        }
+        int slash = rest.indexOf('/');
+        String authority = slash < 0 ? rest : rest.substring(0, slash);
+        String path = slash < 0 ? "" : rest.substring(slash);
+        String what = "API URL '" + url + "'";
+        if (path.indexOf('?') >= 0 || path.indexOf('#') >= 0) {
+            return Optional.of("the " + what + " has a query or fragment; give the base URL only");
+        }
+        if (authority.indexOf('@') >= 0) {
+            return Optional.of("the " + what + " holds user information ('@'); give host and port only");
+        }
+        int colon = authority.lastIndexOf(':');
+        if (colon >= 0 && !authority.endsWith("]")) {
+            Optional<String> host = hostProblem(authority.substring(0, colon), what);
+            return host.isPresent() ? host : portProblem(authority.substring(colon + 1), what);
+        }
+        return hostProblem(authority, what);
+    }
+
+    private static Optional<String> basicProblem(String value, String what) {
+        if (value == null || value.isEmpty()) {
+            return Optional.of("the " + what + " is empty");
+        }
+        try {
+            checkAddress(value, what);
+        } catch (IllegalArgumentException e) {
+            return Optional.of(e.getMessage());
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> hostProblem(String host, String what) {
+        if (host.isEmpty()) {
+            return Optional.of("the " + what + " has no host");
+        }
+        if (host.startsWith("[")) {
+            if (!host.endsWith("]") || host.length() < 4) {
+                return Optional.of("the " + what + " has an IPv6 host without its closing bracket");
+            }
+            for (int i = 1; i < host.length() - 1; i++) {
+                char c = host.charAt(i);
+                if (!(c == ':' || c == '.' || isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+                    return Optional.of("the " + what + " has an IPv6 host with '" + c + "' in it");
+                }
+            }
+            return Optional.empty();
+        }
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if (!(c == '.' || c == '-' || isDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) {
+                return Optional.of("the " + what + " has a host with '" + c + "' in it; a host holds letters, digits, dots and hyphens");
+            }
+        }
+        if (host.startsWith(".") || host.startsWith("-") || host.endsWith("-") || host.contains("..")) {
+            return Optional.of("the " + what + " has a malformed host '" + host + "'");
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> portProblem(String port, String what) {
+        if (port.isEmpty() || port.length() > 5 || port.charAt(0) == '0') {
+            return Optional.of("the " + what + " has port '" + port + "'; a port is 1 to 65535");
+        }
+        int value = 0;
+        for (int i = 0; i < port.length(); i++) {
+            char c = port.charAt(i);
+            if (!isDigit(c)) {
+                return Optional.of("the " + what + " has port '" + port + "'; a port is 1 to 65535");
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value <= 65_535 ? Optional.empty() : Optional.of("the " + what + " has port " + value + "; a port is 1 to 65535");
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     public ValidatorInfo withStake(long newStake) {

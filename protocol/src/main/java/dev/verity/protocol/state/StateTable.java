@@ -14,6 +14,10 @@ import java.util.function.Consumer;
 public enum StateTable {
     PARAMS(1, "params"),
     GLOBALS(2, "globals"),
+    /**
+     * Retired: the validator keys of the first single-validator chains. No row is written under this id any more
+     * (the validator set is one row of {@link #VALIDATOR_SET}); the id is never reused.
+     */
     VALIDATORS(3, "validators"),
     ACCOUNTS(4, "accounts"),
     NODES(5, "nodes"),
@@ -35,7 +39,11 @@ public enum StateTable {
     VERIFICATION_TIMERS(21, "verificationTimers"),
     JOB_FAILURES(22, "jobFailures"),
     /** One row, {@code "active"}: the validator set that signs the next block (protocol.consensus.ValidatorSet). */
-    VALIDATOR_SET(23, "validatorSet");
+    VALIDATOR_SET(23, "validatorSet"),
+    /** Validator stake on its way out after a leave or a slash, by validator key: the unbonding entries. */
+    VALIDATOR_UNBONDING(24, "validatorUnbonding"),
+    /** Equivocations already slashed, by (validator key, height), so the same evidence is never used twice. */
+    EQUIVOCATIONS(25, "equivocations");
 
     private final int id;
     private final String tableName;
@@ -68,7 +76,7 @@ public enum StateTable {
         return rowKey(e -> e.hash(key));
     }
 
-    /** The storage key of a row keyed by a public key (accounts, nodes, enclaves, validators). */
+    /** The storage key of a row keyed by a public key (accounts, nodes, enclaves, validator unbonding). */
     public byte[] rowKey(PublicKey key) {
         return rowKey(e -> e.publicKey(key));
     }

@@ -3,6 +3,7 @@ package dev.verity.protocol.tx;
 import dev.verity.core.Hash;
 import dev.verity.core.PublicKey;
 import dev.verity.protocol.VerificationMode;
+import dev.verity.protocol.consensus.SignedVote;
 import dev.verity.protocol.governance.Approval;
 import dev.verity.protocol.governance.GovernanceAction;
 import dev.verity.protocol.schema.InputSchema;
@@ -246,6 +247,38 @@ public sealed interface Payload {
         @Override
         public byte[] evidence() {
             return evidence.clone();
+        }
+    }
+
+    /**
+     * Moves {@code amount} from the sender's balance into its validator stake. A sender outside the validator set
+     * joins it (with at least {@code minValidatorStake} and both addresses); a member adds to its stake, and an
+     * address given here replaces its old one (empty keeps it). {@code peerAddress} is {@code host:port} of its
+     * replication endpoint, {@code apiUrl} {@code http(s)://host[:port][/path]} of its API (docs/PROTOCOL.md).
+     */
+    record ValidatorBond(long amount, String peerAddress, String apiUrl) implements Payload {
+        public ValidatorBond {
+            peerAddress = peerAddress == null ? "" : peerAddress;
+            apiUrl = apiUrl == null ? "" : apiUrl;
+        }
+    }
+
+    /**
+     * The sender leaves the validator set: from the next block it signs nothing, and its whole validator stake
+     * unbonds for {@code unbondingBlocks}, after which {@link Withdraw} returns it. The last validator cannot leave.
+     */
+    record ValidatorLeave() implements Payload {}
+
+    /**
+     * Evidence that a validator signed two different finality votes at one height of this chain; anyone may send
+     * it. The validator loses {@code validatorSlashBps} of its validator stake and its place in the set
+     * (docs/SLASHING.md).
+     */
+    record ReportEquivocation(SignedVote first, SignedVote second) implements Payload {
+        public ReportEquivocation {
+            if (first == null || second == null) {
+                throw new IllegalArgumentException("an equivocation report holds two signed votes");
+            }
         }
     }
 }

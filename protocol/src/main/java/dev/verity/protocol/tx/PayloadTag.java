@@ -26,6 +26,9 @@ public final class PayloadTag {
     public static final int SET_CAPACITY = 18;
     public static final int SUBMIT_JOBS = 19;
     public static final int SUBMIT_RESULTS = 20;
+    public static final int VALIDATOR_BOND = 21;
+    public static final int VALIDATOR_LEAVE = 22;
+    public static final int REPORT_EQUIVOCATION = 23;
 
     private PayloadTag() {}
 }

@@ -6,6 +6,8 @@ import dev.verity.core.DecodingException;
 import dev.verity.core.Encoder;
 import dev.verity.core.Signature;
 import dev.verity.protocol.VerificationMode;
+import dev.verity.protocol.consensus.SignedVote;
+import dev.verity.protocol.consensus.ValidatorInfo;
 import dev.verity.protocol.governance.Approval;
 import dev.verity.protocol.governance.GovernanceCodec;
 import dev.verity.protocol.schema.InputSchema;
@@ -105,6 +107,14 @@ public final class TransactionCodec {
             case Payload.SubmitFailure f -> e.u8(PayloadTag.SUBMIT_FAILURE).hash(f.jobId()).u8(f.reason().code())
                     .string(f.message()).bytes(f.evidence());
             case Payload.SetCapacity c -> e.u8(PayloadTag.SET_CAPACITY).u32(c.capacity());
+            case Payload.ValidatorBond b -> e.u8(PayloadTag.VALIDATOR_BOND).u64(b.amount()).string(b.peerAddress())
+                    .string(b.apiUrl());
+            case Payload.ValidatorLeave l -> e.u8(PayloadTag.VALIDATOR_LEAVE);
+            case Payload.ReportEquivocation r -> {
+                e.u8(PayloadTag.REPORT_EQUIVOCATION);
+                r.first().encode(e);
+                r.second().encode(e);
+            }
         }
     }
 
@@ -166,6 +176,10 @@ public final class TransactionCodec {
                     FailureReason.fromCode(d.u8("failure reason")),
                     d.string("failure message", Payload.SubmitFailure.MAX_MESSAGE_BYTES), d.bytes("evidence", MAX_BYTES_FIELD));
             case PayloadTag.SET_CAPACITY -> new Payload.SetCapacity(d.u31("capacity"));
+            case PayloadTag.VALIDATOR_BOND -> new Payload.ValidatorBond(d.u64("amount"),
+                    d.string("peer address", ValidatorInfo.MAX_ADDRESS), d.string("API URL", ValidatorInfo.MAX_ADDRESS));
+            case PayloadTag.VALIDATOR_LEAVE -> new Payload.ValidatorLeave();
+            case PayloadTag.REPORT_EQUIVOCATION -> new Payload.ReportEquivocation(SignedVote.decode(d), SignedVote.decode(d));
             default -> throw new DecodingException("unknown transaction type tag " + tag);
         };
     }
