@@ -5,4 +5,4 @@ package dev.verity.sdk.api;
  * challenger bonds; {@code total} never changes, since no rule creates or destroys tokens.
  */
 public record SupplyView(long height, long balances, long stakes, long unbonding, long treasury, long escrow, long bonds,
-                         long total) {}
+                         long validatorStakes, long validatorUnbonding, long total) {}

@@ -292,7 +292,8 @@ public final class ApiServer implements AutoCloseable {
                         s.global(LedgerState.GLOBAL_TREASURY)))));
         a.get("/v1/supply", ctx -> ctx.json(chain.read(s -> {
             Supply x = Supply.of(s);
-            return new SupplyView(s.height(), x.balances(), x.stakes(), x.unbonding(), x.treasury(), x.escrow(), x.bonds(), x.total());
+            return new SupplyView(s.height(), x.balances(), x.stakes(), x.unbonding(), x.treasury(), x.escrow(), x.bonds(),
+                    x.validatorStakes(), x.validatorUnbonding(), x.total());
         })));
         a.get("/v1/accounts/{id}", this::account);
         a.get("/v1/nodes", ctx -> ctx.json(chain.read(s -> s.nodes.values().stream().map(n -> Views.node(s, n)).toList())));

@@ -38,6 +38,10 @@ final class ParamsDocument {
     static List<String> rules(Params p) {
         List<String> r = new ArrayList<>();
         r.add("a node must stake at least minStake = " + Amounts.formatTokens(p.minStake()) + " to register and to be assigned jobs");
+        r.add("a validator must stake at least minValidatorStake = " + Amounts.formatTokens(p.minValidatorStake())
+                + " to join the validator set; signing two different votes at one height costs validatorSlashBps/100 = "
+                + percent(p.validatorSlashBps()) + " of its stake, winnerShareBps/100 = " + percent(p.winnerShareBps())
+                + " of that to whoever reports it, the rest to the treasury, and its place in the set");
         r.add("unbonded stake can be withdrawn unbondingBlocks = " + p.unbondingBlocks() + " blocks after the unbond transaction");
         r.add("a job costs max(minJobFee = " + p.minJobFee() + ", ceil(computeUnits x (basePrice + tip) / 10^15)) base units, times "
                 + percent(p.noneFeeMultiplierBps()) + " for NONE, " + percent(p.teeFeeMultiplierBps()) + " for TEE, "

@@ -613,8 +613,7 @@ public final class ChainNode implements AutoCloseable {
 
     /** The validator set in force for the next block. Called under the lock. */
     private ValidatorSet validatorSet() {
-        return ValidatorSet.of(genesis.validators().stream()
-                .map(k -> new dev.verity.protocol.consensus.ValidatorInfo(k, 1, "", "")).toList()); // MERGE: ledger set
+        return ledger.state().validatorSet();
     }
 
     /** The validator set that signs the next block. */

@@ -88,8 +88,17 @@ public final class ReplicatedConsensus implements Consensus {
         t.setDaemon(true);
         return t;
     });
+    /** Slow, rare work off the proposer's and the voter's threads: membership changes and equivocation reports. */
+    private final java.util.concurrent.ExecutorService background = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "validator-set-follower");
+        t.setDaemon(true);
+        return t;
+    });
+    private final java.util.concurrent.atomic.AtomicBoolean reconfiguring = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile Consumer<VoteOutcome.Equivocation> onEquivocation = e -> { };
     private volatile boolean closed;
+    private volatile boolean membershipCheckDue = true;
+    private volatile dev.verity.core.Hash syncedSet;
 
     public ReplicatedConsensus(ChainNode chain, List<ValidatorPeer> peers, Path raftDir, long intervalMillis) {
         this(chain, peers, raftDir, intervalMillis, Long.getLong(SNAPSHOT_EVERY, DEFAULT_SNAPSHOT_EVERY),
@@ -214,6 +223,20 @@ public final class ReplicatedConsensus implements Consensus {
         if (closed || !isLeader() || !chain.isHealthy()) {
             return;
         }
+        if (membershipCheckDue && reconfiguring.compareAndSet(false, true)) {
+            membershipCheckDue = false;
+            try {
+                background.execute(() -> {
+                    try {
+                        followValidatorSet();
+                    } finally {
+                        reconfiguring.set(false);
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                reconfiguring.set(false);
+            }
+        }
         try {
             Proposal p = chain.propose();
             RaftClientReply reply = client.io().send(message(new LogEntry.ProposalEntry(p)));
@@ -228,9 +251,50 @@ public final class ReplicatedConsensus implements Consensus {
         }
     }
 
+    /**
+     * Raft's membership follows the chain: when the validator set on chain (validators join, leave or are slashed out by
+     * transactions) differs from the log's peers, the leader changes the log's configuration to it. Members without a
+     * peer address on chain (a genesis that gave none) leave the configuration as {@code --peer} set it.
+     */
+    private void followValidatorSet() {
+        var set = chain.currentValidatorSet();
+        if (set.hash().equals(syncedSet)) {
+            return;
+        }
+        List<org.apache.ratis.protocol.RaftPeer> desired = new java.util.ArrayList<>();
+        for (var v : set.members()) {
+            if (v.peerAddress().isEmpty()) {
+                syncedSet = set.hash();
+                return;
+            }
+            desired.add(new ValidatorPeer(v.key(), v.peerAddress(), v.apiUrl()).toRaftPeer());
+        }
+        try {
+            java.util.Set<String> current = new java.util.TreeSet<>();
+            for (var p : server.getDivision(group.getGroupId()).getGroup().getPeers()) {
+                current.add(p.getId() + "@" + p.getAddress());
+            }
+            java.util.Set<String> wanted = new java.util.TreeSet<>();
+            desired.forEach(p -> wanted.add(p.getId() + "@" + p.getAddress()));
+            if (!current.equals(wanted)) {
+                LOG.warn("the validator set on chain changed: the log's members become {} (were {})", wanted, current);
+                RaftClientReply reply = client.admin().setConfiguration(desired);
+                if (!reply.isSuccess()) {
+                    LOG.warn("could not change the log's members: {}", reply.getException());
+                    return;
+                }
+            }
+            syncedSet = set.hash();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not change the log's members to the validator set on chain: {}", e.toString());
+            membershipCheckDue = true;
+        }
+    }
+
     /** Called on the log's thread after this node executed a block: vote, durable first, then sent through the log. */
     private void afterBlock(Block block) {
         chain.castVote(block).ifPresent(this::sendVote);
+        membershipCheckDue = true;
         if (block.height() == equivocateAt) {
             FinalityVote honest = chain.voteFor(block);
             FinalityVote other = new FinalityVote(honest.chainId(), honest.height(), honest.blockHash(),
@@ -248,6 +312,32 @@ public final class ReplicatedConsensus implements Consensus {
                     e.first().vote().height(), e.first().vote().blockHash().hex(), e.first().vote().stateRoot().hex(),
                     e.second().vote().blockHash().hex(), e.second().vote().stateRoot().hex());
             onEquivocation.accept(e);
+            if (!e.first().validator().equals(chain.validatorKey().publicKey()) && !closed) {
+                try {
+                    background.execute(() -> report(e));
+                } catch (java.util.concurrent.RejectedExecutionException closing) {
+                    LOG.debug("not reporting the equivocation: closing");
+                }
+            }
+        }
+    }
+
+    /**
+     * Sends the evidence to the ledger, which slashes the validator (docs/SLASHING.md). Every validator that saw it
+     * reports it; the first report included slashes, the ledger refuses the others as already slashed.
+     */
+    private void report(VoteOutcome.Equivocation e) {
+        try {
+            var key = chain.validatorKey();
+            var tx = dev.verity.protocol.tx.SignedTransaction.sign(new dev.verity.protocol.tx.TransactionBody(
+                    chain.genesis().chainId(), key.publicKey(), chain.nextNonce(key.publicKey()),
+                    new dev.verity.protocol.tx.Payload.ReportEquivocation(e.first(), e.second())), key);
+            Hash hash = chain.submit(tx.encoded());
+            LOG.warn("reported the equivocation of {} at height {} in transaction {}", e.first().validator().hex(),
+                    e.first().vote().height(), hash.hex());
+        } catch (RuntimeException ex) {
+            LOG.info("equivocation of {} at height {} not reported by this validator: {}", e.first().validator().hex(),
+                    e.first().vote().height(), ex.getMessage());
         }
     }
 
@@ -319,6 +409,7 @@ public final class ReplicatedConsensus implements Consensus {
             LOG.warn("closing the replicated log: {}", e.toString());
         }
         voter.shutdownNow();
+        background.shutdownNow();
         try {
             client.close();
         } catch (IOException e) {

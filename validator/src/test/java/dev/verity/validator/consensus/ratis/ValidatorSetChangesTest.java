@@ -1,0 +1,111 @@
+package dev.verity.validator.consensus.ratis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.verity.core.PrivateKey;
+import dev.verity.ledger.Genesis;
+import dev.verity.protocol.consensus.ValidatorInfo;
+import dev.verity.protocol.consensus.ValidatorSet;
+import dev.verity.testkit.TestGenesis;
+import dev.verity.validator.ValidatorProcess;
+import dev.verity.validator.api.ApiServerConfig;
+import dev.verity.validator.storage.Retention;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The validator set comes from the chain: an equivocating validator is caught by the others through the log, reported
+ * by them in a transaction, slashed and removed from the set, while the honest ones keep finalizing.
+ */
+class ValidatorSetChangesTest {
+    private static final long STAKE = Genesis.DEFAULT_VALIDATOR_STAKE;
+
+    @TempDir
+    Path dir;
+
+    private record Cluster(Genesis genesis, List<PrivateKey> keys, List<ValidatorPeer> peers, List<Integer> apiPorts) {}
+
+    private Cluster cluster(int genesisValidators, int extra, PrivateKey funded) throws Exception {
+        List<PrivateKey> keys = new ArrayList<>();
+        List<ValidatorPeer> peers = new ArrayList<>();
+        List<Integer> apiPorts = new ArrayList<>();
+        TestGenesis tg = TestGenesis.chain("validator-set-test");
+        for (int i = 0; i < genesisValidators + extra; i++) {
+            PrivateKey k = PrivateKey.deterministic("set-val-" + i);
+            keys.add(k);
+            int api = ReplicatedChainTest.freePort();
+            apiPorts.add(api);
+            ValidatorPeer p = new ValidatorPeer(k.publicKey(), "127.0.0.1:" + ReplicatedChainTest.freePort(), "http://127.0.0.1:" + api);
+            peers.add(p);
+            if (i < genesisValidators) {
+                tg.validator(new ValidatorInfo(k.publicKey(), STAKE, p.address(), p.apiUrl()));
+                tg.fund(k, STAKE); // its account sends its reports of equivocations
+            } else {
+                tg.fund(k, 10 * STAKE);
+            }
+        }
+        if (funded != null) {
+            tg.fund(funded, 10 * STAKE);
+        }
+        return new Cluster(tg.build(), keys, peers, apiPorts);
+    }
+
+    private ValidatorProcess start(Cluster c, int i, List<ValidatorPeer> peers) {
+        return new ValidatorProcess(dir.resolve("v" + i), c.keys().get(i), c.genesis(), ApiServerConfig.loopback(c.apiPorts().get(i)),
+                150, null, false, Retention.ARCHIVE, peers);
+    }
+
+    @Test
+    void aValidatorThatSignsTwoRootsAtOneHeightIsCaughtBySlashedAndLeavesTheSet() throws Exception {
+        Cluster c = cluster(4, 0, null);
+        List<ValidatorProcess> nodes = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                nodes.add(start(c, i, c.peers()));
+            }
+            System.setProperty(ReplicatedConsensus.EQUIVOCATE_AT, "3");
+            try {
+                nodes.add(start(c, 3, c.peers()));
+            } finally {
+                System.clearProperty(ReplicatedConsensus.EQUIVOCATE_AT);
+            }
+            var cheater = c.keys().get(3).publicKey();
+            await(() -> nodes.stream().allMatch(v -> !v.chain().currentValidatorSet().contains(cheater)),
+                    "every validator removes the equivocating one from the set");
+            for (ValidatorProcess v : nodes.subList(0, 3)) {
+                long left = v.chain().read(s -> {
+                    var u = s.validatorUnbonding.get(cheater);
+                    return u == null ? 0L : u.total();
+                });
+                assertThat(left).as("what is left of its stake, unbonding: half was slashed").isEqualTo(STAKE / 2);
+                ValidatorSet set = v.chain().currentValidatorSet();
+                assertThat(set.members()).hasSize(3);
+            }
+            long h = nodes.get(0).chain().height();
+            await(() -> nodes.get(0).chain().finalizedHeight() > h + 2, "the three honest validators keep finalizing");
+            for (long height = 1; height <= nodes.get(0).chain().finalizedHeight(); height++) {
+                var root = nodes.get(0).chain().certificate(height).orElseThrow().vote().stateRoot();
+                for (ValidatorProcess v : nodes.subList(1, 3)) {
+                    v.chain().certificate(height).ifPresent(cert -> assertThat(cert.vote().stateRoot()).isEqualTo(root));
+                }
+            }
+        } finally {
+            nodes.forEach(ValidatorProcess::close);
+        }
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting: " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+}
