@@ -198,7 +198,8 @@ public final class ReceiptVerifier {
             Hash blockHash = b.blockHash();
             Optional<String> problem = b.certificate().check(current);
             if (problem.isPresent()) {
-                String hint = h <= trusted.fromHeight()
+                boolean otherSet = !b.certificate().vote().validatorSetHash().equals(current.hash());
+                String hint = otherSet && h <= trusted.fromHeight()
                         ? "; block " + h + " is at or below the trusted set's height " + trusted.fromHeight() + ", so only "
                                 + "that set can vouch for it: verify with validators trusted from before it"
                         : "";
