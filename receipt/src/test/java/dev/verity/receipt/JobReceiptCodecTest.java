@@ -156,7 +156,7 @@ class JobReceiptCodecTest {
         assertThatThrownBy(() -> CertifiedBlock.of(c.header(2), TestChain.certify(c.header(2), A, V1, V2, V3), c.events(2), JOB))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no event of job");
 
-        StateProof setRow = c.lastSetProof();
+        StateProof setRow = c.setProof(3);
         assertThat(ValidatorSetChange.of(c.header(3), TestChain.certify(c.header(3), A, V1, V2, V3), setRow).set()).isEqualTo(A);
         assertThatThrownBy(() -> ValidatorSetChange.of(c.header(1), TestChain.certify(c.header(1), A, V1), setRow))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not block 1's");

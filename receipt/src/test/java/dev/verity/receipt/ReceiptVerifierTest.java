@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.verity.core.Bytes;
 import dev.verity.core.Hash;
+import dev.verity.core.Merkle;
 import dev.verity.core.PrivateKey;
 import dev.verity.core.Sha256;
 import dev.verity.core.trie.MemoryTrieStore;
@@ -18,9 +19,7 @@ import dev.verity.core.trie.MerkleTrie;
 import dev.verity.ledger.event.EventType;
 import dev.verity.ledger.event.LedgerEvent;
 import dev.verity.protocol.block.BlockHeader;
-import dev.verity.protocol.consensus.FinalityCertificate;
 import dev.verity.protocol.consensus.ValidatorSet;
-import dev.verity.protocol.state.StateProof;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -64,18 +63,7 @@ class ReceiptVerifierTest {
 
     static ValidatorSetChange changeAt2(TestChain c) {
         BlockHeader h2 = c.header(2);
-        TestChain probe = changingChain();
-        return ValidatorSetChange.of(h2, certify(h2, A, V1, V2, V4), proofOfSetRow(probe, 2));
-    }
-
-    /** The state proof of the set row after block {@code height} of a fresh copy of the chain. */
-    static StateProof proofOfSetRow(TestChain fresh, long height) {
-        // The chain keeps the proof of its last block only: rebuild up to the height wanted.
-        TestChain c = new TestChain(CHAIN, A);
-        for (long h = 1; h <= height; h++) {
-            c.block(fresh.events(h), h == 2 ? B : null);
-        }
-        return c.lastSetProof();
+        return ValidatorSetChange.of(h2, certify(h2, A, V1, V2, V4), c.setProof(2));
     }
 
     static JobReceipt changingReceipt(TestChain c) {
@@ -217,7 +205,7 @@ class ReceiptVerifierTest {
 
         // The block's first event, a transfer, is proven but names no job.
         BlockHeader h = c.header(1);
-        var path = dev.verity.core.Merkle.path(c.events(1).stream().map(dev.verity.core.Merkle::leaf).toList(), 0);
+        List<Hash> path = Merkle.path(c.events(1).stream().map(Merkle::leaf).toList(), 0);
         CertifiedBlock transfer = new CertifiedBlock(h, certify(h, A, V1, V2, V3), c.events(1).size(),
                 List.of(new ReceiptEvent(0, c.events(1).get(0), path)));
         ReceiptVerification none = ReceiptVerifier.verify(new JobReceipt(CHAIN, JOB, List.of(transfer), List.of()), TRUST_A);
@@ -336,7 +324,7 @@ class ReceiptVerifierTest {
         TestChain fork = new TestChain(CHAIN, A);
         fork.block(jobEvents(JOB, EventType.JOB_ASSIGNED), B);
         ValidatorSetChange forked = ValidatorSetChange.of(fork.header(1), certify(fork.header(1), A, V1, V2, V3),
-                fork.lastSetProof());
+                fork.setProof(1));
         JobReceipt r = new JobReceipt(CHAIN, JOB, List.of(c.certified(1, JOB, A, V1, V2, V3)), List.of(forked));
         ReceiptVerification v = ReceiptVerifier.verify(r, TRUST_A);
         assertThat(v.failed()).isEqualTo(ReceiptCheck.HEADER);

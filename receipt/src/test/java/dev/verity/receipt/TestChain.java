@@ -39,7 +39,7 @@ final class TestChain {
     private final List<List<byte[]>> blockEvents = new ArrayList<>();
     private ValidatorSet stateSet;
     private Hash previous;
-    private StateProof lastSetProof;
+    private final List<StateProof> setProofs = new ArrayList<>();
 
     TestChain(String chainId, ValidatorSet genesis) {
         this.chainId = chainId;
@@ -87,8 +87,8 @@ final class TestChain {
         BlockHeader h = new BlockHeader(chainId, height, previous, 1_700_000_000_000L + height * 1000,
                 Sha256.digest(Bytes.utf8("transactions " + height)), MerkleTrie.root(store), Merkle.root(leaves),
                 key("producer").publicKey());
-        lastSetProof = new StateProof(h.stateRoot(), ValidatorSet.STATE_KEY, stateSet.encode(),
-                MerkleTrie.prove(store, Sha256.digest(ValidatorSet.STATE_KEY)));
+        setProofs.add(new StateProof(h.stateRoot(), ValidatorSet.STATE_KEY, stateSet.encode(),
+                MerkleTrie.prove(store, Sha256.digest(ValidatorSet.STATE_KEY))));
         headers.add(h);
         blockEvents.add(List.copyOf(events));
         previous = h.hash();
@@ -112,9 +112,9 @@ final class TestChain {
         return headers.get((int) height - 1);
     }
 
-    /** The proof of the validator-set row against the state root of the last block appended. */
-    StateProof lastSetProof() {
-        return lastSetProof;
+    /** The proof of the validator-set row against the state root of the block at {@code height}. */
+    StateProof setProof(long height) {
+        return setProofs.get((int) height - 1);
     }
 
     /** The certificate of {@code header} by {@code signers}, naming {@code set} as the signing set. */
