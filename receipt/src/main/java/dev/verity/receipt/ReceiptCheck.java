@@ -1,6 +1,9 @@
 package dev.verity.receipt;
 
-/** The checks of a receipt, in the order {@link ReceiptVerifier} makes them; a refusal names the one that failed. */
+/**
+ * The checks of a receipt, in the order {@link ReceiptVerifier} makes them (except that a receipt holding no event at
+ * all is refused as {@link #EVENT_SUBJECT} right after {@link #CHAIN}); a refusal names the one that failed.
+ */
 public enum ReceiptCheck {
     /** The bytes are not one canonical receipt (only when verifying bytes: {@link ReceiptVerifier#verify(byte[], TrustedValidators)}). */
     FORMAT,
