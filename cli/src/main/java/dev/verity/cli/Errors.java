@@ -3,6 +3,7 @@ package dev.verity.cli;
 import dev.verity.compute.model.InvalidModelException;
 import dev.verity.sdk.KeyFileException;
 import dev.verity.sdk.VerityApiException;
+import dev.verity.sdk.receipt.TrustFileException;
 import dev.verity.validator.storage.DataDirectoryInUseException;
 import dev.verity.validator.storage.StorageException;
 import java.io.IOException;
@@ -19,6 +20,7 @@ final class Errors {
             case CliException c -> c.code();
             case VerityApiException v -> v.code();
             case KeyFileException k -> "KEY_FILE";
+            case TrustFileException t -> "TRUST_FILE";
             case InvalidModelException m -> "INVALID_MODEL";
             case DataDirectoryInUseException d -> "DATA_DIR_IN_USE";
             case StorageException s -> "STORAGE";

@@ -30,9 +30,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code verity job submit|show|list}. */
+/** {@code verity job submit|show|list|receipt}. */
 @Command(name = "job", mixinStandardHelpOptions = true, description = "Submit inference jobs and follow them.",
-        subcommands = {JobCommand.Submit.class, JobCommand.Show.class, JobCommand.ListJobs.class})
+        subcommands = {JobCommand.Submit.class, JobCommand.Show.class, JobCommand.ListJobs.class, JobReceiptCommand.class})
 final class JobCommand extends GroupCommand {
     /** The dimension of a sentence embedding (all-MiniLM-L6-v2), whose first values job output shows. */
     static final int EMBEDDING_DIMENSION = 384;

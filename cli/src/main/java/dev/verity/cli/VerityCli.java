@@ -38,6 +38,8 @@ import picocli.CommandLine;
             JobCommand.class,
             DisputeCommand.class,
             ProofCommand.class,
+            ReceiptCommand.class,
+            ValidatorsCommand.class,
             ParamsCommand.class,
             ChainCommand.class,
             TeeCommand.class,

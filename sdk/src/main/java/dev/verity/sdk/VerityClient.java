@@ -9,7 +9,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.verity.core.Hash;
 import dev.verity.core.PublicKey;
 import dev.verity.core.Sha256;
+import dev.verity.core.DecodingException;
 import dev.verity.protocol.tx.SignedTransaction;
+import dev.verity.receipt.JobReceipt;
+import dev.verity.receipt.ReceiptVerification;
+import dev.verity.receipt.ReceiptVerifier;
+import dev.verity.receipt.TrustedValidators;
 import dev.verity.sdk.api.AccountView;
 import dev.verity.sdk.api.ApiError;
 import dev.verity.sdk.api.BlockView;
@@ -26,6 +31,7 @@ import dev.verity.sdk.api.SubmitRequest;
 import dev.verity.sdk.api.SupplyView;
 import dev.verity.sdk.api.TeePolicyView;
 import dev.verity.sdk.api.TransactionReceipt;
+import dev.verity.sdk.api.ValidatorsView;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -384,6 +390,100 @@ public final class VerityClient implements AutoCloseable {
      */
     public EventProofView eventProof(long height, int index) {
         return get("/v1/blocks/" + height + "/events/" + index + "/proof", EventProofView.class);
+    }
+
+    // ------------------------------------------------------------------ receipts and validators
+
+    /**
+     * The active validator set ({@code GET /v1/validators}): the chain id, the height of the block whose state holds
+     * the set, its hash, its encoding and its members. Saved as JSON it is a trust file
+     * ({@link dev.verity.sdk.receipt.TrustFile}).
+     */
+    public ValidatorsView validators() {
+        return get("/v1/validators", ValidatorsView.class);
+    }
+
+    /**
+     * The validator set this node serves, checked for agreement (its hash, its readable list) and ready to verify
+     * receipts with. Trusting it is trusting this node, on first use: keep it ({@link dev.verity.sdk.receipt.TrustFile})
+     * and verify later receipts against the kept set.
+     *
+     * @throws VerityApiException BAD_RESPONSE when the set served does not agree with itself
+     */
+    public TrustedValidators trustedValidators() {
+        ValidatorsView view = validators();
+        try {
+            return view.toTrusted();
+        } catch (IllegalArgumentException e) {
+            throw new VerityApiException("BAD_RESPONSE", "the node at " + baseUrl() + " served a validator set that does not "
+                    + "agree with itself: " + e.getMessage(), 200, e);
+        }
+    }
+
+    /**
+     * A job's receipt as the node sends it ({@code GET /v1/jobs/{id}/receipt}, {@code application/octet-stream}): the
+     * canonical bytes of a {@link JobReceipt}, to keep, pass on or check with {@link ReceiptVerifier}. The receipt
+     * carries the validator-set changes from genesis on.
+     *
+     * @throws VerityApiException NOT_FOUND when the node has no receipt for the job (no such job, or none of its events
+     *                            is final yet)
+     */
+    public byte[] jobReceiptBytes(Hash job) {
+        return receiptBytes("/v1/jobs/" + job.hex() + "/receipt");
+    }
+
+    /**
+     * As {@link #jobReceiptBytes(Hash)}, carrying only the validator-set changes above {@code trustedHeight}, the
+     * height of the set the caller trusts ({@link TrustedValidators#fromHeight()}; {@code ?trustedHeight=N}).
+     */
+    public byte[] jobReceiptBytes(Hash job, long trustedHeight) {
+        if (trustedHeight < 0) {
+            throw new IllegalArgumentException("the trusted height is 0 or more, got " + trustedHeight);
+        }
+        return receiptBytes("/v1/jobs/" + job.hex() + "/receipt" + new Query().add("trustedHeight", trustedHeight));
+    }
+
+    /**
+     * A job's receipt, decoded (not verified: see {@link #verifyJobReceipt}).
+     *
+     * @throws VerityApiException NOT_FOUND when the node has no receipt for the job; BAD_RESPONSE when what it sent is
+     *                            not a receipt
+     */
+    public JobReceipt jobReceipt(Hash job) {
+        byte[] bytes = jobReceiptBytes(job);
+        try {
+            return JobReceipt.decode(bytes);
+        } catch (DecodingException e) {
+            throw new VerityApiException("BAD_RESPONSE", "the node at " + baseUrl() + " sent a receipt this client cannot read ("
+                    + e.getMessage() + "); are the node and the SDK of the same version?", 200, e);
+        }
+    }
+
+    /**
+     * Fetches the job's receipt (with the set changes above the trusted height) and checks it here against
+     * {@code trusted}: the node is not trusted, so bytes that do not decode are a refusal
+     * ({@link dev.verity.receipt.ReceiptCheck#FORMAT}), not an exception.
+     *
+     * @throws VerityApiException when the node cannot be reached or has no receipt for the job
+     */
+    public ReceiptVerification verifyJobReceipt(Hash job, TrustedValidators trusted) {
+        return ReceiptVerifier.verify(jobReceiptBytes(job, trusted.fromHeight()), trusted);
+    }
+
+    private byte[] receiptBytes(String pathAndQuery) {
+        return endpoints.call((base, retried) -> {
+            HttpRequest req = HttpRequest.newBuilder(URI.create(base + pathAndQuery))
+                    .timeout(requestTimeout)
+                    .header("Accept", "application/octet-stream")
+                    .header("User-Agent", "verity-sdk-java")
+                    .GET()
+                    .build();
+            HttpResponse<byte[]> res = exchange(base, req);
+            if (res.statusCode() / 100 != 2) {
+                throw error(base, res.statusCode(), res.body());
+            }
+            return res.body();
+        });
     }
 
     /**
