@@ -404,6 +404,17 @@ public final class VerityClient implements AutoCloseable {
     }
 
     /**
+     * The validator set the state after block {@code height} held ({@code GET /v1/validators?height=N}; 0 for the
+     * genesis set), while the node keeps it: the set to trust for receipts of the blocks after it.
+     */
+    public ValidatorsView validators(long height) {
+        if (height < 0) {
+            throw new IllegalArgumentException("a block height is 0 (genesis) or more, got " + height);
+        }
+        return get("/v1/validators" + new Query().add("height", height), ValidatorsView.class);
+    }
+
+    /**
      * The validator set this node serves, checked for agreement (its hash, its readable list) and ready to verify
      * receipts with. Trusting it is trusting this node, on first use: keep it ({@link dev.verity.sdk.receipt.TrustFile})
      * and verify later receipts against the kept set.

@@ -1,6 +1,14 @@
 package dev.verity.validator.api;
 
 import dev.verity.core.Bytes;
+import dev.verity.core.Hash;
+import dev.verity.core.trie.TrieProof;
+import dev.verity.protocol.block.BlockHeader;
+import dev.verity.protocol.state.StateProof;
+import dev.verity.receipt.CertifiedBlock;
+import dev.verity.receipt.JobReceipt;
+import dev.verity.receipt.ValidatorSetChange;
+import dev.verity.validator.chain.StoredEvents;
 import dev.verity.protocol.consensus.FinalityCertificate;
 import dev.verity.protocol.consensus.ValidatorInfo;
 import dev.verity.protocol.consensus.ValidatorSet;
@@ -15,7 +23,7 @@ import java.util.Optional;
 
 /**
  * Finality as clients read it: a block's certificate ({@code /v1/blocks/{height}/certificate}) and the validator set
- * that signs a height ({@code /v1/validators[?height=H]}), in the trust-file form {@code verity receipt verify --trust}
+ * the state after a block holds, which signs the next one ({@code /v1/validators[?height=H]}), in the trust-file form {@code verity receipt verify --trust}
  * reads: the set's canonical encoding in hex with its hash, and the members readable beside it.
  */
 final class FinalityRoutes {
@@ -29,6 +37,53 @@ final class FinalityRoutes {
         a.get("/v1/blocks/{height}/certificate", this::certificate);
         a.get("/v1/validators", this::validators);
         a.get("/v1/snapshot", this::snapshot);
+        a.get("/v1/jobs/{id}/receipt", this::receipt);
+    }
+
+    /**
+     * A job's receipt ({@code receipt} module's {@link JobReceipt}): every final block holding one of its events, with
+     * those events and their Merkle paths, the header and the certificate, and the validator-set changes from
+     * {@code ?trustedHeight=N} (default 0, genesis) up to the last of those blocks.
+     */
+    private void receipt(Context ctx) {
+        Hash job = RequestParams.pathHash(ctx, "id", "a job id (the hash of its SubmitJob transaction)");
+        Long trusted = RequestParams.queryLong(ctx, "trustedHeight", 0L);
+        if (trusted < 0) {
+            throw ApiException.badRequest("query parameter 'trustedHeight' must be 0 or more, got " + trusted);
+        }
+        java.util.TreeSet<Long> heights = new java.util.TreeSet<>();
+        for (var ev : chain.eventsFor(StoredEvents.JOB, job.bytes(), 0, 0, JobReceipt.MAX_BLOCKS * 8)) {
+            heights.add(ev.height());
+        }
+        List<CertifiedBlock> blocks = new ArrayList<>();
+        for (long h : heights) {
+            Optional<FinalityCertificate> cert = chain.certificate(h);
+            if (cert.isEmpty()) {
+                break; // the blocks after a block that is not final yet are not final either
+            }
+            BlockHeader header = chain.blockHeader(h).orElseThrow();
+            blocks.add(CertifiedBlock.of(header, cert.get(), chain.blockEvents(h), job));
+        }
+        if (blocks.isEmpty()) {
+            throw ApiException.notFound(heights.isEmpty() ? "no events of job " + job.hex() + " on this chain"
+                    : "the events of job " + job.hex() + " are not final yet (finalized height " + chain.finalizedHeight() + ")");
+        }
+        long last = blocks.get(blocks.size() - 1).height();
+        List<ValidatorSetChange> changes = new ArrayList<>();
+        for (long k : chain.validatorSetChangeHeights(trusted + 1, last)) {
+            Optional<FinalityCertificate> cert = chain.certificate(k);
+            Optional<byte[]> proof = chain.validatorSetProof(k);
+            ValidatorSet after = k == chain.height() ? chain.currentValidatorSet() : chain.signingSet(k + 1).orElse(null);
+            if (cert.isEmpty() || proof.isEmpty() || after == null) {
+                throw new ApiException(404, "NOT_FINAL", "the validator-set change at block " + k + " is not final yet");
+            }
+            BlockHeader header = chain.blockHeader(k).orElseThrow();
+            changes.add(ValidatorSetChange.of(header, cert.get(), new StateProof(header.stateRoot(), ValidatorSet.STATE_KEY,
+                    after.encode(), TrieProof.decode(proof.get()))));
+        }
+        JobReceipt receipt = new JobReceipt(chain.genesis().chainId(), job, blocks, changes);
+        ctx.contentType("application/octet-stream");
+        ctx.result(receipt.encode());
     }
 
     /**
@@ -74,21 +129,33 @@ final class FinalityRoutes {
         ctx.json(out);
     }
 
+    /**
+     * The set the state after block {@code height} holds (it signs the next block), as a trust document whose
+     * {@code height} is that block: the head's without a query, an earlier block's with {@code ?height=H} (0: genesis).
+     */
     private void validators(Context ctx) {
         String h = ctx.queryParam("height");
-        long height;
-        ValidatorSet set;
-        if (h == null) {
-            height = chain.height() + 1;
-            set = chain.currentValidatorSet();
-        } else {
-            height = height(h, "query parameter 'height'");
-            Optional<ValidatorSet> at = height == chain.height() + 1 ? Optional.of(chain.currentValidatorSet())
-                    : chain.signingSet(height);
-            set = at.orElseThrow(() -> ApiException.notFound("the validator set that signs height " + height
-                    + " is not kept here (the chain is at height " + chain.height() + ")"));
+        long head = chain.height();
+        long height = h == null ? head : stateHeight(h);
+        if (height > head) {
+            throw ApiException.notFound("no block at height " + height + " on this chain; it is at height " + head);
         }
+        ValidatorSet set = height == head ? chain.currentValidatorSet() : chain.signingSet(height + 1).orElseThrow(
+                () -> ApiException.notFound("the validator set after block " + height + " is not kept here"));
         ctx.json(trustDocument(chain.genesis().chainId(), height, set));
+    }
+
+    private static long stateHeight(String text) {
+        try {
+            long h = Long.parseLong(text);
+            if (h >= 0) {
+                return h;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiException.badRequest("query parameter 'height' must be a block height (a whole number >= 0, 0 for genesis), got '"
+                + RequestParams.shorten(text) + "'");
     }
 
     /** The trust-file form of a set: what {@code verity validators --json} prints and {@code --trust} reads. */

@@ -678,6 +678,11 @@ public final class ChainNode implements AutoCloseable {
         return finality.setProof(height);
     }
 
+    /** The heights in [{@code from}, {@code to}] whose blocks changed the validator set (they keep its proof). */
+    public List<Long> validatorSetChangeHeights(long from, long to) {
+        return finality.setChangeHeights(from, to);
+    }
+
     /** The highest block with a finality certificate; 0 before any. */
     public long finalizedHeight() {
         lock.lock();

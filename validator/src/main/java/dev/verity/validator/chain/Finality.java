@@ -51,6 +51,21 @@ final class Finality {
         return store.finality(FinalityKeys.at(FinalityKeys.SET_PROOF, height));
     }
 
+    List<Long> setChangeHeights(long from, long to) {
+        List<Long> out = new ArrayList<>();
+        byte[] prefix = {(byte) FinalityKeys.SET_PROOF};
+        for (Map.Entry<byte[], byte[]> row : store.finalityRows(FinalityKeys.at(FinalityKeys.SET_PROOF, Math.max(0, from)),
+                prefix, 100_000)) {
+            byte[] k = row.getKey();
+            long h = new dev.verity.core.Decoder(java.util.Arrays.copyOfRange(k, 1, 9)).u64("height");
+            if (h > to) {
+                break;
+            }
+            out.add(h);
+        }
+        return out;
+    }
+
     Optional<SignedVote> vote(long height, dev.verity.core.PublicKey validator) {
         return store.finality(FinalityKeys.vote(height, validator).bytes()).map(SignedVote::decode);
     }

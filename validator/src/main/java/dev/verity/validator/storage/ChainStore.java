@@ -1158,10 +1158,15 @@ public final class ChainStore implements AutoCloseable {
 
     /** The finality rows whose keys start with {@code prefix}, in key order, up to {@code limit}. */
     public List<Map.Entry<byte[], byte[]>> finalityRows(byte[] prefix, int limit) {
+        return finalityRows(prefix, prefix, limit);
+    }
+
+    /** The finality rows from key {@code from} on whose keys start with {@code prefix}, in key order, up to {@code limit}. */
+    public List<Map.Entry<byte[], byte[]>> finalityRows(byte[] from, byte[] prefix, int limit) {
         return read("read finality", () -> {
             List<Map.Entry<byte[], byte[]>> out = new ArrayList<>();
             try (RocksIterator it = db.newIterator(finality)) {
-                for (it.seek(prefix); it.isValid() && out.size() < limit; it.next()) {
+                for (it.seek(from); it.isValid() && out.size() < limit; it.next()) {
                     byte[] k = it.key();
                     if (!Keys.startsWith(k, prefix)) {
                         break;
