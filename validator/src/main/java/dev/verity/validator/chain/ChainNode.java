@@ -713,7 +713,7 @@ public final class ChainNode implements AutoCloseable {
             rows.put(FinalityKeys.key(FinalityKeys.CERTIFICATE, snapshot.height()), snapshot.certificate().encode());
             try {
                 store.installSnapshot(snapshot.height(), snapshot.block().hash().bytes(), snapshot.block().encode(),
-                        snapshot.rows(), new FinalityWrite(rows, snapshot.applied()));
+                        snapshot.rows(), new FinalityWrite(rows, snapshot.applied(), true));
             } catch (IllegalStateException e) {
                 throw e;
             } catch (RuntimeException e) {
@@ -745,15 +745,23 @@ public final class ChainNode implements AutoCloseable {
         SnapshotStream.write(store, genesis.chainId(), out);
     }
 
-    /** Records that the store holds the effects of every log entry up to {@code applied} (synced). */
-    public void markReplicatedApplied(byte[] applied) {
+    /**
+     * Records that the store holds the effects of every log entry up to {@code applied} (synced), as the replicated log's
+     * latest snapshot.
+     */
+    public void markReplicatedSnapshot(byte[] applied) {
         lock.lock();
         try {
             requireRunning();
-            store.writeFinality(new FinalityWrite(java.util.Map.of(), applied));
+            store.writeFinality(new FinalityWrite(java.util.Map.of(), applied, true));
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The replicated log's latest snapshot position (opaque), taken here or installed; empty before any. */
+    public Optional<byte[]> replicatedSnapshot() {
+        return store.raftSnapshot();
     }
 
     /** The log position the store holds the effects of, as last written (opaque; empty outside a replicated log). */

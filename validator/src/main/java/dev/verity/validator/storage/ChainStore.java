@@ -83,6 +83,8 @@ public final class ChainStore implements AutoCloseable {
     private static final byte[] HEAD_META = Keys.utf8("head.meta");
     /** The replicated log's last applied term and index whose effects the store holds. */
     private static final byte[] RAFT_APPLIED = Keys.utf8("head.raftApplied");
+    /** The replicated log's position of the latest snapshot: taken here, or installed from another validator. */
+    private static final byte[] RAFT_SNAPSHOT = Keys.utf8("head.raftSnapshot");
     /** First byte of the state trie's stored nodes (the ledger's {@code StateKeys.TRIE_NAMESPACE}). */
     private static final int TRIE_NAMESPACE = dev.verity.ledger.state.StateKeys.TRIE_NAMESPACE;
     /** Meta names starting with this prefix are written only by {@link #retain} and {@link #commitBlock}. */
@@ -1148,6 +1150,9 @@ public final class ChainStore implements AutoCloseable {
         if (w.applied() != null) {
             batch.put(meta, RAFT_APPLIED, w.applied());
         }
+        if (w.snapshot()) {
+            batch.put(meta, RAFT_SNAPSHOT, w.applied());
+        }
     }
 
     /** One finality row (see {@code FinalityKeys}). */
@@ -1176,6 +1181,11 @@ public final class ChainStore implements AutoCloseable {
             }
             return out;
         });
+    }
+
+    /** The replicated log's position of the latest snapshot taken or installed, if any. */
+    public Optional<byte[]> raftSnapshot() {
+        return read("read snapshot position", () -> Optional.ofNullable(db.get(meta, RAFT_SNAPSHOT)));
     }
 
     /** The replicated log's position that the stored state includes, as last written with a block or finality row. */

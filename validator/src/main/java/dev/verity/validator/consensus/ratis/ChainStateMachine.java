@@ -69,14 +69,18 @@ final class ChainStateMachine extends BaseStateMachine {
         if (applied == null || applied.getIndex() < 0) {
             return RaftLog.INVALID_LOG_INDEX;
         }
-        chain.markReplicatedApplied(position(applied.getTerm(), applied.getIndex()));
+        chain.markReplicatedSnapshot(position(applied.getTerm(), applied.getIndex()));
         LOG.info("snapshot at log index {}: the store holds every entry up to it", applied.getIndex());
         return applied.getIndex();
     }
 
+    /**
+     * The latest snapshot taken or installed; none before the first, so that a new validator is sent the log from its
+     * start while the log still holds it, and needs a snapshot only once the log was purged.
+     */
     @Override
     public SnapshotInfo getLatestSnapshot() {
-        Optional<byte[]> applied = chain.replicatedApplied();
+        Optional<byte[]> applied = chain.replicatedSnapshot();
         if (applied.isEmpty()) {
             return null;
         }
@@ -101,6 +105,21 @@ final class ChainStateMachine extends BaseStateMachine {
      */
     @Override
     public CompletableFuture<TermIndex> notifyInstallSnapshotFromLeader(RoleInfoProto roleInfo, TermIndex firstInLog) {
+        TermIndex applied = getLastAppliedTermIndex();
+        long next = applied == null ? 0 : applied.getIndex() + 1;
+        if (firstInLog.getIndex() <= next) {
+            // Ratis offers every joining follower a snapshot once; the log still holds what this one needs. A null
+            // answer says "no snapshot": the leader then sends the log.
+            LOG.info("the leader's log starts at index {} and this validator needs {} on: following the log", firstInLog.getIndex(),
+                    next);
+            return CompletableFuture.completedFuture(null);
+        }
+        if (chain.retention().archive()) {
+            LOG.error("the log this validator needs starts at index {}, which the leader no longer keeps, and an archive "
+                    + "validator cannot start from a snapshot (it must hold every block): restart it pruned "
+                    + "(--retain-blocks N), or from a copy of an archive validator's data directory", firstInLog.getIndex());
+            return CompletableFuture.completedFuture(null);
+        }
         LOG.warn("the log this validator needs starts at index {}, which the leader no longer keeps: catching up from a "
                 + "snapshot", firstInLog.getIndex());
         return CompletableFuture.supplyAsync(() -> {

@@ -6,6 +6,11 @@ import dev.verity.core.PrivateKey;
 import dev.verity.ledger.Genesis;
 import dev.verity.protocol.consensus.ValidatorInfo;
 import dev.verity.protocol.consensus.ValidatorSet;
+import dev.verity.protocol.tx.Payload;
+import dev.verity.protocol.tx.SignedTransaction;
+import dev.verity.protocol.tx.TransactionBody;
+import dev.verity.sdk.VerityClient;
+import dev.verity.sdk.api.TransactionReceipt;
 import dev.verity.testkit.TestGenesis;
 import dev.verity.validator.ValidatorProcess;
 import dev.verity.validator.api.ApiServerConfig;
@@ -20,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The validator set comes from the chain: an equivocating validator is caught by the others through the log, reported
- * by them in a transaction, slashed and removed from the set, while the honest ones keep finalizing.
+ * by them in a transaction, slashed and removed from the set, while the honest ones keep finalizing; a validator that
+ * bonds stake by a transaction joins the replicated log (its members follow the set on chain) and signs certificates.
  */
 class ValidatorSetChangesTest {
     private static final long STAKE = Genesis.DEFAULT_VALIDATOR_STAKE;
@@ -94,6 +100,37 @@ class ValidatorSetChangesTest {
                     v.chain().certificate(height).ifPresent(cert -> assertThat(cert.vote().stateRoot()).isEqualTo(root));
                 }
             }
+        } finally {
+            nodes.forEach(ValidatorProcess::close);
+        }
+    }
+
+    @Test
+    void aValidatorThatBondsStakeJoinsTheLogAndSignsCertificates() throws Exception {
+        Cluster c = cluster(3, 1, null);
+        List<ValidatorProcess> nodes = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                nodes.add(start(c, i, c.peers().subList(0, 3)));
+            }
+            PrivateKey joiner = c.keys().get(3);
+            ValidatorPeer joinerPeer = c.peers().get(3);
+            SignedTransaction bond = SignedTransaction.sign(new TransactionBody(c.genesis().chainId(), joiner.publicKey(), 0,
+                    new Payload.ValidatorBond(STAKE, joinerPeer.address(), joinerPeer.apiUrl())), joiner);
+            // As an operator would: the new validator runs first (outside the log until the chain admits it), then bonds.
+            nodes.add(start(c, 3, c.peers()));
+            VerityClient client = new VerityClient(nodes.get(1).url());
+            TransactionReceipt r = client.submit(bond);
+            assertThat(client.awaitReceipt(dev.verity.core.Hash.fromHex(r.hash()), Duration.ofSeconds(30)).status())
+                    .isEqualTo(TransactionReceipt.INCLUDED);
+            await(() -> nodes.get(3).chain().height() >= nodes.get(0).chain().height() - 1 && nodes.get(3).chain().height() > 3,
+                    "the new validator follows the log");
+            await(() -> {
+                long f = nodes.get(0).chain().finalizedHeight();
+                return f > 0 && nodes.get(0).chain().certificate(f).orElseThrow().signers().stream()
+                        .anyMatch(s -> s.validator().equals(joiner.publicKey()));
+            }, "its votes count in certificates");
+            assertThat(nodes.get(0).chain().currentValidatorSet().members()).hasSize(4);
         } finally {
             nodes.forEach(ValidatorProcess::close);
         }
