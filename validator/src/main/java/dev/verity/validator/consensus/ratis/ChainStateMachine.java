@@ -37,6 +37,8 @@ final class ChainStateMachine extends BaseStateMachine {
     private final ChainNode chain;
     private final Consumer<Block> onBlock;
     private final Consumer<VoteOutcome> onVote;
+    /** The last log index whose effects the store held at start (-1: none); entries up to it are not applied again. */
+    private long storedIndex = -1;
 
     ChainStateMachine(ChainNode chain, Consumer<Block> onBlock, Consumer<VoteOutcome> onVote) {
         this.chain = chain;
@@ -51,9 +53,10 @@ final class ChainStateMachine extends BaseStateMachine {
         if (applied.isPresent()) {
             Decoder d = new Decoder(applied.get());
             long term = d.u64("term");
-            long index = d.u64("index");
-            updateLastAppliedTermIndex(term, index);
-            LOG.info("the store holds the replicated log up to index {} (term {}); replaying from there", index, term);
+            storedIndex = d.u64("index");
+            // Not updateLastAppliedTermIndex: Ratis applies the log from its start again (this machine has no snapshot)
+            // and refuses an applied index that goes backwards; applyTransaction passes over what the store holds.
+            LOG.info("the store holds the replicated log up to index {} (term {}); resuming after it", storedIndex, term);
         }
     }
 
@@ -66,6 +69,10 @@ final class ChainStateMachine extends BaseStateMachine {
         LogEntryProto entry = trx.getLogEntry();
         long term = entry.getTerm();
         long index = entry.getIndex();
+        if (index <= storedIndex) {
+            updateLastAppliedTermIndex(term, index);
+            return CompletableFuture.completedFuture(Message.valueOf("IGNORED already applied: the store holds index " + storedIndex));
+        }
         byte[] data = entry.getStateMachineLogEntry().getLogData().toByteArray();
         String reply;
         try {
