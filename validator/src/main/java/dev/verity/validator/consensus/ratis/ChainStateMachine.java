@@ -50,6 +50,8 @@ final class ChainStateMachine extends BaseStateMachine {
         t.setDaemon(true);
         return t;
     });
+    /** The last log index whose effects the store held at start (-1: none); entries up to it are not applied again. */
+    private long storedIndex = -1;
 
     ChainStateMachine(ChainNode chain, Consumer<Block> onBlock, Consumer<VoteOutcome> onVote, SnapshotCatchUp catchUp) {
         this.chain = chain;
@@ -106,7 +108,7 @@ final class ChainStateMachine extends BaseStateMachine {
     @Override
     public CompletableFuture<TermIndex> notifyInstallSnapshotFromLeader(RoleInfoProto roleInfo, TermIndex firstInLog) {
         TermIndex applied = getLastAppliedTermIndex();
-        long next = applied == null ? 0 : applied.getIndex() + 1;
+        long next = Math.max(applied == null ? 0 : applied.getIndex() + 1, storedIndex + 1);
         if (firstInLog.getIndex() <= next) {
             // Ratis offers every joining follower a snapshot once; the log still holds what this one needs. A null
             // answer says "no snapshot": the leader then sends the log.
@@ -137,7 +139,9 @@ final class ChainStateMachine extends BaseStateMachine {
         Optional<byte[]> applied = chain.replicatedApplied();
         if (applied.isPresent()) {
             Decoder d = new Decoder(applied.get());
-            updateLastAppliedTermIndex(d.u64("term"), d.u64("index"));
+            long term = d.u64("term");
+            storedIndex = d.u64("index");
+            updateLastAppliedTermIndex(term, storedIndex);
         }
         getLifeCycle().transition(LifeCycle.State.STARTING);
         getLifeCycle().transition(LifeCycle.State.RUNNING);
@@ -159,9 +163,15 @@ final class ChainStateMachine extends BaseStateMachine {
         if (applied.isPresent()) {
             Decoder d = new Decoder(applied.get());
             long term = d.u64("term");
-            long index = d.u64("index");
-            updateLastAppliedTermIndex(term, index);
-            LOG.info("the store holds the replicated log up to index {} (term {}); replaying from there", index, term);
+            storedIndex = d.u64("index");
+            // Not updateLastAppliedTermIndex: Ratis applies the log from its start again (this machine has no snapshot)
+            // and refuses an applied index that goes backwards; applyTransaction passes over what the store holds.
+            LOG.info("the store holds the replicated log up to index {} (term {}); resuming after it", storedIndex, term);
+        }
+        // With a snapshot Ratis starts the log after it; the applied position starts there too.
+        SnapshotInfo snapshot = getLatestSnapshot();
+        if (snapshot != null) {
+            updateLastAppliedTermIndex(snapshot.getTerm(), snapshot.getIndex());
         }
     }
 
@@ -174,6 +184,10 @@ final class ChainStateMachine extends BaseStateMachine {
         LogEntryProto entry = trx.getLogEntry();
         long term = entry.getTerm();
         long index = entry.getIndex();
+        if (index <= storedIndex) {
+            updateLastAppliedTermIndex(term, index);
+            return CompletableFuture.completedFuture(Message.valueOf("IGNORED already applied: the store holds index " + storedIndex));
+        }
         byte[] data = entry.getStateMachineLogEntry().getLogData().toByteArray();
         String reply;
         try {

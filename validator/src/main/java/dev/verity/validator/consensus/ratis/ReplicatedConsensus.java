@@ -134,6 +134,9 @@ public final class ReplicatedConsensus implements Consensus {
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(50, TimeDuration.valueOf(200,
                         TimeUnit.MILLISECONDS)))
                 .build();
+        // Before the API starts serving (ValidatorProcess starts it before start()): a transaction that came in between
+        // would go into this validator's mempool alone, acknowledged but never in the log.
+        chain.routeSubmissions(this::submit);
     }
 
     private static int port(String address) {
@@ -187,7 +190,6 @@ public final class ReplicatedConsensus implements Consensus {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the replicated log: " + e.getMessage(), e);
         }
-        chain.routeSubmissions(this::submit);
         proposer.scheduleWithFixedDelay(this::proposeIfLeader, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
     }
 
