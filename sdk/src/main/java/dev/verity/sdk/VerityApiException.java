@@ -75,7 +75,8 @@ public final class VerityApiException extends RuntimeException {
      */
     public boolean unavailable() {
         return switch (code) {
-            case UNREACHABLE, TIMEOUT, IO_ERROR -> true;
+            // UNAVAILABLE: every validator of a failover client was unavailable, each in its own way.
+            case UNREACHABLE, TIMEOUT, IO_ERROR, UNAVAILABLE -> true;
             default -> httpStatus == 502 || httpStatus == 503 || httpStatus == 504;
         };
     }

@@ -119,7 +119,12 @@ public final class ValidatorProcess implements AutoCloseable {
                         "block production stopped after an error; the log says why"));
                 consensus = single;
             } else {
-                consensus = new ReplicatedConsensus(chain, peers, dataDir.resolve("raft"), blockIntervalMillis);
+                ReplicatedConsensus replicated = new ReplicatedConsensus(chain, peers, dataDir.resolve("raft"), blockIntervalMillis);
+                replicated.onFailure(why -> exit(EXIT_BLOCK_PRODUCTION_FAILED, why + "; restart it on " + dataDir
+                        + " and it catches up from the others."));
+                ValidatorMetrics.of(chain).addReadinessCheck(ReadinessCheck.unless(replicated::failed,
+                        "the replicated log stopped under this validator; the log says why"));
+                consensus = replicated;
             }
             api = new ApiServer(chain, apiConfig).serveModelFiles(modelDir == null ? null : new ModelStore(modelDir));
             api.start();

@@ -98,6 +98,10 @@ public final class ReplicatedConsensus implements Consensus {
     private volatile Consumer<VoteOutcome.Equivocation> onEquivocation = e -> { };
     private volatile boolean closed;
     private volatile boolean membershipCheckDue = true;
+    private volatile boolean failed;
+    private static final int DEAD_CHECKS = 5;
+    private int deadChecks;
+    private volatile Consumer<String> onFailure = m -> { };
     private volatile dev.verity.core.Hash syncedSet;
 
     public ReplicatedConsensus(ChainNode chain, List<ValidatorPeer> peers, Path raftDir, long intervalMillis) {
@@ -191,6 +195,44 @@ public final class ReplicatedConsensus implements Consensus {
             throw new UncheckedIOException("cannot start the replicated log: " + e.getMessage(), e);
         }
         proposer.scheduleWithFixedDelay(this::proposeIfLeader, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+        // A vote signed just before a crash may never have reached the log: send it again (the same vote counts once).
+        chain.voteSigner().last().ifPresent(this::sendVote);
+        proposer.scheduleWithFixedDelay(this::checkAlive, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** Calls {@code handler} once if the replicated log stops under this validator (its Raft server closed or failed). */
+    public void onFailure(Consumer<String> handler) {
+        this.onFailure = handler == null ? m -> { } : handler;
+    }
+
+    /** True once the replicated log stopped under this validator. */
+    public boolean failed() {
+        return failed;
+    }
+
+    /**
+     * Fails once the log's division has been closed or failed for {@value #DEAD_CHECKS} checks in a row: a division
+     * that pauses to install a snapshot, or starts, is not dead.
+     */
+    private void checkAlive() {
+        if (closed || failed) {
+            return;
+        }
+        org.apache.ratis.util.LifeCycle.State state;
+        try {
+            state = info().getLifeCycleState();
+        } catch (IOException e) {
+            state = org.apache.ratis.util.LifeCycle.State.CLOSED;
+        }
+        boolean dead = state.isClosingOrClosed() || state == org.apache.ratis.util.LifeCycle.State.EXCEPTION;
+        deadChecks = dead ? deadChecks + 1 : 0;
+        if (deadChecks >= DEAD_CHECKS && !closed) {
+            failed = true;
+            String why = "the replicated log (Apache Ratis) stopped under this validator (" + state + "); it serves a chain "
+                    + "that no longer follows the others";
+            LOG.error("REPLICATION STOPPED: {}", why);
+            onFailure.accept(why);
+        }
     }
 
     /** Calls {@code handler} on the log's thread with each equivocation the log shows. */
