@@ -4,14 +4,16 @@ import dev.verity.core.PrivateKey;
 import dev.verity.sdk.KeyFiles;
 import dev.verity.sdk.VerityClient;
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** {@code --api URL} and {@code --key FILE}, shared by every command that talks to a node. */
 final class ApiOptions {
     static final String DEFAULT_API = "http://127.0.0.1:8645";
 
-    @Option(names = "--api", paramLabel = "URL", defaultValue = "${env:VERITY_API:-" + DEFAULT_API + "}",
-            description = "The node's API (default: $VERITY_API, else " + DEFAULT_API + ").")
+    @Option(names = "--api", paramLabel = "URL[,URL...]", defaultValue = "${env:VERITY_API:-" + DEFAULT_API + "}",
+            description = "The node's API (default: $VERITY_API, else " + DEFAULT_API + "). Several validators' URLs, "
+                    + "separated by commas, make the command fail over to the next when one is unavailable.")
     String api;
 
     @Option(names = "--key", paramLabel = "FILE", defaultValue = "${env:VERITY_KEY}",
@@ -26,7 +28,19 @@ final class ApiOptions {
 
     /** A client of the node at {@code --api}; close it after use. */
     VerityClient client() {
-        return new VerityClient(api == null || api.isBlank() ? DEFAULT_API : api);
+        List<String> urls = urls();
+        return urls.size() == 1 ? new VerityClient(urls.get(0)) : VerityClient.failover(urls);
+    }
+
+    /** The URLs {@code --api} names, in order (the default when none). */
+    List<String> urls() {
+        List<String> urls = new java.util.ArrayList<>();
+        for (String u : (api == null ? "" : api).split(",")) {
+            if (!u.isBlank()) {
+                urls.add(u.strip());
+            }
+        }
+        return urls.isEmpty() ? List.of(DEFAULT_API) : urls;
     }
 
     /** True when a key file was given (by option or environment). */

@@ -360,6 +360,20 @@ class NetworkCommandsTest {
     }
 
     @Test
+    void severalApiUrlsFailOverToTheValidatorThatAnswers() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        CliRun.Result r = run("params", "--api", "http://127.0.0.1:" + closed + "," + api, "--json");
+        assertThat(r.exitCode()).as("%s", r).isZero();
+        assertThat(r.json().get("minValidatorStake").asLong()).isEqualTo(Params.defaults().minValidatorStake());
+
+        CliRun.Result none = run("params", "--api", "http://127.0.0.1:" + closed, "--json");
+        assertThat(none.exitCode()).as("%s", none).isNotZero();
+    }
+
+    @Test
     void paramsShowEveryParameterAndTheRules() {
         CliRun.Result r = run("params", "--api", api, "--json");
         assertThat(r.exitCode()).as("%s", r).isZero();
