@@ -10,7 +10,6 @@ import dev.verity.ledger.state.LedgerState;
 import dev.verity.ledger.state.NodeRecord;
 import dev.verity.ledger.state.Unbonding;
 import dev.verity.protocol.VerificationMode;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -34,17 +33,8 @@ final class Slashing {
         long amount = Amounts.basisPoints(Amounts.add(n.stake(), unbonding), bps);
         long fromStake = Math.min(amount, n.stake());
         long rest = amount - fromStake;
-        List<Unbonding> entries = new ArrayList<>(n.unbonding());
-        for (int i = entries.size() - 1; i >= 0 && rest > 0; i--) {
-            Unbonding u = entries.get(i);
-            long take = Math.min(rest, u.amount());
-            rest -= take;
-            if (take == u.amount()) {
-                entries.remove(i);
-            } else {
-                entries.set(i, new Unbonding(u.amount() - take, u.releaseHeight()));
-            }
-        }
+        UnbondingCut cut = UnbondingCut.newestFirst(n.unbonding(), rest);
+        List<Unbonding> entries = cut.entries();
         state.nodes.put(nodeId, n.slashed(n.stake() - fromStake, entries, amount));
         state.emit(LedgerEvent.of(EventType.NODE_SLASHED, job, nodeId, nodeId, amount,
                 reason + " (" + bps + " basis points of stake)").withMode(modeOf(state, job)));

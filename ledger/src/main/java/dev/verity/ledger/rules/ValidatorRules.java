@@ -205,17 +205,9 @@ public final class ValidatorRules {
         // The last validator stays in the set (the chain would stop without it), so it keeps at least one base unit.
         long fromStake = Math.min(amount, last ? bonded - 1 : bonded);
         long rest = amount - fromStake;
-        List<Unbonding> entries = new ArrayList<>(unbonding.entries());
-        for (int i = entries.size() - 1; i >= 0 && rest > 0; i--) {
-            Unbonding u = entries.get(i);
-            long take = Math.min(rest, u.amount());
-            rest -= take;
-            if (take == u.amount()) {
-                entries.remove(i);
-            } else {
-                entries.set(i, new Unbonding(u.amount() - take, u.releaseHeight()));
-            }
-        }
+        UnbondingCut cut = UnbondingCut.newestFirst(unbonding.entries(), rest);
+        List<Unbonding> entries = cut.entries();
+        rest = cut.left();
         amount -= rest; // only the last validator, slashed in full with nothing unbonding, keeps what cannot be taken
         long reward = Amounts.basisPoints(amount, p.winnerShareBps());
         long toTreasury = amount - reward;
