@@ -38,6 +38,42 @@ final class FinalityRoutes {
         a.get("/v1/validators", this::validators);
         a.get("/v1/snapshot", this::snapshot);
         a.get("/v1/jobs/{id}/receipt", this::receipt);
+        a.get("/v1/validator-set-changes", this::setChanges);
+    }
+
+    /**
+     * The validator-set changes after block {@code ?after=H} (default 0) that this node keeps, oldest first: for each, the
+     * block's header and certificate, the new set and the proof of its state row under the block's state root, all in
+     * hex. A validator catching up follows them from the set it trusts to the set that signed the snapshot it fetched.
+     */
+    private void setChanges(Context ctx) {
+        Long after = RequestParams.queryLong(ctx, "after", 0L);
+        if (after < 0) {
+            throw ApiException.badRequest("query parameter 'after' must be 0 or more, got " + after);
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (long k : chain.validatorSetChangeHeights(after + 1, chain.height())) {
+            Optional<FinalityCertificate> cert = chain.certificate(k);
+            Optional<byte[]> proof = chain.validatorSetProof(k);
+            ValidatorSet next = k == chain.height() ? chain.currentValidatorSet() : chain.signingSet(k + 1).orElse(null);
+            if (cert.isEmpty() || proof.isEmpty() || next == null) {
+                break; // not final yet: the changes after it are not either
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("height", k);
+            m.put("header", Bytes.hex(encode(chain.blockHeader(k).orElseThrow())));
+            m.put("certificate", Bytes.hex(cert.get().encode()));
+            m.put("validatorSet", Bytes.hex(next.encode()));
+            m.put("proof", Bytes.hex(proof.get()));
+            out.add(m);
+        }
+        ctx.json(Map.of("after", after, "changes", out));
+    }
+
+    private static byte[] encode(BlockHeader header) {
+        dev.verity.core.Encoder e = new dev.verity.core.Encoder(256);
+        header.encode(e);
+        return e.toByteArray();
     }
 
     /**

@@ -180,6 +180,7 @@ class EventStreamTest {
                     "/v1/models/{id}/companions/{name}", "/v1/jobs",
                     "/v1/jobs/{id}", "/v1/jobs/{id}/proof", "/v1/claims", "/v1/disputes", "/v1/disputes/{id}", "/v1/tee", "/v1/blocks/latest", "/v1/blocks/{height}", "/v1/blocks/{height}/events/{index}/proof", "/v1/events", "/v1/events/stream",
                     "/v1/blocks/{height}/certificate", "/v1/validators", "/v1/snapshot", "/v1/jobs/{id}/receipt",
+                    "/v1/validator-set-changes",
                     "/openapi.json", "/healthz", "/readyz", "/metrics");
             doc.get("paths").forEach(item -> item.forEach(op -> {
                 assertThat(op.has("operationId")).isTrue();

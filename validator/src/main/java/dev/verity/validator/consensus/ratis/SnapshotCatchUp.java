@@ -4,7 +4,9 @@ import dev.verity.core.Bytes;
 import dev.verity.core.Decoder;
 import dev.verity.protocol.consensus.FinalityCertificate;
 import dev.verity.validator.chain.ChainNode;
+import dev.verity.protocol.consensus.ValidatorSet;
 import dev.verity.validator.chain.SnapshotStream;
+import dev.verity.validator.chain.ValidatorSetChanges;
 import dev.verity.validator.chain.VerifiedSnapshot;
 import java.io.IOException;
 import java.io.InputStream;
@@ -97,10 +99,24 @@ final class SnapshotCatchUp {
             LOG.info("block {} of the snapshot from {} is not certified yet", received.height(), url);
             return Optional.empty();
         }
-        VerifiedSnapshot verified = VerifiedSnapshot.verify(chain.genesis().chainId(), chain.currentValidatorSet(), received,
-                cert.get());
+        // The set that signed the snapshot's block: this node's own, followed through the changes certified since its head.
+        ValidatorSet trusted = ValidatorSetChanges.follow(chain.currentValidatorSet(), setChanges(url, chain.height()),
+                received.height() - 1);
+        VerifiedSnapshot verified = VerifiedSnapshot.verify(chain.genesis().chainId(), trusted, received, cert.get());
         chain.installSnapshot(verified);
         return Optional.of(new Installed(verified.height(), term, index));
+    }
+
+    private List<ValidatorSetChanges.Change> setChanges(String url, long after) throws IOException {
+        try (InputStream in = get(url + "/v1/validator-set-changes?after=" + after)) {
+            var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in).get("changes");
+            List<ValidatorSetChanges.Change> out = new ArrayList<>();
+            for (var c : node) {
+                out.add(new ValidatorSetChanges.Change(c.get("height").asLong(), c.get("header").asText(),
+                        c.get("certificate").asText(), c.get("validatorSet").asText(), c.get("proof").asText()));
+            }
+            return out;
+        }
     }
 
     /** The certificate of {@code height} from any peer: each is checked against the trusted set, so any may serve it. */

@@ -1,6 +1,7 @@
 package dev.verity.validator.consensus.ratis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.verity.core.PrivateKey;
 import dev.verity.ledger.Genesis;
@@ -14,6 +15,7 @@ import dev.verity.sdk.api.TransactionReceipt;
 import dev.verity.testkit.TestGenesis;
 import dev.verity.validator.ValidatorProcess;
 import dev.verity.validator.api.ApiServerConfig;
+import dev.verity.validator.chain.ValidatorSetChanges;
 import dev.verity.validator.storage.Retention;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -94,6 +96,17 @@ class ValidatorSetChangesTest {
             }
             long h = nodes.get(0).chain().height();
             await(() -> nodes.get(0).chain().finalizedHeight() > h + 2, "the three honest validators keep finalizing");
+            // A validator catching up follows the change from the genesis set, whoever serves it; a forged one is refused.
+            var changes = setChanges(nodes.get(1).url());
+            assertThat(changes).hasSize(1);
+            ValidatorSet genesisSet = nodes.get(0).chain().signingSet(1).orElseThrow();
+            assertThat(ValidatorSetChanges.follow(genesisSet, changes, Long.MAX_VALUE))
+                    .isEqualTo(nodes.get(0).chain().currentValidatorSet());
+            var change = changes.get(0);
+            var forged = new ValidatorSetChanges.Change(change.height(), change.header(), change.certificate(),
+                    dev.verity.core.Bytes.hex(ValidatorSet.of(genesisSet.members()).encode()), change.proof());
+            assertThatThrownBy(() -> ValidatorSetChanges.follow(genesisSet, List.of(forged), Long.MAX_VALUE))
+                    .hasMessageContaining("does not hold");
             for (long height = 1; height <= nodes.get(0).chain().finalizedHeight(); height++) {
                 var root = nodes.get(0).chain().certificate(height).orElseThrow().vote().stateRoot();
                 for (ValidatorProcess v : nodes.subList(1, 3)) {
@@ -134,6 +147,19 @@ class ValidatorSetChangesTest {
         } finally {
             nodes.forEach(ValidatorProcess::close);
         }
+    }
+
+    private static List<ValidatorSetChanges.Change> setChanges(String url) throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        var res = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/v1/validator-set-changes?after=0"))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(res.statusCode()).isEqualTo(200);
+        List<ValidatorSetChanges.Change> out = new ArrayList<>();
+        for (var n : new com.fasterxml.jackson.databind.ObjectMapper().readTree(res.body()).get("changes")) {
+            out.add(new ValidatorSetChanges.Change(n.get("height").asLong(), n.get("header").asText(),
+                    n.get("certificate").asText(), n.get("validatorSet").asText(), n.get("proof").asText()));
+        }
+        return out;
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
