@@ -29,8 +29,12 @@ import picocli.CommandLine.Option;
                     + "jobs (integer engine) across NONE, OPTIMISTIC and SAMPLED, while one node cheats on its OPTIMISTIC results. "
                     + "Waits until each job settles, and shows the jobs, what every node earned or lost, how the cheat was caught "
                     + "(the dispute's moves, the trace index the chain executed, the time from challenge to resolution), the "
-                    + "audits, where the fees went and the chain's head. Exit 1 unless every job settled with the honest output, "
-                    + "the cheat was caught and the fees add up."})
+                    + "audits, where the fees went and the chain's head. Ends with finality: the certificates of the blocks "
+                    + "that settled the jobs (validators holding more than 2/3 of the stake signed them), one job's receipt "
+                    + "written to the demo's directory and checked offline against the genesis validator set, and a copy with "
+                    + "one byte flipped, refused. --validators N runs N validators replicating the chain (default: 1). "
+                    + "Exit 1 unless every job settled with the honest output, the cheat was caught, the fees add up, the "
+                    + "settling blocks are final and the receipt holds (and its altered copy does not)."})
 final class DemoCommand extends BaseCommand {
     static final int MIN_JOBS = 10;
     /** Two enclave nodes, two honest integer-engine nodes and the one that cheats (see DevnetNodePlan). */
@@ -49,6 +53,11 @@ final class DemoCommand extends BaseCommand {
     @Option(names = "--port", paramLabel = "P", defaultValue = "0", description = "API port (default: ${DEFAULT-VALUE} = any free port).")
     int port;
 
+    @Option(names = "--validators", paramLabel = "N", defaultValue = "1",
+            description = "Validators replicating the chain, each its own process (1 to " + Devnet.Options.MAX_VALIDATORS
+                    + ", default: ${DEFAULT-VALUE}).")
+    int validators;
+
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120",
             description = "How long to wait for the jobs to settle (default: ${DEFAULT-VALUE}).")
     long timeoutSeconds;
@@ -64,16 +73,22 @@ final class DemoCommand extends BaseCommand {
         if (timeoutSeconds < 1) {
             throw usage("--timeout must be a positive number of seconds, got " + timeoutSeconds);
         }
+        if (validators < 1 || validators > Devnet.Options.MAX_VALIDATORS) {
+            throw usage("--validators must be 1 to " + Devnet.Options.MAX_VALIDATORS + ", got " + validators);
+        }
+        if (port != 0 && port + validators - 1 > 65535) {
+            throw usage("--port " + port + " leaves no room for the APIs of " + validators + " validators (up to port 65535)");
+        }
         boolean temporary = dataDir == null;
         Path dir = temporary ? Files.createTempDirectory("verity-demo-") : dataDir;
         DemoRun.Summary summary;
         long started = System.nanoTime();
         try {
-            out().note("starting a local network (1 validator, " + NODES + " compute nodes, 1 client; node " + (DevnetNodePlan.CHEATING_NODE + 1)
+            out().note("starting a local network (" + validators + " validator" + (validators == 1 ? "" : "s") + ", " + NODES + " compute nodes, 1 client; node " + (DevnetNodePlan.CHEATING_NODE + 1)
                     + " cheats " + CHEAT + ") in " + dir.toAbsolutePath() + " ...");
             try (Devnet net = Devnet.start(new Devnet.Options(dir, port, 200, NODES).withCheat(CHEAT)
-                    .withLauncher(VerityCli.programLauncher()))) {
-                out().note("network up at " + net.apiUrl() + " in " + (System.nanoTime() - started) / 1_000_000_000L + " s; running " + jobs + " sentence-embedding jobs (NONE and TEE, ONNX Runtime) and "
+                    .withLauncher(VerityCli.programLauncher()).withValidators(validators))) {
+                out().note("network up at " + String.join(", ", net.apiUrls()) + " in " + (System.nanoTime() - started) / 1_000_000_000L + " s; running " + jobs + " sentence-embedding jobs (NONE and TEE, ONNX Runtime) and "
                         + (DemoRun.DIGIT_JOBS + 2 * DemoRun.PROVABLE_JOBS_PER_MODE) + " digit-recognition jobs (integer engine; NONE, "
                         + "OPTIMISTIC and SAMPLED) ...");
                 summary = DemoRun.run(net, jobs, Duration.ofSeconds(timeoutSeconds));
@@ -121,13 +136,14 @@ final class DemoCommand extends BaseCommand {
         if (mismatches > 0) {
             problems.add(mismatches + " integer-engine results differ from a local re-run of the same package");
         }
+        problems.addAll(finalityProblems(summary.finality()));
         Map<String, Object> doc = json(summary);
         if (out().json()) {
             if (problems.isEmpty()) {
                 out().printJson(doc);
             }
         } else {
-            human(summary);
+            human(summary, temporary);
             out().note("done in " + seconds + " s");
         }
         if (!problems.isEmpty()) {
@@ -178,7 +194,47 @@ final class DemoCommand extends BaseCommand {
                 "enclavesRevoked", r.enclavesRevoked(), "jobs", moved));
         doc.put("chain", Output.object("height", s.chain().height(), "stateRoot", s.chain().stateRoot(), "basePrice",
                 s.chain().basePrice()));
+        doc.put("finality", finalityJson(s.finality()));
         return doc;
+    }
+
+    /** What keeps the finality scene from holding: a settling block not final, a receipt refused, an altered one taken. */
+    static List<String> finalityProblems(DemoRun.Finality f) {
+        List<String> problems = new ArrayList<>();
+        long notFinal = f.certificates().stream().filter(c -> !c.isFinal()).count();
+        if (f.certificates().isEmpty()) {
+            problems.add("no block settled a job, so no certificate to show");
+        } else if (notFinal > 0) {
+            problems.add(notFinal + " of the " + f.certificates().size() + " blocks that settled the jobs are not final (finalized "
+                    + "height " + f.finalizedHeight() + ")");
+        }
+        DemoRun.ReceiptLine r = f.receipt();
+        if (r == null) {
+            problems.add("no job's receipt to check");
+        } else if (!r.valid()) {
+            problems.add("the receipt of job " + r.job() + " does not hold (" + r.check() + "): " + r.reason());
+        }
+        if (f.altered() != null && f.altered().valid()) {
+            problems.add("the receipt with a byte flipped " + f.altered().where() + " was taken as valid");
+        }
+        return problems;
+    }
+
+    private static Map<String, Object> finalityJson(DemoRun.Finality f) {
+        List<Map<String, Object>> certificates = new ArrayList<>();
+        for (DemoRun.CertificateLine c : f.certificates()) {
+            certificates.add(Output.object("height", c.height(), "blockHash", c.blockHash(), "signers", c.signers(),
+                    "signedStake", c.signedStake(), "totalStake", c.totalStake(), "final", c.isFinal(), "jobsSettled", c.jobs()));
+        }
+        DemoRun.ReceiptLine r = f.receipt();
+        DemoRun.AlteredReceipt a = f.altered();
+        return Output.object("validators", f.validators(), "finalizedHeight", f.finalizedHeight(), "certificates", certificates,
+                "receipt", r == null ? null : Output.object("job", r.job(), "file", r.file(), "bytes", r.bytes(),
+                        "trust", Output.object("file", r.trustFile(), "height", r.trustedHeight(), "validators",
+                                r.trustedValidators()),
+                        "valid", r.valid(), "check", r.check(), "reason", r.reason(), "blocks", r.blocks(), "events", r.events()),
+                "altered", a == null ? null : Output.object("file", a.file(), "offset", a.offset(), "where", a.where(),
+                        "valid", a.valid(), "check", a.check(), "reason", a.reason()));
     }
 
     private static Map<String, Object> verificationJson(DemoRun.Verification v) {
@@ -204,7 +260,7 @@ final class DemoCommand extends BaseCommand {
         return doc;
     }
 
-    private void human(DemoRun.Summary s) {
+    private void human(DemoRun.Summary s, boolean temporary) {
         Output o = out();
         o.line("Jobs");
         List<List<String>> rows = new ArrayList<>();
@@ -248,6 +304,43 @@ final class DemoCommand extends BaseCommand {
         o.line("Chain");
         o.fields(Output.object("height", s.chain().height(), "state root", s.chain().stateRoot(), "base price",
                 s.chain().basePrice() + " base units per 10^15 compute units (the fee market's price for the next block)"));
+        o.line();
+        humanFinality(s.finality(), temporary);
+    }
+
+    private void humanFinality(DemoRun.Finality f, boolean temporary) {
+        Output o = out();
+        o.line("Finality: " + f.validators() + " validator" + (f.validators() == 1 ? "" : "s") + "; a block is final once "
+                + "validators holding more than 2/3 of the stake signed it (finalized height " + f.finalizedHeight() + "). "
+                + "The blocks that settled the jobs:");
+        List<List<String>> rows = new ArrayList<>();
+        for (DemoRun.CertificateLine c : f.certificates()) {
+            rows.add(List.of(Long.toString(c.height()), c.blockHash() == null ? "-" : Output.shortId(c.blockHash()),
+                    Integer.toString(c.signers()), c.blockHash() == null ? "not final"
+                            : Output.tokens(c.signedStake()) + " of " + Output.tokens(c.totalStake()),
+                    Integer.toString(c.jobs())));
+        }
+        o.table(List.of(">BLOCK", "HASH", ">SIGNERS", ">SIGNED STAKE", ">JOBS SETTLED"), rows);
+        DemoRun.ReceiptLine r = f.receipt();
+        if (r == null) {
+            return;
+        }
+        o.line();
+        o.line("Receipt: job " + Output.shortId(r.job()) + "'s receipt, fetched from a validator and checked offline against the "
+                + "genesis validator set");
+        DemoRun.AlteredReceipt a = f.altered();
+        Map<String, Object> fields = Output.object("file", r.file() + " (" + r.bytes() + " bytes)",
+                "trusted set", r.trustFile() + " (genesis, height " + r.trustedHeight() + ", " + r.trustedValidators() + " validator"
+                        + (r.trustedValidators() == 1 ? "" : "s") + ")",
+                "valid", r.valid() ? "yes: " + r.events() + " event" + (r.events() == 1 ? "" : "s") + " of the job in " + r.blocks()
+                        + " certified block" + (r.blocks() == 1 ? "" : "s") : "NO (" + r.check() + "): " + r.reason());
+        if (a != null) {
+            fields.put("altered copy", "byte " + a.offset() + " flipped " + a.where() + ": " + (a.valid() ? "ACCEPTED"
+                    : "refused (" + a.check() + "): " + a.reason()));
+        }
+        o.fields(fields);
+        o.line(temporary ? "(the demo's temporary directory is deleted at the end; --data-dir DIR keeps the receipt)"
+                : "Check it yourself: verity receipt verify " + r.file() + " --trust " + r.trustFile());
     }
 
     private void humanVerification(DemoRun.Verification v) {

@@ -16,7 +16,9 @@ import picocli.CommandLine.Option;
 @Command(name = "devnet", mixinStandardHelpOptions = true,
         description = {"Run a local network until Ctrl-C.", "",
             "The programs an operator runs, each its own process over HTTP on loopback: one `verity validator` serving "
-                    + "the API and the model files, and one `verity node run` per compute node (logs in DIR/logs). Compute "
+                    + "the API and the model files (with --validators N, N of them replicating the chain over Apache Ratis, "
+                    + "each with its own API; a block is final once validators holding more than 2/3 of the stake signed it), "
+                    + "and one `verity node run` per compute node (logs in DIR/logs). Compute "
                     + "nodes with stakes and workers running the bundled "
                     + "all-MiniLM-L6-v2 model (the first two with a development enclave for TEE jobs) and the digits "
                     + "model with the integer engine (NONE, OPTIMISTIC and SAMPLED; its program is registered), and a funded "
@@ -28,8 +30,13 @@ final class DevnetCommand extends BaseCommand {
             description = "Where keys, genesis, chain and models live (default: ./${DEFAULT-VALUE}).")
     Path dir;
 
-    @Option(names = "--port", paramLabel = "P", defaultValue = "8645", description = "API port (default: ${DEFAULT-VALUE}; 0 = any free port).")
+    @Option(names = "--port", paramLabel = "P", defaultValue = "8645", description = "API port (default: ${DEFAULT-VALUE}; 0 = any "
+            + "free port). With several validators: the first validator's; the others' follow it (P+1, P+2, ...).")
     int port;
+
+    @Option(names = "--validators", paramLabel = "N", defaultValue = "1", description = "Validators (1 to "
+            + Devnet.Options.MAX_VALIDATORS + ", default: ${DEFAULT-VALUE}); a devnet keeps the number it was set up with.")
+    int validators;
 
     @Option(names = "--block-interval", paramLabel = "MS", defaultValue = "200",
             description = "Milliseconds between blocks (default: ${DEFAULT-VALUE}).")
@@ -72,13 +79,19 @@ final class DevnetCommand extends BaseCommand {
         if (nodes < 1 || nodes > 5) {
             throw usage("--nodes must be 1 to 5, got " + nodes);
         }
+        if (validators < 1 || validators > Devnet.Options.MAX_VALIDATORS) {
+            throw usage("--validators must be 1 to " + Devnet.Options.MAX_VALIDATORS + ", got " + validators);
+        }
+        if (port != 0 && port + validators - 1 > 65535) {
+            throw usage("--port " + port + " leaves no room for the APIs of " + validators + " validators (up to port 65535)");
+        }
         CheatMode cheatMode = cheatMode();
-        out().note("starting a local network in " + dir.toAbsolutePath() + " (1 validator, " + nodes + " compute node"
-                + (nodes == 1 ? "" : "s") + ", 1 client)...");
+        out().note("starting a local network in " + dir.toAbsolutePath() + " (" + validators + " validator"
+                + (validators == 1 ? "" : "s") + ", " + nodes + " compute node" + (nodes == 1 ? "" : "s") + ", 1 client)...");
         Devnet net;
         try {
             net = Devnet.start(new Devnet.Options(dir, port, blockInterval, nodes).withCheat(cheatMode).withRoles(!noWatch, !noAudit)
-                    .withLauncher(VerityCli.programLauncher()));
+                    .withLauncher(VerityCli.programLauncher()).withValidators(validators));
         } catch (DataDirectoryInUseException e) {
             throw new CliException("DATA_DIR_IN_USE", "the devnet in " + dir + " is already running (its data directory is in use)");
         }
@@ -96,11 +109,13 @@ final class DevnetCommand extends BaseCommand {
         if (out().json()) {
             Map<String, Object> doc = Output.object("api", net.apiUrl(), "chainId", chainId, "model", net.model().hex(),
                     "clientKey", clientKey, "nodeKeys", nodeKeys, "dataDir", dir.toAbsolutePath().toString(), "example", example);
+            doc.put("validators", net.apiUrls());
             doc.put("integerModel", net.integerModel().hex());
             doc.put("cheatingNode", cheater);
             out().printJson(doc);
         } else {
-            out().fields(Output.object("API", net.apiUrl(), "chain id", chainId, "model", net.model().hex() + " (all-MiniLM-L6-v2)",
+            out().fields(Output.object("API", net.validators() == 1 ? net.apiUrl() : String.join(", ", net.apiUrls())
+                            + " (" + net.validators() + " validators)", "chain id", chainId, "model", net.model().hex() + " (all-MiniLM-L6-v2)",
                     "integer model", net.integerModel().hex() + " (digits; NONE, OPTIMISTIC, SAMPLED)",
                     "client key", clientKey, "node keys", String.join(", ", nodeKeys),
                     "cheating node", cheater == null ? "none" : cheater + " (" + cheatMode + " on OPTIMISTIC results)"));

@@ -32,7 +32,8 @@ class DemoCommandTest {
 
         JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(stdout);
         assertThat(doc.isObject()).isTrue();
-        assertThat(doc.fieldNames()).toIterable().containsExactly("jobs", "nodes", "fees", "verification", "revocation", "chain");
+        assertThat(doc.fieldNames()).toIterable().containsExactly("jobs", "nodes", "fees", "verification", "revocation", "chain",
+                "finality");
         JsonNode revocation = doc.get("revocation");
         assertThat(revocation.get("target").asText()).isEqualTo("vendor SEV_SNP");
         assertThat(revocation.get("enclavesRevoked").asInt()).as("both enclave nodes").isEqualTo(2);
@@ -144,5 +145,49 @@ class DemoCommandTest {
 
         assertThat(doc.get("chain").get("height").asLong()).isPositive();
         assertThat(doc.get("chain").get("stateRoot").asText()).matches("[0-9a-f]{64}");
+
+        assertFinality(doc.get("finality"), 1, jobs);
+    }
+
+    /**
+     * The finality scene: a final certificate for every block that settled a job, and one job's receipt checked offline
+     * against the genesis set of {@code validators}, its altered copy refused.
+     */
+    static void assertFinality(JsonNode finality, int validators, JsonNode jobs) {
+        assertThat(finality.get("validators").asInt()).isEqualTo(validators);
+        JsonNode certificates = finality.get("certificates");
+        assertThat(certificates).isNotEmpty();
+        int settled = 0;
+        long previous = 0;
+        for (JsonNode c : certificates) {
+            assertThat(c.get("height").asLong()).as("one line per block, in height order").isGreaterThan(previous);
+            previous = c.get("height").asLong();
+            assertThat(c.get("blockHash").asText()).matches("[0-9a-f]{64}");
+            assertThat(c.get("final").asBoolean()).as("%s", c).isTrue();
+            assertThat(c.get("signers").asInt()).isBetween(1, validators);
+            assertThat(3 * c.get("signedStake").asLong()).as("more than 2/3 of the stake signed").isGreaterThan(
+                    2 * c.get("totalStake").asLong());
+            settled += c.get("jobsSettled").asInt();
+        }
+        assertThat(settled).as("every job's settling block").isEqualTo(jobs.size());
+        assertThat(finality.get("finalizedHeight").asLong()).isGreaterThanOrEqualTo(previous);
+
+        JsonNode receipt = finality.get("receipt");
+        assertThat(receipt.get("job").asText()).as("the first job's receipt").isEqualTo(jobs.get(0).get("id").asText());
+        assertThat(receipt.get("valid").asBoolean()).as("%s", receipt).isTrue();
+        assertThat(receipt.get("check").isNull()).isTrue();
+        assertThat(receipt.get("blocks").asInt()).isPositive();
+        assertThat(receipt.get("events").asInt()).isGreaterThanOrEqualTo(receipt.get("blocks").asInt());
+        assertThat(receipt.get("bytes").asInt()).isPositive();
+        assertThat(receipt.get("file").asText()).endsWith(receipt.get("job").asText() + ".receipt");
+        assertThat(receipt.get("trust").get("height").asLong()).as("the genesis set").isZero();
+        assertThat(receipt.get("trust").get("validators").asInt()).isEqualTo(validators);
+
+        JsonNode altered = finality.get("altered");
+        assertThat(altered.get("valid").asBoolean()).isFalse();
+        assertThat(altered.get("check").asText()).isEqualTo("EVENT_PROOF");
+        assertThat(altered.get("where").asText()).contains("JOB_SETTLED");
+        assertThat(altered.get("reason").asText()).isNotBlank();
+        assertThat(altered.get("offset").asInt()).isBetween(0, receipt.get("bytes").asInt() - 1);
     }
 }

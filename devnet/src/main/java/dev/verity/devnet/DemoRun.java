@@ -29,7 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The demo: submits sentence-embedding jobs across NONE and TEE and digit-recognition jobs across NONE,
  * OPTIMISTIC and SAMPLED to a running devnet, waits until each one settles, and sums up what was paid to
- * whom, which cheats were caught and how, from the chain's own events.
+ * whom, which cheats were caught and how, from the chain's own events; then shows that the blocks that settled the
+ * jobs are final and checks one job's receipt offline ({@link DemoFinality}).
  */
 public final class DemoRun {
     static final String[] SENTENCES = {
@@ -84,8 +85,38 @@ public final class DemoRun {
      */
     public record Revocation(String target, String reason, long height, int enclavesRevoked, List<MovedJob> moved) {}
 
+    /**
+     * The finality certificate of a block that settled {@code jobs} of the demo's jobs: its hash, how many validators
+     * signed it and the stake they hold of the set's total (final: more than two thirds). {@code blockHash} is null, and
+     * the rest 0, when the block was not final when the demo looked.
+     */
+    public record CertificateLine(long height, String blockHash, int signers, long signedStake, long totalStake, int jobs) {
+        /** Signed by validators holding more than two thirds of the stake. */
+        public boolean isFinal() {
+            return blockHash != null && totalStake > 0 && Math.multiplyExact(3, signedStake) > Math.multiplyExact(2, totalStake);
+        }
+    }
+
+    /**
+     * One job's receipt, fetched from a validator, written to {@code file} and checked offline ({@code ReceiptVerifier})
+     * against the genesis validator set kept in {@code trustFile}: {@code valid}, else the failed {@code check} and its
+     * {@code reason}; {@code blocks} certified blocks and {@code events} events of the job vouched for.
+     */
+    public record ReceiptLine(String job, String file, int bytes, String trustFile, long trustedHeight, int trustedValidators,
+                              boolean valid, String check, String reason, int blocks, int events) {}
+
+    /** A copy of the receipt with the byte at {@code offset} ({@code where}) flipped, checked the same way. */
+    public record AlteredReceipt(String file, int offset, String where, boolean valid, String check, String reason) {}
+
+    /**
+     * The finality scene: the validators of the genesis set, the finalized height when the demo looked, the certificates
+     * of the blocks that settled the demo's jobs, one job's receipt checked offline, and an altered copy of it.
+     */
+    public record Finality(int validators, long finalizedHeight, List<CertificateLine> certificates, ReceiptLine receipt,
+                           AlteredReceipt altered) {}
+
     public record Summary(List<JobLine> jobs, List<NodeLine> nodes, Fees fees, Verification verification, ChainInfo chain,
-                          Revocation revocation) {
+                          Revocation revocation, Finality finality) {
         public boolean allSettled() {
             return jobs.stream().allMatch(j -> "SETTLED".equals(j.status()));
         }
@@ -135,7 +166,7 @@ public final class DemoRun {
             throw new java.io.UncheckedIOException(e);
         }
         Revocation revocation = revocationScene(net, timeout);
-        return summarize(net, submittedAt, settledAt, digitInputs, digitLabels, revocation);
+        return summarize(net, submittedAt, settledAt, digitInputs, digitLabels, revocation, timeout);
     }
 
     /** Submits test digit {@code index} in {@code mode} and records when, what and which label. */
@@ -251,7 +282,8 @@ public final class DemoRun {
     }
 
     private static Summary summarize(Devnet net, Map<Hash, Long> submittedAt, Map<String, Long> settledAt,
-                                     Map<Hash, byte[]> digitInputs, Map<Hash, Integer> digitLabels, Revocation revocation) {
+                                     Map<Hash, byte[]> digitInputs, Map<Hash, Integer> digitLabels, Revocation revocation,
+                                     Duration timeout) {
         VerityClient client = net.client();
         PackageRunner local = digitInputs.isEmpty() ? null : net.integerModelRunner();
         IntegerProgram program = digitInputs.isEmpty() ? null : net.integerProgram();
@@ -259,10 +291,13 @@ public final class DemoRun {
         List<DemoVerification.DisputeLine> disputes = new ArrayList<>();
         List<DemoVerification.AuditLine> audits = new ArrayList<>();
         FeeTally tally = new FeeTally();
+        Map<String, Long> settledHeights = new LinkedHashMap<>();
         for (Map.Entry<Hash, Long> e : submittedAt.entrySet()) {
             JobView j = client.job(e.getKey());
             List<EventView> events = client.events(EventQuery.forJob(e.getKey()).withLimit(1000));
             long fee = tally.add(events);
+            events.stream().filter(ev -> "JOB_SETTLED".equals(ev.type())).findFirst()
+                    .ifPresent(ev -> settledHeights.put(j.id(), ev.height()));
             Long end = settledAt.get(j.id());
             long latency = end == null ? -1 : (end - e.getValue()) / 1_000_000;
             String payee = payee(events);
@@ -300,8 +335,12 @@ public final class DemoRun {
         }
         DemoVerification.CheaterLine cheater = net.cheatingNode().map(n -> DemoVerification.cheater(client, n)).orElse(null);
         StatusView status = client.status();
+        // The receipt of the first job that settled: with a cheat, an OPTIMISTIC job and its whole dispute.
+        String receiptJob = settledHeights.isEmpty() ? null : settledHeights.keySet().iterator().next();
+        Finality finality = DemoFinality.scene(net, settledHeights, receiptJob, timeout);
         return new Summary(jobs, nodes, new Fees(tally.paid, tally.toNodes, tally.toValidators, tally.toTreasury, tally.toAuditors),
-                new Verification(cheater, disputes, audits), new ChainInfo(status.height(), status.stateRoot(), status.basePrice()), revocation);
+                new Verification(cheater, disputes, audits), new ChainInfo(status.height(), status.stateRoot(), status.basePrice()), revocation,
+                finality);
     }
 
     /** The node the job's fee went to (the winner of a dispute over its result, or the node that answered). */

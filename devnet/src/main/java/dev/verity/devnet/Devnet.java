@@ -21,6 +21,7 @@ import dev.verity.modelhub.hub.PackageRunner;
 import dev.verity.proofs.attestation.Measurement;
 import dev.verity.protocol.Params;
 import dev.verity.protocol.VerificationMode;
+import dev.verity.protocol.consensus.ValidatorInfo;
 import dev.verity.protocol.governance.GovernanceAction;
 import dev.verity.protocol.tx.FailureReason;
 import dev.verity.protocol.tx.Hardware;
@@ -36,6 +37,7 @@ import dev.verity.validator.chain.ChainNode;
 import dev.verity.validator.chain.NodeConfig;
 import dev.verity.validator.consensus.SingleValidatorConsensus;
 import dev.verity.validator.metrics.ValidatorMetrics;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,7 +48,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A whole local network in one process: one validator serving the API on loopback, compute
+ * A whole local network, in one process or as the programs an operator runs ({@link Options#withLauncher}, with one or
+ * several validators): a validator serving the API on loopback, compute
  * nodes with their own keys, stakes, workers and verification roles (talking to the validator over
  * HTTP like remote nodes would), and a funded client account. The digits model's integer program is
  * registered, so it is served OPTIMISTIC and SAMPLED as well ({@link DevnetNodePlan} says which node
@@ -69,15 +72,29 @@ public final class Devnet implements AutoCloseable {
      * Where the devnet lives and how it runs. {@code cheat} makes the fourth compute node cheat on its
      * provable results that way (null: every node is honest); {@code watch} and {@code audit} switch the
      * honest nodes' watchers and auditors (on by default; dispute players are always on); {@code workerCapacity}
-     * is each compute node's worker threads and declared capacity ({@value #WORKER_CAPACITY} by default).
+     * is each compute node's worker threads and declared capacity ({@value #WORKER_CAPACITY} by default);
+     * {@code validators} is how many validators replicate the chain (1 by default; more only on a devnet of processes,
+     * {@link #withLauncher}).
      */
     public record Options(Path dir, int port, long blockIntervalMillis, int computeNodes, CheatMode cheat, boolean watch,
-                          boolean audit, int workerCapacity, ProgramLauncher launcher) {
+                          boolean audit, int workerCapacity, ProgramLauncher launcher, int validators) {
+        /** The most validators a devnet runs: each is a process on this machine. */
+        public static final int MAX_VALIDATORS = 7;
+
         public Options {
             if (workerCapacity < 1 || workerCapacity > StakingRules.MAX_CAPACITY) {
                 throw new IllegalArgumentException("a compute node's capacity is 1 to " + StakingRules.MAX_CAPACITY
                         + " jobs at once, got " + workerCapacity);
             }
+            if (validators < 1 || validators > MAX_VALIDATORS) {
+                throw new IllegalArgumentException("a devnet has 1 to " + MAX_VALIDATORS + " validators, got " + validators);
+            }
+        }
+
+        /** One validator. */
+        public Options(Path dir, int port, long blockIntervalMillis, int computeNodes, CheatMode cheat, boolean watch,
+                       boolean audit, int workerCapacity, ProgramLauncher launcher) {
+            this(dir, port, blockIntervalMillis, computeNodes, cheat, watch, audit, workerCapacity, launcher, 1);
         }
 
         public Options(Path dir, int port, long blockIntervalMillis, int computeNodes, CheatMode cheat, boolean watch,
@@ -95,15 +112,15 @@ public final class Devnet implements AutoCloseable {
         }
 
         public Options withCheat(CheatMode c) {
-            return new Options(dir, port, blockIntervalMillis, computeNodes, c, watch, audit, workerCapacity, launcher);
+            return new Options(dir, port, blockIntervalMillis, computeNodes, c, watch, audit, workerCapacity, launcher, validators);
         }
 
         public Options withRoles(boolean w, boolean a) {
-            return new Options(dir, port, blockIntervalMillis, computeNodes, cheat, w, a, workerCapacity, launcher);
+            return new Options(dir, port, blockIntervalMillis, computeNodes, cheat, w, a, workerCapacity, launcher, validators);
         }
 
         public Options withWorkerCapacity(int c) {
-            return new Options(dir, port, blockIntervalMillis, computeNodes, cheat, watch, audit, c, launcher);
+            return new Options(dir, port, blockIntervalMillis, computeNodes, cheat, watch, audit, c, launcher, validators);
         }
 
         /**
@@ -111,7 +128,15 @@ public final class Devnet implements AutoCloseable {
          * compute node ({@code verity node run}), the programs an operator runs, over HTTP on loopback.
          */
         public Options withLauncher(ProgramLauncher l) {
-            return new Options(dir, port, blockIntervalMillis, computeNodes, cheat, watch, audit, workerCapacity, l);
+            return new Options(dir, port, blockIntervalMillis, computeNodes, cheat, watch, audit, workerCapacity, l, validators);
+        }
+
+        /**
+         * {@code n} validators replicating the chain over Apache Ratis, each a {@code verity validator} process with its
+         * own key, data directory and API; a devnet of processes only ({@link #withLauncher}).
+         */
+        public Options withValidators(int n) {
+            return new Options(dir, port, blockIntervalMillis, computeNodes, cheat, watch, audit, workerCapacity, launcher, n);
         }
     }
 
@@ -144,6 +169,7 @@ public final class Devnet implements AutoCloseable {
     private final List<ModelRunners> runners = new ArrayList<>();
     private Options options;
     private String apiUrl;
+    private List<String> apiUrls;
     private DevnetProcesses processes;
 
     private Devnet(ChainNode chain, SingleValidatorConsensus consensus, ApiServer api, VerityClient client, Wallet clientWallet,
@@ -159,6 +185,14 @@ public final class Devnet implements AutoCloseable {
     public static Devnet start(Options o) {
         if (o.launcher() != null) {
             return startProcesses(o);
+        }
+        if (o.validators() != 1) {
+            throw new IllegalArgumentException("an in-process devnet has one validator; a devnet of " + o.validators()
+                    + " validators runs each as its own process (Options.withLauncher)");
+        }
+        Path genesisFile = o.dir().resolve("genesis.bin");
+        if (Files.exists(genesisFile)) {
+            DevnetValidators.requireCount(o.dir(), DevnetValidators.genesisValidators(genesisFile).size(), 1);
         }
         DevnetKeys keys = DevnetKeys.loadOrCreate(o.dir().resolve("keys"), o.computeNodes());
         long now = System.currentTimeMillis();
@@ -183,6 +217,7 @@ public final class Devnet implements AutoCloseable {
             Hash model = Hash.fromHex(miniLm.sha256Hex());
             Devnet net = new Devnet(chain, consensus, api, client, new Wallet(client, keys.client()), model);
             net.apiUrl = "http://127.0.0.1:" + api.port();
+            net.apiUrls = List.of(net.apiUrl);
             net.governor = keys.governor();
             net.options = o;
             net.setUp(keys, platform, build, miniLm, DigitsPackage.install(store), store);
@@ -201,37 +236,67 @@ public final class Devnet implements AutoCloseable {
     /**
      * The devnet as separate processes: {@code verity validator} serving the API and the model files on loopback, then
      * each compute node as {@code verity node run}, which pulls its models from the validator by hash, registers itself
-     * (and its development enclave, for the TEE nodes) and takes jobs. Logs are in {@code DIR/logs}.
+     * (and its development enclave, for the TEE nodes) and takes jobs. Logs are in {@code DIR/logs}. With several
+     * validators each is its own {@code verity validator} process (key {@code keys/validator-K.json}, chain in
+     * {@code chain-K}, log {@code logs/validator-K.log}) given every validator as {@code --peer}; they replicate the chain
+     * over Apache Ratis, the devnet's client fails over between their APIs, and each compute node starts with another
+     * validator first.
      */
     private static Devnet startProcesses(Options o) {
         Path keysDir = o.dir().resolve("keys");
-        DevnetKeys keys = DevnetKeys.loadOrCreate(keysDir, o.computeNodes());
+        Path genesisFile = o.dir().resolve("genesis.bin");
+        if (Files.exists(genesisFile)) {
+            DevnetValidators.requireCount(o.dir(), DevnetValidators.genesisValidators(genesisFile).size(), o.validators());
+        }
+        DevnetKeys keys = DevnetKeys.loadOrCreate(keysDir, o.computeNodes(), o.validators());
         long now = System.currentTimeMillis();
         Path platformDir = keysDir.resolve("dev-sev-snp");
         DevSevSnpPlatform platform = DevnetPlatform.loadOrCreate(platformDir, now);
-        Path genesisFile = o.dir().resolve("genesis.bin");
-        DevnetGenesis.loadOrCreate(genesisFile, keys, platform, DevEnclave.buildMeasurement(), DevnetGenesis.params(), now);
+        DevnetValidators layout = o.validators() == 1 ? null : DevnetValidators.plan(genesisFile, keys, o.port());
+        List<ValidatorInfo> set = layout == null ? List.of(Genesis.validator(keys.validator().publicKey())) : layout.infos();
+        DevnetGenesis.loadOrCreate(genesisFile, keys, set, platform, DevEnclave.buildMeasurement(), DevnetGenesis.params(), now);
         ModelStore store = new ModelStore(o.dir().resolve("models"));
         BundledModels.BundledModel miniLm = BundledModels.installMiniLm(store);
         ModelPackage digits = DigitsPackage.install(store);
         DevnetProcesses procs = new DevnetProcesses(o.launcher(), o.dir().resolve("logs"));
         VerityClient client = null;
         try {
-            DevnetProcesses.Program validator = procs.start("validator", List.of("validator",
-                    "--data-dir", o.dir().resolve("chain").toString(), "--key", keysDir.resolve("validator.json").toString(),
-                    "--genesis", genesisFile.toString(), "--listen", "127.0.0.1:" + o.port(),
-                    "--block-interval", Long.toString(o.blockIntervalMillis()), "--models", store.dir().toString()));
-            String port = DevnetProcesses.awaitLine(validator, ValidatorProcess.READY, START_TIMEOUT).split("\\s+")[0];
-            String url = "http://127.0.0.1:" + port;
-            client = new VerityClient(url);
+            List<String> urls;
+            if (layout == null) {
+                DevnetProcesses.Program validator = procs.start("validator", List.of("validator",
+                        "--data-dir", o.dir().resolve("chain").toString(), "--key", keysDir.resolve("validator.json").toString(),
+                        "--genesis", genesisFile.toString(), "--listen", "127.0.0.1:" + o.port(),
+                        "--block-interval", Long.toString(o.blockIntervalMillis()), "--models", store.dir().toString()));
+                String port = DevnetProcesses.awaitLine(validator, ValidatorProcess.READY, START_TIMEOUT).split("\\s+")[0];
+                urls = List.of("http://127.0.0.1:" + port);
+                client = new VerityClient(urls.get(0));
+            } else {
+                List<DevnetProcesses.Program> validators = new ArrayList<>();
+                for (DevnetValidators.Member m : layout.members()) {
+                    List<String> args = new ArrayList<>(List.of("validator", "--data-dir", m.dataDir(o.dir()).toString(),
+                            "--key", DevnetKeys.validatorKeyFile(keysDir, m.index()).toString(), "--genesis", genesisFile.toString(),
+                            "--listen", DevnetValidators.HOST + ":" + m.apiPort(),
+                            "--block-interval", Long.toString(o.blockIntervalMillis()), "--models", store.dir().toString()));
+                    args.addAll(layout.peerArgs());
+                    validators.add(procs.start(m.name(), args));
+                }
+                for (DevnetProcesses.Program v : validators) {
+                    DevnetProcesses.awaitLine(v, ValidatorProcess.READY, START_TIMEOUT);
+                }
+                urls = layout.apiUrls();
+                client = VerityClient.failover(urls);
+                awaitBlockProduction(client, validators);
+            }
             Devnet net = new Devnet(null, null, null, client, new Wallet(client, keys.client()), Hash.fromHex(miniLm.sha256Hex()));
-            net.apiUrl = url;
+            net.apiUrl = urls.get(0);
+            net.apiUrls = List.copyOf(urls);
             net.processes = procs;
             net.governor = keys.governor();
             net.options = o;
             net.registerModels(miniLm, digits);
             net.startNodeProcesses(keys, keysDir, platformDir);
-            LOG.info("devnet up: validator and {} compute nodes as processes, API at {}", net.nodes.size(), url);
+            LOG.info("devnet up: {} validator(s) and {} compute nodes as processes, API at {}", urls.size(), net.nodes.size(),
+                    String.join(", ", urls));
             return net;
         } catch (RuntimeException e) {
             if (client != null) {
@@ -239,6 +304,43 @@ public final class Devnet implements AutoCloseable {
             }
             procs.close();
             throw e;
+        }
+    }
+
+    /**
+     * Waits until the replicated validators produce a block: they elected a leader, so that transactions are taken.
+     */
+    private static void awaitBlockProduction(VerityClient client, List<DevnetProcesses.Program> validators) {
+        long end = System.nanoTime() + START_TIMEOUT.toNanos();
+        long first = -1;
+        String last = "no answer yet";
+        while (true) {
+            try {
+                long h = client.status().height();
+                if (first < 0) {
+                    first = h;
+                } else if (h > first) {
+                    return;
+                }
+            } catch (VerityApiException e) {
+                last = e.getMessage();
+            }
+            for (DevnetProcesses.Program v : validators) {
+                if (!v.process().isAlive()) {
+                    throw new IllegalStateException("the devnet's " + v.name() + " exited with status " + v.process().exitValue()
+                            + ":\n" + DevnetProcesses.tail(v.log()));
+                }
+            }
+            if (System.nanoTime() > end) {
+                throw new IllegalStateException("the devnet's " + validators.size() + " validators produced no block within "
+                        + START_TIMEOUT.toSeconds() + " s (" + last + "):\n" + DevnetProcesses.tail(validators.get(0).log()));
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the devnet's validators", e);
+            }
         }
     }
 
@@ -251,7 +353,12 @@ public final class Devnet implements AutoCloseable {
         for (int i = 0; i < keys.computeNodes().size(); i++) {
             DevnetNodePlan plan = DevnetNodePlan.of(i, options.computeNodes(), options.cheat());
             Path home = options.dir().resolve("nodes").resolve("node-" + (i + 1));
-            List<String> args = new ArrayList<>(List.of("node", "run", "--api", apiUrl,
+            // Every validator, this node's own first (round robin): it moves to the next when one is unavailable.
+            List<String> apis = new ArrayList<>();
+            for (int k = 0; k < apiUrls.size(); k++) {
+                apis.add(apiUrls.get((i + k) % apiUrls.size()));
+            }
+            List<String> args = new ArrayList<>(List.of("node", "run", "--api", String.join(",", apis),
                     "--key", DevnetKeys.nodeKeyFile(keysDir, i).toString(),
                     "--store", home.resolve("models").toString(), "--state-dir", home.resolve("state").toString(),
                     "--capacity", Integer.toString(options.workerCapacity()), "--engine", plan.tee() ? "fast" : "integer",
@@ -290,19 +397,20 @@ public final class Devnet implements AutoCloseable {
         integerModel = digits.id();
         integerPackage = digits;
         if (!exists(() -> client.model(model))) {
-            pending.add(clientWallet.registerModel(model, miniLm.name(), miniLm.inputDescription(), miniLm.outputDescription(),
-                    miniLm.info().computeUnits(), ShippedSchemas.SENTENCE_TEXT));
+            pending.add(sent(() -> clientWallet.registerModel(model, miniLm.name(), miniLm.inputDescription(),
+                    miniLm.outputDescription(), miniLm.info().computeUnits(), ShippedSchemas.SENTENCE_TEXT)));
         }
         if (!exists(() -> client.model(integerModel))) {
-            pending.add(clientWallet.registerModel(integerModel, DigitsPackage.NAME,
+            pending.add(sent(() -> clientWallet.registerModel(integerModel, DigitsPackage.NAME,
                     "64 float32 little-endian: an 8x8 digit, pixels 0..16 scaled to 0..1",
                     "10 float32 little-endian: a score per digit 0..9", Math.max(1, digits.metadata().computeUnits()),
-                    ShippedSchemas.digits(digits)));
+                    ShippedSchemas.digits(digits))));
         }
         await(pending);
         if (client.model(integerModel).program() == null) {
             ProgramCommitment program = new ProgramCommitment(digits.program());
-            pending.add(clientWallet.registerProgram(integerModel, program.root(), program.leafCount(), program.stepCount()));
+            pending.add(sent(() -> clientWallet.registerProgram(integerModel, program.root(), program.leafCount(),
+                    program.stepCount())));
         }
         await(pending);
     }
@@ -402,9 +510,58 @@ public final class Devnet implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends a transaction with {@code send}, again while the validator did not take it: it was too busy to read the
+     * request in time (408, on a loaded machine), or the replicated log did not take it (503, while the validators
+     * elect a leader). The wallet keeps the nonce of a transaction not taken, so the same transaction goes again.
+     */
+    private static Hash sent(java.util.function.Supplier<Hash> send) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return send.get();
+            } catch (VerityApiException e) {
+                boolean notTaken = "REQUEST_TIMEOUT".equals(e.code()) || e.httpStatus() == 503;
+                if (!notTaken || attempt >= 5) {
+                    throw e;
+                }
+                LOG.info("devnet: a transaction was not taken ({}); sending it again", e.getMessage());
+                try {
+                    Thread.sleep(500L * attempt);
+                } catch (InterruptedException x) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link VerityClient#awaitReceipt}, patient with a validator that does not know the transaction yet (404): with
+     * several validators, one that passed a transaction on to the leader applies it from the log a moment after the
+     * leader acknowledged it.
+     */
+    public TransactionReceipt awaitIncluded(Hash tx, Duration timeout) {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                return client.awaitReceipt(tx, Duration.ofNanos(Math.max(1, end - System.nanoTime())));
+            } catch (VerityApiException e) {
+                if (e.httpStatus() != 404 || System.nanoTime() > end) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for transaction " + tx.hex(), e);
+            }
+        }
+    }
+
     private void await(List<Hash> txs) {
         for (Hash h : txs) {
-            TransactionReceipt r = client.awaitReceipt(h, Duration.ofSeconds(30));
+            TransactionReceipt r = awaitIncluded(h, Duration.ofSeconds(30));
             if (!"INCLUDED".equals(r.status())) {
                 throw new IllegalStateException("devnet set-up transaction " + h.hex() + " was not included: " + r.code() + ": "
                         + r.message());
@@ -413,8 +570,24 @@ public final class Devnet implements AutoCloseable {
         txs.clear();
     }
 
+    /** The API of the (first) validator. */
     public String apiUrl() {
         return apiUrl;
+    }
+
+    /** Every validator's API, the first validator's first. */
+    public List<String> apiUrls() {
+        return apiUrls;
+    }
+
+    /** How many validators replicate the chain. */
+    public int validators() {
+        return apiUrls.size();
+    }
+
+    /** Where the devnet keeps its keys, genesis, chains, models and logs. */
+    public Path dir() {
+        return options.dir();
     }
 
     /** Whether the validator and the compute nodes run as separate processes. */
@@ -495,7 +668,7 @@ public final class Devnet implements AutoCloseable {
      * sent by the client account, and waits for it to be in a block.
      */
     public TransactionReceipt govern(GovernanceAction action) {
-        return client.awaitReceipt(clientWallet.govern(action, List.of(governor)), Duration.ofSeconds(30));
+        return awaitIncluded(sent(() -> clientWallet.govern(action, List.of(governor))), Duration.ofSeconds(30));
     }
 
     /** The node that cheats on its provable results, if this devnet has one. */

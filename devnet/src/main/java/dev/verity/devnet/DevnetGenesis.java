@@ -9,6 +9,7 @@ import dev.verity.proofs.attestation.CollateralKind;
 import dev.verity.proofs.attestation.Measurement;
 import dev.verity.proofs.attestation.TeeType;
 import dev.verity.protocol.Params;
+import dev.verity.protocol.consensus.ValidatorInfo;
 import dev.verity.protocol.governance.Council;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,7 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The devnet's genesis: funded client and compute nodes, one validator, the governance key as a
+ * The devnet's genesis: funded client and compute nodes, its validators (one, or several with their replication
+ * addresses and API URLs, each with a funded account for the equivocation reports it signs), the governance key as a
  * one-member council, the development SEV-SNP root and the real AMD and Intel roots trusted, and the
  * running build's measurement approved for SEV-SNP.
  */
@@ -44,22 +46,38 @@ public final class DevnetGenesis {
                 d.winnerShareBps(), 10_000);
     }
 
+    /** A validator's account balance at genesis: what pays for the transactions it signs (equivocation reports). */
+    public static final long VALIDATOR_FUNDS = Params.BASE_UNITS_PER_TOKEN;
+
+    /** The genesis of a single-validator devnet: its validator has no addresses (it produces blocks alone). */
     public static Genesis loadOrCreate(Path file, DevnetKeys keys, DevSevSnpPlatform platform, Measurement build,
                                        Params params, long timestampMillis) {
+        return loadOrCreate(file, keys, List.of(Genesis.validator(keys.validator().publicKey())), platform, build, params,
+                timestampMillis);
+    }
+
+    /**
+     * The genesis in {@code file}, or a new one (written there) whose validator set is {@code validators}: the keys of
+     * {@code keys.validators()} in order, each with its stake and addresses.
+     */
+    public static Genesis loadOrCreate(Path file, DevnetKeys keys, List<ValidatorInfo> validators, DevSevSnpPlatform platform,
+                                       Measurement build, Params params, long timestampMillis) {
         try {
             if (Files.exists(file)) {
                 return Genesis.decode(Files.readAllBytes(file));
             }
             List<Genesis.Allocation> alloc = new ArrayList<>();
             alloc.add(new Genesis.Allocation(keys.client().publicKey(), CLIENT_FUNDS));
-            alloc.add(new Genesis.Allocation(keys.validator().publicKey(), Params.BASE_UNITS_PER_TOKEN));
+            for (PrivateKey v : keys.validators()) {
+                alloc.add(new Genesis.Allocation(v.publicKey(), VALIDATOR_FUNDS));
+            }
             for (PrivateKey n : keys.computeNodes()) {
                 alloc.add(new Genesis.Allocation(n.publicKey(), NODE_FUNDS));
             }
             List<Collateral> roots = new ArrayList<>();
             roots.add(new Collateral(TeeType.SEV_SNP, CollateralKind.ROOT_CERTIFICATE, platform.arkDer()));
             roots.addAll(VendorRoots.all());
-            Genesis g = new Genesis(CHAIN_ID, timestampMillis, params, alloc, List.of(Genesis.validator(keys.validator().publicKey())),
+            Genesis g = new Genesis(CHAIN_ID, timestampMillis, params, alloc, validators,
                     Council.single(keys.governor().publicKey()), roots,
                     List.of(new Genesis.ApprovedMeasurement(TeeType.SEV_SNP, build, "this build of the node software")),
                     List.of());

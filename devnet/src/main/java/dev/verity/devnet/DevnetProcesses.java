@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The devnet's programs as separate processes, each logging to its own file; {@link #close()} stops them all, newest
- * first (SIGTERM, then a forced kill after a grace period).
+ * The devnet's programs as separate processes, each logging to its own file; {@link #close()} stops them all, the
+ * compute nodes before the validators (SIGTERM, then a forced kill after a grace period).
  */
 final class DevnetProcesses implements AutoCloseable {
     /** One started program. */
@@ -23,6 +23,8 @@ final class DevnetProcesses implements AutoCloseable {
     }
 
     private static final Duration GRACE = Duration.ofSeconds(15);
+    /** The names of the validators' programs start with this ({@code validator}, {@code validator-2}, ...). */
+    static final String VALIDATOR = "validator";
 
     private final ProgramLauncher launcher;
     private final Path logs;
@@ -120,11 +122,10 @@ final class DevnetProcesses implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        // The compute nodes first (they finish or hand back their jobs through the validator), then the validator.
-        if (!started.isEmpty()) {
-            stop(started.subList(1, started.size()));
-            stop(started.subList(0, 1));
-        }
+        // The compute nodes first (they finish or hand back their jobs through the validators), then the validators.
+        List<Program> validators = started.stream().filter(p -> p.name().startsWith(VALIDATOR)).toList();
+        stop(started.stream().filter(p -> !p.name().startsWith(VALIDATOR)).toList());
+        stop(validators);
         started.clear();
     }
 
