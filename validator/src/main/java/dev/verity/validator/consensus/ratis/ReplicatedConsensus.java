@@ -77,6 +77,7 @@ public final class ReplicatedConsensus implements Consensus {
     private final RaftGroup group;
     private final RaftServer server;
     private final RaftClient client;
+    private final ChainStateMachine machine;
     private final long equivocateAt;
     private final ScheduledExecutorService proposer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "block-proposer");
@@ -125,9 +126,9 @@ public final class ReplicatedConsensus implements Consensus {
         RaftGroupId groupId = RaftGroupId.valueOf(UUID.nameUUIDFromBytes(chain.genesis().hash().bytes()));
         this.group = RaftGroup.valueOf(groupId, peers.stream().map(ValidatorPeer::toRaftPeer).toList());
         PartitionSeam.installIfSet();
-        RaftProperties props = properties(raftDir, port(self.address()), snapshotEvery, segmentBytes);
+        RaftProperties props = properties(raftDir, host(self.address()), port(self.address()), snapshotEvery, segmentBytes);
         SnapshotCatchUp catchUp = new SnapshotCatchUp(chain, this::apiUrls);
-        ChainStateMachine machine = new ChainStateMachine(chain, this::afterBlock, this::afterVote, catchUp);
+        this.machine = new ChainStateMachine(chain, this::afterBlock, this::afterVote, catchUp);
         try {
             this.server = RaftServer.newBuilder().setServerId(ValidatorPeer.idOf(self.key())).setGroup(group)
                     .setProperties(props).setStateMachine(machine).setOption(RaftStorage.StartupOption.RECOVER).build();
@@ -141,6 +142,11 @@ public final class ReplicatedConsensus implements Consensus {
         // Before the API starts serving (ValidatorProcess starts it before start()): a transaction that came in between
         // would go into this validator's mempool alone, acknowledged but never in the log.
         chain.routeSubmissions(this::submit);
+    }
+
+    private static String host(String address) {
+        String h = address.substring(0, address.lastIndexOf(':'));
+        return h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
     }
 
     private static int port(String address) {
@@ -163,9 +169,11 @@ public final class ReplicatedConsensus implements Consensus {
         return List.copyOf(urls);
     }
 
-    private static RaftProperties properties(Path raftDir, int port, long snapshotEvery, long segmentBytes) {
+    private static RaftProperties properties(Path raftDir, String host, int port, long snapshotEvery, long segmentBytes) {
         RaftProperties props = new RaftProperties();
         RaftServerConfigKeys.setStorageDir(props, List.of(raftDir.toFile()));
+        // Listen where the validator's own peer entry says, not on every interface.
+        GrpcConfigKeys.Server.setHost(props, host);
         GrpcConfigKeys.Server.setPort(props, port);
         // Elections: slow enough that a GC pause or a loaded machine does not depose a healthy leader.
         RaftServerConfigKeys.Rpc.setTimeoutMin(props, TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS));
@@ -423,6 +431,9 @@ public final class ReplicatedConsensus implements Consensus {
         }
         String answer = reply.getMessage().getContent().toString(StandardCharsets.UTF_8);
         if (answer.startsWith("OK ")) {
+            // Read-your-writes on this validator: answer once it applied the entry too, so that the client's next read
+            // here (its receipt, PENDING) finds the transaction.
+            awaitApplied(reply.getLogIndex());
             return Hash.fromHex(answer.substring(3).strip());
         }
         if (answer.startsWith("REFUSED ")) {
@@ -432,6 +443,21 @@ public final class ReplicatedConsensus implements Consensus {
             throw new TransactionRejectedException(code, space < 0 ? "" : rest.substring(space + 1));
         }
         throw new IllegalStateException("unexpected answer from the log: " + answer);
+    }
+
+    private void awaitApplied(long index) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (machine.getLastAppliedTermIndex() == null || machine.getLastAppliedTermIndex().getIndex() < index) {
+            if (System.nanoTime() > deadline || closed) {
+                return; // acknowledged by the log all the same; this validator is slow to apply it
+            }
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private static Message message(LogEntry entry) {

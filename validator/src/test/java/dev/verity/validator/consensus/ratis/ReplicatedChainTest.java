@@ -60,8 +60,11 @@ class ReplicatedChainTest {
                 ValidatorProcess via = nodes.get(n % nodes.size());
                 SignedTransaction tx = SignedTransaction.sign(new TransactionBody(genesis.chainId(), ALICE.publicKey(), n,
                         new Payload.Transfer(BOB.publicKey(), 1 + n)), ALICE);
-                TransactionReceipt r = new VerityClient(via.url()).submit(tx);
+                VerityClient viaClient = new VerityClient(via.url());
+                TransactionReceipt r = viaClient.submit(tx);
                 sent.add(Hash.fromHex(r.hash()));
+                assertThat(viaClient.receipt(Hash.fromHex(r.hash())).status()).as("read your writes on the validator written to")
+                        .isIn(TransactionReceipt.PENDING, TransactionReceipt.INCLUDED);
             }
             VerityClient any = new VerityClient(nodes.get(2).url());
             for (Hash h : sent) {
