@@ -47,27 +47,39 @@ final class FinalityRoutes {
      * hex. A validator catching up follows them from the set it trusts to the set that signed the snapshot it fetched.
      */
     private void setChanges(Context ctx) {
-        Long after = RequestParams.queryLong(ctx, "after", 0L);
-        if (after < 0) {
-            throw ApiException.badRequest("query parameter 'after' must be 0 or more, got " + after);
-        }
+        long after = RequestParams.queryLong(ctx, "after", 0L);
         List<Map<String, Object>> out = new ArrayList<>();
         for (long k : chain.validatorSetChangeHeights(after + 1, chain.height())) {
-            Optional<FinalityCertificate> cert = chain.certificate(k);
-            Optional<byte[]> proof = chain.validatorSetProof(k);
-            ValidatorSet next = k == chain.height() ? chain.currentValidatorSet() : chain.signingSet(k + 1).orElse(null);
-            if (cert.isEmpty() || proof.isEmpty() || next == null) {
+            Optional<ValidatorSetChange> change = setChange(k);
+            if (change.isEmpty()) {
                 break; // not final yet: the changes after it are not either
             }
+            ValidatorSetChange c = change.get();
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("height", k);
-            m.put("header", Bytes.hex(encode(chain.blockHeader(k).orElseThrow())));
-            m.put("certificate", Bytes.hex(cert.get().encode()));
-            m.put("validatorSet", Bytes.hex(next.encode()));
-            m.put("proof", Bytes.hex(proof.get()));
+            m.put("header", Bytes.hex(encode(c.header())));
+            m.put("certificate", Bytes.hex(c.certificate().encode()));
+            m.put("validatorSet", Bytes.hex(c.set().encode()));
+            m.put("proof", Bytes.hex(c.proof().encode()));
             out.add(m);
         }
         ctx.json(Map.of("after", after, "changes", out));
+    }
+
+    /**
+     * The change block {@code height} made to the validator set: its header and certificate, the new set and the proof
+     * of its row; empty while the block is not final (or the set after it is not kept).
+     */
+    private Optional<ValidatorSetChange> setChange(long height) {
+        Optional<FinalityCertificate> cert = chain.certificate(height);
+        Optional<byte[]> proof = chain.validatorSetProof(height);
+        ValidatorSet next = height == chain.height() ? chain.currentValidatorSet() : chain.signingSet(height + 1).orElse(null);
+        if (cert.isEmpty() || proof.isEmpty() || next == null) {
+            return Optional.empty();
+        }
+        BlockHeader header = chain.blockHeader(height).orElseThrow();
+        return Optional.of(ValidatorSetChange.of(header, cert.get(), new StateProof(header.stateRoot(), ValidatorSet.STATE_KEY,
+                next.encode(), TrieProof.decode(proof.get()))));
     }
 
     private static byte[] encode(BlockHeader header) {
@@ -83,10 +95,7 @@ final class FinalityRoutes {
      */
     private void receipt(Context ctx) {
         Hash job = RequestParams.pathHash(ctx, "id", "a job id (the hash of its SubmitJob transaction)");
-        Long trusted = RequestParams.queryLong(ctx, "trustedHeight", 0L);
-        if (trusted < 0) {
-            throw ApiException.badRequest("query parameter 'trustedHeight' must be 0 or more, got " + trusted);
-        }
+        long trusted = RequestParams.queryLong(ctx, "trustedHeight", 0L);
         java.util.TreeSet<Long> heights = new java.util.TreeSet<>();
         for (var ev : chain.eventsFor(StoredEvents.JOB, job.bytes(), 0, 0, JobReceipt.MAX_BLOCKS * 8)) {
             heights.add(ev.height());
@@ -107,15 +116,8 @@ final class FinalityRoutes {
         long last = blocks.get(blocks.size() - 1).height();
         List<ValidatorSetChange> changes = new ArrayList<>();
         for (long k : chain.validatorSetChangeHeights(trusted + 1, last)) {
-            Optional<FinalityCertificate> cert = chain.certificate(k);
-            Optional<byte[]> proof = chain.validatorSetProof(k);
-            ValidatorSet after = k == chain.height() ? chain.currentValidatorSet() : chain.signingSet(k + 1).orElse(null);
-            if (cert.isEmpty() || proof.isEmpty() || after == null) {
-                throw new ApiException(404, "NOT_FINAL", "the validator-set change at block " + k + " is not final yet");
-            }
-            BlockHeader header = chain.blockHeader(k).orElseThrow();
-            changes.add(ValidatorSetChange.of(header, cert.get(), new StateProof(header.stateRoot(), ValidatorSet.STATE_KEY,
-                    after.encode(), TrieProof.decode(proof.get()))));
+            changes.add(setChange(k).orElseThrow(() -> new ApiException(404, "NOT_FINAL", "the validator-set change at block "
+                    + k + " is not final yet")));
         }
         JobReceipt receipt = new JobReceipt(chain.genesis().chainId(), job, blocks, changes);
         ctx.contentType("application/octet-stream");
@@ -136,7 +138,7 @@ final class FinalityRoutes {
     }
 
     private void certificate(Context ctx) {
-        long height = height(ctx.pathParam("height"), "path parameter 'height'");
+        long height = RequestParams.pathLong(ctx, "height", 1, "a block height");
         if (height > chain.height()) {
             throw ApiException.notFound("no block at height " + height + " on this chain; it is at height " + chain.height());
         }
@@ -170,28 +172,14 @@ final class FinalityRoutes {
      * {@code height} is that block: the head's without a query, an earlier block's with {@code ?height=H} (0: genesis).
      */
     private void validators(Context ctx) {
-        String h = ctx.queryParam("height");
         long head = chain.height();
-        long height = h == null ? head : stateHeight(h);
+        long height = RequestParams.queryLong(ctx, "height", head);
         if (height > head) {
             throw ApiException.notFound("no block at height " + height + " on this chain; it is at height " + head);
         }
         ValidatorSet set = height == head ? chain.currentValidatorSet() : chain.signingSet(height + 1).orElseThrow(
                 () -> ApiException.notFound("the validator set after block " + height + " is not kept here"));
         ctx.json(trustDocument(chain.genesis().chainId(), height, set));
-    }
-
-    private static long stateHeight(String text) {
-        try {
-            long h = Long.parseLong(text);
-            if (h >= 0) {
-                return h;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ApiException.badRequest("query parameter 'height' must be a block height (a whole number >= 0, 0 for genesis), got '"
-                + RequestParams.shorten(text) + "'");
     }
 
     /** The trust-file form of a set: what {@code verity validators --json} prints and {@code --trust} reads. */
@@ -213,17 +201,5 @@ final class FinalityRoutes {
         }
         out.put("validators", members);
         return out;
-    }
-
-    private static long height(String text, String what) {
-        try {
-            long h = Long.parseLong(text);
-            if (h >= 1) {
-                return h;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ApiException.badRequest(what + " must be a block height (a whole number >= 1), got '" + RequestParams.shorten(text) + "'");
     }
 }

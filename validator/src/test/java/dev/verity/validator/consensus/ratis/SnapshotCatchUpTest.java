@@ -107,12 +107,6 @@ class SnapshotCatchUpTest {
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting: " + what);
-            }
-            Thread.sleep(100);
-        }
+        Await.until(condition, Duration.ofSeconds(90), what);
     }
 }

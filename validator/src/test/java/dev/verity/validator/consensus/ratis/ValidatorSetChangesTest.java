@@ -149,6 +149,10 @@ class ValidatorSetChangesTest {
         }
     }
 
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        Await.until(condition, Duration.ofSeconds(60), what);
+    }
+
     private static List<ValidatorSetChanges.Change> setChanges(String url) throws Exception {
         var http = java.net.http.HttpClient.newHttpClient();
         var res = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/v1/validator-set-changes?after=0"))
@@ -160,15 +164,5 @@ class ValidatorSetChangesTest {
                     n.get("certificate").asText(), n.get("validatorSet").asText(), n.get("proof").asText()));
         }
         return out;
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting: " + what);
-            }
-            Thread.sleep(100);
-        }
     }
 }
