@@ -63,7 +63,8 @@ import java.util.function.BooleanSupplier;
  * {@code submit} call to the moment the validator the job was sent to holds a finality certificate at or above the block
  * that settled it: its {@link ChainNode#finalizedHeight()}, polled every millisecond), split into submit acknowledged,
  * settled on that validator and final there; the settled jobs per second over that window; and the receipt figures of
- * up to {@code --receipts} jobs: size, blocks and certificates, and {@link ReceiptVerifier#verify} time after a warm-up.
+ * up to {@code --receipts} jobs: size, blocks and certificates, and {@link ReceiptVerifier#verify} time after a warm-up
+ * (timed once the validators are closed).
  *
  * <pre>
  * java -Xmx4g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.log.org.apache.ratis=error \
@@ -75,7 +76,8 @@ import java.util.function.BooleanSupplier;
 public final class ReplicatedSettlement {
     private static final int MAX_RESULTS = SettlementLoad.RESULTS_PER_TX;
 
-    private record Options(List<Integer> validators, long interval, int clients, List<Integer> jobsPerTx, List<Integer> inFlight, int nodes,
+    private record Options(List<Integer> validators, long interval, int clients, List<Integer> jobsPerTx, List<Integer> inFlight,
+                           int nodes,
                            int warmupSeconds, int measureSeconds, int receipts, Path dir) {}
 
     /** One job of the load: where it was sent and when each step happened (nanoTime). */
@@ -143,6 +145,7 @@ public final class ReplicatedSettlement {
         Run state = new Run(n);
         long lastFrom = 0;
         long lastTo = 0;
+        Receipts fetched = null;
         try {
             for (int i = 0; i < n; i++) {
                 validators.add(new ValidatorProcess(dir.resolve("v" + i), keys.get(i), load.genesis, ApiServerConfig.loopback(0),
@@ -219,7 +222,7 @@ public final class ReplicatedSettlement {
                 lastFrom = from;
                 lastTo = to;
             }
-            receipts(state, apis, o.receipts, lastFrom, lastTo);
+            fetched = receipts(state, apis, o.receipts, lastFrom, lastTo);
         } finally {
             state.shutdown();
             for (EventSubscription s : streams) {
@@ -235,7 +238,13 @@ public final class ReplicatedSettlement {
                 v.close();
             }
         }
+        if (fetched != null) {
+            timeVerification(fetched);
+        }
     }
+
+    /** Receipts as fetched, with the validator set they are checked against. */
+    private record Receipts(List<byte[]> bytes, TrustedValidators trusted) {}
 
     /** What one run shares between its threads. */
     private static final class Run {
@@ -508,10 +517,10 @@ public final class ReplicatedSettlement {
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
     }
 
-    /** Receipts of jobs finalised in the window, from the validator each was sent to: size, blocks, verification time. */
-    private static void receipts(Run run, List<VerityClient> apis, int count, long from, long to) {
+    /** Receipts of jobs finalised in the window, from the validator each was sent to: their size, blocks and signers. */
+    private static Receipts receipts(Run run, List<VerityClient> apis, int count, long from, long to) {
         if (count <= 0) {
-            return;
+            return null;
         }
         List<Job> window = new ArrayList<>(run.done.stream().filter(j -> j.finalized >= from && j.finalized < to).toList());
         Collections.shuffle(window, new Random(7));
@@ -521,7 +530,7 @@ public final class ReplicatedSettlement {
             receipts.add(apis.get(j.validator).jobReceiptBytes(Hash.fromHex(j.id)));
         }
         if (receipts.isEmpty()) {
-            return;
+            return null;
         }
         long[] sizes = receipts.stream().mapToLong(r -> r.length).sorted().toArray();
         TreeMap<Integer, Integer> blocks = new TreeMap<>();
@@ -556,10 +565,22 @@ public final class ReplicatedSettlement {
                 Arrays.stream(sizes).average().orElse(0), sizes[0], pct(sizes, 0.5), sizes[sizes.length - 1], blocks, signers,
                 events / (double) receipts.size());
         double n = receipts.size();
-        System.out.printf(Locale.ROOT, "  per receipt on average: headers %.0f bytes, certificates %.0f, events %.0f, their Merkle paths "
-                        + "%.0f, the rest (framing, counts, indexes) %.0f%n", headerBytes / n, certificateBytes / n, eventBytes / n,
-                pathBytes / n, Arrays.stream(sizes).average().orElse(0) - (headerBytes + certificateBytes + eventBytes + pathBytes) / n);
-        // Warm up for 5 s, then time single verifications for 10 s.
+        double parts = (headerBytes + certificateBytes + eventBytes + pathBytes) / n;
+        System.out.printf(Locale.ROOT, "  per receipt on average: headers %.0f bytes, certificates %.0f, events %.0f, their Merkle "
+                        + "paths %.0f, the rest (framing, counts, indexes) %.0f%n", headerBytes / n, certificateBytes / n,
+                eventBytes / n, pathBytes / n, Arrays.stream(sizes).average().orElse(0) - parts);
+        return new Receipts(receipts, trusted);
+    }
+
+    /**
+     * {@link ReceiptVerifier#verify} one call at a time, after the cluster was closed (so that its blocks do not run in
+     * between): 5 s of warm-up, then 10 s timed.
+     */
+    private static void timeVerification(Receipts fetched) {
+        List<byte[]> receipts = fetched.bytes();
+        TrustedValidators trusted = fetched.trusted();
+        System.gc();
+        sleep(2000);
         long warm = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         int i = 0;
         while (System.nanoTime() < warm) {
@@ -579,9 +600,9 @@ public final class ReplicatedSettlement {
         }
         long[] sorted = Arrays.copyOf(times, k);
         Arrays.sort(sorted);
-        System.out.printf(Locale.ROOT, "ReceiptVerifier.verify (bytes in, decoding included): mean %.1f us, median %.1f us, "
-                        + "p99 %.1f us over %d verifications; load average %.1f%n", Arrays.stream(sorted).average().orElse(0) / 1e3,
-                pct(sorted, 0.5) / 1e3, pct(sorted, 0.99) / 1e3, k,
+        System.out.printf(Locale.ROOT, "ReceiptVerifier.verify (bytes in, decoding included; the validators closed): mean %.1f us, "
+                        + "median %.1f us, p99 %.1f us over %d verifications; load average %.1f%n",
+                Arrays.stream(sorted).average().orElse(0) / 1e3, pct(sorted, 0.5) / 1e3, pct(sorted, 0.99) / 1e3, k,
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 

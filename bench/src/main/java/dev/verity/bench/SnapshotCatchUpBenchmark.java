@@ -10,6 +10,7 @@ import dev.verity.ledger.block.Block;
 import dev.verity.protocol.consensus.FinalityCertificate;
 import dev.verity.protocol.consensus.SignedVote;
 import dev.verity.protocol.consensus.ValidatorInfo;
+import dev.verity.protocol.tx.Payload;
 import dev.verity.protocol.tx.SignedTransaction;
 import dev.verity.sdk.api.EventView;
 import dev.verity.validator.ValidatorProcess;
@@ -155,8 +156,8 @@ public final class SnapshotCatchUpBenchmark {
             });
             List<SignedTransaction> registrations = load.nodeRegistrations();
             List<List<SignedTransaction>> setup = List.of(List.of(load.modelRegistration()),
-                    registrations.stream().filter(t -> t.body().payload() instanceof dev.verity.protocol.tx.Payload.RegisterNode).toList(),
-                    registrations.stream().filter(t -> !(t.body().payload() instanceof dev.verity.protocol.tx.Payload.RegisterNode)).toList());
+                    registrations.stream().filter(t -> t.body().payload() instanceof Payload.RegisterNode).toList(),
+                    registrations.stream().filter(t -> !(t.body().payload() instanceof Payload.RegisterNode)).toList());
             for (List<SignedTransaction> txs : setup) {
                 produce(node, keys, txs);
             }
@@ -223,8 +224,8 @@ public final class SnapshotCatchUpBenchmark {
         try {
             long ts = System.nanoTime();
             for (int i = 0; i < 3; i++) {
-                nodes[i] = new ValidatorProcess(run.resolve("v" + i), keys.get(i), load.genesis, ApiServerConfig.loopback(apiPorts.get(i)),
-                        interval, null, false, Retention.ARCHIVE, peers);
+                nodes[i] = new ValidatorProcess(run.resolve("v" + i), keys.get(i), load.genesis,
+                        ApiServerConfig.loopback(apiPorts.get(i)), interval, null, false, Retention.ARCHIVE, peers);
             }
             long startHeight = nodes[0].chain().height();
             System.out.printf(Locale.ROOT, "three of four validators started at height %d in %.1f s; the fourth is down%n",
@@ -252,7 +253,8 @@ public final class SnapshotCatchUpBenchmark {
             long installed = System.nanoTime();
             long snapshotHeight = fresh.chain().retention().lowestHeight();
             long target = nodes[0].chain().height();
-            ReplicatedSettlement.await(() -> fresh.chain().height() >= target, Duration.ofMinutes(5), "the fourth at the others' head");
+            ReplicatedSettlement.await(() -> fresh.chain().height() >= target, Duration.ofMinutes(5),
+                    "the fourth at the others' head");
             long caughtUp = System.nanoTime();
             if (fresh.chain().retention().lowestHeight() != snapshotHeight) {
                 System.out.printf(Locale.ROOT, "NOTE: the fourth installed another snapshot (of block %d) before it followed the "
@@ -347,8 +349,8 @@ public final class SnapshotCatchUpBenchmark {
                             + "VerifiedSnapshot.verify %.0f ms, ChainNode.installSnapshot %.0f ms; total %.0f ms without opening "
                             + "the fresh node (%.0f ms); load average %.1f before, %.1f after%n",
                     run, received.height(), bytes.length, received.rows().size(), stateBytes,
-                    verified.rows().size() - received.rows().size(), cert.signers().size(), export / 1e6, (t1 - t0) / 1e6, (t2 - t1) / 1e6,
-                    (t3 - t2) / 1e6, waitedForCertificate / 1e6, (t5 - t4) / 1e6, (t6 - t5) / 1e6,
+                    verified.rows().size() - received.rows().size(), cert.signers().size(), export / 1e6, (t1 - t0) / 1e6,
+                    (t2 - t1) / 1e6, (t3 - t2) / 1e6, waitedForCertificate / 1e6, (t5 - t4) / 1e6, (t6 - t5) / 1e6,
                     ((t3 - t0) + (t6 - t4)) / 1e6, (t4 - t3) / 1e6, loadBefore, loadAverage());
         } finally {
             OperatorNetwork.deleteTree(dir);
@@ -383,7 +385,8 @@ public final class SnapshotCatchUpBenchmark {
     private static long firstLogIndex(Path raftDir) {
         try (Stream<Path> files = Files.walk(raftDir)) {
             return files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("log_"))
-                    .map(n -> n.startsWith("log_inprogress_") ? n.substring("log_inprogress_".length()) : n.substring(4, n.indexOf('-')))
+                    .map(n -> n.startsWith("log_inprogress_") ? n.substring("log_inprogress_".length())
+                            : n.substring(4, n.indexOf('-')))
                     .mapToLong(Long::parseLong).min().orElse(-1);
         } catch (IOException | RuntimeException e) {
             return -1;
