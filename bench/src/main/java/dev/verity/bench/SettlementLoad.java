@@ -25,6 +25,7 @@ import dev.verity.proofs.attestation.Measurement;
 import dev.verity.proofs.attestation.TeeType;
 import dev.verity.protocol.Params;
 import dev.verity.protocol.VerificationMode;
+import dev.verity.protocol.consensus.ValidatorInfo;
 import dev.verity.protocol.governance.Council;
 import dev.verity.protocol.tx.Hardware;
 import dev.verity.protocol.tx.Payload;
@@ -76,8 +77,17 @@ final class SettlementLoad {
     private final Map<Hash, Hash> inputHashes = new TreeMap<>();
 
     SettlementLoad(int jobsPerBlock) {
+        this(jobsPerBlock, Math.max(1, (2 * jobsPerBlock + StakingRules.MAX_CAPACITY - 1) / StakingRules.MAX_CAPACITY), null,
+                List.of());
+    }
+
+    /**
+     * A load for a chain of several validators ({@link ReplicatedSettlement}): the genesis names {@code validators} (null:
+     * the one bench validator, unfunded, as {@link #SettlementLoad(int)} makes it) and funds their accounts, the client,
+     * the {@code nodeCount} nodes and the accounts in {@code funded}.
+     */
+    SettlementLoad(int jobsPerBlock, int nodeCount, List<ValidatorInfo> validators, List<PublicKey> funded) {
         this.jobsPerBlock = jobsPerBlock;
-        int nodeCount = Math.max(1, (2 * jobsPerBlock + StakingRules.MAX_CAPACITY - 1) / StakingRules.MAX_CAPACITY);
         for (int i = 0; i < nodeCount; i++) {
             PrivateKey n = PrivateKey.deterministic("node " + i);
             nodes.add(n);
@@ -88,8 +98,16 @@ final class SettlementLoad {
         for (PrivateKey n : nodes) {
             funds.add(new Genesis.Allocation(n.publicKey(), 100_000 * Params.BASE_UNITS_PER_TOKEN));
         }
-        genesis = new Genesis(CHAIN, GENESIS_TIME, Params.defaults(), funds, List.of(Genesis.validator(validator.publicKey())),
-                Council.single(validator.publicKey()),
+        if (validators != null) {
+            for (ValidatorInfo v : validators) {
+                funds.add(new Genesis.Allocation(v.key(), 100_000 * Params.BASE_UNITS_PER_TOKEN));
+            }
+        }
+        for (PublicKey account : funded) {
+            funds.add(new Genesis.Allocation(account, Long.MAX_VALUE / 64));
+        }
+        List<ValidatorInfo> set = validators != null ? validators : List.of(Genesis.validator(validator.publicKey()));
+        genesis = new Genesis(CHAIN, GENESIS_TIME, Params.defaults(), funds, set, Council.single(set.getFirst().key()),
                 List.of(new Collateral(TeeType.SEV_SNP, CollateralKind.ROOT_CERTIFICATE, platform.arkDer())),
                 List.of(new Genesis.ApprovedMeasurement(TeeType.SEV_SNP, measurement, "bench")), List.of());
     }
@@ -101,9 +119,21 @@ final class SettlementLoad {
         previous = genesis.hash();
         height = 0;
         nonces.clear();
-        expectAllApplied(produce(ledger, List.of(sign(client, new Payload.RegisterModel(model, "bench", "bytes", "bytes",
-                1_000_000)))));
+        expectAllApplied(produce(ledger, List.of(modelRegistration())));
         afterBlock.accept(ledger);
+        expectAllApplied(produce(ledger, nodeRegistrations()));
+        afterBlock.accept(ledger);
+        assigned = new LinkedHashMap<>();
+        return ledger;
+    }
+
+    /** The client's registration of the bench model (the first block of the load). */
+    SignedTransaction modelRegistration() {
+        return sign(client, new Payload.RegisterModel(model, "bench", "bytes", "bytes", 1_000_000));
+    }
+
+    /** Every node's registration (serving the model, NONE and TEE) and its enclave's, attested (the second block). */
+    List<SignedTransaction> nodeRegistrations() {
         List<SignedTransaction> setup = new ArrayList<>();
         for (PrivateKey n : nodes) {
             setup.add(sign(n, new Payload.RegisterNode(Params.defaults().minStake(), List.of(model),
@@ -113,10 +143,28 @@ final class SettlementLoad {
             setup.add(sign(n, new Payload.RegisterEnclave(enclave.publicKey(), new AttestationEvidence.SevSnp(
                     platform.report(reportData, measurement.bytes()), platform.vcekDer(), List.of(platform.askDer())).encode())));
         }
-        expectAllApplied(produce(ledger, setup));
-        afterBlock.accept(ledger);
-        assigned = new LinkedHashMap<>();
-        return ledger;
+        return setup;
+    }
+
+    /** A TEE job of the bench model for {@code input}, as the load submits it. */
+    Payload.SubmitJob teeJob(byte[] input) {
+        return new Payload.SubmitJob(model, input, VerificationMode.TEE, List.of(), Params.BASE_UNITS_PER_TOKEN, 100);
+    }
+
+    /**
+     * The TEE results of {@code jobs} (at most {@link #RESULTS_PER_TX}), all assigned to {@code node}: each job's output
+     * under one enclave signature over the batch's statements; {@code inputHash} gives each job's input hash.
+     */
+    Payload.SubmitResults teeResults(PublicKey node, List<Hash> jobs, java.util.function.Function<Hash, Hash> inputHash) {
+        PrivateKey enclave = enclaveOf.get(node);
+        List<Payload.SubmitResult> results = new ArrayList<>(jobs.size());
+        List<TeeResultStatement> statements = new ArrayList<>(jobs.size());
+        for (Hash job : jobs) {
+            results.add(new Payload.SubmitResult(job, output, new byte[0]));
+            statements.add(new TeeResultStatement(job, model, inputHash.apply(job), outputHash));
+        }
+        byte[] signature = enclave.sign(TeeBatchStatement.of(statements).signingBytes()).bytes();
+        return new Payload.SubmitResults(results, signature);
     }
 
     /** The transactions of the next block: new jobs, and the results of the jobs assigned at the end of the last one. */
@@ -124,26 +172,17 @@ final class SettlementLoad {
         List<SignedTransaction> txs = new ArrayList<>();
         for (Map.Entry<PublicKey, List<Hash>> e : assigned.entrySet()) {
             PrivateKey node = nodeKey(e.getKey());
-            PrivateKey enclave = enclaveOf.get(e.getKey());
             List<Hash> jobs = e.getValue();
             for (int from = 0; from < jobs.size(); from += RESULTS_PER_TX) {
                 List<Hash> chunk = jobs.subList(from, Math.min(jobs.size(), from + RESULTS_PER_TX));
-                List<Payload.SubmitResult> results = new ArrayList<>(chunk.size());
-                List<TeeResultStatement> statements = new ArrayList<>(chunk.size());
-                for (Hash job : chunk) {
-                    results.add(new Payload.SubmitResult(job, output, new byte[0]));
-                    statements.add(new TeeResultStatement(job, model, inputHashes.remove(job), outputHash));
-                }
-                byte[] signature = enclave.sign(TeeBatchStatement.of(statements).signingBytes()).bytes();
-                txs.add(sign(node, new Payload.SubmitResults(results, signature)));
+                txs.add(sign(node, teeResults(e.getKey(), chunk, inputHashes::remove)));
             }
         }
         for (int from = 0; from < jobsPerBlock; from += JOBS_PER_TX) {
             int n = Math.min(JOBS_PER_TX, jobsPerBlock - from);
             List<Payload.SubmitJob> jobs = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                byte[] input = Bytes.utf8("input " + inputCounter++);
-                jobs.add(new Payload.SubmitJob(model, input, VerificationMode.TEE, List.of(), Params.BASE_UNITS_PER_TOKEN, 100));
+                jobs.add(teeJob(Bytes.utf8("input " + inputCounter++)));
             }
             SignedTransaction tx = sign(client, new Payload.SubmitJobs(jobs));
             for (int i = 0; i < n; i++) {
@@ -171,6 +210,14 @@ final class SettlementLoad {
         }
         assigned = next;
         return p;
+    }
+
+    /**
+     * Replaces what {@link #produce} remembers with the assignments of a block produced elsewhere (a validator's
+     * {@code JOB_ASSIGNED} events), so that {@link #nextBlock} answers them.
+     */
+    void assigned(Map<PublicKey, List<Hash>> byNode) {
+        assigned = new LinkedHashMap<>(byNode);
     }
 
     static BlockExecution.Produced expectAllApplied(BlockExecution.Produced p) {
