@@ -175,17 +175,9 @@ public final class ReceiptVerifier {
                 skipped++;
                 return;
             }
-            Optional<String> problem = c.certificate().check(current);
+            Optional<String> problem = c.problemAfter(current);
             if (problem.isPresent()) {
-                throw new Refusal(ReceiptCheck.SET_CHANGE, "the validator-set change at height " + h + " is not certified by "
-                        + "the set in force there (" + current.hash().hex() + ", since height " + currentFrom + "): "
-                        + problem.get());
-            }
-            String proof = c.stateProof().problem();
-            if (proof != null) {
-                throw new Refusal(ReceiptCheck.SET_CHANGE, "the state proof of the new validator set " + c.set().hash().hex()
-                        + " does not hold against the state root " + c.header().stateRoot().hex() + " of block " + h + ": "
-                        + proof);
+                throw new Refusal(ReceiptCheck.SET_CHANGE, problem.get() + " (that set signs since height " + currentFrom + ")");
             }
             current = c.set();
             currentFrom = h;

@@ -5,10 +5,12 @@ import dev.verity.core.Hash;
 import dev.verity.core.trie.TrieProof;
 import dev.verity.protocol.block.BlockHeader;
 import dev.verity.protocol.consensus.FinalityCertificate;
+import dev.verity.protocol.consensus.FinalityVote;
 import dev.verity.protocol.consensus.ValidatorSet;
 import dev.verity.protocol.state.StateProof;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A change of the validator set that a receipt's later blocks need: the header of the block after which the set is
@@ -55,6 +57,30 @@ public record ValidatorSetChange(BlockHeader header, FinalityCertificate certifi
     /** The proof of the set's row against the header's state root, ready to check ({@link StateProof#problem()}). */
     public StateProof stateProof() {
         return new StateProof(header.stateRoot(), ValidatorSet.STATE_KEY, set.encode(), proof);
+    }
+
+    /**
+     * What keeps this change from being followed after {@code inForce}, the set that signs block {@link #height()}:
+     * a certificate that does not name the header, too little of {@code inForce}'s stake behind it, or a state proof
+     * of the new set that does not hold. Empty when the change holds. Receipts and snapshot catch-up both use it.
+     */
+    public Optional<String> problemAfter(ValidatorSet inForce) {
+        FinalityVote vote = certificate.vote();
+        long h = height();
+        if (vote.height() != h || !vote.blockHash().equals(header.hash()) || !vote.stateRoot().equals(header.stateRoot())) {
+            return Optional.of("the certificate of the validator-set change at height " + h + " does not name its header");
+        }
+        Optional<String> uncertified = certificate.check(inForce);
+        if (uncertified.isPresent()) {
+            return Optional.of("the validator-set change at height " + h + " is not certified by the set in force there ("
+                    + inForce.hash().hex() + "): " + uncertified.get());
+        }
+        String proof = stateProof().problem();
+        if (proof != null) {
+            return Optional.of("the state proof of the new validator set " + set.hash().hex() + " does not hold against the "
+                    + "state root " + header.stateRoot().hex() + " of block " + h + ": " + proof);
+        }
+        return Optional.empty();
     }
 
     /** The height of the block after which {@link #set()} is the validator set. */

@@ -6,13 +6,13 @@ import dev.verity.core.trie.TrieProof;
 import dev.verity.protocol.block.BlockHeader;
 import dev.verity.protocol.consensus.FinalityCertificate;
 import dev.verity.protocol.consensus.ValidatorSet;
-import dev.verity.protocol.state.StateProof;
+import dev.verity.receipt.ValidatorSetChange;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Follows validator-set changes from a set this node trusts (as {@code GET /v1/validator-set-changes} serves them):
- * each change must be certified by the set in force, name its header, and prove the new set's row under that header's
+ * each change must be certified (the same check as a receipt's, {@link ValidatorSetChange#problemAfter}) by the set in force, name its header, and prove the new set's row under that header's
  * state root; then the new set is trusted from there on. Whoever served them, a change that fails is refused.
  */
 public final class ValidatorSetChanges {
@@ -34,38 +34,26 @@ public final class ValidatorSetChanges {
                 throw new VerifiedSnapshot.RefusedException("validator-set changes out of order at height " + c.height());
             }
             previous = c.height();
-            BlockHeader header;
-            FinalityCertificate cert;
-            ValidatorSet next;
-            TrieProof proof;
+            ValidatorSetChange change;
             try {
                 Decoder d = new Decoder(Bytes.fromHex(c.header()));
-                header = BlockHeader.decode(d);
+                BlockHeader header = BlockHeader.decode(d);
                 d.end("header");
-                cert = FinalityCertificate.decode(Bytes.fromHex(c.certificate()));
-                next = ValidatorSet.decode(Bytes.fromHex(c.validatorSet()));
-                proof = TrieProof.decode(Bytes.fromHex(c.proof()));
+                change = new ValidatorSetChange(header, FinalityCertificate.decode(Bytes.fromHex(c.certificate())),
+                        ValidatorSet.decode(Bytes.fromHex(c.validatorSet())), TrieProof.decode(Bytes.fromHex(c.proof())));
             } catch (RuntimeException e) {
                 throw new VerifiedSnapshot.RefusedException("the validator-set change at height " + c.height()
                         + " does not decode: " + e.getMessage());
             }
-            var vote = cert.vote();
-            if (header.height() != c.height() || vote.height() != c.height() || !vote.blockHash().equals(header.hash())
-                    || !vote.stateRoot().equals(header.stateRoot())) {
-                throw new VerifiedSnapshot.RefusedException("the certificate of the validator-set change at height "
-                        + c.height() + " does not name its header");
+            if (change.height() != c.height()) {
+                throw new VerifiedSnapshot.RefusedException("the validator-set change served for height " + c.height()
+                        + " holds the header of block " + change.height());
             }
-            Optional<String> problem = cert.check(current);
+            Optional<String> problem = change.problemAfter(current);
             if (problem.isPresent()) {
-                throw new VerifiedSnapshot.RefusedException("the validator-set change at height " + c.height()
-                        + " is not certified by the set in force: " + problem.get());
+                throw new VerifiedSnapshot.RefusedException(problem.get());
             }
-            String bad = new StateProof(header.stateRoot(), ValidatorSet.STATE_KEY, next.encode(), proof).problem();
-            if (bad != null) {
-                throw new VerifiedSnapshot.RefusedException("the proof of the validator set after block " + c.height()
-                        + " does not hold: " + bad);
-            }
-            current = next;
+            current = change.set();
         }
         return current;
     }
