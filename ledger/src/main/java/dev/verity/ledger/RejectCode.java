@@ -42,5 +42,7 @@ public enum RejectCode {
     /** A validator's peer address or API URL is malformed, or another validator's already. */
     INVALID_ADDRESS,
     /** Not a ledger rule: the node's mempool has no room; retry after the next block. */
-    MEMPOOL_FULL
+    MEMPOOL_FULL,
+    /** A result's output is not what the model's kind of job answers (a generation result that does not fit its request). */
+    INVALID_OUTPUT
 }

@@ -20,6 +20,7 @@ import dev.verity.ledger.state.NodeStatus;
 import dev.verity.proofs.attestation.CollateralKind;
 import dev.verity.proofs.attestation.TeeType;
 import dev.verity.protocol.VerificationMode;
+import dev.verity.protocol.generation.FinishReason;
 import dev.verity.protocol.tx.FailureReason;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -67,6 +68,8 @@ class CodedEnumTest {
                     "JOB_FAILED", 40, "VALIDATOR_JOINED", 41, "VALIDATOR_BONDED", 42, "VALIDATOR_LEFT", 43,
                     "VALIDATOR_SLASHED", 44, "EQUIVOCATION_REWARD", 45)),
             new Pinned<>(FailureReason.class, FailureReason::fromCode, "failure reason", table("INPUT_REJECTED", 1, "NODE_FAULT", 2)),
+            new Pinned<>(FinishReason.class, FinishReason::fromCode, "finish reason",
+                    table("END_OF_TEXT", 1, "STOP_SEQUENCE", 2, "LENGTH", 3)),
             new Pinned<>(ClaimPhase.class, ClaimPhase::fromCode, "claim phase",
                     table("CHALLENGE_WINDOW", 0, "AWAITING_AUDIT_DRAW", 1, "AUDITING", 2, "DISPUTED", 3, "AWAITING_AUDITOR", 4)),
             new Pinned<>(DisputeKind.class, DisputeKind::fromCode, "dispute kind", table("CHALLENGE", 0, "AUDIT", 1)),

@@ -102,7 +102,7 @@ class FeeMarketTest {
     void theMaxFeeCutsTheTipAndAJobWhoseBasePriceDoesNotFitIsRefusedWithNothingChanged() {
         setUp();
         long base = basePrice();
-        long atBase = Pricing.fee(chain.params(), chain.ledger.state().models.get(MODEL), NONE, base, 0);
+        long atBase = Pricing.fee(chain.params(), chain.ledger.state().models.get(MODEL).computeUnits(), NONE, base, 0);
         SignedTransaction capped = chain.sign(ALICE,
                 new Payload.SubmitJob(MODEL, chain.nextInput(), NONE, List.of(), atBase + 10, 5, 1_000_000));
         chain.block(capped);

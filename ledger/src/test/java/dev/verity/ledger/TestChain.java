@@ -387,7 +387,7 @@ final class TestChain {
 
     /** The price of a job without tip on a registered model in a mode, at the current base price. */
     long fee(Hash model, VerificationMode mode) {
-        return Pricing.fee(params(), ledger.state().models.get(model), mode, FeeMarket.basePrice(ledger.state()), 0);
+        return Pricing.fee(params(), ledger.state().models.get(model).computeUnits(), mode, FeeMarket.basePrice(ledger.state()), 0);
     }
 
     /** A job, live or finished. */

@@ -13,6 +13,7 @@ public final class InputSchemas {
     public static final String UTF8_TEXT = "UTF8_TEXT";
     public static final String FLOAT32_TENSOR = "FLOAT32_TENSOR";
     public static final String TOKEN_IDS = "TOKEN_IDS";
+    public static final String TOKEN_GENERATION = "TOKEN_GENERATION";
 
     private InputSchemas() {}
 
@@ -41,6 +42,9 @@ public final class InputSchemas {
             }
             case InputSchema.TokenIds t -> new InputSchemaView(TOKEN_IDS, null, null, null, null, null, t.maxTokens(),
                     t.vocabularySize(), t.byteLimit(), t.describe());
+            case InputSchema.TokenGeneration t -> new InputSchemaView(TOKEN_GENERATION, null, null, null, null, null,
+                    t.maxNewTokens(), t.vocabularySize(), t.byteLimit(), t.describe(), t.contextLength(), t.promptUnits(),
+                    t.generatedUnits());
         };
     }
 
@@ -49,6 +53,8 @@ public final class InputSchemas {
             case UTF8_TEXT -> new InputSchema.Utf8Text(v.minBytes(), v.maxBytes());
             case FLOAT32_TENSOR -> new InputSchema.Float32Tensor(v.shape(), Float.floatToIntBits(v.min()), Float.floatToIntBits(v.max()));
             case TOKEN_IDS -> new InputSchema.TokenIds(v.maxTokens(), v.vocabularySize());
+            case TOKEN_GENERATION -> new InputSchema.TokenGeneration(v.vocabularySize(), v.contextLength(), v.maxTokens(),
+                    v.promptUnits(), v.generatedUnits());
             default -> throw new IllegalArgumentException("unknown input schema kind '" + v.kind() + "'");
         };
     }

@@ -54,9 +54,9 @@ final class JobSends {
                 continue;
             }
             long tip = a.tipShare() == 0 ? 0 : Math.max(1, Math.round(basePrice * a.tipShare()));
-            long maxFee = Pricing.minCharge(p, model, a.mode(), a.limitPrice() + tip);
+            long maxFee = Pricing.minCharge(p, model.computeUnits(), a.mode(), a.limitPrice() + tip);
             for (VerificationMode m : a.fallbacks()) {
-                maxFee = Math.max(maxFee, Pricing.minCharge(p, model, m, a.limitPrice() + tip));
+                maxFee = Math.max(maxFee, Pricing.minCharge(p, model.computeUnits(), m, a.limitPrice() + tip));
             }
             bySender.computeIfAbsent(sender, k -> new ArrayList<>()).add(new Job(a, new Payload.SubmitJob(SimProgram.MODEL,
                     program.input(a.input()), a.mode(), a.fallbacks(), maxFee, a.deadlineBlocks(), tip)));

@@ -139,7 +139,8 @@ public final class AuditRules {
                         + claim.node().hex() + " should have committed)");
         if (audit.root().equals(claim.root())) {
             ModelRecord model = state.models.get(job.model());
-            long fee = Pricing.auditFee(p, model, job.basePrice());
+            long fee = Pricing.auditFee(p, JobUnits.used(model, state.jobInputs.get(job.id()), state.jobOutputs.get(job.id())),
+                    job.basePrice());
             Balances.credit(state, sender, fee);
             NodeRecord auditor = state.nodes.get(sender);
             state.nodes.put(sender, auditor.paid(fee));

@@ -164,7 +164,8 @@ public final class BlockEndRules {
             }
             ModelRecord model = state.models.get(job.model());
             for (VerificationMode mode : modes(job)) {
-                if (modes.contains(mode) && Pricing.minCharge(state.params(), model, mode, job.basePrice()) <= job.maxFee()) {
+                if (modes.contains(mode) && Pricing.minCharge(state.params(), JobUnits.reserved(state, model, job.id()), mode,
+                        job.basePrice()) <= job.maxFee()) {
                     return true;
                 }
             }
@@ -186,13 +187,14 @@ public final class BlockEndRules {
     private static Outcome tryAssign(LedgerState state, JobRecord job, List<NodeRecord> active, TreeMap<PublicKey, Integer> room,
                                      BlockContext ctx) {
         ModelRecord model = state.models.get(job.model());
+        long units = JobUnits.reserved(state, model, job.id());
         List<VerificationMode> ladder = modes(job);
         for (int i = 0; i < ladder.size(); i++) {
             VerificationMode mode = ladder.get(i);
-            if (Pricing.minCharge(state.params(), model, mode, job.basePrice()) > job.maxFee()) {
+            if (Pricing.minCharge(state.params(), units, mode, job.basePrice()) > job.maxFee()) {
                 continue;
             }
-            long fee = Pricing.cappedFee(state.params(), model, mode, job.basePrice(), job.tip(), job.maxFee());
+            long fee = Pricing.cappedFee(state.params(), units, mode, job.basePrice(), job.tip(), job.maxFee());
             List<NodeRecord> serving = candidates(active, job, mode);
             if (serving.isEmpty()) {
                 continue;

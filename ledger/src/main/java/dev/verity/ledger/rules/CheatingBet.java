@@ -11,16 +11,17 @@ import dev.verity.protocol.VerificationMode;
  * audited with probability {@code p}; then it loses at least the slash {@code S} (the dispute slash of the
  * minimum stake) and the node share {@code R} of the fee it forfeits. Cheating loses on average when
  * {@code p x (S + R) > C}; in basis points {@code auditProbabilityBps x (S + R) > 10000 x C}, checked as
- * {@code S + R > floor(10000 x C / auditProbabilityBps)} so that nothing overflows.
+ * {@code S + R > floor(10000 x C / auditProbabilityBps)} so that nothing overflows. For a generation model the check
+ * takes its units per job; its units per token scale the cost and the forfeited fee alike.
  */
 public final class CheatingBet {
     private CheatingBet() {}
 
     /** Null when cheating on {@code model} loses on average under {@code p}; else why not, with the figures. */
     public static String problem(Params p, ModelRecord model, long basePrice) {
-        long cost = Pricing.fee(p, model, VerificationMode.NONE, basePrice, 0);
+        long cost = Pricing.fee(p, model.computeUnits(), VerificationMode.NONE, basePrice, 0);
         long slash = Amounts.basisPoints(p.minStake(), p.disputeSlashBps());
-        long fee = Pricing.fee(p, model, VerificationMode.SAMPLED, basePrice, 0);
+        long fee = Pricing.fee(p, model.computeUnits(), VerificationMode.SAMPLED, basePrice, 0);
         long forfeited = fee - Amounts.basisPoints(fee, p.validatorShareBps()) - Amounts.basisPoints(fee, p.treasuryShareBps());
         long threshold = Amounts.multiply(cost, 10_000) / p.auditProbabilityBps();
         if (Amounts.add(slash, forfeited) > threshold) {

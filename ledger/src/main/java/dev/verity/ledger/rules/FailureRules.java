@@ -55,10 +55,11 @@ public final class FailureRules {
         }
         String proof = verifyInputRefusal(state, job, node, f, evidence);
         Assignments.close(state, job);
-        JobRecord failed = job.failed(ctx.height());
+        // A refused generation request is charged for its prompt: no token was generated.
+        JobRecord failed = JobRules.chargedFor(state, job.failed(ctx.height()), null);
         state.jobFailures.put(job.id(), new JobFailure(f.reason(), f.message(), sender, ctx.height()));
         JobRules.pay(state, failed, sender, 0, ctx);
-        state.emit(LedgerEvent.of(EventType.JOB_FAILED, job.id(), sender, job.client(), job.fee(),
+        state.emit(LedgerEvent.of(EventType.JOB_FAILED, job.id(), sender, job.client(), failed.fee(),
                 "INPUT_REJECTED: " + f.message() + " (" + proof + "); the node is paid its fee from the escrow")
                 .withMode(job.mode()));
     }

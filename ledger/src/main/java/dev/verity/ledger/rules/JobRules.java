@@ -26,6 +26,7 @@ import dev.verity.ledger.state.QueueKey;
 import dev.verity.proofs.trace.TraceClaim;
 import dev.verity.protocol.Params;
 import dev.verity.protocol.VerificationMode;
+import dev.verity.protocol.schema.InputSchema;
 import dev.verity.protocol.tx.Payload;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,15 +69,16 @@ public final class JobRules {
             ProvableRules.requireServable(state, model, m);
         }
         long basePrice = FeeMarket.basePrice(state);
-        long least = Pricing.minCharge(p, model, j.mode(), basePrice);
+        long units = JobUnits.reserved(model, j.input());
+        long least = Pricing.minCharge(p, units, j.mode(), basePrice);
         require(j.maxFee() >= least, RejectCode.FEE_TOO_LOW,
                 "a " + j.mode() + " job on this model costs " + least + " base units at the base price of " + basePrice
                         + " per 10^15 compute units"
                         + (j.mode() == VerificationMode.SAMPLED ? " (its fee, and the auditor's fee in case it is audited)" : "")
                         + "; the max fee " + j.maxFee() + " is below it");
-        long fee = Pricing.cappedFee(p, model, j.mode(), basePrice, j.tip(), j.maxFee());
+        long fee = Pricing.cappedFee(p, units, j.mode(), basePrice, j.tip(), j.maxFee());
         Balances.debit(state, sender, j.maxFee(), "escrowing the max fee");
-        FeeMarket.recordDemand(state, model.computeUnits());
+        FeeMarket.recordDemand(state, units);
         Hash inputHash = Sha256.digest(j.input());
         JobRecord job = new JobRecord(jobId, sender, j.model(), inputHash, j.mode(), j.fallbackModes(), j.maxFee(),
                 fee, basePrice, j.tip(),
@@ -177,6 +179,13 @@ public final class JobRules {
             throw reject(RejectCode.OVERSIZED, "the evidence is " + evidence.length + " bytes, more than the limit of "
                     + p.maxEvidenceBytes());
         }
+        ModelRecord model = state.models.get(job.model());
+        if (model.inputSchema() instanceof InputSchema.TokenGeneration) {
+            String problem = JobUnits.outputProblem(model, state.jobInputs.get(job.id()), output);
+            if (problem != null) {
+                throw reject(RejectCode.INVALID_OUTPUT, "the output does not answer job " + job.id().hex() + ": " + problem);
+            }
+        }
         return new Answer(job, output, evidence, Sha256.digest(output));
     }
 
@@ -229,11 +238,26 @@ public final class JobRules {
         return job;
     }
 
-    /** Pays the fee out ({@link #pay}) and records the job settled. */
-    static void settle(LedgerState state, JobRecord job, PublicKey payee, long alreadyCharged, BlockContext ctx) {
+    /** Pays the fee of the settled output out ({@link #pay}, {@link #chargedFor}) and records the job settled. */
+    static void settle(LedgerState state, JobRecord settled, PublicKey payee, long alreadyCharged, BlockContext ctx) {
+        JobRecord job = chargedFor(state, settled, state.jobOutputs.get(settled.id()));
         pay(state, job, payee, alreadyCharged, ctx);
         state.emit(LedgerEvent.of(EventType.JOB_SETTLED, job.id(), payee, job.client(), job.fee(), job.mode() + " job settled")
                 .withMode(job.mode()));
+    }
+
+    /**
+     * The job with its fee lowered to what {@code output} used (null: no output), for a model priced per token
+     * ({@link JobUnits#used}); other jobs are returned as they are. The fee never rises above the one escrowed for.
+     */
+    static JobRecord chargedFor(LedgerState state, JobRecord job, byte[] output) {
+        ModelRecord model = state.models.get(job.model());
+        if (!(model.inputSchema() instanceof InputSchema.TokenGeneration)) {
+            return job;
+        }
+        long units = JobUnits.used(model, state.jobInputs.get(job.id()), output);
+        long fee = Pricing.cappedFee(state.params(), units, job.mode(), job.basePrice(), job.tip(), job.maxFee());
+        return fee < job.fee() ? job.withFee(fee) : job;
     }
 
     /**

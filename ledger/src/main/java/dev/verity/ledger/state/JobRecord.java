@@ -50,6 +50,12 @@ public record JobRecord(
                 null, 0, 0, reassignments + 1, missed, submittedAt, height, outputHash, settledAt);
     }
 
+    /** The same job charged {@code newFee} at settlement (a generation job pays for the tokens it generated). */
+    public JobRecord withFee(long newFee) {
+        return new JobRecord(id, client, model, inputHash, mode, fallbackModes, maxFee, newFee, basePrice, tip, deadlineBlocks, status,
+                assignedNode, assignedAt, deadlineHeight, reassignments, missedBy, submittedAt, queuedAt, outputHash, settledAt);
+    }
+
     public JobRecord settled(Hash output, long height) {
         return new JobRecord(id, client, model, inputHash, mode, fallbackModes, maxFee, fee, basePrice, tip, deadlineBlocks, JobStatus.SETTLED,
                 assignedNode, assignedAt, deadlineHeight, reassignments, missedBy, submittedAt, queuedAt, output, height);

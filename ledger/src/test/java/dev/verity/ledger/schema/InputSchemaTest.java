@@ -594,7 +594,8 @@ class InputSchemaTest {
             U31.zip(U31, InputSchema.Utf8Text::new),
             lists().of(U31).ofSizeBetween(0, InputSchema.MAX_RANK).zip(integers().all(), integers().all(),
                     InputSchema.Float32Tensor::new),
-            U31.zip(longs().between(0, 0xFFFF_FFFFL), InputSchema.TokenIds::new));
+            U31.zip(longs().between(0, 0xFFFF_FFFFL), InputSchema.TokenIds::new),
+            longs().between(0, 0xFFFF_FFFFL).zip(U31, U31, (v, c, m) -> new InputSchema.TokenGeneration(v, c, m, c * 3L, m * 5L)));
 
     static InputSchema decode(byte[] bytes) {
         Decoder d = new Decoder(bytes);
@@ -628,11 +629,13 @@ class InputSchemaTest {
                 2, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 16, 0xBF, 0x80, 0, 0, 0x3F, 0x80, 0, 0));
         assertThat(InputSchema.encode(new InputSchema.TokenIds(512, 0xFFFF_FFFFL))).isEqualTo(bytes(
                 3, 0, 0, 2, 0, 0xFF, 0xFF, 0xFF, 0xFF));
+        assertThat(InputSchema.encode(new InputSchema.TokenGeneration(2048, 128, 64, 7, 0x0102))).isEqualTo(bytes(
+                4, 0, 0, 8, 0, 0, 0, 0, 128, 0, 0, 0, 64, 0, 0, 0, 0, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 1, 2));
     }
 
     @Test
     void malformedSchemaBytesAreRefused() {
-        for (int kind : new int[] {0, 4, 9, 255}) {
+        for (int kind : new int[] {0, 5, 9, 255}) {
             assertThatThrownBy(() -> decode(bytes(kind, 0, 0, 0, 1, 0, 0, 0, 1)))
                     .isExactlyInstanceOf(DecodingException.class).hasMessageContaining("unknown input schema kind " + kind);
         }

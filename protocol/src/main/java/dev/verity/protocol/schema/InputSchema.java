@@ -3,6 +3,7 @@ package dev.verity.protocol.schema;
 import dev.verity.core.Decoder;
 import dev.verity.core.DecodingException;
 import dev.verity.core.Encoder;
+import dev.verity.protocol.generation.GenerationRequest;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -199,6 +200,83 @@ public sealed interface InputSchema {
         }
     }
 
+    /**
+     * A text-generation request ({@link GenerationRequest}) for a model of {@code vocabularySize} ids and a context of
+     * {@code contextLength} tokens: the prompt and the new tokens together fit the context, and at most
+     * {@code maxNewTokens} new tokens. The fee follows the tokens: {@code promptUnits} compute units per prompt token
+     * and {@code generatedUnits} per generated token, on top of the model's units per job; the escrow covers
+     * {@code maxTokens} generated tokens and settlement charges those generated.
+     */
+    record TokenGeneration(long vocabularySize, int contextLength, int maxNewTokens, long promptUnits, long generatedUnits)
+            implements InputSchema {
+        public static final int KIND = 4;
+
+        @Override
+        public int kind() {
+            return KIND;
+        }
+
+        @Override
+        public long byteLimit() {
+            return 1 + 4 + 4L * (contextLength - 1) + 12 + 1
+                    + (long) GenerationRequest.MAX_STOP_SEQUENCES * (1 + 4 * GenerationRequest.MAX_STOP_TOKENS) + 8;
+        }
+
+        @Override
+        public String problem(byte[] input) {
+            GenerationRequest r;
+            try {
+                r = GenerationRequest.decode(input);
+            } catch (DecodingException e) {
+                return "not a generation request: " + e.getMessage();
+            }
+            if (r.promptLength() >= contextLength) {
+                return "the prompt holds " + r.promptLength() + " tokens; this model's context of " + contextLength
+                        + " leaves room for at most " + (contextLength - 1);
+            }
+            if (r.maxTokens() > maxNewTokens) {
+                return "max tokens is " + r.maxTokens() + "; this model generates at most " + maxNewTokens;
+            }
+            if ((long) r.promptLength() + r.maxTokens() > contextLength) {
+                return "the prompt's " + r.promptLength() + " tokens and " + r.maxTokens() + " new tokens exceed this model's"
+                        + " context of " + contextLength + "; ask for at most " + (contextLength - r.promptLength());
+            }
+            return r.vocabularyProblem(vocabularySize);
+        }
+
+        @Override
+        public String declarationProblem(int chainMaxInputBytes) {
+            if (vocabularySize < 1 || vocabularySize > 0xFFFF_FFFFL || contextLength < 2 || maxNewTokens < 1
+                    || maxNewTokens >= contextLength || promptUnits < 0 || generatedUnits < 1
+                    || promptUnits > MAX_UNITS_PER_TOKEN || generatedUnits > MAX_UNITS_PER_TOKEN) {
+                return "a generation schema needs a vocabulary of 1 to 2^32-1 ids, a context of at least 2 tokens, 1 <= "
+                        + "maxNewTokens < context, 0 to " + MAX_UNITS_PER_TOKEN + " compute units per prompt token and 1 to "
+                        + MAX_UNITS_PER_TOKEN + " per generated token";
+            }
+            if (byteLimit() > chainMaxInputBytes) {
+                return "a request for a context of " + contextLength + " tokens can be " + byteLimit()
+                        + " bytes, more than the chain's input limit of " + chainMaxInputBytes;
+            }
+            return null;
+        }
+
+        @Override
+        public String describe() {
+            return "a generation request: prompt and up to " + maxNewTokens + " new tokens within a context of "
+                    + contextLength + ", ids below " + vocabularySize + "; " + promptUnits + " compute units per prompt token, "
+                    + generatedUnits + " per generated token";
+        }
+
+        /** The compute units of a request's prompt and {@code generated} new tokens, beside the model's per-job units. */
+        public long tokenUnits(int promptTokens, int generated) {
+            return Math.addExact(Math.multiplyExact(promptUnits, (long) promptTokens),
+                    Math.multiplyExact(generatedUnits, (long) generated));
+        }
+    }
+
+    /** The most compute units a generation schema may charge per token (keeps a job's units far from overflow). */
+    long MAX_UNITS_PER_TOKEN = 1L << 40;
+
     static void write(Encoder e, InputSchema s) {
         e.u8(s.kind());
         switch (s) {
@@ -206,6 +284,8 @@ public sealed interface InputSchema {
             case Float32Tensor t -> e.list(t.shape(), (x, d) -> x.u32(d)).u32(Integer.toUnsignedLong(t.minBits()))
                     .u32(Integer.toUnsignedLong(t.maxBits()));
             case TokenIds t -> e.u32(t.maxTokens()).u32(t.vocabularySize());
+            case TokenGeneration t -> e.u32(t.vocabularySize()).u32(t.contextLength()).u32(t.maxNewTokens())
+                    .u64(t.promptUnits()).u64(t.generatedUnits());
         }
     }
 
@@ -218,6 +298,8 @@ public sealed interface InputSchema {
                 yield new Float32Tensor(shape, (int) d.u32("min"), (int) d.u32("max"));
             }
             case TokenIds.KIND -> new TokenIds(d.u31("max tokens"), d.u32("vocabulary size"));
+            case TokenGeneration.KIND -> new TokenGeneration(d.u32("vocabulary size"), d.u31("context length"),
+                    d.u31("max new tokens"), d.u64("prompt units"), d.u64("generated units"));
             default -> throw new DecodingException("unknown input schema kind " + kind);
         };
     }
