@@ -277,6 +277,7 @@ public final class Ledger {
             case Payload.ValidatorBond b -> ValidatorRules.bond(state, sender, b, ctx);
             case Payload.ValidatorLeave l -> ValidatorRules.leave(state, sender, ctx);
             case Payload.ReportEquivocation r -> ValidatorRules.reportEquivocation(state, chainId, sender, r, ctx);
+            case Payload.SetNodeEndpoint n -> StakingRules.setEndpoint(state, sender, n);
         }
     }
 

@@ -66,7 +66,8 @@ class CodedEnumTest {
                     "DISPUTE_RESOLVED", 30, "NODE_SLASHED", 31, "BOND_SLASHED", 32, "BOND_RETURNED", 33, "DISPUTE_REWARD", 34,
                     "AUDIT_ASSIGNED", 35, "AUDIT_SKIPPED", 36, "AUDIT_PASSED", 37, "AUDITOR_PAID", 38, "CAPACITY_CHANGED", 39,
                     "JOB_FAILED", 40, "VALIDATOR_JOINED", 41, "VALIDATOR_BONDED", 42, "VALIDATOR_LEFT", 43,
-                    "VALIDATOR_SLASHED", 44, "EQUIVOCATION_REWARD", 45)),
+                    "VALIDATOR_SLASHED", 44, "EQUIVOCATION_REWARD", 45,
+                    "NODE_ENDPOINT_SET", 46)),
             new Pinned<>(FailureReason.class, FailureReason::fromCode, "failure reason", table("INPUT_REJECTED", 1, "NODE_FAULT", 2)),
             new Pinned<>(FinishReason.class, FinishReason::fromCode, "finish reason",
                     table("END_OF_TEXT", 1, "STOP_SEQUENCE", 2, "LENGTH", 3)),
@@ -134,11 +135,11 @@ class CodedEnumTest {
         assertThatThrownBy(() -> Codecs.JOB_FAILURE.decode(unknown)).isInstanceOf(DecodingException.class)
                 .hasMessageContaining("unknown failure reason code 0");
         // an event with a type code past the last one is refused
-        byte[] event = LedgerEvent.of(EventType.EQUIVOCATION_REWARD, null, null, null, 0, "r").encode();
-        assertThat(event[0]).isEqualTo((byte) 45);
-        event[0] = 46;
+        byte[] event = LedgerEvent.of(EventType.NODE_ENDPOINT_SET, null, null, null, 0, "r").encode();
+        assertThat(event[0]).isEqualTo((byte) 46);
+        event[0] = 47;
         assertThatThrownBy(() -> LedgerEvent.decode(event)).isExactlyInstanceOf(DecodingException.class)
-                .hasMessage("unknown event type code 46");
+                .hasMessage("unknown event type code 47");
         Encoder e = new Encoder().u8(9);
         assertThatThrownBy(() -> JobStatus.fromCode(new Decoder(e.toByteArray()).u8("status"))).hasMessage("unknown job status code 9");
     }

@@ -150,6 +150,23 @@ class GenerationJobsTest {
         assertThat(chain.node(NODE_1).stake()).as("the honest node loses nothing to the refusals").isEqualTo(nodeStake);
     }
 
+    @Test
+    void aNodeAnnouncesWhereItStreamsItsTokensAndOnlyAValidUrl() {
+        chain.block(chain.sign(NODE_1, new Payload.SetNodeEndpoint("http://127.0.0.1:8090")));
+        assertThat(chain.ledger.state().nodeEndpoints.get(NODE_1.publicKey())).isEqualTo("http://127.0.0.1:8090");
+        assertThat(chain.events(EventType.NODE_ENDPOINT_SET)).hasSize(1);
+        refused(chain.sign(NODE_1, new Payload.SetNodeEndpoint("ftp://127.0.0.1:8090")), RejectCode.INVALID_ADDRESS,
+                "does not start with http:// or https://");
+        refused(chain.sign(NODE_1, new Payload.SetNodeEndpoint("http://127.0.0.1:8090/x?y=1")), RejectCode.INVALID_ADDRESS,
+                "query or fragment");
+        refused(chain.sign(NODE_1, new Payload.SetNodeEndpoint("http://127.0.0.1:8090")), RejectCode.INVALID_ADDRESS,
+                "already");
+        refused(chain.sign(BOB, new Payload.SetNodeEndpoint("http://127.0.0.1:8091")), RejectCode.UNKNOWN_NODE, "not a registered node");
+        chain.block(chain.sign(NODE_1, new Payload.SetNodeEndpoint("")));
+        assertThat(chain.ledger.state().nodeEndpoints.get(NODE_1.publicKey())).isNull();
+        refused(chain.sign(NODE_1, new Payload.SetNodeEndpoint("")), RejectCode.INVALID_ADDRESS, "none to withdraw");
+    }
+
     /** {@code tx} is refused with {@code code} and a message holding every part, and nothing changes. */
     void refused(SignedTransaction tx, RejectCode code, String... parts) {
         var before = chain.ledger.state().root();

@@ -86,7 +86,8 @@ class PayloadTagsTest {
             new Case<>("VALIDATOR_LEAVE", 22, new Payload.ValidatorLeave()),
             new Case<>("REPORT_EQUIVOCATION", 23, new Payload.ReportEquivocation(
                     SignedVote.sign(new FinalityVote(TestChain.CHAIN_ID, 3, H, H, H), TestChain.VALIDATOR),
-                    SignedVote.sign(new FinalityVote(TestChain.CHAIN_ID, 3, H, Sha256.digest(B), H), TestChain.VALIDATOR))));
+                    SignedVote.sign(new FinalityVote(TestChain.CHAIN_ID, 3, H, Sha256.digest(B), H), TestChain.VALIDATOR))),
+            new Case<>("SET_NODE_ENDPOINT", 24, new Payload.SetNodeEndpoint("http://node.example:8090")));
 
     static final List<Case<GovernanceAction>> ACTIONS = List.of(
             new Case<>("ADD_COLLATERAL", 1, new GovernanceAction.AddCollateral(
@@ -142,7 +143,7 @@ class PayloadTagsTest {
     @Test
     void unknownTagsAreRefused() {
         byte[] tx = TestChain.signWithNonce(TestChain.ALICE, 0, new Payload.Withdraw()).encoded();
-        for (int tag : new int[] {0, 24, 255}) {
+        for (int tag : new int[] {0, 25, 255}) {
             byte[] bad = tx.clone();
             bad[TAG_OFFSET] = (byte) tag;
             assertThatThrownBy(() -> TransactionCodec.decode(bad)).isExactlyInstanceOf(DecodingException.class)
@@ -168,7 +169,8 @@ class PayloadTagsTest {
         List<Case<InputSchema>> kinds = List.of(
                 new Case<>("Utf8Text", 1, new InputSchema.Utf8Text(1, 10)),
                 new Case<>("Float32Tensor", 2, new InputSchema.Float32Tensor(List.of(1, 2), 0, 0)),
-                new Case<>("TokenIds", 3, new InputSchema.TokenIds(4, 100)));
+                new Case<>("TokenIds", 3, new InputSchema.TokenIds(4, 100)),
+                new Case<>("TokenGeneration", 4, new InputSchema.TokenGeneration(100, 16, 8, 1, 1)));
         for (Case<InputSchema> c : kinds) {
             assertThat(c.sample().kind()).as(c.constant()).isEqualTo(c.tag());
             assertThat(InputSchema.encode(c.sample())[0] & 0xFF).as(c.constant()).isEqualTo(c.tag());

@@ -79,7 +79,9 @@ public enum EventType implements Coded {
     /** A validator signed two different votes at one height and lost part of its validator stake. Amount: the slash. */
     VALIDATOR_SLASHED(44),
     /** The reporter of an equivocation received its share of the slash. Amount: the reward. */
-    EQUIVOCATION_REWARD(45);
+    EQUIVOCATION_REWARD(45),
+    /** A node announced (or withdrew, when the reason says so) the URL where it streams tokens to clients. */
+    NODE_ENDPOINT_SET(46);
 
     private final int code;
 

@@ -17,10 +17,12 @@ import dev.verity.ledger.state.NodeStatus;
 import dev.verity.ledger.state.Unbonding;
 import dev.verity.protocol.Params;
 import dev.verity.protocol.VerificationMode;
+import dev.verity.protocol.consensus.ValidatorInfo;
 import dev.verity.protocol.tx.Hardware;
 import dev.verity.protocol.tx.Payload;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /** Node registration, bonding, unbonding, withdrawal, penalties and jail. */
@@ -82,6 +84,24 @@ public final class StakingRules {
         state.nodes.put(sender, n.withCapacity(c.capacity()));
         state.emit(LedgerEvent.of(EventType.CAPACITY_CHANGED, null, sender, sender, 0,
                 "capacity changed from " + n.capacity() + " to " + c.capacity() + " jobs at once (" + n.inFlight() + " in flight)"));
+    }
+
+    /** Records (or, with an empty URL, withdraws) the URL where the sending node streams its tokens. */
+    public static void setEndpoint(LedgerState state, PublicKey sender, Payload.SetNodeEndpoint e) {
+        node(state, sender);
+        String url = e.url();
+        String old = state.nodeEndpoints.get(sender);
+        if (url.isEmpty()) {
+            require(old != null, RejectCode.INVALID_ADDRESS, "this node has announced no endpoint, so there is none to withdraw");
+            state.nodeEndpoints.remove(sender);
+            state.emit(LedgerEvent.of(EventType.NODE_ENDPOINT_SET, null, sender, sender, 0, "endpoint " + old + " withdrawn"));
+            return;
+        }
+        Optional<String> problem = ValidatorInfo.apiUrlProblem(url);
+        require(problem.isEmpty(), RejectCode.INVALID_ADDRESS, problem.map(p -> p.replace("API URL", "endpoint URL")).orElse(""));
+        require(!url.equals(old), RejectCode.INVALID_ADDRESS, "the endpoint is already " + url);
+        state.nodeEndpoints.put(sender, url);
+        state.emit(LedgerEvent.of(EventType.NODE_ENDPOINT_SET, null, sender, sender, 0, "endpoint set to " + url));
     }
 
     public static void bond(LedgerState state, PublicKey sender, Payload.Bond b) {

@@ -107,6 +107,8 @@ public final class LedgerState {
     /** Equivocations slashed, by validator and height: the same evidence is never used twice. */
     public final Table<EquivocationKey, EquivocationRecord> equivocations =
             table(StateTable.EQUIVOCATIONS, Codecs.EQUIVOCATION_KEY, Codecs.EQUIVOCATION);
+    /** The URL each node serves its token streams at, by node; absent when it announced none. */
+    public final Table<PublicKey, String> nodeEndpoints = table(StateTable.NODE_ENDPOINTS, Codecs.KEY, Codecs.TEXT);
 
     private <K extends Comparable<K>, V> Table<K, V> table(StateTable id, Codec<K> k, Codec<V> v) {
         if (id.id() != tables.size() + 1) {

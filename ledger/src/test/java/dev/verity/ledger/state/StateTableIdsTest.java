@@ -25,7 +25,7 @@ class StateTableIdsTest {
     static final Map<String, Integer> IDS = ids("params", "globals", "validators", "accounts", "nodes", "models", "jobs",
             "jobInputs", "jobOutputs", "enclaves", "queue", "deadlines", "collateral", "approvedMeasurements",
             "revocations", "minimumTcbs", "council", "programs", "claims", "disputes", "verificationTimers", "jobFailures",
-            "validatorSet", "validatorUnbonding", "equivocations");
+            "validatorSet", "validatorUnbonding", "equivocations", "nodeEndpoints");
     /** Ids that no table of the live state uses any more, and that are never reused. */
     static final Set<String> RETIRED = Set.of("validators");
 

@@ -43,7 +43,9 @@ public enum StateTable {
     /** Validator stake on its way out after a leave or a slash, by validator key: the unbonding entries. */
     VALIDATOR_UNBONDING(24, "validatorUnbonding"),
     /** Equivocations already slashed, by (validator key, height), so the same evidence is never used twice. */
-    EQUIVOCATIONS(25, "equivocations");
+    EQUIVOCATIONS(25, "equivocations"),
+    /** The URL each node announced for what it streams to clients ({@code SetNodeEndpoint}), by node. */
+    NODE_ENDPOINTS(26, "nodeEndpoints");
 
     private final int id;
     private final String tableName;

@@ -264,6 +264,17 @@ public sealed interface Payload {
     }
 
     /**
+     * A registered node announces the base URL where it serves what it computes as it computes it (the tokens of its
+     * generation jobs, to the clients' gateways): {@code http(s)://host[:port][/path]}, as a validator's API URL. An
+     * empty URL withdraws it.
+     */
+    record SetNodeEndpoint(String url) implements Payload {
+        public SetNodeEndpoint {
+            url = url == null ? "" : url;
+        }
+    }
+
+    /**
      * The sender leaves the validator set: from the next block it signs nothing, and its whole validator stake
      * unbonds for {@code unbondingBlocks}, after which {@link Withdraw} returns it. The last validator cannot leave.
      */

@@ -29,6 +29,7 @@ public final class PayloadTag {
     public static final int VALIDATOR_BOND = 21;
     public static final int VALIDATOR_LEAVE = 22;
     public static final int REPORT_EQUIVOCATION = 23;
+    public static final int SET_NODE_ENDPOINT = 24;
 
     private PayloadTag() {}
 }

@@ -110,6 +110,7 @@ public final class TransactionCodec {
             case Payload.ValidatorBond b -> e.u8(PayloadTag.VALIDATOR_BOND).u64(b.amount()).string(b.peerAddress())
                     .string(b.apiUrl());
             case Payload.ValidatorLeave l -> e.u8(PayloadTag.VALIDATOR_LEAVE);
+            case Payload.SetNodeEndpoint n -> e.u8(PayloadTag.SET_NODE_ENDPOINT).string(n.url());
             case Payload.ReportEquivocation r -> {
                 e.u8(PayloadTag.REPORT_EQUIVOCATION);
                 r.first().encode(e);
@@ -179,6 +180,7 @@ public final class TransactionCodec {
             case PayloadTag.VALIDATOR_BOND -> new Payload.ValidatorBond(d.u64("amount"),
                     d.string("peer address", ValidatorInfo.MAX_ADDRESS), d.string("API URL", ValidatorInfo.MAX_ADDRESS));
             case PayloadTag.VALIDATOR_LEAVE -> new Payload.ValidatorLeave();
+            case PayloadTag.SET_NODE_ENDPOINT -> new Payload.SetNodeEndpoint(d.string("node endpoint", ValidatorInfo.MAX_ADDRESS));
             case PayloadTag.REPORT_EQUIVOCATION -> new Payload.ReportEquivocation(SignedVote.decode(d), SignedVote.decode(d));
             default -> throw new DecodingException("unknown transaction type tag " + tag);
         };

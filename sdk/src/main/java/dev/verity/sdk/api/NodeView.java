@@ -13,6 +13,7 @@ public record NodeView(String id, long stake, List<String> models, List<String> 
                        String cpuModel, int cpuCount, String status, long jailedUntil, int missedDeadlines,
                        List<UnbondingView> unbonding, String enclaveKey, long registeredAt, long earned, long penalized,
                        long jobsCompleted, int capacity, int jobsInFlight, boolean assignable,
-                       @JsonInclude(JsonInclude.Include.NON_NULL) String notAssignableBecause) {
+                       @JsonInclude(JsonInclude.Include.NON_NULL) String notAssignableBecause,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) String endpoint) {
     public record UnbondingView(long amount, long releaseHeight) {}
 }

@@ -45,16 +45,16 @@ public final class Views {
 
     /** A node with its assignability judged under {@code s}'s parameters and height. */
     public static NodeView node(LedgerState s, NodeRecord n) {
-        return node(n, n.notAssignableBecause(s.params().minStake(), s.height()));
+        return node(n, n.notAssignableBecause(s.params().minStake(), s.height()), s.nodeEndpoints.get(n.id()));
     }
 
-    static NodeView node(NodeRecord n, String notAssignableBecause) {
+    static NodeView node(NodeRecord n, String notAssignableBecause, String endpoint) {
         return new NodeView(n.id().hex(), n.stake(), n.models().stream().map(Hash::hex).toList(),
                 n.modes().stream().map(Enum::name).toList(), n.hardware().gpuModel(), n.hardware().gpuCount(),
                 n.hardware().cpuModel(), n.hardware().cpuCount(), n.status().name(), n.jailedUntil(), n.missedDeadlines(),
                 n.unbonding().stream().map(u -> new NodeView.UnbondingView(u.amount(), u.releaseHeight())).toList(),
                 n.enclaveKey() == null ? null : n.enclaveKey().hex(), n.registeredAt(), n.earned(), n.penalized(),
-                n.jobsCompleted(), n.capacity(), n.inFlight(), notAssignableBecause == null, notAssignableBecause);
+                n.jobsCompleted(), n.capacity(), n.inFlight(), notAssignableBecause == null, notAssignableBecause, endpoint);
     }
 
     public static ModelView model(ModelRecord m, ProgramRecord program) {
