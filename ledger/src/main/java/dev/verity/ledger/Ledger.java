@@ -220,7 +220,9 @@ public final class Ledger {
                     ? "nonce " + nonce + " was already used by " + sender.hex() + " (a replay?); the next nonce is " + expectedNonce
                     : "nonce " + nonce + " is ahead: the next nonce of " + sender.hex() + " is " + expectedNonce);
         }
-        if (!state.accounts.contains(sender)) {
+        // A validator of the set may send without ever having been funded (its stake is its standing): it must be able
+        // to report an equivocation or leave. Anyone else needs an account first, so unknown keys cannot fill the state.
+        if (!state.accounts.contains(sender) && !state.validatorSet().contains(sender)) {
             throw new TransactionRejectedException(RejectCode.INSUFFICIENT_FUNDS,
                     "account " + sender.hex() + " has never received funds; fund it first");
         }

@@ -207,7 +207,7 @@ class BadInputTest {
     void unknownPayloadTagIsMalformed() {
         byte[] bytes = aJob().encoded();
         assertThat(bytes[tagOffset()]).isEqualTo((byte) 9);
-        for (int tag : new int[] {0, 24, 99, 255}) {
+        for (int tag : new int[] {0, 25, 99, 255}) {
             byte[] b = bytes.clone();
             b[tagOffset()] = (byte) tag;
             refusedBytes(b, RejectCode.MALFORMED, "unknown transaction type tag " + tag);

@@ -448,6 +448,20 @@ class ValidatorSetTest {
     }
 
     @Test
+    void aValidatorThatWasNeverFundedReportsAnEquivocationButAStrangerCannotSendAnything() {
+        assertThat(chain.ledger.state().accounts.contains(VALIDATOR.publicKey())).as("the genesis validator holds no account")
+                .isFalse();
+        chain.block(join(ALICE, 2_000 * VRT));
+        SignedVote first = signed(ALICE, 5, "block A", "root A");
+        SignedVote second = signed(ALICE, 5, "block B", "root B");
+        refused(report(TestChain.STRANGER, first, second), RejectCode.INSUFFICIENT_FUNDS, "never received funds");
+        chain.block(report(VALIDATOR, first, second));
+        assertThat(set().contains(ALICE.publicKey())).isFalse();
+        assertThat(chain.balance(VALIDATOR)).as("the reporter's reward").isEqualTo(500 * VRT);
+        supplyNeverChanged();
+    }
+
+    @Test
     void votesThatDifferOnlyInTheStateRootOrTheSetAreAnEquivocationToo() {
         chain.block(join(ALICE, 1_000 * VRT), join(CAROL, 1_000 * VRT));
         chain.block(report(BOB, signed(ALICE, 3, "block", "root 1"), signed(ALICE, 3, "block", "root 2")));

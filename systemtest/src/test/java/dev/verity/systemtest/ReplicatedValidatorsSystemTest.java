@@ -219,7 +219,18 @@ class ReplicatedValidatorsSystemTest {
                 assertThat(cert.path("stateRoot").asText()).as("certified root at %d on %s", height, m)
                         .isEqualTo(block.path("stateRoot").asText());
             }
-            // Slashing the equivocation through a ledger transaction is not there yet: nothing in the API shows it.
+            // The honest validators reported it by a transaction: the faulty one is slashed and out of the set, on every
+            // validator, and the three honest ones finalize on.
+            String faultyKey = faulty.publicKey().hex();
+            for (Member m : cluster.members()) {
+                JsonNode events = cluster.get(m, "/v1/events?account=" + faultyKey + "&fromHeight=" + height)
+                        .ok("events of " + faulty + " on " + m);
+                assertThat(events.findValuesAsText("type")).as("events of the faulty validator on %s", m)
+                        .contains("VALIDATOR_SLASHED", "VALIDATOR_LEFT");
+                JsonNode set = cluster.get(m, "/v1/validators").ok("validators of " + m);
+                assertThat(set.findValuesAsText("key")).as("the set on %s", m).hasSize(VALIDATORS - 1).doesNotContain(faultyKey);
+            }
+            cluster.awaitFinalizedPast(others(cluster, faulty), cluster.maxHeight() + 3, RECOVERY);
             assertConsistent(cluster, load);
         }
     }
