@@ -45,7 +45,7 @@ public final class SentenceEmbeddingRunner implements AutoCloseable {
 
     private final OrtEnvironment env;
     private final OrtSession session;
-    private final WordPieceTokenizer tokenizer;
+    private final SentenceTokenizer tokenizer;
     private final List<String> inputNames;
     private final int dimension;
     // Read lock for inference, write lock for close, so a session is never closed under a running call.
@@ -58,23 +58,36 @@ public final class SentenceEmbeddingRunner implements AutoCloseable {
     }
 
     public static SentenceEmbeddingRunner open(Path onnxModel, Path tokenizerJson, int intraOpThreads) {
-        return new SentenceEmbeddingRunner(onnxModel, WordPieceTokenizer.load(tokenizerJson), intraOpThreads, new Device.Cpu());
+        return openClosingOnFailure(onnxModel, tokenizerJson, intraOpThreads, new Device.Cpu());
     }
 
     /** Opens a model with one intra-op thread on {@code device}. */
     public static SentenceEmbeddingRunner open(Path onnxModel, Path tokenizerJson, Device device) {
-        return new SentenceEmbeddingRunner(onnxModel, WordPieceTokenizer.load(tokenizerJson), 1, device);
+        return openClosingOnFailure(onnxModel, tokenizerJson, 1, device);
+    }
+
+    private static SentenceEmbeddingRunner openClosingOnFailure(Path onnxModel, Path tokenizerJson, int intraOpThreads,
+                                                                Device device) {
+        SentenceTokenizer tokenizer = SentenceTokenizer.load(tokenizerJson, MAX_TOKENS);
+        try {
+            return new SentenceEmbeddingRunner(onnxModel, tokenizer, intraOpThreads, device);
+        } catch (RuntimeException e) {
+            tokenizer.close();
+            throw e;
+        }
     }
 
     /**
+     * Once constructed, the runner owns the tokenizer and closes it with itself.
+     *
      * @throws InvalidModelException if ONNX Runtime cannot load the model or its inputs/outputs are not those of a
      *                               BERT-style encoder
      */
-    public SentenceEmbeddingRunner(Path onnxModel, WordPieceTokenizer tokenizer, int intraOpThreads) {
+    public SentenceEmbeddingRunner(Path onnxModel, SentenceTokenizer tokenizer, int intraOpThreads) {
         this(onnxModel, tokenizer, intraOpThreads, new Device.Cpu());
     }
 
-    public SentenceEmbeddingRunner(Path onnxModel, WordPieceTokenizer tokenizer, int intraOpThreads, Device device) {
+    public SentenceEmbeddingRunner(Path onnxModel, SentenceTokenizer tokenizer, int intraOpThreads, Device device) {
         Objects.requireNonNull(onnxModel, "onnxModel");
         this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
         if (intraOpThreads < 1) {
@@ -127,7 +140,7 @@ public final class SentenceEmbeddingRunner implements AutoCloseable {
         return dimension;
     }
 
-    public WordPieceTokenizer tokenizer() {
+    public SentenceTokenizer tokenizer() {
         return tokenizer;
     }
 
@@ -159,13 +172,12 @@ public final class SentenceEmbeddingRunner implements AutoCloseable {
     /** The L2-normalized mean-pooled embedding of the first {@value #MAX_TOKENS} tokens of the text. */
     public float[] embed(String text) {
         Objects.requireNonNull(text, "text");
-        WordPieceTokenizer.Encoding encoding = tokenizer.encode(text, MAX_TOKENS);
         lifecycle.readLock().lock();
         try {
             if (closed) {
                 throw new IllegalStateException("the embedding runner is closed");
             }
-            return infer(encoding);
+            return infer(tokenizer.encode(text));
         } catch (OrtException e) {
             throw new IllegalStateException("inference failed: " + e.getMessage(), e);
         } finally {
@@ -173,7 +185,7 @@ public final class SentenceEmbeddingRunner implements AutoCloseable {
         }
     }
 
-    private float[] infer(WordPieceTokenizer.Encoding encoding) throws OrtException {
+    private float[] infer(SentenceTokenizer.Encoding encoding) throws OrtException {
         long[] shape = {1, encoding.length()};
         Map<String, OnnxTensor> feeds = new HashMap<>();
         try {
@@ -251,6 +263,7 @@ public final class SentenceEmbeddingRunner implements AutoCloseable {
             if (!closed) {
                 closed = true;
                 closeQuietly(session);
+                tokenizer.close();
             }
         } finally {
             lifecycle.writeLock().unlock();

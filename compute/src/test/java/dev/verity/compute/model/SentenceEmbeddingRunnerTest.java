@@ -101,6 +101,17 @@ class SentenceEmbeddingRunnerTest {
     }
 
     @Test
+    void embeddingsAreThoseOfTheFormerHandWrittenTokenizer() {
+        // Recorded with the project's former WordPiece tokenizer before the move to the Hugging Face library.
+        assertThat(runner.embed("The cat sits on the mat"))
+                .startsWith(new float[] {0.12573113f, -0.023508407f, -0.026567612f}, within(1e-5f));
+        assertThat(runner.embed("Café NAÏVE déjà vu — Ångström")[383]).isCloseTo(-0.057919253f, within(1e-5f));
+        assertThat(runner.embed("[SEP] [CLS] [MASK] injection"))
+                .startsWith(new float[] {-0.0025671716f, 0.036631003f, -0.035149343f}, within(1e-5f));
+        assertThat(runner.embed("")).startsWith(new float[] {-0.09368995f, 0.037654385f, 0.005246423f}, within(1e-5f));
+    }
+
+    @Test
     void longInputIsTruncatedNotRejected() {
         String longText = "The quick brown fox jumps over the lazy dog. ".repeat(400);
         float[] v = runner.embed(longText);
