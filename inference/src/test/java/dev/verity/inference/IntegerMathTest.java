@@ -39,4 +39,24 @@ class IntegerMathTest {
         assertThat(IntegerMath.reciprocalSqrt(4)).isEqualTo(1L << 30);
         assertThatThrownBy(() -> IntegerMath.reciprocalSqrt(0)).hasMessageContaining("positive");
     }
+
+    @Test
+    void expNegativeIsCloseToExp() {
+        double worst = 0;
+        for (long x = 0; x <= 40L << 16; x += 37) {
+            double expected = Math.exp(-x / 65536.0) * (1 << 30);
+            worst = Math.max(worst, Math.abs(IntegerMath.expNegative(x) - expected));
+        }
+        assertThat(worst).isLessThan(4);
+        assertThat(IntegerMath.expNegative(0)).isEqualTo(1L << 30);
+        assertThat(IntegerMath.expNegative(1L << 31)).isZero();
+        assertThatThrownBy(() -> IntegerMath.expNegative(-1)).hasMessageContaining("expNegative");
+        assertThatThrownBy(() -> IntegerMath.expNegative((1L << 31) + 1)).hasMessageContaining("expNegative");
+        long previous = Long.MAX_VALUE;
+        for (long x = 0; x < 1 << 20; x++) { // never increases
+            long v = IntegerMath.expNegative(x);
+            assertThat(v).isLessThanOrEqualTo(previous);
+            previous = v;
+        }
+    }
 }
