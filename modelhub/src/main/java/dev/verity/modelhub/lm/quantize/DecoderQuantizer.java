@@ -70,6 +70,21 @@ public final class DecoderQuantizer {
         return new DecoderQuantizer(weights, calibration, sliceElements).build();
     }
 
+    /**
+     * The roles of a program this quantizer built ({@code DecoderStep#program()}, for instance read back from its
+     * bytes): inputs {@code token} and {@code position}, each other input a cache whose output is its name plus
+     * {@code .next}, output {@code logits}, the context length from the position-embedding table.
+     */
+    public static DecoderStep stepOf(Program program) {
+        List<CacheSlot> caches = new ArrayList<>();
+        for (String in : program.inputs()) {
+            if (!in.equals("token") && !in.equals("position")) {
+                caches.add(new CacheSlot(in, in + ".next"));
+            }
+        }
+        return new DecoderStep(program, "token", "position", "logits", caches, program.tensor("position_embedding").dim(0));
+    }
+
     private DecoderStep build() {
         int d = c.width();
         int ctx = c.contextLength();
