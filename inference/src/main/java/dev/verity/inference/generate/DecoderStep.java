@@ -29,6 +29,9 @@ public record DecoderStep(Program program, String tokenInput, String positionInp
         if (contextLength < 1) {
             throw new IllegalArgumentException("the context length must be positive, got " + contextLength);
         }
+        if (tokenInput.equals(positionInput)) {
+            throw new IllegalArgumentException("token and position need separate inputs, both are '" + tokenInput + "'");
+        }
         scalarInput(program, tokenInput, "token");
         scalarInput(program, positionInput, "position");
         TreeSet<String> expected = new TreeSet<>(program.inputs());

@@ -1,6 +1,7 @@
 package dev.verity.inference.generate;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -66,5 +67,24 @@ public record GenerationParameters(int maxTokens, int temperatureMilli, int topP
     @Override
     public byte[] seed() {
         return seed.clone();
+    }
+
+    /** Equal when every field is, the seed by its bytes. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof GenerationParameters p && maxTokens == p.maxTokens && temperatureMilli == p.temperatureMilli
+                && topPMilli == p.topPMilli && endToken == p.endToken && stopSequences.equals(p.stopSequences)
+                && Arrays.equals(seed, p.seed);
+    }
+
+    @Override
+    public int hashCode() {
+        return (((maxTokens * 31 + temperatureMilli) * 31 + topPMilli) * 31 + endToken) * 31 + Arrays.hashCode(seed);
+    }
+
+    @Override
+    public String toString() {
+        return "GenerationParameters(maxTokens " + maxTokens + ", temperature " + temperatureMilli + "/1000, top-p "
+                + topPMilli + "/1000, end token " + endToken + ", stop sequences " + stopSequences + ")";
     }
 }

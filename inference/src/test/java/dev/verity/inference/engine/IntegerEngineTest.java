@@ -53,6 +53,8 @@ class IntegerEngineTest {
             assertThat(new IntegerEngine(p, EngineOptions.VECTORIZED).run(TestPrograms.attentionInput(1)).outputs())
                     .isEqualTo(whole.outputs());
         }
+        // QMatMul's multiply-accumulates: scores 8 x 4, heads 8 x 4, mm16 15 x 8, logits 18 x 8, self 9 x 8
+        assertThat(TestPrograms.attention(5).multiplyAccumulates()).isEqualTo(32 + 32 + 120 + 144 + 72);
     }
 
     @Test

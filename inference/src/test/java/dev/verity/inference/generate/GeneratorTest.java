@@ -111,6 +111,26 @@ class GeneratorTest {
     }
 
     @Test
+    void aStepProgramMustSayWhatEachInputIs() {
+        DecoderStep ok = BigramSteps.step();
+        assertThatThrownBy(() -> new DecoderStep(ok.program(), "token", "token", "logits", ok.caches(), 8))
+                .hasMessageContaining("separate inputs");
+        assertThatThrownBy(() -> new DecoderStep(ok.program(), "cache", "position", "logits", ok.caches(), 8))
+                .hasMessageContaining("must be INT32 [1]");
+        assertThatThrownBy(() -> new DecoderStep(ok.program(), "token", "position", "logits", List.of(), 8))
+                .hasMessageContaining("must be exactly the cache inputs");
+        assertThatThrownBy(() -> new DecoderStep(ok.program(), "token", "position", "logits",
+                List.of(new CacheSlot("cache", "logits")), 8)).hasMessageContaining("but its output is");
+        assertThatThrownBy(() -> new DecoderStep(ok.program(), "token", "position", "cache.next", ok.caches(), 8))
+                .hasMessageContaining("logits must be [1, vocabSize]");
+        assertThatThrownBy(() -> new DecoderStep(ok.program(), "token", "position", "logits", ok.caches(), 0))
+                .hasMessageContaining("context length must be positive");
+        assertThat(ok.vocabSize()).isEqualTo(BigramSteps.VOCAB);
+        assertThat(sampling(3, 700, 900, seed(3))).isEqualTo(sampling(3, 700, 900, seed(3)))
+                .isNotEqualTo(sampling(3, 700, 900, seed(4)));
+    }
+
+    @Test
     void invalidRequestsAreRefusedWithTheReason() {
         GenerationParameters ok = GenerationParameters.greedy(3, -1);
         assertThatThrownBy(() -> generator.generate(new int[0], ok)).hasMessageContaining("at least one token");
