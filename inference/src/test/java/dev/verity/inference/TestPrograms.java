@@ -1,6 +1,11 @@
 package dev.verity.inference;
 
 import dev.verity.inference.program.AveragePool;
+import dev.verity.inference.program.CacheWrite;
+import dev.verity.inference.program.CausalSoftmax;
+import dev.verity.inference.program.Gather;
+import dev.verity.inference.program.LayerNorm;
+import dev.verity.inference.program.QMatMul;
 import dev.verity.inference.program.Clamp;
 import dev.verity.inference.program.Concat;
 import dev.verity.inference.program.Constant;
@@ -134,6 +139,84 @@ public final class TestPrograms {
         t.add(new TensorSpec("sm2", DType.INT8, new int[] {1, 4, 6, 6}, q(-128)));
         ops.add(new Softmax("c1", "sm2", 1, false, exp));
         return new Program(t, List.of("x"), List.of("probs", "sm2"), consts, ops, sliceElements);
+    }
+
+    /** An exp table halving every {@code 8} steps. */
+    public static int[] expTable() {
+        int[] exp = new int[256];
+        for (int d = 0; d < 256; d++) {
+            exp[d] = (1 << Softmax.EXP_BITS) >> Math.min(31, d / 8);
+        }
+        return exp;
+    }
+
+    /**
+     * The ops of attention and embeddings: LayerNorm, both QMatMul layouts with INT8, INT16 and INT32 outputs, CausalSoftmax
+     * over one row and over three (one of them seeing no key), Gather with an index out of range, CacheWrite on both cache
+     * layouts. Position and indices are constants, so the program has the one int8 input {@code x [1, 8]} a job feeds;
+     * outputs "att" (first), "logits", "mm16", "causal", "kc", "vc".
+     */
+    public static Program attention(int sliceElements) {
+        Random rnd = new Random(43);
+        List<TensorSpec> t = new ArrayList<>();
+        List<Op> ops = new ArrayList<>();
+        List<Constant> consts = new ArrayList<>();
+        t.add(new TensorSpec("x", DType.INT8, new int[] {1, 8}, q(3)));
+        t.add(new TensorSpec("pos", DType.INT32, new int[] {1}, Quantization.NONE));
+        consts.add(new Constant("pos", Tensor.of(DType.INT32, new int[] {1}, new int[] {2})));
+        t.add(new TensorSpec("start", DType.INT32, new int[] {1}, Quantization.NONE));
+        consts.add(new Constant("start", Tensor.of(DType.INT32, new int[] {1}, new int[] {-1})));
+        t.add(new TensorSpec("ids", DType.INT32, new int[] {3}, Quantization.NONE));
+        consts.add(new Constant("ids", Tensor.of(DType.INT32, new int[] {3}, new int[] {4, 6, 0})));
+        t.add(new TensorSpec("table", DType.INT8, new int[] {6, 8}, q(-2)));
+        consts.add(new Constant("table", Tensor.ofInt8(new int[] {6, 8}, bytes(rnd, 48))));
+        t.add(new TensorSpec("kc0", DType.INT8, new int[] {2, 4, 4}, q(3)));
+        consts.add(new Constant("kc0", Tensor.ofInt8(new int[] {2, 4, 4}, bytes(rnd, 32))));
+        t.add(new TensorSpec("vc0", DType.INT8, new int[] {2, 4, 4}, q(3)));
+        consts.add(new Constant("vc0", Tensor.ofInt8(new int[] {2, 4, 4}, bytes(rnd, 32))));
+        t.add(new TensorSpec("w", DType.INT8, new int[] {8, 5}, q(1)));
+        consts.add(new Constant("w", Tensor.ofInt8(new int[] {8, 5}, bytes(rnd, 40))));
+
+        t.add(new TensorSpec("ln", DType.INT8, new int[] {1, 8}, q(-5)));
+        ops.add(new LayerNorm("x", "ln", ints(rnd, 8, LayerNorm.MAX_GAMMA), ints(rnd, 8, 1 << 20), 7,
+                new Requantization((1 << 30) + rnd.nextInt(1 << 30), 10)));
+        t.add(new TensorSpec("q", DType.INT8, new int[] {2, 1, 4}, q(-5)));
+        ops.add(new Reshape("ln", "q"));
+        t.add(new TensorSpec("knew", DType.INT8, new int[] {2, 1, 4}, q(3)));
+        ops.add(new Reshape("x", "knew"));
+        t.add(new TensorSpec("kc", DType.INT8, new int[] {2, 4, 4}, q(3)));
+        ops.add(new CacheWrite("kc0", "knew", "pos", "kc", 1));
+        t.add(new TensorSpec("scores", DType.INT8, new int[] {2, 1, 4}, q(1)));
+        ops.add(new QMatMul("q", "kc", "scores", true, rq(rnd)));
+        t.add(new TensorSpec("probs", DType.INT8, new int[] {2, 1, 4}, q(-128)));
+        ops.add(new CausalSoftmax("scores", "pos", "probs", expTable()));
+        t.add(new TensorSpec("vnew", DType.INT8, new int[] {2, 4, 1}, q(3)));
+        ops.add(new Reshape("x", "vnew"));
+        t.add(new TensorSpec("vc", DType.INT8, new int[] {2, 4, 4}, q(3)));
+        ops.add(new CacheWrite("vc0", "vnew", "pos", "vc", 2));
+        t.add(new TensorSpec("heads", DType.INT8, new int[] {2, 1, 4}, q(2)));
+        ops.add(new QMatMul("probs", "vc", "heads", true, rq(rnd)));
+        t.add(new TensorSpec("att", DType.INT8, new int[] {1, 8}, q(2)));
+        ops.add(new Reshape("heads", "att"));
+        t.add(new TensorSpec("emb", DType.INT8, new int[] {3, 8}, q(-2)));
+        ops.add(new Gather("table", "ids", "emb"));
+        t.add(new TensorSpec("mm16", DType.INT16, new int[] {3, 5}, new Quantization(-300, Requantization.ONE)));
+        ops.add(new QMatMul("emb", "w", "mm16", false, new Requantization(1 << 30, 0)));
+        t.add(new TensorSpec("logits", DType.INT32, new int[] {3, 6}, Quantization.NONE));
+        ops.add(new QMatMul("emb", "table", "logits", true, Requantization.ONE));
+        t.add(new TensorSpec("self", DType.INT8, new int[] {3, 3}, q(0)));
+        ops.add(new QMatMul("emb", "emb", "self", true, rq(rnd)));
+        t.add(new TensorSpec("causal", DType.INT8, new int[] {3, 3}, q(-128)));
+        ops.add(new CausalSoftmax("self", "start", "causal", expTable()));
+        return new Program(t, List.of("x"), List.of("att", "logits", "mm16", "causal", "kc", "vc"), consts, ops,
+                sliceElements);
+    }
+
+    public static SortedMap<String, Tensor> attentionInput(long seed) {
+        Random rnd = new Random(seed);
+        TreeMap<String, Tensor> m = new TreeMap<>();
+        m.put("x", Tensor.ofInt8(new int[] {1, 8}, bytes(rnd, 8)));
+        return m;
     }
 
     public static SortedMap<String, Tensor> zooInput(long seed) {

@@ -27,6 +27,13 @@ public interface Kernels {
     void addRescaled(byte[] a, int aOff, byte[] b, int bOff, byte[] out, int outOff, int n, int za, int zb, int ma,
             int mb, int shift, int zo, int min, int max);
 
+    /**
+     * {@code rows} dot products of zero-point-centred int8 vectors:
+     * {@code out[r] = sum_{i<len} (a[aOff+i] - za) * (w[wOff + r*len + i] - zw)} for {@code r < rows}, in int32
+     * arithmetic (wrapping; {@code QMatMul} keeps {@code len} small enough that it never wraps).
+     */
+    void centeredDots(byte[] a, int aOff, int za, byte[] w, int wOff, int rows, int len, int zw, int[] out);
+
     /** The plain-Java kernels. */
     static Kernels scalar() {
         return ScalarKernels.INSTANCE;

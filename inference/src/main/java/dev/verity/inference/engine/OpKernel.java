@@ -2,6 +2,11 @@ package dev.verity.inference.engine;
 
 import dev.verity.inference.Requantize;
 import dev.verity.inference.program.AveragePool;
+import dev.verity.inference.program.CacheWrite;
+import dev.verity.inference.program.CausalSoftmax;
+import dev.verity.inference.program.Gather;
+import dev.verity.inference.program.LayerNorm;
+import dev.verity.inference.program.QMatMul;
 import dev.verity.inference.program.Clamp;
 import dev.verity.inference.program.Concat;
 import dev.verity.inference.program.LeakyRelu;
@@ -56,6 +61,11 @@ abstract class OpKernel {
             case Reshape r -> new Copy();
             case Transpose t -> new TransposeKernel(t, ins.get(0), out);
             case Concat c -> new ConcatKernel(c, ins, out);
+            case QMatMul m -> new MatMulKernel(m, ins.get(0), ins.get(1), out);
+            case LayerNorm n -> new LayerNormKernel(n, ins.get(0), out);
+            case CausalSoftmax s -> new CausalSoftmaxKernel(s, ins.get(0));
+            case Gather g -> new GatherKernel(ins.get(0));
+            case CacheWrite c -> new CacheWriteKernel(c, ins.get(0));
         };
     }
 
@@ -413,23 +423,14 @@ abstract class OpKernel {
             for (int o = from / block; o <= (to - 1) / block && o < outer; o++) {
                 int base = o * block;
                 for (int r = 0; r < inner; r++) {
-                    int m = Integer.MIN_VALUE;
-                    for (int t = 0; t < len; t++) {
-                        m = Math.max(m, x[base + t * inner + r]);
-                    }
-                    long s = 0;
-                    for (int t = 0; t < len; t++) {
-                        s += exp[m - x[base + t * inner + r]];
-                    }
-                    rowMax[r] = m;
-                    rowSum[r] = s;
+                    rowMax[r] = SoftmaxRows.max(x, base + r, inner, len);
+                    rowSum[r] = SoftmaxRows.sum(x, base + r, inner, len, rowMax[r], exp);
                 }
                 int lo = Math.max(from, base);
                 int hi = Math.min(to, base + block);
                 for (int e = lo; e < hi; e++) {
                     int r = (e - base) % inner;
-                    long q = Requantize.divRoundHalfEven((long) exp[rowMax[r] - x[e]] * 256, rowSum[r]);
-                    y[e] = (byte) Requantize.clamp(q - 128, -128, 127);
+                    y[e] = SoftmaxRows.probability(exp[rowMax[r] - x[e]], rowSum[r]);
                 }
             }
         }

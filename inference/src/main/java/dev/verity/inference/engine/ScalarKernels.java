@@ -29,6 +29,18 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void centeredDots(byte[] a, int aOff, int za, byte[] w, int wOff, int rows, int len, int zw, int[] out) {
+        for (int r = 0; r < rows; r++) {
+            int base = wOff + r * len;
+            int sum = 0;
+            for (int i = 0; i < len; i++) {
+                sum += (a[aOff + i] - za) * (w[base + i] - zw);
+            }
+            out[r] = sum;
+        }
+    }
+
+    @Override
     public void addRescaled(byte[] a, int aOff, byte[] b, int bOff, byte[] out, int outOff, int n, int za, int zb,
             int ma, int mb, int shift, int zo, int min, int max) {
         for (int i = 0; i < n; i++) {

@@ -56,6 +56,27 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void centeredDots(byte[] a, int aOff, int za, byte[] w, int wOff, int rows, int len, int zw, int[] out) {
+        int upper = len - len % LANES;
+        for (int r = 0; r < rows; r++) {
+            int base = wOff + r * len;
+            int i = 0;
+            int sum = 0;
+            if (upper > 0) {
+                IntVector acc = IntVector.zero(INTS);
+                for (; i < upper; i += LANES) {
+                    acc = acc.add(load(a, aOff + i).sub(za).mul(load(w, base + i).sub(zw)));
+                }
+                sum = acc.reduceLanes(VectorOperators.ADD);
+            }
+            for (; i < len; i++) {
+                sum += (a[aOff + i] - za) * (w[base + i] - zw);
+            }
+            out[r] = sum;
+        }
+    }
+
+    @Override
     public void addRescaled(byte[] a, int aOff, byte[] b, int bOff, byte[] out, int outOff, int n, int za, int zb,
             int ma, int mb, int shift, int zo, int min, int max) {
         int i = 0;

@@ -16,7 +16,7 @@ import java.util.List;
  * one), and int32 sums wrap (two's complement), identically in the scalar and vector kernels.
  */
 public sealed interface Op permits QLinear, QConv2d, QAdd, QSub, QMul, Rescale, Clamp, LeakyRelu, Lut, MaxPool,
-        AveragePool, Softmax, Reshape, Transpose, Concat {
+        AveragePool, Softmax, Reshape, Transpose, Concat, QMatMul, LayerNorm, CausalSoftmax, Gather, CacheWrite {
 
     /** The tensors read, in operand order. */
     List<String> inputs();

@@ -21,6 +21,11 @@ public final class OpTag {
     public static final int RESHAPE = 13;
     public static final int TRANSPOSE = 14;
     public static final int CONCAT = 15;
+    public static final int QMATMUL = 16;
+    public static final int LAYERNORM = 17;
+    public static final int CAUSALSOFTMAX = 18;
+    public static final int GATHER = 19;
+    public static final int CACHEWRITE = 20;
 
     private OpTag() {}
 }

@@ -64,7 +64,7 @@ public record Program(List<TensorSpec> tensors, List<String> inputs, List<String
         return ops.stream().map(Op::kind).distinct().sorted().toList();
     }
 
-    /** Multiply-accumulates of one run: the sum over QLinear and QConv2d of output elements times reduction length. */
+    /** Multiply-accumulates of one run: the sum over QLinear, QConv2d and QMatMul of output elements times reduction length. */
     public long multiplyAccumulates() {
         long total = 0;
         for (Op op : ops) {
@@ -73,6 +73,9 @@ public record Program(List<TensorSpec> tensors, List<String> inputs, List<String
             } else if (op instanceof QConv2d c) {
                 total += (long) tensor(c.output()).elementCount() * c.inChannelsPerGroup() * c.window().kernelH()
                         * c.window().kernelW();
+            } else if (op instanceof QMatMul m) {
+                TensorSpec a = tensor(m.a());
+                total += (long) tensor(m.output()).elementCount() * a.dim(a.rank() - 1);
             }
         }
         return total;

@@ -38,6 +38,11 @@ import java.util.List;
  *  13 Reshape     string in, string out
  *  14 Transpose   string in, string out, int[] perm
  *  15 Concat      u32 n + n x string inputs, string out, i32 axis, u32 n + n x requant
+ *  16 QMatMul     string a, string b, string out, bool transposeB, requant
+ *  17 LayerNorm   string in, string out, int[] gamma, int[] beta, i32 epsilon, requant
+ *  18 CausalSoftmax string in, string position, string out, int[] expTable
+ *  19 Gather      string table, string indices, string out
+ *  20 CacheWrite  string cache, string update, string position, string out, i32 axis
  * </pre>
  *
  * Decoding checks every length against the bytes left before allocating, and re-runs the program's
@@ -183,6 +188,27 @@ public final class ProgramCodec {
                 e.string(c.output());
                 i32(e, c.axis());
                 requants(e, c.requant());
+            }
+            case QMatMul m -> {
+                e.u8(OpTag.QMATMUL).string(m.a()).string(m.b()).string(m.output());
+                e.bool(m.transposeB());
+                requant(e, m.requant());
+            }
+            case LayerNorm n -> {
+                e.u8(OpTag.LAYERNORM).string(n.input()).string(n.output());
+                ints(e, n.gamma());
+                ints(e, n.beta());
+                i32(e, n.epsilon());
+                requant(e, n.requant());
+            }
+            case CausalSoftmax s -> {
+                e.u8(OpTag.CAUSALSOFTMAX).string(s.input()).string(s.position()).string(s.output());
+                ints(e, s.expTable());
+            }
+            case Gather g -> e.u8(OpTag.GATHER).string(g.table()).string(g.indices()).string(g.output());
+            case CacheWrite c -> {
+                e.u8(OpTag.CACHEWRITE).string(c.cache()).string(c.update()).string(c.position()).string(c.output());
+                i32(e, c.axis());
             }
         }
     }
@@ -442,6 +468,44 @@ public final class ProgramCodec {
                 int axis = i32(d, "Concat axis");
                 List<Requantization> r = requants(d, "Concat requant");
                 return guard("Concat", () -> new Concat(ins, out, axis, r));
+            }
+            case OpTag.QMATMUL -> {
+                String a = name(d, "QMatMul a");
+                String b = name(d, "QMatMul b");
+                String out = name(d, "QMatMul output");
+                boolean transposeB = d.bool("QMatMul transposeB");
+                Requantization r = requant(d, "QMatMul requant");
+                return guard("QMatMul", () -> new QMatMul(a, b, out, transposeB, r));
+            }
+            case OpTag.LAYERNORM -> {
+                String in = name(d, "LayerNorm input");
+                String out = name(d, "LayerNorm output");
+                int[] gamma = ints(d, "LayerNorm gamma");
+                int[] beta = ints(d, "LayerNorm beta");
+                int epsilon = i32(d, "LayerNorm epsilon");
+                Requantization r = requant(d, "LayerNorm requant");
+                return guard("LayerNorm", () -> new LayerNorm(in, out, gamma, beta, epsilon, r));
+            }
+            case OpTag.CAUSALSOFTMAX -> {
+                String in = name(d, "CausalSoftmax input");
+                String position = name(d, "CausalSoftmax position");
+                String out = name(d, "CausalSoftmax output");
+                int[] table = ints(d, "CausalSoftmax expTable");
+                return guard("CausalSoftmax", () -> new CausalSoftmax(in, position, out, table));
+            }
+            case OpTag.GATHER -> {
+                String table = name(d, "Gather table");
+                String indices = name(d, "Gather indices");
+                String out = name(d, "Gather output");
+                return guard("Gather", () -> new Gather(table, indices, out));
+            }
+            case OpTag.CACHEWRITE -> {
+                String cache = name(d, "CacheWrite cache");
+                String update = name(d, "CacheWrite update");
+                String position = name(d, "CacheWrite position");
+                String out = name(d, "CacheWrite output");
+                int axis = i32(d, "CacheWrite axis");
+                return guard("CacheWrite", () -> new CacheWrite(cache, update, position, out, axis));
             }
             default -> throw new DecodingException("unknown op tag " + tag);
         }

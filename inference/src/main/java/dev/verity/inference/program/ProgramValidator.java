@@ -198,7 +198,90 @@ final class ProgramValidator {
                     fail(where, "inputs add up to " + sum + " along axis " + c.axis() + ", output has " + out.dim(c.axis()));
                 }
             }
+            case QMatMul m -> matMul(where, m, ins.get(0), ins.get(1), out);
+            case LayerNorm n -> {
+                unary(where, ins.get(0), out);
+                if (out.rank() < 1 || out.dim(out.rank() - 1) != n.width()) {
+                    fail(where, "input shape " + Arrays.toString(out.shape()) + " must end in " + n.width());
+                }
+            }
+            case CausalSoftmax sm -> {
+                unary(where, ins.get(0), out);
+                position(where, ins.get(1));
+                if (out.rank() < 2) {
+                    fail(where, "scores must be [..., rows, keys], got rank " + out.rank());
+                }
+                if (out.zeroPoint() != -128) {
+                    fail(where, "the softmax output zero point must be -128");
+                }
+            }
+            case Gather g -> {
+                TensorSpec table = ins.get(0);
+                TensorSpec indices = ins.get(1);
+                int8(where, table);
+                sameQuantization(where, table, out);
+                if (table.rank() != 2) {
+                    fail(where, "the table must be [rows, width], is " + Arrays.toString(table.shape()));
+                }
+                if (indices.dtype() != DType.INT32) {
+                    fail(where, "indices '" + indices.name() + "' must be INT32, are " + indices.dtype());
+                }
+                int[] e = Arrays.copyOf(indices.shape(), indices.rank() + 1);
+                e[indices.rank()] = table.dim(1);
+                shape(where, out, e);
+            }
+            case CacheWrite c -> {
+                TensorSpec cache = ins.get(0);
+                TensorSpec update = ins.get(1);
+                sameQuantization(where, cache, out);
+                sameQuantization(where, update, out);
+                position(where, ins.get(2));
+                shape(where, out, cache.shape());
+                if (c.axis() >= cache.rank()) {
+                    fail(where, "axis " + c.axis() + " out of range for rank " + cache.rank());
+                }
+                int[] e = cache.shape();
+                e[c.axis()] = 1;
+                if (!Arrays.equals(update.shape(), e)) {
+                    fail(where, "update shape " + Arrays.toString(update.shape()) + ", expected " + Arrays.toString(e));
+                }
+            }
         }
+    }
+
+    /** A position input: INT32 {@code [1]}. */
+    private static void position(String where, TensorSpec p) {
+        if (p.dtype() != DType.INT32 || !Arrays.equals(p.shape(), new int[] {1})) {
+            fail(where, "position '" + p.name() + "' must be INT32 [1], is " + p.dtype() + " " + Arrays.toString(p.shape()));
+        }
+    }
+
+    private static void matMul(String where, QMatMul m, TensorSpec a, TensorSpec b, TensorSpec out) {
+        int8(where, a);
+        int8(where, b);
+        int rank = a.rank();
+        if (rank < 2 || b.rank() != rank) {
+            fail(where, "operands must have the same rank, at least 2, are " + Arrays.toString(a.shape()) + " and "
+                    + Arrays.toString(b.shape()));
+        }
+        for (int d = 0; d < rank - 2; d++) {
+            if (a.dim(d) != b.dim(d)) {
+                fail(where, "batch dimensions differ: " + Arrays.toString(a.shape()) + " and " + Arrays.toString(b.shape()));
+            }
+        }
+        int depth = a.dim(rank - 1);
+        int bDepth = b.dim(m.transposeB() ? rank - 1 : rank - 2);
+        int n = b.dim(m.transposeB() ? rank - 2 : rank - 1);
+        if (bDepth != depth) {
+            fail(where, "inner dimensions differ: " + Arrays.toString(a.shape()) + " and " + Arrays.toString(b.shape())
+                    + (m.transposeB() ? " (b transposed)" : ""));
+        }
+        if (depth > QMatMul.MAX_DEPTH) {
+            fail(where, "reduction length " + depth + " above " + QMatMul.MAX_DEPTH + " could overflow int32");
+        }
+        int[] e = a.shape();
+        e[rank - 1] = n;
+        shape(where, out, e);
     }
 
     private static void elementwise(String where, List<TensorSpec> ins, TensorSpec out) {

@@ -28,6 +28,11 @@ public record Softmax(String input, String output, int axis, boolean coerceTo2d,
         if (axis < 0 || axis >= Shapes.MAX_RANK) {
             throw new IllegalArgumentException("Softmax axis " + axis + " out of range");
         }
+        expTable = checkedExpTable(expTable);
+    }
+
+    /** A copy of {@code expTable} after checking the rules above (shared with {@link CausalSoftmax}). */
+    static int[] checkedExpTable(int[] expTable) {
         if (expTable.length != 256) {
             throw new IllegalArgumentException("the softmax exp table has 256 entries, got " + expTable.length);
         }
@@ -39,7 +44,7 @@ public record Softmax(String input, String output, int axis, boolean coerceTo2d,
                 throw new IllegalArgumentException("the softmax exp table must be non-negative and non-increasing");
             }
         }
-        expTable = expTable.clone();
+        return expTable.clone();
     }
 
     @Override

@@ -39,6 +39,25 @@ class IntegerEngineTest {
     }
 
     @Test
+    void attentionOpsRunIdenticallyWithScalarAndVectorKernelsAndAnySlicing() {
+        RunResult whole = new IntegerEngine(TestPrograms.attention(1 << 30), EngineOptions.SCALAR)
+                .run(TestPrograms.attentionInput(1));
+        for (int slice : new int[] {1, 3, 5, 16, 1 << 20}) {
+            Program p = TestPrograms.attention(slice);
+            for (long seed = 0; seed < 4; seed++) {
+                RunResult s = new IntegerEngine(p, EngineOptions.SCALAR).run(TestPrograms.attentionInput(seed));
+                RunResult v = new IntegerEngine(p, EngineOptions.VECTORIZED).run(TestPrograms.attentionInput(seed));
+                assertThat(v.outputs()).isEqualTo(s.outputs());
+                assertThat(v.stepHashes()).isEqualTo(s.stepHashes());
+            }
+            assertThat(new IntegerEngine(p, EngineOptions.VECTORIZED).run(TestPrograms.attentionInput(1)).outputs())
+                    .isEqualTo(whole.outputs());
+        }
+        // QMatMul's multiply-accumulates: scores 8 x 4, heads 8 x 4, mm16 15 x 8, logits 18 x 8, self 9 x 8
+        assertThat(TestPrograms.attention(5).multiplyAccumulates()).isEqualTo(32 + 32 + 120 + 144 + 72);
+    }
+
+    @Test
     void outputsDoNotDependOnSlicing() {
         SortedMap<String, Tensor> in = TestPrograms.zooInput(9);
         RunResult whole = new IntegerEngine(TestPrograms.zoo(1 << 30), EngineOptions.SCALAR).run(in);

@@ -1,6 +1,9 @@
 package dev.verity.inference.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -58,6 +61,34 @@ class KernelsTest {
         int expected = (int) ((long) n * 16384);
         assertThat(scalar.dot(a, 0, b, 0, n)).isEqualTo(expected);
         assertThat(vector.dot(a, 0, b, 0, n)).isEqualTo(expected);
+    }
+
+    @Test
+    void centeredDotProductsAgreeWithTheScalarOracle() {
+        qt().withExamples(3000).forAll(longs().all(), integers().between(0, 300), integers().between(1, 9),
+                integers().between(0, 0xFFFF)).checkAssert((seed, len, rows, zeroPoints) -> {
+            int za = (zeroPoints & 0xFF) - 128;
+            int zw = (zeroPoints >> 8) - 128;
+            Random rnd = new Random(seed);
+            byte[] a = new byte[len + 16];
+            byte[] w = new byte[rows * len + 16];
+            fill(rnd, a, (int) (seed & 3) % 3);
+            fill(rnd, w, (int) ((seed >> 2) & 3));
+            int aOff = rnd.nextInt(16);
+            int wOff = rnd.nextInt(16);
+            int[] s = new int[rows];
+            int[] v = new int[rows];
+            scalar.centeredDots(a, aOff, za, w, wOff, rows, len, zw, s);
+            vector.centeredDots(a, aOff, za, w, wOff, rows, len, zw, v);
+            assertThat(v).isEqualTo(s);
+            for (int r = 0; r < rows; r++) {
+                long expected = 0;
+                for (int i = 0; i < len; i++) {
+                    expected += (long) (a[aOff + i] - za) * (w[wOff + r * len + i] - zw);
+                }
+                assertThat((long) s[r]).isEqualTo(expected);
+            }
+        });
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.verity.core.Hash;
 import dev.verity.core.Merkle;
 import dev.verity.core.Sha256;
+import dev.verity.inference.TestPrograms;
 import dev.verity.inference.engine.EngineOptions;
 import dev.verity.inference.engine.IntegerEngine;
 import dev.verity.inference.engine.RunResult;
@@ -27,6 +28,8 @@ class OneStepTest {
                 Arguments.of("zoo, slices of 7", TraceFixtures.zoo(7)),
                 Arguments.of("zoo, slices of 40", TraceFixtures.zoo(40)),
                 Arguments.of("zoo, one step per op", TraceFixtures.zoo(1 << 20)),
+                Arguments.of("attention, slices of 5", TestPrograms.attention(5)),
+                Arguments.of("attention, one step per op", TestPrograms.attention(1 << 20)),
                 Arguments.of("liveness", TraceFixtures.liveness()),
                 Arguments.of("unread input", TraceFixtures.unreadInput()));
     }

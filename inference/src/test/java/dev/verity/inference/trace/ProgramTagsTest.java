@@ -7,6 +7,7 @@ import dev.verity.core.Decoder;
 import dev.verity.core.DecodingException;
 import dev.verity.core.Encoder;
 import dev.verity.core.Sha256;
+import dev.verity.inference.TestPrograms;
 import dev.verity.inference.engine.EngineOptions;
 import dev.verity.inference.engine.IntegerEngine;
 import dev.verity.inference.program.Op;
@@ -17,6 +18,7 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -31,7 +33,9 @@ class ProgramTagsTest {
     static final Map<String, Integer> OP_TAGS = Map.ofEntries(Map.entry("QLINEAR", 1), Map.entry("QCONV2D", 2),
             Map.entry("QADD", 3), Map.entry("QSUB", 4), Map.entry("QMUL", 5), Map.entry("RESCALE", 6), Map.entry("CLAMP", 7),
             Map.entry("LEAKYRELU", 8), Map.entry("LUT", 9), Map.entry("MAXPOOL", 10), Map.entry("AVERAGEPOOL", 11),
-            Map.entry("SOFTMAX", 12), Map.entry("RESHAPE", 13), Map.entry("TRANSPOSE", 14), Map.entry("CONCAT", 15));
+            Map.entry("SOFTMAX", 12), Map.entry("RESHAPE", 13), Map.entry("TRANSPOSE", 14), Map.entry("CONCAT", 15),
+            Map.entry("QMATMUL", 16), Map.entry("LAYERNORM", 17), Map.entry("CAUSALSOFTMAX", 18), Map.entry("GATHER", 19),
+            Map.entry("CACHEWRITE", 20));
 
     /**
      * SHA-256 of {@code TestPrograms.zoo(7)}'s encoding, and its program root: every op kind, every tag. Computed with
@@ -39,6 +43,9 @@ class ProgramTagsTest {
      */
     static final String ZOO_ENCODING = "a24e2aecfa9058168e9c1f455ef32ce8be9d5c4b2d1de6cd5e3f9d100ac9dfef";
     static final String ZOO_ROOT = "941f738cc576af9e110966bc00558ad284366eeb5117cbda46dc0319622e31a4";
+    /** The same for {@code TestPrograms.attention(5)}: the ops of a transformer step. */
+    static final String ATTENTION_ENCODING = "dfe7efeba73ac6a8e556364bc5ab1a445416eaabcc356534340051d09abb39a6";
+    static final String ATTENTION_ROOT = "82ec94658a473d54209a6c55cd38983d5166dfb7f4269581eb79b1c1888d84ac";
 
     @Test
     void everyOpKindHasItsPinnedTag() {
@@ -53,16 +60,17 @@ class ProgramTagsTest {
 
     @Test
     void everyOpEncodesWithItsTag() {
-        Program zoo = TraceFixtures.zoo(7);
         Map<String, Integer> seen = new HashMap<>();
-        for (Op op : zoo.ops()) {
-            Encoder e = new Encoder();
-            ProgramCodec.writeOp(e, op);
-            seen.put(op.kind().toUpperCase(Locale.ROOT), e.toByteArray()[0] & 0xFF);
+        for (Program p : List.of(TraceFixtures.zoo(7), TestPrograms.attention(5))) {
+            for (Op op : p.ops()) {
+                Encoder e = new Encoder();
+                ProgramCodec.writeOp(e, op);
+                seen.put(op.kind().toUpperCase(Locale.ROOT), e.toByteArray()[0] & 0xFF);
+            }
         }
-        assertThat(seen).as("the zoo holds every op kind").containsExactlyInAnyOrderEntriesOf(OP_TAGS);
-        assertThatThrownBy(() -> ProgramCodec.readOp(new Decoder(new byte[] {16}))).isInstanceOf(DecodingException.class)
-                .hasMessage("unknown op tag 16");
+        assertThat(seen).as("the zoo and the attention program hold every op kind").containsExactlyInAnyOrderEntriesOf(OP_TAGS);
+        assertThatThrownBy(() -> ProgramCodec.readOp(new Decoder(new byte[] {21}))).isInstanceOf(DecodingException.class)
+                .hasMessage("unknown op tag 21");
     }
 
     @Test
@@ -87,6 +95,16 @@ class ProgramTagsTest {
         String actual = "ZOO_ENCODING = \"" + encoding + "\"\nZOO_ROOT = \"" + root + "\"";
         assertThat(encoding).as(actual).isEqualTo(ZOO_ENCODING);
         assertThat(root).as(actual).isEqualTo(ZOO_ROOT);
+    }
+
+    @Test
+    void theAttentionProgramEncodesToItsGoldenBytes() {
+        Program p = TestPrograms.attention(5);
+        String encoding = Sha256.digest(p.encode()).hex();
+        String root = new ProgramCommitment(p).root().hex();
+        String actual = "ATTENTION_ENCODING = \"" + encoding + "\"\nATTENTION_ROOT = \"" + root + "\"";
+        assertThat(encoding).as(actual).isEqualTo(ATTENTION_ENCODING);
+        assertThat(root).as(actual).isEqualTo(ATTENTION_ROOT);
     }
 
     private static int value(Field f) {
