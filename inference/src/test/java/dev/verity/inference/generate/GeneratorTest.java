@@ -44,14 +44,14 @@ class GeneratorTest {
     }
 
     @Test
-    void aStopSequenceEndsTheGenerationAndIsLeftOut() {
+    void aStopSequenceEndsTheGenerationAndIsKept() {
         GenerationParameters p = new GenerationParameters(7, 0, 1000, GenerationParameters.NO_END_TOKEN,
                 List.of(List.of(9 % BigramSteps.VOCAB, 5), List.of(3, 4)), seed(0));
         GenerationResult r = generator.generate(new int[] {0}, p);
-        assertThat(r.tokens()).containsExactly(1, 2);
-        assertThat(r.finishReason()).isEqualTo(FinishReason.STOP);
-        assertThat(FinishReason.fromCode(FinishReason.STOP.code())).isEqualTo(FinishReason.STOP);
-        assertThat(new int[] {FinishReason.LENGTH.code(), FinishReason.STOP.code(), FinishReason.END_OF_TEXT.code()})
+        assertThat(r.tokens()).as("the chain checks that a result stopped by a sequence ends with it").containsExactly(1, 2, 3, 4);
+        assertThat(r.finishReason()).isEqualTo(FinishReason.STOP_SEQUENCE);
+        assertThat(FinishReason.fromCode(FinishReason.STOP_SEQUENCE.code())).isEqualTo(FinishReason.STOP_SEQUENCE);
+        assertThat(new int[] {FinishReason.END_OF_TEXT.code(), FinishReason.STOP_SEQUENCE.code(), FinishReason.LENGTH.code()})
                 .containsExactly(1, 2, 3);
     }
 

@@ -101,6 +101,12 @@ class GenerationCodecTest {
     }
 
     @Test
+    void theEnginesFinishReasonsAreTheChainsByNameAndCode() {
+        assertThat(Arrays.stream(dev.verity.inference.generate.FinishReason.values()).map(r -> r.name() + "=" + r.code()))
+                .containsExactlyElementsOf(Arrays.stream(FinishReason.values()).map(r -> r.name() + "=" + r.code()).toList());
+    }
+
+    @Test
     void theSchemaChecksTheRequestAgainstTheModel() {
         InputSchema.TokenGeneration chat = new InputSchema.TokenGeneration(2048, 128, 64, 1, 2);
         assertThat(chat.problem(new GenerationRequest(new int[] {0, 2047}, 64, 0, 1000, List.of(), 0).encode())).isNull();
