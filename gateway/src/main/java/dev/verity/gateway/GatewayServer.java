@@ -31,6 +31,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.function.Function;
@@ -215,9 +216,10 @@ public final class GatewayServer implements AutoCloseable {
             throw new OpenAiException(429, "requests", null, "rate_limit_exceeded", "This gateway is already generating "
                     + config.maxConcurrentAnswers() + " answers, the most it runs at once; retry in a moment.");
         }
-        GenerationJob job = GenerationJob.start(backend, answer.plan(), answers);
-        running.add(job);
+        GenerationJob job = null;
         try {
+            job = GenerationJob.start(backend, answer.plan(), answers);
+            running.add(job);
             if (answer.streaming().stream()) {
                 OpenAiException failed = StreamedAnswer.run(job, answer, ctx.res(), json, config.streamKeepAlive());
                 if (failed != null) {
@@ -232,8 +234,10 @@ public final class GatewayServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw BackendErrors.shuttingDown();
         } finally {
-            job.cancel(); // a no-op once the job has ended; otherwise nobody is waiting for it any more
-            running.remove(job);
+            if (job != null) {
+                job.cancel(); // a no-op once the job has ended; otherwise nobody is waiting for it any more
+                running.remove(job);
+            }
             answerSlots.release();
         }
     }
@@ -292,6 +296,7 @@ public final class GatewayServer implements AutoCloseable {
         OpenAiException e = switch (failure) {
             case OpenAiException o -> o;
             case BadMessageException bad -> OpenAiErrorHandler.forStatus(bad.getCode(), bad.getReason());
+            case RejectedExecutionException stopped -> BackendErrors.shuttingDown();
             default -> {
                 LOG.error("internal error answering {} {}", ctx.method(), ctx.path(), failure);
                 yield OpenAiException.server(500, "internal_error", "The gateway failed to answer " + ctx.method() + " "

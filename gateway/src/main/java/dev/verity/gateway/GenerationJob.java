@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One call of {@link ChatBackend#generate} on a thread of its own, heard as a queue of events. The backend's thread
- * only enqueues (the queue is bounded by the job's own maximum of tokens), so a client that reads slowly never slows
- * the backend or anyone else's answer.
+ * only enqueues (at most the request's maximum of tokens, whatever a node streams), so a client that reads slowly
+ * never slows the backend or anyone else's answer.
  */
 final class GenerationJob implements TokenListener {
 
@@ -36,13 +36,17 @@ final class GenerationJob implements TokenListener {
     }
 
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    /** Tokens beyond the request's maximum (and one to show the excess) cannot be part of a valid result: dropped. */
+    private final int tokenLimit;
+    private int tokens;
     private volatile Future<?> task;
 
-    private GenerationJob() {
+    private GenerationJob(int maxTokens) {
+        this.tokenLimit = maxTokens + 1;
     }
 
     static GenerationJob start(ChatBackend backend, GenerationPlan plan, ExecutorService executor) {
-        GenerationJob job = new GenerationJob();
+        GenerationJob job = new GenerationJob(plan.request().maxTokens());
         job.task = executor.submit(() -> {
             try {
                 job.events.add(new Done(backend.generate(plan.model().id(), plan.request(), job)));
@@ -60,7 +64,10 @@ final class GenerationJob implements TokenListener {
 
     @Override
     public void onToken(int tokenId) {
-        events.add(new Token(tokenId));
+        if (tokens < tokenLimit) { // the backend calls from one thread at a time
+            tokens++;
+            events.add(new Token(tokenId));
+        }
     }
 
     /** The next event, waiting as long as it takes. */

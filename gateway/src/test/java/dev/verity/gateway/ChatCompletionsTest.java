@@ -6,19 +6,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.verity.core.Hash;
 import dev.verity.gateway.backend.BackendException;
-import dev.verity.gateway.backend.GenerationOutcome;
+import dev.verity.gateway.backend.ServedModel;
+import dev.verity.gateway.tokenizer.StreamingDetokenizer;
+import dev.verity.gateway.tokenizer.TextTokenizer;
 import dev.verity.gateway.template.ChatMessage;
 import dev.verity.gateway.template.ChatMlTemplate;
 import dev.verity.gateway.template.ChatRole;
 import dev.verity.gateway.testing.ByteLevelTestTokenizer;
 import dev.verity.gateway.testing.GatewayHarness;
 import dev.verity.gateway.testing.TestChatBackend;
-import dev.verity.protocol.generation.FinishReason;
 import dev.verity.protocol.generation.GenerationRequest;
 import dev.verity.protocol.generation.GenerationResult;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,7 +66,28 @@ class ChatCompletionsTest {
                     return TestChatBackend.settled(TestChatBackend.jobId(request), settled);
                 })
                 .serve("quiet", (request, listener) -> TestChatBackend.settled(TestChatBackend.jobId(request),
-                        TestChatBackend.honestResult(request, TestChatBackend.wouldWrite(REPLY))));
+                        TestChatBackend.honestResult(request, TestChatBackend.wouldWrite(REPLY))))
+                .serve(new ServedModel("no-chatml", 0, "verity-test", 512, 256, new TextTokenizer() {
+                    @Override
+                    public int[] encode(String text) {
+                        return TestChatBackend.TOKENIZER.encode(text);
+                    }
+
+                    @Override
+                    public StreamingDetokenizer newDetokenizer() {
+                        return TestChatBackend.TOKENIZER.newDetokenizer();
+                    }
+
+                    @Override
+                    public OptionalInt specialTokenId(String name) {
+                        return OptionalInt.empty(); // a tokenizer without ChatML's tokens
+                    }
+
+                    @Override
+                    public long vocabularySize() {
+                        return TestChatBackend.TOKENIZER.vocabularySize();
+                    }
+                }, new ChatMlTemplate()), TestChatBackend.answering(REPLY));
         gateway = GatewayHarness.start(backend);
     }
 
@@ -354,12 +377,16 @@ class ChatCompletionsTest {
     }
 
     @Test
+    void aModelServedWithTheWrongTemplateIs500SayingSo() {
+        String message = assertError(gateway.post(CHAT, chat("no-chatml", "")), 500, "server_error", null,
+                "model_misconfigured");
+
+        assertThat(message).contains("no-chatml").contains("<|im_start|>");
+    }
+
+    @Test
     void unknownUrlsAndMethodsAreOpenAiErrors() {
         assertError(gateway.post("/v1/embeddings", "{}"), 404, "invalid_request_error", null, null);
         assertError(gateway.get(CHAT), 405, "invalid_request_error", null, null);
-    }
-
-    static GenerationOutcome unused(GenerationRequest r) {
-        return TestChatBackend.settled(TestChatBackend.jobId(r), new GenerationResult(new int[0], FinishReason.LENGTH));
     }
 }

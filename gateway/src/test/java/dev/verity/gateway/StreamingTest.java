@@ -5,7 +5,6 @@ import static dev.verity.gateway.testing.OpenAiAssertions.assertErrorObject;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.verity.core.Hash;
 import dev.verity.gateway.backend.BackendException;
 import dev.verity.gateway.backend.JobStarted;
 import dev.verity.gateway.testing.GatewayHarness;
@@ -85,6 +84,13 @@ class StreamingTest {
                     manyReturned.countDown();
                     return TestChatBackend.settled(TestChatBackend.jobId(request),
                             new GenerationResult(tokens, FinishReason.LENGTH));
+                })
+                .serve("flood", (request, listener) -> {
+                    for (int i = 0; i < request.maxTokens() + 100; i++) {
+                        listener.onToken(TestChatBackend.TOKENIZER.encode("z")[0]);
+                    }
+                    return TestChatBackend.settled(TestChatBackend.jobId(request),
+                            TestChatBackend.honestResult(request, TestChatBackend.wouldWrite(REPLY)));
                 })
                 .serve("waits", (request, listener) -> {
                     listener.onJobStarted(new JobStarted(TestChatBackend.jobId(request), VerificationMode.OPTIMISTIC,
@@ -217,6 +223,14 @@ class StreamingTest {
     }
 
     @Test
+    void tokensANodeStreamsBeyondTheMaximumAreDroppedAndEndTheStreamInError() {
+        List<JsonNode> chunks = gateway.post(CHAT, chat("flood", "\"max_tokens\":3")).jsonEvents();
+
+        assertThat(String.join("", pieces(chunks))).isEqualTo("zzzz"); // the maximum and one to show the excess
+        assertErrorObject(chunks.get(chunks.size() - 1), "server_error", null, "result_mismatch");
+    }
+
+    @Test
     void aJobThatFailsAfterTheStreamStartedEndsWithAnErrorEvent() {
         GatewayHarness.Reply r = gateway.post(CHAT, chat("expires-midway", ""));
 
@@ -281,9 +295,5 @@ class StreamingTest {
             Thread.sleep(50);
         }
         assertThat(gateway.server().activeAnswers()).isZero();
-    }
-
-    static Hash unusedHash() {
-        return Hash.ZERO;
     }
 }

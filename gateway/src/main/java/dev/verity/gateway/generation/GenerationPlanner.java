@@ -25,8 +25,16 @@ public final class GenerationPlanner {
 
     public static GenerationPlan chat(ServedModel model, ChatCompletionRequest request) {
         TextTokenizer tokenizer = model.tokenizer();
-        int[] prompt = model.chatTemplate().render(request.messages(), tokenizer);
-        int[] endOfTurn = model.chatTemplate().endOfTurnTokens(tokenizer);
+        int[] prompt;
+        int[] endOfTurn;
+        try {
+            prompt = model.chatTemplate().render(request.messages(), tokenizer);
+            endOfTurn = model.chatTemplate().endOfTurnTokens(tokenizer);
+        } catch (IllegalStateException e) {
+            throw OpenAiException.server(500, "model_misconfigured", "Model " + model.id() + " is served with the "
+                    + model.chatTemplate().name() + " chat template, which its tokenizer cannot fill: " + e.getMessage(),
+                    null, false);
+        }
         return plan(model, prompt, "messages", endOfTurn, request.sampling());
     }
 
