@@ -289,6 +289,10 @@ public final class ReplicatedConsensus implements Consensus {
                 reconfiguring.set(false);
             }
         }
+        if (!chain.currentValidatorSet().contains(self.key())) {
+            handOverLeadership();
+            return;
+        }
         try {
             Proposal p = chain.propose();
             RaftClientReply reply = client.io().send(message(new LogEntry.ProposalEntry(p)));
@@ -340,6 +344,46 @@ public final class ReplicatedConsensus implements Consensus {
         } catch (IOException | RuntimeException e) {
             LOG.warn("could not change the log's members to the validator set on chain: {}", e.toString());
             membershipCheckDue = true;
+        }
+    }
+
+    /**
+     * This validator leads the log but is no longer in the validator set on chain (it left, or was slashed out while the
+     * log's members could not follow the set): the others ignore its proposals, so it hands the lead to a member of the
+     * set, on a background thread, instead of stalling the chain.
+     */
+    private void handOverLeadership() {
+        if (!reconfiguring.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            background.execute(() -> {
+                try {
+                    var set = chain.currentValidatorSet();
+                    for (var peer : server.getDivision(group.getGroupId()).getGroup().getPeers()) {
+                        boolean inSet = set.members().stream().anyMatch(v -> ValidatorPeer.idOf(v.key()).equals(peer.getId()));
+                        if (inSet) {
+                            LOG.warn("this validator leads the log but is not in the validator set on chain; handing the lead "
+                                    + "to {}", peer.getId());
+                            RaftClientReply reply = client.admin().transferLeadership(peer.getId(), 10_000);
+                            if (!reply.isSuccess()) {
+                                LOG.warn("could not hand the lead to {}: {}", peer.getId(), reply.getException());
+                            }
+                            return;
+                        }
+                    }
+                    LOG.warn("this validator leads the log but is not in the validator set on chain, and no member of the "
+                            + "set is a member of the log to hand the lead to");
+                } catch (IOException | RuntimeException e) {
+                    if (!closed) {
+                        LOG.warn("could not hand over the lead: {}", e.toString());
+                    }
+                } finally {
+                    reconfiguring.set(false);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            reconfiguring.set(false);
         }
     }
 

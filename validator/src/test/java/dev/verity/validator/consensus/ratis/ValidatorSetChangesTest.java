@@ -39,6 +39,11 @@ class ValidatorSetChangesTest {
     private record Cluster(Genesis genesis, List<PrivateKey> keys, List<ValidatorPeer> peers, List<Integer> apiPorts) {}
 
     private Cluster cluster(int genesisValidators, int extra, PrivateKey funded) throws Exception {
+        return cluster(genesisValidators, extra, funded, true);
+    }
+
+    /** {@code addressesOnChain} false: genesis names the validators by key only, so the log's members stay as started. */
+    private Cluster cluster(int genesisValidators, int extra, PrivateKey funded, boolean addressesOnChain) throws Exception {
         List<PrivateKey> keys = new ArrayList<>();
         List<ValidatorPeer> peers = new ArrayList<>();
         List<Integer> apiPorts = new ArrayList<>();
@@ -51,7 +56,8 @@ class ValidatorSetChangesTest {
             ValidatorPeer p = new ValidatorPeer(k.publicKey(), "127.0.0.1:" + ReplicatedChainTest.freePort(), "http://127.0.0.1:" + api);
             peers.add(p);
             if (i < genesisValidators) {
-                tg.validator(new ValidatorInfo(k.publicKey(), STAKE, p.address(), p.apiUrl()));
+                tg.validator(addressesOnChain ? new ValidatorInfo(k.publicKey(), STAKE, p.address(), p.apiUrl())
+                        : new ValidatorInfo(k.publicKey(), STAKE, "", ""));
                 tg.fund(k, STAKE); // its account sends its reports of equivocations
             } else {
                 tg.fund(k, 10 * STAKE);
@@ -113,6 +119,39 @@ class ValidatorSetChangesTest {
                     v.chain().certificate(height).ifPresent(cert -> assertThat(cert.vote().stateRoot()).isEqualTo(root));
                 }
             }
+        } finally {
+            nodes.forEach(ValidatorProcess::close);
+        }
+    }
+
+    @Test
+    void aLeaderThatLeavesTheSetHandsTheLeadOverSoTheChainGoesOn() throws Exception {
+        Cluster c = cluster(4, 0, null, false);
+        List<ValidatorProcess> nodes = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                nodes.add(start(c, i, c.peers()));
+            }
+            await(() -> nodes.get(0).chain().finalizedHeight() > 2, "the four validators finalize");
+            var leaderKey = nodes.get(0).chain().block(nodes.get(0).chain().height()).orElseThrow().header().producer();
+            int leader = 0;
+            while (!c.keys().get(leader).publicKey().equals(leaderKey)) {
+                leader++;
+            }
+            PrivateKey leaving = c.keys().get(leader);
+            long nonce = nodes.get(0).chain().read(s -> s.account(leaving.publicKey()).nonce());
+            SignedTransaction leave = SignedTransaction.sign(new TransactionBody(c.genesis().chainId(), leaving.publicKey(), nonce,
+                    new Payload.ValidatorLeave()), leaving);
+            VerityClient client = new VerityClient(nodes.get(leader).url());
+            TransactionReceipt r = client.submit(leave);
+            assertThat(client.awaitReceipt(dev.verity.core.Hash.fromHex(r.hash()), Duration.ofSeconds(30)).status())
+                    .isEqualTo(TransactionReceipt.INCLUDED);
+            ValidatorProcess other = nodes.get((leader + 1) % 4);
+            long h = other.chain().height();
+            // The log's members do not change (no addresses on chain), so the one that left must hand over the lead.
+            await(() -> other.chain().finalizedHeight() > h + 3, "the three that remain go on finalizing");
+            var producer = other.chain().block(other.chain().height()).orElseThrow().header().producer();
+            assertThat(producer).as("the latest block's proposer").isNotEqualTo(leaving.publicKey());
         } finally {
             nodes.forEach(ValidatorProcess::close);
         }
