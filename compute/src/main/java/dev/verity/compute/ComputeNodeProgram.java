@@ -2,6 +2,7 @@ package dev.verity.compute;
 
 import dev.verity.compute.model.Device;
 import dev.verity.compute.model.ModelPuller;
+import dev.verity.compute.stream.TokenStreamServer;
 import dev.verity.compute.tee.Enclave;
 import dev.verity.compute.verify.ProvablePrograms;
 import dev.verity.compute.verify.TraceCheat;
@@ -16,6 +17,7 @@ import dev.verity.core.PrivateKey;
 import dev.verity.core.PublicKey;
 import dev.verity.protocol.VerificationMode;
 import dev.verity.protocol.tx.Hardware;
+import dev.verity.protocol.tx.Payload;
 import dev.verity.sdk.VerityApiException;
 import dev.verity.sdk.VerityClient;
 import dev.verity.sdk.Wallet;
@@ -81,25 +83,36 @@ public final class ComputeNodeProgram implements AutoCloseable {
      * how often the roles look at the chain.
      */
     public record Extras(NodeRegistration registration, EnclaveLauncher enclaves, TraceCheat cheat, boolean watch,
-                         boolean audit, Duration poll) {
-        public static final Extras NONE = new Extras(null, null, null, true, true, Duration.ofMillis(250));
+                         boolean audit, Duration poll, StreamEndpoint stream) {
+        public static final Extras NONE = new Extras(null, null, null, true, true, Duration.ofMillis(250), null);
 
         public Extras withRegistration(NodeRegistration r) {
-            return new Extras(r, enclaves, cheat, watch, audit, poll);
+            return new Extras(r, enclaves, cheat, watch, audit, poll, stream);
         }
 
         public Extras withEnclaves(EnclaveLauncher e) {
-            return new Extras(registration, e, cheat, watch, audit, poll);
+            return new Extras(registration, e, cheat, watch, audit, poll, stream);
         }
 
         public Extras withCheat(TraceCheat c) {
-            return new Extras(registration, enclaves, c, watch, audit, poll);
+            return new Extras(registration, enclaves, c, watch, audit, poll, stream);
         }
 
         public Extras withRoles(boolean w, boolean a, Duration p) {
-            return new Extras(registration, enclaves, cheat, w, a, p);
+            return new Extras(registration, enclaves, cheat, w, a, p, stream);
+        }
+
+        public Extras withStream(StreamEndpoint s) {
+            return new Extras(registration, enclaves, cheat, watch, audit, poll, s);
         }
     }
+
+    /**
+     * Where the node serves the tokens of its generation jobs as it makes them: it listens on {@code host:port} (port 0:
+     * any free port) and announces {@code publicUrl} on chain ({@code SetNodeEndpoint}); a null {@code publicUrl}
+     * announces {@code http://host:port}.
+     */
+    public record StreamEndpoint(String host, int port, String publicUrl) {}
 
     /** What {@code RegisterNode} declares when the node registers itself at start. */
     public record NodeRegistration(long stake, List<Hash> models, List<VerificationMode> modes, Hardware hardware,
@@ -135,15 +148,18 @@ public final class ComputeNodeProgram implements AutoCloseable {
     private final ModelRunners runners;
     private final ComputeWorker worker;
     private final VerificationRoles roles;
+    /** Null when the node streams no tokens. */
+    private final TokenStreamServer streams;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private ComputeNodeProgram(VerityClient client, NodeView node, ModelRunners runners, ComputeWorker worker,
-                               VerificationRoles roles) {
+                               VerificationRoles roles, TokenStreamServer streams) {
         this.client = client;
         this.node = node;
         this.runners = runners;
         this.worker = worker;
         this.roles = roles;
+        this.streams = streams;
     }
 
     /** Checks everything, then starts taking jobs; throws {@link CannotStartException} when it must not. */
@@ -232,13 +248,33 @@ public final class ComputeNodeProgram implements AutoCloseable {
         ComputeWorker worker = new ComputeWorker(client, wallet, runners, enclave, tracer,
                 ComputeWorker.Config.defaults().withCapacity(capacity),
                 o.stateDir() == null ? null : new AnswerJournal(o.stateDir().resolve("answers")));
+        TokenStreamServer streams = null;
+        StreamEndpoint endpoint = o.extras().stream();
+        if (endpoint != null) {
+            streams = new TokenStreamServer(worker.tokenStreams(), endpoint.host(), endpoint.port(), Duration.ofMinutes(2), 256);
+            announce(client, wallet, node, endpoint.publicUrl() != null ? endpoint.publicUrl()
+                    : "http://" + endpoint.host() + ":" + streams.port());
+        }
         worker.start();
         if (roles != null) {
             roles.start();
         }
         LOG.info("node {} runs against {}: models {}, modes {}, capacity {}, ONNX Runtime on {}", id, url, node.models(),
                 node.modes(), capacity, o.device().describe());
-        return new ComputeNodeProgram(client, node, runners, worker, roles);
+        return new ComputeNodeProgram(client, node, runners, worker, roles, streams);
+    }
+
+    /** Announces {@code url} as the node's token stream endpoint unless the chain already has it. */
+    private static void announce(VerityClient client, Wallet wallet, NodeView node, String url) {
+        if (url.equals(node.endpoint())) {
+            return;
+        }
+        TransactionReceipt r = client.awaitReceipt(wallet.send(new Payload.SetNodeEndpoint(url)).hash(), Duration.ofSeconds(60));
+        if (!"INCLUDED".equals(r.status())) {
+            throw new CannotStartException("ENDPOINT_REFUSED", "announcing the token stream endpoint " + url + " failed: "
+                    + r.code() + ": " + r.message());
+        }
+        LOG.info("node {} streams generated tokens at {}", node.id(), url);
     }
 
     /** The node as the chain knows it, registering it first when it is not registered and registration was asked for. */
@@ -304,6 +340,11 @@ public final class ComputeNodeProgram implements AutoCloseable {
         return node;
     }
 
+    /** The port the token stream endpoint listens on, or empty when the node streams none. */
+    public java.util.OptionalInt streamPort() {
+        return streams == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(streams.port());
+    }
+
     public ComputeWorker worker() {
         return worker;
     }
@@ -330,6 +371,9 @@ public final class ComputeNodeProgram implements AutoCloseable {
         }
         if (roles != null) {
             roles.close();
+        }
+        if (streams != null) {
+            streams.close();
         }
         worker.close();
         runners.close();

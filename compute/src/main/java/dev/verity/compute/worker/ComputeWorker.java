@@ -2,6 +2,7 @@ package dev.verity.compute.worker;
 
 import dev.verity.compute.metrics.WorkerMetrics;
 import dev.verity.compute.metrics.WorkerMetrics.JobOutcome;
+import dev.verity.compute.stream.TokenStreams;
 import dev.verity.compute.tee.Enclave;
 import dev.verity.compute.verify.Tracer;
 import dev.verity.core.Hash;
@@ -125,6 +126,8 @@ public final class ComputeWorker implements AutoCloseable {
     private final Wallet wallet;
     private final PublicKey nodeId;
     private final JobAnswerer answerer;
+    /** The tokens of the generation jobs this worker runs, kept for the last finished ones too. */
+    private final TokenStreams tokenStreams = new TokenStreams(256);
     private final Config config;
     private final ScheduledExecutorService poller;
     private final ScheduledExecutorService watchdog;
@@ -170,7 +173,7 @@ public final class ComputeWorker implements AutoCloseable {
         this.client = client;
         this.wallet = wallet;
         this.nodeId = wallet.publicKey();
-        this.answerer = new JobAnswerer(runners, enclave, tracer);
+        this.answerer = new JobAnswerer(runners, enclave, tracer, tokenStreams);
         this.config = config;
         this.journal = journal;
         for (FailureReason r : FailureReason.values()) {
@@ -188,6 +191,11 @@ public final class ComputeWorker implements AutoCloseable {
         Thread t = new Thread(r, name);
         t.setDaemon(true);
         return t;
+    }
+
+    /** The token streams of this worker's generation jobs, for the node's stream endpoint ({@code TokenStreamServer}). */
+    public TokenStreams tokenStreams() {
+        return tokenStreams;
     }
 
     public PublicKey nodeId() {

@@ -1,5 +1,6 @@
 package dev.verity.compute.worker;
 
+import dev.verity.compute.stream.TokenStreams;
 import dev.verity.compute.tee.Enclave;
 import dev.verity.compute.verify.IntegerProgram;
 import dev.verity.compute.verify.JobTrace;
@@ -28,12 +29,17 @@ final class JobAnswerer {
     private final ModelRunners runners;
     private final Enclave enclave;
     private final Tracer tracer;
+    private final TokenStreams tokens;
 
-    /** {@code enclave} and {@code tracer} may be null: TEE or provable jobs are then answered NODE_FAULT. */
-    JobAnswerer(ModelRunners runners, Enclave enclave, Tracer tracer) {
+    /**
+     * {@code enclave} and {@code tracer} may be null: TEE or provable jobs are then answered NODE_FAULT. A generation
+     * job's tokens go to {@code tokens} as they are made.
+     */
+    JobAnswerer(ModelRunners runners, Enclave enclave, Tracer tracer, TokenStreams tokens) {
         this.runners = runners;
         this.enclave = enclave;
         this.tracer = tracer;
+        this.tokens = tokens;
     }
 
     /** Computes the answer to {@code job}; every problem of the node or of the input becomes a failure, never an exception. */
@@ -66,7 +72,7 @@ final class JobAnswerer {
         }
         byte[] output;
         try {
-            output = runner.get().run(input, mode);
+            output = runner.get().run(id, input, mode, tokens.publisher(id));
         } catch (RuntimeException | Error e) {
             FailureReason reason = FailureClassifier.classify(e);
             LOG.info("job {}: the runner threw ({}): {}", id.hex(), reason, FailureClassifier.describe(e));

@@ -1,9 +1,14 @@
 package dev.verity.compute.worker;
 
+import dev.verity.compute.generate.GenerationRunner;
 import dev.verity.compute.model.BundledModels;
 import dev.verity.compute.model.Device;
+import dev.verity.compute.model.OnnxDecoder;
+import dev.verity.compute.model.OnnxModelInspector;
 import dev.verity.compute.model.SentenceEmbeddingRunner;
+import dev.verity.compute.model.TensorSpec;
 import dev.verity.core.Hash;
+import dev.verity.modelhub.lm.tokenizer.TokenizerFile;
 import dev.verity.service.model.ModelStore;
 import java.nio.file.Path;
 import java.util.Map;
@@ -13,10 +18,12 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The models a worker can run, loaded from its local content-addressed store (the file's hash is
  * checked on load). A model package ({@code <id>.vpkg}) runs with ONNX Runtime or the integer
- * engine as the {@link EnginePolicy} says; an ONNX file with a tokenizer companion runs as a
- * sentence-embedding model with ONNX Runtime.
+ * engine as the {@link EnginePolicy} says; an ONNX file with a tokenizer companion runs with ONNX Runtime, as a
+ * language model when it has the decoder layout with a key/value cache, else as a sentence-embedding model.
  */
 public final class ModelRunners implements AutoCloseable {
+    private static final String END_OF_TEXT = "<|endoftext|>";
+
     private final ModelStore store;
     private final Map<Hash, ModelRunner> loaded = new ConcurrentHashMap<>();
     private final EnginePolicy policy;
@@ -83,7 +90,11 @@ public final class ModelRunners implements AutoCloseable {
     private ModelRunner load(String hex) {
         Path onnx = store.path(hex);
         Path tokenizer = store.companion(hex, BundledModels.TOKENIZER_COMPANION).orElseThrow(() ->
-                new IllegalStateException("model " + hex + " has no tokenizer.json beside it; only sentence-embedding models run yet"));
+                new IllegalStateException("model " + hex + " has no tokenizer.json beside it; an ONNX model runs here as a "
+                        + "language model or a sentence-embedding model, each with its tokenizer"));
+        if (OnnxDecoder.isDecoderLayout(new OnnxModelInspector().inspect(onnx).inputs().stream().map(TensorSpec::name).toList())) {
+            return GenerationRunner.open(onnx, endOfText(tokenizer, hex), device);
+        }
         SentenceEmbeddingRunner runner = SentenceEmbeddingRunner.open(onnx, tokenizer, device);
         return new ModelRunner() {
             @Override
@@ -96,6 +107,17 @@ public final class ModelRunners implements AutoCloseable {
                 runner.close();
             }
         };
+    }
+
+    /** The id of the tokenizer's {@code <|endoftext|>}: a language model's end token. */
+    private static int endOfText(Path tokenizer, String hex) {
+        try (TokenizerFile t = TokenizerFile.load(tokenizer)) {
+            Integer id = t.specialTokens().get(END_OF_TEXT);
+            if (id == null) {
+                throw new IllegalStateException("the tokenizer of language model " + hex + " has no " + END_OF_TEXT + " token");
+            }
+            return id;
+        }
     }
 
     @Override

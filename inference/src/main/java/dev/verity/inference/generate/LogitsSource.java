@@ -12,6 +12,18 @@ public interface LogitsSource {
     /** Feeds {@code token} at the next position; returns the logits {@code [vocabulary]} after it. */
     Tensor feed(int token);
 
+    /**
+     * Feeds the prompt; returns the logits after its last token. One {@link #feed} per token unless the engine can take
+     * them at once (ONNX Runtime's prefill); either way the logits are those of the last position.
+     */
+    default Tensor prefill(int[] tokens) {
+        Tensor logits = null;
+        for (int t : tokens) {
+            logits = feed(t);
+        }
+        return logits;
+    }
+
     /** The real value of one unit of the logits. */
     Requantization logitScale();
 

@@ -19,10 +19,7 @@ public final class TokenLoop {
     public static Decoded run(LogitsSource model, int[] prompt, GenerationParameters p, TokenListener listener) {
         check(model, prompt, p);
         SeedStream draws = new SeedStream(p.seed());
-        Tensor logits = null;
-        for (int token : prompt) {
-            logits = model.feed(token);
-        }
+        Tensor logits = model.prefill(prompt);
         List<Integer> generated = new ArrayList<>();
         while (true) {
             int token = Sampler.sample(logits, model.logitScale(), p.temperatureMilli(), p.topPMilli(),
