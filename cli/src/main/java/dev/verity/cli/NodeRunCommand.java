@@ -44,6 +44,17 @@ final class NodeRunCommand extends BaseCommand {
             description = "Jobs at once; declared on chain when it differs (default: the capacity the node declared).")
     int capacity;
 
+    @Option(names = "--stream", paramLabel = "[HOST:]PORT",
+            description = "Serve the tokens of this node's generation jobs as it makes them (server-sent events at "
+                    + "/v1/jobs/ID/tokens) on PORT of 127.0.0.1, or on HOST:PORT, and announce the URL on chain so that "
+                    + "gateways stream them to their clients. Off unless given.")
+    String stream;
+
+    @Option(names = "--stream-url", paramLabel = "URL",
+            description = "The URL to announce for --stream when clients reach the node by another address "
+                    + "(default: http://HOST:PORT of --stream).")
+    String streamUrl;
+
     @Option(names = "--engine", paramLabel = "fast|integer", defaultValue = "fast",
             description = "fast: ONNX Runtime for NONE jobs; integer: the bit-exact integer engine wherever a package allows "
                     + "(default: ${DEFAULT-VALUE}).")
@@ -120,6 +131,17 @@ final class NodeRunCommand extends BaseCommand {
         ComputeNodeProgram.Extras extras = ComputeNodeProgram.Extras.NONE
                 .withRoles(!noWatch, !noAudit, Duration.ofMillis(Math.max(20, pollMillis)))
                 .withCheat(enclave.cheat);
+        if (stream != null) {
+            NodeRunOptions.MetricsAddress at;
+            try {
+                at = NodeRunOptions.MetricsAddress.parse(stream);
+            } catch (IllegalArgumentException e) {
+                throw usage(e.getMessage().replace("--metrics", "--stream").replace("9464", "8090"));
+            }
+            extras = extras.withStream(new ComputeNodeProgram.StreamEndpoint(at.host(), at.port(), streamUrl));
+        } else if (streamUrl != null) {
+            throw usage("--stream-url needs --stream (where the node listens)");
+        }
         if (register) {
             registration.requireStakeAndModels("node run --register", this::usage);
             extras = extras.withRegistration(new ComputeNodeProgram.NodeRegistration(registration.stake, registration.models,

@@ -31,6 +31,7 @@ import picocli.CommandLine;
             DemoCommand.class,
             DevnetCommand.class,
             ValidatorCommand.class,
+            GatewayCommand.class,
             KeysCommand.class,
             AccountCommand.class,
             TransferCommand.class,
