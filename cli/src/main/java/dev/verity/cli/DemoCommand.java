@@ -1,6 +1,7 @@
 package dev.verity.cli;
 
 import dev.verity.devnet.CheatMode;
+import dev.verity.devnet.DemoChat;
 import dev.verity.devnet.DemoRun;
 import dev.verity.devnet.DemoVerification;
 import dev.verity.devnet.Devnet;
@@ -137,6 +138,10 @@ final class DemoCommand extends BaseCommand {
             problems.add(mismatches + " integer-engine results differ from a local re-run of the same package");
         }
         problems.addAll(finalityProblems(summary.finality()));
+        DemoChat.ChatLine chat = summary.chat();
+        if (chat != null && (chat.error() != null || !"SETTLED".equals(chat.status()))) {
+            problems.add("the chat job did not settle: " + (chat.error() != null ? chat.error() : "it is " + chat.status()));
+        }
         Map<String, Object> doc = json(summary);
         if (out().json()) {
             if (problems.isEmpty()) {
@@ -195,6 +200,13 @@ final class DemoCommand extends BaseCommand {
         doc.put("chain", Output.object("height", s.chain().height(), "stateRoot", s.chain().stateRoot(), "basePrice",
                 s.chain().basePrice()));
         doc.put("finality", finalityJson(s.finality()));
+        DemoChat.ChatLine c = s.chat();
+        if (c != null) {
+            doc.put("chat", Output.object("question", c.question(), "answer", c.answer(), "finishReason", c.finishReason(),
+                    "promptTokens", c.promptTokens(), "completionTokens", c.completionTokens(), "job", c.job(), "mode", c.mode(),
+                    "node", c.node(), "status", c.status(), "settledAtHeight", c.settledAtHeight(), "fee", c.fee(),
+                    "millis", c.millis(), "error", c.error()));
+        }
         return doc;
     }
 
@@ -305,6 +317,20 @@ final class DemoCommand extends BaseCommand {
         o.fields(Output.object("height", s.chain().height(), "state root", s.chain().stateRoot(), "base price",
                 s.chain().basePrice() + " base units per 10^15 compute units (the fee market's price for the next block)"));
         o.line();
+        DemoChat.ChatLine c = s.chat();
+        if (c != null) {
+            o.line("Chat (the devnet's OpenAI-compatible gateway, the shipped small model on a TEE node)");
+            if (c.error() != null) {
+                o.line("  " + c.error());
+            } else {
+                o.fields(Output.object("asked", c.question(), "answered", c.answer() + " [" + c.finishReason() + "]",
+                        "tokens", c.promptTokens() + " prompt, " + c.completionTokens() + " generated",
+                        "job", c.job() + " (" + c.mode() + ", " + c.status() + " at height " + c.settledAtHeight() + ")",
+                        "node", c.node(), "fee", c.fee() + " base units (prompt and generated tokens; the rest of the escrow refunded)",
+                        "round trip", c.millis() + " ms"));
+            }
+            o.line();
+        }
         humanFinality(s.finality(), temporary);
     }
 

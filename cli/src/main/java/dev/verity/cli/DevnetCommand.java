@@ -112,17 +112,26 @@ final class DevnetCommand extends BaseCommand {
             doc.put("validators", net.apiUrls());
             doc.put("integerModel", net.integerModel().hex());
             doc.put("cheatingNode", cheater);
+            doc.put("chatModel", net.chatModel() == null ? null : net.chatModel().hex());
+            doc.put("gateway", net.gatewayUrl());
             out().printJson(doc);
         } else {
             out().fields(Output.object("API", net.validators() == 1 ? net.apiUrl() : String.join(", ", net.apiUrls())
                             + " (" + net.validators() + " validators)", "chain id", chainId, "model", net.model().hex() + " (all-MiniLM-L6-v2)",
                     "integer model", net.integerModel().hex() + " (digits; NONE, OPTIMISTIC, SAMPLED)",
                     "client key", clientKey, "node keys", String.join(", ", nodeKeys),
-                    "cheating node", cheater == null ? "none" : cheater + " (" + cheatMode + " on OPTIMISTIC results)"));
+                    "cheating node", cheater == null ? "none" : cheater + " (" + cheatMode + " on OPTIMISTIC results)",
+                    "chat", net.gatewayUrl() == null ? "(in-process devnet: no gateway)"
+                            : net.gatewayUrl() + "/v1 (OpenAI-compatible; model " + dev.verity.compute.model.BundledModels.CHAT_NAME
+                                    + ", TEE)"));
             out().line();
             out().line("Try (from another terminal):");
             out().line("  echo 'The cat sits on the mat.' > input.txt");
             out().line("  " + example.replace("FILE", "input.txt"));
+            if (net.gatewayUrl() != null) {
+                out().line("Chat:   curl " + net.gatewayUrl() + "/v1/chat/completions -H 'Content-Type: application/json' -d '{\"model\":\""
+                        + dev.verity.compute.model.BundledModels.CHAT_NAME + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Who was Emma?\"}]}'");
+            }
             out().line("Provable modes: submit to --model " + DigitsPackage.NAME + " with --mode OPTIMISTIC or SAMPLED (the input is "
                     + "64 float32 little-endian, 256 bytes); follow the games with: verity dispute list");
             out().line();

@@ -36,7 +36,7 @@ class DevnetProgramsTest {
             assertThat(net.processes()).isTrue();
             assertThat(net.chain()).as("no chain in this process").isNull();
             started = ProcessHandle.current().children().toList();
-            assertThat(started).as("a validator and four compute nodes").hasSize(5);
+            assertThat(started).as("a validator, four compute nodes and the chat gateway").hasSize(6);
             assertThat(net.nodes()).allSatisfy(n -> assertThat(n.process().isAlive()).isTrue());
             assertThat(Files.readString(dir.resolve("logs/validator.log"))).contains("VERITY-NODE READY");
             assertThat(dir.resolve("nodes/node-1/models")).as("each node pulled its models into its own store")

@@ -44,7 +44,7 @@ class ReplicatedDevnetTest {
             assertThat(net.validators()).isEqualTo(3);
             assertThat(net.apiUrls()).hasSize(3).doesNotHaveDuplicates().startsWith(net.apiUrl());
             started = ProcessHandle.current().children().toList();
-            assertThat(started).as("three validators and a compute node").hasSize(4);
+            assertThat(started).as("three validators, a compute node and the chat gateway").hasSize(5);
             for (String log : List.of("validator", "validator-2", "validator-3")) {
                 assertThat(Files.readString(net1.resolve("logs/" + log + ".log"))).contains("VERITY-NODE READY");
             }

@@ -116,7 +116,7 @@ public final class DemoRun {
                            AlteredReceipt altered) {}
 
     public record Summary(List<JobLine> jobs, List<NodeLine> nodes, Fees fees, Verification verification, ChainInfo chain,
-                          Revocation revocation, Finality finality) {
+                          Revocation revocation, Finality finality, DemoChat.ChatLine chat) {
         public boolean allSettled() {
             return jobs.stream().allMatch(j -> "SETTLED".equals(j.status()));
         }
@@ -337,10 +337,11 @@ public final class DemoRun {
         StatusView status = client.status();
         // The receipt of the first job that settled: with a cheat, an OPTIMISTIC job and its whole dispute.
         String receiptJob = settledHeights.isEmpty() ? null : settledHeights.keySet().iterator().next();
+        DemoChat.ChatLine chat = DemoChat.scene(net, timeout);
         Finality finality = DemoFinality.scene(net, settledHeights, receiptJob, timeout);
         return new Summary(jobs, nodes, new Fees(tally.paid, tally.toNodes, tally.toValidators, tally.toTreasury, tally.toAuditors),
                 new Verification(cheater, disputes, audits), new ChainInfo(status.height(), status.stateRoot(), status.basePrice()), revocation,
-                finality);
+                finality, chat);
     }
 
     /** The node the job's fee went to (the winner of a dispute over its result, or the node that answered). */

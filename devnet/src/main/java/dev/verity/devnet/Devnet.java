@@ -163,6 +163,9 @@ public final class Devnet implements AutoCloseable {
     private final Wallet clientWallet;
     private final Hash model;
     private Hash integerModel;
+    /** The shipped chat model's id. */
+    private Hash chatModel;
+    private String gatewayUrl;
     private ModelPackage integerPackage;
     private final List<ComputeNode> nodes = new ArrayList<>();
     private PrivateKey governor;
@@ -293,8 +296,9 @@ public final class Devnet implements AutoCloseable {
             net.processes = procs;
             net.governor = keys.governor();
             net.options = o;
-            net.registerModels(miniLm, digits);
+            net.registerModels(miniLm, digits, BundledModels.installChat(store));
             net.startNodeProcesses(keys, keysDir, platformDir);
+            net.startGateway(keysDir);
             LOG.info("devnet up: {} validator(s) and {} compute nodes as processes, API at {}", urls.size(), net.nodes.size(),
                     String.join(", ", urls));
             return net;
@@ -373,6 +377,9 @@ public final class Devnet implements AutoCloseable {
             if (plan.tee()) {
                 args.addAll(List.of("--dev-enclave", platformDir.toString()));
             }
+            if (plan.servesChat()) {
+                args.addAll(List.of("--stream", "127.0.0.1:0"));
+            }
             if (plan.cheat() != null) {
                 args.addAll(List.of("--cheat", plan.cheat().name()));
             }
@@ -391,11 +398,44 @@ public final class Devnet implements AutoCloseable {
         }
     }
 
+    /** What the devnet's gateway account is kept funded with, and the balance below which it is topped up. */
+    private static final long GATEWAY_FUNDS = 10_000 * dev.verity.protocol.Params.BASE_UNITS_PER_TOKEN;
+
+    /**
+     * Starts {@code verity gateway} as a process on a free loopback port, paying from its own account (funded from the
+     * client's), in TEE mode: the devnet's OpenAI-compatible chat API.
+     */
+    private void startGateway(Path keysDir) {
+        PrivateKey key = DevnetKeys.gatewayKey(keysDir);
+        long balance;
+        try {
+            balance = client.account(key.publicKey()).balance();
+        } catch (VerityApiException e) {
+            balance = 0;
+        }
+        if (balance < GATEWAY_FUNDS / 2) {
+            await(List.of(sent(() -> clientWallet.transfer(key.publicKey(), GATEWAY_FUNDS))));
+        }
+        DevnetProcesses.Program gateway = processes.start("gateway", List.of("gateway", "--api", String.join(",", apiUrls),
+                "--key", DevnetKeys.gatewayKeyFile(keysDir).toString(), "--listen", "127.0.0.1:0", "--mode", "TEE"));
+        gatewayUrl = DevnetProcesses.awaitLine(gateway, "gateway serving ", START_TIMEOUT).split("\\s+")[0];
+    }
+
+    /** The devnet's OpenAI-compatible chat API ({@code verity gateway}); null for a devnet in one process. */
+    public String gatewayUrl() {
+        return gatewayUrl;
+    }
+
     /** Registers the devnet's models, and the digits model's integer program, unless the chain has them. */
-    private void registerModels(BundledModels.BundledModel miniLm, ModelPackage digits) {
+    private void registerModels(BundledModels.BundledModel miniLm, ModelPackage digits, BundledModels.BundledModel chat) {
         List<Hash> pending = new ArrayList<>();
         integerModel = digits.id();
         integerPackage = digits;
+        chatModel = Hash.fromHex(chat.sha256Hex());
+        if (!exists(() -> client.model(chatModel))) {
+            pending.add(sent(() -> clientWallet.registerModel(chatModel, chat.name(), chat.inputDescription(),
+                    chat.outputDescription(), 1, ShippedSchemas.CHAT)));
+        }
         if (!exists(() -> client.model(model))) {
             pending.add(sent(() -> clientWallet.registerModel(model, miniLm.name(), miniLm.inputDescription(),
                     miniLm.outputDescription(), miniLm.info().computeUnits(), ShippedSchemas.SENTENCE_TEXT)));
@@ -417,7 +457,7 @@ public final class Devnet implements AutoCloseable {
 
     private void setUp(DevnetKeys keys, DevSevSnpPlatform platform, Measurement build, BundledModels.BundledModel miniLm,
                        ModelPackage digits, ModelStore store) {
-        registerModels(miniLm, digits);
+        registerModels(miniLm, digits, BundledModels.installChat(store));
         List<Hash> pending = new ArrayList<>();
         List<Wallet> wallets = new ArrayList<>();
         List<DevnetNodePlan> plans = new ArrayList<>();
@@ -490,6 +530,9 @@ public final class Devnet implements AutoCloseable {
         }
         if (plan.servesDigits()) {
             served.add(integerModel);
+        }
+        if (plan.servesChat() && chatModel != null) {
+            served.add(chatModel);
         }
         return served;
     }
@@ -653,6 +696,11 @@ public final class Devnet implements AutoCloseable {
     /** The digits model package, which the CPU-only nodes run with the integer engine. */
     public Hash integerModel() {
         return integerModel;
+    }
+
+    /** The shipped chat model, which the TEE nodes serve in NONE and TEE. */
+    public Hash chatModel() {
+        return chatModel;
     }
 
     public List<ComputeNode> nodes() {

@@ -58,6 +58,15 @@ public record DevnetKeys(List<PrivateKey> validators, PrivateKey governor, Priva
         return keysDir.resolve(index == 0 ? "validator.json" : "validator-" + (index + 1) + ".json");
     }
 
+    /** The key of the devnet's chat gateway ({@code gateway.json}), made on first use; its account pays for chat jobs. */
+    public static PrivateKey gatewayKey(Path keysDir) {
+        return key(gatewayKeyFile(keysDir));
+    }
+
+    public static Path gatewayKeyFile(Path keysDir) {
+        return keysDir.resolve("gateway.json");
+    }
+
     /** The key file of compute node {@code index} (0-based; the files count from 1). */
     public static Path nodeKeyFile(Path keysDir, int index) {
         return keysDir.resolve("node-" + (index + 1) + ".json");

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * What compute node {@code index} of a devnet serves and how it plays. The first two run a development
- * enclave and serve the sentence-embedding model in NONE and TEE. The others run the integer engine on the
+ * enclave and serve the sentence-embedding model and the chat model in NONE and TEE (streaming the chat tokens). The others run the integer engine on the
  * digits package: the third also serves the sentence-embedding model in NONE (it takes the TEE jobs that
  * fall back); each serves the digits model in NONE, OPTIMISTIC and SAMPLED, and watches, audits and plays
  * disputes. With a cheat, the fourth node cheats: it serves only OPTIMISTIC, and the honest nodes leave
@@ -15,6 +15,11 @@ import java.util.List;
  */
 public record DevnetNodePlan(int index, boolean tee, boolean servesSentenceModel, boolean servesDigits,
                              List<VerificationMode> modes, CheatMode cheat) {
+    /** The TEE nodes also serve the chat model, in NONE and TEE, and stream its tokens. */
+    public boolean servesChat() {
+        return tee;
+    }
+
     /** The index of the node that cheats, when the devnet has one. */
     public static final int CHEATING_NODE = 3;
 

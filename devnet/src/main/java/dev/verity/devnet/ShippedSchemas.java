@@ -1,5 +1,6 @@
 package dev.verity.devnet;
 
+import dev.verity.compute.model.BundledModels;
 import dev.verity.inference.pkg.ModelPackage;
 import dev.verity.protocol.schema.InputSchema;
 import dev.verity.sdk.InputSchemas;
@@ -13,6 +14,13 @@ public final class ShippedSchemas {
      * would only cost bandwidth and block space.
      */
     public static final InputSchema SENTENCE_TEXT = new InputSchema.Utf8Text(1, 8 * 1024);
+
+    /**
+     * The shipped chat model: generation requests within its context, up to 96 new tokens, charged per token at about
+     * one forward pass's multiply-accumulates (the per-job units are 1).
+     */
+    public static final InputSchema CHAT = new InputSchema.TokenGeneration(BundledModels.CHAT_VOCABULARY,
+            BundledModels.CHAT_CONTEXT, 96, BundledModels.CHAT_UNITS_PER_TOKEN, BundledModels.CHAT_UNITS_PER_TOKEN);
 
     private ShippedSchemas() {}
 

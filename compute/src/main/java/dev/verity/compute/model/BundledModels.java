@@ -16,7 +16,39 @@ public final class BundledModels {
     private static final String MINILM_MODEL_RESOURCE = "/all-minilm-l6-v2-q.onnx";
     private static final String MINILM_TOKENIZER_RESOURCE = "/all-minilm-l6-v2-q-tokenizer.json";
 
+    /** The project's own small chat model, trained in Java (modelhub's {@code lm/TRAINING.md} says how). */
+    public static final String CHAT_NAME = "verity-chat-tiny";
+    /** Its context in tokens and vocabulary size, as trained (modelhub's {@code DecoderConfig} of the run). */
+    public static final int CHAT_CONTEXT = 128;
+    public static final int CHAT_VOCABULARY = 2048;
+    /** Multiply-accumulates of one token's forward pass, about: its compute units per token. */
+    public static final long CHAT_UNITS_PER_TOKEN = 1_400_000;
+    private static final String CHAT_MODEL_RESOURCE = "/lm/model.onnx";
+    private static final String CHAT_TOKENIZER_RESOURCE = "/lm/tokenizer.json";
+
     private BundledModels() {}
+
+    /** Copies the shipped chat model and its tokenizer into the store (a no-op when they are there intact). */
+    public static BundledModel installChat(ModelStore store) {
+        Objects.requireNonNull(store, "store");
+        String hex;
+        try (InputStream model = resource(CHAT_MODEL_RESOURCE)) {
+            hex = store.put(model, ModelStore.MODEL_SUFFIX);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the shipped chat model " + CHAT_MODEL_RESOURCE, e);
+        }
+        Path tokenizer;
+        try (InputStream json = resource(CHAT_TOKENIZER_RESOURCE)) {
+            tokenizer = store.putCompanion(hex, TOKENIZER_COMPANION, json.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the shipped chat tokenizer " + CHAT_TOKENIZER_RESOURCE, e);
+        }
+        Path model = store.path(hex);
+        return new BundledModel(hex, model, tokenizer, CHAT_NAME,
+                "a generation request: prompt token ids of the shipped byte-level BPE tokenizer and how to generate",
+                "a generation result: the generated token ids and why generation stopped",
+                new OnnxModelInspector().inspect(model));
+    }
 
     /**
      * A model installed in a {@link ModelStore}.
