@@ -49,6 +49,7 @@ final class DecoderBackpropagation {
     private final float[] dQkv;
     private final float[] dMlp;
     private final float[] dRow;
+    private final float[] lanes = MatrixKernels.lanes();
 
     DecoderBackpropagation(ParameterLayout layout) {
         DecoderConfig c = layout.config();
@@ -235,7 +236,7 @@ final class DecoderBackpropagation {
                 int pr = (head * context + t) * context;
                 float max = Float.NEGATIVE_INFINITY;
                 for (int s = 0; s <= t; s++) {
-                    float score = MatrixKernels.dot(qkv, t * row + o, qkv, s * row + d + o, headWidth) * attentionScale;
+                    float score = MatrixKernels.dot(qkv, t * row + o, qkv, s * row + d + o, headWidth, lanes) * attentionScale;
                     probs[pr + s] = score;
                     max = Math.max(max, score);
                 }
@@ -264,7 +265,7 @@ final class DecoderBackpropagation {
                 int pr = (head * context + t) * context;
                 float weighted = 0;
                 for (int s = 0; s <= t; s++) {
-                    float dp = MatrixKernels.dot(dOut, t * d + o, qkv, s * row + 2 * d + o, headWidth);
+                    float dp = MatrixKernels.dot(dOut, t * d + o, qkv, s * row + 2 * d + o, headWidth, lanes);
                     dRow[s] = dp;
                     weighted += probs[pr + s] * dp;
                     MatrixKernels.axpy(probs[pr + s], dOut, t * d + o, dQkv, s * row + 2 * d + o, headWidth);

@@ -1,7 +1,6 @@
 package dev.verity.modelhub.lm.train;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -70,8 +69,17 @@ final class MatrixKernels {
         }
     }
 
-    /** {@code Σ a[aOffset + i] · b[bOffset + i]} for {@code i < n}. */
-    static float dot(float[] a, int aOffset, float[] b, int bOffset, int n) {
+    /** A scratch array of one vector's lanes, for {@link #dot}. */
+    static float[] lanes() {
+        return new float[LANES];
+    }
+
+    /**
+     * {@code Σ a[aOffset + i] · b[bOffset + i]} for {@code i < n}. The lanes are added in index order through
+     * {@code lanes} (from {@link #lanes()}): {@code reduceLanes(ADD)} leaves the order of a float sum open, and the
+     * interpreter's order differs from the compiled one, which would make results depend on JIT timing.
+     */
+    static float dot(float[] a, int aOffset, float[] b, int bOffset, int n, float[] lanes) {
         int vectorEnd = n - n % LANES;
         float sum = 0;
         if (vectorEnd > 0) {
@@ -79,7 +87,10 @@ final class MatrixKernels {
             for (int i = 0; i < vectorEnd; i += LANES) {
                 acc = FloatVector.fromArray(SPECIES, a, aOffset + i).fma(FloatVector.fromArray(SPECIES, b, bOffset + i), acc);
             }
-            sum = acc.reduceLanes(VectorOperators.ADD);
+            acc.intoArray(lanes, 0);
+            for (int i = 0; i < LANES; i++) {
+                sum += lanes[i];
+            }
         }
         for (int i = vectorEnd; i < n; i++) {
             sum = Math.fma(a[aOffset + i], b[bOffset + i], sum);
