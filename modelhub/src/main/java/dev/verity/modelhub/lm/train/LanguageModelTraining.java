@@ -79,6 +79,9 @@ public final class LanguageModelTraining {
         TextGenerator generator = new TextGenerator(weights);
         for (String prompt : PROMPTS) {
             int[] tokens = codec.encode(prompt);
+            // a tiny context keeps only the prompt's tail, leaving room to continue
+            tokens = Arrays.copyOfRange(tokens, Math.max(0, tokens.length - Math.max(1, config.contextLength() / 2)),
+                    tokens.length);
             samples.add(new Sample(prompt, "greedy", codec.decode(generator.continuation(tokens, SAMPLE_TOKENS,
                     new TextGenerator.Strategy.Greedy(), 0))));
             samples.add(new Sample(prompt, "top-p " + TOP_P + ", seed " + SAMPLE_SEED, codec.decode(generator.continuation(
