@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
  * A command that does something: {@code --json}, {@code --verbose}, and the CLI's error handling. Every error
  * becomes exit code 1 (2 for bad usage) and one clear line; never a stack trace (unless {@code --verbose}).
  */
-abstract class BaseCommand implements Callable<Integer> {
+public abstract class BaseCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
@@ -24,7 +24,7 @@ abstract class BaseCommand implements Callable<Integer> {
     private Output output;
 
     /** The output of this command (stdout/stderr of the root {@link VerityCli}). */
-    Output out() {
+    protected Output out() {
         if (output == null) {
             output = new Output(stdout(), stderr(), json);
         }
@@ -72,7 +72,7 @@ abstract class BaseCommand implements Callable<Integer> {
     }
 
     /** A bad-usage error (exit code 2) about this command's arguments. */
-    CommandLine.ParameterException usage(String message) {
+    protected CommandLine.ParameterException usage(String message) {
         return new CommandLine.ParameterException(spec.commandLine(), message);
     }
 }

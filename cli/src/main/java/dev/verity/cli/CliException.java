@@ -7,19 +7,19 @@ import java.util.Map;
  * verification): exit code 1, one {@code error:} line, or with {@code --json} one object holding {@link #data()}
  * plus {@code code} and {@code message}.
  */
-final class CliException extends RuntimeException {
+public final class CliException extends RuntimeException {
     private final String code;
     private final transient Map<String, ?> data;
 
-    CliException(String code, String message) {
+    public CliException(String code, String message) {
         this(code, message, null);
     }
 
-    CliException(String code, String message, Map<String, ?> data) {
+    public CliException(String code, String message, Map<String, ?> data) {
         this(code, message, data, null);
     }
 
-    CliException(String code, String message, Map<String, ?> data, Throwable cause) {
+    public CliException(String code, String message, Map<String, ?> data, Throwable cause) {
         super(message, cause);
         this.code = code;
         this.data = data;

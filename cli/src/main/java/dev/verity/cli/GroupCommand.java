@@ -5,7 +5,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** A command that only groups subcommands ({@code verity node ...}): run alone it is bad usage. */
-abstract class GroupCommand implements Runnable {
+public abstract class GroupCommand implements Runnable {
     @Spec
     CommandSpec spec;
 

@@ -15,7 +15,7 @@ import java.util.Map;
  * units as integers) on stdout; without it, human text: tables and aligned fields. Progress notes always go to
  * stderr, so stdout stays clean for scripts.
  */
-final class Output {
+public final class Output {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final PrintWriter out;
@@ -28,20 +28,20 @@ final class Output {
         this.json = json;
     }
 
-    boolean json() {
+    public boolean json() {
         return json;
     }
 
-    PrintWriter out() {
+    public PrintWriter out() {
         return out;
     }
 
-    PrintWriter err() {
+    public PrintWriter err() {
         return err;
     }
 
     /** Prints {@code value} as the command's JSON document. */
-    void printJson(Object value) {
+    public void printJson(Object value) {
         try {
             out.println(JSON.writeValueAsString(value));
         } catch (JsonProcessingException e) {
@@ -51,30 +51,30 @@ final class Output {
     }
 
     /** A line of human output on stdout (nothing in JSON mode). */
-    void line(String text) {
+    public void line(String text) {
         if (!json) {
             out.println(text);
             out.flush();
         }
     }
 
-    void line() {
+    public void line() {
         line("");
     }
 
     /** A progress note on stderr, in both modes. */
-    void note(String text) {
+    public void note(String text) {
         err.println(text);
         err.flush();
     }
 
     /** Reports an error: {@code error: message} on stderr, or {@code {"code", "message"}} on stdout with --json. */
-    void error(String code, String message) {
+    public void error(String code, String message) {
         error(code, message, null);
     }
 
     /** An error with the data gathered so far: in JSON mode one object holding the data, code and message. */
-    void error(String code, String message, Map<String, ?> data) {
+    public void error(String code, String message, Map<String, ?> data) {
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
             if (data != null) {
@@ -90,7 +90,7 @@ final class Output {
     }
 
     /** Human: "label:  value" lines with the values aligned. */
-    void fields(Map<String, ?> fields) {
+    public void fields(Map<String, ?> fields) {
         if (json) {
             return;
         }
@@ -102,7 +102,7 @@ final class Output {
     }
 
     /** Human: a table with a header row; columns whose header starts with '>' are right-aligned. */
-    void table(List<String> headers, List<List<String>> rows) {
+    public void table(List<String> headers, List<List<String>> rows) {
         if (json) {
             return;
         }
@@ -168,7 +168,7 @@ final class Output {
     }
 
     /** An insertion-ordered map from alternating keys and values. */
-    static Map<String, Object> object(Object... keysAndValues) {
+    public static Map<String, Object> object(Object... keysAndValues) {
         Map<String, Object> m = new LinkedHashMap<>();
         for (int i = 0; i + 1 < keysAndValues.length; i += 2) {
             m.put((String) keysAndValues[i], keysAndValues[i + 1]);

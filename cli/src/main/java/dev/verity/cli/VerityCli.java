@@ -1,5 +1,6 @@
 package dev.verity.cli;
 
+import dev.verity.cli.lm.LmCommand;
 import dev.verity.devnet.ProgramLauncher;
 import java.io.PrintWriter;
 import java.util.Arrays;
@@ -48,6 +49,7 @@ import picocli.CommandLine;
             EconomicsCommand.class,
             SimulateCommand.class,
             OverloadCommand.class,
+            LmCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class VerityCli implements Runnable {
@@ -154,6 +156,12 @@ public final class VerityCli implements Runnable {
         String ratis = "org.slf4j.simpleLogger.log.org.apache.ratis";
         if (System.getProperty(ratis) == null) {
             System.setProperty(ratis, "warn");
+        }
+        // DJL probes for a CUDA runtime on every tokenizer load and warns when the driver is too old; the tokenizers
+        // run on the CPU either way, so that warning is noise.
+        String cudaProbe = "org.slf4j.simpleLogger.log.ai.djl.util.cuda";
+        if (System.getProperty(cudaProbe) == null) {
+            System.setProperty(cudaProbe, "error");
         }
     }
 
