@@ -1,19 +1,21 @@
 package dev.verity.cli.lm;
 
+import dev.verity.cli.BaseCommand;
+import dev.verity.cli.CliException;
+import dev.verity.cli.Output;
 import dev.verity.modelhub.lm.DecoderConfig;
+import dev.verity.modelhub.lm.corpus.LanguageModelCorpus;
 import dev.verity.modelhub.lm.train.DecoderTrainingOptions;
 import dev.verity.modelhub.lm.train.Evaluation;
 import dev.verity.modelhub.lm.train.LanguageModelTraining;
 import dev.verity.modelhub.lm.train.TextCodec;
 import dev.verity.modelhub.lm.train.TrainingProgress;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -27,11 +29,14 @@ import picocli.CommandLine.Spec;
         description = {"Train a small GPT-2-style decoder in Java and export it as ONNX in the Hugging Face decoder layout.", "",
             "Reads <corpus>/train.txt and <corpus>/heldout.txt, tokenizes them, trains, and writes <out>/model.onnx, "
                 + "<out>/decoder.ckpt and <out>/TRAINING.md (held-out loss beside a bigram baseline, sample text). "
-                + "For a given seed the weights do not depend on --threads. Progress goes to stderr."},
-        footer = {"", "Example:", "  verity lm train --corpus /work/lm-corpus --tokenizer tokenizer.json --out lm --steps 2000"})
-public final class LmTrainCommand implements Callable<Integer> {
+                + "For a given seed the weights do not depend on --threads. Progress goes to stderr.", "",
+            "JSON: {\"out\", \"parameters\", \"steps\", \"trainingMillis\", \"heldOutNatsPerToken\", \"heldOutPerplexity\", "
+                + "\"heldOutBitsPerByte\", \"bigramNatsPerToken\", \"bigramPerplexity\", \"modelBytes\"}"},
+        footer = {"", "Example:", "  verity lm train --corpus lm-corpus --tokenizer tokenizer.json --out lm --steps 2000"})
+public final class LmTrainCommand extends BaseCommand {
+    /** For the command line as typed, which the report quotes. */
     @Spec
-    CommandSpec spec;
+    CommandSpec commandSpec;
 
     @Option(names = "--corpus", required = true, paramLabel = "DIR", description = "Directory with train.txt and heldout.txt.")
     Path corpus;
@@ -80,70 +85,65 @@ public final class LmTrainCommand implements Callable<Integer> {
     boolean byteLevel;
 
     @Override
-    public Integer call() throws IOException {
-        PrintWriter err = spec.commandLine().getErr();
-        PrintWriter stdout = spec.commandLine().getOut();
-        Path trainFile = corpus.resolve("train.txt");
-        Path heldOutFile = corpus.resolve("heldout.txt");
+    protected int execute() throws IOException {
+        Path trainFile = corpus.resolve(LanguageModelCorpus.TRAIN_FILE);
+        Path heldOutFile = corpus.resolve(LanguageModelCorpus.HELD_OUT_FILE);
         for (Path file : new Path[] {trainFile, heldOutFile}) {
             if (!Files.isRegularFile(file)) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "no " + file.getFileName() + " in " + corpus
-                        + " (write the corpus first)");
+                throw usage("no " + file.getFileName() + " in " + corpus + " (write the corpus with 'verity lm corpus --out "
+                        + corpus + "')");
             }
         }
         if (!byteLevel && !Files.isRegularFile(tokenizer)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "no tokenizer file " + tokenizer);
+            throw usage("no tokenizer file " + tokenizer + " (write one with 'verity lm tokenizer')");
         }
         int threadCount = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        DecoderConfig config;
-        DecoderTrainingOptions base;
-        TextCodec codec;
-        try {
-            config = new DecoderConfig(vocab, context, layers, heads, width, mlp);
-            DecoderTrainingOptions d = DecoderTrainingOptions.defaults(steps, context, seed, threadCount);
-            base = new DecoderTrainingOptions(steps, batch, context, learningRate, learningRate / 10, d.warmupSteps(),
-                    d.weightDecay(), d.beta1(), d.beta2(), d.clipNorm(), seed, d.chunks(), threadCount, d.evaluationInterval(),
-                    d.evaluationWindows());
-            codec = byteLevel ? new ByteLevelCodec() : TokenizerCodecs.load(tokenizer);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
-        String commandLine = "verity lm train " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-        err.printf(Locale.ROOT, "training %s (%,d parameters) for %d steps on %d threads%n", config, config.parameterCount(),
-                steps, threadCount);
-        err.flush();
+        DecoderConfig config = new DecoderConfig(vocab, context, layers, heads, width, mlp);
+        DecoderTrainingOptions d = DecoderTrainingOptions.defaults(steps, context, seed, threadCount);
+        DecoderTrainingOptions options = new DecoderTrainingOptions(steps, batch, context, learningRate, learningRate / 10,
+                d.warmupSteps(), d.weightDecay(), d.beta1(), d.beta2(), d.clipNorm(), seed, d.chunks(), threadCount,
+                d.evaluationInterval(), d.evaluationWindows());
+        String commandLine = "verity " + String.join(" ", commandSpec.commandLine().getParseResult().originalArgs());
+        out().note(String.format(Locale.ROOT, "training %s (%,d parameters) for %d steps on %d threads", config,
+                config.parameterCount(), steps, threadCount));
         LanguageModelTraining.Outcome outcome;
+        TextCodec codec = byteLevel ? new ByteLevelCodec() : TokenizerCodec.load(tokenizer);
         try {
             outcome = LanguageModelTraining.run(new LanguageModelTraining.Inputs(
                             Files.readString(trainFile, StandardCharsets.UTF_8), Files.readString(heldOutFile, StandardCharsets.UTF_8),
-                            codec, config, base), out, commandLine, machine(threadCount),
-                    note -> {
-                        err.println(note);
-                        err.flush();
-                    },
-                    progress -> report(err, progress));
+                            codec, config, options), out, commandLine, machine(threadCount), out()::note,
+                    progress -> report(out(), progress));
         } catch (IllegalArgumentException e) {
-            err.println("error: " + e.getMessage());
-            err.flush();
-            return 1;
+            throw new CliException("TRAINING_FAILED", e.getMessage(), null, e);
+        } finally {
+            if (codec instanceof TokenizerCodec closable) {
+                closable.close();
+            }
         }
         Evaluation model = outcome.heldOut();
         Evaluation bigram = outcome.bigram();
-        stdout.printf(Locale.ROOT, "held-out loss %.3f nats/token (perplexity %.1f, %.3f bits/byte); bigram %.3f (perplexity %.1f)%n",
-                model.meanNats(), model.perplexity(), model.bitsPerByte(outcome.heldOutBytes()), bigram.meanNats(),
-                bigram.perplexity());
-        stdout.printf(Locale.ROOT, "trained in %.1f min; wrote %s (%,d bytes), %s and %s%n",
-                outcome.training().millis() / 60000.0, out.resolve(LanguageModelTraining.MODEL_FILE), outcome.modelBytes(),
-                LanguageModelTraining.CHECKPOINT_FILE, LanguageModelTraining.REPORT_FILE);
-        stdout.flush();
+        long bytes = outcome.heldOutBytes();
+        Map<String, Object> result = Output.object("out", out.toAbsolutePath().normalize().toString(),
+                "parameters", config.parameterCount(), "steps", steps, "trainingMillis", outcome.training().millis(),
+                "heldOutNatsPerToken", round(model.meanNats()), "heldOutPerplexity", round(model.perplexity()),
+                "heldOutBitsPerByte", round(model.bitsPerByte(bytes)), "bigramNatsPerToken", round(bigram.meanNats()),
+                "bigramPerplexity", round(bigram.perplexity()), "modelBytes", outcome.modelBytes());
+        if (out().json()) {
+            out().printJson(result);
+        } else {
+            out().fields(result);
+        }
         return 0;
     }
 
-    private static void report(PrintWriter err, TrainingProgress p) {
+    private static String round(double value) {
+        return String.format(Locale.ROOT, "%.4f", value);
+    }
+
+    private static void report(Output output, TrainingProgress p) {
         if (p.hasHeldOutLoss()) {
-            err.printf(Locale.ROOT, "step %d  lr %.2e  train %.3f  held-out %.3f  grad norm %.2f  %.1f min%n", p.step(),
-                    p.learningRate(), p.trainLoss(), p.heldOutLoss(), p.gradientNorm(), p.elapsedMillis() / 60000.0);
-            err.flush();
+            output.note(String.format(Locale.ROOT, "step %d  lr %.2e  train %.3f  held-out %.3f  grad norm %.2f  %.1f min",
+                    p.step(), p.learningRate(), p.trainLoss(), p.heldOutLoss(), p.gradientNorm(), p.elapsedMillis() / 60000.0));
         }
     }
 
