@@ -49,7 +49,7 @@ class LmTrainCommandTest {
         assertThat(Files.size(out.resolve("model.onnx"))).isGreaterThan(4L * weights.config().parameterCount());
         String report = Files.readString(out.resolve("TRAINING.md"));
         assertThat(report).contains("verity lm train --corpus").contains("bigram baseline").contains("**small**")
-                .contains("(greedy)").contains("(top-p 0.9, seed 7)");
+                .contains("*greedy:*").contains("*top-p 0.9, seed 7:*");
     }
 
     /** The shipped tokenizer, through the Hugging Face library, on a corpus of a few lines. */

@@ -66,7 +66,8 @@ public final class LanguageModelTraining {
         int threads = inputs.options().threads();
         ParameterLayout layout = ParameterLayout.of(config);
         float[] values = DecoderInitializer.initialize(layout, inputs.options().seed());
-        Evaluation initial = DecoderTrainer.evaluate(layout.toWeights(values), heldOut, length, 64, threads);
+        Evaluation initial = DecoderTrainer.evaluate(layout.toWeights(values), heldOut, length,
+                inputs.options().evaluationWindows(), threads);
         DecoderTrainer.Result result = DecoderTrainer.train(layout, values, train, heldOut, inputs.options(), progress);
         DecoderWeights weights = result.weights();
 

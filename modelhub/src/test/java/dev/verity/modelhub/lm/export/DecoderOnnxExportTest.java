@@ -3,8 +3,6 @@ package dev.verity.modelhub.lm.export;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.onnxruntime.NodeInfo;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
@@ -13,10 +11,6 @@ import dev.verity.modelhub.lm.DecoderConfig;
 import dev.verity.modelhub.lm.DecoderReference;
 import dev.verity.modelhub.lm.DecoderWeights;
 import dev.verity.modelhub.lm.train.ParameterLayout;
-import java.nio.FloatBuffer;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,8 +20,8 @@ import org.junit.jupiter.api.Test;
 class DecoderOnnxExportTest {
     private static final DecoderConfig CONFIG = new DecoderConfig(37, 24, 2, 2, 16, 40);
     private static final double TOLERANCE = 1e-4;
-    private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
     private static DecoderWeights weights;
+    private static OrtDecoder decoder;
     private static OrtSession session;
 
     @BeforeAll
@@ -42,15 +36,13 @@ class DecoderOnnxExportTest {
             }
         }
         weights = layout.toWeights(values);
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setIntraOpNumThreads(1);
-            session = ENV.createSession(DecoderOnnxExport.toBytes(weights), options);
-        }
+        decoder = new OrtDecoder(CONFIG, DecoderOnnxExport.toBytes(weights));
+        session = decoder.session;
     }
 
     @AfterAll
     static void close() throws OrtException {
-        session.close();
+        decoder.close();
     }
 
     @Test
@@ -77,15 +69,15 @@ class DecoderOnnxExportTest {
         int prompt = 5;
         float[][] expected = new DecoderReference(weights).logits(tokens);
 
-        Step step = run(new long[][] {slice(tokens, 0, prompt)}, ones(1, prompt), new long[][] {range(0, prompt)},
-                emptyCache(1));
+        OrtDecoder.Step step = decoder.run(new long[][] {slice(tokens, 0, prompt)}, OrtDecoder.ones(1, prompt),
+                new long[][] {OrtDecoder.range(0, prompt)}, decoder.emptyCache(1));
         double worst = 0;
         for (int t = 0; t < prompt; t++) {
-            worst = Math.max(worst, error(step.logits(0, t), expected[t]));
+            worst = Math.max(worst, OrtDecoder.error(step.logits(0, t), expected[t]));
         }
         for (int t = prompt; t < tokens.length; t++) {
-            step = run(new long[][] {{tokens[t]}}, ones(1, t + 1), new long[][] {{t}}, step.present);
-            worst = Math.max(worst, error(step.logits(0, 0), expected[t]));
+            step = decoder.run(new long[][] {{tokens[t]}}, OrtDecoder.ones(1, t + 1), new long[][] {{t}}, step.present());
+            worst = Math.max(worst, OrtDecoder.error(step.logits(0, 0), expected[t]));
         }
         System.out.printf("ONNX Runtime vs reference, cached decoding: worst relative error %.2e%n", worst);
         assertThat(worst).isLessThan(TOLERANCE);
@@ -100,8 +92,8 @@ class DecoderOnnxExportTest {
         float[][] firstExpected = new DecoderReference(weights).logits(first);
         float[][] secondExpected = new DecoderReference(weights).logits(second);
         long[][] ids = {slice(first, 0, prompt), new long[prompt]};
-        long[][] mask = ones(2, prompt);
-        long[][] positions = {range(0, prompt), new long[prompt]};
+        long[][] mask = OrtDecoder.ones(2, prompt);
+        long[][] positions = {OrtDecoder.range(0, prompt), new long[prompt]};
         for (int i = 0; i < prompt; i++) {
             if (i < padding) {
                 mask[1][i] = 0;
@@ -111,101 +103,25 @@ class DecoderOnnxExportTest {
                 positions[1][i] = i - padding;
             }
         }
-        Step step = run(ids, mask, positions, emptyCache(2));
+        OrtDecoder.Step step = decoder.run(ids, mask, positions, decoder.emptyCache(2));
         double worst = 0;
         for (int t = 0; t < prompt; t++) {
-            worst = Math.max(worst, error(step.logits(0, t), firstExpected[t]));
+            worst = Math.max(worst, OrtDecoder.error(step.logits(0, t), firstExpected[t]));
         }
         for (int t = padding; t < prompt; t++) {
-            worst = Math.max(worst, error(step.logits(1, t), secondExpected[t - padding]));
+            worst = Math.max(worst, OrtDecoder.error(step.logits(1, t), secondExpected[t - padding]));
         }
         for (int t = prompt; t < first.length; t++) {
-            long[][] stepMask = ones(2, t + 1);
+            long[][] stepMask = OrtDecoder.ones(2, t + 1);
             stepMask[1][0] = 0;
             stepMask[1][1] = 0;
-            step = run(new long[][] {{first[t]}, {second[t - padding]}}, stepMask, new long[][] {{t}, {t - padding}},
-                    step.present);
-            worst = Math.max(worst, error(step.logits(0, 0), firstExpected[t]));
-            worst = Math.max(worst, error(step.logits(1, 0), secondExpected[t - padding]));
+            step = decoder.run(new long[][] {{first[t]}, {second[t - padding]}}, stepMask, new long[][] {{t}, {t - padding}},
+                    step.present());
+            worst = Math.max(worst, OrtDecoder.error(step.logits(0, 0), firstExpected[t]));
+            worst = Math.max(worst, OrtDecoder.error(step.logits(1, 0), secondExpected[t - padding]));
         }
         System.out.printf("ONNX Runtime vs reference, left-padded batch: worst relative error %.2e%n", worst);
         assertThat(worst).isLessThan(TOLERANCE);
-    }
-
-    /** Largest difference, relative to the largest reference logit of the row (at least 1). */
-    private static double error(float[] actual, float[] expected) {
-        double scale = 1;
-        double worst = 0;
-        for (int v = 0; v < expected.length; v++) {
-            scale = Math.max(scale, Math.abs(expected[v]));
-            worst = Math.max(worst, Math.abs(actual[v] - expected[v]));
-        }
-        return worst / scale;
-    }
-
-    private record Step(float[] logits, int sequence, Map<String, float[][]> present) {
-        /** Logits of batch row {@code b}, position {@code t}. */
-        float[] logits(int b, int t) {
-            int v = CONFIG.vocabSize();
-            int from = (b * sequence + t) * v;
-            return java.util.Arrays.copyOfRange(logits, from, from + v);
-        }
-    }
-
-    /** Cache tensors as {flat values, {dims}} per past name. */
-    private static Map<String, float[][]> emptyCache(int batch) {
-        Map<String, float[][]> cache = new HashMap<>();
-        for (int l = 0; l < CONFIG.layers(); l++) {
-            float[][] empty = {new float[0], {batch, CONFIG.heads(), 0, CONFIG.headWidth()}};
-            cache.put(DecoderOnnxExport.pastKey(l), empty);
-            cache.put(DecoderOnnxExport.pastValue(l), empty);
-        }
-        return cache;
-    }
-
-    private static Step run(long[][] ids, long[][] mask, long[][] positions, Map<String, float[][]> past)
-            throws OrtException {
-        Map<String, OnnxTensor> feeds = new HashMap<>();
-        try {
-            feeds.put("input_ids", OnnxTensor.createTensor(ENV, ids));
-            feeds.put("attention_mask", OnnxTensor.createTensor(ENV, mask));
-            feeds.put("position_ids", OnnxTensor.createTensor(ENV, positions));
-            for (Map.Entry<String, float[][]> e : past.entrySet()) {
-                float[] dims = e.getValue()[1];
-                long[] shape = new long[dims.length];
-                for (int i = 0; i < dims.length; i++) {
-                    shape[i] = (long) dims[i];
-                }
-                feeds.put(e.getKey(), OnnxTensor.createTensor(ENV, FloatBuffer.wrap(e.getValue()[0]), shape));
-            }
-            try (OrtSession.Result result = session.run(feeds)) {
-                float[] logits = flat((OnnxTensor) result.get("logits").orElseThrow());
-                Map<String, float[][]> present = new HashMap<>();
-                for (int l = 0; l < CONFIG.layers(); l++) {
-                    present.put(DecoderOnnxExport.pastKey(l), cacheOf((OnnxTensor) result.get(DecoderOnnxExport.presentKey(l)).orElseThrow()));
-                    present.put(DecoderOnnxExport.pastValue(l), cacheOf((OnnxTensor) result.get(DecoderOnnxExport.presentValue(l)).orElseThrow()));
-                }
-                return new Step(logits, ids[0].length, present);
-            }
-        } finally {
-            feeds.values().forEach(OnnxTensor::close);
-        }
-    }
-
-    private static float[][] cacheOf(OnnxTensor tensor) {
-        long[] shape = tensor.getInfo().getShape();
-        float[] dims = new float[shape.length];
-        for (int i = 0; i < shape.length; i++) {
-            dims[i] = shape[i];
-        }
-        return new float[][] {flat(tensor), dims};
-    }
-
-    private static float[] flat(OnnxTensor tensor) {
-        FloatBuffer b = tensor.getFloatBuffer();
-        float[] out = new float[b.remaining()];
-        b.get(out);
-        return out;
     }
 
     private static long[] slice(int[] tokens, int from, int to) {
@@ -215,21 +131,4 @@ class DecoderOnnxExportTest {
         }
         return out;
     }
-
-    private static long[] range(int from, int to) {
-        long[] out = new long[to - from];
-        for (int i = from; i < to; i++) {
-            out[i - from] = i;
-        }
-        return out;
-    }
-
-    private static long[][] ones(int batch, int length) {
-        long[][] out = new long[batch][length];
-        for (long[] row : out) {
-            java.util.Arrays.fill(row, 1);
-        }
-        return out;
-    }
-
 }
