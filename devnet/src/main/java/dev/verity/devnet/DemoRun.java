@@ -165,8 +165,10 @@ public final class DemoRun {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+        // The chat question goes before the revocation scene, which unregisters the TEE nodes' enclaves.
+        DemoChat.ChatLine chat = DemoChat.scene(net, timeout);
         Revocation revocation = revocationScene(net, timeout);
-        return summarize(net, submittedAt, settledAt, digitInputs, digitLabels, revocation, timeout);
+        return summarize(net, submittedAt, settledAt, digitInputs, digitLabels, revocation, chat, timeout);
     }
 
     /** Submits test digit {@code index} in {@code mode} and records when, what and which label. */
@@ -283,7 +285,7 @@ public final class DemoRun {
 
     private static Summary summarize(Devnet net, Map<Hash, Long> submittedAt, Map<String, Long> settledAt,
                                      Map<Hash, byte[]> digitInputs, Map<Hash, Integer> digitLabels, Revocation revocation,
-                                     Duration timeout) {
+                                     DemoChat.ChatLine chat, Duration timeout) {
         VerityClient client = net.client();
         PackageRunner local = digitInputs.isEmpty() ? null : net.integerModelRunner();
         IntegerProgram program = digitInputs.isEmpty() ? null : net.integerProgram();
@@ -337,7 +339,6 @@ public final class DemoRun {
         StatusView status = client.status();
         // The receipt of the first job that settled: with a cheat, an OPTIMISTIC job and its whole dispute.
         String receiptJob = settledHeights.isEmpty() ? null : settledHeights.keySet().iterator().next();
-        DemoChat.ChatLine chat = DemoChat.scene(net, timeout);
         Finality finality = DemoFinality.scene(net, settledHeights, receiptJob, timeout);
         return new Summary(jobs, nodes, new Fees(tally.paid, tally.toNodes, tally.toValidators, tally.toTreasury, tally.toAuditors),
                 new Verification(cheater, disputes, audits), new ChainInfo(status.height(), status.stateRoot(), status.basePrice()), revocation,
