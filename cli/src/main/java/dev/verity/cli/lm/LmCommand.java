@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
  * (training, export) to {@code subcommands}.
  */
 @Command(name = "lm", mixinStandardHelpOptions = true,
-        description = "Build the project's small language model: its corpus and its tokenizer.",
-        subcommands = {LmCorpusCommand.class, LmTokenizerCommand.class})
+        description = "Build the project's small language model: its corpus, its tokenizer, its training.",
+        subcommands = {LmCorpusCommand.class, LmTokenizerCommand.class, LmTrainCommand.class})
 public final class LmCommand extends GroupCommand {
 }

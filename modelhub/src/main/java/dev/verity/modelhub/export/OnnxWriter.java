@@ -24,7 +24,8 @@ import java.util.Map;
  * "verity", one {@code opset_import} for the default domain with the graph's opset version (13 when the
  * graph has none), and the graph: its nodes with their attributes (INT, FLOAT, INTS, FLOATS, STRING,
  * TENSOR), its initializers, and its inputs and outputs as tensor types with shapes. A dimension of
- * {@code -1} is written as the symbolic dimension {@code "N"} (a second one as {@code "N_1"}, and so on).
+ * {@code -1} is written as the symbolic dimension the value names ({@link ValueInfo#dimName}), or else as
+ * {@code "N"} (a second unnamed one as {@code "N_1"}, and so on).
  *
  * <p>Tensor data: FLOAT as little-endian {@code raw_data} (or {@code float_data}, see
  * {@link FloatEncoding}), DOUBLE as {@code double_data}, INT64 as {@code int64_data}, the narrower
@@ -212,10 +213,13 @@ public final class OnnxWriter {
     private static Message valueInfo(ValueInfo info) {
         Message shape = new Message();
         int symbolic = 0;
-        for (long d : info.dims()) {
+        for (int index = 0; index < info.dims().size(); index++) {
+            long d = info.dims().get(index);
             Message dim = new Message();
             if (d >= 0) {
                 dim.int64(1, d);                                     // dim_value
+            } else if (d == -1 && !info.dimName(index).isEmpty()) {
+                dim.string(2, info.dimName(index));                  // dim_param, as named
             } else if (d == -1) {
                 dim.string(2, symbolic == 0 ? "N" : "N_" + symbolic); // dim_param
                 symbolic++;

@@ -187,6 +187,21 @@ class OnnxWriterTest {
     }
 
     @Test
+    void namedDynamicDimensionsKeepTheirNames() throws Exception {
+        Graph g = new Graph("named", 8, 13,
+                List.of(new ValueInfo("x", DataType.FLOAT, List.of(-1L, -1L, 3L), List.of("batch_size", "", ""))),
+                List.of(new ValueInfo("y", DataType.FLOAT, List.of(-1L, -1L, 3L))),
+                List.of(node("relu", "Relu", List.of("x"), "y", Map.of())), new TreeMap<>());
+        String text = new String(OnnxWriter.toBytes(g), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(text).contains("batch_size").contains("N_1");
+        try (OrtRunner ort = OrtRunner.load(OnnxWriter.toBytes(g))) {
+            assertThat(ort.run("x", new float[] {-1, 2, 3, -4, 5, -6}, 1, 2, 3)).containsExactly(0, 2, 3, 0, 5, 0);
+        }
+        assertThatThrownBy(() -> new ValueInfo("z", DataType.FLOAT, List.of(-1L), List.of("a", "b")))
+                .hasMessageContaining("value 'z' has 1 dimensions but 2 dimension names");
+    }
+
+    @Test
     void rejectsTensorsWhoseValuesDoNotMatchTheirShape() {
         Graph g = new Graph("bad", 8, 13, List.of(), List.of(), List.of(),
                 new TreeMap<>(Map.of("w", TensorData.ofFloats("w", new long[] {2, 3}, new float[5]))));
