@@ -2,6 +2,7 @@ package dev.verity.bench;
 
 import dev.verity.bench.lm.CorpusTokens;
 import dev.verity.bench.lm.DecoderOnnxWeights;
+import dev.verity.bench.lm.ForwardPassProfile;
 import dev.verity.bench.lm.GenerationSpeed;
 import dev.verity.bench.lm.IntegerLanguageModel;
 import dev.verity.bench.lm.LanguageModelBenchmarkOptions;
@@ -20,6 +21,7 @@ import dev.verity.modelhub.lm.DecoderWeights;
 import dev.verity.modelhub.lm.quantize.DecoderCalibration;
 import dev.verity.modelhub.lm.quantize.DecoderQuantizer;
 import dev.verity.modelhub.lm.tokenizer.TokenizerFile;
+import dev.verity.protocol.Params;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -164,8 +166,22 @@ public final class LanguageModelBenchmark {
             RunResult r = model.engine().run(g.stepInputs(window[p], p, caches));
             caches = model.nextCaches(r);
         }
+        SortedMap<String, Tensor> inputs = g.stepInputs(window[position], position, caches);
+        ForwardPassProfile profile = ForwardPassProfile.measure(model.engine(), inputs, step.logitsOutput(),
+                Math.max(o.runs(), 5));
+        say(String.format(Locale.ROOT, "where one forward pass of the integer engine (vector kernels) goes, median per part;"
+                + " the trace hashes %,d bytes of new tensors per pass:", profile.hashedBytes()));
+        List<List<String>> parts = new ArrayList<>();
+        long whole = profile.stepNanos();
+        profile.kernelNanosByOp().forEach((op, nanos) -> parts.add(List.of("kernel: " + op,
+                Integer.toString(profile.stepsByOp().get(op)), us(nanos), percent(nanos, whole))));
+        parts.add(List.of("trace: the state after each step and its SHA-256 hash", "", us(profile.traceNanos()),
+                percent(profile.traceNanos(), whole)));
+        parts.add(List.of("all steps (IntegerEngine.runStep)", Integer.toString(model.engine().plan().size()), us(whole),
+                "100%"));
+        table(List.of("part", "steps", "time", "share"), parts);
         WatcherCost.Result r = WatcherCost.measure(step.program(), step.tokenInput(), step.logitsOutput(),
-                g.stepInputs(window[position], position, caches), Math.max(o.runs(), 5));
+                inputs, Math.max(o.runs(), 5));
         say(String.format(Locale.ROOT, "step program: %d ops, %d engine steps (trace indices 1..%d are op steps)", r.ops(),
                 r.steps(), r.steps()));
         List<WatcherCost.StepCost> bySize = new ArrayList<>(r.costs());
@@ -191,6 +207,10 @@ public final class LanguageModelBenchmark {
                         ratio(slowest.verifyNanos(), r.forwardVectorNanos())),
                 List.of("every op step in turn (sum)", us(r.totalVerifyNanos()),
                         ratio(r.totalVerifyNanos(), r.forwardVectorNanos()))));
+        int limit = Params.defaults().maxWitnessBytes();
+        long over = r.costs().stream().filter(s -> s.witnessBytes() > limit).count();
+        say(String.format(Locale.ROOT, "witnesses over the chain's default limit (Params.maxWitnessBytes, %,d bytes): %d of %d"
+                + " steps", limit, over, r.steps()));
         say("not measured: trace indices 0 and n+1. ProgramCommitment takes programs of one input, and there is no io leaf "
                 + "yet for a step program's initial state (token, position and the caches the previous token left) or its "
                 + "output (logits and caches); the op leaves above are committed under a stand-in leaf 0 that op steps never read");
@@ -250,6 +270,10 @@ public final class LanguageModelBenchmark {
 
     private static String us(long nanos) {
         return String.format(Locale.ROOT, "%,.1f µs", nanos / 1e3);
+    }
+
+    private static String percent(long part, long whole) {
+        return String.format(Locale.ROOT, "%.1f%%", 100.0 * part / whole);
     }
 
     private static String num(double v) {
