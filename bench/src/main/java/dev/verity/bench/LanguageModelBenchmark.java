@@ -97,7 +97,12 @@ public final class LanguageModelBenchmark {
 
     private static void speed(LanguageModelBenchmarkOptions o, int[] heldOut, List<LanguageModelEngine> engines) {
         section("1. Speed: greedy generation of " + o.generated() + " tokens after held-out prompts, one thread, median of "
-                + o.runs() + " runs after " + o.runs() + " warm-up runs");
+                + o.runs() + " runs after " + o.runs() + " warm-up runs (and a warm-up of every engine at every length first)");
+        for (int length : o.promptLengths()) { // warm every engine up at every length before measuring any
+            for (LanguageModelEngine e : engines) {
+                GenerationSpeed.measure(e, CorpusTokens.windows(heldOut, 2, length), o.generated(), o.runs(), 1);
+            }
+        }
         List<GenerationSpeed> rows = new ArrayList<>();
         for (int length : o.promptLengths()) {
             List<int[]> prompts = CorpusTokens.windows(heldOut, Math.max(o.runs(), 2), length);
@@ -168,7 +173,7 @@ public final class LanguageModelBenchmark {
         }
         SortedMap<String, Tensor> inputs = g.stepInputs(window[position], position, caches);
         ForwardPassProfile profile = ForwardPassProfile.measure(model.engine(), inputs, step.logitsOutput(),
-                Math.max(o.runs(), 5));
+                Math.max(o.runs(), 11));
         say(String.format(Locale.ROOT, "where one forward pass of the integer engine (vector kernels) goes, median per part;"
                 + " the trace hashes %,d bytes of new tensors per pass:", profile.hashedBytes()));
         List<List<String>> parts = new ArrayList<>();
@@ -181,7 +186,7 @@ public final class LanguageModelBenchmark {
                 "100%"));
         table(List.of("part", "steps", "time", "share"), parts);
         WatcherCost.Result r = WatcherCost.measure(step.program(), step.tokenInput(), step.logitsOutput(),
-                inputs, Math.max(o.runs(), 5));
+                inputs, Math.max(o.runs(), 11));
         say(String.format(Locale.ROOT, "step program: %d ops, %d engine steps (trace indices 1..%d are op steps)", r.ops(),
                 r.steps(), r.steps()));
         List<WatcherCost.StepCost> bySize = new ArrayList<>(r.costs());

@@ -10,7 +10,7 @@ import java.util.List;
 public record GenerationSpeed(String engine, int promptTokens, int generatedTokens, int runs, double firstTokenMillis,
                               double promptTokensPerSecond, double generatedTokensPerSecond) {
 
-    /** Runs {@code warmups} unmeasured generations, then {@code runs} measured ones. */
+    /** Runs {@code warmups} unmeasured generations, then {@code runs} measured ones (warm the engine up before too). */
     public static GenerationSpeed measure(LanguageModelEngine engine, List<int[]> prompts, int generated, int warmups,
                                           int runs) {
         for (int i = 0; i < warmups; i++) {
