@@ -175,15 +175,17 @@ public final class LanguageModelBenchmark {
         ForwardPassProfile profile = ForwardPassProfile.measure(model.engine(), inputs, step.logitsOutput(),
                 Math.max(o.runs(), 11));
         say(String.format(Locale.ROOT, "where one forward pass of the integer engine (vector kernels) goes, median per part;"
-                + " the trace hashes %,d bytes of new tensors per pass:", profile.hashedBytes()));
+                + " besides its inputs, the trace hashes %,d bytes of new tensors per pass:", profile.hashedBytes()));
         List<List<String>> parts = new ArrayList<>();
-        long whole = profile.stepNanos();
+        long whole = profile.inputNanos() + profile.stepNanos();
+        parts.add(List.of("trace: the inputs (token, position, caches) copied in and hashed", "", us(profile.inputNanos()),
+                percent(profile.inputNanos(), whole)));
         profile.kernelNanosByOp().forEach((op, nanos) -> parts.add(List.of("kernel: " + op,
                 Integer.toString(profile.stepsByOp().get(op)), us(nanos), percent(nanos, whole))));
         parts.add(List.of("trace: the state after each step and its SHA-256 hash", "", us(profile.traceNanos()),
                 percent(profile.traceNanos(), whole)));
-        parts.add(List.of("all steps (IntegerEngine.runStep)", Integer.toString(model.engine().plan().size()), us(whole),
-                "100%"));
+        parts.add(List.of("the whole pass (IntegerEngine.initialState, then runStep per step)",
+                Integer.toString(model.engine().plan().size()), us(whole), "100%"));
         table(List.of("part", "steps", "time", "share"), parts);
         WatcherCost.Result r = WatcherCost.measure(step.program(), step.tokenInput(), step.logitsOutput(),
                 inputs, Math.max(o.runs(), 11));

@@ -19,12 +19,13 @@ import java.util.TreeMap;
  *
  * @param kernelNanosByOp kernel time per op kind (the op writing the logits apart)
  * @param stepsByOp       engine steps per op kind
+ * @param inputNanos      the state before step 0: the inputs (token, position, caches) copied in and hashed
  * @param traceNanos      the steps' time less their kernels: building each state and hashing it
- * @param stepNanos       the steps' whole time (about one {@code IntegerEngine.run})
+ * @param stepNanos       the steps' whole time (with {@code inputNanos}, about one {@code IntegerEngine.run})
  * @param hashedBytes     bytes of new tensor leaves hashed per pass: each step's output, whole, even for one slice of it
  */
 public record ForwardPassProfile(SortedMap<String, Long> kernelNanosByOp, SortedMap<String, Integer> stepsByOp,
-                                 long traceNanos, long stepNanos, long hashedBytes) {
+                                 long inputNanos, long traceNanos, long stepNanos, long hashedBytes) {
 
     /** Profiles the run on {@code inputs}; the op writing {@code logitsOutput} (the head) is counted apart from its kind. */
     public static ForwardPassProfile measure(IntegerEngine engine, SortedMap<String, Tensor> inputs, String logitsOutput,
@@ -43,11 +44,14 @@ public record ForwardPassProfile(SortedMap<String, Long> kernelNanosByOp, Sorted
         }
         List<String> kindNames = List.copyOf(steps.keySet());
         long[][] kernel = new long[kindNames.size()][runs];
+        long[] input = new long[runs];
         long[] trace = new long[runs];
         long[] whole = new long[runs];
         for (int r = -runs; r < runs; r++) { // the first runs warm up
+            long t = System.nanoTime();
             State s = engine.initialState(inputs);
             s.hash();
+            long inputTime = System.nanoTime() - t;
             long[] k = new long[kindNames.size()];
             long kernelSum = 0;
             long stepSum = 0;
@@ -66,6 +70,7 @@ public record ForwardPassProfile(SortedMap<String, Long> kernelNanosByOp, Sorted
                 for (int i = 0; i < k.length; i++) {
                     kernel[i][r] = k[i];
                 }
+                input[r] = inputTime;
                 trace[r] = stepSum - kernelSum;
                 whole[r] = stepSum;
             }
@@ -74,6 +79,6 @@ public record ForwardPassProfile(SortedMap<String, Long> kernelNanosByOp, Sorted
         for (int i = 0; i < kindNames.size(); i++) {
             byOp.put(kindNames.get(i), Timing.median(kernel[i]));
         }
-        return new ForwardPassProfile(byOp, steps, Timing.median(trace), Timing.median(whole), hashedBytes);
+        return new ForwardPassProfile(byOp, steps, Timing.median(input), Timing.median(trace), Timing.median(whole), hashedBytes);
     }
 }
