@@ -414,7 +414,7 @@ public final class Devnet implements AutoCloseable {
             balance = 0;
         }
         if (balance < GATEWAY_FUNDS / 2) {
-            await(List.of(sent(() -> clientWallet.transfer(key.publicKey(), GATEWAY_FUNDS))));
+            await(new ArrayList<>(List.of(sent(() -> clientWallet.transfer(key.publicKey(), GATEWAY_FUNDS)))));
         }
         DevnetProcesses.Program gateway = processes.start("gateway", List.of("gateway", "--api", String.join(",", apiUrls),
                 "--key", DevnetKeys.gatewayKeyFile(keysDir).toString(), "--listen", "127.0.0.1:0", "--mode", "TEE"));

@@ -233,6 +233,7 @@ class CodecPropertyTest {
         PAYLOADS.put("ValidatorBond", U64.zip(text(20), text(20), Payload.ValidatorBond::new));
         PAYLOADS.put("ValidatorLeave", Generate.constant(new Payload.ValidatorLeave()));
         PAYLOADS.put("ReportEquivocation", SIGNED_VOTE.zip(SIGNED_VOTE, Payload.ReportEquivocation::new));
+        PAYLOADS.put("SetNodeEndpoint", text(40).map(Payload.SetNodeEndpoint::new));
         PAYLOADS.put("SubmitResults", lists().of(PAYLOADS.get("SubmitResult").map(p -> (Payload.SubmitResult) p))
                 .ofSizeBetween(1, 4).zip(Generate.pick(List.of(new byte[0], new byte[64])), Payload.SubmitResults::new));
     }

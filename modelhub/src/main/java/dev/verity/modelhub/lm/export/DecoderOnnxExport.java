@@ -18,7 +18,8 @@ import java.util.TreeMap;
 
 /**
  * A {@link DecoderWeights} decoder as an ONNX graph in the layout of Hugging Face decoder exports with a key/value cache
- * (what Optimum writes for GPT-2 as {@code decoder_model_merged.onnx}, without the {@code If}):
+ * (Optimum's {@code decoder_with_past_model.onnx} for GPT-2; one graph serves the first call too, with a past of
+ * length 0, so no {@code use_cache_branch} is needed):
  *
  * <ul>
  *   <li>inputs {@code input_ids} int64 [batch_size, sequence_length], {@code attention_mask} int64

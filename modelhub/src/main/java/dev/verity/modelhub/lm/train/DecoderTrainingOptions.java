@@ -41,15 +41,4 @@ public record DecoderTrainingOptions(int steps, int batchSequences, int sequence
     public LearningRateSchedule schedule() {
         return new LearningRateSchedule(peakLearningRate, minimumLearningRate, Math.min(warmupSteps, steps), steps);
     }
-
-    public DecoderTrainingOptions withSteps(int value) {
-        return new DecoderTrainingOptions(value, batchSequences, sequenceLength, peakLearningRate, minimumLearningRate,
-                Math.min(warmupSteps, value), weightDecay, beta1, beta2, clipNorm, seed, chunks, threads, evaluationInterval,
-                evaluationWindows);
-    }
-
-    public DecoderTrainingOptions withThreads(int value) {
-        return new DecoderTrainingOptions(steps, batchSequences, sequenceLength, peakLearningRate, minimumLearningRate,
-                warmupSteps, weightDecay, beta1, beta2, clipNorm, seed, chunks, value, evaluationInterval, evaluationWindows);
-    }
 }
