@@ -1,0 +1,110 @@
+package dev.verity.bench.lm;
+
+import dev.verity.core.Hash;
+import dev.verity.core.Merkle;
+import dev.verity.inference.engine.EngineOptions;
+import dev.verity.inference.engine.IntegerEngine;
+import dev.verity.inference.engine.Step;
+import dev.verity.inference.program.Constant;
+import dev.verity.inference.program.Op;
+import dev.verity.inference.program.Program;
+import dev.verity.inference.program.TensorSpec;
+import dev.verity.inference.trace.IoLeaf;
+import dev.verity.inference.trace.OpLeaf;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The op leaves of a program with several inputs (a decoder's step program), built as
+ * {@link dev.verity.inference.trace.ProgramCommitment} builds them, under a Merkle root whose leaf 0 is a stand-in.
+ *
+ * <p>{@code ProgramCommitment} takes programs of one input only: its leaf 0 ({@link IoLeaf}) says how one job input
+ * becomes the initial state, and a step program's initial state is the token, its position and the caches the
+ * previous token left. No io leaf for that exists yet, so leaf 0 here is an {@link IoLeaf} of the token input and the
+ * logits output, for measuring only. {@link dev.verity.inference.trace.OneStepVerifier}'s op steps (trace indices
+ * {@code 1..n}) read only their op leaf and its path, so their checks and costs are those a real commitment would
+ * give; indices {@code 0} and {@code n + 1} cannot be checked for this program.
+ */
+public final class StepProgramCommitment {
+    private final List<OpLeaf> ops;
+    private final List<Hash> leaves;
+    private final Hash root;
+    private final int stepCount;
+
+    public StepProgramCommitment(Program program, String tokenInput, String logitsOutput) {
+        IntegerEngine engine = new IntegerEngine(program, EngineOptions.SCALAR);
+        List<Step> plan = engine.plan();
+        stepCount = plan.size();
+        TreeMap<String, Constant> constants = new TreeMap<>();
+        for (Constant c : program.constants()) {
+            constants.put(c.name(), c);
+        }
+        List<OpLeaf> opLeaves = new ArrayList<>();
+        int step = 0;
+        for (int i = 0; i < program.ops().size(); i++) {
+            Op op = program.ops().get(i);
+            int first = step;
+            int count = plan.get(first).sliceCount();
+            step += count;
+            List<TensorSpec> inputs = new ArrayList<>();
+            List<OpLeaf.ConstantValue> consts = new ArrayList<>();
+            for (String name : new TreeSet<>(op.inputs())) {
+                Constant c = constants.get(name);
+                if (c != null) {
+                    consts.add(new OpLeaf.ConstantValue(program.tensor(name), c.value()));
+                } else {
+                    inputs.add(program.tensor(name));
+                }
+            }
+            List<String> before = engine.namesAfter(first - 1);
+            List<String> dropFirst = new ArrayList<>();
+            List<String> dropAfter = new ArrayList<>();
+            for (String name : before) {
+                if (engine.isProgramOutput(name)) {
+                    continue;
+                }
+                int last = engine.lastReader(name);
+                if (last < i) {
+                    dropFirst.add(name);
+                } else if (last == i) {
+                    dropAfter.add(name);
+                }
+            }
+            boolean kept = engine.isProgramOutput(op.output()) || engine.lastReader(op.output()) > i;
+            opLeaves.add(new OpLeaf(i, first, count, program.sliceElements(), op, inputs, program.tensor(op.output()),
+                    consts, before, dropFirst, dropAfter, kept));
+        }
+        ops = List.copyOf(opLeaves);
+        IoLeaf standIn = new IoLeaf(program.tensor(tokenInput), program.tensor(logitsOutput),
+                program.outputs().stream().sorted().toList(), stepCount, ops.size());
+        List<Hash> l = new ArrayList<>();
+        l.add(Merkle.leaf(standIn.encode()));
+        for (OpLeaf o : ops) {
+            l.add(Merkle.leaf(o.encode()));
+        }
+        leaves = List.copyOf(l);
+        root = Merkle.root(leaves);
+    }
+
+    public Hash root() {
+        return root;
+    }
+
+    public int leafCount() {
+        return leaves.size();
+    }
+
+    public int stepCount() {
+        return stepCount;
+    }
+
+    public OpLeaf opLeaf(int opIndex) {
+        return ops.get(opIndex);
+    }
+
+    public List<Hash> opPath(int opIndex) {
+        return Merkle.path(leaves, 1 + opIndex);
+    }
+}
