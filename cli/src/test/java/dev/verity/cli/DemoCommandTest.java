@@ -33,7 +33,13 @@ class DemoCommandTest {
         JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(stdout);
         assertThat(doc.isObject()).isTrue();
         assertThat(doc.fieldNames()).toIterable().containsExactly("jobs", "nodes", "fees", "verification", "revocation", "chain",
-                "finality");
+                "finality", "chat");
+        JsonNode chat = doc.get("chat");
+        assertThat(chat.get("status").asText()).as("the chat job: %s", chat).isEqualTo("SETTLED");
+        assertThat(chat.get("mode").asText()).isEqualTo("TEE");
+        assertThat(chat.get("completionTokens").asInt()).isPositive();
+        assertThat(chat.get("answer").asText()).isNotBlank();
+        assertThat(chat.get("fee").asLong()).isPositive();
         JsonNode revocation = doc.get("revocation");
         assertThat(revocation.get("target").asText()).isEqualTo("vendor SEV_SNP");
         assertThat(revocation.get("enclavesRevoked").asInt()).as("both enclave nodes").isEqualTo(2);
@@ -83,6 +89,7 @@ class DemoCommandTest {
         for (JsonNode m : doc.get("revocation").get("jobs")) {
             paid += m.get("feePaid").asLong();
         }
+        paid += chat.get("fee").asLong();
         JsonNode fees = doc.get("fees");
         assertThat(fees.get("paid").asLong()).isEqualTo(paid).isPositive();
         assertThat(fees.get("toAuditors").asLong()).as("every SAMPLED job was audited").isPositive();

@@ -329,6 +329,10 @@ public final class DemoRun {
         for (MovedJob m : revocation.moved()) {
             tally.add(client.events(EventQuery.forJob(Hash.fromHex(m.id()))));
         }
+        // And the chat job.
+        if (chat != null && chat.job() != null) {
+            tally.add(client.events(EventQuery.forJob(Hash.fromHex(chat.job()))));
+        }
         List<NodeLine> nodes = new ArrayList<>();
         for (Devnet.ComputeNode n : net.nodes()) {
             NodeView v = client.node(n.key().publicKey());
