@@ -14,6 +14,7 @@ import dev.verity.gateway.tokenizer.TextTokenizer;
 import dev.verity.protocol.VerificationMode;
 import dev.verity.protocol.generation.GenerationRequest;
 import dev.verity.protocol.generation.GenerationResult;
+import dev.verity.protocol.schema.InputSchema;
 import dev.verity.sdk.InputSchemas;
 import dev.verity.sdk.VerityApiException;
 import dev.verity.sdk.VerityClient;
@@ -132,10 +133,9 @@ public final class NetworkChatBackend implements ChatBackend {
     }
 
     private Hash submit(ModelView model, GenerationRequest request) {
-        var schema = model.inputSchema();
-        long units = Math.addExact(model.computeUnits(), Math.addExact(
-                Math.multiplyExact(schema.promptUnits(), (long) request.promptLength()),
-                Math.multiplyExact(schema.generatedUnits(), (long) request.maxTokens())));
+        // The units the chain reserves for this request (ledger JobUnits.reserved): per job, and per token of the schema.
+        var schema = (InputSchema.TokenGeneration) InputSchemas.fromView(model.inputSchema());
+        long units = Math.addExact(model.computeUnits(), schema.tokenUnits(request.promptLength(), request.maxTokens()));
         try {
             long maxFee = new JobPrices(client.params(), client.status().basePrice(), PRICE_HEADROOM).maxFee(units, mode, fallbacks);
             return wallet.submitJob(Hash.fromHex(model.id()), request.encode(), mode, fallbacks, maxFee, DEADLINE_BLOCKS);

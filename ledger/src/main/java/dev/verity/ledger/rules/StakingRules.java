@@ -97,8 +97,8 @@ public final class StakingRules {
             state.emit(LedgerEvent.of(EventType.NODE_ENDPOINT_SET, null, sender, sender, 0, "endpoint " + old + " withdrawn"));
             return;
         }
-        Optional<String> problem = ValidatorInfo.apiUrlProblem(url);
-        require(problem.isEmpty(), RejectCode.INVALID_ADDRESS, problem.map(p -> p.replace("API URL", "endpoint URL")).orElse(""));
+        Optional<String> problem = ValidatorInfo.urlProblem(url, "endpoint URL");
+        require(problem.isEmpty(), RejectCode.INVALID_ADDRESS, problem.orElse(""));
         require(!url.equals(old), RejectCode.INVALID_ADDRESS, "the endpoint is already " + url);
         state.nodeEndpoints.put(sender, url);
         state.emit(LedgerEvent.of(EventType.NODE_ENDPOINT_SET, null, sender, sender, 0, "endpoint set to " + url));

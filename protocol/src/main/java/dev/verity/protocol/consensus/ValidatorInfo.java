@@ -28,12 +28,12 @@ public record ValidatorInfo(PublicKey key, long stake, String peerAddress, Strin
     private static String checkAddress(String value, String what) {
         String v = value == null ? "" : value;
         if (v.length() > MAX_ADDRESS) {
-            throw new IllegalArgumentException("a validator's " + what + " is at most " + MAX_ADDRESS + " characters, got " + v.length());
+            throw new IllegalArgumentException("the " + what + " is at most " + MAX_ADDRESS + " characters, got " + v.length());
         }
         for (int i = 0; i < v.length(); i++) {
             char c = v.charAt(i);
             if (c <= ' ' || c > '~') {
-                throw new IllegalArgumentException("a validator's " + what + " holds a space or a character outside printable ASCII at "
+                throw new IllegalArgumentException("the " + what + " holds a space or a character outside printable ASCII at "
                         + i + ": '" + v + "'");
             }
         }
@@ -64,7 +64,15 @@ public record ValidatorInfo(PublicKey key, long stake, String peerAddress, Strin
      * optional path from {@code /} without query or fragment; no user information.
      */
     public static Optional<String> apiUrlProblem(String url) {
-        Optional<String> basic = basicProblem(url, "API URL");
+        return urlProblem(url, "API URL");
+    }
+
+    /**
+     * Why {@code url} is not a base URL of the form {@link #apiUrlProblem} takes, or empty when it is one; the messages
+     * call it {@code what} (a node's announced stream endpoint is checked by the same rules).
+     */
+    public static Optional<String> urlProblem(String url, String what) {
+        Optional<String> basic = basicProblem(url, what);
         if (basic.isPresent()) {
             return basic;
         }
@@ -74,24 +82,24 @@ public record ValidatorInfo(PublicKey key, long stake, String peerAddress, Strin
         } else if (url.startsWith("https://")) {
             rest = url.substring("https://".length());
         } else {
-            return Optional.of("the API URL '" + url + "' does not start with http:// or https://");
+            return Optional.of("the " + what + " '" + url + "' does not start with http:// or https://");
         }
         int slash = rest.indexOf('/');
         String authority = slash < 0 ? rest : rest.substring(0, slash);
         String path = slash < 0 ? "" : rest.substring(slash);
-        String what = "API URL '" + url + "'";
+        String named = what + " '" + url + "'";
         if (path.indexOf('?') >= 0 || path.indexOf('#') >= 0) {
-            return Optional.of("the " + what + " has a query or fragment; give the base URL only");
+            return Optional.of("the " + named + " has a query or fragment; give the base URL only");
         }
         if (authority.indexOf('@') >= 0) {
-            return Optional.of("the " + what + " holds user information ('@'); give host and port only");
+            return Optional.of("the " + named + " holds user information ('@'); give host and port only");
         }
         int colon = authority.lastIndexOf(':');
         if (colon >= 0 && !authority.endsWith("]")) {
-            Optional<String> host = hostProblem(authority.substring(0, colon), what);
-            return host.isPresent() ? host : portProblem(authority.substring(colon + 1), what);
+            Optional<String> host = hostProblem(authority.substring(0, colon), named);
+            return host.isPresent() ? host : portProblem(authority.substring(colon + 1), named);
         }
-        return hostProblem(authority, what);
+        return hostProblem(authority, named);
     }
 
     private static Optional<String> basicProblem(String value, String what) {
