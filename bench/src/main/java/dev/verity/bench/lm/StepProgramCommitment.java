@@ -5,16 +5,12 @@ import dev.verity.core.Merkle;
 import dev.verity.inference.engine.EngineOptions;
 import dev.verity.inference.engine.IntegerEngine;
 import dev.verity.inference.engine.Step;
-import dev.verity.inference.program.Constant;
-import dev.verity.inference.program.Op;
 import dev.verity.inference.program.Program;
-import dev.verity.inference.program.TensorSpec;
 import dev.verity.inference.trace.IoLeaf;
 import dev.verity.inference.trace.OpLeaf;
+import dev.verity.inference.trace.OpLeaves;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * The op leaves of a program with several inputs (a decoder's step program), built as
@@ -37,46 +33,7 @@ public final class StepProgramCommitment {
         IntegerEngine engine = new IntegerEngine(program, EngineOptions.SCALAR);
         List<Step> plan = engine.plan();
         stepCount = plan.size();
-        TreeMap<String, Constant> constants = new TreeMap<>();
-        for (Constant c : program.constants()) {
-            constants.put(c.name(), c);
-        }
-        List<OpLeaf> opLeaves = new ArrayList<>();
-        int step = 0;
-        for (int i = 0; i < program.ops().size(); i++) {
-            Op op = program.ops().get(i);
-            int first = step;
-            int count = plan.get(first).sliceCount();
-            step += count;
-            List<TensorSpec> inputs = new ArrayList<>();
-            List<OpLeaf.ConstantValue> consts = new ArrayList<>();
-            for (String name : new TreeSet<>(op.inputs())) {
-                Constant c = constants.get(name);
-                if (c != null) {
-                    consts.add(new OpLeaf.ConstantValue(program.tensor(name), c.value()));
-                } else {
-                    inputs.add(program.tensor(name));
-                }
-            }
-            List<String> before = engine.namesAfter(first - 1);
-            List<String> dropFirst = new ArrayList<>();
-            List<String> dropAfter = new ArrayList<>();
-            for (String name : before) {
-                if (engine.isProgramOutput(name)) {
-                    continue;
-                }
-                int last = engine.lastReader(name);
-                if (last < i) {
-                    dropFirst.add(name);
-                } else if (last == i) {
-                    dropAfter.add(name);
-                }
-            }
-            boolean kept = engine.isProgramOutput(op.output()) || engine.lastReader(op.output()) > i;
-            opLeaves.add(new OpLeaf(i, first, count, program.sliceElements(), op, inputs, program.tensor(op.output()),
-                    consts, before, dropFirst, dropAfter, kept));
-        }
-        ops = List.copyOf(opLeaves);
+        ops = OpLeaves.of(program, engine);
         IoLeaf standIn = new IoLeaf(program.tensor(tokenInput), program.tensor(logitsOutput),
                 program.outputs().stream().sorted().toList(), stepCount, ops.size());
         List<Hash> l = new ArrayList<>();

@@ -76,7 +76,7 @@ public final class WatcherCost {
             List<WitnessTensor> tensors = new ArrayList<>();
             for (String name : state.names()) {
                 tensors.add(reads.contains(name) ? WitnessTensor.full(name, state.tensor(name))
-                        : WitnessTensor.hashed(name, state.leaf(name)));
+                        : WitnessTensor.hashed(name, state.content(name)));
             }
             witnesses.add(new StepWitness.OpWitness(op, commitment.opPath(step.opIndex()), tensors).encode());
             state = engine.runStep(step.index(), state).state();

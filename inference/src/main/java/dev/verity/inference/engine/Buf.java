@@ -12,10 +12,6 @@ import java.util.Arrays;
  * buffers (or an {@link OpOutput}'s).
  */
 final class Buf {
-    /** A tensor leaf hash computed from this buffer under a name (see {@link StateHasher}). */
-    record Leaf(String name, Hash hash) {}
-
-
     final DType dtype;
     final int[] shape;
     final int size;
@@ -23,10 +19,10 @@ final class Buf {
     final short[] s;
     final int[] i;
     /**
-     * The leaf hash last computed, valid because a buffer in a state never changes; a racy write between
-     * threads is harmless (a record's final fields are safely published, and any thread computes the same).
+     * The content hash once computed, valid because a buffer in a state never changes; a racy write between
+     * threads is harmless (a Hash's final fields are safely published, and any thread computes the same).
      */
-    Leaf leaf;
+    Hash content;
 
     private Buf(DType dtype, int[] shape, int size, byte[] b, short[] s, int[] i) {
         this.dtype = dtype;

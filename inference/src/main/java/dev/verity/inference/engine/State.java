@@ -20,17 +20,20 @@ import java.util.TreeMap;
  * can prove a single tensor of a state without the others:
  *
  * <pre>
- *   hash   = Merkle.root(leaf(t1), ..., leaf(tk))   tensors by name in ascending {@code String.compareTo}
+ *   hash    = Merkle.root(leaf(t1), ..., leaf(tk))  tensors by name in ascending {@code String.compareTo}
  *                                                   order (UTF-16 code units; byte order for ASCII names)
- *   leaf(t)= Merkle.leaf(encoding(t))               = SHA-256(0x00 || encoding(t))
- *   encoding(t), in core {@code Encoder} conventions (big-endian, u32 lengths, UTF-8 strings):
- *     string "verity.inference.tensor.v1"           u32 byte length, then the UTF-8 bytes
- *     string name                                   u32 byte length, then UTF-8
- *     u8     dtype code                             1 = INT8, 2 = INT16, 3 = INT32
- *     u32    rank, then u32 per dimension           row-major shape
- *     raw    elements in row-major order, two's complement, big-endian, 1/2/4 bytes each
- *            (no length prefix: the count follows from shape and dtype)
+ *   leaf(t) = Merkle.leaf(string "verity.inference.tensor.v2" || string name || content(t))
+ *           = SHA-256(0x00 || ...)
+ *   content(t) = SHA-256(string "verity.inference.tensor.content.v1"
+ *                        || u8 dtype code                1 = INT8, 2 = INT16, 3 = INT32
+ *                        || u32 rank, u32 per dimension  row-major shape
+ *                        || raw elements                 row-major, two's complement, big-endian, 1/2/4 bytes
+ *                                                        each (no length prefix: the count follows from the shape))
+ *   in core {@code Encoder} conventions (big-endian, strings as u32 byte length then UTF-8).
  * </pre>
+ *
+ * The content hash does not depend on the name, so a witness can prove a tensor under another name (a cache output
+ * fed back as the next token's cache input) from its 32-byte content hash alone.
  *
  * {@code Merkle.root} pairs neighbours level by level with inner = SHA-256(0x01 || left || right),
  * carries an odd last node up unchanged, and gives SHA-256 of the empty string for a state with no
@@ -89,6 +92,26 @@ public final class State {
     public static Hash tensorLeaf(String name, Tensor t) {
         Op.checkName(name);
         return StateHasher.leaf(name, Buf.of(t));
+    }
+
+    /** The leaf of a tensor named {@code name} whose content hash is {@code content}. */
+    public static Hash tensorLeaf(String name, Hash content) {
+        Op.checkName(name);
+        return StateHasher.leaf(name, content);
+    }
+
+    /** The content hash of one tensor (see the class comment): its leaf without the name. */
+    public static Hash tensorContent(Tensor t) {
+        return StateHasher.content(Buf.of(t));
+    }
+
+    /** The content hash of this state's tensor {@code name}, cached. */
+    public Hash content(String name) {
+        Buf b = tensors.get(name);
+        if (b == null) {
+            throw new IllegalArgumentException("the state has no tensor '" + name + "'");
+        }
+        return StateHasher.content(b);
     }
 
     /** The leaf of this state's tensor {@code name} ({@link #tensorLeaf} of it, cached). */

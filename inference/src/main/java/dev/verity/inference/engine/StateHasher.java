@@ -11,15 +11,19 @@ import java.util.Map;
 import java.util.SortedMap;
 
 /**
- * Computes state hashes (see {@link State}): each tensor's leaf is streamed into SHA-256 without building its
- * encoding in memory, and cached on its buffer, which a state never writes again, so a step rehashes only the
- * tensors it changed.
+ * Computes state hashes (see {@link State}): each tensor's content is streamed into SHA-256 without building its
+ * encoding in memory, and its content hash cached on its buffer, which a state never writes again, so a step rehashes
+ * only the tensors it changed, and a tensor renamed (a cache output fed back as the next token's cache input) is never
+ * rehashed whole.
  */
 final class StateHasher {
     /** Domain-separation tag, the first field of every tensor encoding. */
-    static final String TAG = "verity.inference.tensor.v1";
+    static final String TAG = "verity.inference.tensor.v2";
+    /** Domain-separation tag of a tensor's content hash. */
+    static final String CONTENT_TAG = "verity.inference.tensor.content.v1";
 
     private static final byte[] TAG_BYTES = new Encoder(32).string(TAG).toByteArray();
+    private static final byte[] CONTENT_TAG_BYTES = new Encoder(48).string(CONTENT_TAG).toByteArray();
 
     private StateHasher() {}
 
@@ -31,23 +35,33 @@ final class StateHasher {
         return Merkle.root(leaves);
     }
 
-    /** {@code Merkle.leaf(encoding)} of one tensor, from the buffer's cache when it was hashed under this name. */
+    /** The leaf of tensor {@code name}, from the buffer's cached content hash when it has one. */
     static Hash leaf(String name, Buf buf) {
-        Buf.Leaf cached = buf.leaf;
-        if (cached != null && cached.name().equals(name)) {
-            return cached.hash();
+        return leaf(name, content(buf));
+    }
+
+    /** {@code Merkle.leaf(string TAG || string name || content)}: a tensor's leaf from its name and content hash. */
+    static Hash leaf(String name, Hash content) {
+        Encoder e = new Encoder(96);
+        e.fixed(TAG_BYTES).string(name).hash(content);
+        return Merkle.leaf(e.toByteArray());
+    }
+
+    /** The content hash of a buffer (independent of any name), cached: a buffer in a state never changes. */
+    static Hash content(Buf buf) {
+        Hash cached = buf.content;
+        if (cached != null) {
+            return cached;
         }
-        Hash h = compute(name, buf);
-        buf.leaf = new Buf.Leaf(name, h);
+        Hash h = compute(buf);
+        buf.content = h;
         return h;
     }
 
-    private static Hash compute(String name, Buf buf) {
+    private static Hash compute(Buf buf) {
         MessageDigest md = Sha256.newDigest();
-        md.update((byte) 0x00);
-        md.update(TAG_BYTES);
+        md.update(CONTENT_TAG_BYTES);
         Encoder h = new Encoder(64);
-        h.string(name);
         h.u8(buf.dtype.code());
         h.u32(buf.shape.length);
         for (int d : buf.shape) {

@@ -30,9 +30,12 @@ public final class OneStepProver {
             return new StepWitness.OutputWitness(commitment.ioLeaf(), commitment.ioPath(), tensors(last, new TreeSet<>(List.of(out))));
         }
         int s = index - 1;
-        Step step = engine.plan().get(s);
+        return opWitness(commitment, engine.plan().get(s), TraceValues.stateAt(engine, jobInput, s));
+    }
+
+    /** The witness of plan step {@code step} of a committed program, from the state {@code before} it. */
+    public static StepWitness.OpWitness opWitness(CommittedProgram commitment, Step step, State before) {
         OpLeaf op = commitment.opLeaf(step.opIndex());
-        State before = TraceValues.stateAt(engine, jobInput, s);
         TreeSet<String> reads = new TreeSet<>(op.inputNames());
         if (!step.firstSlice()) {
             reads.add(step.output());
@@ -40,11 +43,11 @@ public final class OneStepProver {
         return new StepWitness.OpWitness(op, commitment.opPath(step.opIndex()), tensors(before, reads));
     }
 
-    /** The state's tensors in name order: full for {@code full}, leaf hashes for the rest. */
+    /** The state's tensors in name order: full for {@code full}, content hashes for the rest. */
     static List<WitnessTensor> tensors(State state, TreeSet<String> full) {
         List<WitnessTensor> out = new ArrayList<>();
         for (String name : state.names()) {
-            out.add(full.contains(name) ? WitnessTensor.full(name, state.tensor(name)) : WitnessTensor.hashed(name, state.leaf(name)));
+            out.add(full.contains(name) ? WitnessTensor.full(name, state.tensor(name)) : WitnessTensor.hashed(name, state.content(name)));
         }
         return out;
     }

@@ -21,7 +21,7 @@ import java.util.TreeSet;
  * {@code index}, using only the program's commitment root, never the whole program.
  *
  * <p>The result depends only on the agreed value, the index and the committed program, not on which valid
- * witness is offered: the witness's full tensors and leaf hashes must rebuild the agreed state hash, its
+ * witness is offered: the witness's full tensors and content hashes must rebuild the agreed state hash, its
  * tensor names must be the ones the committed op leaf says that state holds, and the step runs with the
  * engine's own kernels (scalar) on the proven tensors.
  */
@@ -69,7 +69,7 @@ public final class OneStepVerifier {
             throw new StepRejectedException("index " + index + " (step " + (index - 1) + ") needs an op witness, got "
                     + kind(witness));
         }
-        return step(programRoot, leafCount, stepCount, index - 1, agreedPrevious, w);
+        return opStep(programRoot, leafCount, stepCount, index - 1, agreedPrevious, w);
     }
 
     /**
@@ -119,7 +119,7 @@ public final class OneStepVerifier {
             boolean wanted = t.name().equals(spec.name());
             if (t.isFull() != wanted) {
                 throw new StepRejectedException("final-state tensor '" + t.name() + "' must be given "
-                        + (wanted ? "in full (it is the job output)" : "as a leaf hash"));
+                        + (wanted ? "in full (it is the job output)" : "as a content hash"));
             }
             if (wanted) {
                 checkSpec(t.tensor(), spec, "output");
@@ -130,7 +130,15 @@ public final class OneStepVerifier {
         return Sha256.digest(IoQuantization.dequantizeOutput(out, spec));
     }
 
-    private static Hash step(Hash root, int leafCount, int stepCount, int s, Hash agreed, StepWitness.OpWitness w) {
+    /**
+     * The state hash after plan step {@code s} of one run of a committed program (root, leaf count, plan size), from
+     * the agreed state hash before it and the op witness; throws StepRejectedException when the witness does not prove
+     * against the root or the agreed hash, or does not fit the step.
+     */
+    public static Hash opStep(Hash root, int leafCount, int stepCount, int s, Hash agreed, StepWitness.OpWitness w) {
+        if (s < 0 || s >= stepCount) {
+            throw new StepRejectedException("step " + s + " outside the plan's 0.." + (stepCount - 1));
+        }
         OpLeaf op = w.op();
         if (1L + op.opIndex() >= leafCount || !Merkle.verify(root, leafCount, 1 + op.opIndex(), Merkle.leaf(op.encode()), w.opPath())) {
             throw new StepRejectedException("op leaf " + op.opIndex() + " is not proven by its path against the program root");
@@ -177,7 +185,7 @@ public final class OneStepVerifier {
             TensorSpec spec = reads.get(t.name());
             if (t.isFull() != (spec != null)) {
                 throw new StepRejectedException("tensor '" + t.name() + "' must be given "
-                        + (spec != null ? "in full (step " + s + " reads it)" : "as a leaf hash (step " + s + " does not read it)"));
+                        + (spec != null ? "in full (step " + s + " reads it)" : "as a content hash (step " + s + " does not read it)"));
             }
             if (spec != null) {
                 checkSpec(t.tensor(), spec, "read");

@@ -17,7 +17,7 @@ import java.util.TreeSet;
  * Leaf {@code 1 + opIndex} of a {@link ProgramCommitment}: everything needed to re-run any step of one op
  * from proven tensors and to tell which tensors the state after it holds, without the rest of the program.
  * Which tensors a state holds depends on the program only, never on values, so it is committed here; that
- * binds the names of tensors a witness gives only as leaf hashes (whose names the verifier cannot see).
+ * binds the names of the tensors a witness gives only by their content hashes.
  *
  * <pre>
  *   string "verity.inference.trace.op.v1"

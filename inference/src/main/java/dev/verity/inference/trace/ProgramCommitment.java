@@ -5,21 +5,17 @@ import dev.verity.core.Merkle;
 import dev.verity.inference.engine.EngineOptions;
 import dev.verity.inference.engine.IntegerEngine;
 import dev.verity.inference.engine.Step;
-import dev.verity.inference.program.Constant;
-import dev.verity.inference.program.Op;
 import dev.verity.inference.program.Program;
 import dev.verity.inference.program.TensorSpec;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * A Merkle commitment to a program, shaped for proving single steps: leaf 0 is the {@link IoLeaf}, leaf
  * {@code 1 + i} the {@link OpLeaf} of op {@code i} (each {@code Merkle.leaf} of the encoding). A dispute
  * about step {@code s} needs only the one op leaf covering it and its path, not the whole program.
  */
-public final class ProgramCommitment {
+public final class ProgramCommitment implements CommittedProgram {
     private final IoLeaf io;
     private final List<OpLeaf> ops;
     private final List<Hash> leaves;
@@ -37,50 +33,8 @@ public final class ProgramCommitment {
         TensorSpec output = program.tensor(program.outputs().get(0));
         io = new IoLeaf(program.tensor(program.inputs().get(0)), output, program.outputs().stream().sorted().toList(),
                 plan.size(), program.ops().size());
-        TreeMap<String, Constant> constants = new TreeMap<>();
-        for (Constant c : program.constants()) {
-            constants.put(c.name(), c);
-        }
-        opOfStep = new int[plan.size()];
-        List<OpLeaf> opLeaves = new ArrayList<>();
-        int step = 0;
-        for (int i = 0; i < program.ops().size(); i++) {
-            Op op = program.ops().get(i);
-            int first = step;
-            int count = plan.get(first).sliceCount();
-            for (int k = 0; k < count; k++) {
-                opOfStep[step++] = i;
-            }
-            TreeSet<String> reads = new TreeSet<>(op.inputs());
-            List<TensorSpec> inputs = new ArrayList<>();
-            List<OpLeaf.ConstantValue> consts = new ArrayList<>();
-            for (String name : reads) {
-                Constant c = constants.get(name);
-                if (c != null) {
-                    consts.add(new OpLeaf.ConstantValue(program.tensor(name), c.value()));
-                } else {
-                    inputs.add(program.tensor(name));
-                }
-            }
-            List<String> before = engine.namesAfter(first - 1);
-            List<String> dropFirst = new ArrayList<>();
-            List<String> dropAfter = new ArrayList<>();
-            for (String name : before) {
-                if (engine.isProgramOutput(name)) {
-                    continue;
-                }
-                int last = engine.lastReader(name);
-                if (last < i) {
-                    dropFirst.add(name);
-                } else if (last == i) {
-                    dropAfter.add(name);
-                }
-            }
-            boolean kept = engine.isProgramOutput(op.output()) || engine.lastReader(op.output()) > i;
-            opLeaves.add(new OpLeaf(i, first, count, program.sliceElements(), op, inputs, program.tensor(op.output()),
-                    consts, before, dropFirst, dropAfter, kept));
-        }
-        ops = List.copyOf(opLeaves);
+        ops = OpLeaves.of(program, engine);
+        opOfStep = OpLeaves.opOfStep(ops, plan.size());
         List<Hash> l = new ArrayList<>(1 + ops.size());
         l.add(Merkle.leaf(io.encode()));
         for (OpLeaf o : ops) {
@@ -91,16 +45,19 @@ public final class ProgramCommitment {
     }
 
     /** The Merkle root over all leaves. */
+    @Override
     public Hash root() {
         return root;
     }
 
     /** 1 + the number of ops. */
+    @Override
     public int leafCount() {
         return leaves.size();
     }
 
     /** The plan size {@code n}: a trace has values at indices {@code 0..n+1}. */
+    @Override
     public int stepCount() {
         return io.stepCount();
     }
@@ -113,17 +70,20 @@ public final class ProgramCommitment {
         return Merkle.path(leaves, 0);
     }
 
+    @Override
     public OpLeaf opLeaf(int opIndex) {
         checkOp(opIndex);
         return ops.get(opIndex);
     }
 
+    @Override
     public List<Hash> opPath(int opIndex) {
         checkOp(opIndex);
         return Merkle.path(leaves, 1 + opIndex);
     }
 
     /** The op whose slice plan step {@code step} computes. */
+    @Override
     public int opOfStep(int step) {
         if (step < 0 || step >= opOfStep.length) {
             throw new IllegalArgumentException("no step " + step + " in a plan of " + opOfStep.length);

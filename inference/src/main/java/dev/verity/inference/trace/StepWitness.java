@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * What a party hands the chain to prove one transition of a trace ({@link OneStepVerifier#transition}): the
  * committed program leaf the transition needs with its Merkle path, and the tensors of the state before it
- * (full where the step reads them, leaf hashes elsewhere).
+ * (full where the step reads them, content hashes elsewhere).
  *
  * <h2>Encoding</h2>
  *
@@ -22,7 +22,7 @@ import java.util.List;
  *   op:     bytes opLeaf, path, tensors
  *   output: bytes ioLeaf, path, tensors
  *   path    = u32 n (at most {@value #MAX_PATH}), n x 32-byte hash
- *   tensors = u32 n, n x (string name, u8 kind, then kind 0 (hashed): 32-byte leaf hash;
+ *   tensors = u32 n, n x (string name, u8 kind, then kind 0 (hashed): 32-byte content hash;
  *                         kind 1 (full): u8 dtype code, u32 rank, u32 per dimension, raw elements as in the leaf)
  * </pre>
  */

@@ -13,7 +13,7 @@ import java.util.List;
 
 /** The pieces of {@link StepWitness}'s encoding. */
 final class WitnessCodec {
-    /** The kind byte of a witness tensor: its leaf hash only, or its full value. */
+    /** The kind byte of a witness tensor: its content hash only, or its full value. */
     static final int HASHED = 0;
     static final int FULL = 1;
 
@@ -47,7 +47,7 @@ final class WitnessCodec {
                 ProgramCodec.shape(enc, v.shape());
                 enc.fixed(v.canonicalBytes());
             } else {
-                enc.u8(HASHED).hash(t.leafHash());
+                enc.u8(HASHED).hash(t.contentHash());
             }
         });
     }
@@ -71,7 +71,7 @@ final class WitnessCodec {
             String name = ProgramCodec.name(d, what + " tensor name");
             int kind = d.u8("kind of " + what + " tensor '" + name + "'");
             if (kind == HASHED) {
-                Hash h = d.hash("leaf hash of '" + name + "'");
+                Hash h = d.hash("content hash of '" + name + "'");
                 out.add(ProgramCodec.guard("tensor '" + name + "'", () -> WitnessTensor.hashed(name, h)));
             } else if (kind == FULL) {
                 int code = d.u8("dtype of '" + name + "'");
@@ -87,7 +87,7 @@ final class WitnessCodec {
                 Tensor t = Tensor.fromCanonicalBytes(dtype, shape, raw);
                 out.add(WitnessTensor.full(name, t));
             } else {
-                throw new DecodingException(what + " tensor '" + name + "': kind " + kind + " is neither 0 (leaf hash) nor 1 (full)");
+                throw new DecodingException(what + " tensor '" + name + "': kind " + kind + " is neither 0 (content hash) nor 1 (full)");
             }
         }
         return out;

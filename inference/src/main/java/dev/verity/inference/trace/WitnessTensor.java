@@ -6,17 +6,17 @@ import dev.verity.inference.program.Op;
 import dev.verity.inference.program.Tensor;
 
 /**
- * One tensor of a state in a witness: in full when the step reads it, else only its leaf hash
- * ({@link State#tensorLeaf}), which is all the verifier needs to rebuild the state hash.
+ * One tensor of a state in a witness: in full when the step reads it, else only its content hash
+ * ({@link State#tensorContent}), which with the name is all the verifier needs to rebuild the state hash.
  *
  * @param tensor the full tensor, or null
- * @param leafHash the leaf hash, or null; exactly one of the two is given
+ * @param contentHash the content hash, or null; exactly one of the two is given
  */
-public record WitnessTensor(String name, Tensor tensor, Hash leafHash) {
+public record WitnessTensor(String name, Tensor tensor, Hash contentHash) {
     public WitnessTensor {
         Op.checkName(name);
-        if ((tensor == null) == (leafHash == null)) {
-            throw new IllegalArgumentException("witness tensor '" + name + "' needs exactly one of a full tensor and a leaf hash");
+        if ((tensor == null) == (contentHash == null)) {
+            throw new IllegalArgumentException("witness tensor '" + name + "' needs exactly one of a full tensor and a content hash");
         }
     }
 
@@ -24,16 +24,21 @@ public record WitnessTensor(String name, Tensor tensor, Hash leafHash) {
         return new WitnessTensor(name, tensor, null);
     }
 
-    public static WitnessTensor hashed(String name, Hash leafHash) {
-        return new WitnessTensor(name, null, leafHash);
+    public static WitnessTensor hashed(String name, Hash contentHash) {
+        return new WitnessTensor(name, null, contentHash);
     }
 
     public boolean isFull() {
         return tensor != null;
     }
 
-    /** The tensor's leaf in the state hash: computed from the full tensor, or the given hash. */
+    /** The tensor's content hash: computed from the full tensor, or the given one. */
+    public Hash content() {
+        return tensor != null ? State.tensorContent(tensor) : contentHash;
+    }
+
+    /** The tensor's leaf in the state hash. */
     public Hash leaf() {
-        return tensor != null ? State.tensorLeaf(name, tensor) : leafHash;
+        return State.tensorLeaf(name, content());
     }
 }

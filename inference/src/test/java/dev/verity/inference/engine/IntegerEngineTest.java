@@ -175,20 +175,28 @@ class IntegerEngineTest {
         m.put("b", Tensor.of(DType.INT32, new int[] {2}, new int[] {-2, 70000}));
         m.put("a", Tensor.of(DType.INT8, new int[] {1, 2}, new int[] {-1, 5}));
         m.put("c", Tensor.of(DType.INT16, new int[] {1}, new int[] {-300}));
-        byte[] la = leaf(d -> {
-            d.writeInt(1); d.write('a'); d.writeByte(1); d.writeInt(2); d.writeInt(1); d.writeInt(2); d.writeByte(-1); d.writeByte(5);
+        byte[] ca = content(d -> {
+            d.writeByte(1); d.writeInt(2); d.writeInt(1); d.writeInt(2); d.writeByte(-1); d.writeByte(5);
         });
-        byte[] lb = leaf(d -> {
-            d.writeInt(1); d.write('b'); d.writeByte(3); d.writeInt(1); d.writeInt(2); d.writeInt(-2); d.writeInt(70000);
+        byte[] cb = content(d -> {
+            d.writeByte(3); d.writeInt(1); d.writeInt(2); d.writeInt(-2); d.writeInt(70000);
         });
-        byte[] lc = leaf(d -> {
-            d.writeInt(1); d.write('c'); d.writeByte(2); d.writeInt(1); d.writeInt(1); d.writeShort(-300);
+        byte[] cc = content(d -> {
+            d.writeByte(2); d.writeInt(1); d.writeInt(1); d.writeShort(-300);
         });
+        byte[] la = leaf('a', ca);
+        byte[] lb = leaf('b', cb);
+        byte[] lc = leaf('c', cc);
         // three leaves: ((a, b), c), the odd last one carried up
         Hash expected = Hash.wrap(sha256(new byte[] {1}, sha256(new byte[] {1}, la, lb), lc));
         State state = State.of(m);
         assertThat(state.hash()).isEqualTo(expected);
-        assertThat(State.tensorLeaf("b", m.get("b"))).isEqualTo(Hash.wrap(lb)).isEqualTo(state.leaf("b"));
+        assertThat(State.tensorLeaf("b", m.get("b"))).isEqualTo(Hash.wrap(lb)).isEqualTo(state.leaf("b"))
+                .isEqualTo(State.tensorLeaf("b", Hash.wrap(cb)));
+        assertThat(State.tensorContent(m.get("b"))).isEqualTo(Hash.wrap(cb)).isEqualTo(state.content("b"));
+        // the content hash is the same under any name; the leaf is not
+        assertThat(State.tensorLeaf("b2", m.get("b"))).isNotEqualTo(Hash.wrap(lb))
+                .isEqualTo(State.tensorLeaf("b2", state.content("b")));
         assertThat(State.of(new TreeMap<>()).hash()).isEqualTo(Hash.wrap(sha256()));
         TreeMap<String, Tensor> one = new TreeMap<>();
         one.put("a", m.get("a"));
@@ -214,15 +222,28 @@ class IntegerEngineTest {
         void write(java.io.DataOutputStream d) throws java.io.IOException;
     }
 
-    /** SHA-256(0x00 || tag || fields). */
-    private static byte[] leaf(Fields fields) throws Exception {
+    /** SHA-256(string content tag || fields). */
+    private static byte[] content(Fields fields) throws Exception {
         java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
         java.io.DataOutputStream d = new java.io.DataOutputStream(o);
-        d.writeByte(0);
-        byte[] tag = "verity.inference.tensor.v1".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] tag = "verity.inference.tensor.content.v1".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         d.writeInt(tag.length);
         d.write(tag);
         fields.write(d);
+        return sha256(o.toByteArray());
+    }
+
+    /** SHA-256(0x00 || string leaf tag || string name || content). */
+    private static byte[] leaf(char name, byte[] content) throws Exception {
+        java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
+        java.io.DataOutputStream d = new java.io.DataOutputStream(o);
+        d.writeByte(0);
+        byte[] tag = "verity.inference.tensor.v2".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        d.writeInt(tag.length);
+        d.write(tag);
+        d.writeInt(1);
+        d.write(name);
+        d.write(content);
         return sha256(o.toByteArray());
     }
 

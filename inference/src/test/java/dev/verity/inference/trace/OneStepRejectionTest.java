@@ -163,7 +163,7 @@ class OneStepRejectionTest {
             k++;
         }
         WitnessTensor h = pre.get(k);
-        pre.set(k, WitnessTensor.hashed(h.name() + "~", h.leafHash()));
+        pre.set(k, WitnessTensor.hashed(h.name() + "~", h.contentHash()));
         rejects(index, prev(index), withPreState(w, pre)).hasMessageContaining("the state holds");
         // a tensor the step reads given as a hash
         pre = new ArrayList<>(w.preState());
@@ -185,7 +185,7 @@ class OneStepRejectionTest {
             extra.add(WitnessTensor.full(t.name(), state.tensor(t.name())));
         }
         if (extra.size() > opWitness(later).preState().stream().filter(WitnessTensor::isFull).count()) {
-            rejects(later, prev(later), withPreState(opWitness(later), extra)).hasMessageContaining("as a leaf hash");
+            rejects(later, prev(later), withPreState(opWitness(later), extra)).hasMessageContaining("as a content hash");
         }
         // a missing tensor
         pre = new ArrayList<>(w.preState());
