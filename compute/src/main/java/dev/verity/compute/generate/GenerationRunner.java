@@ -6,6 +6,7 @@ import dev.verity.compute.stream.TokenListener;
 import dev.verity.compute.worker.ModelRunner;
 import dev.verity.core.Hash;
 import dev.verity.inference.generate.GenerationParameters;
+import dev.verity.inference.generate.SamplingSeed;
 import dev.verity.inference.generate.LogitsSource;
 import dev.verity.inference.generate.TokenLoop;
 import dev.verity.inference.program.Requantization;

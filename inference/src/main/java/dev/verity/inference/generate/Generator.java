@@ -105,7 +105,8 @@ public final class Generator {
         return executor.run(stepInputs(token, position, caches));
     }
 
-    private SortedMap<String, Tensor> nextCaches(RunResult r) {
+    /** The caches a run leaves for the next one: each cache output under its input's name. */
+    public SortedMap<String, Tensor> nextCaches(RunResult r) {
         TreeMap<String, Tensor> m = new TreeMap<>();
         for (CacheSlot c : step.caches()) {
             m.put(c.input(), r.outputs().get(c.output()));

@@ -24,19 +24,34 @@ public final class TokenLoop {
         while (true) {
             int token = Sampler.sample(logits, model.logitScale(), p.temperatureMilli(), p.topPMilli(),
                     draws.draw(generated.size()));
-            if (token == p.endToken()) {
-                return new Decoded(generated, FinishReason.END_OF_TEXT);
+            FinishReason end = decide(token, generated, p);
+            if (end != FinishReason.END_OF_TEXT) {
+                listener.token(generated.size() - 1, token);
             }
-            generated.add(token);
-            listener.token(generated.size() - 1, token);
-            if (endsWithStop(generated, p.stopSequences())) {
-                return new Decoded(generated, FinishReason.STOP_SEQUENCE);
-            }
-            if (generated.size() == p.maxTokens()) {
-                return new Decoded(generated, FinishReason.LENGTH);
+            if (end != null) {
+                return new Decoded(generated, end);
             }
             logits = model.feed(token);
         }
+    }
+
+    /**
+     * What the drawn {@code token} does after the kept tokens {@code generated}: appends it unless it is the end token,
+     * then returns why generation ends, or null when the token is to be fed at the next position. The chain's step
+     * check of a generation ({@code trace.GenerationStepVerifier}) decides with this same rule.
+     */
+    public static FinishReason decide(int token, List<Integer> generated, GenerationParameters p) {
+        if (token == p.endToken()) {
+            return FinishReason.END_OF_TEXT;
+        }
+        generated.add(token);
+        if (endsWithStop(generated, p.stopSequences())) {
+            return FinishReason.STOP_SEQUENCE;
+        }
+        if (generated.size() >= p.maxTokens()) {
+            return FinishReason.LENGTH;
+        }
+        return null;
     }
 
     /** What the loop produced. */
@@ -61,7 +76,15 @@ public final class TokenLoop {
     }
 
     private static void check(LogitsSource model, int[] prompt, GenerationParameters p) {
-        int vocab = model.vocabularySize();
+        check(model.vocabularySize(), model.contextLength(), prompt, p);
+    }
+
+    /**
+     * Refuses a generation a model of {@code vocab} ids and {@code context} positions cannot run: an empty prompt, a
+     * token, end token or stop token outside the vocabulary, a prompt and {@code maxTokens} that together exceed the
+     * context ({@link IllegalArgumentException} saying which).
+     */
+    public static void check(int vocab, int context, int[] prompt, GenerationParameters p) {
         if (prompt.length == 0) {
             throw new IllegalArgumentException("the prompt needs at least one token");
         }
@@ -82,10 +105,10 @@ public final class TokenLoop {
                 }
             }
         }
-        if ((long) prompt.length + p.maxTokens() > model.contextLength()) {
+        if ((long) prompt.length + p.maxTokens() > context) {
             throw new IllegalArgumentException("a prompt of " + prompt.length + " tokens and up to " + p.maxTokens()
-                    + " new ones exceed the context of " + model.contextLength() + " tokens; ask for at most "
-                    + Math.max(0, model.contextLength() - prompt.length) + " tokens");
+                    + " new ones exceed the context of " + context + " tokens; ask for at most "
+                    + Math.max(0, context - prompt.length) + " tokens");
         }
     }
 }

@@ -15,15 +15,15 @@ import java.util.List;
  * A hand-made step program: the logits of the next token are row {@code token} of a table (a bigram model, in units of
  * 1/16 nat), and the cache records the row of every token fed, at its position.
  */
-final class BigramSteps {
-    static final int VOCAB = 6;
-    static final int CONTEXT = 8;
+public final class BigramSteps {
+    public static final int VOCAB = 6;
+    public static final int CONTEXT = 8;
     static final Quantization LOGIT_SCALE = new Quantization(0, new Requantization(1 << 30, 3)); // 1/16
 
     private BigramSteps() {}
 
     /** Row {@code t} of the table: token {@code (t + 1) % VOCAB} clearly first, {@code (t + 2) % VOCAB} second. */
-    static int[] table() {
+    public static int[] table() {
         int[] v = new int[VOCAB * VOCAB];
         for (int t = 0; t < VOCAB; t++) {
             for (int u = 0; u < VOCAB; u++) {
@@ -33,7 +33,7 @@ final class BigramSteps {
         return v;
     }
 
-    static DecoderStep step() {
+    public static DecoderStep step() {
         List<TensorSpec> specs = List.of(
                 new TensorSpec("token", DType.INT32, new int[] {1}, Quantization.NONE),
                 new TensorSpec("position", DType.INT32, new int[] {1}, Quantization.NONE),

@@ -1,4 +1,4 @@
-package dev.verity.compute.generate;
+package dev.verity.inference.generate;
 
 import dev.verity.core.Encoder;
 import dev.verity.core.Hash;
