@@ -135,7 +135,7 @@ class AdversarialJobsTest {
         assertThat(results.values().stream().map(p -> p.kind).distinct()).containsAll(List.of(CHEATS));
         assertThat(checkedCheats).isGreaterThan(60);
         assertThat(challengers.values().stream().filter(p -> !p.honest()).count()).isGreaterThan(5);
-        assertThat(audits.values().stream().filter(p -> !p.honest()).count()).isGreaterThan(3);
+        assertThat(audits.values().stream().filter(p -> !p.honest()).count()).isGreaterThanOrEqualTo(2);
         assertThat(stopsAfter).isNotEmpty();
 
         // the audit draw: the share of cheating SAMPLED results audited is p within four standard deviations

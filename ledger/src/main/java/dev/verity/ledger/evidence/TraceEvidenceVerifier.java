@@ -42,9 +42,10 @@ public final class TraceEvidenceVerifier implements EvidenceVerifier {
             throw new TransactionRejectedException(RejectCode.INVALID_EVIDENCE,
                     mode + " evidence is a trace claim (root and output path): " + e.getMessage());
         }
-        if (!claim.bindsOutput(job.id(), context.node().id(), program.traceSize(), context.outputHash())) {
+        long size = ProvableTrace.size(context.state(), job, program);
+        if (!claim.bindsOutput(job.id(), context.node().id(), size, context.outputHash())) {
             throw new TransactionRejectedException(RejectCode.INVALID_EVIDENCE,
-                    "the output path does not prove this output as the last of " + program.traceSize()
+                    "the output path does not prove this output as the last of " + size
                             + " trace values under the posted root");
         }
     }

@@ -11,6 +11,7 @@ import dev.verity.core.PublicKey;
 import dev.verity.core.Sha256;
 import dev.verity.ledger.BlockContext;
 import dev.verity.ledger.RejectCode;
+import dev.verity.ledger.evidence.ProvableTrace;
 import dev.verity.ledger.event.EventType;
 import dev.verity.ledger.event.LedgerEvent;
 import dev.verity.ledger.state.ClaimPhase;
@@ -134,7 +135,7 @@ public final class AuditRules {
         Assignments.closeAudit(state, sender);
         ProgramRecord program = state.programs.get(job.model());
         Hash outputHash = Sha256.digest(output);
-        require(audit.bindsOutput(job.id(), claim.node(), program.traceSize(), outputHash), RejectCode.INVALID_EVIDENCE,
+        require(audit.bindsOutput(job.id(), claim.node(), ProvableTrace.size(state, job, program), outputHash), RejectCode.INVALID_EVIDENCE,
                 "the audit's output path does not prove its output under its root (the tree is the one the result's node "
                         + claim.node().hex() + " should have committed)");
         if (audit.root().equals(claim.root())) {

@@ -9,11 +9,10 @@ import dev.verity.core.Hash;
 import dev.verity.core.Merkle;
 import dev.verity.core.PublicKey;
 import dev.verity.core.Sha256;
-import dev.verity.inference.trace.OneStepVerifier;
 import dev.verity.inference.trace.StepRejectedException;
-import dev.verity.inference.trace.StepWitness;
 import dev.verity.ledger.BlockContext;
 import dev.verity.ledger.RejectCode;
+import dev.verity.ledger.evidence.ProvableTrace;
 import dev.verity.ledger.event.EventType;
 import dev.verity.ledger.event.LedgerEvent;
 import dev.verity.ledger.state.BisectionMove;
@@ -66,7 +65,7 @@ public final class DisputeRules {
                 "the evidence is " + c.evidence().length + " bytes, more than the limit of " + p.maxEvidenceBytes());
         TraceClaim challenger = claimOf(c.evidence(), "the challenge's evidence");
         ProgramRecord program = state.programs.get(job.model());
-        require(challenger.bindsOutput(job.id(), claim.node(), program.traceSize(), Sha256.digest(output)),
+        require(challenger.bindsOutput(job.id(), claim.node(), ProvableTrace.size(state, job, program), Sha256.digest(output)),
                 RejectCode.INVALID_EVIDENCE, "the challenge's output path does not prove its output under its root "
                         + "(the tree is the one the result's node " + claim.node().hex() + " should have committed)");
         require(!challenger.root().equals(claim.root()), RejectCode.INVALID_EVIDENCE,
@@ -87,7 +86,7 @@ public final class DisputeRules {
                      Hash challengerRoot, byte[] challengerOutput, long bond, BlockContext ctx) {
         ProgramRecord program = state.programs.get(job.model());
         long deadline = Amounts.add(ctx.height(), state.params().moveDeadlineBlocks());
-        long size = program.traceSize();
+        long size = ProvableTrace.size(state, job, program);
         DisputeRecord d = new DisputeRecord(job.id(), kind, claim.node(), challenger, claim.root(), challengerRoot,
                 challengerOutput, bond, size, DisputePhase.BISECT, 0, size, claim.root(), challengerRoot, 0, null, null, null,
                 deadline, 0, 0, 0, ctx.height());
@@ -160,35 +159,20 @@ public final class DisputeRules {
                             + d.agreedLo() + ", " + k + ")");
             previous = s.previousValue();
         }
-        StepWitness witness;
-        try {
-            witness = StepWitness.decode(witnessBytes, p.maxWitnessBytes());
-        } catch (DecodingException e) {
-            throw reject(RejectCode.MALFORMED, "the step witness is malformed: " + e.getMessage());
-        }
         ProgramRecord program = state.programs.get(job.model());
         Hash truth;
         try {
-            truth = OneStepVerifier.transition(program.root(), (int) program.leafCount(), (int) program.stepCount(), (int) k,
-                    previous, state.jobInputs.get(job.id()), witness);
+            truth = ProvableTrace.transition(state, job, program, k, previous, witnessBytes, p.maxWitnessBytes());
+        } catch (DecodingException e) {
+            throw reject(RejectCode.MALFORMED, "the step witness is malformed: " + e.getMessage());
         } catch (StepRejectedException | IllegalArgumentException e) {
             throw reject(RejectCode.INVALID_EVIDENCE, "the step proof for trace index " + k + " is refused: " + e.getMessage());
         }
         Hash truthLeaf = TraceTree.leaf(d.job(), d.defender(), k, truth);
         boolean defender = sender.equals(d.defender());
         d = d.withStepProofBy(defender);
-        String what = describe(k, program) + " executed on chain gives " + truth.hex();
+        String what = ProvableTrace.describe(state, job, program, k) + " executed on chain gives " + truth.hex();
         resolve(state, d, !d.defenderNode().equals(truthLeaf), !d.challengerNode().equals(truthLeaf), what, ctx);
-    }
-
-    private static String describe(long k, ProgramRecord program) {
-        if (k == 0) {
-            return "trace index 0 (quantizing the job input)";
-        }
-        if (k == program.traceSize() - 1) {
-            return "trace index " + k + " (dequantizing the output)";
-        }
-        return "trace index " + k + " (engine step " + (k - 1) + ")";
     }
 
     /** The deadline of the current round passed: whoever did not move loses; in the step phase, both. */

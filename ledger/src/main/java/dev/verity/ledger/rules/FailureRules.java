@@ -5,11 +5,10 @@ import static dev.verity.ledger.rules.Rejections.require;
 
 import dev.verity.core.DecodingException;
 import dev.verity.core.PublicKey;
-import dev.verity.inference.trace.OneStepVerifier;
 import dev.verity.inference.trace.StepRejectedException;
-import dev.verity.inference.trace.StepWitness;
 import dev.verity.ledger.BlockContext;
 import dev.verity.ledger.RejectCode;
+import dev.verity.ledger.evidence.ProvableTrace;
 import dev.verity.ledger.event.EventType;
 import dev.verity.ledger.event.LedgerEvent;
 import dev.verity.ledger.evidence.TeeEvidenceVerifier;
@@ -89,19 +88,11 @@ public final class FailureRules {
         if (program == null) {
             throw reject(RejectCode.INVALID_EVIDENCE, "model " + job.model().hex() + " has no registered program");
         }
-        StepWitness witness;
-        try {
-            witness = StepWitness.decode(evidence, state.params().maxWitnessBytes());
-        } catch (DecodingException | IllegalArgumentException e) {
-            throw reject(RejectCode.INVALID_EVIDENCE, "the input witness is malformed: " + e.getMessage());
-        }
-        if (!(witness instanceof StepWitness.InputWitness input)) {
-            throw reject(RejectCode.INVALID_EVIDENCE, "an input refusal in a provable mode carries the program's input witness");
-        }
         Optional<String> refusal;
         try {
-            refusal = OneStepVerifier.inputRefusal(program.root(), (int) program.leafCount(), (int) program.stepCount(),
-                    state.jobInputs.get(job.id()), input);
+            refusal = ProvableTrace.inputRefusal(state, job, program, evidence, state.params().maxWitnessBytes());
+        } catch (DecodingException | IllegalArgumentException e) {
+            throw reject(RejectCode.INVALID_EVIDENCE, "the input witness is malformed: " + e.getMessage());
         } catch (StepRejectedException e) {
             throw reject(RejectCode.INVALID_EVIDENCE, "the input witness is refused: " + e.getMessage());
         }

@@ -107,6 +107,16 @@ class GenerationCodecTest {
     }
 
     @Test
+    void theIntegerEnginesOutputBytesAreTheProtocolsResult() {
+        // the chain's step check of a generation hashes the engine's own encoding; a node posts the protocol's
+        qt().forAll(lists().of(integers().between(0, 1 << 20)).ofSizeBetween(0, 40), integers().between(1, 3))
+                .checkAssert((tokens, code) -> assertThat(dev.verity.inference.generate.GenerationOutput.encode(tokens,
+                        dev.verity.inference.generate.FinishReason.fromCode(code)))
+                        .isEqualTo(new GenerationResult(tokens.stream().mapToInt(Integer::intValue).toArray(),
+                                FinishReason.fromCode(code)).encode()));
+    }
+
+    @Test
     void theSchemaChecksTheRequestAgainstTheModel() {
         InputSchema.TokenGeneration chat = new InputSchema.TokenGeneration(2048, 128, 64, 1, 2);
         assertThat(chat.problem(new GenerationRequest(new int[] {0, 2047}, 64, 0, 1000, List.of(), 0).encode())).isNull();
