@@ -57,6 +57,15 @@ public final class GenerationTracer {
      * @throws IllegalArgumentException when the engine refuses the job (see {@link GenerationStepVerifier#inputRefusal})
      */
     public TraceValues trace(GenerationJob job, TokenListener listener) {
+        return trace(job, listener, (index, drawn) -> drawn);
+    }
+
+    /**
+     * {@link #trace(GenerationJob, TokenListener)} with generated token {@code i} replaced by {@code substitute(i, drawn)}
+     * before it is kept and fed: the identity for an honest run; the development network's cheat modes change one
+     * token, to show that a watcher catches it.
+     */
+    public TraceValues trace(GenerationJob job, TokenListener listener, java.util.function.IntBinaryOperator substitute) {
         GenerationTrace layout = layout(job);
         List<Hash> values = new ArrayList<>((int) Math.min(layout.size(), 1 << 20));
         byte[][] output = new byte[1][];
@@ -69,7 +78,7 @@ public final class GenerationTracer {
             return true;
         }, (generated, reason) -> {
             output[0] = GenerationOutput.encode(generated, reason);
-        }, listener);
+        }, listener, substitute);
         Hash outputHash = Sha256.digest(output[0]);
         while (values.size() < layout.size()) {
             values.add(layout.ended(values.size(), outputHash));
@@ -108,7 +117,8 @@ public final class GenerationTracer {
                         OneStepProver.opWitness(commitment, engine.plan().get(s), before));
             }
             return false;
-        }, (generated, reason) -> output[0] = GenerationOutput.encode(generated, reason), TokenListener.NONE);
+        }, (generated, reason) -> output[0] = GenerationOutput.encode(generated, reason), TokenListener.NONE,
+                (i, drawn) -> drawn);
         if (found[0] != null) {
             return found[0];
         }
@@ -125,7 +135,8 @@ public final class GenerationTracer {
     }
 
     /** Runs the generation pass by pass as {@link TokenLoop} does, telling {@code visitor} each pass before its draw. */
-    private void walk(GenerationJob job, PassVisitor visitor, Ending ending, TokenListener listener) {
+    private void walk(GenerationJob job, PassVisitor visitor, Ending ending, TokenListener listener,
+                      java.util.function.IntBinaryOperator substitute) {
         DecoderStep step = commitment.step();
         GenerationParameters p = job.parameters(commitment.decoderLeaf().endToken());
         TokenLoop.check(step.vocabSize(), step.contextLength(), job.prompt(), p);
@@ -143,8 +154,9 @@ public final class GenerationTracer {
                 token = job.promptToken(pass + 1);
             } else {
                 Tensor logits = run.outputs().get(step.logitsOutput());
-                int drawn = Sampler.sample(logits, step.logitsSpec().quantization().scale(), p.temperatureMilli(),
-                        p.topPMilli(), draws.draw(generated.size()));
+                int drawn = substitute.applyAsInt(generated.size(), Sampler.sample(logits,
+                        step.logitsSpec().quantization().scale(), p.temperatureMilli(), p.topPMilli(),
+                        draws.draw(generated.size())));
                 FinishReason end = TokenLoop.decide(drawn, generated, p);
                 if (end != FinishReason.END_OF_TEXT) {
                     listener.token(generated.size() - 1, drawn);
