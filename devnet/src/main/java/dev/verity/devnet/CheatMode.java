@@ -18,7 +18,10 @@ import java.util.List;
  * node of a real network cannot be switched into it by a stray setting.
  */
 public enum CheatMode implements TraceCheat {
-    /** A wrong output (the scores moved one place along, so the answer changes) under a trace that agrees with it up to the last value. */
+    /**
+     * A wrong output under a trace that agrees with it: the scores moved one place along up to the last value; for a
+     * generation, the first generated token changed (its lowest bit flipped) and the rest generated from it.
+     */
     WRONG_OUTPUT,
     /** The right output, with one intermediate trace value made up. */
     WRONG_TRACE;
@@ -39,6 +42,11 @@ public enum CheatMode implements TraceCheat {
             throw new IllegalStateException("cheat mode " + cheat + " is for demonstrations on the devnet ('" + DEVNET_CHAIN_ID
                     + "') only; refusing to cheat on chain '" + chainId + "'");
         }
+    }
+
+    @Override
+    public java.util.function.IntBinaryOperator tokenSubstitute(Hash job) {
+        return this == WRONG_OUTPUT ? (index, drawn) -> index == 0 ? drawn ^ 1 : drawn : null;
     }
 
     @Override

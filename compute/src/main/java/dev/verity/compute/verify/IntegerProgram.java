@@ -9,14 +9,15 @@ import dev.verity.inference.trace.OneStepVerifier;
 import dev.verity.inference.trace.ProgramCommitment;
 import dev.verity.inference.trace.StepWitness;
 import dev.verity.inference.trace.TraceValues;
-import dev.verity.sdk.api.ProgramView;
+import dev.verity.inference.generate.TokenListener;
+import dev.verity.modelhub.lm.quantize.DecoderQuantizer;
 import java.util.Optional;
 
 /**
  * A model package's integer program, ready to trace jobs: the engine that runs it and the commitment the
  * chain checks single steps against. Immutable, so one instance serves every thread.
  */
-public final class IntegerProgram {
+public final class IntegerProgram implements ProvableProgram {
     private final Hash model;
     private final IntegerEngine engine;
     private final ProgramCommitment commitment;
@@ -32,10 +33,25 @@ public final class IntegerProgram {
                 new ProgramCommitment(pkg.program()));
     }
 
+    /**
+     * The provable program of a package: this class for a program of one input, a {@link GenerationProgram} for a
+     * decoder's step program (the model's end token {@code endToken}, or {@code GenerationParameters.NO_END_TOKEN}),
+     * for the model registered as {@code model}.
+     */
+    public static ProvableProgram of(Hash model, ModelPackage pkg, int endToken) {
+        if (pkg.program().inputs().size() == 1) {
+            return new IntegerProgram(model, new IntegerEngine(pkg.program(), EngineOptions.VECTORIZED),
+                    new ProgramCommitment(pkg.program()));
+        }
+        return new GenerationProgram(model, DecoderQuantizer.stepOf(pkg.program()), endToken);
+    }
+
+    @Override
     public Hash model() {
         return model;
     }
 
+    @Override
     public ProgramCommitment commitment() {
         return commitment;
     }
@@ -43,6 +59,27 @@ public final class IntegerProgram {
     /** The trace values and output of one job input. */
     public TraceValues trace(byte[] jobInput) {
         return TraceValues.compute(engine, jobInput);
+    }
+
+    @Override
+    public TraceValues trace(Hash job, byte[] input, TraceCheat cheat, TokenListener tokens) {
+        TraceValues honest = trace(input);
+        return cheat == null ? honest : cheat.apply(job, honest);
+    }
+
+    @Override
+    public byte[] witness(Hash job, byte[] input, long index) {
+        return witness(input, Math.toIntExact(index)).encode();
+    }
+
+    @Override
+    public Optional<String> inputRefusal(Hash job, byte[] input) {
+        return inputRefusal(input);
+    }
+
+    @Override
+    public byte[] refusalEvidence() {
+        return inputWitness().encode();
     }
 
     /** The witness that proves trace index {@code index} of the job with this input. */
@@ -63,19 +100,5 @@ public final class IntegerProgram {
     public Optional<String> inputRefusal(byte[] jobInput) {
         return OneStepVerifier.inputRefusal(commitment.root(), commitment.leafCount(), commitment.stepCount(), jobInput,
                 inputWitness());
-    }
-
-    /** Null when the chain's registration is this program; else what differs, in words. */
-    public String mismatch(ProgramView registered) {
-        if (registered == null) {
-            return "the model has no integer program registered on the chain";
-        }
-        if (!commitment.root().hex().equals(registered.root()) || commitment.leafCount() != registered.leafCount()
-                || commitment.stepCount() != registered.stepCount()) {
-            return "the chain's program (root " + registered.root() + ", " + registered.leafCount() + " leaves, "
-                    + registered.stepCount() + " steps) is not the local package's (root " + commitment.root().hex() + ", "
-                    + commitment.leafCount() + " leaves, " + commitment.stepCount() + " steps)";
-        }
-        return null;
     }
 }

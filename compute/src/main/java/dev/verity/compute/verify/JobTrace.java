@@ -19,10 +19,10 @@ public final class JobTrace {
     private final byte[] input;
     private final TraceValues values;
     private final TraceTree tree;
-    private final IntegerProgram program;
+    private final ProvableProgram program;
     private final boolean honest;
 
-    JobTrace(Hash job, PublicKey resultNode, byte[] input, TraceValues values, IntegerProgram program, boolean honest) {
+    JobTrace(Hash job, PublicKey resultNode, byte[] input, TraceValues values, ProvableProgram program, boolean honest) {
         this.job = job;
         this.resultNode = resultNode;
         this.input = input.clone();
@@ -74,6 +74,6 @@ public final class JobTrace {
         int i = (int) k;
         Hash previous = i == 0 ? Hash.ZERO : values.values().get(i - 1);
         List<Hash> path = i == 0 ? List.of() : tree.path((int) agreedLo, i, i - 1);
-        return new StepProof(previous, path, program.witness(input, i).encode());
+        return new StepProof(previous, path, program.witness(job, input, i));
     }
 }

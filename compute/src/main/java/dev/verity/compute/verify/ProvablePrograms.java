@@ -1,5 +1,6 @@
 package dev.verity.compute.verify;
 
+import dev.verity.compute.model.EndOfText;
 import dev.verity.core.DecodingException;
 import dev.verity.core.Hash;
 import dev.verity.inference.pkg.ModelPackage;
@@ -17,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The integer programs this node can trace: model packages in its store whose program is the one
+ * The integer programs this node can trace (one run per job, or a language model's step program per token): model packages in its store whose program is the one
  * registered on the chain. A node serves, watches or audits a model in a provable mode only if its local
  * package commits to the chain's program root; otherwise its traces could not be proven on chain. Thread-safe.
  */
@@ -27,9 +28,9 @@ public final class ProvablePrograms {
     private final ModelStore store;
     private final VerityClient client;
     /** Programs whose chain registration matched. */
-    private final Map<Hash, IntegerProgram> ready = new ConcurrentHashMap<>();
+    private final Map<Hash, ProvableProgram> ready = new ConcurrentHashMap<>();
     /** Packages read from the store, matching the chain or not yet. */
-    private final Map<Hash, IntegerProgram> loaded = new ConcurrentHashMap<>();
+    private final Map<Hash, ProvableProgram> loaded = new ConcurrentHashMap<>();
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     public ProvablePrograms(ModelStore store, VerityClient client) {
@@ -38,8 +39,8 @@ public final class ProvablePrograms {
     }
 
     /** The program of {@code model}, or empty when the store has no package for it or the chain registered another program. */
-    public Optional<IntegerProgram> forModel(Hash model) {
-        IntegerProgram p = ready.get(model);
+    public Optional<ProvableProgram> forModel(Hash model) {
+        ProvableProgram p = ready.get(model);
         if (p != null) {
             return Optional.of(p);
         }
@@ -48,12 +49,12 @@ public final class ProvablePrograms {
             return Optional.empty();
         }
         String problem;
-        IntegerProgram candidate;
+        ProvableProgram candidate;
         try {
             // decoding and committing a package hashes every weight: done once, while the registration may come later
-            candidate = loaded.computeIfAbsent(model, m -> load(hex));
+            candidate = loaded.computeIfAbsent(model, m -> load(m, hex));
             problem = candidate.mismatch(client.model(model).program());
-        } catch (UncheckedIOException | DecodingException | VerityApiException | IllegalArgumentException e) {
+        } catch (UncheckedIOException | DecodingException | VerityApiException | IllegalArgumentException | IllegalStateException e) {
             warnOnce(model, "cannot load its package or the chain's registration: " + e.getMessage());
             return Optional.empty();
         }
@@ -65,9 +66,10 @@ public final class ProvablePrograms {
         return Optional.of(ready.get(model));
     }
 
-    private IntegerProgram load(String hex) {
+    private ProvableProgram load(Hash model, String hex) {
         try {
-            return IntegerProgram.of(ModelPackage.decode(Files.readAllBytes(store.path(hex, ModelStore.PACKAGE_SUFFIX))));
+            return IntegerProgram.of(model, ModelPackage.decode(Files.readAllBytes(store.path(hex, ModelStore.PACKAGE_SUFFIX))),
+                    EndOfText.inStore(store, hex));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -12,6 +12,14 @@ public interface TraceCheat {
     /** The cheated version of an honest trace of {@code job}; the same every time, so a restarted node plays the same tree. */
     TraceValues apply(Hash job, TraceValues honest);
 
+    /**
+     * How this cheat changes a generation's tokens: {@code (index, drawn) -> kept}, applied as the tokens are drawn so the
+     * whole trace follows the changed token; or null to change an honest trace with {@link #apply}.
+     */
+    default java.util.function.IntBinaryOperator tokenSubstitute(Hash job) {
+        return null;
+    }
+
     /** Throws unless this cheat may run on {@code chainId}. */
     void allowedOn(String chainId);
 }

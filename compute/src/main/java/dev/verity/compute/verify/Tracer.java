@@ -3,6 +3,7 @@ package dev.verity.compute.verify;
 
 import dev.verity.core.Hash;
 import dev.verity.core.PublicKey;
+import dev.verity.inference.generate.TokenListener;
 import dev.verity.inference.trace.TraceValues;
 import dev.verity.sdk.VerityClient;
 import java.util.Base64;
@@ -59,7 +60,13 @@ public final class Tracer {
 
     /** The trace this node commits to for its own result on {@code job}; empty when it cannot trace the model. */
     public Optional<JobTrace> ownResult(Hash job, Hash model, byte[] input) {
-        return trace(job, model, self, cheat, input);
+        return ownResult(job, model, input, TokenListener.NONE);
+    }
+
+    /** {@link #ownResult(Hash, Hash, byte[])}, telling {@code tokens} a generation's tokens as they are drawn. */
+    public Optional<JobTrace> ownResult(Hash job, Hash model, byte[] input, TokenListener tokens) {
+        return Optional.ofNullable(cache.get(new TraceCache.Key(job, self, cheat),
+                () -> compute(job, model, self, cheat, input, tokens)));
     }
 
     /** The trace an honest run gives for the result {@code resultNode} posted on {@code job}. */
@@ -74,21 +81,20 @@ public final class Tracer {
     public Optional<JobTrace> forDispute(Hash job, Hash model, PublicKey defender) {
         TraceCheat way = defender.equals(self) ? cheat : null;
         return Optional.ofNullable(cache.get(new TraceCache.Key(job, defender, way),
-                () -> compute(job, model, defender, way, Base64.getDecoder().decode(client.job(job).input()))));
+                () -> compute(job, model, defender, way, Base64.getDecoder().decode(client.job(job).input()), TokenListener.NONE)));
     }
 
     private Optional<JobTrace> trace(Hash job, Hash model, PublicKey resultNode, TraceCheat way, byte[] input) {
         return Optional.ofNullable(cache.get(new TraceCache.Key(job, resultNode, way),
-                () -> compute(job, model, resultNode, way, input)));
+                () -> compute(job, model, resultNode, way, input, TokenListener.NONE)));
     }
 
-    private JobTrace compute(Hash job, Hash model, PublicKey resultNode, TraceCheat way, byte[] input) {
-        Optional<IntegerProgram> program = programs.forModel(model);
+    private JobTrace compute(Hash job, Hash model, PublicKey resultNode, TraceCheat way, byte[] input, TokenListener tokens) {
+        Optional<ProvableProgram> program = programs.forModel(model);
         if (program.isEmpty()) {
             return null;
         }
-        TraceValues honest = program.get().trace(input);
-        TraceValues values = way == null ? honest : way.apply(job, honest);
+        TraceValues values = program.get().trace(job, input, way, tokens);
         return new JobTrace(job, resultNode, input, values, program.get(), way == null);
     }
 }

@@ -2,7 +2,8 @@ package dev.verity.compute.worker;
 
 import dev.verity.compute.stream.TokenStreams;
 import dev.verity.compute.tee.Enclave;
-import dev.verity.compute.verify.IntegerProgram;
+import dev.verity.compute.verify.GenerationProgram;
+import dev.verity.compute.verify.ProvableProgram;
 import dev.verity.compute.verify.JobTrace;
 import dev.verity.compute.verify.Tracer;
 import dev.verity.core.Hash;
@@ -10,6 +11,7 @@ import dev.verity.core.Sha256;
 import dev.verity.ledger.evidence.TeeFailureStatement;
 import dev.verity.ledger.evidence.TeeResultStatement;
 import dev.verity.protocol.VerificationMode;
+import dev.verity.protocol.generation.GenerationResult;
 import dev.verity.protocol.tx.FailureReason;
 import dev.verity.sdk.api.JobView;
 import java.util.Base64;
@@ -100,7 +102,7 @@ final class JobAnswerer {
         if (tracer == null) {
             return Answer.fault("a " + mode + " job was assigned but this worker has no tracer for provable modes");
         }
-        Optional<IntegerProgram> program;
+        Optional<ProvableProgram> program;
         try {
             program = tracer.programs().forModel(model);
         } catch (RuntimeException | Error e) {
@@ -110,21 +112,27 @@ final class JobAnswerer {
             return Answer.fault("model " + model.hex() + " has no package here whose program is the chain's");
         }
         try {
-            Optional<String> refusal = program.get().inputRefusal(input);
+            Optional<String> refusal = program.get().inputRefusal(id, input);
             if (refusal.isPresent()) {
                 LOG.info("job {}: the integer engine refuses the input: {}", id.hex(), refusal.get());
                 return new Answer.Failure(FailureReason.INPUT_REJECTED,
                         FailureClassifier.fit("the integer engine refuses the input: " + refusal.get()),
-                        program.get().inputWitness().encode());
+                        program.get().refusalEvidence());
             }
-            Optional<JobTrace> trace = tracer.ownResult(id, model, input);
+            var stream = tokens.publisher(id);
+            Optional<JobTrace> trace = tracer.ownResult(id, model, input, stream::token);
             if (trace.isEmpty()) {
+                stream.failed("model " + model.hex() + " has no package here whose program is the chain's");
                 return Answer.fault("model " + model.hex() + " has no package here whose program is the chain's");
+            }
+            if (program.get() instanceof GenerationProgram) {
+                stream.finished(GenerationResult.decode(trace.get().output()).finishReason());
             }
             return new Answer.Result(trace.get().output(), trace.get().evidence());
         } catch (RuntimeException | Error e) {
             // The engine took the input at its first step, so whatever failed later is the node's.
             LOG.warn("job {}: tracing failed", id.hex(), e);
+            tokens.publisher(id).failed("tracing failed: " + FailureClassifier.describe(e));
             return Answer.fault("tracing failed: " + FailureClassifier.describe(e));
         }
     }

@@ -3,12 +3,12 @@ package dev.verity.compute.worker;
 import dev.verity.compute.generate.GenerationRunner;
 import dev.verity.compute.model.BundledModels;
 import dev.verity.compute.model.Device;
+import dev.verity.compute.model.EndOfText;
 import dev.verity.compute.model.OnnxDecoder;
 import dev.verity.compute.model.OnnxModelInspector;
 import dev.verity.compute.model.SentenceEmbeddingRunner;
 import dev.verity.compute.model.TensorSpec;
 import dev.verity.core.Hash;
-import dev.verity.modelhub.lm.tokenizer.TokenizerFile;
 import dev.verity.service.model.ModelStore;
 import java.nio.file.Path;
 import java.util.Map;
@@ -22,7 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * language model when it has the decoder layout with a key/value cache, else as a sentence-embedding model.
  */
 public final class ModelRunners implements AutoCloseable {
-    private static final String END_OF_TEXT = "<|endoftext|>";
 
     private final ModelStore store;
     private final Map<Hash, ModelRunner> loaded = new ConcurrentHashMap<>();
@@ -93,7 +92,7 @@ public final class ModelRunners implements AutoCloseable {
                 new IllegalStateException("model " + hex + " has no tokenizer.json beside it; an ONNX model runs here as a "
                         + "language model or a sentence-embedding model, each with its tokenizer"));
         if (OnnxDecoder.isDecoderLayout(new OnnxModelInspector().inspect(onnx).inputs().stream().map(TensorSpec::name).toList())) {
-            return GenerationRunner.open(onnx, endOfText(tokenizer, hex), device);
+            return GenerationRunner.open(onnx, EndOfText.of(tokenizer, hex), device);
         }
         SentenceEmbeddingRunner runner = SentenceEmbeddingRunner.open(onnx, tokenizer, device);
         return new ModelRunner() {
@@ -107,17 +106,6 @@ public final class ModelRunners implements AutoCloseable {
                 runner.close();
             }
         };
-    }
-
-    /** The id of the tokenizer's {@code <|endoftext|>}: a language model's end token. */
-    private static int endOfText(Path tokenizer, String hex) {
-        try (TokenizerFile t = TokenizerFile.load(tokenizer)) {
-            Integer id = t.specialTokens().get(END_OF_TEXT);
-            if (id == null) {
-                throw new IllegalStateException("the tokenizer of language model " + hex + " has no " + END_OF_TEXT + " token");
-            }
-            return id;
-        }
     }
 
     @Override
