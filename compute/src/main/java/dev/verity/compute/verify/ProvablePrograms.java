@@ -1,9 +1,12 @@
 package dev.verity.compute.verify;
 
+import dev.verity.compute.model.BundledModels;
 import dev.verity.compute.model.EndOfText;
 import dev.verity.core.DecodingException;
 import dev.verity.core.Hash;
 import dev.verity.inference.pkg.ModelPackage;
+import dev.verity.inference.program.Program;
+import dev.verity.modelhub.lm.quantize.DecoderQuantizer;
 import dev.verity.sdk.VerityApiException;
 import dev.verity.sdk.VerityClient;
 import dev.verity.service.model.ModelStore;
@@ -18,7 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The integer programs this node can trace (one run per job, or a language model's step program per token): model packages in its store whose program is the one
+ * The integer programs this node can trace (one run per job, or a language model's step program per token, stored beside
+ * its ONNX file as {@link BundledModels#PROGRAM_COMPANION}): model packages in its store whose program is the one
  * registered on the chain. A node serves, watches or audits a model in a provable mode only if its local
  * package commits to the chain's program root; otherwise its traces could not be proven on chain. Thread-safe.
  */
@@ -45,7 +49,7 @@ public final class ProvablePrograms {
             return Optional.of(p);
         }
         String hex = model.hex();
-        if (!store.contains(hex, ModelStore.PACKAGE_SUFFIX)) {
+        if (!store.contains(hex, ModelStore.PACKAGE_SUFFIX) && store.companion(hex, BundledModels.PROGRAM_COMPANION).isEmpty()) {
             return Optional.empty();
         }
         String problem;
@@ -66,10 +70,15 @@ public final class ProvablePrograms {
         return Optional.of(ready.get(model));
     }
 
+    /** A package stored under the model's hash, or an ONNX language model's step program stored beside it. */
     private ProvableProgram load(Hash model, String hex) {
         try {
-            return IntegerProgram.of(model, ModelPackage.decode(Files.readAllBytes(store.path(hex, ModelStore.PACKAGE_SUFFIX))),
-                    EndOfText.inStore(store, hex));
+            if (store.contains(hex, ModelStore.PACKAGE_SUFFIX)) {
+                return IntegerProgram.of(model, ModelPackage.decode(Files.readAllBytes(store.path(hex, ModelStore.PACKAGE_SUFFIX))),
+                        EndOfText.inStore(store, hex));
+            }
+            Program step = Program.decode(Files.readAllBytes(store.companion(hex, BundledModels.PROGRAM_COMPANION).orElseThrow()));
+            return new GenerationProgram(model, DecoderQuantizer.stepOf(step), EndOfText.inStore(store, hex));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

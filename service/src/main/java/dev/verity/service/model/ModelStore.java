@@ -144,8 +144,12 @@ public final class ModelStore {
 
     /** The suffixes a file served by hash may have, in the order they are looked for: an ONNX model, then a package. */
     public static final java.util.List<String> SERVED_SUFFIXES = java.util.List.of(MODEL_SUFFIX, PACKAGE_SUFFIX);
-    /** The companion files validators serve beside a model ({@code GET /v1/models/{id}/companions/{name}}). */
-    public static final java.util.List<String> SERVED_COMPANIONS = java.util.List.of("tokenizer.json");
+    /**
+     * The companion files validators serve beside a model ({@code GET /v1/models/{id}/companions/{name}}): a tokenizer,
+     * and a language model's integer step program (for the provable modes; a node checks it against the program the
+     * chain registered before it serves the model in them).
+     */
+    public static final java.util.List<String> SERVED_COMPANIONS = java.util.List.of("tokenizer.json", "integer-program.bin");
     /** The suffix of a download under way ({@code <hex>.part}); never a model's own suffix. */
     public static final String PART_SUFFIX = ".part";
 
