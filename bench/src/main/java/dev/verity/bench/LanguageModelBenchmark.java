@@ -1,7 +1,7 @@
 package dev.verity.bench;
 
-import dev.verity.bench.lm.CorpusTokens;
-import dev.verity.bench.lm.DecoderOnnxWeights;
+import dev.verity.modelhub.lm.corpus.CorpusTokens;
+import dev.verity.modelhub.lm.export.DecoderOnnxWeights;
 import dev.verity.bench.lm.ForwardPassProfile;
 import dev.verity.bench.lm.GenerationSpeed;
 import dev.verity.bench.lm.IntegerLanguageModel;

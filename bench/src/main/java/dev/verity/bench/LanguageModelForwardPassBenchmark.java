@@ -4,7 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.verity.bench.lm.DecoderOnnxWeights;
+import dev.verity.modelhub.lm.export.DecoderOnnxWeights;
 import dev.verity.bench.lm.IntegerLanguageModel;
 import dev.verity.inference.engine.EngineOptions;
 import dev.verity.inference.engine.IntegerEngine;

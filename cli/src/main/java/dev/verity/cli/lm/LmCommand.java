@@ -9,6 +9,6 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "lm", mixinStandardHelpOptions = true,
         description = "Build the project's small language model: its corpus, its tokenizer, its training.",
-        subcommands = {LmCorpusCommand.class, LmTokenizerCommand.class, LmTrainCommand.class})
+        subcommands = {LmCorpusCommand.class, LmTokenizerCommand.class, LmTrainCommand.class, LmQuantizeCommand.class})
 public final class LmCommand extends GroupCommand {
 }

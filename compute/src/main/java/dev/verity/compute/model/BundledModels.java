@@ -1,5 +1,7 @@
 package dev.verity.compute.model;
 
+import dev.verity.inference.trace.DecoderCommitment;
+import dev.verity.modelhub.lm.ShippedLanguageModel;
 import dev.verity.service.model.ModelStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,8 +27,8 @@ public final class BundledModels {
     public static final int CHAT_VOCABULARY = 2048;
     /** Multiply-accumulates of one token's forward pass, about: its compute units per token. */
     public static final long CHAT_UNITS_PER_TOKEN = 1_400_000;
-    private static final String CHAT_MODEL_RESOURCE = "/lm/model.onnx";
-    private static final String CHAT_TOKENIZER_RESOURCE = "/lm/tokenizer.json";
+    private static final String CHAT_MODEL_RESOURCE = ShippedLanguageModel.MODEL;
+    private static final String CHAT_TOKENIZER_RESOURCE = ShippedLanguageModel.TOKENIZER;
 
     private BundledModels() {}
 
@@ -50,12 +52,28 @@ public final class BundledModels {
             String outputDescription,
             OnnxModelInfo info) {}
 
-    /** Copies the shipped chat model and its tokenizer into the store (a no-op when they are there intact). */
+    /**
+     * Copies the shipped chat model, its tokenizer and its integer step program ({@link #PROGRAM_COMPANION}, for the
+     * provable modes) into the store (a no-op when they are there intact).
+     */
     public static BundledModel installChat(ModelStore store) {
-        return install(store, CHAT_MODEL_RESOURCE, CHAT_TOKENIZER_RESOURCE, CHAT_NAME,
+        BundledModel chat = install(store, CHAT_MODEL_RESOURCE, CHAT_TOKENIZER_RESOURCE, CHAT_NAME,
                 "a generation request: prompt token ids of the shipped byte-level BPE tokenizer and how to generate",
                 "a generation result: the generated token ids and why generation stopped");
+        store.putCompanion(chat.sha256Hex(), PROGRAM_COMPANION, ShippedLanguageModel.programBytes());
+        return chat;
     }
+
+    /**
+     * The commitment the chain registers for the shipped chat model's step program: its decoder leaf (with the
+     * tokenizer's end token) and its op leaves.
+     */
+    public static DecoderCommitment chatCommitment() {
+        return new DecoderCommitment(ShippedLanguageModel.step(), CHAT_END_TOKEN);
+    }
+
+    /** The shipped tokenizer's {@code <|endoftext|>} id: the chat model's end token. */
+    public static final int CHAT_END_TOKEN = 0;
 
     /**
      * Copies the bundled quantized all-MiniLM-L6-v2 and its tokenizer into the store (a no-op when they are already

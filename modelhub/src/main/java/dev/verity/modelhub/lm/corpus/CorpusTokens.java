@@ -1,6 +1,5 @@
-package dev.verity.bench.lm;
+package dev.verity.modelhub.lm.corpus;
 
-import dev.verity.modelhub.lm.corpus.LanguageModelCorpus;
 import dev.verity.modelhub.lm.tokenizer.TokenizerFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;

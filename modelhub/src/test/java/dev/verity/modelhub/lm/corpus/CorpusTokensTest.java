@@ -1,4 +1,4 @@
-package dev.verity.bench.lm;
+package dev.verity.modelhub.lm.corpus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

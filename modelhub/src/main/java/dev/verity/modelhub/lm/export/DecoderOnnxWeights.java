@@ -1,11 +1,10 @@
-package dev.verity.bench.lm;
+package dev.verity.modelhub.lm.export;
 
 import dev.verity.modelhub.graph.Graph;
 import dev.verity.modelhub.graph.TensorData;
 import dev.verity.modelhub.graph.ValueInfo;
 import dev.verity.modelhub.lm.DecoderConfig;
 import dev.verity.modelhub.lm.DecoderWeights;
-import dev.verity.modelhub.lm.export.DecoderOnnxExport;
 import dev.verity.modelhub.lm.train.ParameterLayout;
 import dev.verity.modelhub.onnx.OnnxParser;
 
