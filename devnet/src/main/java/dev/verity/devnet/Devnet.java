@@ -2,7 +2,10 @@ package dev.verity.devnet;
 
 import dev.verity.compute.metrics.WorkerMetrics;
 import dev.verity.compute.model.BundledModels;
+import dev.verity.compute.verify.GenerationProgram;
 import dev.verity.compute.verify.IntegerProgram;
+import dev.verity.inference.trace.DecoderCommitment;
+import dev.verity.modelhub.lm.ShippedLanguageModel;
 import dev.verity.compute.verify.ProvablePrograms;
 import dev.verity.compute.verify.Tracer;
 import dev.verity.compute.verify.VerificationRoles;
@@ -403,7 +406,8 @@ public final class Devnet implements AutoCloseable {
 
     /**
      * Starts {@code verity gateway} as a process on a free loopback port, paying from its own account (funded from the
-     * client's), in TEE mode: the devnet's OpenAI-compatible chat API.
+     * client's), in TEE mode falling back to SAMPLED (the integer engine, audited) when no enclave node can take a job or
+     * the enclaves are revoked: the devnet's OpenAI-compatible chat API.
      */
     private void startGateway(Path keysDir) {
         PrivateKey key = DevnetKeys.gatewayKey(keysDir);
@@ -417,7 +421,8 @@ public final class Devnet implements AutoCloseable {
             await(new ArrayList<>(List.of(sent(() -> clientWallet.transfer(key.publicKey(), GATEWAY_FUNDS)))));
         }
         DevnetProcesses.Program gateway = processes.start("gateway", List.of("gateway", "--api", String.join(",", apiUrls),
-                "--key", DevnetKeys.gatewayKeyFile(keysDir).toString(), "--listen", "127.0.0.1:0", "--mode", "TEE"));
+                "--key", DevnetKeys.gatewayKeyFile(keysDir).toString(), "--listen", "127.0.0.1:0", "--mode", "TEE",
+                "--fallback", "SAMPLED"));
         gatewayUrl = DevnetProcesses.awaitLine(gateway, "gateway serving ", START_TIMEOUT).split("\\s+")[0];
     }
 
@@ -426,7 +431,7 @@ public final class Devnet implements AutoCloseable {
         return gatewayUrl;
     }
 
-    /** Registers the devnet's models, and the digits model's integer program, unless the chain has them. */
+    /** Registers the devnet's models, and the digits and chat models' integer programs, unless the chain has them. */
     private void registerModels(BundledModels.BundledModel miniLm, ModelPackage digits, BundledModels.BundledModel chat) {
         List<Hash> pending = new ArrayList<>();
         integerModel = digits.id();
@@ -450,6 +455,11 @@ public final class Devnet implements AutoCloseable {
         if (client.model(integerModel).program() == null) {
             ProgramCommitment program = new ProgramCommitment(digits.program());
             pending.add(sent(() -> clientWallet.registerProgram(integerModel, program.root(), program.leafCount(),
+                    program.stepCount())));
+        }
+        if (client.model(chatModel).program() == null) {
+            DecoderCommitment program = BundledModels.chatCommitment();
+            pending.add(sent(() -> clientWallet.registerProgram(chatModel, program.root(), program.leafCount(),
                     program.stepCount())));
         }
         await(pending);
@@ -698,9 +708,14 @@ public final class Devnet implements AutoCloseable {
         return integerModel;
     }
 
-    /** The shipped chat model, which the TEE nodes serve in NONE and TEE. */
+    /** The shipped chat model, which every node serves in its modes. */
     public Hash chatModel() {
         return chatModel;
+    }
+
+    /** The chat model's step program, to re-run provable chat jobs here and compare with what the chain settled. */
+    public GenerationProgram chatProgram() {
+        return new GenerationProgram(chatModel, ShippedLanguageModel.step(), BundledModels.CHAT_END_TOKEN);
     }
 
     public List<ComputeNode> nodes() {

@@ -4,20 +4,21 @@ import dev.verity.protocol.VerificationMode;
 import java.util.List;
 
 /**
- * What compute node {@code index} of a devnet serves and how it plays. The first two run a development
- * enclave and serve the sentence-embedding model and the chat model in NONE and TEE (streaming the chat tokens). The others run the integer engine on the
- * digits package: the third also serves the sentence-embedding model in NONE (it takes the TEE jobs that
- * fall back); each serves the digits model in NONE, OPTIMISTIC and SAMPLED, and watches, audits and plays
- * disputes. With a cheat, the fourth node cheats: it serves only OPTIMISTIC, and the honest nodes leave
- * OPTIMISTIC to it, so that every OPTIMISTIC job meets the cheat and shows the watchers catching it.
+ * What compute node {@code index} of a devnet serves and how it plays. Every node serves the chat model in its modes and
+ * streams its tokens. The first two run a development enclave and serve the sentence-embedding model and the chat model
+ * in NONE and TEE (ONNX Runtime). The others run the integer engine on the digits package and the chat model's step
+ * program: the third also serves the sentence-embedding model in NONE (it takes the TEE jobs that fall back); each
+ * serves the digits and chat models in NONE, OPTIMISTIC and SAMPLED, and watches, audits and plays disputes. With a
+ * cheat, the fourth node cheats: it serves only OPTIMISTIC, and the honest nodes leave OPTIMISTIC to it, so that every
+ * OPTIMISTIC job, chat included, meets the cheat and shows the watchers catching it.
  *
  * @param cheat how this node cheats on its results; null for an honest node
  */
 public record DevnetNodePlan(int index, boolean tee, boolean servesSentenceModel, boolean servesDigits,
                              List<VerificationMode> modes, CheatMode cheat) {
-    /** The TEE nodes also serve the chat model, in NONE and TEE, and stream its tokens. */
+    /** Every node serves the chat model in its modes, and streams its tokens. */
     public boolean servesChat() {
-        return tee;
+        return true;
     }
 
     /** The index of the node that cheats, when the devnet has one. */
