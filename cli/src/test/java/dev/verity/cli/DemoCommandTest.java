@@ -50,14 +50,29 @@ class DemoCommandTest {
                 assertThat(m.get("refunded").asLong()).as("full escrow back").isEqualTo(1_000_000L);
                 assertThat(m.get("reason").asText()).contains("no fallback mode is left", "vendor SEV_SNP revoked");
             } else {
-                assertThat(m.get("reason").asText()).contains("moved from TEE to NONE", "vendor SEV_SNP revoked");
+                assertThat(m.get("reason").asText()).contains("moved from TEE to " + m.get("to").asText(), "vendor SEV_SNP revoked");
             }
         }
-        assertThat(outcomes).as("jobs in flight at the revocation")
-                .containsExactly("TEE->NONE SETTLED", "TEE->NONE SETTLED", "TEE->NONE SETTLED", "TEE->TEE CANCELLED");
+        assertThat(outcomes).as("jobs in flight at the revocation, the last a chat job")
+                .containsExactly("TEE->NONE SETTLED", "TEE->NONE SETTLED", "TEE->NONE SETTLED", "TEE->TEE CANCELLED",
+                        "TEE->SAMPLED SETTLED");
 
         JsonNode jobs = doc.get("jobs");
-        assertThat(jobs.size()).as("10 sentence jobs, the NONE digit jobs and the provable digit jobs").isEqualTo(10 + 2 + 4);
+        assertThat(jobs.size()).as("10 sentence jobs, the NONE digit jobs, the provable digit jobs and the provable chat job")
+                .isEqualTo(10 + 2 + 4 + 1);
+        List<JsonNode> provableChat = new ArrayList<>();
+        jobs.forEach(j -> {
+            if ("verity-chat-tiny".equals(j.get("model").asText())) {
+                provableChat.add(j);
+            }
+        });
+        assertThat(provableChat).as("the OPTIMISTIC chat job meets the cheat and the watcher wins").singleElement()
+                .satisfies(j -> {
+                    assertThat(j.get("mode").asText()).isEqualTo("OPTIMISTIC");
+                    assertThat(j.get("verification").asText()).startsWith("challenged: the challenger won at trace index");
+                    assertThat(j.get("reproduced").asBoolean()).as("the settled tokens are the honest ones").isTrue();
+                    assertThat(j.get("answer").asText()).startsWith("Mr. Darcy was|");
+                });
         Set<String> modes = new HashSet<>();
         Set<String> engines = new HashSet<>();
         long paid = 0;

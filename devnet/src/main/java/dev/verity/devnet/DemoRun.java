@@ -133,6 +133,7 @@ public final class DemoRun {
         VerityClient client = net.client();
         Map<Hash, Long> submittedAt = new LinkedHashMap<>();
         Map<Hash, byte[]> digitInputs = new LinkedHashMap<>();
+        Map<Hash, byte[]> chatInputs = new LinkedHashMap<>();
         Map<Hash, Integer> digitLabels = new LinkedHashMap<>();
         Map<String, Long> settledAt = new ConcurrentHashMap<>();
         var query = EventQuery.forAccount(net.clientWallet().publicKey());
@@ -148,6 +149,10 @@ public final class DemoRun {
                     submitDigit(net, mode, test, digit++, submittedAt, digitInputs, digitLabels);
                 }
             }
+            // One chat job in OPTIMISTIC: the integer engine runs the language model, token by token, under a trace.
+            Hash chatJob = DemoChatJobs.submit(net, VerificationMode.OPTIMISTIC, List.of(), 7);
+            submittedAt.put(chatJob, System.nanoTime());
+            chatInputs.put(chatJob, DemoChatJobs.request(7).encode());
             for (int i = 0; i < jobCount; i++) {
                 VerificationMode mode = i % 2 == 0 ? VerificationMode.NONE : VerificationMode.TEE;
                 byte[] input = Bytes.utf8(SENTENCES[i % SENTENCES.length]);
@@ -168,7 +173,7 @@ public final class DemoRun {
         // The chat question goes before the revocation scene, which unregisters the TEE nodes' enclaves.
         DemoChat.ChatLine chat = DemoChat.scene(net, timeout);
         Revocation revocation = revocationScene(net, timeout);
-        return summarize(net, submittedAt, settledAt, digitInputs, digitLabels, revocation, chat, timeout);
+        return summarize(net, submittedAt, settledAt, digitInputs, chatInputs, digitLabels, revocation, chat, timeout);
     }
 
     /** Submits test digit {@code index} in {@code mode} and records when, what and which label. */
@@ -181,7 +186,10 @@ public final class DemoRun {
         labels.put(id, test.labels()[index]);
     }
 
-    /** TEE jobs in the revocation scene: three may fall back to NONE, one may not (it is cancelled and refunded). */
+    /**
+     * TEE jobs in the revocation scene: three sentence jobs may fall back to NONE, one may not (it is cancelled and
+     * refunded), and a chat job may fall back to SAMPLED.
+     */
     static final int REVOCATION_JOBS_WITH_FALLBACK = 3;
 
     /**
@@ -200,6 +208,8 @@ public final class DemoRun {
                 jobs.add(net.clientWallet().submitJob(net.model(), Bytes.utf8(SENTENCES[i % SENTENCES.length]),
                         VerificationMode.TEE, fallback, Params.BASE_UNITS_PER_TOKEN, 50));
             }
+            // A chat job falls back to SAMPLED: the integer engine generates it, and an auditor may re-run it.
+            jobs.add(DemoChatJobs.submit(net, VerificationMode.TEE, List.of(VerificationMode.SAMPLED), 11));
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline && !allAssigned(client, jobs)) {
                 sleep(100);
@@ -284,7 +294,8 @@ public final class DemoRun {
     }
 
     private static Summary summarize(Devnet net, Map<Hash, Long> submittedAt, Map<String, Long> settledAt,
-                                     Map<Hash, byte[]> digitInputs, Map<Hash, Integer> digitLabels, Revocation revocation,
+                                     Map<Hash, byte[]> digitInputs, Map<Hash, byte[]> chatInputs, Map<Hash, Integer> digitLabels,
+                                     Revocation revocation,
                                      DemoChat.ChatLine chat, Duration timeout) {
         VerityClient client = net.client();
         PackageRunner local = digitInputs.isEmpty() ? null : net.integerModelRunner();
@@ -303,6 +314,21 @@ public final class DemoRun {
             Long end = settledAt.get(j.id());
             long latency = end == null ? -1 : (end - e.getValue()) / 1_000_000;
             String payee = payee(events);
+            byte[] chatInput = chatInputs.get(e.getKey());
+            if (chatInput != null) {
+                // the honest continuation, re-run here on the integer engine; with a cheat, the watcher's settled it
+                List<DemoVerification.DisputeLine> games = DemoVerification.disputes(events);
+                disputes.addAll(games);
+                DemoVerification.AuditLine audit = "SAMPLED".equals(j.mode()) ? DemoVerification.audit(e.getKey(), events) : null;
+                if (audit != null) {
+                    audits.add(audit);
+                }
+                byte[] settledOutput = j.output() == null ? null : java.util.Base64.getDecoder().decode(j.output());
+                jobs.add(new JobLine(j.id(), dev.verity.compute.model.BundledModels.CHAT_NAME, j.mode(), "integer", j.status(),
+                        j.assignedNode(), fee, latency, j.outputHash(), DemoChatJobs.reproduced(net, e.getKey(), chatInput,
+                        j.outputHash()), DemoChatJobs.answer(settledOutput), payee, verification(j.mode(), games, audit, events)));
+                continue;
+            }
             byte[] digit = digitInputs.get(e.getKey());
             if (digit == null) {
                 jobs.add(new JobLine(j.id(), "all-MiniLM-L6-v2", j.mode(), "onnxruntime", j.status(), j.assignedNode(), fee, latency,
