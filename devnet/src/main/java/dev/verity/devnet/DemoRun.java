@@ -242,8 +242,8 @@ public final class DemoRun {
                     if ("CLIENT_REFUNDED".equals(ev.type())) {
                         refunded += ev.amount();
                     }
-                    if ("JOB_SETTLED".equals(ev.type())) {
-                        fee += ev.amount();
+                    if ("JOB_SETTLED".equals(ev.type()) || "AUDITOR_PAID".equals(ev.type())) {
+                        fee += ev.amount(); // what the client paid: the fee, and the audit fee of an audited fallback
                     }
                 }
                 moved.add(new MovedJob(j.id(), "TEE", j.mode(), j.status(), j.assignedNode(), fee, refunded, why));
