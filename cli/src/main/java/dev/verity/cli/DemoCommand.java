@@ -27,7 +27,9 @@ import picocli.CommandLine.Option;
             "Starts a local network (1 validator, " + DemoCommand.NODES + " compute nodes, 1 client; each its own process, "
                     + "the same verity validator and verity node run an operator runs), runs sentence-embedding "
                     + "jobs (all-MiniLM-L6-v2 with ONNX Runtime) across the NONE and TEE verification modes and digit-recognition "
-                    + "jobs (integer engine) across NONE, OPTIMISTIC and SAMPLED, while one node cheats on its OPTIMISTIC results. "
+                    + "jobs (integer engine) across NONE, OPTIMISTIC and SAMPLED, and a chat job of the shipped language model on the "
+                    + "integer engine in OPTIMISTIC, while one node cheats on its OPTIMISTIC results (for the chat job: it changes "
+                    + "the first generated token). "
                     + "Waits until each job settles, and shows the jobs, what every node earned or lost, how the cheat was caught "
                     + "(the dispute's moves, the trace index the chain executed, the time from challenge to resolution), the "
                     + "audits, where the fees went and the chain's head. Ends with finality: the certificates of the blocks "
@@ -91,7 +93,7 @@ final class DemoCommand extends BaseCommand {
                     .withLauncher(VerityCli.programLauncher()).withValidators(validators))) {
                 out().note("network up at " + String.join(", ", net.apiUrls()) + " in " + (System.nanoTime() - started) / 1_000_000_000L + " s; running " + jobs + " sentence-embedding jobs (NONE and TEE, ONNX Runtime) and "
                         + (DemoRun.DIGIT_JOBS + 2 * DemoRun.PROVABLE_JOBS_PER_MODE) + " digit-recognition jobs (integer engine; NONE, "
-                        + "OPTIMISTIC and SAMPLED) ...");
+                        + "OPTIMISTIC and SAMPLED) and a chat job (the language model on the integer engine, OPTIMISTIC) ...");
                 summary = DemoRun.run(net, jobs, Duration.ofSeconds(timeoutSeconds));
             } catch (DataDirectoryInUseException e) {
                 throw new CliException("DATA_DIR_IN_USE", "the demo cannot use " + dir + ": a running node holds it; stop it "

@@ -71,7 +71,7 @@ class DemoCommandTest {
                     assertThat(j.get("mode").asText()).isEqualTo("OPTIMISTIC");
                     assertThat(j.get("verification").asText()).startsWith("challenged: the challenger won at trace index");
                     assertThat(j.get("reproduced").asBoolean()).as("the settled tokens are the honest ones").isTrue();
-                    assertThat(j.get("answer").asText()).startsWith("Mr. Darcy was|");
+                    assertThat(j.get("answer").asText()).startsWith("Mr. Darcy was").hasSizeGreaterThan("Mr. Darcy was".length());
                 });
         Set<String> modes = new HashSet<>();
         Set<String> engines = new HashSet<>();

@@ -45,13 +45,13 @@ final class DemoChatJobs {
         return Sha256.digest(mine).hex().equals(settledHash);
     }
 
-    /** The prompt and the settled continuation as text. */
+    /** The prompt followed by the settled continuation, as text. */
     static String answer(byte[] output) {
         if (output == null) {
             return null;
         }
         try (TokenizerFile t = tokenizer()) {
-            return PROMPT + "|" + t.decode(GenerationResult.decode(output).tokens());
+            return PROMPT + t.decode(GenerationResult.decode(output).tokens());
         }
     }
 
