@@ -57,6 +57,12 @@ public final class LmQuantizeCommand extends BaseCommand {
         if (windows < 1 || sliceElements < 1) {
             throw usage("--windows and --slice-elements must be positive");
         }
+        if (model != null && !Files.isRegularFile(model)) {
+            throw usage("no model file " + model + " (an ONNX decoder that 'verity lm train' exported)");
+        }
+        if (tokenizer != null && !Files.isRegularFile(tokenizer)) {
+            throw usage("no tokenizer file " + tokenizer);
+        }
         byte[] onnx = model == null ? ShippedLanguageModel.onnx() : Files.readAllBytes(model);
         int[] training;
         try (TokenizerFile t = tokenizer == null
