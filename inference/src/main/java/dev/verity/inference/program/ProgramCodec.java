@@ -114,12 +114,20 @@ public final class ProgramCodec {
 
     /** Writes one op ({@code op} above). */
     public static void writeOp(Encoder e, Op op) {
+        writeOp(e, op, true);
+    }
+
+    /**
+     * Writes one op; with {@code weights} false the weights field of a QLinear or QConv2d is written empty (u32 0), for
+     * an encoding that commits to the weights elsewhere (a trace's op leaf commits large ones row by row).
+     */
+    public static void writeOp(Encoder e, Op op, boolean weights) {
         switch (op) {
             case QLinear q -> {
                 e.u8(OpTag.QLINEAR).string(q.input()).string(q.output());
                 i32(e, q.inFeatures());
                 i32(e, q.outFeatures());
-                e.bytes(q.weights());
+                e.bytes(weights ? q.weights() : new byte[0]);
                 ints(e, q.bias());
                 requants(e, q.requant());
                 i32(e, q.min());
@@ -129,7 +137,7 @@ public final class ProgramCodec {
                 e.u8(OpTag.QCONV2D).string(c.input()).string(c.output());
                 window(e, c.window());
                 i32(e, c.groups());
-                e.bytes(c.weights());
+                e.bytes(weights ? c.weights() : new byte[0]);
                 ints(e, c.bias());
                 requants(e, c.requant());
                 i32(e, c.min());
@@ -323,6 +331,19 @@ public final class ProgramCodec {
         return d.bytes(what, d.remaining());
     }
 
+    /** The weights field: in the bytes, or empty there with {@code apart} standing in. */
+    private static byte[] weights(Decoder d, String what, byte[] apart) {
+        byte[] w = bytes(d, what);
+        if (apart == null) {
+            return w;
+        }
+        if (w.length != 0) {
+            throw new DecodingException(what + " are committed apart, so the field must be empty; it holds " + w.length
+                    + " bytes");
+        }
+        return apart;
+    }
+
     /** Reads a tensor spec written by {@link #writeSpec}. */
     public static TensorSpec readSpec(Decoder d) {
         String name = name(d, "tensor name");
@@ -354,14 +375,25 @@ public final class ProgramCodec {
 
     /** Reads one op written by {@link #writeOp}. */
     public static Op readOp(Decoder d) {
+        return readOp(d, null);
+    }
+
+    /**
+     * Reads one op; with {@code weights} non-null the op must be a QLinear or QConv2d written without its weights
+     * ({@code writeOp(e, op, false)}), and {@code weights} stands in for them.
+     */
+    public static Op readOp(Decoder d, byte[] weights) {
         int tag = d.u8("op tag");
+        if (weights != null && tag != OpTag.QLINEAR && tag != OpTag.QCONV2D) {
+            throw new DecodingException("op tag " + tag + " has no weights to commit to apart");
+        }
         switch (tag) {
             case OpTag.QLINEAR -> {
                 String in = name(d, "QLinear input");
                 String out = name(d, "QLinear output");
                 int k = i32(d, "QLinear inFeatures");
                 int n = i32(d, "QLinear outFeatures");
-                byte[] w = bytes(d, "QLinear weights");
+                byte[] w = weights(d, "QLinear weights", weights);
                 int[] b = ints(d, "QLinear bias");
                 List<Requantization> r = requants(d, "QLinear requant");
                 int min = i32(d, "QLinear min");
@@ -373,7 +405,7 @@ public final class ProgramCodec {
                 String out = name(d, "QConv2d output");
                 Window2d win = window(d);
                 int groups = i32(d, "QConv2d groups");
-                byte[] w = bytes(d, "QConv2d weights");
+                byte[] w = weights(d, "QConv2d weights", weights);
                 int[] b = ints(d, "QConv2d bias");
                 List<Requantization> r = requants(d, "QConv2d requant");
                 int min = i32(d, "QConv2d min");
