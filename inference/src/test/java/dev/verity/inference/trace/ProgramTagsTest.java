@@ -102,6 +102,14 @@ class ProgramTagsTest {
         assertThat(root).as(actual).isEqualTo(ZOO_ROOT);
     }
 
+    /** The program root of {@code TraceFixtures.rows(97)}: constants and weights committed by rows (row leaves, roots). */
+    static final String ROWS_ROOT = "a221138c301cddc9f9a94863c2b4872e36717615c4b2b85ee9aeb888cd99e6df";
+
+    @Test
+    void rowCommittedLeavesGiveTheirGoldenRoot() {
+        assertThat(new ProgramCommitment(TraceFixtures.rows(97)).root().hex()).isEqualTo(ROWS_ROOT);
+    }
+
     @Test
     void theAttentionProgramEncodesToItsGoldenBytes() {
         Program p = TestPrograms.attention(5);
