@@ -202,6 +202,16 @@ public final class OneStepVerifier {
         }
         List<byte[]> rebuilt = new ArrayList<>(committed.size());
         if (!committed.isEmpty()) {
+            // the op alone, what it commits by rows as zeros: its shapes are checked before rows are named by them
+            List<byte[]> zeros = new ArrayList<>(committed.size());
+            for (OpLeaf.CommittedTensor c : committed) {
+                zeros.add(new byte[Math.multiplyExact(c.rowCount(), c.rowBytes())]);
+            }
+            try {
+                op.singleOpProgram(zeros);
+            } catch (IllegalArgumentException e) {
+                throw new StepRejectedException("op " + op.opIndex() + " cannot run: " + e.getMessage());
+            }
             TreeMap<String, Tensor> known = new TreeMap<>(full);
             for (OpLeaf.CommittedTensor c : op.constants()) {
                 if (!c.byRows()) {

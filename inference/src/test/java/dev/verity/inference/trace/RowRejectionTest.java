@@ -234,6 +234,31 @@ class RowRejectionTest {
                 .hasMessageContaining("step 0 reads none of its rows, yet the witness gives a proof of 1 hashes");
     }
 
+    /**
+     * A leaf proven against a root, whose shapes disagree with its op (here a Gather's output claims 70 rows of indices
+     * where there are 7), is refused before its shapes name any row.
+     */
+    @Test
+    void aLeafWhoseShapesDisagreeIsRefusedBeforeItNamesRows() {
+        int emb = index("emb", 0);
+        StepWitness.OpWitness w = witness(emb);
+        OpLeaf o = w.op();
+        TensorSpec wrong = new TensorSpec("emb", DType.INT8, new int[] {70, 20}, o.output().quantization());
+        OpLeaf bad = new OpLeaf(o.opIndex(), o.firstStep(), 2, 1000, o.op(), o.weights(), o.inputs(), wrong, o.constants(),
+                o.stateNames(), o.dropFirst(), o.dropAfter(), o.outputKept());
+        List<Hash> leaves = new ArrayList<>();
+        for (int i = 0; i <= o.opIndex(); i++) {
+            leaves.add(Sha256.digest(new byte[] {(byte) i}));
+        }
+        leaves.add(dev.verity.core.Merkle.leaf(bad.encode()));
+        Hash root = dev.verity.core.Merkle.root(leaves);
+        StepWitness.OpWitness forged = new StepWitness.OpWitness(bad, dev.verity.core.Merkle.path(leaves, 1 + o.opIndex()),
+                w.preState(), w.rows());
+        assertThatThrownBy(() -> OneStepVerifier.opStep(root, leaves.size(), C.stepCount(), emb - 1,
+                TRACE.values().get(emb - 1), forged)).isInstanceOf(StepRejectedException.class)
+                .hasMessageContaining("op " + o.opIndex() + " cannot run").hasMessageContaining("output shape [70, 20]");
+    }
+
     // ------------------------------------------------------------------ encoding
 
     @Test
