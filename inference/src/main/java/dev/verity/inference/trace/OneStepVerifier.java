@@ -342,9 +342,11 @@ public final class OneStepVerifier {
             return full;
         }
         List<Hash> rowLeaves = new ArrayList<>(rows.size());
+        java.security.MessageDigest md = Sha256.newDigest();
+        byte[] prefix = RowCommitment.prefix(c.spec());
         for (WitnessRows.Row row : rows) {
             byte[] bytes = row.bytes();
-            rowLeaves.add(RowCommitment.rowLeaf(c.spec(), row.index(), bytes));
+            rowLeaves.add(RowCommitment.rowLeaf(md, prefix, row.index(), bytes, 0, width));
             System.arraycopy(bytes, 0, full, row.index() * width, width);
         }
         if (!RowCommitment.verify(c.rowRoot(), rowCount, need, rowLeaves, given.proof())) {

@@ -198,7 +198,7 @@ public record OpLeaf(int opIndex, int firstStep, int sliceCount, int sliceElemen
         }
     }
 
-    /** The leaf of {@code op}, committing its constants and weights inline or by rows as their sizes say. */
+    /** The leaf of {@code op}: its weights committed by rows when they are over the threshold, else left in the op. */
     static OpLeaf of(int opIndex, int firstStep, int sliceCount, int sliceElements, Op op, List<TensorSpec> inputs,
                      TensorSpec output, List<CommittedTensor> constants, List<String> stateNames, List<String> dropFirst,
                      List<String> dropAfter, boolean outputKept) {
