@@ -204,8 +204,8 @@ public final class OneStepVerifier {
         if (!committed.isEmpty()) {
             // the op alone, what it commits by rows as zeros: its shapes are checked before rows are named by them
             List<byte[]> zeros = new ArrayList<>(committed.size());
-            for (OpLeaf.CommittedTensor c : committed) {
-                zeros.add(new byte[Math.multiplyExact(c.rowCount(), c.rowBytes())]);
+            for (int k = 0; k < committed.size(); k++) {
+                zeros.add(null);
             }
             try {
                 op.singleOpProgram(zeros);

@@ -252,7 +252,7 @@ public record OpLeaf(int opIndex, int firstStep, int sliceCount, int sliceElemen
      * The program of this op alone: its inputs as program inputs, its constants, its output as the program
      * output, the same slicing; its plan is this op's slices, computed by the same kernels. {@code rows} gives the
      * canonical bytes of each tensor this leaf commits by rows, in {@link #rowCommitted()} order (the verifier's: the
-     * proven rows a step reads, zeros elsewhere).
+     * proven rows a step reads, zeros elsewhere), or null for all zeros.
      */
     public Program singleOpProgram(List<byte[]> rows) {
         List<CommittedTensor> byRows = rowCommitted();
@@ -265,10 +265,16 @@ public record OpLeaf(int opIndex, int firstStep, int sliceCount, int sliceElemen
         int k = 0;
         for (CommittedTensor c : constants) {
             specs.add(c.spec());
-            Tensor value = c.byRows() ? Tensor.fromCanonicalBytes(c.spec().dtype(), c.spec().shape(), rows.get(k++)) : c.value();
+            Tensor value = c.value();
+            if (c.byRows()) {
+                byte[] bytes = rows.get(k++);
+                value = bytes == null ? Tensor.zeros(c.spec().dtype(), c.spec().shape())
+                        : Tensor.fromCanonicalBytes(c.spec().dtype(), c.spec().shape(), bytes);
+            }
             consts.add(new Constant(c.spec().name(), value));
         }
-        Op runnable = weights == null ? op : withWeights(op, rows.get(k));
+        Op runnable = weights == null ? op
+                : withWeights(op, rows.get(k) != null ? rows.get(k) : new byte[(int) CommittedTensor.byteSize(weights.spec())]);
         specs.add(output);
         return new Program(specs, inputNames(), List.of(output.name()), consts, List.of(runnable), sliceElements);
     }

@@ -90,6 +90,7 @@ final class RowCommitment {
         int[] known = rows.clone();
         int count = known.length;
         List<Hash> proof = new ArrayList<>();
+        Inner inner = new Inner();
         while (n > 1) {
             int next = 0;
             for (int i = 0; i < count; i++) {
@@ -107,7 +108,7 @@ final class RowCommitment {
             count = next;
             int up = 0;
             for (int i = 0; i < n; i += 2) {
-                level[up++] = i + 1 < n ? Merkle.inner(level[i], level[i + 1]) : level[i];
+                level[up++] = i + 1 < n ? inner.of(level[i], level[i + 1]) : level[i];
             }
             n = up;
         }
@@ -133,6 +134,7 @@ final class RowCommitment {
         }
         int used = 0;
         int n = leafCount;
+        Inner inner = new Inner();
         while (n > 1) {
             int next = 0;
             for (int i = 0; i < count; i++) {
@@ -142,13 +144,13 @@ final class RowCommitment {
                 if (sibling >= n) {
                     // carried up
                 } else if ((p & 1) == 0 && i + 1 < count && pos[i + 1] == sibling) {
-                    h = Merkle.inner(h, node[++i]);
+                    h = inner.of(h, node[++i]);
                 } else {
                     if (used == proof.size() || proof.get(used) == null) {
                         return false;
                     }
                     Hash s = proof.get(used++);
-                    h = (p & 1) == 0 ? Merkle.inner(h, s) : Merkle.inner(s, h);
+                    h = (p & 1) == 0 ? inner.of(h, s) : inner.of(s, h);
                 }
                 pos[next] = p >> 1;
                 node[next++] = h;
@@ -157,5 +159,21 @@ final class RowCommitment {
             n = (n + 1) / 2;
         }
         return used == proof.size() && node[0].equals(root);
+    }
+
+    /** Core Merkle's inner node, SHA-256(0x01 || left || right), with one digest and one buffer for a whole tree. */
+    private static final class Inner {
+        private final MessageDigest md = Sha256.newDigest();
+        private final byte[] b = new byte[1 + 2 * Hash.LENGTH];
+
+        Inner() {
+            b[0] = 0x01;
+        }
+
+        Hash of(Hash left, Hash right) {
+            left.copyTo(b, 1);
+            right.copyTo(b, 1 + Hash.LENGTH);
+            return Sha256.finish(md, b);
+        }
     }
 }
