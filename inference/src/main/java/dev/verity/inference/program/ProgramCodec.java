@@ -24,6 +24,7 @@ import java.util.List;
  * window    = i32 kernelH, kernelW, strideH, strideW, padTop, padLeft, padBottom, padRight, dilationH, dilationW
  * op        = u8 tag ({@link OpTag}), then per tag:
  *   1 QLinear     string in, string out, i32 inFeatures, i32 outFeatures, bytes weights, int[] bias,
+ *                 (weights empty only in a trace op leaf that commits them by rows: a program refuses it)
  *                 u32 n + n x requant, i32 min, i32 max
  *   2 QConv2d     string in, string out, window, i32 groups, bytes weights, int[] bias, u32 n + n x requant, i32 min, i32 max
  *   3 QAdd, 4 QSub string a, string b, string out, i32 multiplierA, i32 multiplierB, i32 shift, i32 min, i32 max
@@ -119,7 +120,8 @@ public final class ProgramCodec {
 
     /**
      * Writes one op; with {@code weights} false the weights field of a QLinear or QConv2d is written empty (u32 0), for
-     * an encoding that commits to the weights elsewhere (a trace's op leaf commits large ones row by row).
+     * an encoding that commits to the weights elsewhere (a trace's op leaf commits large ones row by row): it reads back
+     * as a hollow op.
      */
     public static void writeOp(Encoder e, Op op, boolean weights) {
         switch (op) {
@@ -331,19 +333,6 @@ public final class ProgramCodec {
         return d.bytes(what, d.remaining());
     }
 
-    /** The weights field: in the bytes, or empty there with {@code apart} standing in. */
-    private static byte[] weights(Decoder d, String what, byte[] apart) {
-        byte[] w = bytes(d, what);
-        if (apart == null) {
-            return w;
-        }
-        if (w.length != 0) {
-            throw new DecodingException(what + " are committed apart, so the field must be empty; it holds " + w.length
-                    + " bytes");
-        }
-        return apart;
-    }
-
     /** Reads a tensor spec written by {@link #writeSpec}. */
     public static TensorSpec readSpec(Decoder d) {
         String name = name(d, "tensor name");
@@ -373,27 +362,19 @@ public final class ProgramCodec {
                 () -> new Constant(name, Tensor.fromCanonicalBytes(s.dtype(), s.shape(), raw)));
     }
 
-    /** Reads one op written by {@link #writeOp}. */
-    public static Op readOp(Decoder d) {
-        return readOp(d, null);
-    }
-
     /**
-     * Reads one op; with {@code weights} non-null the op must be a QLinear or QConv2d written without its weights
-     * ({@code writeOp(e, op, false)}), and {@code weights} stands in for them.
+     * Reads one op written by {@link #writeOp}; a QLinear or QConv2d written without its weights reads back hollow
+     * (no weights), which a program refuses.
      */
-    public static Op readOp(Decoder d, byte[] weights) {
+    public static Op readOp(Decoder d) {
         int tag = d.u8("op tag");
-        if (weights != null && tag != OpTag.QLINEAR && tag != OpTag.QCONV2D) {
-            throw new DecodingException("op tag " + tag + " has no weights to commit to apart");
-        }
         switch (tag) {
             case OpTag.QLINEAR -> {
                 String in = name(d, "QLinear input");
                 String out = name(d, "QLinear output");
                 int k = i32(d, "QLinear inFeatures");
                 int n = i32(d, "QLinear outFeatures");
-                byte[] w = weights(d, "QLinear weights", weights);
+                byte[] w = bytes(d, "QLinear weights");
                 int[] b = ints(d, "QLinear bias");
                 List<Requantization> r = requants(d, "QLinear requant");
                 int min = i32(d, "QLinear min");
@@ -405,7 +386,7 @@ public final class ProgramCodec {
                 String out = name(d, "QConv2d output");
                 Window2d win = window(d);
                 int groups = i32(d, "QConv2d groups");
-                byte[] w = weights(d, "QConv2d weights", weights);
+                byte[] w = bytes(d, "QConv2d weights");
                 int[] b = ints(d, "QConv2d bias");
                 List<Requantization> r = requants(d, "QConv2d requant");
                 int min = i32(d, "QConv2d min");

@@ -57,7 +57,8 @@ import java.util.TreeSet;
  * one encoding); {@code rowCount} is its dimension 0, and it may hold at most {@link #MAX_ROWS_BYTES}.
  *
  * <p>An op leaf read back from bytes does not hold what it commits by rows: its by-rows constants have no value and
- * the weights of its op are zeros, until a witness's proven rows fill them in ({@link #singleOpProgram}).
+ * its op is hollow (no weights), until a witness's proven rows fill them in ({@link #singleOpProgram}); so decoding
+ * allocates nothing beyond the bytes it reads.
  */
 public record OpLeaf(int opIndex, int firstStep, int sliceCount, int sliceElements, Op op, CommittedTensor weights,
                      List<TensorSpec> inputs, TensorSpec output, List<CommittedTensor> constants, List<String> stateNames,
@@ -158,14 +159,17 @@ public record OpLeaf(int opIndex, int firstStep, int sliceCount, int sliceElemen
         if (!op.output().equals(output.name())) {
             throw new IllegalArgumentException("op writes '" + op.output() + "' but the output spec is '" + output.name() + "'");
         }
-        long weightBytes = weightBytes(op);
-        if ((weightBytes > ROWS_THRESHOLD_BYTES) != (weights != null)) {
-            throw new IllegalArgumentException(op.kind() + " '" + op.output() + "' has " + Math.max(0, weightBytes)
-                    + " bytes of weights: they must be " + (weights == null ? "committed by rows" : "in the op, not committed by rows"));
-        }
-        if (weights != null && (!weights.byRows() || weights.value() != null || !weights.spec().equals(weightsSpec(op)))) {
-            throw new IllegalArgumentException("the weights of " + op.kind() + " '" + op.output() + "' must be committed by rows as "
-                    + weightsSpec(op) + ", not " + weights);
+        if (weights == null) {
+            if (hollow(op)) {
+                throw new IllegalArgumentException(op.kind() + " '" + op.output() + "' holds no weights and its leaf commits none");
+            }
+            if (weightBytes(op) > ROWS_THRESHOLD_BYTES) {
+                throw new IllegalArgumentException(op.kind() + " '" + op.output() + "' has " + weightBytes(op)
+                        + " bytes of weights: they must be committed by rows");
+            }
+        } else if (weightBytes(op) < 0 || !weights.byRows() || weights.value() != null || !weightsFit(op, weights.spec())) {
+            throw new IllegalArgumentException("the weights of " + op.kind() + " '" + op.output() + "' cannot be committed by rows"
+                    + " as " + weights + " (" + weights.spec() + ")");
         }
         List<String> inputNames = inputs.stream().map(TensorSpec::name).toList();
         List<String> constantNames = constants.stream().map(c -> c.spec().name()).toList();
@@ -229,6 +233,10 @@ public record OpLeaf(int opIndex, int firstStep, int sliceCount, int sliceElemen
     byte[] rowCommittedBytes(int k) {
         CommittedTensor c = rowCommitted().get(k);
         if (c == weights) {
+            if (hollow(op)) {
+                throw new IllegalStateException("this op leaf does not hold the weights of '" + op.output()
+                        + "', which it commits by rows (a leaf read back from bytes never does)");
+            }
             return weightsOf(op);
         }
         if (c.value() == null) {
@@ -329,8 +337,12 @@ public record OpLeaf(int opIndex, int firstStep, int sliceCount, int sliceElemen
         } else {
             throw new DecodingException("op leaf weights form " + form + " is neither 0 (in the op) nor 1 (by rows)");
         }
-        // the op's weights stand in as zeros: the rows a step reads come with its witness (bounded by MAX_ROWS_BYTES)
-        Op op = ProgramCodec.readOp(d, weights == null ? null : new byte[(int) CommittedTensor.byteSize(weights.spec())]);
+        // under weights 1 the op reads back hollow: the rows a step reads come with its witness, after the leaf is proven
+        Op op = ProgramCodec.readOp(d);
+        if (weights != null && !hollow(op)) {
+            throw new DecodingException("op leaf: the weights of " + op.kind() + " '" + op.output()
+                    + "' are committed by rows, so its weights field must be empty");
+        }
         List<TensorSpec> inputs = ProgramCodec.list(d, "op leaf inputs", 22, ProgramCodec::readSpec);
         TensorSpec output = ProgramCodec.readSpec(d);
         List<CommittedTensor> constants = ProgramCodec.list(d, "op leaf constants", 23, x -> {
@@ -372,7 +384,34 @@ public record OpLeaf(int opIndex, int firstStep, int sliceCount, int sliceElemen
     // ---------------------------------------------------------------------------------------------
     // the weights of QLinear and QConv2d
 
-    /** Bytes of the op's weights, or -1 for an op without weights. */
+    /** Whether the op is a QLinear or QConv2d that holds no weights (an op leaf read back from bytes commits them by rows). */
+    static boolean hollow(Op op) {
+        return switch (op) {
+            case QLinear q -> q.hollow();
+            case QConv2d c -> c.hollow();
+            default -> false;
+        };
+    }
+
+    /**
+     * Whether {@code spec} is the spec of the op's weights committed by rows: named after its output, INT8, quantization
+     * (0, ONE), shape [outFeatures, inFeatures] or [Cout, Cin/groups, kH, kW] (Cin/groups from the op's weights, or any
+     * positive count for a hollow op).
+     */
+    static boolean weightsFit(Op op, TensorSpec spec) {
+        if (!spec.name().equals(op.output()) || spec.dtype() != DType.INT8 || !spec.quantization().equals(Quantization.NONE)) {
+            return false;
+        }
+        return switch (op) {
+            case QLinear q -> Arrays.equals(spec.shape(), new int[] {q.outFeatures(), q.inFeatures()});
+            case QConv2d c -> spec.rank() == 4 && spec.dim(0) == c.outChannels() && spec.dim(1) >= 1
+                    && (c.hollow() || spec.dim(1) == c.inChannelsPerGroup()) && spec.dim(2) == c.window().kernelH()
+                    && spec.dim(3) == c.window().kernelW();
+            default -> false;
+        };
+    }
+
+    /** Bytes of the op's weights (0 for a hollow op), or -1 for an op without weights. */
     static long weightBytes(Op op) {
         return switch (op) {
             case QLinear q -> (long) q.inFeatures() * q.outFeatures();

@@ -360,18 +360,42 @@ class RowRejectionTest {
         noForm[formAt] = 0; // "in the op": the weights' commitment is then read as an op
         assertThatThrownBy(() -> OpLeaf.decode(noForm)).isInstanceOf(DecodingException.class);
         assertThat(OpLeaf.decode(lb).op()).isInstanceOf(dev.verity.inference.program.QLinear.class);
-        assertThat(((dev.verity.inference.program.QLinear) OpLeaf.decode(lb).op()).weights())
-                .isEqualTo(new byte[256 * 64]); // read back, the op's weights are zeros: the witness brings the rows
-        // committed apart, the op's own weights field must be empty; only QLinear and QConv2d have one
-        Encoder whole = new Encoder();
-        ProgramCodec.writeOp(whole, linear.op());
-        assertThatThrownBy(() -> ProgramCodec.readOp(new dev.verity.core.Decoder(whole.toByteArray()), new byte[256 * 64]))
-                .isInstanceOf(DecodingException.class)
-                .hasMessageContaining("QLinear weights are committed apart, so the field must be empty; it holds 16384 bytes");
-        Encoder reshape = new Encoder();
-        ProgramCodec.writeOp(reshape, PROGRAM.ops().get(1));
-        assertThatThrownBy(() -> ProgramCodec.readOp(new dev.verity.core.Decoder(reshape.toByteArray()), new byte[4]))
-                .isInstanceOf(DecodingException.class).hasMessageContaining("op tag 13 has no weights");
+        // read back, the op is hollow: the witness brings the rows a step reads, after the leaf is proven
+        dev.verity.inference.program.QLinear hollow = (dev.verity.inference.program.QLinear) OpLeaf.decode(lb).op();
+        assertThat(hollow.hollow()).isTrue();
+        assertThat(hollow.weights()).isEmpty();
+        assertThatThrownBy(() -> OpLeaf.decode(lb).rowCommittedBytes(0)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("does not hold the weights of 'h'");
+        // committed by rows, the op's own weights field must be empty; a hollow op needs its weights committed by rows
+        Encoder withWeights = new Encoder();
+        withWeights.fixed(Arrays.copyOf(lb, opAt(lb)));
+        ProgramCodec.writeOp(withWeights, linear.op());
+        withWeights.fixed(Arrays.copyOfRange(lb, opAt(lb) + opLength(linear), lb.length));
+        assertThatThrownBy(() -> OpLeaf.decode(withWeights.toByteArray())).isInstanceOf(DecodingException.class)
+                .hasMessageContaining("the weights of QLinear 'h' are committed by rows, so its weights field must be empty");
+        assertThatThrownBy(() -> new OpLeaf(linear.opIndex(), linear.firstStep(), linear.sliceCount(), linear.sliceElements(),
+                hollow, null, linear.inputs(), linear.output(), linear.constants(), linear.stateNames(), linear.dropFirst(),
+                linear.dropAfter(), linear.outputKept())).hasMessageContaining("QLinear 'h' holds no weights and its leaf commits none");
+        assertThatThrownBy(() -> new OpLeaf(linear.opIndex(), linear.firstStep(), linear.sliceCount(), linear.sliceElements(),
+                linear.op(), null, linear.inputs(), linear.output(), linear.constants(), linear.stateNames(), linear.dropFirst(),
+                linear.dropAfter(), linear.outputKept())).hasMessageContaining("16384 bytes of weights: they must be committed by rows");
+        // and a program refuses a hollow op: it never runs
+        List<dev.verity.inference.program.Op> ops = new ArrayList<>(PROGRAM.ops());
+        ops.set(0, hollow);
+        assertThatThrownBy(() -> new Program(PROGRAM.tensors(), PROGRAM.inputs(), PROGRAM.outputs(), PROGRAM.constants(), ops, 97))
+                .hasMessageContaining("the op holds no weights");
+    }
+
+    /** Where the op starts in an op leaf's bytes: after the tag, four u32, the weights form and the weights' commitment. */
+    static int opAt(byte[] leaf) {
+        int at = 4 + OpLeaf.TAG.length() + 16 + 1;
+        return leaf[at - 1] == 0 ? at : at + spec(OpLeaf.decode(leaf).weights().spec()).length + 4 + 32;
+    }
+
+    static int opLength(OpLeaf leaf) {
+        Encoder e = new Encoder();
+        ProgramCodec.writeOp(e, leaf.op(), false);
+        return e.toByteArray().length;
     }
 
     static byte[] spec(TensorSpec s) {
