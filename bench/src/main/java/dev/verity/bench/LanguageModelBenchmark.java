@@ -199,6 +199,10 @@ public final class LanguageModelBenchmark {
         }
         say("the steps with the largest witnesses:");
         table(List.of("step", "op", "output", "slice", "witness bytes", "of which op leaf", "verify"), rows);
+        say("the steps that read the embedding tables (Gather, and the tied head's QMatMul into the logits):");
+        table(List.of("step", "op", "output", "slice", "witness bytes", "of which op leaf", "verify"), r.costs().stream()
+                .filter(s -> s.op().equals("Gather") || s.output().equals(step.logitsOutput())).map(LanguageModelBenchmark::stepRow)
+                .toList());
         WatcherCost.StepCost slowest = r.slowest();
         say("the slowest step to verify:");
         table(List.of("step", "op", "output", "slice", "witness bytes", "of which op leaf", "verify"), List.of(stepRow(slowest)));

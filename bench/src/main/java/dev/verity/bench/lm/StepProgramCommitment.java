@@ -6,6 +6,7 @@ import dev.verity.inference.engine.EngineOptions;
 import dev.verity.inference.engine.IntegerEngine;
 import dev.verity.inference.engine.Step;
 import dev.verity.inference.program.Program;
+import dev.verity.inference.trace.CommittedProgram;
 import dev.verity.inference.trace.IoLeaf;
 import dev.verity.inference.trace.OpLeaf;
 import dev.verity.inference.trace.OpLeaves;
@@ -23,8 +24,9 @@ import java.util.List;
  * {@code 1..n}) read only their op leaf and its path, so their checks and costs are those a real commitment would
  * give; indices {@code 0} and {@code n + 1} cannot be checked for this program.
  */
-public final class StepProgramCommitment {
+public final class StepProgramCommitment implements CommittedProgram {
     private final List<OpLeaf> ops;
+    private final int[] opOfStep;
     private final List<Hash> leaves;
     private final Hash root;
     private final int stepCount;
@@ -34,6 +36,7 @@ public final class StepProgramCommitment {
         List<Step> plan = engine.plan();
         stepCount = plan.size();
         ops = OpLeaves.of(program, engine);
+        opOfStep = plan.stream().mapToInt(Step::opIndex).toArray();
         IoLeaf standIn = new IoLeaf(program.tensor(tokenInput), program.tensor(logitsOutput),
                 program.outputs().stream().sorted().toList(), stepCount, ops.size());
         List<Hash> l = new ArrayList<>();
@@ -45,23 +48,33 @@ public final class StepProgramCommitment {
         root = Merkle.root(leaves);
     }
 
+    @Override
     public Hash root() {
         return root;
     }
 
+    @Override
     public int leafCount() {
         return leaves.size();
     }
 
+    @Override
     public int stepCount() {
         return stepCount;
     }
 
+    @Override
     public OpLeaf opLeaf(int opIndex) {
         return ops.get(opIndex);
     }
 
+    @Override
     public List<Hash> opPath(int opIndex) {
         return Merkle.path(leaves, 1 + opIndex);
+    }
+
+    @Override
+    public int opOfStep(int step) {
+        return opOfStep[step];
     }
 }

@@ -7,14 +7,13 @@ import dev.verity.inference.engine.State;
 import dev.verity.inference.engine.Step;
 import dev.verity.inference.program.Program;
 import dev.verity.inference.program.Tensor;
+import dev.verity.inference.trace.OneStepProver;
 import dev.verity.inference.trace.OneStepVerifier;
 import dev.verity.inference.trace.OpLeaf;
 import dev.verity.inference.trace.StepWitness;
-import dev.verity.inference.trace.WitnessTensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
-import java.util.TreeSet;
 
 /**
  * What the chain pays for one step of one token's forward pass in a dispute, against the node's whole forward pass:
@@ -68,17 +67,7 @@ public final class WatcherCost {
         State state = engine.initialState(inputs);
         hashes.add(state.hash());
         for (Step step : plan) {
-            OpLeaf op = commitment.opLeaf(step.opIndex());
-            TreeSet<String> reads = new TreeSet<>(op.inputNames());
-            if (!step.firstSlice()) {
-                reads.add(step.output());
-            }
-            List<WitnessTensor> tensors = new ArrayList<>();
-            for (String name : state.names()) {
-                tensors.add(reads.contains(name) ? WitnessTensor.full(name, state.tensor(name))
-                        : WitnessTensor.hashed(name, state.content(name)));
-            }
-            witnesses.add(new StepWitness.OpWitness(op, commitment.opPath(step.opIndex()), tensors).encode());
+            witnesses.add(OneStepProver.opWitness(commitment, step, state).encode());
             state = engine.runStep(step.index(), state).state();
             hashes.add(state.hash());
         }

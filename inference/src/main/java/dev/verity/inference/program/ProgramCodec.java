@@ -24,6 +24,7 @@ import java.util.List;
  * window    = i32 kernelH, kernelW, strideH, strideW, padTop, padLeft, padBottom, padRight, dilationH, dilationW
  * op        = u8 tag ({@link OpTag}), then per tag:
  *   1 QLinear     string in, string out, i32 inFeatures, i32 outFeatures, bytes weights, int[] bias,
+ *                 (weights empty only in a trace op leaf that commits them by rows: a program refuses it)
  *                 u32 n + n x requant, i32 min, i32 max
  *   2 QConv2d     string in, string out, window, i32 groups, bytes weights, int[] bias, u32 n + n x requant, i32 min, i32 max
  *   3 QAdd, 4 QSub string a, string b, string out, i32 multiplierA, i32 multiplierB, i32 shift, i32 min, i32 max
@@ -114,12 +115,21 @@ public final class ProgramCodec {
 
     /** Writes one op ({@code op} above). */
     public static void writeOp(Encoder e, Op op) {
+        writeOp(e, op, true);
+    }
+
+    /**
+     * Writes one op; with {@code weights} false the weights field of a QLinear or QConv2d is written empty (u32 0), for
+     * an encoding that commits to the weights elsewhere (a trace's op leaf commits large ones row by row): it reads back
+     * as a hollow op.
+     */
+    public static void writeOp(Encoder e, Op op, boolean weights) {
         switch (op) {
             case QLinear q -> {
                 e.u8(OpTag.QLINEAR).string(q.input()).string(q.output());
                 i32(e, q.inFeatures());
                 i32(e, q.outFeatures());
-                e.bytes(q.weights());
+                e.bytes(weights ? q.weights() : new byte[0]);
                 ints(e, q.bias());
                 requants(e, q.requant());
                 i32(e, q.min());
@@ -129,7 +139,7 @@ public final class ProgramCodec {
                 e.u8(OpTag.QCONV2D).string(c.input()).string(c.output());
                 window(e, c.window());
                 i32(e, c.groups());
-                e.bytes(c.weights());
+                e.bytes(weights ? c.weights() : new byte[0]);
                 ints(e, c.bias());
                 requants(e, c.requant());
                 i32(e, c.min());
@@ -352,7 +362,10 @@ public final class ProgramCodec {
                 () -> new Constant(name, Tensor.fromCanonicalBytes(s.dtype(), s.shape(), raw)));
     }
 
-    /** Reads one op written by {@link #writeOp}. */
+    /**
+     * Reads one op written by {@link #writeOp}; a QLinear or QConv2d written without its weights reads back hollow
+     * (no weights), which a program refuses.
+     */
     public static Op readOp(Decoder d) {
         int tag = d.u8("op tag");
         switch (tag) {

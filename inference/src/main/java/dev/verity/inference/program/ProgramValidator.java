@@ -106,6 +106,7 @@ final class ProgramValidator {
     private static void checkOp(Op op, List<TensorSpec> ins, TensorSpec out, String where) {
         switch (op) {
             case QLinear q -> {
+                hollow(where, q.hollow());
                 TensorSpec x = ins.get(0);
                 int8(where, x);
                 int8(where, out);
@@ -118,6 +119,7 @@ final class ProgramValidator {
                 shape(where, out, e);
             }
             case QConv2d c -> {
+                hollow(where, c.hollow());
                 TensorSpec x = ins.get(0);
                 int8(where, x);
                 int8(where, out);
@@ -246,6 +248,12 @@ final class ProgramValidator {
                     fail(where, "update shape " + Arrays.toString(update.shape()) + ", expected " + Arrays.toString(e));
                 }
             }
+        }
+    }
+
+    private static void hollow(String where, boolean hollow) {
+        if (hollow) {
+            fail(where, "the op holds no weights (a trace op leaf's copy of an op whose weights it commits by rows)");
         }
     }
 

@@ -14,6 +14,8 @@ import java.util.List;
  *
  * summed in the order (ic, kh, kw) ascending, int32, where {@code x'} is the input with padding
  * positions reading {@code zX} (real zero), and {@code ih, iw} as in {@link Window2d}.
+ *
+ * <p>Weights may be empty: a <em>hollow</em> op (see {@link QLinear}), which a program refuses.
  */
 public record QConv2d(String input, String output, Window2d window, int groups, byte[] weights, int[] bias,
                       List<Requantization> requant, int min, int max) implements Op {
@@ -32,7 +34,7 @@ public record QConv2d(String input, String output, Window2d window, int groups, 
                     + " positive multiple of " + groups + " groups");
         }
         long perChannel = (long) window.kernelH() * window.kernelW();
-        if (weights.length == 0 || weights.length % (perChannel * outChannels) != 0) {
+        if (weights.length % (perChannel * outChannels) != 0) {
             throw new IllegalArgumentException("QConv2d weights: " + weights.length + " values is not a multiple of "
                     + outChannels + " x " + window.kernelH() + " x " + window.kernelW());
         }
@@ -50,7 +52,12 @@ public record QConv2d(String input, String output, Window2d window, int groups, 
         return bias.length;
     }
 
-    /** Input channels per group, implied by the weights. */
+    /** Whether the op holds no weights (see {@link QLinear}). */
+    public boolean hollow() {
+        return weights.length == 0;
+    }
+
+    /** Input channels per group, implied by the weights (0 for a hollow op). */
     public int inChannelsPerGroup() {
         return weights.length / (bias.length * window.kernelH() * window.kernelW());
     }

@@ -15,6 +15,9 @@ import java.util.List;
  *
  * {@code requant} has one entry (per tensor) or {@code outFeatures} entries (per output channel);
  * {@code [min, max]} is the output clamp (a fused Relu/Clip narrows it).
+ *
+ * <p>Weights may be empty: a <em>hollow</em> op, which is what a trace's op leaf read back from bytes holds when it
+ * commits the weights by rows. A program refuses a hollow op, so one never runs.
  */
 public record QLinear(String input, String output, int inFeatures, int outFeatures, byte[] weights, int[] bias,
                       List<Requantization> requant, int min, int max) implements Op {
@@ -24,7 +27,7 @@ public record QLinear(String input, String output, int inFeatures, int outFeatur
         if (inFeatures < 1 || outFeatures < 1) {
             throw new IllegalArgumentException("QLinear needs at least one input and one output feature");
         }
-        if ((long) inFeatures * outFeatures != weights.length) {
+        if (weights.length != 0 && (long) inFeatures * outFeatures != weights.length) {
             throw new IllegalArgumentException("QLinear weights: expected " + ((long) inFeatures * outFeatures)
                     + " values, got " + weights.length);
         }
@@ -39,6 +42,11 @@ public record QLinear(String input, String output, int inFeatures, int outFeatur
         Op.checkRange(min, max);
         weights = weights.clone();
         bias = bias.clone();
+    }
+
+    /** Whether the op holds no weights (see the class comment). */
+    public boolean hollow() {
+        return weights.length == 0;
     }
 
     @Override

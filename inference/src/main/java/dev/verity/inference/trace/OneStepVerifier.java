@@ -194,10 +194,40 @@ public final class OneStepVerifier {
         }
         List<Hash> leaves = checkRoot(pre, agreed, "state before step " + s);
 
+        // the rows the step reads of what the leaf commits by rows: exactly those, each proven
+        List<OpLeaf.CommittedTensor> committed = op.rowCommitted();
+        if (w.rows().size() != committed.size()) {
+            throw new StepRejectedException("the witness gives rows of " + w.rows().size() + " tensors, op leaf " + op.opIndex()
+                    + " commits " + committed.size() + " by rows");
+        }
+        List<byte[]> rebuilt = new ArrayList<>(committed.size());
+        if (!committed.isEmpty()) {
+            // the op alone, what it commits by rows as zeros: its shapes are checked before rows are named by them
+            List<byte[]> zeros = new ArrayList<>(committed.size());
+            for (int k = 0; k < committed.size(); k++) {
+                zeros.add(null);
+            }
+            try {
+                op.singleOpProgram(zeros);
+            } catch (IllegalArgumentException e) {
+                throw new StepRejectedException("op " + op.opIndex() + " cannot run: " + e.getMessage());
+            }
+            TreeMap<String, Tensor> known = new TreeMap<>(full);
+            for (OpLeaf.CommittedTensor c : op.constants()) {
+                if (!c.byRows()) {
+                    known.put(c.spec().name(), c.value());
+                }
+            }
+            List<int[]> need = RowReads.rows(op, slice, known);
+            for (int k = 0; k < committed.size(); k++) {
+                rebuilt.add(checkRows(committed.get(k), need.get(k), w.rows().get(k), s));
+            }
+        }
+
         // run the slice with the engine's kernels
         Tensor produced;
         try {
-            Program single = op.singleOpProgram();
+            Program single = op.singleOpProgram(rebuilt);
             IntegerEngine engine = new IntegerEngine(single, EngineOptions.SCALAR);
             if (engine.plan().size() != op.sliceCount()) {
                 throw new StepRejectedException("op " + op.opIndex() + " plans " + engine.plan().size() + " steps alone, its leaf says "
@@ -260,6 +290,75 @@ public final class OneStepVerifier {
             throw new StepRejectedException("the witness's " + what + " does not hash to the agreed value " + agreed);
         }
         return leaves;
+    }
+
+    /**
+     * The canonical bytes of a tensor committed by rows as step {@code s} sees it: the given rows, which must be exactly
+     * {@code need} (ascending) and proven against the row root, and zeros elsewhere.
+     */
+    private static byte[] checkRows(OpLeaf.CommittedTensor c, int[] need, WitnessRows given, int s) {
+        String what = "tensor '" + c.spec().name() + "' (committed by rows)";
+        int rowCount = c.rowCount();
+        int width = c.rowBytes();
+        List<WitnessRows.Row> rows = given.rows();
+        boolean[] needed = new boolean[rowCount];
+        for (int r : need) {
+            needed[r] = true;
+        }
+        int previous = -1;
+        for (WitnessRows.Row row : rows) {
+            int r = row.index();
+            if (r >= rowCount) {
+                throw new StepRejectedException(what + ": row " + r + " is outside its " + rowCount + " rows");
+            }
+            if (r == previous) {
+                throw new StepRejectedException(what + ": row " + r + " is given twice");
+            }
+            if (r < previous) {
+                throw new StepRejectedException(what + ": rows must be given in ascending order, row " + r + " comes after row "
+                        + previous);
+            }
+            if (!needed[r]) {
+                throw new StepRejectedException(what + ": row " + r + " is given, but step " + s + " does not read it");
+            }
+            if (row.bytes().length != width) {
+                throw new StepRejectedException(what + ": row " + r + " has " + row.bytes().length + " bytes, a row has " + width);
+            }
+            previous = r;
+        }
+        if (rows.size() != need.length) {
+            int k = 0;
+            while (k < rows.size() && rows.get(k).index() == need[k]) {
+                k++;
+            }
+            throw new StepRejectedException(what + ": row " + need[k] + ", which step " + s + " reads, is missing");
+        }
+        byte[] full = new byte[Math.multiplyExact(rowCount, width)];
+        if (need.length == 0) {
+            if (!given.proof().isEmpty()) {
+                throw new StepRejectedException(what + ": step " + s + " reads none of its rows, yet the witness gives a proof of "
+                        + given.proof().size() + " hashes");
+            }
+            return full;
+        }
+        List<Hash> rowLeaves = new ArrayList<>(rows.size());
+        java.security.MessageDigest md = Sha256.newDigest();
+        byte[] prefix = RowCommitment.prefix(c.spec());
+        for (WitnessRows.Row row : rows) {
+            byte[] bytes = row.bytes();
+            rowLeaves.add(RowCommitment.rowLeaf(md, prefix, row.index(), bytes, 0, width));
+            System.arraycopy(bytes, 0, full, row.index() * width, width);
+        }
+        if (!RowCommitment.verify(c.rowRoot(), rowCount, need, rowLeaves, given.proof())) {
+            throw new StepRejectedException(what + ": rows " + summary(need) + " are not proven by the witness's proof of "
+                    + given.proof().size() + " hashes against the row root " + c.rowRoot());
+        }
+        return full;
+    }
+
+    private static String summary(int[] rows) {
+        return rows.length <= 8 ? Arrays.toString(rows) : "[" + rows[0] + ", " + rows[1] + ", ..., " + rows[rows.length - 1]
+                + "] (" + rows.length + ")";
     }
 
     private static void checkSpec(Tensor t, TensorSpec spec, String what) {

@@ -22,6 +22,7 @@ public final class OpLeaves {
         for (Constant c : program.constants()) {
             constants.put(c.name(), c);
         }
+        TreeMap<String, OpLeaf.CommittedTensor> committed = new TreeMap<>(); // a table read by several ops, rooted once
         List<OpLeaf> opLeaves = new ArrayList<>();
         int step = 0;
         for (int i = 0; i < program.ops().size(); i++) {
@@ -30,11 +31,11 @@ public final class OpLeaves {
             int count = plan.get(first).sliceCount();
             step += count;
             List<TensorSpec> inputs = new ArrayList<>();
-            List<OpLeaf.ConstantValue> consts = new ArrayList<>();
+            List<OpLeaf.CommittedTensor> consts = new ArrayList<>();
             for (String name : new TreeSet<>(op.inputs())) {
                 Constant c = constants.get(name);
                 if (c != null) {
-                    consts.add(new OpLeaf.ConstantValue(program.tensor(name), c.value()));
+                    consts.add(committed.computeIfAbsent(name, n -> OpLeaf.CommittedTensor.of(program.tensor(n), c.value())));
                 } else {
                     inputs.add(program.tensor(name));
                 }
@@ -54,7 +55,7 @@ public final class OpLeaves {
                 }
             }
             boolean kept = engine.isProgramOutput(op.output()) || engine.lastReader(op.output()) > i;
-            opLeaves.add(new OpLeaf(i, first, count, program.sliceElements(), op, inputs, program.tensor(op.output()),
+            opLeaves.add(OpLeaf.of(i, first, count, program.sliceElements(), op, inputs, program.tensor(op.output()),
                     consts, before, dropFirst, dropAfter, kept));
         }
         return List.copyOf(opLeaves);

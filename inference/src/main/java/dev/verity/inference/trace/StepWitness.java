@@ -9,8 +9,9 @@ import java.util.List;
 
 /**
  * What a party hands the chain to prove one transition of a trace ({@link OneStepVerifier#transition}): the
- * committed program leaf the transition needs with its Merkle path, and the tensors of the state before it
- * (full where the step reads them, content hashes elsewhere).
+ * committed program leaf the transition needs with its Merkle path, the tensors of the state before it
+ * (full where the step reads them, content hashes elsewhere) and, for an op step, the rows the step reads of each
+ * tensor its op leaf commits by rows, proven against the leaf's row roots.
  *
  * <h2>Encoding</h2>
  *
@@ -19,12 +20,18 @@ import java.util.List;
  * <pre>
  *   u8 tag                1 = input, 2 = op, 3 = output ({@link #INPUT_TAG}, {@link #OP_TAG}, {@link #OUTPUT_TAG})
  *   input:  bytes ioLeaf, path
- *   op:     bytes opLeaf, path, tensors
+ *   op:     bytes opLeaf, path, tensors, rows
  *   output: bytes ioLeaf, path, tensors
  *   path    = u32 n (at most {@value #MAX_PATH}), n x 32-byte hash
  *   tensors = u32 n, n x (string name, u8 kind, then kind 0 (hashed): 32-byte content hash;
  *                         kind 1 (full): u8 dtype code, u32 rank, u32 per dimension, raw elements as in the leaf)
+ *   rows    = u32 n, n x (u32 k, k x (u32 row, rowBytes raw bytes), u32 m, m x 32-byte hash)
  * </pre>
+ *
+ * {@code rows} has one entry per tensor the op leaf commits by rows ({@link OpLeaf#rowCommitted()}: its constants by
+ * name, then its op's weights), each the rows given (an index and the row's canonical bytes, {@code rowBytes} fixed by
+ * the tensor's spec) and their multi-proof ({@link RowCommitment}). Decoding requires as many entries as the leaf
+ * commits; the verifier requires in each exactly the rows the step reads, ascending ({@link RowReads}), and the proof.
  */
 public sealed interface StepWitness permits StepWitness.InputWitness, StepWitness.OpWitness, StepWitness.OutputWitness {
     /** Longest Merkle path: enough for 2^32 leaves. */
@@ -55,14 +62,19 @@ public sealed interface StepWitness permits StepWitness.InputWitness, StepWitnes
         }
     }
 
-    /** Transition into index {@code s + 1} ({@code 1..n}) by plan step {@code s} of the op. */
-    record OpWitness(OpLeaf op, List<Hash> opPath, List<WitnessTensor> preState) implements StepWitness {
+    /**
+     * Transition into index {@code s + 1} ({@code 1..n}) by plan step {@code s} of the op; {@code rows} holds, for each
+     * tensor the op leaf commits by rows, the rows the step reads. Built by {@link OneStepProver#opWitness}.
+     */
+    record OpWitness(OpLeaf op, List<Hash> opPath, List<WitnessTensor> preState, List<WitnessRows> rows)
+            implements StepWitness {
         public OpWitness {
-            if (op == null) {
-                throw new IllegalArgumentException("an op witness needs the op leaf");
+            if (op == null || rows == null || rows.stream().anyMatch(r -> r == null)) {
+                throw new IllegalArgumentException("an op witness needs the op leaf and the rows of what it commits by rows");
             }
             opPath = WitnessCodec.path(opPath);
             preState = WitnessCodec.tensors(preState);
+            rows = List.copyOf(rows);
         }
 
         @Override
@@ -71,6 +83,7 @@ public sealed interface StepWitness permits StepWitness.InputWitness, StepWitnes
             e.bytes(op.encode());
             WitnessCodec.writePath(e, opPath);
             WitnessCodec.writeTensors(e, preState);
+            WitnessCodec.writeRows(e, rows);
             return e.toByteArray();
         }
     }
@@ -115,7 +128,8 @@ public sealed interface StepWitness permits StepWitness.InputWitness, StepWitnes
                 OpLeaf op = OpLeaf.decode(d.bytes("op leaf", d.remaining()));
                 List<Hash> path = WitnessCodec.readPath(d, "op path");
                 List<WitnessTensor> pre = WitnessCodec.readTensors(d, "pre-state");
-                yield ProgramCodec.guard("op witness", () -> new OpWitness(op, path, pre));
+                List<WitnessRows> rows = WitnessCodec.readRows(d, op);
+                yield ProgramCodec.guard("op witness", () -> new OpWitness(op, path, pre, rows));
             }
             case OUTPUT_TAG -> {
                 IoLeaf io = IoLeaf.decode(d.bytes("io leaf", d.remaining()));

@@ -52,6 +52,41 @@ final class WitnessCodec {
         });
     }
 
+    static void writeRows(Encoder e, List<WitnessRows> rows) {
+        e.list(rows, (enc, r) -> {
+            enc.list(r.rows(), (x, row) -> x.u32(row.index()).fixed(row.bytes()));
+            enc.list(r.proof(), Encoder::hash);
+        });
+    }
+
+    /** The rows of each tensor {@code op} commits by rows; their widths come from the leaf. */
+    static List<WitnessRows> readRows(Decoder d, OpLeaf op) {
+        List<OpLeaf.CommittedTensor> committed = op.rowCommitted();
+        long n = d.u32("count of row-committed tensors");
+        if (n != committed.size()) {
+            throw new DecodingException("the witness gives rows of " + n + " tensors, op leaf " + op.opIndex() + " commits "
+                    + committed.size() + " by rows");
+        }
+        List<WitnessRows> out = new ArrayList<>(committed.size());
+        for (OpLeaf.CommittedTensor c : committed) {
+            String what = "rows of '" + c.spec().name() + "'";
+            int width = c.rowBytes();
+            int k = ProgramCodec.count(d, what, 4 + width);
+            List<WitnessRows.Row> rows = new ArrayList<>(k);
+            for (int i = 0; i < k; i++) {
+                int index = d.u31("row index in " + what);
+                rows.add(new WitnessRows.Row(index, d.fixed(width, "bytes of row " + index + " of '" + c.spec().name() + "'")));
+            }
+            int m = ProgramCodec.count(d, "row proof of '" + c.spec().name() + "'", Hash.LENGTH);
+            List<Hash> proof = new ArrayList<>(m);
+            for (int i = 0; i < m; i++) {
+                proof.add(d.hash("row proof hash " + i + " of '" + c.spec().name() + "'"));
+            }
+            out.add(new WitnessRows(rows, proof));
+        }
+        return out;
+    }
+
     static List<Hash> readPath(Decoder d, String what) {
         long n = d.u32(what + " length");
         if (n > StepWitness.MAX_PATH) {

@@ -56,7 +56,7 @@ class OneStepRejectionTest {
     }
 
     static StepWitness.OpWitness withPreState(StepWitness.OpWitness w, List<WitnessTensor> pre) {
-        return new StepWitness.OpWitness(w.op(), w.opPath(), pre);
+        return new StepWitness.OpWitness(w.op(), w.opPath(), pre, w.rows());
     }
 
     @Test
@@ -137,9 +137,9 @@ class OneStepRejectionTest {
         for (int k = 0; k < w.opPath().size(); k++) {
             List<Hash> path = new ArrayList<>(w.opPath());
             path.set(k, Sha256.digest(new byte[] {3}));
-            rejects(index, prev(index), new StepWitness.OpWitness(w.op(), path, w.preState())).hasMessageContaining("not proven");
+            rejects(index, prev(index), new StepWitness.OpWitness(w.op(), path, w.preState(), w.rows())).hasMessageContaining("not proven");
         }
-        rejects(index, prev(index), new StepWitness.OpWitness(w.op(), w.opPath().subList(1, w.opPath().size()), w.preState()))
+        rejects(index, prev(index), new StepWitness.OpWitness(w.op(), w.opPath().subList(1, w.opPath().size()), w.preState(), w.rows()))
                 .hasMessageContaining("not proven");
         StepWitness.InputWitness in = (StepWitness.InputWitness) OneStepProver.witness(ENGINE, C, JOB, 0);
         List<Hash> path = new ArrayList<>(in.ioPath());
@@ -255,7 +255,7 @@ class OneStepRejectionTest {
         byte[] swapped = op.clone();
         swapped[0] = 1;
         assertThatThrownBy(() -> StepWitness.decode(swapped, 1 << 20)).isInstanceOf(DecodingException.class)
-                .hasMessageContaining("io leaf: tag 'verity.inference.trace.op.v1'");
+                .hasMessageContaining("io leaf: tag 'verity.inference.trace.op.v2'");
         // a tensor claiming far more elements than the bytes hold
         StepWitness.OutputWitness w = (StepWitness.OutputWitness) OneStepProver.witness(ENGINE, C, JOB, N + 1);
         byte[] ok = w.encode();

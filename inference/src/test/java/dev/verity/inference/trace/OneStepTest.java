@@ -30,6 +30,8 @@ class OneStepTest {
                 Arguments.of("zoo, one step per op", TraceFixtures.zoo(1 << 20)),
                 Arguments.of("attention, slices of 5", TestPrograms.attention(5)),
                 Arguments.of("attention, one step per op", TestPrograms.attention(1 << 20)),
+                Arguments.of("rows committed, slices of 97", TraceFixtures.rows(97)),
+                Arguments.of("rows committed, one step per op", TraceFixtures.rows(1 << 20)),
                 Arguments.of("liveness", TraceFixtures.liveness()),
                 Arguments.of("unread input", TraceFixtures.unreadInput()));
     }

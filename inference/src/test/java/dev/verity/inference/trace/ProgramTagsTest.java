@@ -39,13 +39,14 @@ class ProgramTagsTest {
 
     /**
      * SHA-256 of {@code TestPrograms.zoo(7)}'s encoding, and its program root: every op kind, every tag. Computed with
-     * the bare-number tags before they were named: naming them changed no byte.
+     * the bare-number tags before they were named: naming them changed no byte. The roots moved with op leaf v2 (large
+     * constants and weights committed by rows; these programs have none, so only the tag and the form bytes changed).
      */
     static final String ZOO_ENCODING = "a24e2aecfa9058168e9c1f455ef32ce8be9d5c4b2d1de6cd5e3f9d100ac9dfef";
-    static final String ZOO_ROOT = "941f738cc576af9e110966bc00558ad284366eeb5117cbda46dc0319622e31a4";
+    static final String ZOO_ROOT = "cf9119b034446644a0c359e8306c65e3f3623e847c2c4cdfd034f9fccf829d69";
     /** The same for {@code TestPrograms.attention(5)}: the ops of a transformer step. */
     static final String ATTENTION_ENCODING = "dfe7efeba73ac6a8e556364bc5ab1a445416eaabcc356534340051d09abb39a6";
-    static final String ATTENTION_ROOT = "82ec94658a473d54209a6c55cd38983d5166dfb7f4269581eb79b1c1888d84ac";
+    static final String ATTENTION_ROOT = "8f3c420575156d8d04529e60fed722ef4b0fd5cc8b5e96c25adf4c0288b46ca6";
 
     @Test
     void everyOpKindHasItsPinnedTag() {
@@ -77,6 +78,10 @@ class ProgramTagsTest {
     void witnessTagsArePinned() {
         assertThat(new int[] {StepWitness.INPUT_TAG, StepWitness.OP_TAG, StepWitness.OUTPUT_TAG}).containsExactly(1, 2, 3);
         assertThat(new int[] {WitnessCodec.HASHED, WitnessCodec.FULL}).containsExactly(0, 1);
+        assertThat(new int[] {OpLeaf.INLINE, OpLeaf.BY_ROWS}).containsExactly(0, 1);
+        assertThat(OpLeaf.ROWS_THRESHOLD_BYTES).isEqualTo(4096);
+        assertThat(OpLeaf.TAG).isEqualTo("verity.inference.trace.op.v2");
+        assertThat(RowCommitment.ROW_TAG).isEqualTo("verity.inference.trace.row.v1");
         Program zoo = TraceFixtures.zoo(7);
         IntegerEngine engine = new IntegerEngine(zoo, EngineOptions.SCALAR);
         ProgramCommitment c = new ProgramCommitment(zoo);
@@ -95,6 +100,14 @@ class ProgramTagsTest {
         String actual = "ZOO_ENCODING = \"" + encoding + "\"\nZOO_ROOT = \"" + root + "\"";
         assertThat(encoding).as(actual).isEqualTo(ZOO_ENCODING);
         assertThat(root).as(actual).isEqualTo(ZOO_ROOT);
+    }
+
+    /** The program root of {@code TraceFixtures.rows(97)}: constants and weights committed by rows (row leaves, roots). */
+    static final String ROWS_ROOT = "a221138c301cddc9f9a94863c2b4872e36717615c4b2b85ee9aeb888cd99e6df";
+
+    @Test
+    void rowCommittedLeavesGiveTheirGoldenRoot() {
+        assertThat(new ProgramCommitment(TraceFixtures.rows(97)).root().hex()).isEqualTo(ROWS_ROOT);
     }
 
     @Test
