@@ -16,9 +16,9 @@ import java.util.TreeMap;
  *
  * <h2>Plan</h2>
  *
- * Op {@code i}, whose output has {@code E} elements, becomes {@code S = max(1, ceil(E / sliceElements))}
- * consecutive steps; slice {@code j} computes the output's flat row-major elements
- * {@code [j * sliceElements, min(E, (j + 1) * sliceElements))}. For a fully connected output
+ * Op {@code i}, whose output has {@code E} elements, becomes {@code S = max(1, ceil(E / P))} consecutive steps, where
+ * {@code P} is the program's {@code sliceElements}, or fewer for an op that reads a large tensor ({@link StepBudget});
+ * slice {@code j} computes the output's flat row-major elements {@code [j * P, min(E, (j + 1) * P))}. For a fully connected output
  * {@code [1, N]} a slice is a range of output channels, for a convolution {@code [1, C, H, W]} a range of
  * whole and partial channel planes, so a step reads only its op's inputs and weights.
  *
@@ -97,7 +97,7 @@ public final class IntegerEngine {
             opKernels[i] = OpKernel.compile(ops.get(i), program);
             String out = ops.get(i).output();
             int e = specs.get(out).elementCount();
-            int per = program.sliceElements();
+            int per = StepBudget.sliceElements(ops.get(i), program.sliceElements(), specs, constants::containsKey);
             int count = Math.max(1, (int) ((e + (long) per - 1) / per));
             for (int j = 0; j < count; j++) {
                 int from = (int) Math.min((long) j * per, e);
@@ -106,6 +106,14 @@ public final class IntegerEngine {
             }
         }
         plan = List.copyOf(steps);
+    }
+
+    /** The output elements one step of op {@code opIndex} computes ({@link StepBudget}). */
+    public int sliceElements(int opIndex) {
+        if (opIndex < 0 || opIndex >= program.ops().size()) {
+            throw new IllegalArgumentException("no op " + opIndex + " in a program of " + program.ops().size());
+        }
+        return StepBudget.sliceElements(program.ops().get(opIndex), program.sliceElements(), specs, constants::containsKey);
     }
 
     public Program program() {

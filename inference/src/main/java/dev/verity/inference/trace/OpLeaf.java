@@ -66,7 +66,7 @@ public record OpLeaf(int opIndex, int firstStep, int sliceCount, int sliceElemen
     static final String TAG = "verity.inference.trace.op.v2";
 
     /** A constant or weights tensor of more canonical bytes than this is committed by rows. Consensus. */
-    public static final int ROWS_THRESHOLD_BYTES = 4096;
+    public static final int ROWS_THRESHOLD_BYTES = dev.verity.inference.engine.StepBudget.ROWS_THRESHOLD_BYTES;
 
     /** The most canonical bytes a tensor committed by rows may hold (the verifier rebuilds it whole). */
     public static final int MAX_ROWS_BYTES = 1 << 27;

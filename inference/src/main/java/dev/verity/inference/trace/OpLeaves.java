@@ -55,7 +55,7 @@ public final class OpLeaves {
                 }
             }
             boolean kept = engine.isProgramOutput(op.output()) || engine.lastReader(op.output()) > i;
-            opLeaves.add(OpLeaf.of(i, first, count, program.sliceElements(), op, inputs, program.tensor(op.output()),
+            opLeaves.add(OpLeaf.of(i, first, count, engine.sliceElements(i), op, inputs, program.tensor(op.output()),
                     consts, before, dropFirst, dropAfter, kept));
         }
         return List.copyOf(opLeaves);

@@ -32,7 +32,8 @@ class ShippedStepProgramTest {
         assertThat(program.sliceElements()).isEqualTo(ShippedLanguageModel.SLICE_ELEMENTS);
         DecoderStep step = ShippedLanguageModel.step();
         assertThat(program.ops()).hasSize(85);
-        assertThat(new dev.verity.inference.engine.IntegerEngine(step.program(), EngineOptions.SCALAR).plan()).hasSize(85);
+        // one step per op, but the tied head, which reads a row of the 2048 x 128 table per logit: 4 steps of 512
+        assertThat(new dev.verity.inference.engine.IntegerEngine(step.program(), EngineOptions.SCALAR).plan()).hasSize(88);
     }
 
     @Test
@@ -46,6 +47,27 @@ class ShippedStepProgramTest {
         assertThat(step.program().tensor(step.caches().get(0).input()).elementCount())
                 .isEqualTo(onnx.heads() * onnx.contextLength() * onnx.headWidth())
                 .isEqualTo(ShippedLanguageModel.SLICE_ELEMENTS);
+    }
+
+    @Test
+    void everyStepOfATokensPassProvesWithAWitnessUnderTheChainsLimit() {
+        DecoderStep step = ShippedLanguageModel.step();
+        var commitment = new dev.verity.inference.trace.DecoderCommitment(step, 0);
+        var engine = new dev.verity.inference.engine.IntegerEngine(step.program(), EngineOptions.VECTORIZED);
+        var generator = Generator.onEngine(step, EngineOptions.VECTORIZED);
+        var state = engine.initialState(generator.stepInputs(3 + 'T', 5, generator.emptyCaches()));
+        int largest = 0;
+        for (var s : engine.plan()) {
+            var witness = dev.verity.inference.trace.OneStepProver.opWitness(commitment, s, state);
+            byte[] bytes = witness.encode();
+            largest = Math.max(largest, bytes.length);
+            var after = engine.runStep(s.index(), state).state();
+            assertThat(dev.verity.inference.trace.OneStepVerifier.opStep(commitment.root(), commitment.leafCount(),
+                    commitment.stepCount(), s.index(), state.hash(), witness)).as("step %d", s.index()).isEqualTo(after.hash());
+            state = after;
+        }
+        assertThat(largest).as("the largest op witness of a token's pass, against the default maxWitnessBytes")
+                .isLessThan(128 * 1024);
     }
 
     @Test
