@@ -4,11 +4,13 @@ import dev.verity.modelhub.lm.corpus.CorpusTokens;
 import dev.verity.modelhub.lm.export.DecoderOnnxWeights;
 import dev.verity.bench.lm.ForwardPassProfile;
 import dev.verity.bench.lm.GenerationSpeed;
+import dev.verity.bench.lm.GenerationTraceCost;
 import dev.verity.bench.lm.IntegerLanguageModel;
 import dev.verity.bench.lm.LanguageModelBenchmarkOptions;
 import dev.verity.bench.lm.LanguageModelEngine;
 import dev.verity.bench.lm.OnnxLanguageModel;
 import dev.verity.bench.lm.QualityComparison;
+import dev.verity.bench.lm.Timing;
 import dev.verity.bench.lm.WatcherCost;
 import dev.verity.inference.engine.EngineOptions;
 import dev.verity.inference.engine.RunResult;
@@ -92,6 +94,7 @@ public final class LanguageModelBenchmark {
             speed(o, heldOut, List.of(floatModel, vector, scalar));
             quality(o, heldOut, weights, floatModel, vector);
             watcher(o, heldOut, step, vector);
+            generationTrace(o, heldOut, step, floatModel);
         }
     }
 
@@ -187,8 +190,7 @@ public final class LanguageModelBenchmark {
         parts.add(List.of("the whole pass (IntegerEngine.initialState, then runStep per step)",
                 Integer.toString(model.engine().plan().size()), us(whole), "100%"));
         table(List.of("part", "steps", "time", "share"), parts);
-        WatcherCost.Result r = WatcherCost.measure(step.program(), step.tokenInput(), step.logitsOutput(),
-                inputs, Math.max(o.runs(), 11));
+        WatcherCost.Result r = WatcherCost.measure(step, END_TOKEN, inputs, Math.max(o.runs(), 11));
         say(String.format(Locale.ROOT, "step program: %d ops, %d engine steps (trace indices 1..%d are op steps)", r.ops(),
                 r.steps(), r.steps()));
         List<WatcherCost.StepCost> bySize = new ArrayList<>(r.costs());
@@ -235,6 +237,32 @@ public final class LanguageModelBenchmark {
     }
 
     // ------------------------------------------------------------------------------------------ printing
+
+    /** The shipped tokenizer's {@code <|endoftext|>}: the end token the chat model's commitment names. */
+    static final int END_TOKEN = 0;
+
+    private static void generationTrace(LanguageModelBenchmarkOptions o, int[] heldOut, DecoderStep step,
+                                        LanguageModelEngine floatModel) {
+        int promptLength = o.promptLengths().get(0);
+        section("4. A provable generation job: the trace of every forward pass and draw (" + promptLength + "-token held-out "
+                + "prompt, " + o.generated() + " tokens greedily, integer engine with vector kernels), its tree, and the chain's "
+                + "check of the transitions a generation adds; medians of " + Math.max(o.runs(), 11) + " runs");
+        int[] prompt = CorpusTokens.windows(heldOut, 1, promptLength).get(0);
+        GenerationTraceCost.Result r = GenerationTraceCost.measure(step, prompt, o.generated(), Math.max(o.runs(), 11));
+        long onnx = Timing.medianNanos(o.runs(), o.runs(), () -> floatModel.generateGreedy(prompt, o.generated(), i -> { }));
+        say(String.format(Locale.ROOT, "%d prompt + %d generated tokens: %d passes, %,d trace values, %d bisection rounds",
+                r.promptTokens(), r.generatedTokens(), r.passes(), r.traceValues(), r.bisectionRounds()));
+        table(List.of("what", "time"), List.of(
+                List.of("the whole trace (what the node, and each watcher, computes)", us(r.traceNanos())),
+                List.of("the trace tree over its values", us(r.treeNanos())),
+                List.of("the same generation on ONNX Runtime (NONE/TEE, no trace)", us(onnx))));
+        List<List<String>> rows = new ArrayList<>();
+        for (GenerationTraceCost.Transition t : r.transitions()) {
+            rows.add(List.of(t.what(), Long.toString(t.index()), String.format(Locale.ROOT, "%,d", t.witnessBytes()),
+                    us(t.verifyNanos())));
+        }
+        table(List.of("transition checked on chain", "trace index", "witness bytes", "verify"), rows);
+    }
 
     private static void section(String title) {
         System.out.println();

@@ -20,7 +20,7 @@ public record LanguageModelBenchmarkOptions(Path model, Path corpus, int prompts
                                             int generated, int calibration, int sliceElements) {
     public static final String USAGE = "options: --corpus DIR (required: what 'verity lm corpus --out DIR' wrote) "
             + "[--model PATH (default: the shipped model)] [--prompts 50] [--runs 5] [--prompt-lengths 16,64] "
-            + "[--generated 32] [--calibration 32] [--slice-elements 4096]";
+            + "[--generated 32] [--calibration 32] [--slice-elements 16384]";
 
     public static LanguageModelBenchmarkOptions parse(String[] args) {
         Path model = null;
@@ -30,7 +30,7 @@ public record LanguageModelBenchmarkOptions(Path model, Path corpus, int prompts
         List<Integer> lengths = List.of(16, 64);
         int generated = 32;
         int calibration = 32;
-        int slice = dev.verity.modelhub.quantize.QuantizerOptions.DEFAULT_SLICE_ELEMENTS;
+        int slice = dev.verity.modelhub.lm.ShippedLanguageModel.SLICE_ELEMENTS;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (i + 1 >= args.length) {

@@ -7,6 +7,8 @@ import dev.verity.inference.engine.State;
 import dev.verity.inference.engine.Step;
 import dev.verity.inference.program.Program;
 import dev.verity.inference.program.Tensor;
+import dev.verity.inference.generate.DecoderStep;
+import dev.verity.inference.trace.DecoderCommitment;
 import dev.verity.inference.trace.OneStepProver;
 import dev.verity.inference.trace.OneStepVerifier;
 import dev.verity.inference.trace.OpLeaf;
@@ -19,7 +21,7 @@ import java.util.SortedMap;
  * What the chain pays for one step of one token's forward pass in a dispute, against the node's whole forward pass:
  * for every op step of the step program at one real position, the {@link StepWitness} a party would hand in (its
  * encoded size) and the time of {@link OneStepVerifier#transition} on it, decoding included (what
- * {@code DisputeRules.proveStep} runs). The op leaves come from {@link StepProgramCommitment}. Steps are timed in
+ * {@code DisputeRules.proveStep} runs). The op leaves come from the {@link DecoderCommitment} the chain registers. Steps are timed in
  * rounds over the whole plan, so that each is timed with the verifier's code compiled.
  */
 public final class WatcherCost {
@@ -57,9 +59,9 @@ public final class WatcherCost {
      * witness is checked to verify to the engine's own state hash first; times are medians of {@code runs} after
      * {@code runs} warm-ups.
      */
-    public static Result measure(Program program, String tokenInput, String logitsOutput, SortedMap<String, Tensor> inputs,
-                                 int runs) {
-        StepProgramCommitment commitment = new StepProgramCommitment(program, tokenInput, logitsOutput);
+    public static Result measure(DecoderStep decoder, int endToken, SortedMap<String, Tensor> inputs, int runs) {
+        Program program = decoder.program();
+        DecoderCommitment commitment = new DecoderCommitment(decoder, endToken);
         IntegerEngine engine = new IntegerEngine(program, EngineOptions.SCALAR);
         List<Step> plan = engine.plan();
         List<byte[]> witnesses = new ArrayList<>();
