@@ -224,9 +224,7 @@ public final class LanguageModelBenchmark {
         long over = r.costs().stream().filter(s -> s.witnessBytes() > limit).count();
         say(String.format(Locale.ROOT, "witnesses over the chain's default limit (Params.maxWitnessBytes, %,d bytes): %d of %d"
                 + " steps", limit, over, r.steps()));
-        say("not measured: trace indices 0 and n+1. ProgramCommitment takes programs of one input, and there is no io leaf "
-                + "yet for a step program's initial state (token, position and the caches the previous token left) or its "
-                + "output (logits and caches); the op leaves above are committed under a stand-in leaf 0 that op steps never read");
+        say("the transitions between passes (a token fed, a draw, the output) are in section 4");
         say(load());
     }
 
