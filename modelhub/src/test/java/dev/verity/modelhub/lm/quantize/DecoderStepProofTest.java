@@ -15,7 +15,8 @@ import dev.verity.inference.generate.Generator;
 import dev.verity.inference.program.Gather;
 import dev.verity.inference.program.Program;
 import dev.verity.inference.program.Tensor;
-import dev.verity.inference.trace.CommittedProgram;
+import dev.verity.inference.generate.GenerationParameters;
+import dev.verity.inference.trace.DecoderCommitment;
 import dev.verity.inference.trace.IoLeaf;
 import dev.verity.inference.trace.OneStepProver;
 import dev.verity.inference.trace.OneStepVerifier;
@@ -36,51 +37,6 @@ import org.junit.jupiter.api.Test;
  * embedding tables and weights it reads, and no op witness comes near the chain's default limit of 128 KiB.
  */
 class DecoderStepProofTest {
-    /** Op leaves under a stand-in leaf 0: op steps never read leaf 0, so they prove as under a real commitment. */
-    static final class Commitment implements CommittedProgram {
-        private final List<OpLeaf> ops;
-        private final List<Hash> leaves = new ArrayList<>();
-        private final int[] opOfStep;
-
-        Commitment(Program program, IntegerEngine engine) {
-            ops = OpLeaves.of(program, engine);
-            opOfStep = engine.plan().stream().mapToInt(Step::opIndex).toArray();
-            leaves.add(Merkle.leaf(new IoLeaf(program.tensor("token"), program.tensor("logits"),
-                    program.outputs().stream().sorted().toList(), opOfStep.length, ops.size()).encode()));
-            ops.forEach(o -> leaves.add(Merkle.leaf(o.encode())));
-        }
-
-        @Override
-        public Hash root() {
-            return Merkle.root(leaves);
-        }
-
-        @Override
-        public int leafCount() {
-            return leaves.size();
-        }
-
-        @Override
-        public int stepCount() {
-            return opOfStep.length;
-        }
-
-        @Override
-        public OpLeaf opLeaf(int opIndex) {
-            return ops.get(opIndex);
-        }
-
-        @Override
-        public List<Hash> opPath(int opIndex) {
-            return Merkle.path(leaves, 1 + opIndex);
-        }
-
-        @Override
-        public int opOfStep(int step) {
-            return opOfStep[step];
-        }
-    }
-
     @Test
     void everyOpStepProvesAndTheLargestWitnessStaysWellUnderTheDefaultLimit() {
         DecoderConfig c = new DecoderConfig(2048, 128, 1, 4, 128, 512);
@@ -88,7 +44,7 @@ class DecoderStepProofTest {
         DecoderStep step = DecoderQuantizer.quantize(w, DecoderCalibration.calibrate(w, TestDecoders.sequences(c, 2, 24, 8)),
                 256);
         IntegerEngine engine = new IntegerEngine(step.program(), EngineOptions.SCALAR);
-        Commitment commitment = new Commitment(step.program(), engine);
+        DecoderCommitment commitment = new DecoderCommitment(step, GenerationParameters.NO_END_TOKEN);
         Hash root = commitment.root();
         assertThat(commitment.opLeaf(0).rowCommitted()).extracting(t -> t.spec().name()).containsExactly("token_embedding");
 
