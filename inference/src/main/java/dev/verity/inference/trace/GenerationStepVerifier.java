@@ -207,22 +207,13 @@ public final class GenerationStepVerifier {
     }
 
     private static DecoderLeaf checkDecoder(Hash root, int leafCount, int stepCount, DecoderLeaf leaf, List<Hash> path) {
-        if (!Merkle.verify(root, leafCount, 0, Merkle.leaf(leaf.encode()), path)) {
-            throw new StepRejectedException("the decoder leaf is not proven by its path against the program root");
-        }
-        if (leaf.stepCount() != stepCount || 1L + leaf.opCount() != leafCount) {
-            throw new StepRejectedException("the decoder leaf describes " + leaf.stepCount() + " steps and " + leaf.opCount()
-                    + " ops, the dispute " + stepCount + " steps and " + leafCount + " leaves");
-        }
+        OneStepVerifier.checkFirstLeaf(root, leafCount, stepCount, leaf.encode(), path, leaf.stepCount(), leaf.opCount(),
+                "decoder leaf");
         return leaf;
     }
 
     private static Hash stateHash(List<WitnessTensor> tensors) {
-        List<Hash> leaves = new ArrayList<>(tensors.size());
-        for (WitnessTensor t : tensors) {
-            leaves.add(t.leaf());
-        }
-        return Merkle.root(leaves);
+        return OneStepVerifier.stateHash(tensors);
     }
 
     private static String kind(GenerationWitness w) {

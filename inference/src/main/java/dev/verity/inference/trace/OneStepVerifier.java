@@ -270,14 +270,32 @@ public final class OneStepVerifier {
     // ---------------------------------------------------------------------------------------------
 
     private static IoLeaf checkIo(Hash root, int leafCount, int stepCount, IoLeaf io, List<Hash> path) {
-        if (!Merkle.verify(root, leafCount, 0, Merkle.leaf(io.encode()), path)) {
-            throw new StepRejectedException("the io leaf is not proven by its path against the program root");
+        checkFirstLeaf(root, leafCount, stepCount, io.encode(), path, io.stepCount(), io.opCount(), "io leaf");
+        return io;
+    }
+
+    /**
+     * Checks that leaf 0 (its encoding {@code leaf}, describing {@code leafSteps} steps and {@code leafOps} ops) is proven
+     * by {@code path} against the root and describes the committed program's counts.
+     */
+    static void checkFirstLeaf(Hash root, int leafCount, int stepCount, byte[] leaf, List<Hash> path, int leafSteps,
+                               int leafOps, String what) {
+        if (!Merkle.verify(root, leafCount, 0, Merkle.leaf(leaf), path)) {
+            throw new StepRejectedException("the " + what + " is not proven by its path against the program root");
         }
-        if (io.stepCount() != stepCount || 1L + io.opCount() != leafCount) {
-            throw new StepRejectedException("the io leaf describes " + io.stepCount() + " steps and " + io.opCount()
+        if (leafSteps != stepCount || 1L + leafOps != leafCount) {
+            throw new StepRejectedException("the " + what + " describes " + leafSteps + " steps and " + leafOps
                     + " ops, the dispute " + stepCount + " steps and " + leafCount + " leaves");
         }
-        return io;
+    }
+
+    /** The state hash of a witness's tensors. */
+    static Hash stateHash(List<WitnessTensor> tensors) {
+        List<Hash> leaves = new ArrayList<>(tensors.size());
+        for (WitnessTensor t : tensors) {
+            leaves.add(t.leaf());
+        }
+        return Merkle.root(leaves);
     }
 
     /** The witness's leaves, after checking they rebuild the agreed hash. */
