@@ -45,7 +45,8 @@ class PurityTest {
      * The class-file roots (directories or jars) holding the pure packages on this test's class path:
      * the code source of {@link Hash}, the ledger's own {@code target/classes}, and every root that holds
      * one of the pure packages (which finds proofs as a jar or a directory, and copes with it being empty).
-     * The ledger's test classes, this test among them, are not part of the pure core and are left out.
+     * The ledger's test classes, this test among them, and the test classes of the pure modules on the class path are not
+     * part of the pure core and are left out.
      */
     static List<Path> pureClassRoots() throws IOException, URISyntaxException {
         Path ownTestClasses = codeSource(PurityTest.class);
@@ -66,6 +67,9 @@ class PurityTest {
             }
         }
         roots.remove(ownTestClasses);
+        // the pure modules' own tests (the inference test jar the dispute tests use) are not part of the core either
+        roots.removeIf(r -> r.getFileName() != null && (r.getFileName().toString().equals("test-classes")
+                || r.getFileName().toString().endsWith("-tests.jar")));
         return new ArrayList<>(roots);
     }
 
