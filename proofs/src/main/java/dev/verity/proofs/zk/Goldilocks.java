@@ -30,6 +30,11 @@ public final class Goldilocks {
         return Long.compareUnsigned(a, P) >= 0 ? a - P : a;
     }
 
+    /** The element of a signed integer: {@code a} for {@code a >= 0}, {@code p + a} below (an int8 weight, an int32 sum). */
+    public static long fromSigned(long a) {
+        return a >= 0 ? reduce(a) : neg(reduce(-a)); // -Long.MIN_VALUE wraps to itself: 2^63 read as unsigned
+    }
+
     public static long add(long a, long b) {
         long s = a + b;
         if (Long.compareUnsigned(s, a) < 0) {

@@ -28,6 +28,15 @@ public final class Multilinear {
         return new Multilinear(v);
     }
 
+    /** The polynomial whose hypercube values are the signed integers {@code values} (a tensor of the integer engine). */
+    public static Multilinear ofSigned(long... values) {
+        GoldilocksExt2[] v = new GoldilocksExt2[values.length];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = GoldilocksExt2.of(Goldilocks.fromSigned(values[i]));
+        }
+        return new Multilinear(v);
+    }
+
     public int variables() {
         return variables;
     }

@@ -75,6 +75,8 @@ class GoldilocksTest {
         qt().forAll(longs().all(), longs().all()).checkAssert((hi, lo) ->
                 assertThat(Goldilocks.reduce128(hi, lo)).isEqualTo(fromBig(big(hi).shiftLeft(64).add(big(lo)))));
         qt().forAll(longs().all()).checkAssert(a -> assertThat(Goldilocks.reduce(a)).isEqualTo(fromBig(big(a))));
+        qt().forAll(longs().all()).checkAssert(a ->
+                assertThat(Goldilocks.fromSigned(a)).isEqualTo(BigInteger.valueOf(a).mod(P).longValue()));
         assertThatThrownBy(() -> Goldilocks.inverse(0)).isInstanceOf(ArithmeticException.class);
     }
 
