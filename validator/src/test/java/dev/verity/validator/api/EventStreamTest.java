@@ -138,10 +138,12 @@ class EventStreamTest {
             sub = f.client.streamEvents(EventQuery.all().withFromHeight(1), events::add, errors::add);
             assertThat(events.poll(10, TimeUnit.SECONDS)).isNotNull();
             f.server.close();
+            // the stream must end on the server's close before the fixture closes the client, which would end it as the
+            // user's own close (no error to report)
+            assertThat(sub.awaitClosed(10, TimeUnit.SECONDS)).isTrue();
         } finally {
             f.close();
         }
-        assertThat(sub.awaitClosed(10, TimeUnit.SECONDS)).isTrue();
         Throwable e = errors.poll(5, TimeUnit.SECONDS);
         assertThat(e).isInstanceOf(VerityApiException.class);
         assertThat(((VerityApiException) e).code()).isEqualTo(VerityApiException.STREAM_CLOSED);
