@@ -6,7 +6,7 @@ import dev.verity.compute.stream.TokenListener;
 import dev.verity.compute.worker.ModelRunner;
 import dev.verity.core.Hash;
 import dev.verity.inference.generate.GenerationParameters;
-import dev.verity.inference.generate.SamplingSeed;
+import dev.verity.inference.generate.GenerationJob;
 import dev.verity.inference.generate.LogitsSource;
 import dev.verity.inference.generate.TokenLoop;
 import dev.verity.inference.program.Requantization;
@@ -16,8 +16,6 @@ import dev.verity.protocol.generation.FinishReason;
 import dev.verity.protocol.generation.GenerationRequest;
 import dev.verity.protocol.generation.GenerationResult;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * A language model run by ONNX Runtime with its key/value cache, for {@code NONE} and {@code TEE} generation jobs. The
@@ -46,12 +44,8 @@ public final class GenerationRunner implements ModelRunner {
     @Override
     public byte[] run(Hash job, byte[] input, VerificationMode mode, TokenListener tokens) {
         GenerationRequest request = GenerationRequest.decode(input);
-        List<List<Integer>> stops = new ArrayList<>();
-        for (int[] s : request.stopSequences()) {
-            stops.add(java.util.Arrays.stream(s).boxed().toList());
-        }
-        GenerationParameters parameters = new GenerationParameters(request.maxTokens(), request.temperatureMilli(),
-                request.topPMilli(), endToken, stops, SamplingSeed.of(job, request.seed()));
+        GenerationParameters parameters = GenerationJob.of(job, request.prompt(), request.maxTokens(),
+                request.temperatureMilli(), request.topPMilli(), request.stopSequences(), request.seed()).parameters(endToken);
         try (OnnxDecoder.Sequence sequence = decoder.sequence()) {
             TokenLoop.Decoded d = TokenLoop.run(new Source(sequence), request.prompt(), parameters, tokens::token);
             FinishReason reason = FinishReason.fromCode(d.finishReason().code());

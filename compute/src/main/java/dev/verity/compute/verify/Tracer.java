@@ -65,13 +65,12 @@ public final class Tracer {
 
     /** {@link #ownResult(Hash, Hash, byte[])}, telling {@code tokens} a generation's tokens as they are drawn. */
     public Optional<JobTrace> ownResult(Hash job, Hash model, byte[] input, TokenListener tokens) {
-        return Optional.ofNullable(cache.get(new TraceCache.Key(job, self, cheat),
-                () -> compute(job, model, self, cheat, input, tokens)));
+        return trace(job, model, self, cheat, input, tokens);
     }
 
     /** The trace an honest run gives for the result {@code resultNode} posted on {@code job}. */
     public Optional<JobTrace> expected(Hash job, Hash model, PublicKey resultNode, byte[] input) {
-        return trace(job, model, resultNode, null, input);
+        return trace(job, model, resultNode, null, input, TokenListener.NONE);
     }
 
     /**
@@ -81,12 +80,14 @@ public final class Tracer {
     public Optional<JobTrace> forDispute(Hash job, Hash model, PublicKey defender) {
         TraceCheat way = defender.equals(self) ? cheat : null;
         return Optional.ofNullable(cache.get(new TraceCache.Key(job, defender, way),
-                () -> compute(job, model, defender, way, Base64.getDecoder().decode(client.job(job).input()), TokenListener.NONE)));
+                () -> compute(job, model, defender, way, Base64.getDecoder().decode(client.job(job).input()),
+                        TokenListener.NONE)));
     }
 
-    private Optional<JobTrace> trace(Hash job, Hash model, PublicKey resultNode, TraceCheat way, byte[] input) {
+    private Optional<JobTrace> trace(Hash job, Hash model, PublicKey resultNode, TraceCheat way, byte[] input,
+                                     TokenListener tokens) {
         return Optional.ofNullable(cache.get(new TraceCache.Key(job, resultNode, way),
-                () -> compute(job, model, resultNode, way, input, TokenListener.NONE)));
+                () -> compute(job, model, resultNode, way, input, tokens)));
     }
 
     private JobTrace compute(Hash job, Hash model, PublicKey resultNode, TraceCheat way, byte[] input, TokenListener tokens) {

@@ -77,7 +77,7 @@ public final class GenerationStepVerifier {
                     + trace.passOf(index) + " and needs an op or done witness, got " + kind(witness));
         }
         int pass = trace.passOf(index);
-        Hash before = stateHash(w.step().preState());
+        Hash before = OneStepVerifier.stateHash(w.step().preState());
         if (!GenerationTrace.live(pass, w.tokensHash(), before).equals(agreedPrevious)) {
             throw new StepRejectedException("the witness's state before step " + (trace.stepOf(index) - 1) + " of pass " + pass
                     + " and tokens hash do not give the agreed value " + agreedPrevious);
@@ -157,7 +157,7 @@ public final class GenerationStepVerifier {
             }
             outputs.put(t.name(), t.content());
         }
-        if (!GenerationTrace.live(pass, GenerationTrace.tokensHash(generated), stateHash(state)).equals(agreed)) {
+        if (!GenerationTrace.live(pass, GenerationTrace.tokensHash(generated), OneStepVerifier.stateHash(state)).equals(agreed)) {
             throw new StepRejectedException("the witness's final state of pass " + pass + " and generated tokens do not give "
                     + "the agreed value " + agreed);
         }
@@ -210,10 +210,6 @@ public final class GenerationStepVerifier {
         OneStepVerifier.checkFirstLeaf(root, leafCount, stepCount, leaf.encode(), path, leaf.stepCount(), leaf.opCount(),
                 "decoder leaf");
         return leaf;
-    }
-
-    private static Hash stateHash(List<WitnessTensor> tensors) {
-        return OneStepVerifier.stateHash(tensors);
     }
 
     private static String kind(GenerationWitness w) {
